@@ -1,0 +1,42 @@
+package org.fos.kernel.api;
+
+/**
+ * The named outcome of a kernel operation. Sends return it; other operations throw a
+ * {@link KernelException} that carries it. {@code docs/kernel.md} lists which operation answers
+ * which status and why.
+ */
+public enum Status {
+    /** The operation succeeded. */
+    OK,
+    /** The mailbox is full and the send did not wait. */
+    FULL,
+    /** The mailbox stayed full (or empty, for a receive) until the timeout passed. */
+    TIMEOUT,
+    /** The mailbox has been closed. */
+    CLOSED,
+    /** The capability does not match any capability the kernel issued. */
+    FORGED,
+    /** The capability, or one it was derived from, has been revoked. */
+    REVOKED,
+    /** The capability is valid but lacks the right the operation needs. */
+    NO_RIGHT,
+    /** Narrowing asked for rights that the capability does not have. */
+    WIDENING,
+    /** No transport reaches the node of the destination address. */
+    NO_ROUTE,
+    /** No member is registered under the name. */
+    NO_SUCH_NAME,
+    /** The payload could not be encoded or decoded for the wire. */
+    CODEC_ERROR,
+    /** The thread was interrupted while waiting; its interrupt flag is set again. */
+    INTERRUPTED;
+
+    /**
+     * Tells whether this status is a rejection of a capability.
+     *
+     * @return true for {@link #FORGED}, {@link #REVOKED}, {@link #NO_RIGHT} and {@link #WIDENING}
+     */
+    public boolean isCapabilityError() {
+        return this == FORGED || this == REVOKED || this == NO_RIGHT || this == WIDENING;
+    }
+}

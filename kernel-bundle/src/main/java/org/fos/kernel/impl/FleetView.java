@@ -1,0 +1,116 @@
+package org.fos.kernel.impl;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.Selection;
+
+/**
+ * The name cache's immutable view of one name: its members, the local mailboxes among them (for
+ * their depth) and the consistent-hash ring. A new view replaces the old one on every change.
+ */
+final class FleetView {
+    /** Points a member gets on the ring; more points spread keys more evenly. */
+    static final int POINTS_PER_MEMBER = 128;
+
+    final List<NameEntry> entries;
+    private final Capability[] members;
+    private final MailboxImpl[] local;
+    private final int[] localIndexes;
+    private final long[] ring;
+    private final int[] ringOwner;
+    private final AtomicInteger next = new AtomicInteger();
+
+    FleetView(List<NameEntry> entries, MailboxImpl[] local) {
+        this.entries = List.copyOf(entries);
+        int n = entries.size();
+        this.members = new Capability[n];
+        this.local = local;
+        int locals = 0;
+        for (int i = 0; i < n; i++) {
+            members[i] = entries.get(i).capability();
+            if (local[i] != null) {
+                locals++;
+            }
+        }
+        this.localIndexes = new int[locals];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (local[i] != null) {
+                localIndexes[j++] = i;
+            }
+        }
+        long[] points = new long[n * POINTS_PER_MEMBER];
+        int[] owners = new int[points.length];
+        long[][] pairs = new long[points.length][];
+        for (int i = 0, p = 0; i < n; i++) {
+            String id = members[i].address().toString();
+            for (int v = 0; v < POINTS_PER_MEMBER; v++, p++) {
+                pairs[p] = new long[] {Hashing.hash(id + '#' + v), i};
+            }
+        }
+        Arrays.sort(pairs, (a, b) -> Long.compare(a[0], b[0]));
+        for (int p = 0; p < pairs.length; p++) {
+            points[p] = pairs[p][0];
+            owners[p] = (int) pairs[p][1];
+        }
+        this.ring = points;
+        this.ringOwner = owners;
+    }
+
+    boolean isEmpty() {
+        return members.length == 0;
+    }
+
+    /** Picks a member; the view is not empty. */
+    Capability pick(Selection selection, Object key) {
+        int n = members.length;
+        switch (selection) {
+            case ROUND_ROBIN:
+                return members[Math.floorMod(next.getAndIncrement(), n)];
+            case LOCAL_FIRST:
+                if (localIndexes.length > 0) {
+                    return members[localIndexes[Math.floorMod(next.getAndIncrement(), localIndexes.length)]];
+                }
+                return members[Math.floorMod(next.getAndIncrement(), n)];
+            case LEAST_LOADED:
+                return leastLoaded();
+            case KEY_AFFINITY:
+                return members[ownerOf(Hashing.hashKey(key))];
+            default:
+                throw new IllegalArgumentException("unknown selection " + selection);
+        }
+    }
+
+    private Capability leastLoaded() {
+        if (localIndexes.length == 0) {
+            return members[Math.floorMod(next.getAndIncrement(), members.length)];
+        }
+        // start at a rotating index so that ties spread over the members
+        int start = Math.floorMod(next.getAndIncrement(), localIndexes.length);
+        int best = localIndexes[start];
+        int bestDepth = local[best].depth();
+        for (int k = 1; k < localIndexes.length && bestDepth > 0; k++) {
+            int i = localIndexes[(start + k) % localIndexes.length];
+            int d = local[i].depth();
+            if (d < bestDepth) {
+                best = i;
+                bestDepth = d;
+            }
+        }
+        return members[best];
+    }
+
+    private int ownerOf(long hash) {
+        int i = Arrays.binarySearch(ring, hash);
+        if (i < 0) {
+            i = -i - 1;
+        }
+        if (i == ring.length) {
+            i = 0;
+        }
+        return ringOwner[i];
+    }
+}

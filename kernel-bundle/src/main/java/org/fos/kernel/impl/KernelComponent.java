@@ -1,0 +1,199 @@
+package org.fos.kernel.impl;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+
+import org.fos.kernel.api.Address;
+import org.fos.kernel.spi.PayloadCodec;
+import org.fos.kernel.spi.Transport;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the node's kernel: holds the {@link KernelCore}, applies the configuration (PID
+ * {@code org.fos.kernel}), tracks transports and the payload codec, and releases what a bundle owns
+ * when it stops. Configuration changes are applied in place: the kernel is never restarted by
+ * them, since its mailboxes are the state everything else leans on.
+ */
+@Component(service = KernelComponent.class, immediate = true, configurationPid = KernelComponent.PID)
+@Designate(ocd = KernelComponent.Config.class)
+public final class KernelComponent implements SynchronousBundleListener {
+    private static final Logger LOG = LoggerFactory.getLogger(KernelComponent.class);
+
+    /** The configuration PID of the kernel. */
+    public static final String PID = "org.fos.kernel";
+    /** Framework property that sets the node id when the configuration does not. */
+    public static final String NODE_ID_PROPERTY = "fos.node.id";
+    /** Framework property that turns {@code encodeAllMessages} on for the whole node (tests use it). */
+    public static final String ENCODE_ALL_PROPERTY = "fos.kernel.encodeAllMessages";
+
+    /** The kernel's configuration. */
+    @ObjectClassDefinition(name = "fos kernel", description = "The microkernel of a fos node.")
+    public @interface Config {
+        /**
+         * The node id.
+         *
+         * @return the node id, or empty
+         */
+        @AttributeDefinition(description = "This node's id. Empty: the framework property fos.node.id, else an id"
+                + " generated once and kept in the kernel bundle's data area. Read at start only: a node id is"
+                + " stable for the life of the node.")
+        String nodeId() default "";
+
+        /**
+         * Nanoseconds to spin.
+         *
+         * @return nanoseconds
+         */
+        @AttributeDefinition(description = "Nanoseconds a waiting receiver spins before it yields.")
+        long idleSpinNanos() default 10_000;
+
+        /**
+         * Nanoseconds until parking.
+         *
+         * @return nanoseconds
+         */
+        @AttributeDefinition(description = "Nanoseconds, counted from the start of the wait, after which a waiting"
+                + " receiver stops yielding and parks until a sender wakes it. Not below idleSpinNanos.")
+        long idleYieldNanos() default 50_000;
+
+        /**
+         * Largest mailbox capacity.
+         *
+         * @return messages
+         */
+        @AttributeDefinition(description = "The largest capacity, in messages, a mailbox may be created with.")
+        int maxMailboxCapacity() default 1 << 20;
+
+        /**
+         * Whether to encode every message.
+         *
+         * @return true to encode every message
+         */
+        @AttributeDefinition(description = "Encode and decode the payload of every local send through the payload"
+                + " codec, as if it crossed the wire (a test mode). The framework property"
+                + " fos.kernel.encodeAllMessages=true turns it on too.")
+        boolean encodeAllMessages() default false;
+    }
+
+    private final BundleContext context;
+    private final KernelCore core;
+    private final boolean encodeAllByProperty;
+
+    /**
+     * Starts the kernel.
+     *
+     * @param context the kernel bundle's context
+     * @param config the configuration
+     * @throws IOException if a generated node id cannot be kept in the bundle's data area
+     */
+    @Activate
+    public KernelComponent(BundleContext context, Config config) throws IOException {
+        this.context = context;
+        this.encodeAllByProperty = Boolean.parseBoolean(context.getProperty(ENCODE_ALL_PROPERTY));
+        String nodeId = nodeId(context, config);
+        this.core = new KernelCore(nodeId, KernelSettings.from(config, encodeAllByProperty), id -> context.getBundle(id) != null);
+        context.addBundleListener(this);
+        LOG.info("fos kernel started on node {} (encodeAllMessages={})", nodeId, core.settings().encodeAllMessages());
+    }
+
+    private static String nodeId(BundleContext context, Config config) throws IOException {
+        if (!config.nodeId().isEmpty()) {
+            return Address.requireValidNodeId(config.nodeId());
+        }
+        String property = context.getProperty(NODE_ID_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Address.requireValidNodeId(property.trim());
+        }
+        File file = context.getDataFile("node-id");
+        if (file != null && file.isFile()) {
+            String kept = Files.readString(file.toPath(), StandardCharsets.UTF_8).trim();
+            if (Address.isValidNodeId(kept)) {
+                return kept;
+            }
+            LOG.warn("ignoring invalid node id '{}' kept in {}", kept, file);
+        }
+        String generated = String.format("n-%08x", new SecureRandom().nextInt());
+        if (file != null) {
+            Files.writeString(file.toPath(), generated, StandardCharsets.UTF_8);
+        }
+        return generated;
+    }
+
+    /**
+     * Applies a changed configuration without restarting the kernel.
+     *
+     * @param config the new configuration
+     */
+    @Modified
+    void modified(Config config) {
+        if (!config.nodeId().isEmpty() && !config.nodeId().equals(core.nodeId())) {
+            LOG.warn("nodeId changed to '{}': a node id is stable for the life of a node, it takes effect at the next start",
+                    config.nodeId());
+        }
+        core.update(KernelSettings.from(config, encodeAllByProperty));
+        LOG.info("fos kernel settings changed: {}", core.settings());
+    }
+
+    @Deactivate
+    void deactivate() {
+        context.removeBundleListener(this);
+        core.shutdown();
+        LOG.info("fos kernel stopped on node {}", core.nodeId());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addTransport(Transport transport) {
+        core.addTransport(transport);
+    }
+
+    void removeTransport(Transport transport) {
+        core.removeTransport(transport);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setCodec(PayloadCodec codec) {
+        core.setCodec(codec);
+    }
+
+    void unsetCodec(PayloadCodec codec) {
+        core.setCodec(null);
+    }
+
+    KernelCore core() {
+        return core;
+    }
+
+    /**
+     * Releases the mailboxes and names of a bundle that stopped or was uninstalled.
+     *
+     * @param event the bundle event
+     */
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.STOPPED || event.getType() == BundleEvent.UNINSTALLED) {
+            long id = event.getBundle().getBundleId();
+            if (id != context.getBundle().getBundleId()) {
+                core.release(id);
+            }
+        }
+    }
+}

@@ -1,0 +1,596 @@
+package org.fos.kernel.impl;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongPredicate;
+
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.KernelException;
+import org.fos.kernel.api.KernelStats;
+import org.fos.kernel.api.MailboxInfo;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.NameEvent;
+import org.fos.kernel.api.NameListener;
+import org.fos.kernel.api.Names;
+import org.fos.kernel.api.Right;
+import org.fos.kernel.api.Selection;
+import org.fos.kernel.api.Status;
+import org.fos.kernel.api.Subscription;
+import org.fos.kernel.spi.PayloadCodec;
+import org.fos.kernel.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of a node's kernel: its mailboxes, the capability table, the names and the name cache,
+ * the transports. One instance a node; every bundle's {@link BundleKernel} delegates here with its
+ * bundle id. Thread-safe: the send path takes no lock; creation, narrowing, revocation and name
+ * changes are serialised where they change trees.
+ */
+final class KernelCore {
+    private static final Logger LOG = LoggerFactory.getLogger(KernelCore.class);
+
+    /** Bundle id that stands for the kernel itself as owner. */
+    static final long KERNEL_OWNER = 0L;
+
+    private final String nodeId;
+    private final LongPredicate bundleExists;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicLong nextMailbox = new AtomicLong(1);
+    private final ConcurrentHashMap<Long, MailboxImpl> mailboxes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Capability, CapEntry> capabilities = new ConcurrentHashMap<>();
+    private final Object capabilityLock = new Object();
+    private final LongAdder[] rejections = new LongAdder[Status.values().length];
+    private final AtomicLong closedSent = new AtomicLong();
+    private final AtomicLong closedReceived = new AtomicLong();
+    private final LongAdder forwarded = new LongAdder();
+    private final LocalNameStore store = new LocalNameStore();
+    private final ConcurrentHashMap<String, FleetView> nameCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, RegistrationImpl> registrations = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Transport> transports = new CopyOnWriteArrayList<>();
+    private final Set<Class<?>> codecFailures = ConcurrentHashMap.newKeySet();
+    private final ExecutorService events;
+    private volatile KernelSettings settings;
+    private volatile PayloadCodec codec;
+    private volatile boolean closed;
+
+    KernelCore(String nodeId, KernelSettings settings, LongPredicate bundleExists) {
+        this.nodeId = Address.requireValidNodeId(nodeId);
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.bundleExists = Objects.requireNonNull(bundleExists, "bundleExists");
+        for (int i = 0; i < rejections.length; i++) {
+            rejections[i] = new LongAdder();
+        }
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fos-name-events-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    IdleStrategy idleStrategy() {
+        return settings.idle();
+    }
+
+    KernelSettings settings() {
+        return settings;
+    }
+
+    void update(KernelSettings newSettings) {
+        this.settings = Objects.requireNonNull(newSettings, "settings");
+    }
+
+    void setCodec(PayloadCodec codec) {
+        this.codec = codec;
+    }
+
+    void addTransport(Transport transport) {
+        transports.add(transport);
+    }
+
+    void removeTransport(Transport transport) {
+        transports.remove(transport);
+    }
+
+    // ---------------------------------------------------------------- mailboxes and capabilities
+
+    MailboxHandle createMailbox(long owner, String label, int capacity) {
+        Objects.requireNonNull(label, "label");
+        ensureOpen();
+        if (label.length() > 100) {
+            throw new IllegalArgumentException("mailbox label is longer than 100 characters: '" + label.substring(0, 20) + "...'");
+        }
+        int max = settings.maxMailboxCapacity();
+        if (capacity < 1 || capacity > max) {
+            throw new IllegalArgumentException("mailbox capacity must be from 1 to " + max + ", was " + capacity);
+        }
+        Address address = new Address(nodeId, nextMailbox.getAndIncrement());
+        MailboxImpl mailbox = new MailboxImpl(this, address, label, Math.max(2, capacity), owner);
+        CapEntry root = new CapEntry(newCapability(address, Right.ALL_BITS), mailbox, null);
+        mailbox.root = root;
+        capabilities.put(root.capability, root);
+        mailboxes.put(address.mailbox(), mailbox);
+        return new MailboxHandle(this, mailbox, root);
+    }
+
+    MailboxHandle open(Capability capability) {
+        CapEntry e = validate(capability, Right.RECEIVE, "open");
+        return new MailboxHandle(this, e.mailbox, e);
+    }
+
+    Capability narrow(Capability capability, Set<Right> rights) {
+        Objects.requireNonNull(rights, "rights");
+        if (rights.isEmpty()) {
+            throw new IllegalArgumentException("narrowing to no rights at all: ask for at least one of " + Set.of(Right.values()));
+        }
+        CapEntry parent = validate(capability, Right.GRANT, "narrow");
+        int mask = Right.mask(rights);
+        if ((mask & ~parent.rights) != 0) {
+            throw reject(Status.WIDENING, parent.mailbox, "cannot narrow " + capability + " to " + Right.letters(mask)
+                    + ": it lacks " + Right.letters(mask & ~parent.rights));
+        }
+        return derive(parent, mask).capability;
+    }
+
+    private CapEntry derive(CapEntry parent, int mask) {
+        synchronized (capabilityLock) {
+            if (parent.revoked) {
+                throw reject(Status.REVOKED, parent.mailbox, parent.capability + " was revoked");
+            }
+            if (parent.mailbox.closed) {
+                throw reject(Status.CLOSED, parent.mailbox, "mailbox " + parent.mailbox.address + " is closed");
+            }
+            CapEntry child = new CapEntry(newCapability(parent.capability.address(), mask), parent.mailbox, parent);
+            parent.children.add(child);
+            capabilities.put(child.capability, child);
+            return child;
+        }
+    }
+
+    void revoke(Capability authority, Capability target) {
+        CapEntry auth = validate(authority, Right.GRANT, "revoke");
+        CapEntry victim = lookup(target, "revoke");
+        if (!auth.isAncestorOrSelf(victim)) {
+            throw reject(Status.NO_RIGHT, victim.mailbox, authority + " is not " + target + " nor one it was derived from");
+        }
+        synchronized (capabilityLock) {
+            markRevoked(victim);
+        }
+    }
+
+    private static void markRevoked(CapEntry e) {
+        e.revoked = true;
+        for (CapEntry c : e.children) {
+            markRevoked(c);
+        }
+    }
+
+    Status check(Capability capability) {
+        if (capability == null) {
+            return Status.FORGED;
+        }
+        if (!nodeId.equals(capability.address().node())) {
+            return Status.NO_ROUTE;
+        }
+        CapEntry e = capabilities.get(capability);
+        if (e == null) {
+            return unknown(capability);
+        }
+        if (e.revoked) {
+            return Status.REVOKED;
+        }
+        return e.mailbox.closed ? Status.CLOSED : Status.OK;
+    }
+
+    void transfer(Capability capability, long bundleId) {
+        CapEntry e = validate(capability, Right.RECEIVE, "transfer");
+        requireBundle(bundleId);
+        e.mailbox.ownerBundleId = bundleId;
+    }
+
+    void requireBundle(long bundleId) {
+        if (bundleId != KERNEL_OWNER && !bundleExists.test(bundleId)) {
+            throw new IllegalArgumentException("no bundle with id " + bundleId);
+        }
+    }
+
+    void close(MailboxImpl mailbox) {
+        synchronized (capabilityLock) {
+            if (mailbox.closed) {
+                return;
+            }
+            mailbox.markClosed();
+            removeTree(mailbox.root);
+        }
+        mailboxes.remove(mailbox.address.mailbox());
+        closedSent.addAndGet(mailbox.sent());
+        closedReceived.addAndGet(mailbox.received());
+        for (RegistrationImpl r : registrations.values()) {
+            if (r.entry().address().equals(mailbox.address)) {
+                r.close();
+            }
+        }
+    }
+
+    private void removeTree(CapEntry e) {
+        e.revoked = true;
+        capabilities.remove(e.capability);
+        for (CapEntry c : e.children) {
+            removeTree(c);
+        }
+    }
+
+    private Capability newCapability(Address address, int rights) {
+        return new Capability(address, rights, random.nextLong(), random.nextLong());
+    }
+
+    /** Finds the entry of a capability for an operation other than send, or throws a counted error. */
+    CapEntry validate(Capability capability, Right needed, String operation) {
+        CapEntry e = lookup(capability, operation);
+        if (e.revoked) {
+            throw reject(Status.REVOKED, e.mailbox, operation + " with revoked " + capability);
+        }
+        if (e.mailbox.closed) {
+            throw reject(Status.CLOSED, e.mailbox, operation + ": mailbox " + capability.address() + " is closed");
+        }
+        if (!needed.in(e.rights)) {
+            throw reject(Status.NO_RIGHT, e.mailbox, operation + " needs the " + needed + " right, " + capability
+                    + " has only " + Right.letters(e.rights));
+        }
+        return e;
+    }
+
+    private CapEntry lookup(Capability capability, String operation) {
+        Objects.requireNonNull(capability, "capability");
+        if (!nodeId.equals(capability.address().node())) {
+            throw reject(Status.NO_ROUTE, null, operation + ": " + capability + " is for node " + capability.address().node()
+                    + ", this is node " + nodeId + "; only the owning kernel checks a capability");
+        }
+        CapEntry e = capabilities.get(capability);
+        if (e == null) {
+            Status s = unknown(capability);
+            throw reject(s, mailboxes.get(capability.address().mailbox()), operation + ": " + (s == Status.CLOSED
+                    ? "mailbox " + capability.address() + " is closed" : capability + " was not issued by this kernel"));
+        }
+        return e;
+    }
+
+    /** A capability missing from the table is for a closed mailbox if its number was handed out and is gone. */
+    private Status unknown(Capability capability) {
+        long id = capability.address().mailbox();
+        return id < nextMailbox.get() && !mailboxes.containsKey(id) ? Status.CLOSED : Status.FORGED;
+    }
+
+    KernelException reject(Status status, MailboxImpl mailbox, String message) {
+        count(status, mailbox);
+        return new KernelException(status, message);
+    }
+
+    private Status count(Status status, MailboxImpl mailbox) {
+        rejections[status.ordinal()].increment();
+        if (mailbox != null) {
+            if (status == Status.FULL || status == Status.TIMEOUT) {
+                mailbox.rejectedFull.incrementAndGet();
+            } else if (status.isCapabilityError()) {
+                mailbox.rejectedCapability.incrementAndGet();
+            }
+        }
+        return status;
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    Status send(Message message) {
+        return send(message, 0L);
+    }
+
+    /** Sends; waits up to {@code timeoutNanos} for room if that is above 0. */
+    Status send(Message message, long timeoutNanos) {
+        Capability to = message.to();
+        Address address = to.address();
+        if (!nodeId.equals(address.node())) {
+            return forward(message);
+        }
+        CapEntry e = capabilities.get(to);
+        if (e == null) {
+            return count(unknown(to), mailboxes.get(address.mailbox()));
+        }
+        MailboxImpl mailbox = e.mailbox;
+        if (e.revoked) {
+            return count(mailbox.closed ? Status.CLOSED : Status.REVOKED, mailbox);
+        }
+        if (!Right.SEND.in(e.rights)) {
+            return count(Status.NO_RIGHT, mailbox);
+        }
+        if (mailbox.closed) {
+            return count(Status.CLOSED, mailbox);
+        }
+        if (settings.encodeAllMessages()) {
+            message = roundTrip(message);
+            if (message == null) {
+                return count(Status.CODEC_ERROR, mailbox);
+            }
+        }
+        if (timeoutNanos <= 0) {
+            return mailbox.offer(message) ? Status.OK : count(Status.FULL, mailbox);
+        }
+        Status s = mailbox.offer(message, timeoutNanos);
+        return s == Status.OK ? s : count(s, mailbox);
+    }
+
+    private Status forward(Message message) {
+        String node = message.to().address().node();
+        Transport best = null;
+        int bestCost = Integer.MAX_VALUE;
+        for (Transport t : transports) {
+            int c;
+            try {
+                c = t.cost(node);
+            } catch (RuntimeException e) {
+                LOG.warn("transport {} failed to say whether it reaches node {}", t, node, e);
+                continue;
+            }
+            if (c >= 0 && c < bestCost) {
+                best = t;
+                bestCost = c;
+            }
+        }
+        if (best == null) {
+            return count(Status.NO_ROUTE, null);
+        }
+        Status s;
+        try {
+            s = best.transmit(message);
+        } catch (RuntimeException e) {
+            LOG.warn("transport {} failed to take a message for node {}", best, node, e);
+            s = Status.NO_ROUTE;
+        }
+        if (s == Status.OK) {
+            forwarded.increment();
+            return s;
+        }
+        return count(s, null);
+    }
+
+    /** Encodes and decodes the payload, as if the message had crossed the wire; null if that failed. */
+    private Message roundTrip(Message m) {
+        PayloadCodec c = codec;
+        Object payload = m.payload();
+        if (c == null) {
+            if (codecFailures.add(Void.class)) {
+                LOG.warn("encodeAllMessages is on but no PayloadCodec service is registered: sends answer CODEC_ERROR");
+            }
+            return null;
+        }
+        try {
+            Object copy = c.decode(c.encode(payload));
+            return new Message(m.from(), m.to(), m.replyTo(), m.correlationId(), m.type(), copy);
+        } catch (RuntimeException e) {
+            Class<?> type = payload == null ? Void.class : payload.getClass();
+            if (codecFailures.add(type)) {
+                LOG.warn("payload of type {} (message type {}) does not cross the wire: {}", type.getName(), m.type(), e.toString());
+            }
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- names
+
+    RegistrationImpl register(long owner, String name, Capability capability, Map<String, String> properties) {
+        Names.requireValidName(name);
+        Objects.requireNonNull(properties, "properties");
+        CapEntry e = validate(capability, Right.SEND, "register");
+        if (!Right.GRANT.in(e.rights)) {
+            throw reject(Status.NO_RIGHT, e.mailbox, "register needs the GRANT right to publish " + capability
+                    + ", it has only " + Right.letters(e.rights));
+        }
+        for (Map.Entry<String, String> p : properties.entrySet()) {
+            if (p.getKey() == null || p.getValue() == null) {
+                throw new IllegalArgumentException("name properties must not hold null: " + properties);
+            }
+        }
+        CapEntry published = derive(e, Right.SEND.bit());
+        NameEntry entry = store.add(name, published.capability, properties);
+        RegistrationImpl r = new RegistrationImpl(this, entry, owner);
+        registrations.put(entry.registrationId(), r);
+        if (e.mailbox.closed) {
+            r.close(); // the mailbox closed while we registered
+        }
+        return r;
+    }
+
+    void deregister(RegistrationImpl r) {
+        registrations.remove(r.entry().registrationId());
+        store.remove(r.entry().name(), r.entry().registrationId());
+    }
+
+    List<NameEntry> find(String name) {
+        return store.find(Names.requireValidName(name));
+    }
+
+    List<NameEntry> list(String prefix) {
+        if (!"/".equals(prefix)) {
+            Names.requireValidName(prefix);
+        }
+        return store.list(prefix);
+    }
+
+    int nameCount() {
+        return store.size();
+    }
+
+    Subscription subscribe(String name, NameListener listener) {
+        Names.requireValidName(name);
+        Objects.requireNonNull(listener, "listener");
+        UserSubscription s = new UserSubscription(listener);
+        s.unsubscribe = store.subscribe(name, s::enqueue);
+        return s;
+    }
+
+    /** Delivers a subscriber's events in order on the events thread. */
+    private final class UserSubscription implements Subscription {
+        private final NameListener listener;
+        private volatile boolean active = true;
+        volatile Runnable unsubscribe;
+
+        UserSubscription(NameListener listener) {
+            this.listener = listener;
+        }
+
+        void enqueue(NameEvent event) {
+            events.execute(() -> {
+                if (active) {
+                    try {
+                        listener.onChange(event);
+                    } catch (RuntimeException e) {
+                        LOG.warn("name listener {} failed on {}", listener, event, e);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            active = false;
+            Runnable u = unsubscribe;
+            if (u != null) {
+                u.run();
+            }
+        }
+    }
+
+    Capability resolve(String name, Selection selection, Object key) {
+        Objects.requireNonNull(selection, "selection");
+        FleetView view = nameCache.get(name);
+        if (view == null) {
+            view = follow(Names.requireValidName(name));
+        }
+        if (selection == Selection.KEY_AFFINITY && key == null) {
+            throw new IllegalArgumentException("KEY_AFFINITY needs a key to resolve '" + name + "'");
+        }
+        if (view.isEmpty()) {
+            throw reject(Status.NO_SUCH_NAME, null, "no member is registered under '" + name + "'");
+        }
+        return view.pick(selection, key);
+    }
+
+    /** Subscribes the cache to a name on its first resolution; the store fills it synchronously. */
+    private FleetView follow(String name) {
+        synchronized (nameCache) {
+            FleetView view = nameCache.get(name);
+            if (view == null) {
+                store.subscribe(name, event -> nameCache.put(name, viewOf(event.members())));
+                view = nameCache.get(name);
+            }
+            return view;
+        }
+    }
+
+    private FleetView viewOf(List<NameEntry> members) {
+        MailboxImpl[] local = new MailboxImpl[members.size()];
+        for (int i = 0; i < local.length; i++) {
+            Address a = members.get(i).address();
+            if (nodeId.equals(a.node())) {
+                local[i] = mailboxes.get(a.mailbox());
+            }
+        }
+        return new FleetView(members, local);
+    }
+
+    // ---------------------------------------------------------------- ownership and state
+
+    /** Releases what a stopped bundle owns: its mailboxes (which ends their names) and its names. */
+    void release(long bundleId) {
+        int boxes = 0;
+        int names = 0;
+        for (MailboxImpl m : mailboxes.values()) {
+            if (m.ownerBundleId == bundleId) {
+                close(m);
+                boxes++;
+            }
+        }
+        for (RegistrationImpl r : registrations.values()) {
+            if (r.owner() == bundleId && r.isActive()) {
+                r.close();
+                names++;
+            }
+        }
+        if (boxes + names > 0) {
+            LOG.debug("bundle {} stopped: released {} mailboxes and {} names", bundleId, boxes, names);
+        }
+    }
+
+    List<MailboxInfo> mailboxes() {
+        List<MailboxInfo> out = new ArrayList<>();
+        for (MailboxImpl m : mailboxes.values()) {
+            out.add(m.info());
+        }
+        out.sort(Comparator.comparingLong(i -> i.address().mailbox()));
+        return out;
+    }
+
+    /** The mailbox with this number, for the operator's commands; null if there is none. */
+    MailboxImpl mailbox(long number) {
+        return mailboxes.get(number);
+    }
+
+    KernelStats stats() {
+        long sent = closedSent.get();
+        long received = closedReceived.get();
+        for (MailboxImpl m : mailboxes.values()) {
+            sent += m.sent();
+            received += m.received();
+        }
+        Map<Status, Long> r = new EnumMap<>(Status.class);
+        for (Status s : Status.values()) {
+            if (s != Status.OK) {
+                r.put(s, rejections[s.ordinal()].sum());
+            }
+        }
+        return new KernelStats(nodeId, mailboxes.size(), nextMailbox.get() - 1, sent, received, forwarded.sum(),
+                capabilities.size(), store.size(), Map.copyOf(r));
+    }
+
+    List<Transport> transports() {
+        return List.copyOf(transports);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KernelException(Status.CLOSED, "the kernel of node " + nodeId + " has stopped");
+        }
+    }
+
+    /** Stops the kernel: closes every mailbox. */
+    void shutdown() {
+        closed = true;
+        for (MailboxImpl m : mailboxes.values()) {
+            close(m);
+        }
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package org.fos.kernel.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.KernelException;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.NameEvent;
+import org.fos.kernel.api.Names;
+import org.fos.kernel.api.Registration;
+import org.fos.kernel.api.Right;
+import org.fos.kernel.api.Selection;
+import org.fos.kernel.api.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class NamesTest {
+
+    private final KernelCore core = new KernelCore("n-test", KernelSettings.DEFAULT, id -> true);
+    private final BundleKernel kernel = new BundleKernel(core, 7);
+    private final Names names = kernel.names();
+
+    @AfterEach
+    void stop() {
+        core.shutdown();
+    }
+
+    private List<Mailbox> fleet(String name, int members) {
+        List<Mailbox> boxes = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            Mailbox box = kernel.createMailbox(name + "#" + i, 64);
+            names.register(name, box.capability(), Map.of("member", Integer.toString(i)));
+            boxes.add(box);
+        }
+        return boxes;
+    }
+
+    @Test
+    void shouldValidateNames() {
+        assertThat(Names.isValidName("/sys/fs")).isTrue();
+        assertThat(Names.isValidName("/a.b_c-d/1")).isTrue();
+        for (String bad : new String[] {null, "", "/", "sys", "/sys/", "//sys", "/sys fs", "/sys/../x/ü", "/" + "a".repeat(200)}) {
+            assertThat(Names.isValidName(bad)).as(String.valueOf(bad)).isFalse();
+        }
+        Mailbox box = kernel.createMailbox("x", 8);
+        assertThatThrownBy(() -> names.register("sys/fs", box.capability(), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid name 'sys/fs'");
+        assertThatThrownBy(() -> names.resolve("/no such", Selection.ROUND_ROBIN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldPublishASendOnlyCapabilityAndNeedGrant() {
+        Mailbox box = kernel.createMailbox("x", 8);
+        Registration r = names.register("/test/a", box.capability(), Map.of("version", "1"));
+        Capability published = names.resolve("/test/a", Selection.ROUND_ROBIN);
+        assertThat(published.rights()).isEqualTo(Right.SEND.bit());
+        assertThat(published.address()).isEqualTo(box.address());
+        assertThat(r.entry().properties()).containsEntry("version", "1");
+        Capability sendOnly = kernel.narrow(box.capability(), EnumSet.of(Right.SEND));
+        assertThatThrownBy(() -> names.register("/test/b", sendOnly, Map.of())).hasMessageContaining("NO_RIGHT")
+                .hasMessageContaining("GRANT");
+        kernel.revoke(box.capability(), box.capability());
+        assertThat(kernel.send(Message.of(published, "x", null))).isEqualTo(Status.REVOKED);
+    }
+
+    @Test
+    void shouldSpreadRoundRobinOverAllMembers() {
+        List<Mailbox> boxes = fleet("/test/rr", 3);
+        Map<Address, Integer> hits = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            hits.merge(names.resolve("/test/rr", Selection.ROUND_ROBIN).address(), 1, Integer::sum);
+        }
+        assertThat(hits).hasSize(3).allSatisfy((a, n) -> assertThat(n).isEqualTo(100));
+        assertThat(hits.keySet()).containsExactlyInAnyOrderElementsOf(boxes.stream().map(Mailbox::address).toList());
+    }
+
+    @Test
+    void shouldPickTheLeastLoadedMember() {
+        List<Mailbox> boxes = fleet("/test/ll", 3);
+        for (int i = 0; i < 5; i++) {
+            kernel.send(Message.of(boxes.get(0).capability(), "x", null));
+            kernel.send(Message.of(boxes.get(2).capability(), "x", null));
+        }
+        kernel.send(Message.of(boxes.get(1).capability(), "x", null));
+        for (int i = 0; i < 10; i++) {
+            assertThat(names.resolve("/test/ll", Selection.LEAST_LOADED).address()).isEqualTo(boxes.get(1).address());
+        }
+    }
+
+    @Test
+    void shouldPreferLocalMembers() {
+        List<Mailbox> boxes = fleet("/test/lf", 2);
+        for (int i = 0; i < 10; i++) {
+            assertThat(boxes.stream().map(Mailbox::address))
+                    .contains(names.resolve("/test/lf", Selection.LOCAL_FIRST).address());
+        }
+    }
+
+    @Test
+    void shouldKeepKeysOnTheirMemberAndMoveFewWhenAMemberGoes() {
+        List<Mailbox> boxes = fleet("/test/kv", 4);
+        Map<String, Address> before = new HashMap<>();
+        Map<Address, Integer> load = new HashMap<>();
+        for (int k = 0; k < 4000; k++) {
+            Address a = names.resolve("/test/kv", Selection.KEY_AFFINITY, "key-" + k).address();
+            assertThat(names.resolve("/test/kv", Selection.KEY_AFFINITY, "key-" + k).address()).isEqualTo(a);
+            before.put("key-" + k, a);
+            load.merge(a, 1, Integer::sum);
+        }
+        assertThat(load).hasSize(4).allSatisfy((a, n) -> assertThat(n).isBetween(600, 1400));
+
+        Address gone = boxes.get(1).address();
+        boxes.get(1).close();
+        int moved = 0;
+        for (Map.Entry<String, Address> e : before.entrySet()) {
+            Address now = names.resolve("/test/kv", Selection.KEY_AFFINITY, e.getKey()).address();
+            assertThat(now).isNotEqualTo(gone);
+            if (!now.equals(e.getValue())) {
+                moved++;
+                assertThat(e.getValue()).isEqualTo(gone);
+            }
+        }
+        assertThat(moved).isEqualTo(load.get(gone));
+        assertThatThrownBy(() -> names.resolve("/test/kv", Selection.KEY_AFFINITY, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldKeepTheCacheCoherentOnEveryChange() {
+        assertThatThrownBy(() -> names.resolve("/test/c", Selection.ROUND_ROBIN))
+                .isInstanceOf(KernelException.class).hasMessageStartingWith("NO_SUCH_NAME");
+        Mailbox box = kernel.createMailbox("x", 8);
+        Registration r = names.register("/test/c", box.capability(), Map.of());
+        assertThat(names.resolve("/test/c", Selection.ROUND_ROBIN).address()).isEqualTo(box.address());
+        r.close();
+        assertThatThrownBy(() -> names.resolve("/test/c", Selection.ROUND_ROBIN)).hasMessageStartingWith("NO_SUCH_NAME");
+        names.register("/test/c", box.capability(), Map.of());
+        assertThat(names.resolve("/test/c", Selection.ROUND_ROBIN).address()).isEqualTo(box.address());
+        box.close();
+        assertThatThrownBy(() -> names.resolve("/test/c", Selection.ROUND_ROBIN)).hasMessageStartingWith("NO_SUCH_NAME");
+        assertThat(core.stats().rejected(Status.NO_SUCH_NAME)).isEqualTo(3);
+    }
+
+    @Test
+    void shouldSendTheSnapshotFirstThenEveryChangeInOrder() {
+        fleet("/test/s", 1);
+        List<NameEvent> events = new CopyOnWriteArrayList<>();
+        var subscription = names.subscribe("/test/s", events::add);
+        List<Mailbox> more = fleet("/test/s", 2);
+        more.get(0).close();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> events.size() == 4);
+        assertThat(events).extracting(NameEvent::kind).containsExactly(NameEvent.Kind.SNAPSHOT, NameEvent.Kind.ADDED,
+                NameEvent.Kind.ADDED, NameEvent.Kind.REMOVED);
+        assertThat(events.get(0).members()).hasSize(1);
+        assertThat(events.get(3).members()).hasSize(2);
+        assertThat(events.get(3).entry().address()).isEqualTo(more.get(0).address());
+        subscription.close();
+        fleet("/test/s", 1);
+        assertThat(names.find("/test/s")).hasSize(3);
+        assertThat(events).hasSize(4);
+    }
+
+    @Test
+    void shouldListByPrefix() {
+        fleet("/sys/fs", 2);
+        fleet("/sys/fsx", 1);
+        fleet("/sys/names", 1);
+        fleet("/user/a", 1);
+        assertThat(names.list("/sys/fs")).extracting(e -> e.name()).containsExactly("/sys/fs", "/sys/fs");
+        assertThat(names.list("/sys")).hasSize(4);
+        assertThat(names.list("/")).hasSize(5);
+        assertThatThrownBy(() -> names.list("sys")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
