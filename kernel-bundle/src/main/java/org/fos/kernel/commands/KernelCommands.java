@@ -33,7 +33,7 @@ import org.osgi.service.component.annotations.Reference;
  * The shell holds capabilities like any other client: it sends to names, and to the mailboxes it
  * created itself ({@code fos:create}), whose capabilities it keeps.
  */
-@Component(service = KernelCommands.class, property = {
+@Component(service = KernelCommands.class, immediate = true, property = {
         "osgi.command.scope=fos",
         "osgi.command.function=mailboxes",
         "osgi.command.function=names",
@@ -120,7 +120,7 @@ public final class KernelCommands {
         out.put("names", s.names());
         for (Status status : Status.values()) {
             if (status != Status.OK) {
-                out.put("rejected." + status.name(), s.rejected(status));
+                out.put(rejectedKey(status), s.rejected(status));
             }
         }
         return out;
@@ -219,6 +219,15 @@ public final class KernelCommands {
         own.remove(box.mailbox().address());
         box.mailbox().close();
         return "closed " + box.mailbox().address();
+    }
+
+    /** {@code NO_SUCH_NAME} becomes {@code rejectedNoSuchName}. */
+    static String rejectedKey(Status status) {
+        StringBuilder b = new StringBuilder("rejected");
+        for (String word : status.name().split("_")) {
+            b.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return b.toString();
     }
 
     private MailboxInfo info(Address address) {

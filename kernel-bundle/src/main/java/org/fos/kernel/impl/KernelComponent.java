@@ -41,6 +41,8 @@ public final class KernelComponent implements SynchronousBundleListener {
     public static final String PID = "org.fos.kernel";
     /** Framework property that sets the node id when the configuration does not. */
     public static final String NODE_ID_PROPERTY = "fos.node.id";
+    /** Framework property naming the node's data folder, where a generated node id is kept. */
+    public static final String DATA_PROPERTY = "fos.data";
     /** Framework property that turns {@code encodeAllMessages} on for the whole node (tests use it). */
     public static final String ENCODE_ALL_PROPERTY = "fos.kernel.encodeAllMessages";
 
@@ -53,7 +55,7 @@ public final class KernelComponent implements SynchronousBundleListener {
          * @return the node id, or empty
          */
         @AttributeDefinition(description = "This node's id. Empty: the framework property fos.node.id, else an id"
-                + " generated once and kept in the kernel bundle's data area. Read at start only: a node id is"
+                + " generated once and kept in the node's data folder (framework property fos.data) or the kernel bundle's data area. Read at start only: a node id is"
                 + " stable for the life of the node.")
         String nodeId() default "";
 
@@ -122,7 +124,8 @@ public final class KernelComponent implements SynchronousBundleListener {
         if (property != null && !property.isBlank()) {
             return Address.requireValidNodeId(property.trim());
         }
-        File file = context.getDataFile("node-id");
+        String dataDir = context.getProperty(DATA_PROPERTY);
+        File file = dataDir != null && !dataDir.isBlank() ? new File(dataDir, "node-id") : context.getDataFile("node-id");
         if (file != null && file.isFile()) {
             String kept = Files.readString(file.toPath(), StandardCharsets.UTF_8).trim();
             if (Address.isValidNodeId(kept)) {
@@ -132,6 +135,7 @@ public final class KernelComponent implements SynchronousBundleListener {
         }
         String generated = String.format("n-%08x", new SecureRandom().nextInt());
         if (file != null) {
+            Files.createDirectories(file.toPath().getParent());
             Files.writeString(file.toPath(), generated, StandardCharsets.UTF_8);
         }
         return generated;

@@ -1,0 +1,265 @@
+package org.fos.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.framework.wiring.BundleRevision;
+
+/**
+ * Starts a fos node: the OSGi framework and the bundles of the distribution, in a fixed order.
+ *
+ * <p>Start level 1 holds {@code bundle/boot} (SPI Fly and SLF4J, so that logging binds before any
+ * bundle logs), level 2 holds {@code bundle} (the node), level 3 holds {@code bundle/shell} (the
+ * Gogo shell, started only once every other bundle is active, so that commands piped into the
+ * node find their services). A bundle of the distribution that does not start stops the node with
+ * exit status 1 and a message that names it; {@code stop 0} ends the node with status 0.
+ */
+public final class Main {
+
+    /** Exit status when the node could not start. */
+    static final int FAILED = 1;
+
+    private final Path home;
+    private final Path base;
+    private final PrintStream err;
+
+    Main(Path home, Path base, PrintStream err) {
+        this.home = home;
+        this.base = base;
+        this.err = err;
+    }
+
+    /**
+     * Starts the node and waits until it stops.
+     *
+     * @param args none are taken
+     */
+    public static void main(String[] args) {
+        if (args.length > 0) {
+            System.err.println("usage: bin/fos   (set FOS_BASE for the node's folder, FOS_JAVA_OPTS for JVM options)");
+            System.exit(2);
+        }
+        Path home = Paths.get(System.getProperty("fos.home", ".")).toAbsolutePath().normalize();
+        Path base = Paths.get(System.getProperty("fos.base", home.toString())).toAbsolutePath().normalize();
+        System.exit(new Main(home, base, System.err).run());
+    }
+
+    int run() {
+        Map<String, String> config;
+        try {
+            config = Config.load(base.resolve("etc/config.properties"), Map.of("fos.home", home.toString(), "fos.base", base.toString()));
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("fos: cannot read " + base.resolve("etc/config.properties") + ": " + e.getMessage());
+            return FAILED;
+        }
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        Framework framework = factory.newFramework(config);
+        Thread hook = new Thread(() -> stopQuietly(framework), "fos-shutdown");
+        try {
+            framework.init();
+            Runtime.getRuntime().addShutdownHook(hook);
+            List<Bundle> node = new ArrayList<>();
+            node.addAll(install(framework, home.resolve("bundle/boot"), 1));
+            node.addAll(install(framework, home.resolve("bundle"), 2));
+            boolean shell = !"false".equals(config.get("fos.shell"));
+            List<Bundle> shellBundles = shell ? install(framework, home.resolve("bundle/shell"), 3) : List.of();
+            for (Bundle b : node) {
+                startLater(b);
+            }
+            for (Bundle b : shellBundles) {
+                startLater(b);
+            }
+            framework.start();
+            setStartLevel(framework, 2);
+            List<String> failures = failures(node);
+            if (!failures.isEmpty()) {
+                err.println("fos: the node did not start:");
+                failures.forEach(f -> err.println("  " + f));
+                stopQuietly(framework);
+                return FAILED;
+            }
+            setStartLevel(framework, 3);
+            FrameworkEvent event = framework.waitForStop(0);
+            return event.getType() == FrameworkEvent.ERROR ? FAILED : 0;
+        } catch (BundleException | IOException | RuntimeException e) {
+            err.println("fos: the node did not start: " + e);
+            stopQuietly(framework);
+            return FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopQuietly(framework);
+            return FAILED;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running already
+            }
+        }
+    }
+
+    private static List<Bundle> install(Framework framework, Path dir, int level) throws IOException, BundleException {
+        List<Path> jars = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.jar")) {
+                s.forEach(jars::add);
+            }
+        }
+        jars.sort(null);
+        List<Bundle> bundles = new ArrayList<>();
+        for (Path jar : jars) {
+            Bundle b;
+            try (InputStream in = Files.newInputStream(jar)) {
+                b = framework.getBundleContext().installBundle(jar.toUri().toString(), in);
+            } catch (BundleException e) {
+                throw new BundleException("cannot install " + jar + ": " + e.getMessage(), e);
+            }
+            b.adapt(BundleStartLevel.class).setStartLevel(level);
+            bundles.add(b);
+        }
+        return bundles;
+    }
+
+    private static boolean isFragment(Bundle b) {
+        BundleRevision r = b.adapt(BundleRevision.class);
+        return r != null && (r.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+    }
+
+    private static void startLater(Bundle b) throws BundleException {
+        if (!isFragment(b)) {
+            b.start(Bundle.START_ACTIVATION_POLICY);
+        }
+    }
+
+    /** Raises the start level and waits until the framework has got there. */
+    private static void setStartLevel(Framework framework, int level) throws InterruptedException {
+        FrameworkStartLevel fsl = framework.adapt(FrameworkStartLevel.class);
+        if (fsl.getStartLevel() >= level) {
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        fsl.setStartLevel(level, e -> done.countDown());
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("start level " + level + " not reached after 5 minutes");
+        }
+    }
+
+    /** Describes every bundle of the node that is not active (fragments: not resolved). */
+    private static List<String> failures(List<Bundle> bundles) {
+        List<String> out = new ArrayList<>();
+        for (Bundle b : bundles) {
+            boolean ok = isFragment(b) ? b.getState() == Bundle.RESOLVED : b.getState() == Bundle.ACTIVE;
+            if (!ok) {
+                String reason = "";
+                if (b.getState() == Bundle.INSTALLED) {
+                    try {
+                        b.start();
+                    } catch (BundleException e) {
+                        reason = ": " + e.getMessage();
+                    }
+                }
+                out.add(b.getSymbolicName() + " " + b.getVersion() + " (" + b.getLocation() + ") is "
+                        + stateName(b.getState()) + reason);
+            }
+        }
+        return out;
+    }
+
+    private static String stateName(int state) {
+        return switch (state) {
+            case Bundle.INSTALLED -> "INSTALLED (not resolved)";
+            case Bundle.RESOLVED -> "RESOLVED (not started)";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.ACTIVE -> "ACTIVE";
+            default -> "UNINSTALLED";
+        };
+    }
+
+    private static void stopQuietly(Framework framework) {
+        try {
+            if ((framework.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+                framework.stop();
+                framework.waitForStop(60_000);
+            }
+        } catch (BundleException | InterruptedException | RuntimeException e) {
+            System.err.println("fos: stopping the framework failed: " + e);
+        }
+    }
+
+    /** Reads {@code config.properties} with {@code ${name}} taken from earlier keys, the given values and system properties. */
+    static final class Config {
+        private Config() {
+        }
+
+        static Map<String, String> load(Path file, Map<String, String> given) throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+            Map<String, String> out = new HashMap<>();
+            for (String key : p.stringPropertyNames()) {
+                out.put(key, substitute(p.getProperty(key), key, p, given, 0));
+            }
+            out.putIfAbsent(Constants.FRAMEWORK_STORAGE, given.get("fos.base") + "/data/cache");
+            out.putAll(given);
+            return out;
+        }
+
+        static String substitute(String value, String key, Properties p, Map<String, String> given, int depth) {
+            if (depth > 10) {
+                throw new IllegalArgumentException("property '" + key + "' refers to itself through ${...}");
+            }
+            StringBuilder b = new StringBuilder();
+            int i = 0;
+            while (i < value.length()) {
+                int start = value.indexOf("${", i);
+                if (start < 0) {
+                    b.append(value, i, value.length());
+                    break;
+                }
+                int end = value.indexOf('}', start);
+                if (end < 0) {
+                    throw new IllegalArgumentException("property '" + key + "' has an unclosed ${ in '" + value + "'");
+                }
+                b.append(value, i, start);
+                String name = value.substring(start + 2, end);
+                String v = given.get(name);
+                if (v == null) {
+                    v = System.getProperty(name);
+                }
+                if (v == null && p.getProperty(name) != null) {
+                    v = substitute(p.getProperty(name), name, p, given, depth + 1);
+                }
+                if (v == null) {
+                    throw new IllegalArgumentException("property '" + key + "' refers to ${" + name + "}, which is not set");
+                }
+                b.append(v);
+                i = end + 1;
+            }
+            return b.toString();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.fos.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldSubstituteGivenValuesOtherKeysAndSystemProperties() throws Exception {
+        Path file = dir.resolve("config.properties");
+        Files.writeString(file, "a=${fos.base}/data\nb=${a}/cache\nc=${java.version}\nplain=x\n");
+        Map<String, String> c = Main.Config.load(file, Map.of("fos.base", "/n1", "fos.home", "/h"));
+        assertThat(c).containsEntry("a", "/n1/data").containsEntry("b", "/n1/data/cache")
+                .containsEntry("c", System.getProperty("java.version")).containsEntry("plain", "x")
+                .containsEntry("fos.home", "/h");
+    }
+
+    @Test
+    void shouldNameTheKeyOfAnUnsetOrCyclicReference() throws Exception {
+        Path file = dir.resolve("config.properties");
+        Files.writeString(file, "a=${nowhere.set}\n");
+        assertThatThrownBy(() -> Main.Config.load(file, Map.of("fos.base", "/n1")))
+                .hasMessageContaining("property 'a' refers to ${nowhere.set}, which is not set");
+        Files.writeString(file, "a=${b}\nb=${a}\n");
+        assertThatThrownBy(() -> Main.Config.load(file, Map.of("fos.base", "/n1"))).hasMessageContaining("refers to itself");
+        Files.writeString(file, "a=${b\n");
+        assertThatThrownBy(() -> Main.Config.load(file, Map.of("fos.base", "/n1"))).hasMessageContaining("unclosed ${");
+    }
+}

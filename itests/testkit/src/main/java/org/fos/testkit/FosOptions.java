@@ -1,0 +1,205 @@
+package org.fos.testkit;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.options.MavenArtifactProvisionOption;
+
+/**
+ * Pax Exam options that boot a fos node inside a test.
+ *
+ * <p>{@link #fosNode(Option...)} is the whole node: the framework's logging set-up (SPI Fly and
+ * SLF4J at start level 1, so that logging binds first), Declarative Services, ConfigAdmin,
+ * Metatype, the Gogo runtime, the fos kernel, and this testkit. Add fos bundles with
+ * {@link #fosBundle(String)} and your own with {@link #userBundle(String)}. Unresolved bundles fail
+ * the test.
+ *
+ * <p>fos bundles are taken from the folder named by the system property {@value #BUNDLES_DIR}
+ * (as {@code <artifactId>.jar}) when it is set, which is how the fos build tests its own jars
+ * before they are installed, else from the Maven repository.
+ */
+public final class FosOptions {
+
+    /** System property naming a folder of fos bundle jars, named by artifact id. */
+    public static final String BUNDLES_DIR = "fos.bundles.dir";
+
+    private static final String FOS_GROUP = "org.fos";
+    private static final Properties VERSIONS = versions();
+
+    private FosOptions() {
+    }
+
+    private static Properties versions() {
+        Properties p = new Properties();
+        try (InputStream in = FosOptions.class.getResourceAsStream("versions.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("versions.properties is missing from the fos testkit");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    /**
+     * Returns the version of a component the testkit provisions.
+     *
+     * @param key a key of {@code versions.properties}, for example {@code fos} or {@code felix.scr}
+     * @return the version
+     * @throws IllegalArgumentException if the key is unknown
+     */
+    public static String version(String key) {
+        String v = VERSIONS.getProperty(key);
+        if (v == null) {
+            throw new IllegalArgumentException("the fos testkit knows no version of '" + key + "'");
+        }
+        return v;
+    }
+
+    /**
+     * A fos node: the OSGi services, logging, the kernel and the testkit, plus {@code extra}.
+     *
+     * @param extra more options, for example {@link #fosBundle(String)} or {@link #userBundle(String)}
+     * @return the composite option
+     */
+    public static Option fosNode(Option... extra) {
+        List<Option> options = new ArrayList<>(List.of(
+                cleanCaches(true),
+                systemTimeout(60_000),
+                systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
+                systemProperty("org.ops4j.pax.url.mvn.localRepository").value(localRepository()),
+                systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value(System.getProperty("fos.test.logLevel", "warn")),
+                logging(),
+                junitBundles(),
+                osgiServices(),
+                mavenBundle("org.jctools", "jctools-core", version("jctools")),
+                fosBundle("fos-kernel"),
+                mavenBundle("org.hamcrest", "hamcrest", version("hamcrest")),
+                mavenBundle("org.awaitility", "awaitility", version("awaitility")),
+                fosBundle("fos-testkit")));
+        options.addAll(Arrays.asList(extra));
+        return composite(options.toArray(new Option[0]));
+    }
+
+    /**
+     * SPI Fly (with ASM) and SLF4J with its simple provider, at start level 1.
+     *
+     * @return the composite option
+     */
+    public static Option logging() {
+        return composite(
+                boot("org.ow2.asm", "asm", version("asm")),
+                boot("org.ow2.asm", "asm-commons", version("asm")),
+                boot("org.ow2.asm", "asm-util", version("asm")),
+                boot("org.ow2.asm", "asm-tree", version("asm")),
+                boot("org.ow2.asm", "asm-analysis", version("asm")),
+                boot("org.apache.aries.spifly", "org.apache.aries.spifly.dynamic.bundle", version("spifly")),
+                boot("org.slf4j", "slf4j-api", version("slf4j")),
+                boot("org.slf4j", "slf4j-simple", version("slf4j")));
+    }
+
+    private static MavenArtifactProvisionOption boot(String group, String artifact, String version) {
+        return mavenBundle(group, artifact, version).startLevel(1);
+    }
+
+    /**
+     * Declarative Services, ConfigAdmin, Metatype and the Gogo runtime and commands (no shell).
+     *
+     * @return the composite option
+     */
+    public static Option osgiServices() {
+        return composite(
+                mavenBundle("org.osgi", "org.osgi.util.function", version("osgi.function")),
+                mavenBundle("org.osgi", "org.osgi.util.promise", version("osgi.promise")),
+                mavenBundle("org.osgi", "org.osgi.service.component", version("osgi.component")),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr", version("felix.scr")),
+                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", version("felix.configadmin")),
+                mavenBundle("org.osgi", "org.osgi.service.log", version("osgi.log")),
+                mavenBundle("org.apache.felix", "org.apache.felix.metatype", version("felix.metatype")),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", version("gogo.runtime")),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", version("gogo.command")));
+    }
+
+    /**
+     * File Install, watching a folder, for tests that deploy bundles by dropping jars.
+     *
+     * @param folder the folder to watch; created if missing
+     * @return the composite option
+     */
+    public static Option fileInstall(File folder) {
+        if (!folder.isDirectory() && !folder.mkdirs()) {
+            throw new IllegalArgumentException("cannot create the deploy folder " + folder);
+        }
+        return composite(
+                systemProperty("felix.fileinstall.dir").value(folder.getAbsolutePath()),
+                systemProperty("felix.fileinstall.poll").value("200"),
+                systemProperty("felix.fileinstall.noInitialDelay").value("true"),
+                systemProperty("felix.fileinstall.bundles.new.start").value("true"),
+                mavenBundle("org.apache.felix", "org.apache.felix.fileinstall", version("felix.fileinstall")));
+    }
+
+    /**
+     * A fos bundle by artifact id, from {@value #BUNDLES_DIR} when set, else from Maven.
+     *
+     * @param artifactId for example {@code fos-kernel}
+     * @return the provisioning option
+     */
+    public static Option fosBundle(String artifactId) {
+        String dir = System.getProperty(BUNDLES_DIR);
+        if (dir != null) {
+            File jar = new File(dir, artifactId + ".jar");
+            if (jar.isFile()) {
+                return bundle(jar.toURI().toString());
+            }
+        }
+        return mavenBundle(FOS_GROUP, artifactId, version("fos"));
+    }
+
+    /**
+     * A bundle of your own, by path (relative to the test's working folder, usually the module).
+     *
+     * @param path for example {@code target/my-fleet-1.0.0.jar}
+     * @return the provisioning option
+     * @throws IllegalArgumentException if the file does not exist
+     */
+    public static Option userBundle(String path) {
+        File jar = new File(path);
+        if (!jar.isFile()) {
+            throw new IllegalArgumentException("no bundle at " + jar.getAbsolutePath() + ": build it before the test runs");
+        }
+        return bundle(jar.toURI().toString());
+    }
+
+    /**
+     * Runs the kernel in the mode that encodes and decodes every message, as if it crossed the wire.
+     *
+     * @return the option
+     */
+    public static Option encodeAllMessages() {
+        return systemProperty("fos.kernel.encodeAllMessages").value("true");
+    }
+
+    private static String localRepository() {
+        String local = System.getProperty("maven.repo.local");
+        if (local == null || local.isBlank()) {
+            local = System.getProperty("user.home") + "/.m2/repository";
+        }
+        return local;
+    }
+}

@@ -1,0 +1,182 @@
+package org.fos.testkit.support;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.awaitility.Awaitility;
+import org.fos.kernel.api.Kernel;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The base class of fos integration tests: it runs inside the node and gives the test the bundle
+ * context, the kernel, Gogo commands and condition waits. Waits poll a condition until it holds or
+ * a timeout passes; they never sleep for a fixed time.
+ */
+public abstract class FosTestSupport {
+
+    /** How long {@link #waitFor} and {@link #service} wait unless told otherwise. */
+    protected static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+    /** The probe bundle's context, injected by Pax Exam. */
+    @Inject
+    protected BundleContext bundleContext;
+
+    /** The kernel, as the test's bundle sees it, injected by Pax Exam. */
+    @Inject
+    protected Kernel kernel;
+
+    /** Creates the support. */
+    protected FosTestSupport() {
+    }
+
+    /**
+     * Waits for a service.
+     *
+     * @param <T> the service type
+     * @param type the service type
+     * @param timeout how long to wait
+     * @return the service
+     * @throws AssertionError if none appears in time
+     * @throws InterruptedException if interrupted
+     */
+    protected <T> T service(Class<T> type, Duration timeout) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(bundleContext, type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(timeout.toMillis());
+            if (service == null) {
+                throw new AssertionError("no " + type.getName() + " service appeared within " + timeout);
+            }
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /**
+     * Waits for a service for {@link #DEFAULT_WAIT}.
+     *
+     * @param <T> the service type
+     * @param type the service type
+     * @return the service
+     * @throws InterruptedException if interrupted
+     */
+    protected <T> T service(Class<T> type) throws InterruptedException {
+        return service(type, DEFAULT_WAIT);
+    }
+
+    /**
+     * Finds an installed bundle by symbolic name.
+     *
+     * @param symbolicName the symbolic name
+     * @return the bundle (the one with the highest version if several are installed)
+     * @throws AssertionError if none is installed
+     */
+    protected Bundle bundle(String symbolicName) {
+        Bundle found = null;
+        for (Bundle b : bundleContext.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName()) && (found == null || b.getVersion().compareTo(found.getVersion()) > 0)) {
+                found = b;
+            }
+        }
+        if (found == null) {
+            throw new AssertionError("no bundle " + symbolicName + " is installed");
+        }
+        return found;
+    }
+
+    /**
+     * Waits until a condition holds (Awaitility, polling).
+     *
+     * @param what what is awaited, for the failure message
+     * @param timeout how long to wait
+     * @param condition the condition
+     * @throws org.awaitility.core.ConditionTimeoutException if it does not hold in time
+     */
+    protected static void waitFor(String what, Duration timeout, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
+    }
+
+    /**
+     * Waits for {@link #DEFAULT_WAIT} until a condition holds.
+     *
+     * @param what what is awaited
+     * @param condition the condition
+     */
+    protected static void waitFor(String what, BooleanSupplier condition) {
+        waitFor(what, DEFAULT_WAIT, condition);
+    }
+
+    /**
+     * Runs one Gogo command line in a new session, as the shell would.
+     *
+     * @param commandLine for example {@code fos:send /test/echo ping hello}
+     * @return what it returned or threw, and the text the shell would print
+     * @throws InterruptedException if interrupted while waiting for the command processor
+     */
+    protected CommandResult execute(String commandLine) throws InterruptedException {
+        CommandProcessor processor = service(CommandProcessor.class);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out);
+        try {
+            Object value = session.execute(commandLine);
+            CharSequence formatted = value == null ? "" : session.format(value, Converter.INSPECT);
+            out.flush();
+            return new CommandResult(value, bytes.toString(StandardCharsets.UTF_8) + formatted, null);
+        } catch (Exception e) {
+            return new CommandResult(null, String.valueOf(e.getMessage()), e);
+        } finally {
+            session.close();
+        }
+    }
+
+    /**
+     * Runs a command that must succeed.
+     *
+     * @param commandLine the command line
+     * @return the value it returned
+     * @throws AssertionError if it threw, with its message
+     * @throws InterruptedException if interrupted
+     */
+    protected Object executeOk(String commandLine) throws InterruptedException {
+        CommandResult r = execute(commandLine);
+        if (r.failed()) {
+            AssertionError e = new AssertionError("'" + commandLine + "' failed: " + r.output());
+            e.initCause(r.error());
+            throw e;
+        }
+        return r.value();
+    }
+
+    /**
+     * Runs an action, retrying on exceptions, until it succeeds or the timeout passes.
+     *
+     * @param <T> the result type
+     * @param what what is attempted, for the failure message
+     * @param timeout how long to keep trying
+     * @param action the action
+     * @return its result
+     */
+    protected static <T> T eventually(String what, Duration timeout, Callable<T> action) {
+        AtomicReference<T> result = new AtomicReference<>();
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(10)).ignoreExceptions().until(() -> {
+            result.set(action.call());
+            return true;
+        });
+        return result.get();
+    }
+}
