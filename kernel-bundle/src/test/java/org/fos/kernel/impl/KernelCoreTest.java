@@ -227,6 +227,11 @@ class KernelCoreTest {
             public Object decode(byte[] bytes) {
                 return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
             }
+
+            @Override
+            public AutoCloseable allow(Class<?> type) {
+                throw new IllegalArgumentException("this codec only carries strings");
+            }
         });
         String original = new String("text");
         assertThat(kernel.send(Message.of(box.capability(), "x", original))).isEqualTo(Status.OK);
