@@ -1,0 +1,24 @@
+package org.fos.rpc.api;
+
+import org.fos.kernel.api.Message;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The server side of a protocol for one implementation object; see {@link Libfos#dispatcher}.
+ * A server loop hands it every message it takes from its mailbox.
+ */
+@ProviderType
+public interface Dispatcher {
+
+    /**
+     * Handles one request: calls the implementation's method and sends the reply to the request's
+     * reply capability, at once or, if the method returned a {@code CompletionStage}, when that
+     * completes; the caller goes on with the next message meanwhile. A request that cannot be
+     * handled (unknown method, wrong arguments, a failure of the implementation) is answered with
+     * an error; this method does not throw for it.
+     *
+     * @param request the request message
+     * @return true if the call completed now, false if its reply will be sent later
+     */
+    boolean dispatch(Message request);
+}

@@ -1,0 +1,112 @@
+package org.fos.rpc.impl;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.KernelException;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Status;
+import org.fos.rpc.api.FleetException;
+
+/**
+ * The reply mailbox for asynchronous calls of one client bundle, and the thread that completes their
+ * futures. Futures complete on that thread: dependent stages run there and must not block.
+ */
+final class AsyncReplies implements Runnable {
+    private record Pending(MethodModel method, CompletableFuture<Object> future, ScheduledFuture<?> timeout) {
+    }
+
+    final Mailbox mailbox;
+    final Capability replyTo;
+    private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong nextCorrelation = new AtomicLong(1);
+    private final ScheduledExecutorService timer;
+    private final LongAdder staleReplies;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    AsyncReplies(Mailbox mailbox, Capability replyTo, ScheduledExecutorService timer, LongAdder staleReplies, String owner) {
+        this.mailbox = mailbox;
+        this.replyTo = replyTo;
+        this.timer = timer;
+        this.staleReplies = staleReplies;
+        this.thread = new Thread(this, "fos-libfos-replies-" + owner);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Registers a call before its request is sent; the future fails after the timeout. */
+    long expect(MethodModel method, CompletableFuture<Object> future, Duration timeout, String target) {
+        long correlation = nextCorrelation.getAndIncrement();
+        ScheduledFuture<?> t = timer.schedule(() -> {
+            if (pending.remove(correlation) != null) {
+                future.completeExceptionally(new FleetException(Status.TIMEOUT, "no reply from " + target + " to " + method
+                        + " within " + timeout.toMillis() + " ms", null));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        pending.put(correlation, new Pending(method, future, t));
+        return correlation;
+    }
+
+    /** Forgets a call whose request could not be sent. */
+    void cancel(long correlation) {
+        Pending p = pending.remove(correlation);
+        if (p != null) {
+            p.timeout().cancel(false);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                mailbox.drain(this::complete, 256, 100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (KernelException closed) {
+            // the mailbox was closed: the client bundle is stopping
+        } finally {
+            failAll();
+        }
+    }
+
+    private void complete(Message reply) {
+        Pending p = pending.remove(reply.correlationId());
+        if (p == null) {
+            staleReplies.increment();
+            return;
+        }
+        p.timeout().cancel(false);
+        try {
+            p.future().complete(Replies.valueOf(p.method(), reply));
+        } catch (Throwable t) {
+            p.future().completeExceptionally(t);
+        }
+    }
+
+    private void failAll() {
+        for (Long c : pending.keySet()) {
+            Pending p = pending.remove(c);
+            if (p != null) {
+                p.timeout().cancel(false);
+                p.future().completeExceptionally(new FleetException(Status.CLOSED, "libfos stopped before the reply to "
+                        + p.method() + " arrived", null));
+            }
+        }
+    }
+
+    void close() throws InterruptedException {
+        running = false;
+        mailbox.close();
+        thread.join(5_000);
+    }
+}

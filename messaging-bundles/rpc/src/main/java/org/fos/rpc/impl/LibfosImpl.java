@@ -1,0 +1,301 @@
+package org.fos.rpc.impl;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.KernelException;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.Names;
+import org.fos.kernel.api.Right;
+import org.fos.kernel.api.Selection;
+import org.fos.kernel.api.Status;
+import org.fos.rpc.api.CallOptions;
+import org.fos.rpc.api.Dispatcher;
+import org.fos.rpc.api.FleetException;
+import org.fos.rpc.api.Libfos;
+import org.osgi.service.component.ComponentContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ServiceScope;
+
+/**
+ * libfos as one bundle sees it. Its reply mailboxes (one a calling thread for synchronous calls, one
+ * for asynchronous calls) belong to the using bundle and go when it stops.
+ */
+@Component(service = Libfos.class, scope = ServiceScope.BUNDLE)
+public final class LibfosImpl implements Libfos {
+    /** Room for stray late replies besides the one a synchronous call waits for. */
+    private static final int SYNC_CAPACITY = 64;
+    private static final int ASYNC_CAPACITY = 1 << 16;
+    /** How often a call re-resolves after finding its member gone before it gives up. */
+    private static final int MAX_RESOLVES = 4;
+
+    private final LibfosCore core;
+    private final Kernel kernel;
+    private final long ownerBundleId;
+    private final String owner;
+    private final ThreadLocal<SyncChannel> channels = new ThreadLocal<>();
+    private final Set<SyncChannel> allChannels = ConcurrentHashMap.newKeySet();
+    private final Set<ProtocolModel> protocols = ConcurrentHashMap.newKeySet();
+    private volatile AsyncReplies asyncReplies;
+    private volatile boolean closed;
+
+    /**
+     * Creates libfos for the bundle that gets the service.
+     *
+     * @param context names the using bundle
+     * @param core the shared part of libfos
+     * @param kernel the kernel
+     */
+    @Activate
+    public LibfosImpl(ComponentContext context, @Reference LibfosCore core, @Reference Kernel kernel) {
+        this(core, kernel, context.getUsingBundle().getBundleId(), context.getUsingBundle().getSymbolicName());
+    }
+
+    LibfosImpl(LibfosCore core, Kernel kernel, long ownerBundleId, String owner) {
+        this.core = core;
+        this.kernel = kernel;
+        this.ownerBundleId = ownerBundleId;
+        this.owner = owner;
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        closed = true;
+        AsyncReplies a = asyncReplies;
+        if (a != null) {
+            a.close();
+        }
+        for (SyncChannel c : allChannels) {
+            c.mailbox.close();
+        }
+        allChannels.clear();
+        for (ProtocolModel p : protocols) {
+            core.release(p);
+        }
+        protocols.clear();
+    }
+
+    private ProtocolModel use(Class<?> protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        ProtocolModel model = ProtocolModel.of(protocol);
+        if (protocols.add(model)) {
+            core.acquire(model);
+        }
+        return model;
+    }
+
+    @Override
+    public <T> T proxy(Class<T> protocol, String name) {
+        return proxy(protocol, name, CallOptions.DEFAULT);
+    }
+
+    @Override
+    public <T> T proxy(Class<T> protocol, String name, CallOptions options) {
+        Names.requireValidName(name);
+        Objects.requireNonNull(options, "options");
+        return newProxy(protocol, new ProxyHandler(this, use(protocol), name, null, options));
+    }
+
+    @Override
+    public <T> T proxy(Class<T> protocol, Capability member, CallOptions options) {
+        Objects.requireNonNull(member, "member");
+        Objects.requireNonNull(options, "options");
+        return newProxy(protocol, new ProxyHandler(this, use(protocol), null, member, options));
+    }
+
+    @Override
+    public <T> List<T> members(Class<T> protocol, String name, CallOptions options) {
+        Names.requireValidName(name);
+        ProtocolModel model = use(protocol);
+        List<T> out = new ArrayList<>();
+        for (NameEntry e : kernel.names().find(name)) {
+            out.add(newProxy(protocol, new ProxyHandler(this, model, name, e.capability(), options)));
+        }
+        return out;
+    }
+
+    private static <T> T newProxy(Class<T> protocol, ProxyHandler handler) {
+        return protocol.cast(Proxy.newProxyInstance(protocol.getClassLoader(), new Class<?>[] {protocol}, handler));
+    }
+
+    @Override
+    public <T> Dispatcher dispatcher(Class<T> protocol, T implementation) {
+        Objects.requireNonNull(implementation, "implementation");
+        if (!protocol.isInstance(implementation)) {
+            throw new IllegalArgumentException(implementation.getClass().getName() + " does not implement " + protocol.getName());
+        }
+        return new DispatcherImpl(use(protocol), implementation, kernel, core.lostReplies);
+    }
+
+    @Override
+    public Object call(Class<?> protocol, String name, String method, List<String> arguments, CallOptions options) {
+        Names.requireValidName(name);
+        ProtocolModel model = use(protocol);
+        MethodModel m = model.method(method);
+        if (m == null) {
+            throw new IllegalArgumentException("protocol " + protocol.getName() + " has no method '" + method + "'; it has "
+                    + new java.util.TreeSet<>(model.methodNames()));
+        }
+        Object[] values = TextArguments.parse(m, arguments);
+        ProxyHandler handler = new ProxyHandler(this, model, name, null, options);
+        List<Object> list = java.util.Collections.unmodifiableList(java.util.Arrays.asList(values));
+        try {
+            if (!m.async) {
+                return callSync(handler, m, list);
+            }
+            return ((CompletionStage<?>) callAsync(handler, m, list)).toCompletableFuture()
+                    .get(options.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetException(Status.INTERRUPTED, "interrupted while calling " + m, e);
+        } catch (TimeoutException e) {
+            throw new FleetException(Status.TIMEOUT, "no reply from " + name + " to " + m, e);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new FleetException(Status.OK, t.toString(), t);
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    private Capability target(ProxyHandler h, MethodModel m, List<Object> args) {
+        if (h.member != null) {
+            return h.member;
+        }
+        try {
+            if (m.keyIndex >= 0) {
+                Object key = args.get(m.keyIndex);
+                if (key == null) {
+                    throw new IllegalArgumentException("the @Key argument of " + m + " must not be null");
+                }
+                return kernel.names().resolve(h.name, Selection.KEY_AFFINITY, key);
+            }
+            return kernel.names().resolve(h.name, h.options.selection());
+        } catch (KernelException e) {
+            throw new FleetException(e.status(), "cannot call " + m + " on " + h.name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends a request, re-resolving when the member turns out to be gone (the request was not delivered). */
+    private void send(ProxyHandler h, MethodModel m, List<Object> args, Wire.Request b, long deadline) {
+        Status s = Status.OK;
+        for (int attempt = 0; attempt < MAX_RESOLVES; attempt++) {
+            Capability to = target(h, m, args);
+            Message request = b.to(to);
+            s = kernel.send(request);
+            if (s == Status.FULL) {
+                long remaining = deadline - System.nanoTime();
+                s = remaining > 0 ? kernel.send(request, remaining, TimeUnit.NANOSECONDS) : Status.TIMEOUT;
+            }
+            if (s == Status.OK) {
+                return;
+            }
+            boolean gone = s == Status.CLOSED || s == Status.REVOKED || s == Status.FORGED;
+            if (!gone || h.member != null) {
+                break;
+            }
+        }
+        throw new FleetException(s, "call of " + m + " on " + h.target() + " refused: " + s, null);
+    }
+
+    Object callSync(ProxyHandler h, MethodModel m, List<Object> args) throws Throwable {
+        if (closed) {
+            throw new FleetException(Status.CLOSED, "libfos of bundle " + owner + " has stopped", null);
+        }
+        long deadline = System.nanoTime() + h.options.timeout().toNanos();
+        SyncChannel ch = channel();
+        long correlation = ch.nextCorrelation();
+        send(h, m, args, new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, new Wire.Invocation(args)), deadline);
+        Message reply;
+        try {
+            reply = ch.await(correlation, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetException(Status.INTERRUPTED, "interrupted while waiting for the reply to " + m, e);
+        } catch (KernelException e) {
+            throw new FleetException(e.status(), "libfos of bundle " + owner + " stopped while waiting for " + m, e);
+        }
+        if (reply == null) {
+            throw new FleetException(Status.TIMEOUT, "no reply from " + h.target() + " to " + m + " within "
+                    + h.options.timeout().toMillis() + " ms", null);
+        }
+        return Replies.valueOf(m, reply);
+    }
+
+    CompletionStage<Object> callAsync(ProxyHandler h, MethodModel m, List<Object> args) {
+        CompletableFuture<Object> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new FleetException(Status.CLOSED, "libfos of bundle " + owner + " has stopped", null));
+            return future;
+        }
+        AsyncReplies replies = asyncReplies();
+        long correlation = replies.expect(m, future, h.options.timeout(), h.target());
+        try {
+            send(h, m, args, new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name,
+                    new Wire.Invocation(args)), System.nanoTime() + h.options.timeout().toNanos());
+        } catch (RuntimeException e) {
+            replies.cancel(correlation);
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    private SyncChannel channel() {
+        SyncChannel c = channels.get();
+        if (c == null) {
+            Mailbox box = kernel.createMailbox("libfos " + owner + " " + Thread.currentThread().getName(), SYNC_CAPACITY);
+            c = new SyncChannel(box, replyCapability(box));
+            channels.set(c);
+            allChannels.add(c);
+        }
+        return c;
+    }
+
+    private AsyncReplies asyncReplies() {
+        AsyncReplies a = asyncReplies;
+        if (a == null) {
+            synchronized (this) {
+                a = asyncReplies;
+                if (a == null) {
+                    Mailbox box = kernel.createMailbox("libfos " + owner + " async replies", ASYNC_CAPACITY);
+                    a = new AsyncReplies(box, replyCapability(box), core.timer(), core.staleReplies, owner);
+                    asyncReplies = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    private Capability replyCapability(Mailbox box) {
+        kernel.transfer(box.capability(), ownerBundleId);
+        return kernel.narrow(box.capability(), EnumSet.of(Right.SEND));
+    }
+}

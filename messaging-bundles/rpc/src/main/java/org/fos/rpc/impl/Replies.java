@@ -1,0 +1,82 @@
+package org.fos.rpc.impl;
+
+import java.lang.reflect.Constructor;
+import java.util.ConcurrentModificationException;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Status;
+import org.fos.rpc.api.FleetException;
+import org.fos.rpc.api.RemoteException;
+
+/**
+ * Turns a reply message into the value or the exception a caller sees. A failure is recreated as its
+ * own type when the method declares that type or it is one of a few standard {@code java.lang} and
+ * {@code java.util} exceptions, and when it has a public constructor taking the message; otherwise
+ * it becomes a {@link RemoteException} naming the remote type. No other class is ever loaded for a
+ * failure: the name in the reply only selects among these.
+ */
+final class Replies {
+    private static final Set<Class<? extends RuntimeException>> STANDARD = Set.of(IllegalArgumentException.class,
+            IllegalStateException.class, UnsupportedOperationException.class, NullPointerException.class,
+            NoSuchElementException.class, ConcurrentModificationException.class, ArithmeticException.class,
+            IndexOutOfBoundsException.class, ClassCastException.class, SecurityException.class);
+
+    private Replies() {
+    }
+
+    /** The value of a reply, or throws what the method threw. */
+    static Object valueOf(MethodModel method, Message reply) throws Throwable {
+        if (Wire.RESULT.equals(reply.type()) && reply.payload() instanceof Wire.Outcome o) {
+            return o.value();
+        }
+        if (Wire.FAILURE.equals(reply.type()) && reply.payload() instanceof Wire.Failure f) {
+            throw exception(method, f);
+        }
+        throw new FleetException(Status.CODEC_ERROR, "malformed reply to " + method + ": type '" + reply.type()
+                + "', payload " + (reply.payload() == null ? "null" : reply.payload().getClass().getName()), null);
+    }
+
+    static Throwable exception(MethodModel method, Wire.Failure f) {
+        String message = f.message();
+        for (Class<?> declared : method.method.getExceptionTypes()) {
+            if (declared.getName().equals(f.type())) {
+                Throwable t = instantiate(declared, message);
+                if (t != null) {
+                    return t;
+                }
+            }
+        }
+        for (Class<? extends RuntimeException> standard : STANDARD) {
+            if (standard.getName().equals(f.type())) {
+                Throwable t = instantiate(standard, message);
+                if (t != null) {
+                    return t;
+                }
+            }
+        }
+        if (FleetException.class.getName().equals(f.type())) {
+            return new FleetException(Status.OK, message, null);
+        }
+        return new RemoteException(f.type(), message);
+    }
+
+    private static Throwable instantiate(Class<?> type, String message) {
+        if (!Throwable.class.isAssignableFrom(type)) {
+            return null;
+        }
+        try {
+            Constructor<?> c = type.getConstructor(String.class);
+            return (Throwable) c.newInstance(message);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The failure to send back for an exception thrown by an implementation. */
+    static Wire.Failure failureOf(Throwable t) {
+        String message = t.getMessage();
+        return new Wire.Failure(t.getClass().getName(), message == null ? t.getClass().getSimpleName() : message);
+    }
+}

@@ -1,0 +1,46 @@
+package org.fos.rpc.impl;
+
+import java.util.concurrent.TimeUnit;
+
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
+
+/**
+ * The reply mailbox of one calling thread, for synchronous calls: the caller sends and then takes
+ * its reply itself, so a call costs one hand-off each way. A reply that arrives after its call
+ * timed out carries an old correlation id and is dropped.
+ */
+final class SyncChannel {
+    final Mailbox mailbox;
+    final Capability replyTo;
+    private long nextCorrelation = 1;
+    long staleReplies;
+
+    SyncChannel(Mailbox mailbox, Capability replyTo) {
+        this.mailbox = mailbox;
+        this.replyTo = replyTo;
+    }
+
+    long nextCorrelation() {
+        return nextCorrelation++;
+    }
+
+    /** Waits for the reply with this correlation id; null if the deadline passes. */
+    Message await(long correlation, long deadlineNanos) throws InterruptedException {
+        while (true) {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                return null;
+            }
+            Message m = mailbox.receive(remaining, TimeUnit.NANOSECONDS);
+            if (m == null) {
+                return null;
+            }
+            if (m.correlationId() == correlation) {
+                return m;
+            }
+            staleReplies++;
+        }
+    }
+}

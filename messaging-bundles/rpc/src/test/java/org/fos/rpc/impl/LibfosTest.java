@@ -1,0 +1,292 @@
+package org.fos.rpc.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Status;
+import org.fos.kernel.impl.TestKernels;
+import org.fos.rpc.api.CallOptions;
+import org.fos.rpc.api.Dispatcher;
+import org.fos.rpc.api.FleetException;
+import org.fos.rpc.api.Key;
+import org.fos.rpc.api.RemoteException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LibfosTest {
+
+    /** A protocol for the tests. */
+    public interface Calc {
+        int add(int a, int b);
+
+        Sum sum(List<Integer> values);
+
+        CompletionStage<Integer> addLater(int a, int b);
+
+        String whoAmI(@Key String key);
+
+        void fail(String kind) throws CalcException;
+
+        CompletionStage<Integer> viaOther(int value);
+
+        CompletionStage<Integer> slow(int id);
+
+        Mode mode(Mode m);
+
+        byte[] echo(byte[] bytes, boolean reverse);
+    }
+
+    /** A record the protocol carries. */
+    public record Sum(int total, int count) {
+    }
+
+    /** An enum the protocol carries. */
+    public enum Mode { FAST, SAFE }
+
+    /** A declared exception. */
+    public static class CalcException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public CalcException(String message) {
+            super(message);
+        }
+    }
+
+    /** A custom exception nobody declares. */
+    public static class Oops extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Oops(String message) {
+            super(message);
+        }
+    }
+
+    private final TestKernels node = TestKernels.start("n-rpc", false);
+    private final Kernel kernel = node.kernel(1);
+    private final LibfosCore core = new LibfosCore();
+    private final LibfosImpl client = new LibfosImpl(core, node.kernel(2), 2, "client");
+    private final LibfosImpl server = new LibfosImpl(core, node.kernel(3), 3, "server");
+    private final List<Thread> loops = new ArrayList<>();
+    private final List<CompletableFuture<Integer>> parked = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        loops.forEach(Thread::interrupt);
+        for (Thread t : loops) {
+            t.join();
+        }
+        client.deactivate();
+        server.deactivate();
+        core.deactivate();
+        node.shutdown();
+    }
+
+    /** Starts a member of /test/calc: a mailbox and a loop that dispatches what arrives. */
+    private Mailbox serve(String name, Object impl) {
+        Mailbox box = kernel.createMailbox(name, 1024);
+        kernel.names().register(name, box.capability(), Map.of());
+        Dispatcher d = server.dispatcher(Calc.class, (Calc) impl);
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    box.drain(d::dispatch, 16, 50, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "member " + name);
+        t.start();
+        loops.add(t);
+        return box;
+    }
+
+    private class CalcImpl implements Calc {
+        final String id;
+
+        CalcImpl(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public int add(int a, int b) {
+            return a + b;
+        }
+
+        @Override
+        public Sum sum(List<Integer> values) {
+            return new Sum(values.stream().mapToInt(Integer::intValue).sum(), values.size());
+        }
+
+        @Override
+        public CompletionStage<Integer> addLater(int a, int b) {
+            return CompletableFuture.supplyAsync(() -> a + b);
+        }
+
+        @Override
+        public String whoAmI(String key) {
+            return id;
+        }
+
+        @Override
+        public void fail(String kind) throws CalcException {
+            switch (kind) {
+                case "declared" -> throw new CalcException("declared failure");
+                case "argument" -> throw new IllegalArgumentException("bad argument");
+                default -> throw new Oops("custom failure");
+            }
+        }
+
+        @Override
+        public CompletionStage<Integer> viaOther(int value) {
+            // a nested call to another fleet; the member goes on serving while it is pending
+            return client.proxy(Calc.class, "/test/other").addLater(value, 1);
+        }
+
+        @Override
+        public CompletionStage<Integer> slow(int id) {
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            synchronized (parked) {
+                parked.add(f);
+            }
+            return f;
+        }
+
+        @Override
+        public Mode mode(Mode m) {
+            return m == Mode.FAST ? Mode.SAFE : Mode.FAST;
+        }
+
+        @Override
+        public byte[] echo(byte[] bytes, boolean reverse) {
+            byte[] out = bytes.clone();
+            if (reverse) {
+                for (int i = 0; i < out.length / 2; i++) {
+                    byte b = out[i];
+                    out[i] = out[out.length - 1 - i];
+                    out[out.length - 1 - i] = b;
+                }
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void shouldCallSynchronouslyAndAsynchronously() throws Exception {
+        serve("/test/calc", new CalcImpl("a"));
+        Calc calc = client.proxy(Calc.class, "/test/calc");
+        assertThat(calc.add(2, 3)).isEqualTo(5);
+        assertThat(calc.sum(List.of(1, 2, 3))).isEqualTo(new Sum(6, 3));
+        assertThat(calc.addLater(4, 5).toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(9);
+        assertThat(calc.mode(Mode.FAST)).isEqualTo(Mode.SAFE);
+        assertThat(calc.echo(new byte[] {1, 2, 3}, true)).containsExactly(3, 2, 1);
+        assertThat(calc.toString()).contains("Calc").contains("/test/calc");
+    }
+
+    @Test
+    void shouldSurfaceRemoteExceptionsAsTypedExceptions() {
+        serve("/test/calc", new CalcImpl("a"));
+        Calc calc = client.proxy(Calc.class, "/test/calc");
+        assertThatThrownBy(() -> calc.fail("declared")).isInstanceOf(CalcException.class).hasMessage("declared failure");
+        assertThatThrownBy(() -> calc.fail("argument")).isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("bad argument");
+        assertThatThrownBy(() -> calc.fail("custom")).isInstanceOf(RemoteException.class)
+                .hasMessageContaining("custom failure")
+                .satisfies(e -> assertThat(((RemoteException) e).remoteType()).isEqualTo(Oops.class.getName()));
+        assertThat(calc.add(1, 1)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldFailClearlyForAnUnknownNameAndTimeOut() {
+        Calc nobody = client.proxy(Calc.class, "/test/nobody");
+        assertThatThrownBy(() -> nobody.add(1, 2)).isInstanceOf(FleetException.class)
+                .hasMessageContaining("NO_SUCH_NAME").satisfies(e -> assertThat(((FleetException) e).status()).isEqualTo(Status.NO_SUCH_NAME));
+        Mailbox silent = kernel.createMailbox("silent", 16);
+        kernel.names().register("/test/silent", silent.capability(), Map.of());
+        Calc calc = client.proxy(Calc.class, "/test/silent", CallOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
+        assertThatThrownBy(() -> calc.add(1, 2)).isInstanceOf(FleetException.class).hasMessageContaining("within 50 ms")
+                .satisfies(e -> assertThat(((FleetException) e).status()).isEqualTo(Status.TIMEOUT));
+        assertThatThrownBy(() -> calc.addLater(1, 2).toCompletableFuture().join()).hasCauseInstanceOf(FleetException.class)
+                .hasMessageContaining("within 50 ms");
+    }
+
+    @Test
+    void shouldRouteByKeyToTheSameMember() {
+        serve("/test/calc", new CalcImpl("a"));
+        serve("/test/calc", new CalcImpl("b"));
+        serve("/test/calc", new CalcImpl("c"));
+        Calc calc = client.proxy(Calc.class, "/test/calc");
+        for (int k = 0; k < 50; k++) {
+            String first = calc.whoAmI("key-" + k);
+            for (int i = 0; i < 3; i++) {
+                assertThat(calc.whoAmI("key-" + k)).isEqualTo(first);
+            }
+        }
+        assertThat(client.members(Calc.class, "/test/calc", CallOptions.DEFAULT)).extracting(p -> p.whoAmI("x"))
+                .containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void shouldKeepServingWhileANestedCallIsPending() throws Exception {
+        // one member; its handler for viaOther waits on /test/other, whose only member is parked on slow()
+        serve("/test/calc", new CalcImpl("a"));
+        serve("/test/other", new CalcImpl("other"));
+        Calc calc = client.proxy(Calc.class, "/test/calc");
+        Calc other = client.proxy(Calc.class, "/test/other");
+        CompletionStage<Integer> parkedCall = other.slow(1);
+        CompletionStage<Integer> nested = calc.viaOther(41);
+        // the /test/calc member is not blocked by the pending nested call: it answers others at once
+        assertThat(calc.add(20, 22)).isEqualTo(42);
+        assertThat(nested.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(42);
+        synchronized (parked) {
+            parked.forEach(f -> f.complete(7));
+        }
+        assertThat(parkedCall.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(7);
+    }
+
+    @Test
+    void shouldAnswerBadRequestsWithErrorsAndKeepServing() {
+        serve("/test/calc", new CalcImpl("a"));
+        assertThatThrownBy(() -> client.call(Calc.class, "/test/calc", "nope", List.of(), CallOptions.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no method 'nope'")
+                .hasMessageContaining("add");
+        assertThatThrownBy(() -> client.call(Calc.class, "/test/calc", "add", List.of("1"), CallOptions.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("add takes 2 arguments (int a, int b), got 1");
+        assertThatThrownBy(() -> client.call(Calc.class, "/test/calc", "add", List.of("1", "two"), CallOptions.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("argument 2 of add ('two') is not a int");
+        assertThatThrownBy(() -> client.call(Calc.class, "/test/calc", "sum", List.of("1,2"), CallOptions.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be typed in the shell");
+        assertThat(client.call(Calc.class, "/test/calc", "add", List.of("40", "2"), CallOptions.DEFAULT)).isEqualTo(42);
+        assertThat(client.call(Calc.class, "/test/calc", "addLater", List.of("40", "2"), CallOptions.DEFAULT)).isEqualTo(42);
+        assertThat(client.call(Calc.class, "/test/calc", "mode", List.of("safe"), CallOptions.DEFAULT)).isEqualTo(Mode.FAST);
+    }
+
+    /** Not a valid protocol: a method takes a type that cannot cross the wire. */
+    public interface Bad {
+        void take(Thread t);
+    }
+
+    /** Not a valid protocol: overloaded names. */
+    public interface Overloaded {
+        int f(int a);
+
+        int f(String a);
+    }
+
+    @Test
+    void shouldRejectInvalidProtocolsWithThePlaceAtFault() {
+        assertThatThrownBy(() -> client.proxy(Bad.class, "/x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Bad.take parameter 1 has type java.lang.Thread");
+        assertThatThrownBy(() -> client.proxy(Overloaded.class, "/x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two methods named 'f'");
+        assertThatThrownBy(() -> client.proxy(Calc.class, "no-slash")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
