@@ -25,9 +25,9 @@ import org.ops4j.pax.exam.options.MavenArtifactProvisionOption;
  *
  * <p>{@link #fosNode(Option...)} is the whole node: the framework's logging set-up (SPI Fly and
  * SLF4J at start level 1, so that logging binds first), Declarative Services, ConfigAdmin,
- * Metatype, the Gogo runtime, the fos kernel, and this testkit. Add fos bundles with
- * {@link #fosBundle(String)} and your own with {@link #userBundle(String)}. Unresolved bundles fail
- * the test.
+ * Metatype, the Gogo runtime, the fos kernel, libfos, the fleet runtime, and this testkit. Add our
+ * fleets with {@link #keyValueFleet()}, other fos bundles with {@link #fosBundle(String)} and your
+ * own with {@link #userBundle(String)}. Unresolved bundles fail the test.
  *
  * <p>fos bundles are taken from the folder named by the system property {@value #BUNDLES_DIR}
  * (as {@code <artifactId>.jar}) when it is set, which is how the fos build tests its own jars
@@ -90,6 +90,10 @@ public final class FosOptions {
                 osgiServices(),
                 mavenBundle("org.jctools", "jctools-core", version("jctools")),
                 fosBundle("fos-kernel"),
+                fosBundle("fos-rpc-api"),
+                fosBundle("fos-rpc"),
+                fosBundle("fos-fleet-api"),
+                fosBundle("fos-fleet"),
                 mavenBundle("org.hamcrest", "hamcrest", version("hamcrest")),
                 mavenBundle("org.awaitility", "awaitility", version("awaitility")),
                 fosBundle("fos-testkit")));
@@ -169,6 +173,35 @@ public final class FosOptions {
             }
         }
         return mavenBundle(FOS_GROUP, artifactId, version("fos"));
+    }
+
+    /**
+     * The key-value fleet {@code /sys/kv}: its API and its implementation (version 1).
+     *
+     * @return the composite option
+     */
+    public static Option keyValueFleet() {
+        return composite(fosBundle("fos-kv-api"), fosBundle("fos-kv"));
+    }
+
+    /**
+     * The jar of a fos bundle in {@value #BUNDLES_DIR}, for tests that install, update or deploy it
+     * themselves.
+     *
+     * @param artifactId for example {@code fos-itest-kv-v2}
+     * @return the jar
+     * @throws IllegalStateException if {@value #BUNDLES_DIR} is not set or holds no such jar
+     */
+    public static File bundleFile(String artifactId) {
+        String dir = System.getProperty(BUNDLES_DIR);
+        if (dir == null) {
+            throw new IllegalStateException("the system property " + BUNDLES_DIR + " names no folder of fos bundles");
+        }
+        File jar = new File(dir, artifactId + ".jar");
+        if (!jar.isFile()) {
+            throw new IllegalStateException("no bundle " + jar + ": is " + artifactId + " a test dependency copied there?");
+        }
+        return jar;
     }
 
     /**

@@ -2,9 +2,16 @@ package org.fos.testkit.support;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -15,9 +22,14 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.awaitility.Awaitility;
+import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.FleetRuntime;
+import org.fos.fleet.api.UpgradeReport;
 import org.fos.kernel.api.Kernel;
+import org.fos.rpc.api.Libfos;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -43,7 +55,9 @@ public abstract class FosTestSupport {
     }
 
     /**
-     * Waits for a service.
+     * Waits for a service and gets it for the test's bundle, which keeps it until the test's
+     * framework stops (so that bundle-scope services such as the kernel and libfos stay the same
+     * instance for the whole test).
      *
      * @param <T> the service type
      * @param type the service type
@@ -56,9 +70,13 @@ public abstract class FosTestSupport {
         ServiceTracker<T, T> tracker = new ServiceTracker<>(bundleContext, type, null);
         tracker.open();
         try {
-            T service = tracker.waitForService(timeout.toMillis());
-            if (service == null) {
+            if (tracker.waitForService(timeout.toMillis()) == null) {
                 throw new AssertionError("no " + type.getName() + " service appeared within " + timeout);
+            }
+            ServiceReference<T> ref = tracker.getServiceReference();
+            T service = bundleContext.getService(ref);
+            if (service == null) {
+                throw new AssertionError("the " + type.getName() + " service went away while the test got it");
             }
             return service;
         } finally {
@@ -121,6 +139,93 @@ public abstract class FosTestSupport {
     }
 
     /**
+     * Waits until a fleet runs on this node with an implementation bound and all its members.
+     *
+     * @param name the fleet's name
+     * @param members how many members it must have
+     * @return the fleet
+     * @throws InterruptedException if interrupted
+     */
+    protected FleetInfo fleetServing(String name, int members) throws InterruptedException {
+        FleetRuntime runtime = service(FleetRuntime.class);
+        waitFor("fleet " + name + " to serve with " + members + " members", () -> {
+            FleetInfo f = runtime.fleet(name);
+            return f != null && f.status() == FleetInfo.Status.SERVING && f.members().size() == members
+                    && kernel.names().find(name).size() == members;
+        });
+        return runtime.fleet(name);
+    }
+
+    /**
+     * Returns a typed client of a fleet.
+     *
+     * @param <T> the protocol type
+     * @param protocol the fleet's protocol interface
+     * @param name the fleet's name
+     * @return the proxy
+     * @throws InterruptedException if interrupted while waiting for libfos
+     */
+    protected <T> T client(Class<T> protocol, String name) throws InterruptedException {
+        return service(Libfos.class).proxy(protocol, name);
+    }
+
+    /**
+     * Replaces a bundle with another jar through the Felix shell's {@code update} command.
+     *
+     * @param bundle the bundle
+     * @param jar the new jar
+     * @throws InterruptedException if interrupted
+     */
+    protected void updateWithShell(Bundle bundle, File jar) throws InterruptedException {
+        CommandResult r = execute("update $bundle " + jar.toURI(), Map.of("bundle", bundle));
+        if (r.failed()) {
+            throw new AssertionError("update of " + bundle.getSymbolicName() + " failed: " + r.output(), r.error());
+        }
+    }
+
+    /**
+     * Replaces a jar in a File Install folder the way a user would, atomically (written beside it,
+     * then moved over it), so that File Install never reads half a file.
+     *
+     * @param deployed the jar in the watched folder
+     * @param jar the new content
+     * @throws IOException if the copy fails
+     */
+    protected static void overwriteDeployed(File deployed, File jar) throws IOException {
+        Path tmp = deployed.toPath().resolveSibling("." + deployed.getName() + ".tmp");
+        Files.copy(jar.toPath(), tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(tmp, FileTime.fromMillis(System.currentTimeMillis() + 2000));
+        Files.move(tmp, deployed.toPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Replaces a fleet's implementation with {@code fos:upgrade} and returns its report.
+     *
+     * @param name the fleet's name
+     * @param jar the new bundle jar
+     * @return the report
+     * @throws InterruptedException if interrupted
+     */
+    protected UpgradeReport upgradeWithCommand(String name, File jar) throws InterruptedException {
+        return (UpgradeReport) executeOk("fos:upgrade " + name + " " + jar.toURI());
+    }
+
+    /**
+     * Waits for the next upgrade report of a fleet after {@code before} reports existed.
+     *
+     * @param name the fleet's name
+     * @param before how many reports of all fleets existed before the upgrade
+     * @return the report
+     * @throws InterruptedException if interrupted
+     */
+    protected UpgradeReport awaitUpgrade(String name, int before) throws InterruptedException {
+        FleetRuntime runtime = service(FleetRuntime.class);
+        waitFor("an upgrade report of " + name, Duration.ofMinutes(2), () -> runtime.upgrades().stream().skip(before)
+                .anyMatch(r -> r.fleet().equals(name)));
+        return runtime.upgrades().stream().skip(before).filter(r -> r.fleet().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
      * Runs one Gogo command line in a new session, as the shell would.
      *
      * @param commandLine for example {@code fos:send /test/echo ping hello}
@@ -128,10 +233,24 @@ public abstract class FosTestSupport {
      * @throws InterruptedException if interrupted while waiting for the command processor
      */
     protected CommandResult execute(String commandLine) throws InterruptedException {
+        return execute(commandLine, Map.of());
+    }
+
+    /**
+     * Runs one Gogo command line in a new session with session variables set, for arguments that are
+     * objects rather than text (the Felix commands take a {@code Bundle}: {@code update $bundle url}).
+     *
+     * @param commandLine the command line, which may name the variables as {@code $name}
+     * @param variables the session variables
+     * @return what it returned or threw, and the text the shell would print
+     * @throws InterruptedException if interrupted while waiting for the command processor
+     */
+    protected CommandResult execute(String commandLine, Map<String, Object> variables) throws InterruptedException {
         CommandProcessor processor = service(CommandProcessor.class);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out);
+        variables.forEach(session::put);
         try {
             Object value = session.execute(commandLine);
             CharSequence formatted = value == null ? "" : session.format(value, Converter.INSPECT);

@@ -271,12 +271,26 @@ public final class LibfosImpl implements Libfos {
     private SyncChannel channel() {
         SyncChannel c = channels.get();
         if (c == null) {
-            Mailbox box = kernel.createMailbox("libfos " + owner + " " + Thread.currentThread().getName(), SYNC_CAPACITY);
-            c = new SyncChannel(box, replyCapability(box));
+            closeOrphanedChannels();
+            Mailbox box = kernel.createMailbox(label("libfos " + owner + " thread " + Thread.currentThread().getId()), SYNC_CAPACITY);
+            c = new SyncChannel(box, replyCapability(box), Thread.currentThread());
             channels.set(c);
             allChannels.add(c);
         }
         return c;
+    }
+
+    /** Threads come and go (the shell runs each command on a new one): their reply mailboxes go with them. */
+    private void closeOrphanedChannels() {
+        for (SyncChannel c : allChannels) {
+            if (c.isOrphaned() && allChannels.remove(c)) {
+                c.mailbox.close();
+            }
+        }
+    }
+
+    private static String label(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 97) + "...";
     }
 
     private AsyncReplies asyncReplies() {
@@ -285,7 +299,7 @@ public final class LibfosImpl implements Libfos {
             synchronized (this) {
                 a = asyncReplies;
                 if (a == null) {
-                    Mailbox box = kernel.createMailbox("libfos " + owner + " async replies", ASYNC_CAPACITY);
+                    Mailbox box = kernel.createMailbox(label("libfos " + owner + " async replies"), ASYNC_CAPACITY);
                     a = new AsyncReplies(box, replyCapability(box), core.timer(), core.staleReplies, owner);
                     asyncReplies = a;
                 }

@@ -1,5 +1,6 @@
 package org.fos.rpc.impl;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.TimeUnit;
 
 import org.fos.kernel.api.Capability;
@@ -14,12 +15,21 @@ import org.fos.kernel.api.Message;
 final class SyncChannel {
     final Mailbox mailbox;
     final Capability replyTo;
+    /** The thread that calls through this channel; once it has died the channel is closed. */
+    private final WeakReference<Thread> owner;
     private long nextCorrelation = 1;
     long staleReplies;
 
-    SyncChannel(Mailbox mailbox, Capability replyTo) {
+    SyncChannel(Mailbox mailbox, Capability replyTo, Thread owner) {
         this.mailbox = mailbox;
         this.replyTo = replyTo;
+        this.owner = new WeakReference<>(owner);
+    }
+
+    /** Whether the thread that used this channel has ended. */
+    boolean isOrphaned() {
+        Thread t = owner.get();
+        return t == null || !t.isAlive();
     }
 
     long nextCorrelation() {

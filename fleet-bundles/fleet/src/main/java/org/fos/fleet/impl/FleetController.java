@@ -1,0 +1,401 @@
+package org.fos.fleet.impl;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.FleetState;
+import org.fos.fleet.api.MemberInfo;
+import org.fos.fleet.api.Stateful;
+import org.fos.fleet.api.UpgradeReport;
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Registration;
+import org.fos.kernel.api.Right;
+import org.fos.rpc.api.Dispatcher;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceObjects;
+import org.osgi.framework.ServiceReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one fleet: its members (created on the first binding and kept for the fleet's life), the
+ * implementation bound to them, and the replacement of that implementation.
+ *
+ * <p>Replacing goes: the old service unregisters, the members pause (requests keep queueing), each
+ * old instance exports its state, the instances are released; the new service registers, new
+ * instances import that state, the members resume from the first undelivered request. If the new
+ * version does not come (no service within the upgrade timeout, or its bundle fails to start) or
+ * fails (no instance, or an import throws), the previous bundle content is put back with
+ * {@code Bundle.update} and gets its own state back. All state changes happen under this object's
+ * lock; bundle updates run on the runtime's upgrade thread.
+ */
+final class FleetController {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetController.class);
+
+    /** The implementation bound now. */
+    private record Binding(ServiceReference<Object> ref, Bundle bundle, String version, Object[] instances,
+            ServiceObjects<Object> objects, byte[] archive) {
+    }
+
+    /** The last implementation that served, with what it exported when it went. */
+    private record LastGood(Bundle bundle, String version, byte[] archive, List<FleetState> states) {
+    }
+
+    private final String name;
+    private final FleetRuntimeImpl runtime;
+    private final Kernel kernel;
+    private final List<Member> members = new ArrayList<>();
+    private final List<Registration> registrations = new ArrayList<>();
+    private Class<?> protocol;
+    private Binding binding;
+    private LastGood lastGood;
+    private FleetInfo.Status status = FleetInfo.Status.PAUSED;
+    private long pauseStartNanos;
+    /** Set when the last implementation's bundle was updated: the next binding is an upgrade. */
+    private boolean updated;
+    private String rollbackReason;
+    /** The version that failed, and the one being put back. */
+    private String rollbackFrom;
+    private String rollbackTo;
+    private ScheduledFuture<?> watchdog;
+    private final List<CompletableFuture<UpgradeReport>> waiting = new ArrayList<>();
+
+    FleetController(String name, FleetRuntimeImpl runtime, Kernel kernel) {
+        this.name = name;
+        this.runtime = runtime;
+        this.kernel = kernel;
+    }
+
+    String name() {
+        return name;
+    }
+
+    synchronized boolean isBound() {
+        return binding != null;
+    }
+
+    synchronized Bundle boundBundle() {
+        return binding == null ? null : binding.bundle();
+    }
+
+    synchronized Class<?> protocol() {
+        return protocol;
+    }
+
+    /** Binds a registered implementation if none is bound; false if it was not taken. */
+    synchronized boolean bind(ServiceReference<Object> ref, Class<?> refProtocol, int memberCount, int capacity) {
+        if (binding != null) {
+            return false;
+        }
+        if (protocol != null && !protocol.getName().equals(refProtocol.getName())) {
+            LOG.error("{} from bundle {} serves protocol {}, but fleet {} serves {}: not bound", ref, ref.getBundle(),
+                    refProtocol.getName(), name, protocol.getName());
+            return false;
+        }
+        if (members.isEmpty()) {
+            createMembers(refProtocol, memberCount, capacity);
+        } else if (memberCount != members.size()) {
+            LOG.warn("fleet {}: the new implementation asks for {} members; the fleet keeps its {} (members are fixed at first start)",
+                    name, memberCount, members.size());
+        }
+        protocol = refProtocol;
+        Bundle bundle = ref.getBundle();
+        String version = bundle.getVersion().toString();
+        ServiceObjects<Object> objects = runtime.serviceObjects(ref);
+        Object[] instances = new Object[members.size()];
+        String failure = null;
+        try {
+            for (int i = 0; i < instances.length; i++) {
+                instances[i] = objects.getService();
+                if (instances[i] == null) {
+                    failure = "version " + version + " did not activate (its component failed; see the log)";
+                    break;
+                }
+            }
+            if (failure == null && lastGood != null && lastGood.states() != null) {
+                failure = importStates(instances, version);
+            }
+        } catch (RuntimeException e) {
+            failure = "version " + version + " failed: " + e;
+        }
+        if (failure != null) {
+            release(objects, instances);
+            failed(bundle, failure);
+            return false;
+        }
+        byte[] archive;
+        try {
+            archive = BundleArchive.of(bundle);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("fleet {}: cannot keep a copy of {} {} for rollback: {}", name, bundle.getSymbolicName(), version, e.toString());
+            archive = null;
+        }
+        binding = new Binding(ref, bundle, version, instances, objects, archive);
+        cancelWatchdog();
+        for (int i = 0; i < members.size(); i++) {
+            Dispatcher d = runtime.libfos().dispatcher(cast(protocol), instances[i]);
+            members.get(i).resume(d);
+        }
+        FleetInfo.Status before = status;
+        status = FleetInfo.Status.SERVING;
+        if (lastGood != null && (updated || before == FleetInfo.Status.ROLLING_BACK)) {
+            Duration pause = Duration.ofNanos(System.nanoTime() - pauseStartNanos);
+            UpgradeReport.Outcome outcome = before == FleetInfo.Status.ROLLING_BACK ? UpgradeReport.Outcome.ROLLED_BACK
+                    : UpgradeReport.Outcome.UPGRADED;
+            String detail = outcome == UpgradeReport.Outcome.ROLLED_BACK ? rollbackReason
+                    : "version " + version + " serves with the state of " + lastGood.version();
+            report(new UpgradeReport(name, lastGood.version(), outcome == UpgradeReport.Outcome.ROLLED_BACK ? rollbackFrom : version,
+                    outcome, pause, depth(), detail, Instant.now()));
+        }
+        updated = false;
+        rollbackReason = null;
+        LOG.info("fleet {}: {} {} serves {} members", name, bundle.getSymbolicName(), version, members.size());
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Class<T> cast(Class<?> c) {
+        return (Class<T>) c;
+    }
+
+    private String importStates(Object[] instances, String version) {
+        List<FleetState> states = lastGood.states();
+        for (int i = 0; i < instances.length; i++) {
+            FleetState state = states.get(Math.min(i, states.size() - 1));
+            if (!(instances[i] instanceof Stateful s)) {
+                return "version " + version + " is not Stateful, but " + lastGood.version() + " left state to take over";
+            }
+            try {
+                s.importState(state);
+            } catch (RuntimeException e) {
+                return "version " + version + " could not import the state of member " + i + " (layout "
+                        + state.version() + "): " + e;
+            }
+            if (instances.length > 1 && instances[1] == instances[0]) {
+                break; // one shared instance: imported once
+            }
+        }
+        return null;
+    }
+
+    private void createMembers(Class<?> refProtocol, int count, int capacity) {
+        for (int i = 0; i < count; i++) {
+            Mailbox box = kernel.createMailbox(name + "#" + i, capacity);
+            Member m = new Member(name, i, box, runtime.batch());
+            members.add(m);
+            registrations.add(kernel.names().register(name, kernel.narrow(box.capability(), EnumSet.of(Right.SEND, Right.GRANT)),
+                    Map.of("fos.protocol", refProtocol.getName(), "fos.member", Integer.toString(i),
+                            "fos.fleet.members", Integer.toString(count))));
+            m.start();
+        }
+    }
+
+    /** The bound implementation's service went away: pause, keep its state, release it. */
+    synchronized void unbind(ServiceReference<Object> ref) {
+        if (binding == null || !binding.ref().equals(ref)) {
+            return;
+        }
+        pauseStartNanos = System.nanoTime();
+        for (Member m : members) {
+            m.pause();
+        }
+        List<FleetState> states = exportStates();
+        release(binding.objects(), binding.instances());
+        lastGood = new LastGood(binding.bundle(), binding.version(), binding.archive(), states);
+        binding = null;
+        if (status == FleetInfo.Status.SERVING) {
+            status = FleetInfo.Status.PAUSED;
+        }
+        LOG.info("fleet {}: {} {} went away; {} requests wait", name, lastGood.bundle().getSymbolicName(), lastGood.version(), depth());
+    }
+
+    private List<FleetState> exportStates() {
+        Object[] instances = binding.instances();
+        if (instances.length == 0 || !(instances[0] instanceof Stateful)) {
+            return null;
+        }
+        List<FleetState> states = new ArrayList<>();
+        for (int i = 0; i < instances.length; i++) {
+            if (i > 0 && instances[i] == instances[i - 1]) {
+                states.add(states.get(i - 1));
+                continue;
+            }
+            try {
+                states.add(((Stateful) instances[i]).exportState());
+            } catch (RuntimeException e) {
+                LOG.error("fleet {}: member {} of version {} failed to export its state; the next version starts it empty",
+                        name, i, binding.version(), e);
+                states.add(new FleetState(0, null));
+            }
+        }
+        return states;
+    }
+
+    private static void release(ServiceObjects<Object> objects, Object[] instances) {
+        for (Object instance : instances) {
+            if (instance != null) {
+                try {
+                    objects.ungetService(instance);
+                } catch (RuntimeException e) {
+                    LOG.debug("releasing an instance failed", e);
+                }
+            }
+        }
+    }
+
+    /** The last implementation's bundle was updated: a new version should register soon. */
+    synchronized void bundleUpdated(Bundle bundle) {
+        if (binding != null || lastGood == null || !lastGood.bundle().equals(bundle)) {
+            return;
+        }
+        if (status == FleetInfo.Status.ROLLING_BACK) {
+            return;
+        }
+        updated = true;
+        status = FleetInfo.Status.UPGRADING;
+        cancelWatchdog();
+        long timeout = runtime.upgradeTimeoutMillis();
+        watchdog = runtime.schedule(() -> timedOut(bundle), timeout);
+    }
+
+    private synchronized void timedOut(Bundle bundle) {
+        if (binding == null && status == FleetInfo.Status.UPGRADING) {
+            failed(bundle, "no implementation of " + name + " registered within " + runtime.upgradeTimeoutMillis()
+                    + " ms of the update (state " + bundleState(bundle) + ")");
+        }
+    }
+
+    /** The last implementation's bundle failed to start after an update. */
+    synchronized void bundleFailed(Bundle bundle, Throwable error) {
+        if (binding == null && status == FleetInfo.Status.UPGRADING && lastGood != null && lastGood.bundle().equals(bundle)) {
+            failed(bundle, "version " + bundle.getVersion() + " failed to start: " + error);
+        }
+    }
+
+    /** A new version failed: roll its bundle back to the last good content if that is what it replaced. */
+    private void failed(Bundle bundle, String reason) {
+        LOG.error("fleet {}: {}", name, reason);
+        cancelWatchdog();
+        if (lastGood == null || !lastGood.bundle().equals(bundle) || status == FleetInfo.Status.ROLLING_BACK) {
+            if (status == FleetInfo.Status.ROLLING_BACK) {
+                giveUp("the rollback to " + (lastGood == null ? "?" : lastGood.version()) + " failed too: " + reason);
+            }
+            return;
+        }
+        if (lastGood.archive() == null) {
+            giveUp(reason + "; no copy of version " + lastGood.version() + " was kept, so it cannot be rolled back");
+            return;
+        }
+        status = FleetInfo.Status.ROLLING_BACK;
+        rollbackReason = reason;
+        rollbackFrom = bundle.getVersion().toString();
+        rollbackTo = lastGood.version();
+        byte[] archive = lastGood.archive();
+        runtime.updateLater(bundle, archive, error -> {
+            synchronized (FleetController.this) {
+                if (binding == null && status == FleetInfo.Status.ROLLING_BACK) {
+                    giveUp("rolling back to " + rollbackTo + " failed: " + error);
+                }
+            }
+        });
+        watchdog = runtime.schedule(this::rollbackTimedOut, runtime.upgradeTimeoutMillis());
+    }
+
+    private synchronized void rollbackTimedOut() {
+        if (binding == null && status == FleetInfo.Status.ROLLING_BACK) {
+            giveUp("version " + rollbackTo + " did not come back within " + runtime.upgradeTimeoutMillis() + " ms of the rollback");
+        }
+    }
+
+    private void giveUp(String reason) {
+        LOG.error("fleet {}: {}; the fleet stays paused with {} requests queued", name, reason, depth());
+        status = FleetInfo.Status.PAUSED;
+        report(new UpgradeReport(name, lastGood == null ? null : lastGood.version(), rollbackFrom, UpgradeReport.Outcome.FAILED,
+                Duration.ofNanos(System.nanoTime() - pauseStartNanos), depth(), reason, Instant.now()));
+        updated = false;
+    }
+
+    private void report(UpgradeReport r) {
+        runtime.recordUpgrade(r);
+        LOG.info("fleet {}: {} {} -> {} after a pause of {} ms ({})", name, r.outcome(), r.from(), r.to(),
+                r.pause().toNanos() / 1_000_000.0, r.detail());
+        List<CompletableFuture<UpgradeReport>> w = new ArrayList<>(waiting);
+        waiting.clear();
+        w.forEach(f -> f.complete(r));
+    }
+
+    /** A future that completes with the report of the next upgrade that ends. */
+    synchronized CompletableFuture<UpgradeReport> nextReport() {
+        CompletableFuture<UpgradeReport> f = new CompletableFuture<>();
+        waiting.add(f);
+        return f;
+    }
+
+    private void cancelWatchdog() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
+    }
+
+    private static String bundleState(Bundle b) {
+        return switch (b.getState()) {
+            case Bundle.ACTIVE -> "ACTIVE";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            default -> "UNINSTALLED";
+        };
+    }
+
+    private int depth() {
+        int n = 0;
+        for (Member m : members) {
+            n += m.depth();
+        }
+        return n;
+    }
+
+    synchronized FleetInfo info() {
+        List<MemberInfo> m = new ArrayList<>();
+        for (Member member : members) {
+            m.add(member.info());
+        }
+        return new FleetInfo(name, protocol == null ? null : protocol.getName(),
+                binding == null ? null : binding.bundle().getSymbolicName(), binding == null ? null : binding.version(), status, m);
+    }
+
+    /** Stops the fleet: members stop, names and mailboxes go. */
+    synchronized void stop() {
+        cancelWatchdog();
+        if (binding != null) {
+            for (Member m : members) {
+                m.pause();
+            }
+            release(binding.objects(), binding.instances());
+            binding = null;
+        }
+        for (Registration r : registrations) {
+            r.close();
+        }
+        for (Member m : members) {
+            try {
+                m.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        waiting.forEach(f -> f.completeExceptionally(new IllegalStateException("the fleet runtime stopped")));
+        waiting.clear();
+    }
+}

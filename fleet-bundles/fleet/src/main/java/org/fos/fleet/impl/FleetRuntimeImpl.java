@@ -1,0 +1,398 @@
+package org.fos.fleet.impl;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import org.fos.fleet.api.Fleet;
+import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.FleetRuntime;
+import org.fos.fleet.api.Stateful;
+import org.fos.fleet.api.UpgradeReport;
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.Names;
+import org.fos.rpc.api.Libfos;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceObjects;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet runtime of a node: it tracks every service with a {@code fos.fleet.name} property, runs
+ * a {@link FleetController} a fleet name, and tells the controllers when an implementation bundle
+ * is updated or fails to start.
+ */
+@Component(service = FleetRuntime.class, immediate = true, configurationPid = FleetRuntimeImpl.PID)
+@Designate(ocd = FleetRuntimeImpl.Config.class)
+public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleListener, FrameworkListener {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetRuntimeImpl.class);
+
+    /** The configuration PID. */
+    public static final String PID = "org.fos.fleet";
+    private static final int MAX_MEMBERS = 64;
+    private static final long MAX_BUNDLE_BYTES = 256L << 20;
+
+    /** The runtime's configuration. */
+    @ObjectClassDefinition(name = "fos fleet runtime", description = "Runs the fleets of a node and replaces their implementations live.")
+    public @interface Config {
+        /**
+         * Milliseconds to wait for a new version.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "Milliseconds to wait, after an implementation bundle was updated, for the new"
+                + " version to register its fleet service before rolling back to the previous version.")
+        long upgradeTimeoutMillis() default 30_000;
+
+        /**
+         * Messages a batch.
+         *
+         * @return messages
+         */
+        @AttributeDefinition(description = "The most requests a member dispatches in one batch before it checks for a pause.")
+        int batchSize() default 64;
+    }
+
+    private final BundleContext context;
+    private final Kernel kernel;
+    private final Libfos libfos;
+    private final Map<String, FleetController> controllers = new ConcurrentHashMap<>();
+    private final List<UpgradeReport> upgrades = new CopyOnWriteArrayList<>();
+    private final ScheduledThreadPoolExecutor executor;
+    private final ServiceTracker<Object, ServiceReference<Object>> tracker;
+    private volatile Config config;
+
+    /**
+     * Starts the runtime.
+     *
+     * @param context the runtime bundle's context
+     * @param kernel the kernel
+     * @param libfos libfos, for the dispatchers
+     * @param config the configuration
+     * @throws InvalidSyntaxException never: the filter is constant
+     */
+    @Activate
+    public FleetRuntimeImpl(BundleContext context, @Reference Kernel kernel, @Reference Libfos libfos, Config config)
+            throws InvalidSyntaxException {
+        this.context = context;
+        this.kernel = kernel;
+        this.libfos = libfos;
+        this.config = validate(config);
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "fos-fleet-upgrades");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        context.addBundleListener(this);
+        context.addFrameworkListener(this);
+        this.tracker = new ServiceTracker<>(context, context.createFilter("(" + Fleet.NAME + "=*)"), new Customizer());
+        tracker.open();
+        LOG.info("fos fleet runtime started (upgrade timeout {} ms)", config.upgradeTimeoutMillis());
+    }
+
+    private static Config validate(Config c) {
+        if (c.upgradeTimeoutMillis() < 1) {
+            throw new IllegalArgumentException("upgradeTimeoutMillis must be positive, was " + c.upgradeTimeoutMillis());
+        }
+        if (c.batchSize() < 1 || c.batchSize() > 65_536) {
+            throw new IllegalArgumentException("batchSize must be from 1 to 65536, was " + c.batchSize());
+        }
+        return c;
+    }
+
+    @Modified
+    void modified(Config newConfig) {
+        this.config = validate(newConfig);
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        context.removeBundleListener(this);
+        context.removeFrameworkListener(this);
+        tracker.close();
+        for (FleetController c : controllers.values()) {
+            c.stop();
+        }
+        controllers.clear();
+        executor.shutdownNow();
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    // ---------------------------------------------------------------- for the controllers
+
+    Libfos libfos() {
+        return libfos;
+    }
+
+    int batch() {
+        return config.batchSize();
+    }
+
+    long upgradeTimeoutMillis() {
+        return config.upgradeTimeoutMillis();
+    }
+
+    ServiceObjects<Object> serviceObjects(ServiceReference<Object> ref) {
+        return context.getServiceObjects(ref);
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        return executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Updates a bundle from bytes on the upgrade thread; reports a failure to {@code onError}. */
+    void updateLater(Bundle bundle, byte[] content, Consumer<Exception> onError) {
+        executor.execute(() -> {
+            try {
+                bundle.update(new ByteArrayInputStream(content));
+            } catch (BundleException | RuntimeException e) {
+                onError.accept(e);
+            }
+        });
+    }
+
+    void recordUpgrade(UpgradeReport report) {
+        upgrades.add(report);
+    }
+
+    // ---------------------------------------------------------------- tracking implementations
+
+    private final class Customizer implements ServiceTrackerCustomizer<Object, ServiceReference<Object>> {
+        @Override
+        public ServiceReference<Object> addingService(ServiceReference<Object> ref) {
+            String name = String.valueOf(ref.getProperty(Fleet.NAME));
+            try {
+                Names.requireValidName(name);
+                FleetController c = controllers.computeIfAbsent(name, n -> new FleetController(n, FleetRuntimeImpl.this, kernel));
+                c.bind(ref, protocolOf(ref), intProperty(ref, Fleet.MEMBERS, 1, 1, MAX_MEMBERS),
+                        intProperty(ref, Fleet.CAPACITY, 4096, 2, 1 << 20));
+            } catch (IllegalArgumentException e) {
+                LOG.error("fleet service {} of bundle {} is not usable: {}", ref.getProperty(Constants.SERVICE_ID),
+                        ref.getBundle().getSymbolicName(), e.getMessage());
+            }
+            return ref;
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<Object> ref, ServiceReference<Object> service) {
+            // a fleet keeps its name and members for its life
+        }
+
+        @Override
+        public void removedService(ServiceReference<Object> ref, ServiceReference<Object> service) {
+            FleetController c = controllers.get(String.valueOf(ref.getProperty(Fleet.NAME)));
+            if (c == null) {
+                return;
+            }
+            c.unbind(ref);
+            if (!c.isBound()) {
+                ServiceReference<Object>[] others = tracker.getServiceReferences();
+                if (others != null) {
+                    for (ServiceReference<Object> other : others) {
+                        if (!other.equals(ref) && c.name().equals(other.getProperty(Fleet.NAME))) {
+                            addingService(other);
+                            if (c.isBound()) {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The protocol a fleet service serves: its one service interface that is not {@link Stateful}. */
+    private static Class<?> protocolOf(ServiceReference<Object> ref) {
+        String[] classes = (String[]) ref.getProperty(Constants.OBJECTCLASS);
+        Class<?> found = null;
+        for (String name : classes) {
+            Class<?> c;
+            try {
+                c = ref.getBundle().loadClass(name);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalArgumentException("its bundle cannot load its service type " + name, e);
+            }
+            if (!c.isInterface() || c == Stateful.class) {
+                continue;
+            }
+            if (found != null) {
+                throw new IllegalArgumentException("it registers two protocol interfaces, " + found.getName() + " and "
+                        + c.getName() + ": register one");
+            }
+            found = c;
+        }
+        if (found == null) {
+            throw new IllegalArgumentException("it registers no protocol interface (service types " + List.of(classes) + ")");
+        }
+        return found;
+    }
+
+    private static int intProperty(ServiceReference<?> ref, String key, int fallback, int min, int max) {
+        Object v = ref.getProperty(key);
+        if (v == null) {
+            return fallback;
+        }
+        int n;
+        try {
+            n = v instanceof Number num ? num.intValue() : Integer.parseInt(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, was '" + v + "'", e);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(key + " must be from " + min + " to " + max + ", was " + n);
+        }
+        return n;
+    }
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.UPDATED) {
+            for (FleetController c : controllers.values()) {
+                c.bundleUpdated(event.getBundle());
+            }
+        }
+    }
+
+    @Override
+    public void frameworkEvent(FrameworkEvent event) {
+        if (event.getType() == FrameworkEvent.ERROR && event.getBundle() != null) {
+            for (FleetController c : controllers.values()) {
+                c.bundleFailed(event.getBundle(), event.getThrowable());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- FleetRuntime
+
+    @Override
+    public List<FleetInfo> fleets() {
+        List<FleetInfo> out = new ArrayList<>();
+        for (FleetController c : controllers.values()) {
+            out.add(c.info());
+        }
+        out.sort(Comparator.comparing(FleetInfo::name));
+        return out;
+    }
+
+    @Override
+    public FleetInfo fleet(String name) {
+        FleetController c = controllers.get(name);
+        return c == null ? null : c.info();
+    }
+
+    /** The protocol of a fleet running here, or null. */
+    Class<?> protocol(String name) {
+        FleetController c = controllers.get(name);
+        return c == null ? null : c.protocol();
+    }
+
+    @Override
+    public UpgradeReport upgrade(String name, String location, Duration timeout) {
+        Names.requireValidName(name);
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("upgrade timeout must be positive, was " + timeout);
+        }
+        FleetController c = controllers.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("no fleet named " + name + " runs on this node; fleets here: " + controllers.keySet());
+        }
+        Bundle bundle = c.boundBundle();
+        if (bundle == null) {
+            throw new IllegalArgumentException("fleet " + name + " has no implementation bound now (" + c.info().status()
+                    + "): nothing to upgrade");
+        }
+        byte[] content = read(location);
+        CompletableFuture<UpgradeReport> report = c.nextReport();
+        String from = bundle.getVersion().toString();
+        executor.execute(() -> {
+            try {
+                bundle.update(new ByteArrayInputStream(content));
+            } catch (BundleException | RuntimeException e) {
+                UpgradeReport refused = new UpgradeReport(name, from, null, UpgradeReport.Outcome.ROLLED_BACK, Duration.ZERO, 0,
+                        "the framework refused the new jar, version " + from + " serves on: " + e.getMessage(), Instant.now());
+                recordUpgrade(refused);
+                report.complete(refused);
+            }
+        });
+        try {
+            return report.get(timeout.toMillis() + 2 * config.upgradeTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the upgrade of " + name, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the upgrade of " + name + " did not finish: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the upgrade of " + name + " has not finished after " + timeout
+                    + "; fos:fleets shows where it is", e);
+        }
+    }
+
+    private static byte[] read(String location) {
+        if (location == null || location.isBlank()) {
+            throw new IllegalArgumentException("bundle location is missing: give a URL such as file:/tmp/kv-2.0.0.jar");
+        }
+        URL url;
+        try {
+            url = new URI(location.trim()).toURL();
+        } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("bundle location '" + location + "' is not a URL (for example file:/tmp/kv-2.0.0.jar): "
+                    + e.getMessage(), e);
+        }
+        try (InputStream in = url.openStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BUNDLE_BYTES + 1));
+            if (bytes.length > MAX_BUNDLE_BYTES) {
+                throw new IllegalArgumentException("bundle at " + location + " is larger than " + (MAX_BUNDLE_BYTES >> 20) + " MiB");
+            }
+            if (bytes.length < 4 || bytes[0] != 'P' || bytes[1] != 'K') {
+                throw new IllegalArgumentException("bundle at " + location + " is not a jar (" + bytes.length + " bytes)");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read bundle at " + location + ": " + e, e);
+        }
+    }
+
+    @Override
+    public List<UpgradeReport> upgrades() {
+        return List.copyOf(upgrades);
+    }
+}

@@ -1,0 +1,134 @@
+package org.fos.fleet.impl;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.fos.fleet.api.MemberInfo;
+import org.fos.kernel.api.KernelException;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
+import org.fos.rpc.api.Dispatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a fleet: its mailbox and the thread that runs its loop (receive, dispatch, reply),
+ * for the member's whole life, whichever implementation is bound.
+ *
+ * <p>Pausing is exact: {@link #pause} returns once no dispatch is running and none will start, and
+ * a message that the loop had already taken when the pause came is kept and dispatched first on
+ * {@link #resume}. Nothing taken from the mailbox is ever dropped.
+ */
+final class Member implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Member.class);
+
+    final int index;
+    final Mailbox mailbox;
+    private final String fleet;
+    private final int batch;
+    private final ReentrantLock dispatching = new ReentrantLock();
+    private final Thread thread;
+    private volatile Dispatcher active;
+    private volatile boolean running = true;
+    /** A message taken just before a pause, dispatched first after it; only the loop touches it. */
+    private Message held;
+    private volatile long served;
+    private volatile long failed;
+
+    Member(String fleet, int index, Mailbox mailbox, int batch) {
+        this.fleet = fleet;
+        this.index = index;
+        this.mailbox = mailbox;
+        this.batch = batch;
+        this.thread = new Thread(this, "fos-member " + fleet + "#" + index);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            if (active == null) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
+                continue;
+            }
+            Message first = held;
+            try {
+                if (first == null) {
+                    first = mailbox.receive(50, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                }
+            } catch (InterruptedException e) {
+                continue;
+            } catch (KernelException closed) {
+                break;
+            }
+            dispatching.lock();
+            try {
+                Dispatcher d = active;
+                if (d == null) {
+                    held = first;
+                    continue;
+                }
+                held = null;
+                dispatch(d, first);
+                mailbox.drain(m -> dispatch(d, m), batch);
+            } catch (KernelException closed) {
+                break;
+            } finally {
+                dispatching.unlock();
+            }
+        }
+    }
+
+    private void dispatch(Dispatcher d, Message m) {
+        try {
+            d.dispatch(m);
+        } catch (RuntimeException e) {
+            failed++;
+            LOG.error("dispatcher of {}#{} threw on {}", fleet, index, m.type(), e);
+        }
+        served++;
+    }
+
+    /** Stops dispatching; returns when no dispatch runs. */
+    void pause() {
+        active = null;
+        dispatching.lock();
+        dispatching.unlock();
+    }
+
+    /** Dispatches to {@code dispatcher} from the first message not yet dispatched. */
+    void resume(Dispatcher dispatcher) {
+        active = dispatcher;
+        LockSupport.unpark(thread);
+    }
+
+    boolean isPaused() {
+        return active == null;
+    }
+
+    /** Messages waiting, including one held across a pause. */
+    int depth() {
+        return mailbox.isClosed() ? 0 : mailbox.depth() + (held != null ? 1 : 0);
+    }
+
+    void stop() throws InterruptedException {
+        running = false;
+        active = null;
+        LockSupport.unpark(thread);
+        thread.interrupt();
+        thread.join(10_000);
+        mailbox.close();
+    }
+
+    MemberInfo info() {
+        return new MemberInfo(index, mailbox.address(), depth(), served, failed);
+    }
+}
