@@ -185,6 +185,16 @@ public final class FosOptions {
     }
 
     /**
+     * The naming fleet {@code /sys/names}: with it, the kernel keeps names in the fleet rather than
+     * in its own store.
+     *
+     * @return the composite option
+     */
+    public static Option namingFleet() {
+        return composite(fosBundle("fos-naming-api"), fosBundle("fos-naming"));
+    }
+
+    /**
      * The jar of a fos bundle in {@value #BUNDLES_DIR}, for tests that install, update or deploy it
      * themselves.
      *

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param received how many messages were taken out of mailboxes of this node, closed ones included
  * @param forwarded how many messages were handed to transports for other nodes
  * @param capabilities how many capabilities the kernel's table holds
- * @param names how many name registrations exist
+ * @param names how many name registrations the bundles of this node hold
  * @param rejections how many operations were refused, by status (every status but
  *        {@link Status#OK} is present, most of them with 0)
  */

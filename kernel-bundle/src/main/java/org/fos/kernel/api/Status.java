@@ -26,6 +26,8 @@ public enum Status {
     NO_ROUTE,
     /** No member is registered under the name. */
     NO_SUCH_NAME,
+    /** A service the kernel needs for the operation (the name store) did not answer. */
+    UNAVAILABLE,
     /** The payload could not be encoded or decoded for the wire. */
     CODEC_ERROR,
     /** The thread was interrupted while waiting; its interrupt flag is set again. */

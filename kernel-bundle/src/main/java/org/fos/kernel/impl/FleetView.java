@@ -16,6 +16,8 @@ final class FleetView {
     /** Points a member gets on the ring; more points spread keys more evenly. */
     static final int POINTS_PER_MEMBER = 128;
 
+    static final FleetView EMPTY = new FleetView(List.of(), new MailboxImpl[0]);
+
     final List<NameEntry> entries;
     private final Capability[] members;
     private final MailboxImpl[] local;

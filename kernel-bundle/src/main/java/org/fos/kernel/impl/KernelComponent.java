@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 
 import org.fos.kernel.api.Address;
+import org.fos.kernel.spi.NameStore;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.osgi.framework.BundleContext;
@@ -180,6 +181,16 @@ public final class KernelComponent implements SynchronousBundleListener {
 
     void unsetCodec(PayloadCodec codec) {
         core.setCodec(null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setNameStore(NameStore store) {
+        core.setNameStore(store);
+    }
+
+    void unsetNameStore(NameStore store) {
+        core.unsetNameStore(store);
     }
 
     KernelCore core() {

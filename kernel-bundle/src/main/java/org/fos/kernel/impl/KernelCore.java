@@ -31,6 +31,7 @@ import org.fos.kernel.api.Right;
 import org.fos.kernel.api.Selection;
 import org.fos.kernel.api.Status;
 import org.fos.kernel.api.Subscription;
+import org.fos.kernel.spi.NameStore;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.slf4j.Logger;
@@ -59,8 +60,12 @@ final class KernelCore {
     private final AtomicLong closedSent = new AtomicLong();
     private final AtomicLong closedReceived = new AtomicLong();
     private final LongAdder forwarded = new LongAdder();
-    private final LocalNameStore store = new LocalNameStore();
-    private final ConcurrentHashMap<String, FleetView> nameCache = new ConcurrentHashMap<>();
+    private final LocalNameStore local = new LocalNameStore();
+    private final Object nameLock = new Object();
+    private final AtomicLong nextRegistration = new AtomicLong(1);
+    private final ConcurrentHashMap<String, Followed> nameCache = new ConcurrentHashMap<>();
+    private final Set<UserSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private volatile NameStore external;
     private final ConcurrentHashMap<Long, RegistrationImpl> registrations = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Transport> transports = new CopyOnWriteArrayList<>();
     private final Set<Class<?>> codecFailures = ConcurrentHashMap.newKeySet();
@@ -395,6 +400,16 @@ final class KernelCore {
 
     // ---------------------------------------------------------------- names
 
+    static boolean isBootstrap(String name) {
+        return name.equals(NameStore.BOOTSTRAP) || name.startsWith(NameStore.BOOTSTRAP + "/");
+    }
+
+    /** The store that holds a name: the kernel's own for bootstrap names or when no store service is bound. */
+    private NameStore storeFor(String name) {
+        NameStore e = external;
+        return e == null || isBootstrap(name) ? local : e;
+    }
+
     RegistrationImpl register(long owner, String name, Capability capability, Map<String, String> properties) {
         Names.requireValidName(name);
         Objects.requireNonNull(properties, "properties");
@@ -409,9 +424,20 @@ final class KernelCore {
             }
         }
         CapEntry published = derive(e, Right.SEND.bit());
-        NameEntry entry = store.add(name, published.capability, properties);
+        NameEntry entry = new NameEntry(name, published.capability, nextRegistration.getAndIncrement(), properties);
         RegistrationImpl r = new RegistrationImpl(this, entry, owner);
-        registrations.put(entry.registrationId(), r);
+        synchronized (nameLock) {
+            registrations.put(entry.registrationId(), r);
+            try {
+                storeFor(name).add(entry);
+            } catch (RuntimeException ex) {
+                registrations.remove(entry.registrationId());
+                synchronized (capabilityLock) {
+                    markRevoked(published);
+                }
+                throw reject(Status.UNAVAILABLE, e.mailbox, "the name store did not take '" + name + "': " + ex.getMessage());
+            }
+        }
         if (e.mailbox.closed) {
             r.close(); // the mailbox closed while we registered
         }
@@ -419,40 +445,64 @@ final class KernelCore {
     }
 
     void deregister(RegistrationImpl r) {
-        registrations.remove(r.entry().registrationId());
-        store.remove(r.entry().name(), r.entry().registrationId());
+        NameEntry entry = r.entry();
+        synchronized (nameLock) {
+            registrations.remove(entry.registrationId());
+            try {
+                storeFor(entry.name()).remove(entry);
+            } catch (RuntimeException ex) {
+                LOG.warn("the name store did not take the removal of {} from {}: {}", entry.address(), entry.name(), ex.toString());
+            }
+        }
     }
 
     List<NameEntry> find(String name) {
-        return store.find(Names.requireValidName(name));
+        return storeFor(Names.requireValidName(name)).find(name);
     }
 
     List<NameEntry> list(String prefix) {
         if (!"/".equals(prefix)) {
             Names.requireValidName(prefix);
         }
-        return store.list(prefix);
+        NameStore e = external;
+        if (e == null || isBootstrap(prefix)) {
+            return local.list(prefix);
+        }
+        List<NameEntry> all = new ArrayList<>(local.list(prefix));
+        for (NameEntry entry : e.list(prefix)) {
+            if (all.stream().noneMatch(x -> LocalNameStore.same(x, entry))) {
+                all.add(entry);
+            }
+        }
+        all.sort(Comparator.comparing(NameEntry::name).thenComparing(x -> x.address().node())
+                .thenComparingLong(NameEntry::registrationId));
+        return all;
     }
 
     int nameCount() {
-        return store.size();
+        return registrations.size();
     }
 
     Subscription subscribe(String name, NameListener listener) {
         Names.requireValidName(name);
         Objects.requireNonNull(listener, "listener");
-        UserSubscription s = new UserSubscription(listener);
-        s.unsubscribe = store.subscribe(name, s::enqueue);
+        UserSubscription s = new UserSubscription(name, listener);
+        synchronized (nameLock) {
+            s.watch = storeFor(name).watch(name, s::enqueue);
+            subscriptions.add(s);
+        }
         return s;
     }
 
     /** Delivers a subscriber's events in order on the events thread. */
     private final class UserSubscription implements Subscription {
+        private final String name;
         private final NameListener listener;
         private volatile boolean active = true;
-        volatile Runnable unsubscribe;
+        AutoCloseable watch;
 
-        UserSubscription(NameListener listener) {
+        UserSubscription(String name, NameListener listener) {
+            this.name = name;
             this.listener = listener;
         }
 
@@ -471,49 +521,135 @@ final class KernelCore {
         @Override
         public void close() {
             active = false;
-            Runnable u = unsubscribe;
-            if (u != null) {
-                u.run();
+            synchronized (nameLock) {
+                subscriptions.remove(this);
+                closeQuietly(watch);
             }
+        }
+    }
+
+    /** A name the cache follows: its current view, kept up to date by the store's events. */
+    private final class Followed implements NameListener {
+        final String name;
+        volatile FleetView view = FleetView.EMPTY;
+        AutoCloseable watch;
+
+        Followed(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void onChange(NameEvent event) {
+            view = viewOf(event.members());
         }
     }
 
     Capability resolve(String name, Selection selection, Object key) {
         Objects.requireNonNull(selection, "selection");
-        FleetView view = nameCache.get(name);
-        if (view == null) {
-            view = follow(Names.requireValidName(name));
+        Followed f = nameCache.get(name);
+        if (f == null) {
+            f = follow(Names.requireValidName(name));
         }
         if (selection == Selection.KEY_AFFINITY && key == null) {
             throw new IllegalArgumentException("KEY_AFFINITY needs a key to resolve '" + name + "'");
         }
+        FleetView view = f.view;
         if (view.isEmpty()) {
             throw reject(Status.NO_SUCH_NAME, null, "no member is registered under '" + name + "'");
         }
         return view.pick(selection, key);
     }
 
-    /** Subscribes the cache to a name on its first resolution; the store fills it synchronously. */
-    private FleetView follow(String name) {
-        synchronized (nameCache) {
-            FleetView view = nameCache.get(name);
-            if (view == null) {
-                store.subscribe(name, event -> nameCache.put(name, viewOf(event.members())));
-                view = nameCache.get(name);
+    /** Makes the cache follow a name on its first resolution; the store fills it before this returns. */
+    private Followed follow(String name) {
+        synchronized (nameLock) {
+            Followed f = nameCache.get(name);
+            if (f == null) {
+                f = new Followed(name);
+                try {
+                    f.watch = storeFor(name).watch(name, f);
+                } catch (RuntimeException ex) {
+                    throw reject(Status.UNAVAILABLE, null, "the name store cannot follow '" + name + "': " + ex.getMessage());
+                }
+                nameCache.put(name, f);
             }
-            return view;
+            return f;
         }
     }
 
     private FleetView viewOf(List<NameEntry> members) {
-        MailboxImpl[] local = new MailboxImpl[members.size()];
-        for (int i = 0; i < local.length; i++) {
+        MailboxImpl[] localBoxes = new MailboxImpl[members.size()];
+        for (int i = 0; i < localBoxes.length; i++) {
             Address a = members.get(i).address();
             if (nodeId.equals(a.node())) {
-                local[i] = mailboxes.get(a.mailbox());
+                localBoxes[i] = mailboxes.get(a.mailbox());
             }
         }
-        return new FleetView(members, local);
+        return new FleetView(members, localBoxes);
+    }
+
+    /**
+     * Switches the store of non-bootstrap names: every registration of this node moves to the new
+     * store, the cache and the subscriptions follow their names there (subscribers get a new
+     * SNAPSHOT), and the kernel's own store forgets what it no longer holds.
+     */
+    void setNameStore(NameStore store) {
+        synchronized (nameLock) {
+            NameStore before = external == null ? local : external;
+            NameStore after = store == null ? local : store;
+            if (before == after) {
+                return;
+            }
+            for (RegistrationImpl r : registrations.values()) {
+                if (r.isActive() && !isBootstrap(r.entry().name())) {
+                    try {
+                        after.add(r.entry());
+                    } catch (RuntimeException e) {
+                        LOG.error("moving {} of {} to the name store {} failed", r.entry().address(), r.entry().name(), after, e);
+                    }
+                }
+            }
+            external = store;
+            for (Followed f : nameCache.values()) {
+                if (!isBootstrap(f.name)) {
+                    closeQuietly(f.watch);
+                    f.watch = after.watch(f.name, f);
+                }
+            }
+            for (UserSubscription s : subscriptions) {
+                if (!isBootstrap(s.name)) {
+                    closeQuietly(s.watch);
+                    s.watch = after.watch(s.name, s::enqueue);
+                }
+            }
+            if (before == local) {
+                for (RegistrationImpl r : registrations.values()) {
+                    if (!isBootstrap(r.entry().name())) {
+                        local.remove(r.entry());
+                    }
+                }
+            }
+            LOG.info("names are kept in {}", store == null ? "the kernel's own store" : store);
+        }
+    }
+
+    void unsetNameStore(NameStore store) {
+        synchronized (nameLock) {
+            if (external == store) {
+                setNameStore(null);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing a name watch failed", e);
+        }
     }
 
     // ---------------------------------------------------------------- ownership and state
@@ -567,7 +703,7 @@ final class KernelCore {
             }
         }
         return new KernelStats(nodeId, mailboxes.size(), nextMailbox.get() - 1, sent, received, forwarded.sum(),
-                capabilities.size(), store.size(), Map.copyOf(r));
+                capabilities.size(), nameCount(), Map.copyOf(r));
     }
 
     List<Transport> transports() {

@@ -5,35 +5,47 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
-import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.NameEvent;
+import org.fos.kernel.api.NameListener;
+import org.fos.kernel.spi.NameStore;
 
 /**
- * The authoritative name store of a single node. Listeners are called synchronously under the
- * store's lock, in the order of the changes: the kernel's name cache is therefore updated before a
- * registration returns. Listeners must be quick and must not call back into the store from another
- * thread.
+ * The kernel's own name store: for a single node, and for the bootstrap names of a cluster.
+ * Listeners are called synchronously under the store's lock, in the order of the changes: the
+ * kernel's name cache is therefore updated before a registration returns. Listeners must be quick
+ * and must not call back into the store from another thread.
  */
-final class LocalNameStore {
+final class LocalNameStore implements NameStore {
     private final Object lock = new Object();
     private final TreeMap<String, List<NameEntry>> entries = new TreeMap<>();
-    private final Map<String, List<Consumer<NameEvent>>> listeners = new TreeMap<>();
-    private long nextRegistration = 1;
+    private final Map<String, List<NameListener>> listeners = new TreeMap<>();
 
-    NameEntry add(String name, Capability capability, Map<String, String> properties) {
+    static boolean same(NameEntry a, NameEntry b) {
+        return a.registrationId() == b.registrationId() && a.address().node().equals(b.address().node());
+    }
+
+    @Override
+    public void add(NameEntry entry) {
         synchronized (lock) {
-            NameEntry entry = new NameEntry(name, capability, nextRegistration++, properties);
-            List<NameEntry> members = entries.computeIfAbsent(name, n -> new ArrayList<>());
+            List<NameEntry> members = entries.computeIfAbsent(entry.name(), n -> new ArrayList<>());
+            for (NameEntry e : members) {
+                if (same(e, entry)) {
+                    return;
+                }
+            }
             members.add(entry);
-            fire(new NameEvent(name, NameEvent.Kind.ADDED, entry, List.copyOf(members)));
-            return entry;
+            fire(new NameEvent(entry.name(), NameEvent.Kind.ADDED, entry, List.copyOf(members)));
         }
     }
 
-    boolean remove(String name, long registrationId) {
+    @Override
+    public void remove(NameEntry entry) {
+        remove(entry.name(), entry);
+    }
+
+    private boolean remove(String name, NameEntry entry) {
         synchronized (lock) {
             List<NameEntry> members = entries.get(name);
             if (members == null) {
@@ -41,7 +53,7 @@ final class LocalNameStore {
             }
             for (Iterator<NameEntry> it = members.iterator(); it.hasNext();) {
                 NameEntry e = it.next();
-                if (e.registrationId() == registrationId) {
+                if (same(e, entry)) {
                     it.remove();
                     if (members.isEmpty()) {
                         entries.remove(name);
@@ -54,14 +66,16 @@ final class LocalNameStore {
         }
     }
 
-    List<NameEntry> find(String name) {
+    @Override
+    public List<NameEntry> find(String name) {
         synchronized (lock) {
             List<NameEntry> members = entries.get(name);
             return members == null ? List.of() : List.copyOf(members);
         }
     }
 
-    List<NameEntry> list(String prefix) {
+    @Override
+    public List<NameEntry> list(String prefix) {
         synchronized (lock) {
             List<NameEntry> out = new ArrayList<>();
             if ("/".equals(prefix)) {
@@ -91,17 +105,18 @@ final class LocalNameStore {
         }
     }
 
-    /** Subscribes; the listener gets the snapshot before this returns. Returns the unsubscribe action. */
-    Runnable subscribe(String name, Consumer<NameEvent> listener) {
+    /** Follows a name; the listener gets the snapshot before this returns. */
+    @Override
+    public AutoCloseable watch(String name, NameListener listener) {
         synchronized (lock) {
             listeners.computeIfAbsent(name, n -> new ArrayList<>()).add(listener);
             List<NameEntry> members = entries.get(name);
-            listener.accept(new NameEvent(name, NameEvent.Kind.SNAPSHOT, null,
+            listener.onChange(new NameEvent(name, NameEvent.Kind.SNAPSHOT, null,
                     members == null ? List.of() : List.copyOf(members)));
         }
         return () -> {
             synchronized (lock) {
-                List<Consumer<NameEvent>> l = listeners.get(name);
+                List<NameListener> l = listeners.get(name);
                 if (l != null) {
                     l.remove(listener);
                     if (l.isEmpty()) {
@@ -113,10 +128,10 @@ final class LocalNameStore {
     }
 
     private void fire(NameEvent event) {
-        List<Consumer<NameEvent>> l = listeners.get(event.name());
+        List<NameListener> l = listeners.get(event.name());
         if (l != null) {
-            for (Consumer<NameEvent> c : List.copyOf(l)) {
-                c.accept(event);
+            for (NameListener c : List.copyOf(l)) {
+                c.onChange(event);
             }
         }
     }

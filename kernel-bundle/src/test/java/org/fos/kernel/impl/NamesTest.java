@@ -183,4 +183,75 @@ class NamesTest {
         assertThat(names.list("/")).hasSize(5);
         assertThatThrownBy(() -> names.list("sys")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldMoveRegistrationsAndFollowersWhenANameStoreServiceComesAndGoes() {
+        Mailbox before = kernel.createMailbox("before", 8);
+        names.register("/app/a", before.capability(), Map.of());
+        Mailbox boot = kernel.createMailbox("naming", 8);
+        names.register("/sys/names", boot.capability(), Map.of());
+        assertThat(names.resolve("/app/a", Selection.ROUND_ROBIN).address()).isEqualTo(before.address());
+        List<NameEvent> events = new CopyOnWriteArrayList<>();
+        names.subscribe("/app/a", events::add);
+
+        LocalNameStore external = new LocalNameStore();
+        core.setNameStore(external);
+
+        assertThat(external.find("/app/a")).hasSize(1);
+        assertThat(external.find("/sys/names")).as("bootstrap names stay in the kernel").isEmpty();
+        assertThat(names.find("/sys/names")).hasSize(1);
+        Mailbox after = kernel.createMailbox("after", 8);
+        names.register("/app/a", after.capability(), Map.of());
+        assertThat(external.find("/app/a")).hasSize(2);
+        assertThat(names.list("/")).extracting(e -> e.name()).containsExactly("/app/a", "/app/a", "/sys/names");
+        assertThat(java.util.stream.IntStream.range(0, 4).mapToObj(i -> names.resolve("/app/a", Selection.ROUND_ROBIN).address()))
+                .contains(before.address(), after.address());
+
+        // a registration made elsewhere in the cluster reaches the cache through the store
+        Capability remote = new Capability(new Address("n-other", 5), Right.SEND.bit(), 1, 2);
+        external.add(new org.fos.kernel.api.NameEntry("/app/a", remote, 77, Map.of()));
+        assertThat(names.find("/app/a")).hasSize(3);
+
+        core.setNameStore(null);
+        assertThat(names.find("/app/a")).as("back in the kernel's store: this node's registrations").hasSize(2);
+        after.close();
+        assertThat(names.find("/app/a")).hasSize(1);
+        assertThat(external.find("/app/a")).as("the old store is no longer told").hasSize(3);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> events.stream().filter(e -> e.kind() == NameEvent.Kind.SNAPSHOT).count() == 3);
+    }
+
+    @Test
+    void shouldFailARegistrationTheStoreRefusesAndKeepNothing() {
+        LocalNameStore real = new LocalNameStore();
+        core.setNameStore(new org.fos.kernel.spi.NameStore() {
+            @Override
+            public void add(org.fos.kernel.api.NameEntry entry) {
+                throw new IllegalStateException("store down");
+            }
+
+            @Override
+            public void remove(org.fos.kernel.api.NameEntry entry) {
+                real.remove(entry);
+            }
+
+            @Override
+            public List<org.fos.kernel.api.NameEntry> find(String name) {
+                return real.find(name);
+            }
+
+            @Override
+            public List<org.fos.kernel.api.NameEntry> list(String prefix) {
+                return real.list(prefix);
+            }
+
+            @Override
+            public AutoCloseable watch(String name, org.fos.kernel.api.NameListener listener) {
+                return real.watch(name, listener);
+            }
+        });
+        Mailbox box = kernel.createMailbox("x", 8);
+        assertThatThrownBy(() -> names.register("/app/x", box.capability(), Map.of())).isInstanceOf(KernelException.class)
+                .hasMessageContaining("UNAVAILABLE").hasMessageContaining("store down");
+        assertThat(core.stats().names()).isZero();
+    }
 }
