@@ -139,6 +139,13 @@ public interface Kernel {
     List<MailboxInfo> mailboxes();
 
     /**
+     * Returns this node's links to other nodes.
+     *
+     * @return one entry a node this node has exchanged messages with
+     */
+    List<LinkInfo> links();
+
+    /**
      * Returns this node's counters.
      *
      * @return a snapshot

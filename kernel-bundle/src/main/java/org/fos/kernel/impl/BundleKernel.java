@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.KernelStats;
+import org.fos.kernel.api.LinkInfo;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.MailboxInfo;
 import org.fos.kernel.api.Message;
@@ -107,6 +108,11 @@ public final class BundleKernel implements Kernel, Names {
     @Override
     public List<MailboxInfo> mailboxes() {
         return core.mailboxes();
+    }
+
+    @Override
+    public List<LinkInfo> links() {
+        return core.links();
     }
 
     @Override

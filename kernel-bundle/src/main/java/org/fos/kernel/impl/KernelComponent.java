@@ -94,6 +94,24 @@ public final class KernelComponent implements SynchronousBundleListener {
                 + " codec, as if it crossed the wire (a test mode). The framework property"
                 + " fos.kernel.encodeAllMessages=true turns it on too.")
         boolean encodeAllMessages() default false;
+
+        /**
+         * Unacknowledged messages a link keeps.
+         *
+         * @return messages
+         */
+        @AttributeDefinition(description = "The most messages to one other node that may wait for its acknowledgement;"
+                + " sends beyond it answer FULL (backpressure from a slow peer).")
+        int linkCapacity() default 1 << 16;
+
+        /**
+         * Milliseconds before a repeat.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "Milliseconds a message to another node waits for its acknowledgement before"
+                + " it is sent again. Read at start.")
+        long retransmitMillis() default 200;
     }
 
     private final BundleContext context;

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,6 +22,7 @@ import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.KernelException;
 import org.fos.kernel.api.KernelStats;
+import org.fos.kernel.api.LinkInfo;
 import org.fos.kernel.api.MailboxInfo;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.NameEntry;
@@ -66,6 +68,9 @@ final class KernelCore {
     private final ConcurrentHashMap<String, Followed> nameCache = new ConcurrentHashMap<>();
     private final Set<UserSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile NameStore external;
+    private final long epoch;
+    private final LinkTable links;
+    private final ScheduledExecutorService linkTimer;
     private final ConcurrentHashMap<Long, RegistrationImpl> registrations = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Transport> transports = new CopyOnWriteArrayList<>();
     private final Set<Class<?>> codecFailures = ConcurrentHashMap.newKeySet();
@@ -86,6 +91,19 @@ final class KernelCore {
             t.setDaemon(true);
             return t;
         });
+        long e;
+        do {
+            e = random.nextLong();
+        } while (e == 0);
+        this.epoch = e;
+        this.links = new LinkTable(this::route, settings.linkCapacity(), TimeUnit.MILLISECONDS.toNanos(settings.retransmitMillis()));
+        this.linkTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fos-links-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(10, settings.retransmitMillis() / 4);
+        linkTimer.scheduleWithFixedDelay(links::retransmitOverdue, period, period, TimeUnit.MILLISECONDS);
     }
 
     String nodeId() {
@@ -343,7 +361,16 @@ final class KernelCore {
     }
 
     private Status forward(Message message) {
-        String node = message.to().address().node();
+        Status s = links.forward(message.to().address().node(), message);
+        if (s == Status.OK) {
+            forwarded.increment();
+            return s;
+        }
+        return count(s, null);
+    }
+
+    /** The cheapest transport that reaches a node now, or null. */
+    private Transport route(String node) {
         Transport best = null;
         int bestCost = Integer.MAX_VALUE;
         for (Transport t : transports) {
@@ -359,21 +386,34 @@ final class KernelCore {
                 bestCost = c;
             }
         }
-        if (best == null) {
-            return count(Status.NO_ROUTE, null);
-        }
-        Status s;
-        try {
-            s = best.transmit(message);
-        } catch (RuntimeException e) {
-            LOG.warn("transport {} failed to take a message for node {}", best, node, e);
-            s = Status.NO_ROUTE;
-        }
-        if (s == Status.OK) {
-            forwarded.increment();
-            return s;
-        }
-        return count(s, null);
+        return best;
+    }
+
+    // ---------------------------------------------------------------- links, for transports
+
+    long epoch() {
+        return epoch;
+    }
+
+    long deliver(String from, long peerEpoch, long sequence, Message message) {
+        return links.deliver(from, peerEpoch, sequence, message, m -> {
+            if (!nodeId.equals(m.to().address().node())) {
+                return count(Status.NO_ROUTE, null); // a node never relays: final
+            }
+            return send(m, 0L);
+        });
+    }
+
+    void acknowledged(String node, long sequence) {
+        links.acknowledged(node, sequence);
+    }
+
+    void connected(String node, long peerEpoch) {
+        links.connected(node, peerEpoch);
+    }
+
+    List<LinkInfo> links() {
+        return links.info();
     }
 
     /** Encodes and decodes the payload, as if the message had crossed the wire; null if that failed. */
@@ -723,6 +763,7 @@ final class KernelCore {
             close(m);
         }
         events.shutdown();
+        linkTimer.shutdownNow();
         try {
             events.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

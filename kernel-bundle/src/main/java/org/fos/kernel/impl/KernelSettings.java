@@ -6,14 +6,28 @@ package org.fos.kernel.impl;
  * @param idle how receivers wait
  * @param maxMailboxCapacity the largest capacity a mailbox may ask for
  * @param encodeAllMessages whether every local send encodes and decodes its payload
+ * @param linkCapacity the most unacknowledged messages a link to another node keeps
+ * @param retransmitMillis how long a message to another node waits for its acknowledgement before it
+ *        is sent again (fixed at start)
  */
-record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeAllMessages) {
+record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeAllMessages, int linkCapacity,
+        long retransmitMillis) {
 
-    static final KernelSettings DEFAULT = new KernelSettings(IdleStrategy.DEFAULT, 1 << 20, false);
+    static final KernelSettings DEFAULT = new KernelSettings(IdleStrategy.DEFAULT, 1 << 20, false, 1 << 16, 200);
+
+    KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeAllMessages) {
+        this(idle, maxMailboxCapacity, encodeAllMessages, DEFAULT.linkCapacity(), DEFAULT.retransmitMillis());
+    }
 
     KernelSettings {
         if (maxMailboxCapacity < 2 || maxMailboxCapacity > (1 << 30)) {
             throw new IllegalArgumentException("maxMailboxCapacity must be from 2 to 2^30, was " + maxMailboxCapacity);
+        }
+        if (linkCapacity < 1 || linkCapacity > (1 << 24)) {
+            throw new IllegalArgumentException("linkCapacity must be from 1 to 2^24, was " + linkCapacity);
+        }
+        if (retransmitMillis < 1) {
+            throw new IllegalArgumentException("retransmitMillis must be positive, was " + retransmitMillis);
         }
     }
 
@@ -26,6 +40,7 @@ record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeA
                     + ") must not be below idleSpinNanos (" + config.idleSpinNanos() + ")");
         }
         return new KernelSettings(new IdleStrategy(config.idleSpinNanos(), config.idleYieldNanos()),
-                config.maxMailboxCapacity(), config.encodeAllMessages() || encodeAllByProperty);
+                config.maxMailboxCapacity(), config.encodeAllMessages() || encodeAllByProperty, config.linkCapacity(),
+                config.retransmitMillis());
     }
 }

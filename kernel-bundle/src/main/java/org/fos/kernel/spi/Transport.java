@@ -1,17 +1,19 @@
 package org.fos.kernel.spi;
 
 import org.fos.kernel.api.Message;
-import org.fos.kernel.api.Status;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Carries messages from this node to other nodes. Transports are OSGi services (whiteboard): the
- * kernel tracks every registered {@code Transport} and, for a message to another node, picks the one
- * with the lowest {@link #cost(String)} for that node. On the receiving node the transport hands the
- * message to that node's kernel with {@link org.fos.kernel.api.Kernel#send}, so the owning kernel
- * checks the capability.
+ * Carries messages between this node and other nodes. Transports are OSGi services (whiteboard):
+ * for a message to another node the kernel picks the transport with the lowest {@link #cost(String)}
+ * for that node.
  *
- * <p>Implementations must be thread-safe: many senders call {@link #transmit} at once.
+ * <p>Reliability is the kernel's, not the transport's: the kernel numbers the messages of each link
+ * (this node to one other node), keeps every message until the peer acknowledges it, transmits
+ * again what is not acknowledged (after a reconnect, a swap of the transport bundle, or a timeout),
+ * and on the receiving side delivers each number exactly once, in order (see {@link Links}). A
+ * transport only has to carry frames and acknowledgements; it may lose them when a connection
+ * breaks. Implementations must be thread-safe and must not block.
  */
 @ConsumerType
 public interface Transport {
@@ -20,7 +22,7 @@ public interface Transport {
     String NAME_PROPERTY = "fos.transport";
 
     /**
-     * Says whether and how cheaply this transport reaches a node.
+     * Says whether and how cheaply this transport reaches a node now.
      *
      * @param nodeId the id of another node
      * @return a cost, 0 or more (lower is better: shared memory on one host before TCP), or a
@@ -29,12 +31,23 @@ public interface Transport {
     int cost(String nodeId);
 
     /**
-     * Takes one message for another node, without blocking.
+     * Carries one message of the link to {@code nodeId}, without blocking. The receiving transport
+     * hands it to its kernel with {@link Links#deliver}.
      *
-     * @param message the message; {@code message.to().address().node()} is the destination node
-     * @return {@link Status#OK} if the transport took responsibility for it; {@link Status#FULL} if it
-     *         cannot take more now (backpressure); {@link Status#NO_ROUTE} if it no longer reaches
-     *         the node; {@link Status#CODEC_ERROR} if the payload cannot be encoded
+     * @param nodeId the destination node
+     * @param sequence the message's number on the link, from 1
+     * @param message the message
+     * @return true if the transport took it (it may still be lost if the connection breaks), false if
+     *         it cannot take it now (not connected, or its buffer is full); the kernel transmits it
+     *         again later either way until it is acknowledged
      */
-    Status transmit(Message message);
+    boolean transmit(String nodeId, long sequence, Message message);
+
+    /**
+     * Tells a peer that this node has delivered every message of its link up to {@code sequence}.
+     *
+     * @param nodeId the peer
+     * @param sequence the highest number delivered
+     */
+    void acknowledge(String nodeId, long sequence);
 }

@@ -192,6 +192,8 @@ class KernelCoreTest {
         assertThat(shm).containsExactly(toB);
         assertThat(tcp).containsExactly(toC);
         assertThat(core.stats().forwarded()).isEqualTo(2);
+        assertThat(kernel.links()).extracting(l -> l.node() + ":" + l.sent() + "/" + l.unacknowledged())
+                .containsExactly("n-b:1/1", "n-c:1/1");
     }
 
     private static Transport fakeTransport(String node, int cost, List<Message> sink) {
@@ -202,9 +204,14 @@ class KernelCoreTest {
             }
 
             @Override
-            public Status transmit(Message message) {
+            public boolean transmit(String nodeId, long sequence, Message message) {
                 sink.add(message);
-                return Status.OK;
+                return true;
+            }
+
+            @Override
+            public void acknowledge(String nodeId, long sequence) {
+                // nothing to carry in this test
             }
         };
     }

@@ -1,6 +1,7 @@
 package org.fos.kernel.impl;
 
 import org.fos.kernel.api.Kernel;
+import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 
@@ -52,6 +53,44 @@ public final class TestKernels {
      */
     public void transport(Transport transport) {
         core.addTransport(transport);
+    }
+
+    /**
+     * Removes a transport.
+     *
+     * @param transport the transport
+     */
+    public void removeTransport(Transport transport) {
+        core.removeTransport(transport);
+    }
+
+    /**
+     * Returns the kernel's side of the links, as transports see it.
+     *
+     * @return the links
+     */
+    public Links links() {
+        return new Links() {
+            @Override
+            public long epoch() {
+                return core.epoch();
+            }
+
+            @Override
+            public long deliver(String fromNode, long peerEpoch, long sequence, org.fos.kernel.api.Message message) {
+                return core.deliver(fromNode, peerEpoch, sequence, message);
+            }
+
+            @Override
+            public void acknowledged(String nodeId, long sequence) {
+                core.acknowledged(nodeId, sequence);
+            }
+
+            @Override
+            public void connected(String nodeId, long peerEpoch) {
+                core.connected(nodeId, peerEpoch);
+            }
+        };
     }
 
     /**

@@ -1,0 +1,206 @@
+package org.fos.kernel.impl;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import org.fos.kernel.api.LinkInfo;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Status;
+import org.fos.kernel.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The links of this node to other nodes: numbering, the buffer of unacknowledged messages, repeats,
+ * and exactly-once, in-order delivery of what arrives (go-back-N). It lives in the kernel, so that a
+ * transport can be replaced without losing or repeating a message.
+ */
+final class LinkTable {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkTable.class);
+
+    /** A message waiting for its acknowledgement. */
+    private record Outbound(long sequence, Message message, long sentNanos) {
+    }
+
+    /** One link. Outbound state is guarded by the link, inbound state by {@link #in}. */
+    private static final class Link {
+        final String node;
+        final ArrayDeque<Outbound> unacked = new ArrayDeque<>();
+        long nextSequence;
+        long peerEpoch;
+        long sent;
+        long retransmitted;
+        final Object in = new Object();
+        long inEpoch;
+        long delivered;
+        long duplicates;
+        long outOfOrder;
+        long deferred;
+
+        Link(String node) {
+            this.node = node;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Link> links = new ConcurrentHashMap<>();
+    private final Function<String, Transport> route;
+    private final int capacity;
+    private final long retransmitNanos;
+
+    /**
+     * @param route the best transport for a node now, or null
+     * @param capacity the most unacknowledged messages a link keeps
+     * @param retransmitNanos how long a message may wait for its acknowledgement before it is sent again
+     */
+    LinkTable(Function<String, Transport> route, int capacity, long retransmitNanos) {
+        this.route = route;
+        this.capacity = capacity;
+        this.retransmitNanos = retransmitNanos;
+    }
+
+    /**
+     * Numbers a message for its node and transmits it.
+     *
+     * @return OK if the link took it; FULL if its buffer is full; NO_ROUTE if no transport has ever
+     *         reached the node
+     */
+    Status forward(String node, Message message) {
+        Transport t = route.apply(node);
+        Link l = t != null ? links.computeIfAbsent(node, Link::new) : links.get(node);
+        if (l == null) {
+            return Status.NO_ROUTE;
+        }
+        synchronized (l) {
+            if (l.unacked.size() >= capacity) {
+                return Status.FULL;
+            }
+            long seq = ++l.nextSequence;
+            long now = System.nanoTime();
+            l.unacked.add(new Outbound(seq, message, now));
+            l.sent++;
+            if (t != null) {
+                transmit(t, l, seq, message);
+            }
+        }
+        return Status.OK;
+    }
+
+    private static void transmit(Transport t, Link l, long seq, Message m) {
+        try {
+            t.transmit(l.node, seq, m);
+        } catch (RuntimeException e) {
+            LOG.warn("transport {} failed to take message {} for node {}", t, seq, l.node, e);
+        }
+    }
+
+    void acknowledged(String node, long sequence) {
+        Link l = links.get(node);
+        if (l == null) {
+            return;
+        }
+        synchronized (l) {
+            while (!l.unacked.isEmpty() && l.unacked.peekFirst().sequence() <= sequence) {
+                l.unacked.pollFirst();
+            }
+        }
+    }
+
+    void connected(String node, long peerEpoch) {
+        Link l = links.computeIfAbsent(node, Link::new);
+        synchronized (l) {
+            if (l.peerEpoch != 0 && l.peerEpoch != peerEpoch) {
+                if (!l.unacked.isEmpty()) {
+                    LOG.warn("node {} restarted: {} messages for its former incarnation are dropped", node, l.unacked.size());
+                }
+                l.unacked.clear();
+                l.nextSequence = 0;
+            }
+            l.peerEpoch = peerEpoch;
+            resend(l, System.nanoTime());
+        }
+    }
+
+    /** Sends again every message that waited longer than the retransmit time for its acknowledgement. */
+    void retransmitOverdue() {
+        long now = System.nanoTime();
+        for (Link l : links.values()) {
+            synchronized (l) {
+                Outbound first = l.unacked.peekFirst();
+                if (first != null && now - first.sentNanos() >= retransmitNanos) {
+                    resend(l, now);
+                }
+            }
+        }
+    }
+
+    private void resend(Link l, long now) {
+        if (l.unacked.isEmpty()) {
+            return;
+        }
+        Transport t = route.apply(l.node);
+        if (t == null) {
+            return;
+        }
+        int n = l.unacked.size();
+        for (int i = 0; i < n; i++) {
+            Outbound o = l.unacked.pollFirst();
+            transmit(t, l, o.sequence(), o.message());
+            l.unacked.addLast(new Outbound(o.sequence(), o.message(), now));
+        }
+        l.retransmitted += n;
+    }
+
+    /**
+     * Takes a message from another node.
+     *
+     * @param local delivers into a local mailbox, checking the capability
+     * @return the highest number of the link delivered so far
+     */
+    long deliver(String from, long peerEpoch, long sequence, Message message, Function<Message, Status> local) {
+        Link l = links.computeIfAbsent(from, Link::new);
+        synchronized (l.in) {
+            if (peerEpoch != l.inEpoch) {
+                l.inEpoch = peerEpoch;
+                l.delivered = 0;
+            }
+            if (sequence <= l.delivered) {
+                l.duplicates++;
+                return l.delivered;
+            }
+            if (sequence != l.delivered + 1) {
+                l.outOfOrder++;
+                return l.delivered;
+            }
+            Status s = local.apply(message);
+            if (s == Status.FULL) {
+                l.deferred++;
+                return l.delivered;
+            }
+            l.delivered = sequence;
+            return sequence;
+        }
+    }
+
+    List<LinkInfo> info() {
+        List<LinkInfo> out = new ArrayList<>();
+        for (Link l : links.values()) {
+            int unacked;
+            long sent;
+            long retransmitted;
+            synchronized (l) {
+                unacked = l.unacked.size();
+                sent = l.sent;
+                retransmitted = l.retransmitted;
+            }
+            synchronized (l.in) {
+                out.add(new LinkInfo(l.node, sent, unacked, retransmitted, l.delivered, l.duplicates, l.outOfOrder, l.deferred));
+            }
+        }
+        out.sort(Comparator.comparing(LinkInfo::node));
+        return out;
+    }
+}

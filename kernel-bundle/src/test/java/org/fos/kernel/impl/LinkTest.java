@@ -1,0 +1,184 @@
+package org.fos.kernel.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Status;
+import org.fos.kernel.spi.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two kernels joined by a transport the test drives by hand: frames are carried, lost, repeated
+ * or held as the test says, and the links still deliver every message exactly once, in order.
+ */
+class LinkTest {
+
+    /** What a transport was given to carry, for the test to deliver or lose. */
+    private record Frame(String to, long sequence, Message message) {
+    }
+
+    /** A transport between two kernels that only queues; the test moves frames and acknowledgements. */
+    private static final class Wire implements Transport {
+        final String reaches;
+        final List<Frame> frames = new ArrayList<>();
+        final List<Long> acks = new ArrayList<>();
+        boolean up = true;
+
+        Wire(String reaches) {
+            this.reaches = reaches;
+        }
+
+        @Override
+        public int cost(String nodeId) {
+            return up && reaches.equals(nodeId) ? 1 : -1;
+        }
+
+        @Override
+        public synchronized boolean transmit(String nodeId, long sequence, Message message) {
+            frames.add(new Frame(nodeId, sequence, message));
+            return true;
+        }
+
+        @Override
+        public synchronized void acknowledge(String nodeId, long sequence) {
+            acks.add(sequence);
+        }
+
+        synchronized List<Frame> take() {
+            List<Frame> out = new ArrayList<>(frames);
+            frames.clear();
+            return out;
+        }
+    }
+
+    private final KernelCore a = new KernelCore("n-a", new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000), id -> true);
+    private final KernelCore b = new KernelCore("n-b", new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000), id -> true);
+    private final Mailbox inbox = new BundleKernel(b, 1).createMailbox("inbox", 4);
+
+    @AfterEach
+    void stop() {
+        a.shutdown();
+        b.shutdown();
+    }
+
+    private Message msg(int i) {
+        return Message.of(inbox.capability(), "n", i);
+    }
+
+    /** Carries frames from a to b and b's acknowledgements back. */
+    private void carry(List<Frame> frames) {
+        for (Frame f : frames) {
+            long delivered = b.deliver("n-a", a.epoch(), f.sequence(), f.message());
+            a.acknowledged("n-b", delivered);
+        }
+    }
+
+    private List<Object> drain() {
+        List<Object> out = new ArrayList<>();
+        for (Message m; (m = inbox.poll()) != null;) {
+            out.add(m.payload());
+        }
+        return out;
+    }
+
+    @Test
+    void shouldDeliverOnceInOrderDespiteRepeatsAndLosses() {
+        Wire wire = new Wire("n-b");
+        a.addTransport(wire);
+        a.connected("n-b", b.epoch());
+        for (int i = 1; i <= 3; i++) {
+            assertThat(a.send(msg(i))).isEqualTo(Status.OK);
+        }
+        List<Frame> frames = wire.take();
+        carry(List.of(frames.get(0), frames.get(2))); // the second is lost: the third waits for it
+        assertThat(drain()).containsExactly(1);
+        carry(frames); // everything again: 1 is a repeat, 2 and 3 go in
+        assertThat(drain()).containsExactly(2, 3);
+        assertThat(a.links().get(0).unacknowledged()).isZero();
+        assertThat(b.links().get(0).duplicates()).isEqualTo(1);
+        assertThat(b.links().get(0).outOfOrder()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepMessagesAcrossATransportSwapAndSendThemAgain() {
+        Wire first = new Wire("n-b");
+        a.addTransport(first);
+        a.connected("n-b", b.epoch());
+        a.send(msg(1));
+        a.send(msg(2));
+        first.take(); // lost with the connection
+        a.removeTransport(first);
+        assertThat(a.send(msg(3))).as("buffered while no transport reaches n-b").isEqualTo(Status.OK);
+
+        Wire second = new Wire("n-b");
+        a.addTransport(second);
+        a.connected("n-b", b.epoch());
+        carry(second.take());
+        assertThat(drain()).containsExactly(1, 2, 3);
+        assertThat(a.links().get(0).retransmitted()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseWithFullWhenTheLinkBufferIsFull() {
+        Wire wire = new Wire("n-b");
+        a.addTransport(wire);
+        for (int i = 0; i < 8; i++) {
+            assertThat(a.send(msg(i))).isEqualTo(Status.OK);
+        }
+        assertThat(a.send(msg(9))).isEqualTo(Status.FULL);
+        assertThat(a.stats().rejected(Status.FULL)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldLeaveAMessageForAFullMailboxToBeSentAgain() throws Exception {
+        Wire wire = new Wire("n-b");
+        a.addTransport(wire);
+        a.connected("n-b", b.epoch());
+        for (int i = 1; i <= 6; i++) {
+            a.send(msg(i));
+        }
+        carry(wire.take()); // the mailbox holds 4: 5 and 6 are deferred
+        assertThat(a.links().get(0).unacknowledged()).isEqualTo(2);
+        assertThat(b.links().get(0).deferred()).isEqualTo(1);
+        assertThat(drain()).containsExactly(1, 2, 3, 4);
+        a.connected("n-b", b.epoch()); // sends the unacknowledged again
+        carry(wire.take());
+        assertThat(drain()).containsExactly(5, 6);
+        assertThat(inbox.receive(1, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void shouldStartAfreshWhenThePeerRestarted() {
+        Wire wire = new Wire("n-b");
+        a.addTransport(wire);
+        a.connected("n-b", b.epoch());
+        a.send(msg(1));
+        wire.take();
+        a.connected("n-b", b.epoch() + 1); // n-b came back as a new incarnation
+        assertThat(a.links().get(0).unacknowledged()).isZero();
+        a.send(msg(2));
+        assertThat(wire.take()).extracting(Frame::sequence).containsExactly(1L);
+    }
+
+    @Test
+    void shouldCountAForgedCapabilityOnTheOwningNodeAndTreatItAsFinal() {
+        Wire wire = new Wire("n-b");
+        a.addTransport(wire);
+        a.connected("n-b", b.epoch());
+        var real = inbox.capability();
+        var forged = new org.fos.kernel.api.Capability(real.address(), real.rights(), real.tokenHigh() ^ 1, real.tokenLow());
+        a.send(Message.of(forged, "n", "bad"));
+        a.send(msg(7));
+        carry(wire.take());
+        assertThat(drain()).containsExactly(7);
+        assertThat(b.stats().rejected(Status.FORGED)).isEqualTo(1);
+        assertThat(a.stats().rejected(Status.FORGED)).isZero();
+        assertThat(a.links().get(0).unacknowledged()).isZero();
+    }
+}
