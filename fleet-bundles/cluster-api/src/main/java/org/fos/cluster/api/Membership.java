@@ -1,0 +1,50 @@
+package org.fos.cluster.api;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The nodes of the cluster as this node sees them. A node is a member while it is up: in a
+ * ZooKeeper cluster, while its session lives (an ephemeral entry), so a node that dies leaves the
+ * membership when its session times out. Thread-safe.
+ */
+@ProviderType
+public interface Membership {
+
+    /**
+     * Returns this node's id.
+     *
+     * @return the node id
+     */
+    String localNode();
+
+    /**
+     * Returns the nodes that are up, this one included.
+     *
+     * @return a snapshot, ordered by node id
+     */
+    List<NodeInfo> nodes();
+
+    /**
+     * Follows the membership: the listener gets the current nodes at once, then the nodes after
+     * every change, in order, on one thread. It must not block.
+     *
+     * @param listener takes the nodes
+     * @return closing it stops the calls
+     */
+    AutoCloseable watch(Consumer<List<NodeInfo>> listener);
+
+    /**
+     * Publishes an attribute of this node for the others, for example a transport's endpoint
+     * ({@code tcp} to {@code 127.0.0.1:7101}). It stays while this node is up, or until the handle is
+     * closed.
+     *
+     * @param key the attribute's name: letters, digits, '.', '_', '-'
+     * @param value the value
+     * @return closing it withdraws the attribute
+     * @throws IllegalArgumentException if the key is not valid or the value is null
+     */
+    AutoCloseable publish(String key, String value);
+}

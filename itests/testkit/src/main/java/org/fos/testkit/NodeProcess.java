@@ -1,0 +1,386 @@
+package org.fos.testkit;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fos node in a process of its own, started from the distribution's {@code bin/fos}, for tests
+ * that need real processes: several nodes, a kill -9, a restart. Each node has its own folder
+ * ({@code etc/}, {@code deploy/}, {@code data/}); its shell reads the commands this object writes
+ * and its output is kept (and written to {@code data/console.log}).
+ *
+ * <pre>
+ * try (NodeProcess node = NodeProcess.builder("node-a").config("org.fos.cluster", Map.of("zookeeper", zk)).start()) {
+ *     node.awaitReady(Duration.ofMinutes(1));
+ *     String out = node.executeOk("fos:nodes");
+ *     node.kill();          // SIGKILL
+ *     node.start();         // the same folder again
+ * }
+ * </pre>
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    /** System property naming the distribution folder (with bin/fos); the fos build sets it for its tests. */
+    public static final String DISTRIBUTION = "fos.distribution.dir";
+    private static final AtomicLong MARKERS = new AtomicLong();
+
+    private final String nodeId;
+    private final Path home;
+    private final Path base;
+    private final List<String> jvmOptions;
+    private final Object outputLock = new Object();
+    private final List<String> output = new ArrayList<>();
+    private Process process;
+    private Writer stdin;
+
+    private NodeProcess(Builder b) {
+        this.nodeId = b.nodeId;
+        this.home = b.home;
+        this.base = b.base;
+        this.jvmOptions = List.copyOf(b.jvmOptions);
+    }
+
+    /**
+     * Starts describing a node.
+     *
+     * @param nodeId the node's id (also its folder's name under {@code target/nodes})
+     * @return the builder
+     */
+    public static Builder builder(String nodeId) {
+        return new Builder(nodeId);
+    }
+
+    /** Describes a node before it starts. */
+    public static final class Builder {
+        private final String nodeId;
+        private Path home;
+        private Path base;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private final Map<String, Map<String, String>> configs = new LinkedHashMap<>();
+        private final List<File> deploy = new ArrayList<>();
+
+        private Builder(String nodeId) {
+            this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+            String dist = System.getProperty(DISTRIBUTION, "../../distribution/target/fos");
+            this.home = Path.of(dist).toAbsolutePath().normalize();
+            this.base = Path.of("target", "nodes", nodeId).toAbsolutePath();
+        }
+
+        /**
+         * Sets the node's folder.
+         *
+         * @param folder the folder; created if missing
+         * @return this builder
+         */
+        public Builder base(Path folder) {
+            this.base = folder.toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * Adds a JVM option, for example {@code -Xmx256m} or {@code -Dfos.kernel.encodeAllMessages=true}.
+         *
+         * @param option the option
+         * @return this builder
+         */
+        public Builder jvmOption(String option) {
+            jvmOptions.add(option);
+            return this;
+        }
+
+        /**
+         * Writes a configuration into the node's {@code etc/} as {@code <pid>.cfg} (File Install gives
+         * it to ConfigAdmin); a factory configuration's pid is {@code factoryPid-name}.
+         *
+         * @param pid the PID
+         * @param properties the properties
+         * @return this builder
+         */
+        public Builder config(String pid, Map<String, String> properties) {
+            configs.put(pid, Map.copyOf(properties));
+            return this;
+        }
+
+        /**
+         * Copies a bundle into the node's {@code deploy/} before it starts.
+         *
+         * @param jar the bundle
+         * @return this builder
+         */
+        public Builder deploy(File jar) {
+            deploy.add(jar);
+            return this;
+        }
+
+        /**
+         * Prepares the folder (a fresh one: what is in it is removed) and starts the node.
+         *
+         * @return the running node
+         * @throws IOException if the folder cannot be prepared or the process not started
+         */
+        public NodeProcess start() throws IOException {
+            if (!Files.isExecutable(home.resolve("bin/fos"))) {
+                throw new IllegalStateException("no distribution at " + home + " (set -D" + DISTRIBUTION + ")");
+            }
+            deleteTree(base);
+            Files.createDirectories(base.resolve("etc"));
+            Files.createDirectories(base.resolve("deploy"));
+            Files.createDirectories(base.resolve("data"));
+            try (var files = Files.list(home.resolve("etc"))) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.copy(p, base.resolve("etc").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (Map.Entry<String, Map<String, String>> c : configs.entrySet()) {
+                StringBuilder text = new StringBuilder();
+                c.getValue().forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+                Files.writeString(base.resolve("etc").resolve(c.getKey() + ".cfg"), text, StandardCharsets.UTF_8);
+            }
+            for (File jar : deploy) {
+                Files.copy(jar.toPath(), base.resolve("deploy").resolve(jar.getName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            NodeProcess node = new NodeProcess(this);
+            node.start();
+            return node;
+        }
+    }
+
+    /**
+     * Returns the node's id.
+     *
+     * @return the id
+     */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /**
+     * Returns the node's folder.
+     *
+     * @return the folder
+     */
+    public Path base() {
+        return base;
+    }
+
+    /**
+     * Starts (or starts again, after {@link #kill()} or {@link #stop()}) the node in its folder,
+     * keeping what the folder holds.
+     *
+     * @throws IOException if the process cannot be started
+     */
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("node " + nodeId + " is running");
+        }
+        List<String> opts = new ArrayList<>(jvmOptions);
+        opts.add("-Dfos.node.id=" + nodeId);
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/fos").toString()).redirectErrorStream(true);
+        pb.environment().put("FOS_BASE", base.toString());
+        pb.environment().put("FOS_JAVA_OPTS", String.join(" ", opts));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        synchronized (outputLock) {
+            output.clear();
+        }
+        process = pb.start();
+        stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Process p = process;
+        Thread reader = new Thread(() -> read(p), "fos-node-output-" + nodeId);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read(Process p) {
+        Path log = base.resolve("data/console.log");
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND)) {
+            for (String line; (line = r.readLine()) != null;) {
+                w.write(line);
+                w.write('\n');
+                w.flush();
+                String clean = line;
+                while (clean.startsWith("g! ")) {
+                    clean = clean.substring(3);
+                }
+                synchronized (outputLock) {
+                    output.add(clean);
+                    outputLock.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        synchronized (outputLock) {
+            outputLock.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the node's shell answers.
+     *
+     * @param timeout how long to wait
+     * @throws IllegalStateException if it does not in time or the process ends
+     */
+    public void awaitReady(Duration timeout) {
+        execute("echo ready", timeout);
+    }
+
+    /**
+     * Runs a shell command on the node and returns what it printed.
+     *
+     * @param command the command line
+     * @param timeout how long to wait for it
+     * @return the printed lines, joined by newlines
+     * @throws IllegalStateException if it does not finish in time or the node is not running
+     */
+    public String execute(String command, Duration timeout) {
+        String marker = "fos-marker-" + MARKERS.incrementAndGet();
+        int from;
+        synchronized (outputLock) {
+            from = output.size();
+        }
+        try {
+            synchronized (this) {
+                if (process == null || !process.isAlive()) {
+                    throw new IllegalStateException("node " + nodeId + " is not running");
+                }
+                stdin.write(command + "\necho " + marker + "\n");
+                stdin.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to node " + nodeId, e);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (outputLock) {
+            while (true) {
+                for (int i = from; i < output.size(); i++) {
+                    if (output.get(i).equals(marker)) {
+                        return String.join("\n", output.subList(from, i)).strip();
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !process.isAlive()) {
+                    throw new IllegalStateException("node " + nodeId + " did not finish '" + command + "' within " + timeout
+                            + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")") + "; it printed: "
+                            + String.join("\n", output.subList(from, output.size())));
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(outputLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs a shell command that must not fail.
+     *
+     * @param command the command line
+     * @return what it printed
+     * @throws IllegalStateException if the shell reports an error ({@code gogo: ...})
+     */
+    public String executeOk(String command) {
+        String out = execute(command, Duration.ofMinutes(1));
+        if (out.contains("gogo: ")) {
+            throw new IllegalStateException("'" + command + "' failed on node " + nodeId + ": " + out);
+        }
+        return out;
+    }
+
+    /**
+     * Returns everything the node printed since it last started.
+     *
+     * @return the lines
+     */
+    public List<String> output() {
+        synchronized (outputLock) {
+            return List.copyOf(output);
+        }
+    }
+
+    /**
+     * Kills the node with SIGKILL and waits until it is gone.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public synchronized void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(1, TimeUnit.MINUTES);
+        }
+    }
+
+    /**
+     * Stops the node with {@code stop 0} and waits for it to exit (SIGKILL after a minute).
+     *
+     * @return its exit status
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public synchronized int stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return process == null ? 0 : process.exitValue();
+        }
+        try {
+            stdin.write("stop 0\n");
+            stdin.flush();
+        } catch (IOException e) {
+            // it is going already
+        }
+        if (!process.waitFor(1, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            process.waitFor(1, TimeUnit.MINUTES);
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * Tells whether the process runs.
+     *
+     * @return true while it runs
+     */
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the node (see {@link #stop()}). */
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path x : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(x);
+            }
+        }
+    }
+}
