@@ -18,7 +18,7 @@ final class Candidates {
 
     /** Every name {@link #create(String)} knows, baselines first. */
     static final String[] NAMES = {"handwritten", "javaSerialization", "jacksonSmile", "jacksonCbor", "kryo", "fory",
-        "foryInterpreted"};
+        "foryInterpreted", "fosCodec"};
 
     private Candidates() {
     }
@@ -62,6 +62,7 @@ final class Candidates {
             case "kryo" -> new KryoCandidate(allowed);
             case "fory" -> new ForyCandidate(allowed, true);
             case "foryInterpreted" -> new ForyCandidate(allowed, false);
+            case "fosCodec" -> new FosCodecCandidate(allowed);
             default -> throw new IllegalArgumentException("no codec candidate named '" + name + "'");
         };
     }

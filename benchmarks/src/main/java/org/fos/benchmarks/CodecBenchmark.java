@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
 public class CodecBenchmark {
 
     /** The codec, one of {@code Candidates.NAMES}. */
-    @Param({"handwritten", "javaSerialization", "jacksonSmile", "jacksonCbor", "kryo", "fory", "foryInterpreted"})
+    @Param({"handwritten", "javaSerialization", "jacksonSmile", "jacksonCbor", "kryo", "fory", "foryInterpreted", "fosCodec"})
     public String codec;
 
     /** The message kind. */
