@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -186,36 +187,39 @@ class HostileInputTest {
 
     @Test
     void shouldRefuseMapWhenItsLastKeyHasNoValue() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = new SmileFactory().createGenerator(out)) {
-            g.writeStartArray();
-            g.writeString("#map");
+        assertRefused(typed("#map", g -> {
             g.writeStartArray();
             g.writeString("lonely key");
             g.writeEndArray();
-            g.writeEndArray();
-        }
-
-        assertRefused(out.toByteArray());
+        }));
     }
 
     @Test
     void shouldRefuseValueWhenItDoesNotMatchItsTypeName() throws IOException {
+        assertRefused(typed("#long", g -> g.writeString("not a number")));
+    }
+
+    /** Writes part of a Smile document. */
+    private interface Content {
+        void writeTo(JsonGenerator g) throws IOException;
+    }
+
+    /** A Smile document {@code [typeName, value]}, as the codec writes values declared {@code Object}. */
+    private static byte[] typed(String typeName, Content value) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = new SmileFactory().createGenerator(out)) {
             g.writeStartArray();
-            g.writeString("#long");
-            g.writeString("not a number");
+            g.writeString(typeName);
+            value.writeTo(g);
             g.writeEndArray();
         }
-
-        assertRefused(out.toByteArray());
+        return out.toByteArray();
     }
 
     /** Replaces the first occurrence of one short ASCII text in Smile bytes by another (same encoding class). */
     private static byte[] rename(byte[] bytes, String from, String to) {
-        byte[] f = from.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] t = to.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] f = from.getBytes(StandardCharsets.US_ASCII);
+        byte[] t = to.getBytes(StandardCharsets.US_ASCII);
         int at = indexOf(bytes, f);
         assertThat(at).as("'%s' in the attacker's bytes", from).isPositive();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
