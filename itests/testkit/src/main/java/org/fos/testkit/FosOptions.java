@@ -25,7 +25,7 @@ import org.ops4j.pax.exam.options.MavenArtifactProvisionOption;
  *
  * <p>{@link #fosNode(Option...)} is the whole node: the framework's logging set-up (SPI Fly and
  * SLF4J at start level 1, so that logging binds first), Declarative Services, ConfigAdmin,
- * Metatype, the Gogo runtime, the fos kernel, libfos, the fleet runtime, and this testkit. Add our
+ * Metatype, the Gogo runtime, the fos kernel, the payload codec, libfos, the fleet runtime, and this testkit. Add our
  * fleets with {@link #keyValueFleet()}, other fos bundles with {@link #fosBundle(String)} and your
  * own with {@link #userBundle(String)}. Unresolved bundles fail the test.
  *
@@ -73,7 +73,8 @@ public final class FosOptions {
     }
 
     /**
-     * A fos node: the OSGi services, logging, the kernel and the testkit, plus {@code extra}.
+     * A fos node: the OSGi services, logging, the kernel, the payload codec and the testkit, plus
+     * {@code extra}.
      *
      * @param extra more options, for example {@link #fosBundle(String)} or {@link #userBundle(String)}
      * @return the composite option
@@ -90,6 +91,7 @@ public final class FosOptions {
                 osgiServices(),
                 mavenBundle("org.jctools", "jctools-core", version("jctools")),
                 fosBundle("fos-kernel"),
+                codec(),
                 fosBundle("fos-rpc-api"),
                 fosBundle("fos-rpc"),
                 fosBundle("fos-fleet-api"),
@@ -138,6 +140,20 @@ public final class FosOptions {
                 mavenBundle("org.apache.felix", "org.apache.felix.metatype", version("felix.metatype")),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", version("gogo.runtime")),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", version("gogo.command")));
+    }
+
+    /**
+     * The payload codec and the Jackson bundles it runs on.
+     *
+     * @return the composite option
+     */
+    public static Option codec() {
+        return composite(
+                mavenBundle("com.fasterxml.jackson.core", "jackson-annotations", version("jackson.annotations")),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-core", version("jackson")),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-databind", version("jackson")),
+                mavenBundle("com.fasterxml.jackson.dataformat", "jackson-dataformat-smile", version("jackson")),
+                fosBundle("fos-codec"));
     }
 
     /**

@@ -1,0 +1,106 @@
+package org.fos.itests;
+
+import static org.fos.testkit.FosOptions.fosNode;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNotSame;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Status;
+import org.fos.kernel.spi.PayloadCodec;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.fos.testkit.support.FosTestSupport;
+
+/**
+ * The payload codec inside a node: it carries a record from another bundle (this test's) once that
+ * bundle allowed it, refuses types nobody allowed, and is the codec the kernel uses when it
+ * encodes every message.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class CodecIT extends FosTestSupport {
+
+    /** A record of the test's own bundle, as an API bundle would export it. */
+    public record Greeting(String text, int count, List<String> tags, Map<String, Long> seen) {
+    }
+
+    /** A record nobody allows. */
+    public record Smuggled(String path) {
+    }
+
+    @Configuration
+    public Option[] config() {
+        return new Option[] {fosNode()};
+    }
+
+    private boolean encodingAll() {
+        return Boolean.parseBoolean(bundleContext.getProperty("fos.kernel.encodeAllMessages"));
+    }
+
+    @Test
+    public void allowedRecordOfAnotherBundleCrossesTheCodec() throws Exception {
+        PayloadCodec codec = service(PayloadCodec.class);
+        Greeting greeting = new Greeting("hello", 3, List.of("a", "b"), Map.of("n-1", 7L));
+
+        AutoCloseable allowed = codec.allow(Greeting.class);
+        try {
+            Object copy = codec.decode(codec.encode(greeting));
+
+            assertEquals(greeting, copy);
+            assertSame("decoded with the test bundle's own class", Greeting.class, copy.getClass());
+        } finally {
+            allowed.close();
+        }
+    }
+
+    @Test
+    public void typeNobodyAllowedIsRefusedBothWays() throws Exception {
+        PayloadCodec codec = service(PayloadCodec.class);
+        AutoCloseable allowed = codec.allow(Smuggled.class);
+        byte[] bytes = codec.encode(new Smuggled("/etc/passwd"));
+        allowed.close();
+
+        IllegalArgumentException encode = assertThrows(IllegalArgumentException.class, () -> codec.encode(new Smuggled("/etc/passwd")));
+        IllegalArgumentException decode = assertThrows(IllegalArgumentException.class, () -> codec.decode(bytes));
+        assertTrue(encode.getMessage(), encode.getMessage().contains(Smuggled.class.getName()));
+        assertTrue(decode.getMessage(), decode.getMessage().contains(Smuggled.class.getName()));
+    }
+
+    @Test
+    public void kernelSendsAllowedRecordsAndRefusesOthersWhenItEncodesEveryMessage() throws Exception {
+        PayloadCodec codec = service(PayloadCodec.class);
+        Greeting greeting = new Greeting("through the kernel", 1, List.of(), Map.of());
+        AutoCloseable allowed = codec.allow(Greeting.class);
+        try (Mailbox box = kernel.createMailbox("codec", 16)) {
+            assertEquals(Status.OK, kernel.send(Message.of(box.capability(), "greeting", greeting)));
+            Message received = box.receive(30, TimeUnit.SECONDS);
+            assertNotNull(received);
+            assertEquals(greeting, received.payload());
+
+            Status smuggled = kernel.send(Message.of(box.capability(), "smuggled", new Smuggled("/etc/passwd")));
+            if (encodingAll()) {
+                assertNotSame("the payload crossed the codec", greeting, received.payload());
+                assertEquals(Status.CODEC_ERROR, smuggled);
+            } else {
+                assertSame("in-node payloads go by reference", greeting, received.payload());
+                assertEquals(Status.OK, smuggled);
+            }
+        } finally {
+            allowed.close();
+        }
+    }
+}
