@@ -96,6 +96,7 @@ public final class FosOptions {
                 fosBundle("fos-rpc"),
                 fosBundle("fos-fleet-api"),
                 fosBundle("fos-fleet"),
+                fosBundle("fos-cluster-api"),
                 mavenBundle("org.hamcrest", "hamcrest", version("hamcrest")),
                 mavenBundle("org.awaitility", "awaitility", version("awaitility")),
                 fosBundle("fos-testkit")));
@@ -208,6 +209,24 @@ public final class FosOptions {
      */
     public static Option namingFleet() {
         return composite(fosBundle("fos-naming-api"), fosBundle("fos-naming"));
+    }
+
+    /**
+     * Cluster membership ({@code fos-cluster}) with ZooKeeper's client and Curator: a cluster of one
+     * unless {@code org.fos.cluster} is configured with a ZooKeeper ensemble.
+     *
+     * @return the composite option
+     */
+    public static Option cluster() {
+        return composite(
+                fosBundle("fos-cluster"),
+                fosBundle("fos-zookeeper"),
+                mavenBundle("org.apache.curator", "curator-client", version("curator")),
+                mavenBundle("org.apache.curator", "curator-framework", version("curator")),
+                mavenBundle("org.apache.curator", "curator-recipes", version("curator")),
+                mavenBundle("com.google.guava", "guava", version("guava")),
+                mavenBundle("com.google.guava", "failureaccess", version("failureaccess")),
+                mavenBundle("com.google.code.findbugs", "jsr305", version("jsr305")));
     }
 
     /**

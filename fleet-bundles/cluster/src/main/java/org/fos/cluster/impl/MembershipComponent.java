@@ -1,11 +1,15 @@
 package org.fos.cluster.impl;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
+import org.fos.cluster.api.ClusterNames;
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
 import org.fos.kernel.api.Kernel;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -17,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's membership service (PID {@code org.fos.cluster}): a cluster of one unless a ZooKeeper
- * ensemble is configured.
+ * The node's place in a cluster (PID {@code org.fos.cluster}): a cluster of one unless a ZooKeeper
+ * ensemble is configured; then it also offers the cluster's names ({@link ClusterNames}).
  */
 @Component(service = Membership.class, immediate = true, configurationPid = MembershipComponent.PID)
 @Designate(ocd = MembershipComponent.Config.class)
@@ -39,25 +43,77 @@ public final class MembershipComponent implements Membership {
         @AttributeDefinition(description = "The ZooKeeper ensemble, as a connect string such as"
                 + " 127.0.0.1:2181,127.0.0.1:2182. Empty: this node is a cluster of one.")
         String zookeeper() default "";
+
+        /**
+         * The cluster's name.
+         *
+         * @return the name
+         */
+        @AttributeDefinition(description = "The cluster's name: nodes of one cluster share it; its data lives under"
+                + " /fos/<name> in ZooKeeper.")
+        String clusterName() default "fos";
+
+        /**
+         * The ZooKeeper session timeout.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "Milliseconds after which ZooKeeper gives up a silent node: its members"
+                + " leave every name and the cluster fails over.")
+        long sessionTimeoutMillis() default 10_000;
+
+        /**
+         * How long to wait for ZooKeeper.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "Milliseconds to wait for ZooKeeper when connecting and when a name change"
+                + " must show before a registration returns.")
+        long connectTimeoutMillis() default 15_000;
     }
 
     private final Membership delegate;
+    private final ZooKeeperCluster zookeeper;
+    private final ServiceRegistration<ClusterNames> names;
 
     /**
      * Starts the membership.
      *
+     * @param context the cluster bundle's context, to offer the cluster's names
      * @param kernel the kernel, for the node id
      * @param config the configuration
      */
     @Activate
-    public MembershipComponent(@Reference Kernel kernel, Config config) {
-        this.delegate = new LocalMembership(kernel.nodeId());
+    public MembershipComponent(BundleContext context, @Reference Kernel kernel, Config config) {
+        String connect = config.zookeeper().trim();
+        if (connect.isEmpty()) {
+            this.zookeeper = null;
+            this.delegate = new LocalMembership(kernel.nodeId());
+            this.names = null;
+        } else {
+            if (!config.clusterName().matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("invalid clusterName '" + config.clusterName()
+                        + "': use 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            if (config.sessionTimeoutMillis() < 1000 || config.connectTimeoutMillis() < 100) {
+                throw new IllegalArgumentException("sessionTimeoutMillis must be at least 1000 and connectTimeoutMillis at least 100");
+            }
+            this.zookeeper = new ZooKeeperCluster(kernel.nodeId(), connect, config.clusterName(),
+                    Duration.ofMillis(config.sessionTimeoutMillis()), Duration.ofMillis(config.connectTimeoutMillis()));
+            this.delegate = zookeeper.membership;
+            this.names = context.registerService(ClusterNames.class, zookeeper.names, null);
+        }
         LOG.info("node {} is {}", kernel.nodeId(), delegate);
     }
 
     @Deactivate
     void deactivate() {
-        // nothing held beyond the delegate's listeners
+        if (names != null) {
+            names.unregister();
+        }
+        if (zookeeper != null) {
+            zookeeper.close();
+        }
     }
 
     @Override

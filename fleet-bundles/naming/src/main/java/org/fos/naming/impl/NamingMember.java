@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import org.fos.cluster.api.ClusterNames;
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.Stateful;
@@ -29,16 +30,23 @@ import org.fos.rpc.api.FleetException;
 import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.annotations.ServiceScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The member of the naming fleet on a single node: the names in a sorted map, and the watchers with
- * the names they watch and the number of the last change each was sent. Called only from its
- * member thread. Its state (entries and watchers) is handed over on upgrade, so watchers keep their
- * numbering and miss nothing.
+ * The member of the naming fleet on a node. On a single node it keeps the names in a sorted map; in
+ * a ZooKeeper cluster ({@link ClusterNames} present) the names live in ZooKeeper, and this member
+ * keeps only the entries its node added (to add them again if the cluster service restarts). It
+ * tells its watchers every change of the names they watch, numbered per watcher. Requests come
+ * from the member thread; cluster changes come from the cluster's events thread; both take
+ * {@link #lock}, and in a cluster a request does not hold it while it waits for ZooKeeper, so that
+ * the change it made is told before it returns. Its state (entries and watchers) is handed over on
+ * upgrade, so watchers keep their numbering and miss nothing.
  */
 @Component(service = NameService.class, scope = ServiceScope.PROTOTYPE, configurationPid = "org.fos.naming")
 @Fleet(name = NameService.NAME, members = 1)
@@ -62,7 +70,13 @@ public final class NamingMember implements NameService, Stateful {
     }
 
     private final Libfos libfos;
+    private final ClusterNames cluster;
+    private final Object lock = new Object();
+    /** Single node: all names. In a cluster: the entries this node added. */
     private final TreeMap<String, List<NameEntry>> entries = new TreeMap<>();
+    /** In a cluster: the members of each watched name as last told, and the ZooKeeper watches. */
+    private final Map<String, List<NameEntry>> known = new HashMap<>();
+    private final Map<String, AutoCloseable> clusterWatches = new HashMap<>();
     private final Map<Address, Watcher> watchers = new HashMap<>();
     /** Watchers whose mailbox is gone, found by the reply threads; dropped on the member thread. */
     private final Queue<Address> gone = new ConcurrentLinkedQueue<>();
@@ -71,10 +85,13 @@ public final class NamingMember implements NameService, Stateful {
      * Creates the member.
      *
      * @param libfos libfos, to tell watchers
+     * @param cluster the cluster's names, or null on a single node
      */
     @Activate
-    public NamingMember(@Reference Libfos libfos) {
+    public NamingMember(@Reference Libfos libfos,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY) ClusterNames cluster) {
         this.libfos = libfos;
+        this.cluster = cluster;
     }
 
     private static boolean same(NameEntry a, NameEntry b) {
@@ -97,34 +114,76 @@ public final class NamingMember implements NameService, Stateful {
 
     @Override
     public long add(NameEntry entry, Capability watcher) {
-        dropGone();
         Names.requireValidName(entry.name());
-        List<NameEntry> members = entries.computeIfAbsent(entry.name(), n -> new ArrayList<>());
-        if (members.stream().noneMatch(e -> same(e, entry))) {
-            members.add(entry);
-            tell(new NameEvent(entry.name(), NameEvent.Kind.ADDED, entry, List.copyOf(members)));
+        synchronized (lock) {
+            dropGone();
+            List<NameEntry> members = entries.computeIfAbsent(entry.name(), n -> new ArrayList<>());
+            boolean fresh = members.stream().noneMatch(e -> same(e, entry));
+            if (fresh) {
+                members.add(entry);
+                if (cluster == null) {
+                    tell(new NameEvent(entry.name(), NameEvent.Kind.ADDED, entry, List.copyOf(members)));
+                }
+            }
+            if (cluster == null) {
+                return numberOf(watcher);
+            }
         }
-        return numberOf(watcher);
+        cluster.add(entry); // the cluster tells this member the change before it returns
+        synchronized (lock) {
+            return numberOf(watcher);
+        }
     }
 
     @Override
     public long remove(NameEntry entry, Capability watcher) {
-        dropGone();
-        List<NameEntry> members = entries.get(entry.name());
-        if (members != null) {
-            for (Iterator<NameEntry> it = members.iterator(); it.hasNext();) {
-                NameEntry e = it.next();
-                if (same(e, entry)) {
-                    it.remove();
-                    if (members.isEmpty()) {
-                        entries.remove(entry.name());
+        synchronized (lock) {
+            dropGone();
+            List<NameEntry> members = entries.get(entry.name());
+            if (members != null) {
+                for (Iterator<NameEntry> it = members.iterator(); it.hasNext();) {
+                    NameEntry e = it.next();
+                    if (same(e, entry)) {
+                        it.remove();
+                        if (members.isEmpty()) {
+                            entries.remove(entry.name());
+                        }
+                        if (cluster == null) {
+                            tell(new NameEvent(entry.name(), NameEvent.Kind.REMOVED, e, List.copyOf(members)));
+                        }
+                        break;
                     }
-                    tell(new NameEvent(entry.name(), NameEvent.Kind.REMOVED, e, List.copyOf(members)));
-                    break;
                 }
             }
+            if (cluster == null) {
+                return numberOf(watcher);
+            }
         }
-        return numberOf(watcher);
+        cluster.remove(entry);
+        synchronized (lock) {
+            return numberOf(watcher);
+        }
+    }
+
+    /** A watched name changed in the cluster: tell its watchers what came and went. */
+    private void clusterChanged(String name, List<NameEntry> members) {
+        synchronized (lock) {
+            List<NameEntry> before = known.getOrDefault(name, List.of());
+            List<NameEntry> now = new ArrayList<>(before);
+            for (NameEntry e : before) {
+                if (members.stream().noneMatch(m -> same(m, e))) {
+                    now.remove(e);
+                    tell(new NameEvent(name, NameEvent.Kind.REMOVED, e, List.copyOf(now)));
+                }
+            }
+            for (NameEntry e : members) {
+                if (before.stream().noneMatch(b -> same(b, e))) {
+                    now.add(e);
+                    tell(new NameEvent(name, NameEvent.Kind.ADDED, e, List.copyOf(now)));
+                }
+            }
+            known.put(name, List.copyOf(members));
+        }
     }
 
     /** Sends a change to every watcher of its name, numbered, in order (one sender: this thread). */
@@ -150,8 +209,14 @@ public final class NamingMember implements NameService, Stateful {
 
     @Override
     public List<NameEntry> find(String name) {
-        List<NameEntry> members = entries.get(Names.requireValidName(name));
-        return members == null ? List.of() : List.copyOf(members);
+        Names.requireValidName(name);
+        if (cluster != null) {
+            return cluster.find(name);
+        }
+        synchronized (lock) {
+            List<NameEntry> members = entries.get(name);
+            return members == null ? List.of() : List.copyOf(members);
+        }
     }
 
     @Override
@@ -159,41 +224,79 @@ public final class NamingMember implements NameService, Stateful {
         if (!"/".equals(prefix)) {
             Names.requireValidName(prefix);
         }
-        List<NameEntry> out = new ArrayList<>();
-        for (Map.Entry<String, List<NameEntry>> e : ("/".equals(prefix) ? entries : entries.tailMap(prefix, true)).entrySet()) {
-            String n = e.getKey();
-            if (!"/".equals(prefix)) {
-                if (!n.startsWith(prefix)) {
-                    break;
-                }
-                if (n.length() != prefix.length() && n.charAt(prefix.length()) != '/') {
-                    continue;
-                }
-            }
-            out.addAll(e.getValue());
+        if (cluster != null) {
+            return cluster.list(prefix);
         }
-        return out;
+        synchronized (lock) {
+            List<NameEntry> out = new ArrayList<>();
+            for (Map.Entry<String, List<NameEntry>> e : ("/".equals(prefix) ? entries : entries.tailMap(prefix, true)).entrySet()) {
+                String n = e.getKey();
+                if (!"/".equals(prefix)) {
+                    if (!n.startsWith(prefix)) {
+                        break;
+                    }
+                    if (n.length() != prefix.length() && n.charAt(prefix.length()) != '/') {
+                        continue;
+                    }
+                }
+                out.addAll(e.getValue());
+            }
+            return out;
+        }
     }
 
     @Override
     public WatchStart watch(String name, Capability watcher) {
-        dropGone();
         Names.requireValidName(name);
-        Watcher w = watchers.computeIfAbsent(watcher.address(), a -> new Watcher(watcher, 0));
-        w.names.add(name);
-        return new WatchStart(w.number, find(name));
+        synchronized (lock) {
+            dropGone();
+            Watcher w = watchers.computeIfAbsent(watcher.address(), a -> new Watcher(watcher, 0));
+            w.names.add(name);
+            if (cluster != null && !clusterWatches.containsKey(name)) {
+                known.put(name, cluster.find(name));
+                clusterWatches.put(name, cluster.watch(name, members -> clusterChanged(name, members)));
+            }
+            List<NameEntry> members = cluster != null ? known.get(name)
+                    : entries.containsKey(name) ? List.copyOf(entries.get(name)) : List.of();
+            return new WatchStart(w.number, members);
+        }
     }
 
     @Override
     public void unwatch(String name, Capability watcher) {
-        Watcher w = watchers.get(watcher.address());
-        if (w != null) {
-            w.names.remove(name);
+        synchronized (lock) {
+            Watcher w = watchers.get(watcher.address());
+            if (w != null) {
+                w.names.remove(name);
+            }
+        }
+    }
+
+    /**
+     * Stops following the cluster.
+     */
+    @Deactivate
+    void deactivate() {
+        synchronized (lock) {
+            for (AutoCloseable c : clusterWatches.values()) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing a cluster watch failed", e);
+                }
+            }
+            clusterWatches.clear();
         }
     }
 
     @Override
     public FleetState exportState() {
+        synchronized (lock) {
+            return export();
+        }
+    }
+
+    private FleetState export() {
         List<Object> es = new ArrayList<>();
         for (List<NameEntry> members : entries.values()) {
             for (NameEntry e : members) {
@@ -218,6 +321,22 @@ public final class NamingMember implements NameService, Stateful {
 
     @Override
     public void importState(FleetState state) {
+        synchronized (lock) {
+            load(state);
+        }
+        if (cluster != null) {
+            // the names this node added go (back) into the cluster: harmless if they are there
+            List<NameEntry> mine;
+            synchronized (lock) {
+                mine = entries.values().stream().flatMap(List::stream).toList();
+            }
+            for (NameEntry e : mine) {
+                cluster.add(e);
+            }
+        }
+    }
+
+    private void load(FleetState state) {
         if (state.version() != LAYOUT) {
             throw new IllegalArgumentException("the naming fleet reads state layout " + LAYOUT + ", not " + state.version());
         }

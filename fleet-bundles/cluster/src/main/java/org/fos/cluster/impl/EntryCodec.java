@@ -1,0 +1,114 @@
+package org.fos.cluster.impl;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.Names;
+
+/**
+ * Writes what fos keeps in ZooKeeper as {@code java.util.Properties} text: node attributes, and name
+ * entries. Reading checks every field; a malformed znode is refused with a message, never trusted.
+ */
+final class EntryCodec {
+    private static final String PROPERTY = "p.";
+
+    private EntryCodec() {
+    }
+
+    static byte[] write(Map<String, String> values) {
+        Properties p = new Properties();
+        p.putAll(new TreeMap<>(values));
+        StringWriter w = new StringWriter();
+        try {
+            p.store(w, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // drop the date comment Properties writes, so equal values give equal bytes
+        String text = w.toString().replaceFirst("(?m)^#.*\\R", "");
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> read(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return Map.of();
+        }
+        if (bytes.length > 64 * 1024) {
+            throw new IllegalArgumentException("znode data of " + bytes.length + " bytes is larger than 64 KiB");
+        }
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("znode data is not properties text: " + e.getMessage(), e);
+        }
+        Map<String, String> out = new HashMap<>();
+        for (String k : p.stringPropertyNames()) {
+            out.put(k, p.getProperty(k));
+        }
+        return out;
+    }
+
+    static byte[] entry(NameEntry e) {
+        Map<String, String> m = new HashMap<>();
+        m.put("name", e.name());
+        m.put("id", Long.toString(e.registrationId()));
+        Capability c = e.capability();
+        m.put("node", c.address().node());
+        m.put("mailbox", Long.toString(c.address().mailbox()));
+        m.put("rights", Integer.toString(c.rights()));
+        m.put("high", Long.toString(c.tokenHigh()));
+        m.put("low", Long.toString(c.tokenLow()));
+        e.properties().forEach((k, v) -> m.put(PROPERTY + k, v));
+        return write(m);
+    }
+
+    static NameEntry entry(byte[] bytes) {
+        Map<String, String> m = read(bytes);
+        try {
+            Capability c = new Capability(new Address(need(m, "node"), Long.parseLong(need(m, "mailbox"))),
+                    Integer.parseInt(need(m, "rights")), Long.parseLong(need(m, "high")), Long.parseLong(need(m, "low")));
+            Map<String, String> props = new HashMap<>();
+            m.forEach((k, v) -> {
+                if (k.startsWith(PROPERTY)) {
+                    props.put(k.substring(PROPERTY.length()), v);
+                }
+            });
+            return new NameEntry(Names.requireValidName(need(m, "name")), c, Long.parseLong(need(m, "id")), props);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed name entry in ZooKeeper: " + e.getMessage(), e);
+        }
+    }
+
+    private static String need(Map<String, String> m, String key) {
+        String v = m.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("name entry in ZooKeeper lacks '" + key + "'");
+        }
+        return v;
+    }
+
+    /** A name as one znode name: its slashes become '|', which names cannot hold. */
+    static String znode(String name) {
+        return name.replace('/', '|');
+    }
+
+    static String name(String znode) {
+        return znode.replace('|', '/');
+    }
+
+    /** The znode name of an entry under its name: node and registration id. */
+    static String member(NameEntry e) {
+        return e.address().node() + "~" + e.registrationId();
+    }
+}
