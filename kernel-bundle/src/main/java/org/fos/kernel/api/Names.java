@@ -97,6 +97,32 @@ public interface Names {
     Capability resolve(String name, Selection selection, Object key);
 
     /**
+     * Picks the members that hold a key's replicas: walking the consistent-hash ring of
+     * {@link Selection#KEY_AFFINITY} from the key, the first member (the one
+     * {@link #resolve(String, Selection, Object)} picks) and then the next members that are on nodes
+     * not picked yet. Every node that sees the same members picks the same replicas.
+     *
+     * @param name a valid name
+     * @param key the key
+     * @param count how many replicas, at least 1
+     * @return up to {@code count} send-only capabilities on distinct nodes, the owner first; fewer if
+     *         the members span fewer nodes
+     * @throws KernelException {@link Status#NO_SUCH_NAME} if no member is registered
+     * @throws IllegalArgumentException if the name is not valid, the key is null or the count below 1
+     */
+    List<Capability> replicas(String name, Object key, int count);
+
+    /**
+     * Returns the members of a name as the name cache has them (following the name from now on if it
+     * did not yet): cheaper than {@link #find(String)}, which asks the name store.
+     *
+     * @param name a valid name
+     * @return the members, ordered by registration
+     * @throws IllegalArgumentException if the name is not valid
+     */
+    List<NameEntry> cached(String name);
+
+    /**
      * Tells whether a text is a valid name: a {@code /} followed by segments of letters, digits,
      * '.', '_' and '-', separated by {@code /}, at most {@link #MAX_NAME_LENGTH} characters, for
      * example {@code /sys/fs}.

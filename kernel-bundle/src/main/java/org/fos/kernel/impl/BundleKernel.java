@@ -151,6 +151,16 @@ public final class BundleKernel implements Kernel, Names {
     }
 
     @Override
+    public List<Capability> replicas(String name, Object key, int count) {
+        return core.replicas(name, key, count);
+    }
+
+    @Override
+    public List<NameEntry> cached(String name) {
+        return core.cached(name);
+    }
+
+    @Override
     public String toString() {
         return "kernel of node " + core.nodeId() + " for bundle " + bundleId;
     }

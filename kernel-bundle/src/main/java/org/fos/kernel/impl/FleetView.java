@@ -105,6 +105,28 @@ final class FleetView {
         return members[best];
     }
 
+    /** Up to count members on distinct nodes, walking the ring from the key's position. */
+    List<Capability> replicas(Object key, int count) {
+        List<Capability> out = new java.util.ArrayList<>(count);
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        int start = position(Hashing.hashKey(key));
+        for (int k = 0; k < ring.length && out.size() < count; k++) {
+            Capability c = members[ringOwner[(start + k) % ring.length]];
+            if (nodes.add(c.address().node())) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private int position(long hash) {
+        int i = Arrays.binarySearch(ring, hash);
+        if (i < 0) {
+            i = -i - 1;
+        }
+        return i == ring.length ? 0 : i;
+    }
+
     private int ownerOf(long hash) {
         int i = Arrays.binarySearch(ring, hash);
         if (i < 0) {

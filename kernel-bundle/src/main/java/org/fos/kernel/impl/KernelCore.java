@@ -600,6 +600,32 @@ final class KernelCore {
         return view.pick(selection, key);
     }
 
+    List<Capability> replicas(String name, Object key, int count) {
+        if (key == null) {
+            throw new IllegalArgumentException("replicas of '" + name + "' need a key");
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("replica count must be at least 1, was " + count);
+        }
+        Followed f = nameCache.get(name);
+        if (f == null) {
+            f = follow(Names.requireValidName(name));
+        }
+        FleetView view = f.view;
+        if (view.isEmpty()) {
+            throw reject(Status.NO_SUCH_NAME, null, "no member is registered under '" + name + "'");
+        }
+        return view.replicas(key, count);
+    }
+
+    List<NameEntry> cached(String name) {
+        Followed f = nameCache.get(name);
+        if (f == null) {
+            f = follow(Names.requireValidName(name));
+        }
+        return f.view.entries;
+    }
+
     /** Makes the cache follow a name on its first resolution; the store fills it before this returns. */
     private Followed follow(String name) {
         synchronized (nameLock) {

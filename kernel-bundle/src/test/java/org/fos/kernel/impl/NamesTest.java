@@ -254,4 +254,27 @@ class NamesTest {
                 .hasMessageContaining("UNAVAILABLE").hasMessageContaining("store down");
         assertThat(core.stats().names()).isZero();
     }
+
+    @Test
+    void shouldPickReplicasOnDistinctNodesStartingWithTheKeysOwner() {
+        // members on three nodes, two of them local mailboxes of this kernel and four remote entries
+        LocalNameStore external = new LocalNameStore();
+        core.setNameStore(external);
+        long id = 100;
+        for (String node : List.of("n-b", "n-b", "n-c", "n-c")) {
+            external.add(new org.fos.kernel.api.NameEntry("/kv", new Capability(new Address(node, id), Right.SEND.bit(), id, id), id++, Map.of()));
+        }
+        Mailbox local = kernel.createMailbox("local", 8);
+        names.register("/kv", local.capability(), Map.of());
+        for (int k = 0; k < 200; k++) {
+            List<Capability> r = names.replicas("/kv", "key-" + k, 2);
+            assertThat(r).hasSize(2);
+            assertThat(r.get(0).address()).isEqualTo(names.resolve("/kv", Selection.KEY_AFFINITY, "key-" + k).address());
+            assertThat(r.get(0).address().node()).isNotEqualTo(r.get(1).address().node());
+            assertThat(names.replicas("/kv", "key-" + k, 5)).hasSize(3);
+        }
+        assertThat(names.cached("/kv")).hasSize(5);
+        assertThatThrownBy(() -> names.replicas("/kv", null, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> names.replicas("/none", "k", 2)).hasMessageStartingWith("NO_SUCH_NAME");
+    }
 }

@@ -1,6 +1,8 @@
 package org.fos.rpc.impl;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,7 +23,34 @@ import org.fos.rpc.api.FleetException;
  * futures. Futures complete on that thread: dependent stages run there and must not block.
  */
 final class AsyncReplies implements Runnable {
-    private record Pending(MethodModel method, CompletableFuture<Object> future, ScheduledFuture<?> timeout) {
+    /** A call waiting for its reply, and where it went (volatile: the sending thread sets it after the fact). */
+    private static final class Pending {
+        final MethodModel method;
+        final CompletableFuture<Object> future;
+        final ScheduledFuture<?> timeout;
+        volatile ProxyHandler handler;
+        volatile List<Object> args;
+        volatile Wire.Request request;
+        volatile Capability target;
+        int resends;
+
+        Pending(MethodModel method, CompletableFuture<Object> future, ScheduledFuture<?> timeout) {
+            this.method = method;
+            this.future = future;
+            this.timeout = timeout;
+        }
+
+        MethodModel method() {
+            return method;
+        }
+
+        CompletableFuture<Object> future() {
+            return future;
+        }
+
+        ScheduledFuture<?> timeout() {
+            return timeout;
+        }
     }
 
     final Mailbox mailbox;
@@ -33,14 +62,60 @@ final class AsyncReplies implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    AsyncReplies(Mailbox mailbox, Capability replyTo, ScheduledExecutorService timer, LongAdder staleReplies, String owner) {
+    private final LibfosImpl libfos;
+    private final ScheduledFuture<?> goneCheck;
+
+    AsyncReplies(Mailbox mailbox, Capability replyTo, ScheduledExecutorService timer, LongAdder staleReplies, String owner,
+            LibfosImpl libfos) {
         this.mailbox = mailbox;
         this.replyTo = replyTo;
         this.timer = timer;
         this.staleReplies = staleReplies;
+        this.libfos = libfos;
         this.thread = new Thread(this, "fos-libfos-replies-" + owner);
         thread.setDaemon(true);
         thread.start();
+        this.goneCheck = timer.scheduleWithFixedDelay(this::checkGone, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** Records where a call went, so that it can be sent again if that member goes away. */
+    void sentTo(long correlation, ProxyHandler handler, List<Object> args, Wire.Request request, Capability target) {
+        Pending p = pending.get(correlation);
+        if (p != null) {
+            p.args = args;
+            p.request = request;
+            p.target = target;
+            p.handler = handler;
+        }
+    }
+
+    /** Calls whose member left its name: sent again if idempotent, else failed with a clear error. */
+    private void checkGone() {
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            Pending p = e.getValue();
+            ProxyHandler h = p.handler;
+            Capability target = p.target;
+            if (h == null || target == null || !libfos.gone(h, target)) {
+                continue;
+            }
+            if (p.method.idempotent && p.resends < 4) {
+                p.resends++;
+                try {
+                    p.target = libfos.send(h, p.method, p.args, p.request, System.nanoTime() + h.options.timeout().toNanos());
+                    continue;
+                } catch (RuntimeException ex) {
+                    if (pending.remove(e.getKey()) != null) {
+                        p.timeout.cancel(false);
+                        p.future.completeExceptionally(ex);
+                    }
+                    continue;
+                }
+            }
+            if (pending.remove(e.getKey()) != null) {
+                p.timeout.cancel(false);
+                p.future.completeExceptionally(LibfosImpl.memberGone(h, p.method, target));
+            }
+        }
     }
 
     /** Registers a call before its request is sent; the future fails after the timeout. */
@@ -105,6 +180,7 @@ final class AsyncReplies implements Runnable {
     }
 
     void close() throws InterruptedException {
+        goneCheck.cancel(false);
         running = false;
         mailbox.close();
         thread.join(5_000);

@@ -37,7 +37,7 @@ final class DispatcherImpl implements Dispatcher {
 
     @Override
     public boolean dispatch(Message request) {
-        MethodModel method = protocol.method(request.type());
+        MethodModel method = protocol.serverMethod(request.type());
         if (method == null) {
             reply(request, Wire.FAILURE, new Wire.Failure(IllegalArgumentException.class.getName(), "protocol "
                     + protocol.type.getName() + " has no method '" + request.type() + "'; it has " + protocol.methodNames()));

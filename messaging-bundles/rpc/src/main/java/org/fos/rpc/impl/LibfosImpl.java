@@ -204,8 +204,13 @@ public final class LibfosImpl implements Libfos {
         }
     }
 
-    /** Sends a request, re-resolving when the member turns out to be gone (the request was not delivered). */
-    private void send(ProxyHandler h, MethodModel m, List<Object> args, Wire.Request b, long deadline) {
+    /**
+     * Sends a request, re-resolving when the member turns out to be gone (the request was not
+     * delivered).
+     *
+     * @return the member it went to
+     */
+    Capability send(ProxyHandler h, MethodModel m, List<Object> args, Wire.Request b, long deadline) {
         Status s = Status.OK;
         for (int attempt = 0; attempt < MAX_RESOLVES; attempt++) {
             Capability to = target(h, m, args);
@@ -216,7 +221,7 @@ public final class LibfosImpl implements Libfos {
                 s = remaining > 0 ? kernel.send(request, remaining, TimeUnit.NANOSECONDS) : Status.TIMEOUT;
             }
             if (s == Status.OK) {
-                return;
+                return to;
             }
             boolean gone = s == Status.CLOSED || s == Status.REVOKED || s == Status.FORGED;
             if (!gone || h.member != null) {
@@ -233,21 +238,51 @@ public final class LibfosImpl implements Libfos {
         long deadline = System.nanoTime() + h.options.timeout().toNanos();
         SyncChannel ch = channel();
         long correlation = ch.nextCorrelation();
-        send(h, m, args, new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, new Wire.Invocation(args)), deadline);
-        Message reply;
-        try {
-            reply = ch.await(correlation, deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FleetException(Status.INTERRUPTED, "interrupted while waiting for the reply to " + m, e);
-        } catch (KernelException e) {
-            throw new FleetException(e.status(), "libfos of bundle " + owner + " stopped while waiting for " + m, e);
+        Wire.Request request = new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, new Wire.Invocation(args));
+        Capability to = send(h, m, args, request, deadline);
+        for (int resends = 0;; resends++) {
+            Capability target = to;
+            Message reply;
+            try {
+                reply = ch.await(correlation, deadline, () -> gone(h, target));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FleetException(Status.INTERRUPTED, "interrupted while waiting for the reply to " + m, e);
+            } catch (KernelException e) {
+                throw new FleetException(e.status(), "libfos of bundle " + owner + " stopped while waiting for " + m, e);
+            }
+            if (reply == SyncChannel.GONE) {
+                if (!m.idempotent || resends >= MAX_RESOLVES) {
+                    throw memberGone(h, m, target);
+                }
+                to = send(h, m, args, request, deadline); // same correlation: the first reply wins
+                continue;
+            }
+            if (reply == null) {
+                throw new FleetException(Status.TIMEOUT, "no reply from " + h.target() + " to " + m + " within "
+                        + h.options.timeout().toMillis() + " ms", null);
+            }
+            return Replies.valueOf(m, reply);
         }
-        if (reply == null) {
-            throw new FleetException(Status.TIMEOUT, "no reply from " + h.target() + " to " + m + " within "
-                    + h.options.timeout().toMillis() + " ms", null);
+    }
+
+    /** Whether the member a call went to has left its name (its node died, or it was closed). */
+    boolean gone(ProxyHandler h, Capability target) {
+        if (h.member != null || closed) {
+            return false;
         }
-        return Replies.valueOf(m, reply);
+        for (NameEntry e : kernel.names().cached(h.name)) {
+            if (e.address().equals(target.address())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static FleetException memberGone(ProxyHandler h, MethodModel m, Capability target) {
+        return new FleetException(Status.CLOSED, "member " + target.address() + " of " + h.name + " went away before it answered "
+                + m + (m.idempotent ? "" : "; " + m.name + " is not @Idempotent, so it was not sent again: it may or may not have run"),
+                null);
     }
 
     CompletionStage<Object> callAsync(ProxyHandler h, MethodModel m, List<Object> args) {
@@ -258,9 +293,11 @@ public final class LibfosImpl implements Libfos {
         }
         AsyncReplies replies = asyncReplies();
         long correlation = replies.expect(m, future, h.options.timeout(), h.target());
+        Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name,
+                new Wire.Invocation(args));
         try {
-            send(h, m, args, new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name,
-                    new Wire.Invocation(args)), System.nanoTime() + h.options.timeout().toNanos());
+            Capability to = send(h, m, args, request, System.nanoTime() + h.options.timeout().toNanos());
+            replies.sentTo(correlation, h, args, request, to);
         } catch (RuntimeException e) {
             replies.cancel(correlation);
             future.completeExceptionally(e);
@@ -300,7 +337,7 @@ public final class LibfosImpl implements Libfos {
                 a = asyncReplies;
                 if (a == null) {
                     Mailbox box = kernel.createMailbox(label("libfos " + owner + " async replies"), ASYNC_CAPACITY);
-                    a = new AsyncReplies(box, replyCapability(box), core.timer(), core.staleReplies, owner);
+                    a = new AsyncReplies(box, replyCapability(box), core.timer(), core.staleReplies, owner, this);
                     asyncReplies = a;
                 }
             }

@@ -37,6 +37,7 @@ final class ProtocolModel {
     private final Map<String, MethodModel> methods;
     /** Records and enums that calls of this protocol carry. */
     final Set<Class<?>> carried;
+    private final Map<String, MethodModel> serverTwins;
 
     private ProtocolModel(Class<?> type) {
         if (!type.isInterface()) {
@@ -67,6 +68,29 @@ final class ProtocolModel {
         }
         this.methods = Map.copyOf(byName);
         this.carried = Collections.unmodifiableSet(types);
+        Map<String, MethodModel> twins = new HashMap<>();
+        for (MethodModel m : byName.values()) {
+            MethodModel twin = byName.get(m.name + "Async");
+            if (!m.async && twin != null && twin.async && java.util.Arrays.equals(twin.parameterTypes, m.parameterTypes)
+                    && MethodModel.box(m.method.getReturnType()).getTypeName().equals(rawName(twin.valueType))) {
+                twins.put(m.name, twin);
+            }
+        }
+        this.serverTwins = Map.copyOf(twins);
+    }
+
+    private static String rawName(Type t) {
+        return t instanceof ParameterizedType p ? p.getRawType().getTypeName() : t.getTypeName();
+    }
+
+    /**
+     * The method the server runs for a request: a synchronous method {@code m} with an asynchronous
+     * twin {@code mAsync} (same parameters, a stage of the same type) is served by the twin, so that
+     * a server can answer a synchronous call after a nested call without blocking its loop.
+     */
+    MethodModel serverMethod(String name) {
+        MethodModel twin = serverTwins.get(name);
+        return twin != null ? twin : methods.get(name);
     }
 
     static ProtocolModel of(Class<?> protocol) {

@@ -2,6 +2,7 @@ package org.fos.rpc.impl;
 
 import java.lang.ref.WeakReference;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Mailbox;
@@ -36,16 +37,30 @@ final class SyncChannel {
         return nextCorrelation++;
     }
 
-    /** Waits for the reply with this correlation id; null if the deadline passes. */
-    Message await(long correlation, long deadlineNanos) throws InterruptedException {
+    /** What {@link #await} answers when the member went away before it answered. */
+    static final Message GONE = new Message(null, new org.fos.kernel.api.Capability(new org.fos.kernel.api.Address("gone", 1), 0, 0, 0),
+            null, 0, "gone", null);
+    /** How long a wait goes before it looks whether the member is still there. */
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * Waits for the reply with this correlation id.
+     *
+     * @param gone tells whether the member went away; asked every 100 ms without a reply
+     * @return the reply, {@link #GONE}, or null if the deadline passes
+     */
+    Message await(long correlation, long deadlineNanos, BooleanSupplier gone) throws InterruptedException {
         while (true) {
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
                 return null;
             }
-            Message m = mailbox.receive(remaining, TimeUnit.NANOSECONDS);
+            Message m = mailbox.receive(Math.min(remaining, CHECK_NANOS), TimeUnit.NANOSECONDS);
             if (m == null) {
-                return null;
+                if (gone.getAsBoolean()) {
+                    return GONE;
+                }
+                continue;
             }
             if (m.correlationId() == correlation) {
                 return m;
