@@ -51,7 +51,7 @@ public class UpgradeByCommandIT extends LiveUpgradeSupport {
     public void badUpgradeCommandsAreRefusedAndChangeNothing() throws Exception {
         fleetServing(KeyValue.NAME, 2);
         String version = bundle("org.fos.kv").getVersion().toString();
-        assertFails("fos:upgrade /sys/nothing file:/tmp/x.jar", "no fleet named /sys/nothing runs on this node");
+        assertFails("fos:upgrade /sys/nothing file:/tmp/x.jar", "no node runs a fleet named /sys/nothing");
         assertFails("fos:upgrade /sys/kv file:/no/such/file.jar", "cannot read bundle at file:/no/such/file.jar");
         assertFails("fos:upgrade /sys/kv not a url", "");
         assertFails("fos:upgrade /sys/kv ::bad::", "is not a URL");

@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * A snapshot of a fleet.
  *
+ * @param node the node these members run on
  * @param name the fleet's name
  * @param protocol the protocol interface's class name
  * @param implementation the implementation bundle's symbolic name, or null if none is bound
@@ -12,7 +13,7 @@ import java.util.List;
  * @param status what the fleet is doing
  * @param members its members
  */
-public record FleetInfo(String name, String protocol, String implementation, String version, Status status,
+public record FleetInfo(String node, String name, String protocol, String implementation, String version, Status status,
         List<MemberInfo> members) {
 
     /** What a fleet is doing. */

@@ -43,6 +43,42 @@ public interface FleetRuntime {
     UpgradeReport upgrade(String name, String location, Duration timeout);
 
     /**
+     * Replaces the implementation bundle of a fleet on this node with the given jar; see
+     * {@link #upgrade(String, String, Duration)}.
+     *
+     * @param name the fleet's name
+     * @param bundle the new bundle jar
+     * @param timeout how long to wait for the outcome
+     * @return what happened
+     * @throws IllegalArgumentException if no such fleet runs here, it has no implementation bound, or
+     *         the bytes are not a jar
+     */
+    UpgradeReport upgrade(String name, byte[] bundle, Duration timeout);
+
+    /**
+     * Rolls a new implementation of a fleet through every node that runs it, one node at a time, the
+     * canary (the first node) first: after each node it checks that the fleet serves the new version
+     * there and has not started failing, and at the first failure it stops and puts the previous
+     * version back on the nodes already upgraded. On a single node this is {@link #upgrade}.
+     *
+     * @param name the fleet's name
+     * @param bundle the new bundle jar
+     * @param timeout how long each node may take
+     * @return the outcome and each node's report
+     * @throws IllegalArgumentException if no node runs the fleet or the bytes are not a jar
+     */
+    RollingUpgrade rollingUpgrade(String name, byte[] bundle, Duration timeout);
+
+    /**
+     * Returns the jar of the implementation bound to a fleet here (a copy taken when it was bound).
+     *
+     * @param name the fleet's name
+     * @return the jar
+     * @throws IllegalArgumentException if no such fleet runs here or no copy was kept
+     */
+    byte[] implementation(String name);
+
+    /**
      * Returns the upgrades this runtime has done, the oldest first.
      *
      * @return the reports

@@ -4,19 +4,19 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What happened when a fleet's implementation was replaced.
+ * What happened when a fleet's implementation was replaced on a node.
  *
  * @param fleet the fleet's name
  * @param from the version that served before
  * @param to the version that was installed, or null if it never registered
  * @param outcome how it ended
- * @param pause how long the members did not dispatch
+ * @param pauseNanos how long the members did not dispatch, in nanoseconds
  * @param queued how many requests waited in the members' mailboxes when dispatch resumed
  * @param detail why a rollback happened, or a short summary
- * @param at when dispatch resumed (or the upgrade gave up)
+ * @param atMillis when dispatch resumed (or the upgrade gave up), in milliseconds since the epoch
  */
-public record UpgradeReport(String fleet, String from, String to, Outcome outcome, Duration pause, int queued,
-        String detail, Instant at) {
+public record UpgradeReport(String fleet, String from, String to, Outcome outcome, long pauseNanos, int queued,
+        String detail, long atMillis) {
 
     /** How an upgrade ended. */
     public enum Outcome {
@@ -26,5 +26,23 @@ public record UpgradeReport(String fleet, String from, String to, Outcome outcom
         ROLLED_BACK,
         /** The new version failed and so did the rollback: the fleet stays paused, its requests queued. */
         FAILED
+    }
+
+    /**
+     * Returns how long the members did not dispatch.
+     *
+     * @return the pause
+     */
+    public Duration pause() {
+        return Duration.ofNanos(pauseNanos);
+    }
+
+    /**
+     * Returns when dispatch resumed (or the upgrade gave up).
+     *
+     * @return the instant
+     */
+    public Instant at() {
+        return Instant.ofEpochMilli(atMillis);
     }
 }

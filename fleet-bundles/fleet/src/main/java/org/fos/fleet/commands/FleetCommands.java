@@ -1,16 +1,26 @@
 package org.fos.fleet.commands;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.fos.cluster.api.Membership;
+import org.fos.cluster.api.NodeInfo;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
+import org.fos.fleet.api.NodeAdmin;
+import org.fos.fleet.api.RollingUpgrade;
 import org.fos.fleet.api.UpgradeReport;
+import org.fos.fleet.impl.Jars;
 import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.LinkInfo;
 import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.Names;
 import org.fos.kernel.api.Selection;
@@ -24,6 +34,11 @@ import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fleet commands, scope {@code fos}: list fleets, call a fleet from the shell, replace a fleet's
@@ -34,12 +49,18 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=fleets",
         "osgi.command.function=call",
         "osgi.command.function=upgrade",
-        "osgi.command.function=upgrades"})
+        "osgi.command.function=upgrades",
+        "osgi.command.function=nodes",
+        "osgi.command.function=remote"})
 public final class FleetCommands {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetCommands.class);
+    private static final CallOptions QUICK = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10));
+
     private final BundleContext context;
     private final FleetRuntime runtime;
     private final Libfos libfos;
     private final Kernel kernel;
+    private volatile Membership membership;
 
     /**
      * Creates the commands.
@@ -57,30 +78,104 @@ public final class FleetCommands {
         this.kernel = kernel;
     }
 
-    /**
-     * Lists the fleets.
-     *
-     * @return one entry a fleet
-     */
-    @Descriptor("list the fleets of this node: protocol, implementation bundle and version, status, members with queue depths and calls served")
-    public List<FleetInfo> fleets() {
-        return runtime.fleets();
+    /** A node of the cluster as {@code fos:nodes} shows it. */
+    public record NodeView(String node, boolean local, Map<String, String> attributes, LinkInfo link) {
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setMembership(Membership m) {
+        this.membership = m;
+    }
+
+    void unsetMembership(Membership m) {
+        if (membership == m) {
+            membership = null;
+        }
     }
 
     /**
-     * Shows one fleet.
+     * Lists the fleets of the whole cluster.
+     *
+     * @return one entry a fleet and node
+     */
+    @Descriptor("list the fleets of every node: node, protocol, implementation bundle and version, status, members with queue depths and calls served")
+    public List<FleetInfo> fleets() {
+        List<FleetInfo> out = new ArrayList<>();
+        List<NameEntry> admins = kernel.names().cached(NodeAdmin.NAME);
+        for (NameEntry e : admins) {
+            try {
+                out.addAll(libfos.proxy(NodeAdmin.class, e.capability(), QUICK).fleets());
+            } catch (RuntimeException ex) {
+                LOG.warn("node {} did not list its fleets: {}", e.address().node(), ex.getMessage());
+            }
+        }
+        if (admins.isEmpty()) {
+            out.addAll(runtime.fleets());
+        }
+        out.sort(Comparator.comparing(FleetInfo::name).thenComparing(FleetInfo::node));
+        return out;
+    }
+
+    /**
+     * Shows one fleet on every node that runs it.
      *
      * @param name the fleet's name
-     * @return the fleet
+     * @return one entry a node that runs it
      */
-    @Descriptor("show one fleet of this node")
-    public FleetInfo fleets(@Descriptor("the fleet's name, such as /sys/kv") String name) {
+    @Descriptor("show one fleet on every node that runs it")
+    public List<FleetInfo> fleets(@Descriptor("the fleet's name, such as /sys/kv") String name) {
         Names.requireValidName(name);
-        FleetInfo f = runtime.fleet(name);
-        if (f == null) {
-            throw new IllegalArgumentException("no fleet named " + name + " runs on this node; fos:fleets lists them");
+        List<FleetInfo> f = fleets().stream().filter(i -> i.name().equals(name)).toList();
+        if (f.isEmpty()) {
+            throw new IllegalArgumentException("no node runs a fleet named " + name + "; fos:fleets lists them");
         }
         return f;
+    }
+
+    /**
+     * Lists the nodes of the cluster.
+     *
+     * @return one entry a node
+     */
+    @Descriptor("list the nodes of the cluster: what each publishes (transport endpoints) and this node's link to it")
+    public List<NodeView> nodes() {
+        Map<String, LinkInfo> links = new HashMap<>();
+        for (LinkInfo l : kernel.links()) {
+            links.put(l.node(), l);
+        }
+        Membership m = membership;
+        List<NodeView> out = new ArrayList<>();
+        if (m == null) {
+            out.add(new NodeView(kernel.nodeId(), true, Map.of(), null));
+            return out;
+        }
+        for (NodeInfo n : m.nodes()) {
+            out.add(new NodeView(n.id(), n.local(), n.attributes(), links.get(n.id())));
+        }
+        return out;
+    }
+
+    /**
+     * Runs a command on another node.
+     *
+     * @param node the node
+     * @param words the command line
+     * @return what it printed
+     */
+    @Descriptor("run a shell command on another node of the cluster (or this one) and show what it printed")
+    public String remote(@Descriptor("the node's id, as fos:nodes lists it") String node,
+            @Descriptor("the command line, such as fos:mailboxes") String... words) {
+        if (words.length == 0) {
+            throw new IllegalArgumentException("no command given: fos:remote <node> <command> [arguments]");
+        }
+        NameEntry admin = kernel.names().cached(NodeAdmin.NAME).stream().filter(e -> e.address().node().equals(node)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node '" + node + "' answers under " + NodeAdmin.NAME
+                        + "; fos:nodes lists the nodes"));
+        NodeAdmin.CommandOutput out = libfos.proxy(NodeAdmin.class, admin.capability(), QUICK).execute(String.join(" ", words));
+        if (out.failed()) {
+            throw new IllegalStateException("on node " + node + ": " + out.text());
+        }
+        return out.text();
     }
 
     /**
@@ -123,10 +218,11 @@ public final class FleetCommands {
      * @param timeoutMillis how long to wait for the outcome
      * @param name the fleet's name
      * @param location the new bundle's URL
-     * @return what happened
+     * @return what happened on each node
      */
-    @Descriptor("replace the implementation bundle of a fleet live: requests queue meanwhile, a failed version is rolled back")
-    public UpgradeReport upgrade(
+    @Descriptor("replace the implementation bundle of a fleet live on every node that runs it, one node at a time, canary"
+            + " first: requests queue meanwhile, and a failure stops it and rolls the upgraded nodes back")
+    public RollingUpgrade upgrade(
             @Descriptor("milliseconds to wait for the outcome")
             @Parameter(names = {"-t", "--timeout"}, absentValue = "60000") long timeoutMillis,
             @Descriptor("the fleet's name, such as /sys/kv") String name,
@@ -134,7 +230,11 @@ public final class FleetCommands {
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeoutMillis);
         }
-        return runtime.upgrade(name, location, Duration.ofMillis(timeoutMillis));
+        Names.requireValidName(name);
+        if (fleets().stream().noneMatch(f -> f.name().equals(name))) {
+            throw new IllegalArgumentException("no node runs a fleet named " + name + "; fos:fleets lists them");
+        }
+        return runtime.rollingUpgrade(name, Jars.read(location), Duration.ofMillis(timeoutMillis));
     }
 
     /**
@@ -151,6 +251,10 @@ public final class FleetCommands {
     private Class<?> protocolOf(String name) {
         FleetInfo local = runtime.fleet(name);
         String protocol = local != null ? local.protocol() : null;
+        if (protocol == null) {
+            protocol = kernel.names().cached(name).stream().map(e -> e.properties().get("fos.protocol"))
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
         if (protocol == null) {
             List<NameEntry> members = kernel.names().find(name);
             if (members.isEmpty()) {

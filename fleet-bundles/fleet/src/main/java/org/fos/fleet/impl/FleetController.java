@@ -2,7 +2,6 @@ package org.fos.fleet.impl;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -11,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.FleetMember;
+import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.MemberInfo;
 import org.fos.fleet.api.Stateful;
@@ -87,6 +88,11 @@ final class FleetController {
         return binding == null ? null : binding.bundle();
     }
 
+    /** The copy of the bound implementation's jar, or null. */
+    synchronized byte[] archive() {
+        return binding == null ? null : binding.archive();
+    }
+
     synchronized Class<?> protocol() {
         return protocol;
     }
@@ -120,6 +126,9 @@ final class FleetController {
                     failure = "version " + version + " did not activate (its component failed; see the log)";
                     break;
                 }
+                if (instances[i] instanceof FleetMember fm && (i == 0 || instances[i] != instances[i - 1])) {
+                    fm.joined(new MemberIdentity(name, i, members.size(), members.get(i).mailbox.address()));
+                }
             }
             if (failure == null && lastGood != null && lastGood.states() != null) {
                 failure = importStates(instances, version);
@@ -148,13 +157,13 @@ final class FleetController {
         FleetInfo.Status before = status;
         status = FleetInfo.Status.SERVING;
         if (lastGood != null && (updated || before == FleetInfo.Status.ROLLING_BACK)) {
-            Duration pause = Duration.ofNanos(System.nanoTime() - pauseStartNanos);
+            long pause = System.nanoTime() - pauseStartNanos;
             UpgradeReport.Outcome outcome = before == FleetInfo.Status.ROLLING_BACK ? UpgradeReport.Outcome.ROLLED_BACK
                     : UpgradeReport.Outcome.UPGRADED;
             String detail = outcome == UpgradeReport.Outcome.ROLLED_BACK ? rollbackReason
                     : "version " + version + " serves with the state of " + lastGood.version();
             report(new UpgradeReport(name, lastGood.version(), outcome == UpgradeReport.Outcome.ROLLED_BACK ? rollbackFrom : version,
-                    outcome, pause, depth(), detail, Instant.now()));
+                    outcome, pause, depth(), detail, System.currentTimeMillis()));
         }
         updated = false;
         rollbackReason = null;
@@ -320,7 +329,7 @@ final class FleetController {
         LOG.error("fleet {}: {}; the fleet stays paused with {} requests queued", name, reason, depth());
         status = FleetInfo.Status.PAUSED;
         report(new UpgradeReport(name, lastGood == null ? null : lastGood.version(), rollbackFrom, UpgradeReport.Outcome.FAILED,
-                Duration.ofNanos(System.nanoTime() - pauseStartNanos), depth(), reason, Instant.now()));
+                System.nanoTime() - pauseStartNanos, depth(), reason, System.currentTimeMillis()));
         updated = false;
     }
 
@@ -371,7 +380,7 @@ final class FleetController {
         for (Member member : members) {
             m.add(member.info());
         }
-        return new FleetInfo(name, protocol == null ? null : protocol.getName(),
+        return new FleetInfo(kernel.nodeId(), name, protocol == null ? null : protocol.getName(),
                 binding == null ? null : binding.bundle().getSymbolicName(), binding == null ? null : binding.version(), status, m);
     }
 

@@ -1,14 +1,7 @@
 package org.fos.fleet.impl;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +19,7 @@ import java.util.function.Consumer;
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
+import org.fos.fleet.api.RollingUpgrade;
 import org.fos.fleet.api.Stateful;
 import org.fos.fleet.api.UpgradeReport;
 import org.fos.kernel.api.Kernel;
@@ -68,7 +62,6 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     /** The configuration PID. */
     public static final String PID = "org.fos.fleet";
     private static final int MAX_MEMBERS = 64;
-    private static final long MAX_BUNDLE_BYTES = 256L << 20;
 
     /** The runtime's configuration. */
     @ObjectClassDefinition(name = "fos fleet runtime", description = "Runs the fleets of a node and replaces their implementations live.")
@@ -89,6 +82,15 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
          */
         @AttributeDefinition(description = "The most requests a member dispatches in one batch before it checks for a pause.")
         int batchSize() default 64;
+
+        /**
+         * Fleets this node does not run.
+         *
+         * @return fleet names
+         */
+        @AttributeDefinition(description = "Names of fleets this node does not run even if their implementation is"
+                + " installed (placement: for example /sys/kv on a node meant only for clients).")
+        String[] excludedFleets() default {};
     }
 
     private final BundleContext context;
@@ -200,6 +202,11 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         @Override
         public ServiceReference<Object> addingService(ServiceReference<Object> ref) {
             String name = String.valueOf(ref.getProperty(Fleet.NAME));
+            if (java.util.Arrays.asList(config.excludedFleets()).contains(name)) {
+                LOG.info("fleet {} is excluded on this node: {} of bundle {} stays unbound", name,
+                        ref.getProperty(Constants.SERVICE_ID), ref.getBundle().getSymbolicName());
+                return ref;
+            }
             try {
                 Names.requireValidName(name);
                 FleetController c = controllers.computeIfAbsent(name, n -> new FleetController(n, FleetRuntimeImpl.this, kernel));
@@ -327,6 +334,18 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
 
     @Override
     public UpgradeReport upgrade(String name, String location, Duration timeout) {
+        FleetController c = upgradable(name, timeout);
+        return upgrade(c, Jars.read(location), timeout);
+    }
+
+    @Override
+    public UpgradeReport upgrade(String name, byte[] content, Duration timeout) {
+        FleetController c = upgradable(name, timeout);
+        return upgrade(c, Jars.check(content, "the new bundle"), timeout);
+    }
+
+    /** The controller of a fleet that runs here with an implementation bound, or a precise refusal. */
+    private FleetController upgradable(String name, Duration timeout) {
         Names.requireValidName(name);
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("upgrade timeout must be positive, was " + timeout);
@@ -335,20 +354,27 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         if (c == null) {
             throw new IllegalArgumentException("no fleet named " + name + " runs on this node; fleets here: " + controllers.keySet());
         }
-        Bundle bundle = c.boundBundle();
-        if (bundle == null) {
+        if (c.boundBundle() == null) {
             throw new IllegalArgumentException("fleet " + name + " has no implementation bound now (" + c.info().status()
                     + "): nothing to upgrade");
         }
-        byte[] content = read(location);
+        return c;
+    }
+
+    private UpgradeReport upgrade(FleetController c, byte[] content, Duration timeout) {
+        String name = c.name();
+        Bundle bundle = c.boundBundle();
+        if (bundle == null) {
+            throw new IllegalArgumentException("fleet " + name + " lost its implementation while the upgrade was prepared");
+        }
         CompletableFuture<UpgradeReport> report = c.nextReport();
         String from = bundle.getVersion().toString();
         executor.execute(() -> {
             try {
                 bundle.update(new ByteArrayInputStream(content));
             } catch (BundleException | RuntimeException e) {
-                UpgradeReport refused = new UpgradeReport(name, from, null, UpgradeReport.Outcome.ROLLED_BACK, Duration.ZERO, 0,
-                        "the framework refused the new jar, version " + from + " serves on: " + e.getMessage(), Instant.now());
+                UpgradeReport refused = new UpgradeReport(name, from, null, UpgradeReport.Outcome.ROLLED_BACK, 0L, 0,
+                        "the framework refused the new jar, version " + from + " serves on: " + e.getMessage(), System.currentTimeMillis());
                 recordUpgrade(refused);
                 report.complete(refused);
             }
@@ -366,29 +392,24 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         }
     }
 
-    private static byte[] read(String location) {
-        if (location == null || location.isBlank()) {
-            throw new IllegalArgumentException("bundle location is missing: give a URL such as file:/tmp/kv-2.0.0.jar");
+    @Override
+    public byte[] implementation(String name) {
+        FleetController c = controllers.get(Names.requireValidName(name));
+        if (c == null) {
+            throw new IllegalArgumentException("no fleet named " + name + " runs on this node");
         }
-        URL url;
-        try {
-            url = new URI(location.trim()).toURL();
-        } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("bundle location '" + location + "' is not a URL (for example file:/tmp/kv-2.0.0.jar): "
-                    + e.getMessage(), e);
+        byte[] archive = c.archive();
+        if (archive == null) {
+            throw new IllegalArgumentException("fleet " + name + " has no implementation bound, or no copy of it was kept");
         }
-        try (InputStream in = url.openStream()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BUNDLE_BYTES + 1));
-            if (bytes.length > MAX_BUNDLE_BYTES) {
-                throw new IllegalArgumentException("bundle at " + location + " is larger than " + (MAX_BUNDLE_BYTES >> 20) + " MiB");
-            }
-            if (bytes.length < 4 || bytes[0] != 'P' || bytes[1] != 'K') {
-                throw new IllegalArgumentException("bundle at " + location + " is not a jar (" + bytes.length + " bytes)");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read bundle at " + location + ": " + e, e);
-        }
+        return archive;
+    }
+
+    @Override
+    public RollingUpgrade rollingUpgrade(String name, byte[] bundle, Duration timeout) {
+        Names.requireValidName(name);
+        Jars.check(bundle, "the new bundle");
+        return new RollingUpgrader(kernel, libfos, this).run(name, bundle, timeout);
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.apache.felix.service.command.Converter;
 import org.awaitility.Awaitility;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
+import org.fos.fleet.api.RollingUpgrade;
 import org.fos.fleet.api.UpgradeReport;
 import org.fos.kernel.api.Kernel;
 import org.fos.rpc.api.Libfos;
@@ -199,15 +200,29 @@ public abstract class FosTestSupport {
     }
 
     /**
-     * Replaces a fleet's implementation with {@code fos:upgrade} and returns its report.
+     * Replaces a fleet's implementation with {@code fos:upgrade} on every node that runs it and
+     * returns what happened.
      *
      * @param name the fleet's name
      * @param jar the new bundle jar
-     * @return the report
+     * @return the rolling upgrade's report
+     * @throws InterruptedException if interrupted
+     */
+    protected RollingUpgrade rollingUpgradeWithCommand(String name, File jar) throws InterruptedException {
+        return (RollingUpgrade) executeOk("fos:upgrade " + name + " " + jar.toURI());
+    }
+
+    /**
+     * Replaces a fleet's implementation with {@code fos:upgrade} on a single node and returns that
+     * node's report.
+     *
+     * @param name the fleet's name
+     * @param jar the new bundle jar
+     * @return the report of the first (on a single node, the only) step
      * @throws InterruptedException if interrupted
      */
     protected UpgradeReport upgradeWithCommand(String name, File jar) throws InterruptedException {
-        return (UpgradeReport) executeOk("fos:upgrade " + name + " " + jar.toURI());
+        return rollingUpgradeWithCommand(name, jar).steps().get(0).report();
     }
 
     /**

@@ -1,0 +1,67 @@
+package org.fos.fleet.api;
+
+import java.util.List;
+
+import org.fos.rpc.api.Idempotent;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What each node's fleet runtime serves to the cluster under {@link #NAME} (one member a node): a
+ * view of the node's fleets, the replacement of a fleet's implementation on that node, and a shell
+ * for remote commands. Rolling upgrades and the cluster-wide shell commands are built on it.
+ */
+@ProviderType
+public interface NodeAdmin {
+
+    /** The name every node's administration member registers under. */
+    String NAME = "/sys/nodes";
+
+    /**
+     * Returns the fleets this node runs.
+     *
+     * @return the fleets, ordered by name
+     */
+    @Idempotent
+    List<FleetInfo> fleets();
+
+    /**
+     * Replaces the implementation bundle of a fleet on this node and waits for the outcome, as
+     * {@link FleetRuntime#upgrade} does, from the bundle's bytes.
+     *
+     * @param fleet the fleet's name
+     * @param bundle the new bundle jar
+     * @param timeoutMillis how long to wait for the outcome
+     * @return what happened on this node
+     * @throws IllegalArgumentException if this node does not run the fleet or the jar is not one
+     */
+    UpgradeReport upgrade(String fleet, byte[] bundle, long timeoutMillis);
+
+    /**
+     * Returns the jar of the implementation bound to a fleet on this node (a copy taken when it was
+     * bound), so that an upgrade across the cluster can be undone.
+     *
+     * @param fleet the fleet's name
+     * @return the jar
+     * @throws IllegalArgumentException if this node does not run the fleet or has no copy
+     */
+    @Idempotent
+    byte[] implementation(String fleet);
+
+    /**
+     * Runs a shell command on this node, as its own shell would.
+     *
+     * @param commandLine the command line, for example {@code fos:mailboxes}
+     * @return what the command printed or returned, or its error
+     */
+    CommandOutput execute(String commandLine);
+
+    /**
+     * What a remote command did.
+     *
+     * @param node the node it ran on
+     * @param failed whether it threw
+     * @param text what it returned as the shell prints it, or its error message
+     */
+    record CommandOutput(String node, boolean failed, String text) {
+    }
+}

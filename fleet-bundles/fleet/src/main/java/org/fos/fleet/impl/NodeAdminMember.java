@@ -1,0 +1,101 @@
+package org.fos.fleet.impl;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.fos.fleet.api.Fleet;
+import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.FleetRuntime;
+import org.fos.fleet.api.NodeAdmin;
+import org.fos.fleet.api.UpgradeReport;
+import org.fos.kernel.api.Kernel;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * This node's member of {@code /sys/nodes}: the node's fleets and their replacement, and a shell,
+ * for the rest of the cluster.
+ */
+@Component(service = NodeAdmin.class)
+@Fleet(name = NodeAdmin.NAME, members = 1)
+public final class NodeAdminMember implements NodeAdmin {
+    private final FleetRuntime runtime;
+    private final String node;
+    private volatile CommandProcessor shell;
+
+    /**
+     * Creates the member.
+     *
+     * @param runtime this node's fleet runtime
+     * @param kernel the kernel, for the node id
+     */
+    @Activate
+    public NodeAdminMember(@Reference FleetRuntime runtime, @Reference Kernel kernel) {
+        this.runtime = runtime;
+        this.node = kernel.nodeId();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setShell(CommandProcessor processor) {
+        this.shell = processor;
+    }
+
+    void unsetShell(CommandProcessor processor) {
+        if (shell == processor) {
+            shell = null;
+        }
+    }
+
+    @Override
+    public List<FleetInfo> fleets() {
+        return runtime.fleets();
+    }
+
+    @Override
+    public UpgradeReport upgrade(String fleet, byte[] bundle, long timeoutMillis) {
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("upgrade timeout must be positive, was " + timeoutMillis);
+        }
+        return runtime.upgrade(fleet, bundle, Duration.ofMillis(timeoutMillis));
+    }
+
+    @Override
+    public byte[] implementation(String fleet) {
+        return runtime.implementation(fleet);
+    }
+
+    @Override
+    public CommandOutput execute(String commandLine) {
+        if (commandLine == null || commandLine.isBlank()) {
+            throw new IllegalArgumentException("the command line is empty");
+        }
+        CommandProcessor processor = shell;
+        if (processor == null) {
+            return new CommandOutput(node, true, "node " + node + " has no Gogo runtime");
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out);
+        try {
+            Object value = session.execute(commandLine);
+            CharSequence text = value == null ? "" : session.format(value, Converter.INSPECT);
+            out.flush();
+            return new CommandOutput(node, false, (bytes.toString(StandardCharsets.UTF_8) + text).strip());
+        } catch (Exception e) {
+            return new CommandOutput(node, true, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            session.close();
+        }
+    }
+}
