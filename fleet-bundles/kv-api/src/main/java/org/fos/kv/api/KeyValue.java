@@ -9,7 +9,11 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The key-value fleet, the paper's key-value helper. Each key lives on one member, picked by key
- * affinity; every write of a key gives it a new, larger revision. Keys are 1 to
+ * affinity; every write of a key gives it a new, larger revision. In a cluster each write is also
+ * copied to the member that comes next on the consistent-hash ring on another node (the key's
+ * backup) before it is acknowledged, so losing one node loses no acknowledged write. The
+ * synchronous write methods are served by their asynchronous twins, so a member never blocks while
+ * it copies a write. Keys are 1 to
  * {@value #MAX_KEY_LENGTH} characters without control characters; values are at most
  * {@value #MAX_VALUE_BYTES} bytes. Bad keys and values are refused with
  * {@code IllegalArgumentException}.
@@ -69,6 +73,14 @@ public interface KeyValue {
     boolean delete(@Key String key);
 
     /**
+     * Removes a key without waiting for the answer.
+     *
+     * @param key the key
+     * @return completes with true if it was present
+     */
+    CompletionStage<Boolean> deleteAsync(@Key String key);
+
+    /**
      * Writes a key only if its revision is the expected one.
      *
      * @param key the key
@@ -77,6 +89,35 @@ public interface KeyValue {
      * @return whether it was written, and the key's revision afterwards (0 if absent)
      */
     CasResult compareAndSet(@Key String key, long expectedRevision, byte[] value);
+
+    /**
+     * Writes a key only if its revision is the expected one, without waiting for the answer.
+     *
+     * @param key the key
+     * @param expectedRevision the revision the key must have now; 0 for "the key must be absent"
+     * @param value the new value
+     * @return completes with whether it was written and the key's revision afterwards
+     */
+    CompletionStage<CasResult> compareAndSetAsync(@Key String key, long expectedRevision, byte[] value);
+
+    /**
+     * Takes a copy of a write from the member that owns the key (member to member; clients do not call
+     * it). A copy older than what the member holds is ignored.
+     *
+     * @param key the key
+     * @param value the value, or null if the write removed the key
+     * @param revision the write's revision
+     * @return completes with true once the copy is held
+     */
+    CompletionStage<Boolean> replicate(String key, byte[] value, long revision);
+
+    /**
+     * Makes the member copy the keys it owns to their current backups again (member to member: the
+     * members do it themselves when a member leaves the fleet).
+     *
+     * @return completes with how many keys were copied
+     */
+    CompletionStage<Integer> rereplicate();
 
     /**
      * Lists the entries whose keys start with a prefix, over the whole fleet, in key order.

@@ -2,7 +2,6 @@ package org.fos.kv.impl;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.fos.fleet.api.Fleet;
+import org.fos.fleet.api.FleetMember;
 import org.fos.fleet.api.FleetState;
+import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.Stateful;
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.NameEvent;
+import org.fos.kernel.api.Subscription;
 import org.fos.kv.api.CasResult;
 import org.fos.kv.api.Entry;
 import org.fos.kv.api.KeyValue;
@@ -25,45 +32,103 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One member of the key-value fleet: the keys that key affinity gives it, in a sorted map. Each
- * member is its own instance (prototype scope) and is called only from its member thread, so it
- * needs no lock. Its state is handed to the next version on upgrade (layout {@value #LAYOUT}:
- * parallel lists of keys, values and revisions, and the last revision).
+ * One member of the key-value fleet: the keys that key affinity gives it (and copies of the keys it
+ * backs up), in a sorted map. Each member is its own instance (prototype scope) and is called only
+ * from its member thread, so it needs no lock. A write is applied, then copied to the key's other
+ * replicas ({@code fos.kv.replicas}, default 2, on distinct nodes) before it is acknowledged; the
+ * member goes on serving meanwhile. When a member leaves the fleet, every member copies the keys it
+ * now owns to their current backups. Its state is handed to the next version on upgrade (layout
+ * {@value #LAYOUT}: parallel lists of keys, values and revisions, and the last revision).
  *
  * <p>Subclasses are later versions: they override {@link #stateLayout()}, {@link #exportState()}
  * and {@link #importState(FleetState)} to change the layout and migrate older ones.
  */
 @Component(service = KeyValue.class, scope = ServiceScope.PROTOTYPE, configurationPid = "org.fos.kv")
 @Fleet(name = KeyValue.NAME, members = 2)
-public class KeyValueMember implements KeyValue, Stateful {
+public class KeyValueMember implements KeyValue, Stateful, FleetMember {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyValueMember.class);
     /** The state layout this version writes. */
     static final int LAYOUT = 1;
+    /** Service property: on how many nodes each key is kept. */
+    public static final String REPLICAS = "fos.kv.replicas";
     private static final int MAX_SCAN = 10_000;
+    private static final CallOptions COPY = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(5));
 
     /** The member's keys. */
     protected final NavigableMap<String, Entry> entries = new TreeMap<>();
+    /** Revisions of removed keys, so that an older copy does not bring a key back. */
+    private final Map<String, Long> removed = new HashMap<>();
     /** The last revision given out. */
     protected long lastRevision;
     private final Libfos libfos;
+    private final Kernel kernel;
     private final String fleetName;
     private final String servedBy;
+    private final int replicas;
+    private final Map<Address, KeyValue> peers = new HashMap<>();
+    private volatile Address self;
+    private Subscription membersWatch;
 
     /**
      * Creates a member.
      *
-     * @param properties the component properties, {@code fos.fleet.name} among them
-     * @param libfos libfos, for the fan-out of {@link #scan}
+     * @param properties the component properties, {@code fos.fleet.name} and {@code fos.kv.replicas} among them
+     * @param libfos libfos, for the fan-out of {@link #scan} and the copies of writes
+     * @param kernel the kernel, for the replicas of a key
      */
     @Activate
-    public KeyValueMember(Map<String, Object> properties, @Reference Libfos libfos) {
+    public KeyValueMember(Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {
         this.libfos = libfos;
+        this.kernel = kernel;
         this.fleetName = String.valueOf(properties.getOrDefault(Fleet.NAME, KeyValue.NAME));
+        Object r = properties.getOrDefault(REPLICAS, 2);
+        this.replicas = r instanceof Number n ? n.intValue() : Integer.parseInt(r.toString().trim());
+        if (replicas < 1 || replicas > 5) {
+            throw new IllegalArgumentException(REPLICAS + " must be from 1 to 5, was " + replicas);
+        }
         Bundle b = FrameworkUtil.getBundle(getClass());
         this.servedBy = b == null ? getClass().getSimpleName() : b.getSymbolicName() + "/" + b.getVersion();
+    }
+
+    @Override
+    public void joined(MemberIdentity identity) {
+        this.self = identity.address();
+        if (kernel != null) {
+            membersWatch = kernel.names().subscribe(fleetName, event -> {
+                if (event.kind() == NameEvent.Kind.REMOVED && !event.entry().address().equals(self)) {
+                    copyOwnedKeysAgain(event.members());
+                }
+            });
+        }
+    }
+
+    /** A member left: this member's loop copies the keys it now owns (a request to itself, so it runs there). */
+    private void copyOwnedKeysAgain(List<NameEntry> members) {
+        for (NameEntry e : members) {
+            if (e.address().equals(self)) {
+                libfos.proxy(KeyValue.class, e.capability(), COPY).rereplicate().whenComplete((n, error) -> {
+                    if (error != null) {
+                        LOG.warn("member {} of {} could not copy its keys again: {}", self, fleetName, error.toString());
+                    }
+                });
+                return;
+            }
+        }
+    }
+
+    /** Stops following the fleet's members. */
+    @Deactivate
+    protected void deactivate() {
+        if (membersWatch != null) {
+            membersWatch.close();
+        }
     }
 
     /**
@@ -126,27 +191,52 @@ public class KeyValueMember implements KeyValue, Stateful {
         return CompletableFuture.completedFuture(get(key));
     }
 
+    /** Served through {@link #putAsync}; called directly only outside a fleet. */
     @Override
     public PutResult put(String key, byte[] value) {
-        checkKey(key);
-        byte[] copy = checkValue(value).clone();
-        long revision = ++lastRevision;
-        entries.put(key, new Entry(key, copy, revision));
-        return new PutResult(revision, servedBy());
+        return putAsync(key, value).toCompletableFuture().join();
     }
 
     @Override
     public CompletionStage<PutResult> putAsync(String key, byte[] value) {
-        return CompletableFuture.completedFuture(put(key, value));
+        checkKey(key);
+        byte[] copy = checkValue(value).clone();
+        long revision = write(key, copy);
+        PutResult result = new PutResult(revision, servedBy());
+        return copyToReplicas(key, copy, revision).thenApply(done -> result);
     }
 
+    /** Applies a write here and gives its revision. */
+    private long write(String key, byte[] value) {
+        long revision = ++lastRevision;
+        entries.put(key, new Entry(key, value, revision));
+        removed.remove(key);
+        return revision;
+    }
+
+    /** Served through {@link #deleteAsync}; called directly only outside a fleet. */
     @Override
     public boolean delete(String key) {
-        return entries.remove(checkKey(key)) != null;
+        return deleteAsync(key).toCompletableFuture().join();
     }
 
     @Override
+    public CompletionStage<Boolean> deleteAsync(String key) {
+        checkKey(key);
+        boolean present = entries.remove(key) != null;
+        long revision = ++lastRevision;
+        removed.put(key, revision);
+        return copyToReplicas(key, null, revision).thenApply(done -> present);
+    }
+
+    /** Served through {@link #compareAndSetAsync}; called directly only outside a fleet. */
+    @Override
     public CasResult compareAndSet(String key, long expectedRevision, byte[] value) {
+        return compareAndSetAsync(key, expectedRevision, value).toCompletableFuture().join();
+    }
+
+    @Override
+    public CompletionStage<CasResult> compareAndSetAsync(String key, long expectedRevision, byte[] value) {
         checkKey(key);
         checkValue(value);
         if (expectedRevision < 0) {
@@ -155,9 +245,77 @@ public class KeyValueMember implements KeyValue, Stateful {
         Entry current = entries.get(key);
         long now = current == null ? 0 : current.revision();
         if (now != expectedRevision) {
-            return new CasResult(false, now);
+            return CompletableFuture.completedFuture(new CasResult(false, now));
         }
-        return new CasResult(true, put(key, value).revision());
+        byte[] copy = value.clone();
+        long revision = write(key, copy);
+        return copyToReplicas(key, copy, revision).thenApply(done -> new CasResult(true, revision));
+    }
+
+    @Override
+    public CompletionStage<Boolean> replicate(String key, byte[] value, long revision) {
+        checkKey(key);
+        Entry current = entries.get(key);
+        long known = Math.max(current == null ? 0 : current.revision(), removed.getOrDefault(key, 0L));
+        if (revision > known) {
+            if (value == null) {
+                entries.remove(key);
+                removed.put(key, revision);
+            } else {
+                entries.put(key, new Entry(key, checkValue(value), revision));
+                removed.remove(key);
+            }
+        }
+        lastRevision = Math.max(lastRevision, revision);
+        return CompletableFuture.completedFuture(Boolean.TRUE);
+    }
+
+    @Override
+    public CompletionStage<Integer> rereplicate() {
+        List<CompletableFuture<Void>> copies = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            List<Capability> r = replicasOf(e.key());
+            if (!r.isEmpty() && r.get(0).address().equals(self)) {
+                copies.add(copyToReplicas(e.key(), e.value(), e.revision()).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0])).thenApply(done -> copies.size());
+    }
+
+    private List<Capability> replicasOf(String key) {
+        if (kernel == null || self == null || replicas < 2) {
+            return List.of();
+        }
+        return kernel.names().replicas(fleetName, key, replicas);
+    }
+
+    /**
+     * Sends a write to the key's other replicas; completes when they all hold it. If a copy fails
+     * (a replica went away), the replicas are picked again once from the current members.
+     */
+    private CompletionStage<Void> copyToReplicas(String key, byte[] value, long revision) {
+        CompletionStage<Void> first = sendCopies(key, value, revision);
+        return first.handle((ok, error) -> error).thenCompose(error -> {
+            if (error == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            LOG.debug("copying {} (revision {}) failed once, picking the replicas again: {}", key, revision, error.toString());
+            return sendCopies(key, value, revision);
+        });
+    }
+
+    private CompletionStage<Void> sendCopies(String key, byte[] value, long revision) {
+        List<CompletableFuture<Boolean>> copies = new ArrayList<>();
+        for (Capability c : replicasOf(key)) {
+            if (!c.address().equals(self)) {
+                copies.add(peer(c).replicate(key, value, revision).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0]));
+    }
+
+    private KeyValue peer(Capability c) {
+        return peers.computeIfAbsent(c.address(), a -> libfos.proxy(KeyValue.class, c, COPY));
     }
 
     @Override
@@ -170,12 +328,14 @@ public class KeyValueMember implements KeyValue, Stateful {
             parts.add(m.scanMember(p, limit).toCompletableFuture());
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            List<Entry> all = new ArrayList<>();
+            // a key is on several members in a cluster: keep its latest copy
+            TreeMap<String, Entry> all = new TreeMap<>();
             for (CompletableFuture<List<Entry>> part : parts) {
-                all.addAll(part.join());
+                for (Entry e : part.join()) {
+                    all.merge(e.key(), e, (a, b) -> a.revision() >= b.revision() ? a : b);
+                }
             }
-            all.sort(Comparator.comparing(Entry::key));
-            return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+            return List.copyOf(new ArrayList<>(all.values()).subList(0, Math.min(limit, all.size())));
         });
     }
 

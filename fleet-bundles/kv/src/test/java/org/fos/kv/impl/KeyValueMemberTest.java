@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class KeyValueMemberTest {
 
-    private final KeyValueMember kv = new KeyValueMember(Map.of(), null);
+    private final KeyValueMember kv = new KeyValueMember(Map.of(), null, null);
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -70,7 +70,7 @@ class KeyValueMemberTest {
         kv.put("a", b("1"));
         kv.put("b", b("2"));
         FleetState state = kv.exportState();
-        KeyValueMember next = new KeyValueMember(Map.of(), null);
+        KeyValueMember next = new KeyValueMember(Map.of(), null, null);
         next.importState(state);
         assertThat(next.get("a").value()).isEqualTo(b("1"));
         assertThat(next.get("b").revision()).isEqualTo(kv.get("b").revision());
@@ -78,5 +78,19 @@ class KeyValueMemberTest {
         assertThatThrownBy(() -> next.importState(new FleetState(9, null))).hasMessageContaining("layout 1, not 9");
         assertThatThrownBy(() -> next.importState(new FleetState(1, Map.of("keys", List.of()))))
                 .hasMessageContaining("needs keys, values, revisions");
+    }
+
+    @Test
+    void shouldTakeOnlyNewerCopiesAndRememberRemovals() {
+        kv.replicate("r", b("v5"), 5);
+        assertThat(kv.get("r").value()).isEqualTo(b("v5"));
+        kv.replicate("r", b("v3"), 3); // older: ignored
+        assertThat(kv.get("r").revision()).isEqualTo(5);
+        kv.replicate("r", null, 7); // removed at 7
+        assertThat(kv.get("r")).isNull();
+        kv.replicate("r", b("v6"), 6); // older than the removal: does not bring it back
+        assertThat(kv.get("r")).isNull();
+        assertThat(kv.put("r", b("new")).revision()).as("revisions go on after copies").isGreaterThan(7);
+        assertThat(kv.stats().lastRevision()).isGreaterThan(7);
     }
 }

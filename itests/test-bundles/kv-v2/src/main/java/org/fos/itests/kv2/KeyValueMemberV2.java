@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetState;
+import org.fos.kernel.api.Kernel;
 import org.fos.kv.api.KeyValue;
 import org.fos.kv.impl.KeyValueMember;
 import org.fos.rpc.api.Libfos;
@@ -30,10 +31,11 @@ public class KeyValueMemberV2 extends KeyValueMember {
      *
      * @param properties the component properties
      * @param libfos libfos
+     * @param kernel the kernel
      */
     @Activate
-    public KeyValueMemberV2(Map<String, Object> properties, @Reference Libfos libfos) {
-        super(properties, libfos);
+    public KeyValueMemberV2(Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {
+        super(properties, libfos, kernel);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.fos.itests.kv3;
 import java.util.Map;
 
 import org.fos.fleet.api.Fleet;
+import org.fos.kernel.api.Kernel;
 import org.fos.kv.api.KeyValue;
 import org.fos.kv.impl.KeyValueMember;
 import org.fos.rpc.api.Libfos;
@@ -21,10 +22,11 @@ public class BrokenKeyValueMember extends KeyValueMember {
      *
      * @param properties the component properties
      * @param libfos libfos
+     * @param kernel the kernel
      */
     @Activate
-    public BrokenKeyValueMember(Map<String, Object> properties, @Reference Libfos libfos) {
-        super(properties, libfos);
+    public BrokenKeyValueMember(Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {
+        super(properties, libfos, kernel);
         throw new IllegalStateException("version 3 is broken on purpose: it cannot activate");
     }
 }
