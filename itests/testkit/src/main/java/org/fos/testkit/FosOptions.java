@@ -212,7 +212,8 @@ public final class FosOptions {
     }
 
     /**
-     * Cluster membership ({@code fos-cluster}) with ZooKeeper's client and Curator: a cluster of one
+     * Cluster membership ({@code fos-cluster}) with ZooKeeper's client and Curator
+     * ({@code fos-coordination}): a cluster of one
      * unless {@code org.fos.cluster} is configured with a ZooKeeper ensemble.
      *
      * @return the composite option
@@ -220,13 +221,7 @@ public final class FosOptions {
     public static Option cluster() {
         return composite(
                 fosBundle("fos-cluster"),
-                fosBundle("fos-zookeeper"),
-                mavenBundle("org.apache.curator", "curator-client", version("curator")),
-                mavenBundle("org.apache.curator", "curator-framework", version("curator")),
-                mavenBundle("org.apache.curator", "curator-recipes", version("curator")),
-                mavenBundle("com.google.guava", "guava", version("guava")),
-                mavenBundle("com.google.guava", "failureaccess", version("failureaccess")),
-                mavenBundle("com.google.code.findbugs", "jsr305", version("jsr305")));
+                fosBundle("fos-coordination"));
     }
 
     /**

@@ -127,7 +127,8 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         context.addBundleListener(this);
         context.addFrameworkListener(this);
         this.tracker = new ServiceTracker<>(context, context.createFilter("(" + Fleet.NAME + "=*)"), new Customizer());
-        tracker.open();
+        // opened once this component is registered: fleets of this bundle (/sys/nodes) need the runtime's service
+        executor.execute(tracker::open);
         LOG.info("fos fleet runtime started (upgrade timeout {} ms)", config.upgradeTimeoutMillis());
     }
 
