@@ -1,6 +1,7 @@
 package org.fos.transport.tcp.impl;
 
 import java.net.SocketAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -128,7 +129,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         SocketAddress remote = ch == null ? null : ch.remoteAddress();
         return new ConnectionInfo(peerNode == null ? (expectedPeer == null ? "?" : expectedPeer) : peerNode,
                 String.valueOf(remote), outbound ? "out" : "in", state.name(), transport.isActive(this),
-                establishedMillis == 0 ? createdMillis : establishedMillis, framesIn, framesOut, bytesIn, bytesOut,
+                Instant.ofEpochMilli(establishedMillis == 0 ? createdMillis : establishedMillis).toString(), framesIn, framesOut, bytesIn, bytesOut,
                 queuedBytes.get(), ch != null && ch.isWritable());
     }
 
@@ -269,12 +270,17 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         c.write(Frames.ack(c.alloc(), want, gap), c.voidPromise());
         ackSent = want;
         gapAt = -1;
-        framesOut++;
-        bytesOut += FrameDescriptor.HEADER_LENGTH;
         transport.counters.acksSent.increment();
-        transport.counters.framesOut.increment();
-        transport.counters.bytesOut.add(FrameDescriptor.HEADER_LENGTH);
+        countOut(FrameDescriptor.HEADER_LENGTH);
         return true;
+    }
+
+    /** Counts one frame written outside the batches of {@link #drain()}. */
+    private void countOut(int bytes) {
+        framesOut++;
+        bytesOut += bytes;
+        transport.counters.framesOut.increment();
+        transport.counters.bytesOut.add(bytes);
     }
 
     private void releaseQueue() {
@@ -307,8 +313,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
 
     private void sendHello(ChannelHandlerContext context) {
         ByteBuf hello = Frames.hello(context.alloc(), transport.hello());
-        framesOut++;
-        bytesOut += hello.readableBytes();
+        countOut(hello.readableBytes());
         context.writeAndFlush(hello, context.voidPromise());
     }
 
@@ -326,8 +331,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
                         "nothing read for " + transport.settings.heartbeatTimeoutMillis() + " ms");
                 case WRITER_IDLE -> {
                     if (state == State.ESTABLISHED) {
-                        framesOut++;
-                        bytesOut += FrameDescriptor.HEADER_LENGTH;
+                        countOut(FrameDescriptor.HEADER_LENGTH);
                         context.writeAndFlush(Frames.heartbeat(context.alloc()), context.voidPromise());
                     }
                 }

@@ -9,7 +9,7 @@ package org.fos.transport.tcp.impl;
  * @param direction {@code out} if this node dialled, {@code in} if it accepted
  * @param state HANDSHAKE, ESTABLISHED or CLOSED
  * @param active whether this is the connection the peer's messages go through
- * @param sinceMillis when it was established (or opened, before that), epoch milliseconds
+ * @param since when it was established (or opened, before that), ISO-8601 UTC
  * @param framesIn frames read
  * @param framesOut frames written
  * @param bytesIn bytes read
@@ -17,6 +17,6 @@ package org.fos.transport.tcp.impl;
  * @param queuedBytes bytes waiting in the output queue
  * @param writable whether Netty's outbound buffer is under its high water mark
  */
-public record ConnectionInfo(String peer, String remote, String direction, String state, boolean active, long sinceMillis,
+public record ConnectionInfo(String peer, String remote, String direction, String state, boolean active, String since,
         long framesIn, long framesOut, long bytesIn, long bytesOut, long queuedBytes, boolean writable) {
 }
