@@ -72,9 +72,16 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private long low;
     private long high;
 
+    /**
+     * How long an acknowledgement may wait for a frame going the other way to ride along with (in the
+     * same flush); far below the kernel's retransmit time.
+     */
+    private static final long ACK_DELAY_MICROS = 1_000;
+
     private final AtomicLong ackWanted = new AtomicLong();
     private long ackSent;
     private long gapAt = -1;
+    private boolean ackTimer;
 
     private volatile long framesIn;
     private volatile long framesOut;
@@ -455,8 +462,19 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
-        if (writeAck(context)) {
-            context.flush();
+        boolean gap = gapAt >= 0;
+        if (gap) {
+            if (writeAck(context)) {
+                context.flush();
+            }
+        } else if (ackWanted.get() > ackSent && !ackTimer) {
+            ackTimer = true;
+            context.executor().schedule(() -> {
+                ackTimer = false;
+                if (writeAck(context)) {
+                    context.flush();
+                }
+            }, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
         }
         context.fireChannelReadComplete();
     }
