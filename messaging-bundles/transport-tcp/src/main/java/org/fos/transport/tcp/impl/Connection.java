@@ -137,7 +137,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         return new ConnectionInfo(peerNode == null ? (expectedPeer == null ? "?" : expectedPeer) : peerNode,
                 String.valueOf(remote), outbound ? "out" : "in", state.name(), transport.isActive(this),
                 Instant.ofEpochMilli(establishedMillis == 0 ? createdMillis : establishedMillis).toString(), framesIn, framesOut, bytesIn, bytesOut,
-                queuedBytes.get(), ch != null && ch.isWritable());
+                queuedBytes.get() + nettyBuffered(ch), ch != null && ch.isWritable());
+    }
+
+    private static long nettyBuffered(Channel ch) {
+        io.netty.channel.ChannelOutboundBuffer b = ch == null ? null : ch.unsafe().outboundBuffer();
+        return b == null ? 0 : b.totalPendingWriteBytes();
     }
 
     @Override

@@ -14,7 +14,7 @@ package org.fos.transport.tcp.impl;
  * @param framesOut frames written
  * @param bytesIn bytes read
  * @param bytesOut bytes written
- * @param queuedBytes bytes waiting in the output queue
+ * @param queuedBytes bytes waiting to be written: in the connection's queue and in Netty's outbound buffer
  * @param writable whether Netty's outbound buffer is under its high water mark
  */
 public record ConnectionInfo(String peer, String remote, String direction, String state, boolean active, String since,

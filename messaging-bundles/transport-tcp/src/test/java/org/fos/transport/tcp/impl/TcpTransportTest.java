@@ -3,6 +3,10 @@ package org.fos.transport.tcp.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +17,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.LinkInfo;
@@ -165,7 +173,7 @@ class TcpTransportTest {
     @Test
     void shouldLoseAndRepeatNothingWhenTransportsRestartUnderAStream() throws Exception {
         TestNode b = node(TestNode.start("node-b", Map.of()));
-        Map<String, java.net.InetSocketAddress> toB = b.asPeer();
+        Map<String, InetSocketAddress> toB = b.asPeer();
         TestNode a = node(TestNode.start("node-a", toB));
         TestNode c = node(TestNode.start("node-c", toB));
         awaitConnected(a, "node-b");
@@ -245,5 +253,37 @@ class TcpTransportTest {
         assertThat(m.payload()).isEqualTo(1L);
         awaitConnected(b, "node-a");
         assertThat(inbox.poll()).isNull();
+    }
+
+    @Test
+    void shouldBoundItsOutputWhenThePeerStopsReading() throws Exception {
+        int high = 256 << 10;
+        try (ServerSocket slow = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            TransportSettings s = new TransportSettings("127.0.0.1", 0, "", "fos",
+                    Map.of("slow", InetSocketAddress.createUnresolved("127.0.0.1", slow.getLocalPort())), 10, 1 << 20, 5_000, 100,
+                    10_000, 5_000, 1_000, 60_000, 64 << 10, high, 1, null);
+            TestNode a = node(TestNode.start("node-a", s));
+            try (Socket peer = slow.accept()) {
+                ByteBuf hello = Frames.hello(UnpooledByteBufAllocator.DEFAULT, new Frames.Hello("slow", "fos", 99, FrameDescriptor.VERSION));
+                peer.getOutputStream().write(ByteBufUtil.getBytes(hello));
+                hello.release();
+                awaitConnected(a, "slow"); // and then the peer reads nothing more
+                Capability far = new Capability(new org.fos.kernel.api.Address("slow", 1), 1, 5, 6);
+                byte[] chunk = new byte[16 << 10];
+                int ok = 0;
+                for (int i = 0; i < 4000; i++) { // 64 MiB offered
+                    if (a.kernel.send(Message.of(far, "big", chunk)) == Status.OK) {
+                        ok++;
+                    }
+                }
+                assertThat(ok).as("the kernel's link keeps them").isEqualTo(4000);
+                await("the output fills up").atMost(WAIT).until(() -> !a.transport().connections().get(0).writable());
+                ConnectionInfo c = a.transport().connections().get(0);
+                assertThat(c.queuedBytes()).as("waiting output stays under about twice the high water mark")
+                        .isLessThanOrEqualTo(2L * high + (32 << 10));
+                assertThat(((Map<?, ?>) a.transport().info().get("counters")).get("refusedBackpressure")).isNotEqualTo(0L);
+                assertThat(a.transport().cost("slow")).as("still connected").isNotNegative();
+            }
+        }
     }
 }
