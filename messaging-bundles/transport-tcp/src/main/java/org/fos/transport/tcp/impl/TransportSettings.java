@@ -144,18 +144,6 @@ public record TransportSettings(String host, int port, String advertisedHost, St
     }
 
     /**
-     * Returns a copy with other static peers.
-     *
-     * @param newPeers the peers
-     * @return the copy
-     */
-    public TransportSettings withPeers(Map<String, InetSocketAddress> newPeers) {
-        return new TransportSettings(host, port, advertisedHost, cluster, newPeers, cost, maxFrameBytes, connectTimeoutMillis,
-                reconnectMinMillis, reconnectMaxMillis, handshakeTimeoutMillis, heartbeatIntervalMillis, heartbeatTimeoutMillis,
-                writeBufferLowWaterMarkBytes, writeBufferHighWaterMarkBytes, ioThreads, tls);
-    }
-
-    /**
      * Returns a copy with TLS settings.
      *
      * @param newTls the TLS settings or null

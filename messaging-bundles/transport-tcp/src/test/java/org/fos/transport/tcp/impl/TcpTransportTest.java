@@ -50,6 +50,13 @@ class TcpTransportTest {
         return n;
     }
 
+    /** A node that dials {@code to}, once it is connected. */
+    private TestNode dialling(String id, TestNode to) {
+        TestNode n = node(TestNode.start(id, to.asPeer()));
+        awaitConnected(n, to.id);
+        return n;
+    }
+
     private static void awaitConnected(TestNode from, String to) {
         await("link " + from.id + " -> " + to).atMost(WAIT).until(() -> from.transport() != null && from.transport().cost(to) >= 0);
     }
@@ -63,8 +70,7 @@ class TcpTransportTest {
     @Test
     void shouldCarryMessagesBothWaysWithPayloadsThroughTheCodec() throws Exception {
         TestNode b = node(TestNode.start("node-b", Map.of()));
-        TestNode a = node(TestNode.start("node-a", b.asPeer()));
-        awaitConnected(a, "node-b");
+        TestNode a = dialling("node-a", b);
         awaitConnected(b, "node-a");
         Mailbox server = b.kernel.createMailbox("server", 64);
         Mailbox client = a.kernel.createMailbox("client", 64);
@@ -98,8 +104,7 @@ class TcpTransportTest {
     @Test
     void shouldRefuseAForgedCapabilityOnTheOwningNodeAndCountIt() throws Exception {
         TestNode b = node(TestNode.start("node-b", Map.of()));
-        TestNode a = node(TestNode.start("node-a", b.asPeer()));
-        awaitConnected(a, "node-b");
+        TestNode a = dialling("node-a", b);
         Mailbox inbox = b.kernel.createMailbox("inbox", 16);
         Capability real = inbox.capability();
         Capability forged = new Capability(real.address(), real.rights(), real.tokenHigh() ^ 1, real.tokenLow());
@@ -210,8 +215,7 @@ class TcpTransportTest {
     @Test
     void shouldStartAfreshWithAPeerThatRestartedWithANewEpoch() throws Exception {
         TestNode b = node(TestNode.start("node-b", Map.of()));
-        TestNode a = node(TestNode.start("node-a", b.asPeer()));
-        awaitConnected(a, "node-b");
+        TestNode a = dialling("node-a", b);
         Mailbox first = b.kernel.createMailbox("inbox", 16);
         a.kernel.send(Message.of(first.capability(), "one", new Tick("a", 1, new byte[0])));
         assertThat(receive(first).type()).isEqualTo("one");
@@ -238,8 +242,7 @@ class TcpTransportTest {
     @Test
     void shouldReconnectWhenTheServerSideComesBack() throws Exception {
         TestNode b = node(TestNode.start("node-b", Map.of()));
-        TestNode a = node(TestNode.start("node-a", b.asPeer()));
-        awaitConnected(a, "node-b");
+        TestNode a = dialling("node-a", b);
         Mailbox inbox = b.kernel.createMailbox("inbox", 16);
 
         b.stopTransport();
