@@ -202,6 +202,23 @@ public final class FosOptions {
     }
 
     /**
+     * The TCP transport (PID {@code org.fos.transport.tcp}), the Netty 4.1 bundles it runs on and the
+     * cluster membership API it publishes its endpoint through.
+     *
+     * @return the composite option
+     */
+    public static Option tcpTransport() {
+        List<Option> options = new ArrayList<>();
+        for (String netty : List.of("netty-common", "netty-buffer", "netty-resolver", "netty-transport",
+                "netty-transport-native-unix-common", "netty-codec", "netty-handler")) {
+            options.add(mavenBundle("io.netty", netty, version("netty")));
+        }
+        options.add(fosBundle("fos-cluster-api"));
+        options.add(fosBundle("fos-transport-tcp"));
+        return composite(options.toArray(new Option[0]));
+    }
+
+    /**
      * The naming fleet {@code /sys/names}: with it, the kernel keeps names in the fleet rather than
      * in its own store.
      *

@@ -1,0 +1,532 @@
+package org.fos.transport.tcp.impl;
+
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Message;
+
+/**
+ * One TCP connection to a peer node, and the last handler of its pipeline: the handshake, the
+ * frames that arrive, the output queue and the acknowledgements.
+ *
+ * <p><b>Threads.</b> Frames are read, and output is written, on the channel's event loop. Kernel
+ * threads call {@link #transmit} and {@link #acknowledge}: they encode the frame on their own thread
+ * and put it on a lock-free queue that one task on the event loop drains, writing a batch and flushing
+ * once. The queue is bounded by bytes ({@code writeBufferHighWaterMarkBytes}), and it is drained only
+ * while Netty's outbound buffer is under its own water mark, so a slow peer costs at most about twice
+ * the high water mark of memory; beyond that {@code transmit} answers false and the kernel keeps the
+ * message.
+ *
+ * <p><b>What is in the stream.</b> A live TCP connection carries what it took, in order, or breaks.
+ * The connection remembers the contiguous range of sequence numbers it took; when the kernel sends a
+ * number of that range again (its retransmit timer fired while the acknowledgement was still on its
+ * way), the frame is not written twice. When the peer says it dropped frames (an ACK with the GAP
+ * flag: its mailbox was full), the range is cut back so that they are written again. A number beyond
+ * the range's end + 1 is refused: the peer would drop it anyway.
+ */
+final class Connection extends ChannelInboundHandlerAdapter implements FrameDecoder.Sink {
+
+    enum State { HANDSHAKE, ESTABLISHED, CLOSED }
+
+    private final TcpTransport transport;
+    private final boolean outbound;
+    private final String expectedPeer;
+    private final long createdMillis = System.currentTimeMillis();
+    private volatile ChannelHandlerContext ctx;
+    private volatile State state = State.HANDSHAKE;
+    private volatile String peerNode;
+    private volatile long peerEpoch;
+    private volatile long establishedMillis;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private ScheduledFuture<?> handshakeTimer;
+
+    private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private volatile boolean refusedForCapacity;
+
+    private final Object window = new Object();
+    private boolean hasWindow;
+    private boolean inOrder = true;
+    private long low;
+    private long high;
+
+    /**
+     * How long an acknowledgement may wait for a frame going the other way to ride along with (in the
+     * same flush); far below the kernel's retransmit time.
+     */
+    private static final long ACK_DELAY_MICROS = 1_000;
+
+    private final AtomicLong ackWanted = new AtomicLong();
+    private long ackSent;
+    private long gapAt = -1;
+    private boolean ackTimer;
+
+    private volatile long framesIn;
+    private volatile long framesOut;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+
+    /**
+     * @param transport the owner
+     * @param outbound whether this node dialled
+     * @param expectedPeer the node dialled, or null for an accepted connection
+     */
+    Connection(TcpTransport transport, boolean outbound, String expectedPeer) {
+        this.transport = transport;
+        this.outbound = outbound;
+        this.expectedPeer = expectedPeer;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    boolean isEstablished() {
+        return state == State.ESTABLISHED;
+    }
+
+    boolean isOpen() {
+        return state != State.CLOSED && !closing.get();
+    }
+
+    boolean outbound() {
+        return outbound;
+    }
+
+    String peerNode() {
+        return peerNode;
+    }
+
+    long peerEpoch() {
+        return peerEpoch;
+    }
+
+    /** The node whose dial made this connection. */
+    String initiator() {
+        return outbound ? transport.nodeId : peerNode;
+    }
+
+    Channel channel() {
+        ChannelHandlerContext c = ctx;
+        return c == null ? null : c.channel();
+    }
+
+    ConnectionInfo info() {
+        Channel ch = channel();
+        SocketAddress remote = ch == null ? null : ch.remoteAddress();
+        return new ConnectionInfo(peerNode == null ? (expectedPeer == null ? "?" : expectedPeer) : peerNode,
+                String.valueOf(remote), outbound ? "out" : "in", state.name(), transport.isActive(this),
+                Instant.ofEpochMilli(establishedMillis == 0 ? createdMillis : establishedMillis).toString(), framesIn, framesOut, bytesIn, bytesOut,
+                queuedBytes.get() + nettyBuffered(ch), ch != null && ch.isWritable());
+    }
+
+    private static long nettyBuffered(Channel ch) {
+        io.netty.channel.ChannelOutboundBuffer b = ch == null ? null : ch.unsafe().outboundBuffer();
+        return b == null ? 0 : b.totalPendingWriteBytes();
+    }
+
+    @Override
+    public String toString() {
+        Channel ch = channel();
+        return (outbound ? "connection to " : "connection from ") + (peerNode != null ? peerNode : expectedPeer != null ? expectedPeer : "?")
+                + " (" + (ch == null ? "-" : ch.remoteAddress()) + ")";
+    }
+
+    // ---------------------------------------------------------------- sending (any thread)
+
+    /**
+     * Takes a message of the link for the stream.
+     *
+     * @return true if it is in the stream (taken now or before), false if the kernel must keep it
+     */
+    boolean transmit(long sequence, Message message) {
+        if (state != State.ESTABLISHED) {
+            transport.counters.notConnected.increment();
+            return false;
+        }
+        String to = message.to().address().node();
+        if (!to.equals(peerNode)) {
+            throw new IllegalArgumentException("message for node " + to + " handed to the link to " + peerNode);
+        }
+        synchronized (window) {
+            if (inOrder && hasWindow && sequence >= low && sequence <= high) {
+                transport.counters.alreadyInStream.increment();
+                return true;
+            }
+            if (inOrder && hasWindow && sequence > high + 1) {
+                transport.counters.backpressured.increment();
+                return false;
+            }
+            if (queuedBytes.get() >= transport.settings.writeBufferHighWaterMarkBytes()) {
+                refusedForCapacity = true;
+                transport.counters.backpressured.increment();
+                return false;
+            }
+            ByteBuf frame = transport.encode(this, sequence, message);
+            if (frame == null) {
+                return false;
+            }
+            if (!hasWindow) {
+                hasWindow = true;
+                low = sequence;
+                high = sequence;
+            } else if (sequence == high + 1) {
+                high = sequence;
+            } else {
+                inOrder = false;
+            }
+            enqueue(frame);
+            return true;
+        }
+    }
+
+    /** Asks for an acknowledgement of everything up to {@code sequence}. */
+    void acknowledge(long sequence) {
+        ackWanted.accumulateAndGet(sequence, Math::max);
+        scheduleDrain();
+    }
+
+    /** The peer dropped frames after {@code acknowledged}: they must be written again. */
+    private void rewind(long acknowledged) {
+        synchronized (window) {
+            if (!inOrder || !hasWindow) {
+                return;
+            }
+            if (acknowledged < low) {
+                hasWindow = false;
+            } else if (acknowledged < high) {
+                high = acknowledged;
+            }
+        }
+    }
+
+    private void enqueue(ByteBuf frame) {
+        queuedBytes.addAndGet(frame.readableBytes());
+        queue.add(frame);
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            ChannelHandlerContext c = ctx;
+            try {
+                c.executor().execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                drainScheduled.set(false);
+                releaseQueue();
+            }
+        }
+    }
+
+    /** On the event loop: writes what is queued while Netty's buffer has room, the due ACK, and flushes once. */
+    private void drain() {
+        drainScheduled.set(false);
+        ChannelHandlerContext c = ctx;
+        Channel ch = c.channel();
+        if (!ch.isActive() || state == State.CLOSED) {
+            releaseQueue();
+            return;
+        }
+        boolean wrote = writeAck(c);
+        int frames = 0;
+        long bytes = 0;
+        ByteBuf frame;
+        while (ch.isWritable() && (frame = queue.poll()) != null) {
+            int n = frame.readableBytes();
+            queuedBytes.addAndGet(-n);
+            bytes += n;
+            frames++;
+            c.write(frame, c.voidPromise());
+        }
+        if (frames > 0 || wrote) {
+            c.flush();
+        }
+        if (frames > 0) {
+            framesOut += frames;
+            bytesOut += bytes;
+            transport.counters.framesOut.add(frames);
+            transport.counters.bytesOut.add(bytes);
+        }
+        if (refusedForCapacity && ch.isWritable() && queuedBytes.get() <= transport.settings.writeBufferLowWaterMarkBytes()) {
+            refusedForCapacity = false;
+            transport.resume(this);
+        }
+    }
+
+    private boolean writeAck(ChannelHandlerContext c) {
+        long want = ackWanted.get();
+        boolean gap = gapAt >= 0 && gapAt == want;
+        if (want <= ackSent && !gap) {
+            return false;
+        }
+        c.write(Frames.ack(c.alloc(), want, gap), c.voidPromise());
+        ackSent = want;
+        gapAt = -1;
+        transport.counters.acksSent.increment();
+        countOut(FrameDescriptor.HEADER_LENGTH);
+        return true;
+    }
+
+    /** Counts one frame written outside the batches of {@link #drain()}. */
+    private void countOut(int bytes) {
+        framesOut++;
+        bytesOut += bytes;
+        transport.counters.framesOut.increment();
+        transport.counters.bytesOut.add(bytes);
+    }
+
+    private void releaseQueue() {
+        ByteBuf frame;
+        while ((frame = queue.poll()) != null) {
+            queuedBytes.addAndGet(-frame.readableBytes());
+            frame.release();
+        }
+    }
+
+    // ---------------------------------------------------------------- the pipeline (event loop)
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        handshakeTimer = context.executor().schedule(() -> {
+            if (state == State.HANDSHAKE) {
+                refuse(Fault.HANDSHAKE_TIMEOUT, "no HELLO within " + transport.settings.handshakeTimeoutMillis() + " ms");
+            }
+        }, transport.settings.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
+        if (context.pipeline().get(SslHandler.class) == null) {
+            sendHello(context);
+        }
+        context.fireChannelActive();
+    }
+
+    private void sendHello(ChannelHandlerContext context) {
+        ByteBuf hello = Frames.hello(context.alloc(), transport.hello());
+        countOut(hello.readableBytes());
+        context.writeAndFlush(hello, context.voidPromise());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent tls) {
+            if (tls.isSuccess()) {
+                sendHello(context);
+            } else {
+                refuse(Fault.TLS_REFUSED, "TLS handshake failed: " + tls.cause());
+            }
+        } else if (event instanceof IdleStateEvent idle) {
+            switch (idle.state()) {
+                case READER_IDLE -> refuse(state == State.ESTABLISHED ? Fault.HEARTBEAT_TIMEOUT : Fault.HANDSHAKE_TIMEOUT,
+                        "nothing read for " + transport.settings.heartbeatTimeoutMillis() + " ms");
+                case WRITER_IDLE -> {
+                    if (state == State.ESTABLISHED) {
+                        countOut(FrameDescriptor.HEADER_LENGTH);
+                        context.writeAndFlush(Frames.heartbeat(context.alloc()), context.voidPromise());
+                    }
+                }
+                default -> {
+                    // all-idle is not configured
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            if (state == State.CLOSED || closing.get()) {
+                return;
+            }
+            framesIn++;
+            bytesIn += frame.readableBytes();
+            transport.counters.framesIn.increment();
+            transport.counters.bytesIn.add(frame.readableBytes());
+            onFrame(frame);
+        } catch (FrameException e) {
+            refuse(e.fault(), e.getMessage());
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void onFrame(ByteBuf frame) throws FrameException {
+        byte type = Frames.type(frame);
+        if (state == State.HANDSHAKE) {
+            if (type != FrameDescriptor.TYPE_HELLO) {
+                throw new FrameException(Fault.UNEXPECTED_FRAME, FrameDescriptor.typeName(type) + " before the HELLO");
+            }
+            onHello(Frames.readHello(frame));
+            return;
+        }
+        switch (type) {
+            case FrameDescriptor.TYPE_DATA -> onData(frame);
+            case FrameDescriptor.TYPE_ACK -> {
+                transport.counters.acksReceived.increment();
+                long sequence = Frames.sequence(frame);
+                if (transport.acknowledged(this, sequence) && Frames.gap(frame)) {
+                    rewind(sequence);
+                }
+            }
+            case FrameDescriptor.TYPE_HEARTBEAT -> {
+                // reading it was the point
+            }
+            default -> throw new FrameException(Fault.UNEXPECTED_FRAME, FrameDescriptor.typeName(type) + " after the handshake");
+        }
+    }
+
+    private void onHello(Frames.Hello hello) throws FrameException {
+        if (hello.protocolVersion() != FrameDescriptor.VERSION) {
+            throw new FrameException(Fault.BAD_VERSION, "HELLO for protocol version " + hello.protocolVersion());
+        }
+        if (!hello.cluster().equals(transport.settings.cluster())) {
+            throw new FrameException(Fault.WRONG_CLUSTER, "node " + hello.nodeId() + " is in cluster '" + hello.cluster()
+                    + "', this node in '" + transport.settings.cluster() + "'");
+        }
+        if (!Address.isValidNodeId(hello.nodeId()) || hello.epoch() == 0) {
+            throw new FrameException(Fault.MALFORMED, "HELLO with node id '" + hello.nodeId() + "' and epoch " + hello.epoch());
+        }
+        if (hello.nodeId().equals(transport.nodeId)) {
+            throw new FrameException(Fault.WRONG_NODE, "the peer says it is this node, " + hello.nodeId());
+        }
+        if (expectedPeer != null && !expectedPeer.equals(hello.nodeId())) {
+            throw new FrameException(Fault.WRONG_NODE, "dialled node " + expectedPeer + " but " + hello.nodeId() + " answered");
+        }
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls != null) {
+            List<String> names;
+            try {
+                names = TlsContexts.names(tls.engine().getSession());
+            } catch (SSLPeerUnverifiedException e) {
+                throw new FrameException(Fault.TLS_REFUSED, "no verified peer certificate: " + e.getMessage());
+            }
+            if (!names.contains(hello.nodeId())) {
+                throw new FrameException(Fault.CERTIFICATE_MISMATCH, "the peer says it is node " + hello.nodeId()
+                        + " but its certificate names " + names);
+            }
+        }
+        peerNode = hello.nodeId();
+        peerEpoch = hello.epoch();
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        transport.establish(this);
+    }
+
+    /** Called by the transport under the peer's lock once this connection is the peer's active one. */
+    void markEstablished() {
+        establishedMillis = System.currentTimeMillis();
+        state = State.ESTABLISHED;
+    }
+
+    private void onData(ByteBuf frame) throws FrameException {
+        long sequence = Frames.sequence(frame);
+        Frames.Envelope e = Frames.readData(frame, transport.nodeId);
+        Object payload;
+        try {
+            payload = transport.codec.decode(e.payload());
+        } catch (IllegalArgumentException ex) {
+            transport.counters.fault(Fault.UNDECODABLE_PAYLOAD, this, "message " + sequence + " of type '" + e.type() + "': "
+                    + ex.getMessage());
+            gapAt = Math.max(ackWanted.get(), ackSent);
+            return;
+        }
+        Message m = new Message(e.from(), e.to(), e.replyTo(), e.correlationId(), e.type(), payload);
+        long delivered = transport.deliver(this, sequence, m);
+        if (delivered < 0) {
+            return;
+        }
+        ackWanted.accumulateAndGet(delivered, Math::max);
+        if (sequence > delivered) {
+            gapAt = delivered;
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        boolean gap = gapAt >= 0;
+        if (gap) {
+            if (writeAck(context)) {
+                context.flush();
+            }
+        } else if (ackWanted.get() > ackSent && !ackTimer) {
+            ackTimer = true;
+            context.executor().schedule(() -> {
+                ackTimer = false;
+                if (writeAck(context)) {
+                    context.flush();
+                }
+            }, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
+        }
+        context.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (context.channel().isWritable()) {
+            scheduleDrain();
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        state = State.CLOSED;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        releaseQueue();
+        transport.closed(this);
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        refuse(c instanceof SSLException ? Fault.TLS_REFUSED : Fault.IO_ERROR, c.toString());
+    }
+
+    @Override
+    public void refuse(Fault fault, String detail) {
+        if (closing.compareAndSet(false, true)) {
+            transport.counters.fault(fault, this, detail);
+            ChannelHandlerContext c = ctx;
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    /** Closes without counting a fault (this node is stopping, or another connection to the peer won). */
+    void close() {
+        if (closing.compareAndSet(false, true)) {
+            ChannelHandlerContext c = ctx;
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+}

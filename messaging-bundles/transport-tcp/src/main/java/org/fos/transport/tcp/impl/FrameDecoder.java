@@ -1,0 +1,113 @@
+package org.fos.transport.tcp.impl;
+
+import static org.fos.transport.tcp.impl.FrameDescriptor.BODY_LENGTH_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.FLAGS_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.HEADER_LENGTH;
+import static org.fos.transport.tcp.impl.FrameDescriptor.MAGIC;
+import static org.fos.transport.tcp.impl.FrameDescriptor.MAGIC_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.VERSION;
+import static org.fos.transport.tcp.impl.FrameDescriptor.VERSION_OFFSET;
+
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+/**
+ * Cuts the byte stream into frames, checking each header field as soon as its bytes are there: a
+ * connection that sends random bytes is refused after four, not after a whole header. Emits one
+ * retained buffer a frame (header and body); the next handler releases it. After the first fault
+ * the rest of the input is discarded and the {@link Sink} closes the connection.
+ */
+final class FrameDecoder extends ByteToMessageDecoder {
+
+    /** Where faults go. */
+    interface Sink {
+        /**
+         * A fault that closes the connection.
+         *
+         * @param fault the reason
+         * @param detail what was wrong
+         */
+        void refuse(Fault fault, String detail);
+    }
+
+    private final int maxFrameBytes;
+    private final Sink sink;
+    private boolean broken;
+
+    FrameDecoder(int maxFrameBytes, Sink sink) {
+        this.maxFrameBytes = maxFrameBytes;
+        this.sink = sink;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (!broken && in.isReadable()) {
+            int at = in.readerIndex();
+            int readable = in.readableBytes();
+            String fault = check(in, at, readable);
+            if (fault != null) {
+                return;
+            }
+            if (readable < HEADER_LENGTH) {
+                return;
+            }
+            int frameLength = HEADER_LENGTH + in.getInt(at + BODY_LENGTH_OFFSET);
+            if (readable < frameLength) {
+                return;
+            }
+            out.add(in.retainedSlice(at, frameLength));
+            in.skipBytes(frameLength);
+        }
+        if (broken) {
+            in.skipBytes(in.readableBytes());
+        }
+    }
+
+    /** Checks the header fields that have arrived; reports the first fault and returns its text. */
+    private String check(ByteBuf in, int at, int readable) {
+        if (readable >= 4 && in.getInt(at + MAGIC_OFFSET) != MAGIC) {
+            return fail(Fault.BAD_MAGIC, String.format("magic 0x%08x, expected 0x%08x", in.getInt(at + MAGIC_OFFSET), MAGIC));
+        }
+        if (readable > VERSION_OFFSET && in.getByte(at + VERSION_OFFSET) != VERSION) {
+            return fail(Fault.BAD_VERSION, "protocol version " + (in.getByte(at + VERSION_OFFSET) & 0xFF) + ", this node speaks " + VERSION);
+        }
+        if (readable > TYPE_OFFSET && !FrameDescriptor.isKnownType(in.getByte(at + TYPE_OFFSET))) {
+            return fail(Fault.BAD_TYPE, "frame type " + (in.getByte(at + TYPE_OFFSET) & 0xFF));
+        }
+        if (readable >= FLAGS_OFFSET + 2) {
+            byte type = in.getByte(at + TYPE_OFFSET);
+            int flags = in.getUnsignedShort(at + FLAGS_OFFSET);
+            if ((flags & ~FrameDescriptor.allowedFlags(type)) != 0) {
+                return fail(Fault.MALFORMED, String.format("flags 0x%04x on a %s frame", flags, FrameDescriptor.typeName(type)));
+            }
+        }
+        if (readable >= BODY_LENGTH_OFFSET + 4) {
+            int body = in.getInt(at + BODY_LENGTH_OFFSET);
+            if (body < 0 || body > maxFrameBytes - HEADER_LENGTH) {
+                return fail(Fault.OVERSIZED, "body length " + Integer.toUnsignedString(body) + ", at most "
+                        + (maxFrameBytes - HEADER_LENGTH) + " (maxFrameBytes " + maxFrameBytes + ")");
+            }
+        }
+        return null;
+    }
+
+    private String fail(Fault fault, String detail) {
+        broken = true;
+        sink.refuse(fault, detail);
+        return detail;
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        decode(ctx, in, out);
+        if (!broken && in.isReadable()) {
+            int n = in.readableBytes();
+            in.skipBytes(n);
+            fail(Fault.TRUNCATED, "the connection ended " + n + " bytes into a frame");
+        }
+    }
+}

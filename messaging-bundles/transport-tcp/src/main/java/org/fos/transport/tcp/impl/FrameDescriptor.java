@@ -1,0 +1,166 @@
+package org.fos.transport.tcp.impl;
+
+/**
+ * The layout of the fixed frame header of the fos TCP wire protocol, version {@value #VERSION}
+ * ({@code docs/wire.md}). Every frame is this 64-byte header followed by {@code bodyLength} bytes.
+ * All numbers are big-endian (network order); the longs sit on 8-byte boundaries.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                        Magic 'F' 'O' 'S' 'W'                   |  0
+ *  +---------------+---------------+-------------------------------+
+ *  |    Version    |  Frame type   |             Flags             |  4
+ *  +---------------+---------------+-------------------------------+
+ *  |                Body length (bytes after the header)           |  8
+ *  +---------------------------------------------------------------+
+ *  |                 Capability rights (Right bits)                | 12
+ *  +---------------------------------------------------------------+
+ *  |                   Sequence number (64 bits)                   | 16
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                   Source mailbox (64 bits)                    | 24
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                 Destination mailbox (64 bits)                 | 32
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |              Capability token, high 64 bits                   | 40
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |              Capability token, low 64 bits                    | 48
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                  Correlation id (64 bits)                     | 56
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                     Body (bodyLength bytes)                 ...  64
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>Which fields a frame type uses, and what its body holds, is said at each type's constant. Fields
+ * a type does not use are written as 0 and not read. Only this header is hand-written; payloads are
+ * bytes of the node's {@code PayloadCodec}.
+ */
+final class FrameDescriptor {
+
+    /** The magic number that starts every frame: ASCII {@code FOSW}. */
+    static final int MAGIC = 0x464F5357;
+    /** The protocol version this transport speaks. */
+    static final byte VERSION = 1;
+    /** The length of the fixed header in bytes. */
+    static final int HEADER_LENGTH = 64;
+
+    /**
+     * The handshake, the first frame each side sends. Body: kernel epoch (8), protocol version (2),
+     * node id (string), cluster name (string). Header fields past the body length are 0.
+     */
+    static final byte TYPE_HELLO = 1;
+    /**
+     * A message of the link. Header: sequence number, source mailbox (0 if none), destination mailbox,
+     * capability rights and token (the destination capability), correlation id. Body: message type
+     * (string), the sender's node (string, if {@link #FLAG_FROM}), the reply capability (if
+     * {@link #FLAG_REPLY_TO}: node string, mailbox 8, rights 4, token 16), then the codec's payload
+     * bytes to the end of the body.
+     */
+    static final byte TYPE_DATA = 2;
+    /**
+     * A cumulative acknowledgement: every message of the link up to the sequence number was delivered.
+     * With {@link #FLAG_GAP} it also says that messages after that number were dropped (a full mailbox,
+     * a missing earlier message), so the sender must transmit them again. Body: empty.
+     */
+    static final byte TYPE_ACK = 3;
+    /** Keeps an idle connection alive and proves the peer is there. Body: empty. */
+    static final byte TYPE_HEARTBEAT = 4;
+    /** The highest frame type of this version. */
+    static final byte MAX_TYPE = TYPE_HEARTBEAT;
+
+    /** DATA flag: the message has a sender address (source mailbox in the header, node in the body). */
+    static final int FLAG_FROM = 1;
+    /** DATA flag: the message has a reply capability (in the body). */
+    static final int FLAG_REPLY_TO = 1 << 1;
+    /** ACK flag: frames after the acknowledged number were dropped; send them again. */
+    static final int FLAG_GAP = 1 << 2;
+
+    /** Offset of the magic number (int). */
+    static final int MAGIC_OFFSET = 0;
+    /** Offset of the protocol version (byte). */
+    static final int VERSION_OFFSET = 4;
+    /** Offset of the frame type (byte). */
+    static final int TYPE_OFFSET = 5;
+    /** Offset of the flags (unsigned short). */
+    static final int FLAGS_OFFSET = 6;
+    /** Offset of the body length (int). */
+    static final int BODY_LENGTH_OFFSET = 8;
+    /** Offset of the destination capability's rights (int). */
+    static final int RIGHTS_OFFSET = 12;
+    /** Offset of the sequence number (long). */
+    static final int SEQUENCE_OFFSET = 16;
+    /** Offset of the source mailbox (long). */
+    static final int SOURCE_MAILBOX_OFFSET = 24;
+    /** Offset of the destination mailbox (long). */
+    static final int DESTINATION_MAILBOX_OFFSET = 32;
+    /** Offset of the high 64 bits of the destination capability's token (long). */
+    static final int TOKEN_HIGH_OFFSET = 40;
+    /** Offset of the low 64 bits of the destination capability's token (long). */
+    static final int TOKEN_LOW_OFFSET = 48;
+    /** Offset of the correlation id (long). */
+    static final int CORRELATION_ID_OFFSET = 56;
+
+    /** The most bytes a string of a body may take (node ids, cluster names, message types). */
+    static final int MAX_STRING_BYTES = 1024;
+
+    private FrameDescriptor() {
+    }
+
+    /**
+     * Returns the flags a frame type may carry; any other bit makes the frame malformed.
+     *
+     * @param type a frame type
+     * @return the mask of allowed flags
+     */
+    static int allowedFlags(byte type) {
+        return switch (type) {
+            case TYPE_DATA -> FLAG_FROM | FLAG_REPLY_TO;
+            case TYPE_ACK -> FLAG_GAP;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Tells whether a byte is a frame type of this version.
+     *
+     * @param type the byte
+     * @return true for HELLO, DATA, ACK and HEARTBEAT
+     */
+    static boolean isKnownType(byte type) {
+        return type >= TYPE_HELLO && type <= MAX_TYPE;
+    }
+
+    /**
+     * Returns the length of a whole frame.
+     *
+     * @param bodyLength the body length
+     * @return header plus body
+     */
+    static int frameLength(int bodyLength) {
+        return HEADER_LENGTH + bodyLength;
+    }
+
+    /**
+     * Names a frame type for logs and counters.
+     *
+     * @param type the frame type
+     * @return its name, or {@code type-N}
+     */
+    static String typeName(byte type) {
+        return switch (type) {
+            case TYPE_HELLO -> "HELLO";
+            case TYPE_DATA -> "DATA";
+            case TYPE_ACK -> "ACK";
+            case TYPE_HEARTBEAT -> "HEARTBEAT";
+            default -> "type-" + (type & 0xFF);
+        };
+    }
+}

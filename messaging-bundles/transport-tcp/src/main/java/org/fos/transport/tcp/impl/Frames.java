@@ -1,0 +1,235 @@
+package org.fos.transport.tcp.impl;
+
+import static org.fos.transport.tcp.impl.FrameDescriptor.BODY_LENGTH_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.CORRELATION_ID_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.DESTINATION_MAILBOX_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.FLAGS_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.FLAG_FROM;
+import static org.fos.transport.tcp.impl.FrameDescriptor.FLAG_GAP;
+import static org.fos.transport.tcp.impl.FrameDescriptor.FLAG_REPLY_TO;
+import static org.fos.transport.tcp.impl.FrameDescriptor.HEADER_LENGTH;
+import static org.fos.transport.tcp.impl.FrameDescriptor.MAGIC;
+import static org.fos.transport.tcp.impl.FrameDescriptor.MAX_STRING_BYTES;
+import static org.fos.transport.tcp.impl.FrameDescriptor.RIGHTS_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.SEQUENCE_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.SOURCE_MAILBOX_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.TOKEN_HIGH_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.TOKEN_LOW_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_ACK;
+import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_DATA;
+import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_HEARTBEAT;
+import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_HELLO;
+import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_OFFSET;
+import static org.fos.transport.tcp.impl.FrameDescriptor.VERSION;
+import static org.fos.transport.tcp.impl.FrameDescriptor.VERSION_OFFSET;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.Message;
+
+/**
+ * Writes and reads frames laid out by {@link FrameDescriptor}. Writers allocate exactly one buffer a
+ * frame; readers work on a buffer holding exactly one frame whose header the {@link FrameDecoder}
+ * has checked, and report bad bodies as {@link FrameException}s.
+ */
+final class Frames {
+
+    private Frames() {
+    }
+
+    /** What a HELLO says. */
+    record Hello(String nodeId, String cluster, long epoch, int protocolVersion) {
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    private static ByteBuf header(ByteBufAllocator alloc, byte type, int flags, int bodyLength) {
+        ByteBuf b = alloc.buffer(HEADER_LENGTH + bodyLength);
+        b.writeInt(MAGIC);
+        b.writeByte(VERSION);
+        b.writeByte(type);
+        b.writeShort(flags);
+        b.writeInt(bodyLength);
+        b.writeZero(HEADER_LENGTH - BODY_LENGTH_OFFSET - 4);
+        return b;
+    }
+
+    static ByteBuf hello(ByteBufAllocator alloc, Hello hello) {
+        int body = 8 + 2 + stringLength(hello.nodeId()) + stringLength(hello.cluster());
+        ByteBuf b = header(alloc, TYPE_HELLO, 0, body);
+        b.writeLong(hello.epoch());
+        b.writeShort(hello.protocolVersion());
+        writeString(b, hello.nodeId());
+        writeString(b, hello.cluster());
+        return b;
+    }
+
+    static ByteBuf ack(ByteBufAllocator alloc, long sequence, boolean gap) {
+        ByteBuf b = header(alloc, TYPE_ACK, gap ? FLAG_GAP : 0, 0);
+        b.setLong(SEQUENCE_OFFSET, sequence);
+        return b;
+    }
+
+    static ByteBuf heartbeat(ByteBufAllocator alloc) {
+        return header(alloc, TYPE_HEARTBEAT, 0, 0);
+    }
+
+    /**
+     * Returns the length of a DATA frame.
+     *
+     * @param m the message
+     * @param payload the encoded payload
+     * @return header plus body
+     * @throws IllegalArgumentException if a string of the envelope is too long for the wire
+     */
+    static int dataLength(Message m, byte[] payload) {
+        return HEADER_LENGTH + dataBodyLength(m, payload.length);
+    }
+
+    private static int dataBodyLength(Message m, int payloadLength) {
+        int body = stringLength(m.type()) + payloadLength;
+        if (m.from() != null) {
+            body += stringLength(m.from().node());
+        }
+        if (m.replyTo() != null) {
+            body += stringLength(m.replyTo().address().node()) + 8 + 4 + 16;
+        }
+        return body;
+    }
+
+    static ByteBuf data(ByteBufAllocator alloc, long sequence, Message m, byte[] payload) {
+        int flags = (m.from() != null ? FLAG_FROM : 0) | (m.replyTo() != null ? FLAG_REPLY_TO : 0);
+        ByteBuf b = header(alloc, TYPE_DATA, flags, dataBodyLength(m, payload.length));
+        Capability to = m.to();
+        b.setInt(RIGHTS_OFFSET, to.rights());
+        b.setLong(SEQUENCE_OFFSET, sequence);
+        b.setLong(SOURCE_MAILBOX_OFFSET, m.from() != null ? m.from().mailbox() : 0L);
+        b.setLong(DESTINATION_MAILBOX_OFFSET, to.address().mailbox());
+        b.setLong(TOKEN_HIGH_OFFSET, to.tokenHigh());
+        b.setLong(TOKEN_LOW_OFFSET, to.tokenLow());
+        b.setLong(CORRELATION_ID_OFFSET, m.correlationId());
+        writeString(b, m.type());
+        if (m.from() != null) {
+            writeString(b, m.from().node());
+        }
+        Capability reply = m.replyTo();
+        if (reply != null) {
+            writeString(b, reply.address().node());
+            b.writeLong(reply.address().mailbox());
+            b.writeInt(reply.rights());
+            b.writeLong(reply.tokenHigh());
+            b.writeLong(reply.tokenLow());
+        }
+        b.writeBytes(payload);
+        return b;
+    }
+
+    private static int stringLength(String s) {
+        int n = ByteBufUtil.utf8Bytes(s);
+        if (n > MAX_STRING_BYTES) {
+            throw new IllegalArgumentException("a string of " + n + " UTF-8 bytes is over the wire limit of "
+                    + MAX_STRING_BYTES + ": '" + s.substring(0, 40) + "...'");
+        }
+        return 2 + n;
+    }
+
+    private static void writeString(ByteBuf b, String s) {
+        int lengthAt = b.writerIndex();
+        b.writeShort(0);
+        int n = b.writeCharSequence(s, StandardCharsets.UTF_8);
+        b.setShort(lengthAt, n);
+    }
+
+    // ---------------------------------------------------------------- reading (one whole frame in the buffer)
+
+    static byte type(ByteBuf frame) {
+        return frame.getByte(TYPE_OFFSET);
+    }
+
+    static int version(ByteBuf frame) {
+        return frame.getByte(VERSION_OFFSET);
+    }
+
+    static int flags(ByteBuf frame) {
+        return frame.getUnsignedShort(FLAGS_OFFSET);
+    }
+
+    static long sequence(ByteBuf frame) {
+        return frame.getLong(SEQUENCE_OFFSET);
+    }
+
+    static boolean gap(ByteBuf frame) {
+        return (flags(frame) & FLAG_GAP) != 0;
+    }
+
+    static Hello readHello(ByteBuf frame) throws FrameException {
+        ByteBuf body = body(frame);
+        need(body, 10, "HELLO epoch and version");
+        long epoch = body.readLong();
+        int version = body.readUnsignedShort();
+        String node = readString(body, "HELLO node id");
+        String cluster = readString(body, "HELLO cluster name");
+        end(body, "HELLO");
+        return new Hello(node, cluster, epoch, version);
+    }
+
+    /** The parts of a DATA frame's envelope, read before its payload is decoded. */
+    record Envelope(Address from, Capability to, Capability replyTo, long correlationId, String type, byte[] payload) {
+    }
+
+    static Envelope readData(ByteBuf frame, String localNode) throws FrameException {
+        ByteBuf body = body(frame);
+        int flags = flags(frame);
+        try {
+            Capability to = new Capability(new Address(localNode, frame.getLong(DESTINATION_MAILBOX_OFFSET)),
+                    frame.getInt(RIGHTS_OFFSET), frame.getLong(TOKEN_HIGH_OFFSET), frame.getLong(TOKEN_LOW_OFFSET));
+            String type = readString(body, "message type");
+            Address from = null;
+            if ((flags & FLAG_FROM) != 0) {
+                from = new Address(readString(body, "sender node"), frame.getLong(SOURCE_MAILBOX_OFFSET));
+            }
+            Capability reply = null;
+            if ((flags & FLAG_REPLY_TO) != 0) {
+                String node = readString(body, "reply node");
+                need(body, 28, "reply capability");
+                reply = new Capability(new Address(node, body.readLong()), body.readInt(), body.readLong(), body.readLong());
+            }
+            byte[] payload = ByteBufUtil.getBytes(body);
+            return new Envelope(from, to, reply, frame.getLong(CORRELATION_ID_OFFSET), type, payload);
+        } catch (IllegalArgumentException e) {
+            throw new FrameException(Fault.MALFORMED, "bad DATA envelope: " + e.getMessage());
+        }
+    }
+
+    private static ByteBuf body(ByteBuf frame) {
+        return frame.slice(HEADER_LENGTH, frame.readableBytes() - HEADER_LENGTH);
+    }
+
+    private static void need(ByteBuf body, int n, String what) throws FrameException {
+        if (body.readableBytes() < n) {
+            throw new FrameException(Fault.MALFORMED, what + " needs " + n + " bytes, the body has " + body.readableBytes() + " left");
+        }
+    }
+
+    private static void end(ByteBuf body, String what) throws FrameException {
+        if (body.isReadable()) {
+            throw new FrameException(Fault.MALFORMED, what + " body has " + body.readableBytes() + " bytes too many");
+        }
+    }
+
+    private static String readString(ByteBuf body, String what) throws FrameException {
+        need(body, 2, what + " length");
+        int n = body.readUnsignedShort();
+        if (n > MAX_STRING_BYTES) {
+            throw new FrameException(Fault.MALFORMED, what + " of " + n + " bytes is over the limit of " + MAX_STRING_BYTES);
+        }
+        need(body, n, what);
+        return body.readCharSequence(n, StandardCharsets.UTF_8).toString();
+    }
+}

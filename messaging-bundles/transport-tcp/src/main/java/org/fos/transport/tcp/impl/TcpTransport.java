@@ -1,0 +1,539 @@
+package org.fos.transport.tcp.impl;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import org.fos.kernel.api.Message;
+import org.fos.kernel.spi.Links;
+import org.fos.kernel.spi.PayloadCodec;
+import org.fos.kernel.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP transport of one node: a proxy server that listens for peers, dials the peers it knows
+ * (static configuration, cluster membership), and carries the kernel's link frames over one
+ * handshaken connection per peer (ADR 0020, {@code docs/wire.md}).
+ *
+ * <p>Reliability is the kernel's: this class only carries frames, reports a node reachable
+ * ({@link #cost}) while it has an established connection to it, and on every new connection tells
+ * the kernel ({@link Links#connected}) so that it sends again what was not acknowledged. When two
+ * connections to one peer are established at once (both dialled), the one dialled by the node with
+ * the smaller id is kept on both sides.
+ *
+ * <p>Thread-safe; no method blocks except {@link #close()}. Usable without OSGi (tests, benchmarks):
+ * {@code TcpTransportComponent} wraps it as a DS component.
+ */
+public final class TcpTransport implements Transport, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
+
+    /** The source name of the static {@code peers} setting in {@link #peers(String, Map)}. */
+    public static final String CONFIG_PEERS = "config";
+
+    final String nodeId;
+    final TransportSettings settings;
+    final Counters counters;
+    final PayloadCodec codec;
+    private final Links links;
+    private final TlsContexts tls;
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final Bootstrap dialer;
+    private final InetSocketAddress advertised;
+    private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, InetSocketAddress>> sources = new LinkedHashMap<>();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Class<?>> unencodable = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /** What the transport knows about one peer node; dial state is guarded by the instance. */
+    private static final class Peer {
+        final String node;
+        volatile Connection active;
+        InetSocketAddress address;
+        int attempts;
+        ScheduledFuture<?> pendingDial;
+        Channel dialing;
+
+        Peer(String node) {
+            this.node = node;
+        }
+    }
+
+    /**
+     * Starts the transport: listens on the configured address and dials the static peers.
+     *
+     * @param settings the settings
+     * @param nodeId this node's id
+     * @param links the kernel's links
+     * @param codec the payload codec
+     * @throws IllegalStateException if it cannot listen (the port is taken, the address is not local)
+     * @throws IllegalArgumentException if the TLS stores cannot be read
+     */
+    public TcpTransport(TransportSettings settings, String nodeId, Links links, PayloadCodec codec) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.links = Objects.requireNonNull(links, "links");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.counters = new Counters(nodeId);
+        this.tls = settings.tls() == null ? null : TlsContexts.create(settings.tls());
+        AtomicInteger threads = new AtomicInteger();
+        this.group = new NioEventLoopGroup(settings.ioThreads(), r -> {
+            Thread t = new Thread(r, "fos-tcp-" + nodeId + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        WriteBufferWaterMark marks = new WriteBufferWaterMark(settings.writeBufferLowWaterMarkBytes(),
+                settings.writeBufferHighWaterMarkBytes());
+        this.dialer = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeoutMillis())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks);
+        ServerBootstrap sb = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        counters.accepted.increment();
+                        pipeline(ch, new Connection(TcpTransport.this, false, null));
+                    }
+                });
+        try {
+            ChannelFuture bound = sb.bind(settings.host(), settings.port()).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                throw new IllegalStateException("the TCP transport of node " + nodeId + " cannot listen on " + settings.host() + ":"
+                        + settings.port() + ": " + bound.cause(), bound.cause());
+            }
+            this.server = bound.channel();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.advertised = InetSocketAddress.createUnresolved(advertisedHost(settings), ((InetSocketAddress) server.localAddress()).getPort());
+        LOG.info("node {}: TCP transport listening on {} (published as {}), cluster {}, TLS {}, maxFrameBytes {}", nodeId,
+                server.localAddress(), endpoint(), settings.cluster(), tls != null ? "on (mutual)" : "off", settings.maxFrameBytes());
+        peers(CONFIG_PEERS, settings.peers());
+    }
+
+    private static String advertisedHost(TransportSettings s) {
+        if (!s.advertisedHost().isBlank()) {
+            return s.advertisedHost();
+        }
+        try {
+            InetAddress a = InetAddress.getByName(s.host());
+            return a.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostAddress() : s.host();
+        } catch (UnknownHostException e) {
+            return s.host();
+        }
+    }
+
+    private void pipeline(Channel ch, Connection connection) {
+        ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            SslHandler ssl = (connection.outbound() ? tls.client() : tls.server()).newHandler(ch.alloc());
+            ssl.setHandshakeTimeoutMillis(settings.handshakeTimeoutMillis());
+            p.addLast("tls", ssl);
+        }
+        p.addLast("idle", new IdleStateHandler(settings.heartbeatTimeoutMillis(), settings.heartbeatIntervalMillis(), 0,
+                TimeUnit.MILLISECONDS));
+        p.addLast("frames", new FrameDecoder(settings.maxFrameBytes(), connection));
+        p.addLast("connection", connection);
+        connections.add(connection);
+    }
+
+    // ---------------------------------------------------------------- Transport
+
+    @Override
+    public int cost(String node) {
+        Peer p = peers.get(node);
+        Connection c = p == null ? null : p.active;
+        return c != null && c.isEstablished() ? settings.cost() : -1;
+    }
+
+    @Override
+    public boolean transmit(String node, long sequence, Message message) {
+        Objects.requireNonNull(message, "message");
+        Peer p = peers.get(node);
+        Connection c = p == null ? null : p.active;
+        if (c == null) {
+            counters.notConnected.increment();
+            return false;
+        }
+        return c.transmit(sequence, message);
+    }
+
+    @Override
+    public void acknowledge(String node, long sequence) {
+        Peer p = peers.get(node);
+        Connection c = p == null ? null : p.active;
+        if (c != null && c.isEstablished()) {
+            c.acknowledge(sequence);
+        }
+    }
+
+    /** Encodes a DATA frame, or counts why it cannot be sent and returns null. */
+    ByteBuf encode(Connection c, long sequence, Message m) {
+        byte[] payload;
+        int length;
+        try {
+            payload = codec.encode(m.payload());
+            length = Frames.dataLength(m, payload);
+        } catch (IllegalArgumentException e) {
+            unencodable(c, m, e.getMessage());
+            return null;
+        }
+        if (length > settings.maxFrameBytes()) {
+            unencodable(c, m, "a frame of " + length + " bytes is over maxFrameBytes " + settings.maxFrameBytes());
+            return null;
+        }
+        Channel ch = c.channel();
+        return Frames.data(ch.alloc(), sequence, m, payload);
+    }
+
+    private void unencodable(Connection c, Message m, String why) {
+        Class<?> type = m.payload() == null ? Void.class : m.payload().getClass();
+        if (unencodable.add(type)) {
+            LOG.warn("node {}: a message of type '{}' with a {} payload cannot be sent to {}: {}. The link to that node waits"
+                    + " for it; allow the type in the codec on both nodes.", nodeId, m.type(), type.getName(), c.peerNode(), why);
+        }
+        counters.fault(Fault.UNENCODABLE_MESSAGE, c, why);
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    Frames.Hello hello() {
+        return new Frames.Hello(nodeId, settings.cluster(), links.epoch(), FrameDescriptor.VERSION);
+    }
+
+    boolean isActive(Connection c) {
+        String node = c.peerNode();
+        Peer p = node == null ? null : peers.get(node);
+        return p != null && p.active == c;
+    }
+
+    /** A connection finished its handshake: makes it the peer's active one, or closes it if another wins. */
+    void establish(Connection c) {
+        if (closed) {
+            c.close();
+            return;
+        }
+        Peer p = peers.computeIfAbsent(c.peerNode(), Peer::new);
+        synchronized (p) {
+            Connection old = p.active;
+            if (old != null && old.isOpen()) {
+                counters.duplicateConnections.increment();
+                if (!prefer(c, old)) {
+                    LOG.debug("node {}: {} closed, {} is kept", nodeId, c, old);
+                    c.close();
+                    return;
+                }
+                LOG.debug("node {}: {} replaces {}", nodeId, c, old);
+                old.close();
+            }
+            p.active = c;
+            p.attempts = 0;
+            c.markEstablished();
+            counters.established.increment();
+            LOG.info("node {}: {} established, peer epoch {}", nodeId, c, Long.toHexString(c.peerEpoch()));
+            links.connected(p.node, c.peerEpoch());
+        }
+    }
+
+    /** Of two open connections to one peer, whether the new one should be kept. */
+    private boolean prefer(Connection fresh, Connection old) {
+        if (!fresh.initiator().equals(old.initiator())) {
+            String smaller = nodeId.compareTo(fresh.peerNode()) < 0 ? nodeId : fresh.peerNode();
+            return fresh.initiator().equals(smaller);
+        }
+        return true;
+    }
+
+    /** Delivers a message that arrived on a connection, if it is the peer's active one; -1 otherwise. */
+    long deliver(Connection c, long sequence, Message m) {
+        Peer p = peers.get(c.peerNode());
+        synchronized (p) {
+            if (p.active != c) {
+                counters.staleFrames.increment();
+                return -1;
+            }
+            long delivered = links.deliver(p.node, c.peerEpoch(), sequence, m);
+            if (delivered >= sequence) {
+                counters.delivered.increment();
+            }
+            return delivered;
+        }
+    }
+
+    /** Passes on an acknowledgement that arrived on a connection, if it is the peer's active one. */
+    boolean acknowledged(Connection c, long sequence) {
+        Peer p = peers.get(c.peerNode());
+        synchronized (p) {
+            if (p.active != c) {
+                counters.staleFrames.increment();
+                return false;
+            }
+            links.acknowledged(p.node, sequence);
+            return true;
+        }
+    }
+
+    /** A connection that refused messages for want of room has room again: the kernel sends what waits. */
+    void resume(Connection c) {
+        Peer p = peers.get(c.peerNode());
+        if (p == null) {
+            return;
+        }
+        synchronized (p) {
+            if (p.active == c && c.isEstablished()) {
+                links.connected(p.node, c.peerEpoch());
+            }
+        }
+    }
+
+    /** A connection's channel closed. */
+    void closed(Connection c) {
+        connections.remove(c);
+        String node = c.peerNode();
+        Peer p = node == null ? null : peers.get(node);
+        if (p == null) {
+            return;
+        }
+        synchronized (p) {
+            if (p.active == c) {
+                p.active = null;
+                LOG.info("node {}: {} closed", nodeId, c);
+            }
+        }
+        scheduleDial(p);
+    }
+
+    // ---------------------------------------------------------------- dialling
+
+    /**
+     * Sets the endpoints one source knows (the static {@code peers} setting, the cluster membership).
+     * The transport dials every node of every source, except this one; where sources disagree the one
+     * set first wins. A node no source names any more is not dialled again.
+     *
+     * @param source the source's name, for example {@value #CONFIG_PEERS} or {@code membership}
+     * @param endpoints the endpoints by node id
+     */
+    public void peers(String source, Map<String, InetSocketAddress> endpoints) {
+        Objects.requireNonNull(source, "source");
+        Map<String, InetSocketAddress> merged = new HashMap<>();
+        synchronized (sources) {
+            sources.put(source, Map.copyOf(endpoints));
+            for (Map<String, InetSocketAddress> s : sources.values()) {
+                s.forEach(merged::putIfAbsent);
+            }
+        }
+        merged.remove(nodeId);
+        for (String node : merged.keySet()) {
+            peers.computeIfAbsent(node, Peer::new);
+        }
+        for (Peer p : peers.values()) {
+            synchronized (p) {
+                p.address = merged.get(p.node);
+            }
+            scheduleDial(p);
+        }
+    }
+
+    private void scheduleDial(Peer p) {
+        synchronized (p) {
+            if (closed || p.address == null || p.active != null || p.dialing != null || p.pendingDial != null) {
+                return;
+            }
+            long delay = backoff(p.attempts);
+            try {
+                p.pendingDial = group.next().schedule(() -> dial(p), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                p.pendingDial = null;
+            }
+        }
+    }
+
+    /** No delay before the first attempt; then exponential from reconnectMinMillis to reconnectMaxMillis, with jitter. */
+    private long backoff(int attempts) {
+        if (attempts == 0) {
+            return 0;
+        }
+        long max = settings.reconnectMaxMillis();
+        long d = settings.reconnectMinMillis() << Math.min(attempts - 1, 30);
+        if (d <= 0 || d > max) {
+            d = max;
+        }
+        return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+    }
+
+    private void dial(Peer p) {
+        InetSocketAddress target;
+        Channel ch;
+        synchronized (p) {
+            p.pendingDial = null;
+            if (closed || p.address == null || p.active != null || p.dialing != null) {
+                return;
+            }
+            target = p.address;
+            p.attempts++;
+            counters.dialled.increment();
+            Connection c = new Connection(this, true, p.node);
+            ChannelFuture f = dialer.clone().handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel sc) {
+                    pipeline(sc, c);
+                }
+            }).connect(target);
+            ch = f.channel();
+            p.dialing = ch;
+            f.addListener(done -> {
+                if (!done.isSuccess()) {
+                    counters.dialFailures.increment();
+                    LOG.debug("node {}: dialling {} at {} failed: {}", nodeId, p.node, target, done.cause().toString());
+                }
+            });
+        }
+        ch.closeFuture().addListener(done -> {
+            synchronized (p) {
+                if (p.dialing == ch) {
+                    p.dialing = null;
+                }
+            }
+            scheduleDial(p);
+        });
+    }
+
+    // ---------------------------------------------------------------- information
+
+    /**
+     * Returns the endpoint this node publishes: the advertised host and the port it listens on.
+     *
+     * @return {@code host:port}
+     */
+    public String endpoint() {
+        String h = advertised.getHostString();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + advertised.getPort();
+    }
+
+    /**
+     * Returns the port the transport listens on.
+     *
+     * @return the port, never 0
+     */
+    public int port() {
+        return advertised.getPort();
+    }
+
+    /**
+     * Counts of one fault reason.
+     *
+     * @param fault the reason
+     * @return how often it happened
+     */
+    public long faults(Fault fault) {
+        return counters.count(fault);
+    }
+
+    /**
+     * Returns the transport's state for the shell: endpoint, peers, connections and counters.
+     *
+     * @return a snapshot
+     */
+    public Map<String, Object> info() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node", nodeId);
+        out.put("listening", String.valueOf(server.localAddress()));
+        out.put("endpoint", endpoint());
+        out.put("cluster", settings.cluster());
+        out.put("tls", tls != null);
+        out.put("maxFrameBytes", settings.maxFrameBytes());
+        Map<String, String> known = new java.util.TreeMap<>();
+        for (Peer p : peers.values()) {
+            Connection c = p.active;
+            InetSocketAddress a;
+            synchronized (p) {
+                a = p.address;
+            }
+            known.put(p.node, (c != null && c.isEstablished() ? "connected" : "not connected") + (a == null ? "" : ", dials " + a.getHostString()
+                    + ":" + a.getPort()));
+        }
+        out.put("peers", known);
+        out.put("connections", connections());
+        out.put("counters", counters.snapshot());
+        return out;
+    }
+
+    /**
+     * Returns the open connections.
+     *
+     * @return one entry a connection, by peer
+     */
+    public List<ConnectionInfo> connections() {
+        List<ConnectionInfo> out = new ArrayList<>();
+        for (Connection c : connections) {
+            out.add(c.info());
+        }
+        out.sort(Comparator.comparing(ConnectionInfo::peer).thenComparing(ConnectionInfo::direction));
+        return out;
+    }
+
+    /** Stops listening, closes every connection and stops the event loops; waits up to a few seconds. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Peer p : peers.values()) {
+            synchronized (p) {
+                if (p.pendingDial != null) {
+                    p.pendingDial.cancel(false);
+                    p.pendingDial = null;
+                }
+            }
+        }
+        server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Connection c : List.copyOf(connections)) {
+            c.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        LOG.info("node {}: TCP transport stopped", nodeId);
+    }
+
+    @Override
+    public String toString() {
+        return "tcp transport of " + nodeId + " at " + endpoint();
+    }
+}

@@ -1,0 +1,363 @@
+package org.fos.transport.tcp.impl;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.fos.cluster.api.Membership;
+import org.fos.cluster.api.NodeInfo;
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.spi.Links;
+import org.fos.kernel.spi.PayloadCodec;
+import org.fos.kernel.spi.Transport;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's TCP transport as a DS component (PID {@value #PID}): a {@link Transport} service for the
+ * kernel, the endpoint published through the cluster membership (attribute {@value #ENDPOINT_KEY}),
+ * and the peers dialled from the membership and the static {@code peers} setting. A configuration
+ * change restarts the transport; the kernel keeps the unacknowledged messages meanwhile.
+ */
+@Component(service = {Transport.class, TcpTransportComponent.class}, configurationPid = TcpTransportComponent.PID,
+        property = Transport.NAME_PROPERTY + "=tcp")
+@Designate(ocd = TcpTransportComponent.Config.class)
+public final class TcpTransportComponent implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpTransportComponent.class);
+
+    /** The configuration PID. */
+    public static final String PID = "org.fos.transport.tcp";
+    /** The membership attribute that holds a node's TCP endpoint, {@code host:port}. */
+    public static final String ENDPOINT_KEY = "tcp";
+    private static final String MEMBERSHIP = "membership";
+
+    /** The transport's configuration; every duration and size says its unit. */
+    @ObjectClassDefinition(name = "fos TCP transport", description = "Carries messages between nodes over TCP (Netty),"
+            + " optionally with mutual TLS.")
+    public @interface Config {
+        /**
+         * The listen address.
+         *
+         * @return an address or host name
+         */
+        @AttributeDefinition(description = "The address to listen on: 127.0.0.1 (this host only) or 0.0.0.0 (every interface).")
+        String host() default "127.0.0.1";
+
+        /**
+         * The listen port.
+         *
+         * @return the port, 0 for an ephemeral one
+         */
+        @AttributeDefinition(description = "The port to listen on; 0 picks a free one (published through the membership).")
+        int port() default 0;
+
+        /**
+         * The host other nodes dial.
+         *
+         * @return a host name or address, or empty
+         */
+        @AttributeDefinition(description = "The host published to other nodes; empty: host (or this machine's address if host is 0.0.0.0).")
+        String advertisedHost() default "";
+
+        /**
+         * The cluster name.
+         *
+         * @return the name
+         */
+        @AttributeDefinition(description = "The cluster's name; a peer that says another one in its HELLO is refused.")
+        String clusterName() default "fos";
+
+        /**
+         * Static peers.
+         *
+         * @return a list such as {@code node-b=127.0.0.1:7102,node-c=10.0.0.3:7101}
+         */
+        @AttributeDefinition(description = "Peers to dial without a membership service: node=host:port, comma-separated.")
+        String peers() default "";
+
+        /**
+         * The route cost.
+         *
+         * @return the cost of a connected node
+         */
+        @AttributeDefinition(description = "The cost reported to the kernel for a connected node (lower wins; shared memory uses less).")
+        int cost() default 10;
+
+        /**
+         * The largest frame.
+         *
+         * @return bytes
+         */
+        @AttributeDefinition(description = "The largest frame in bytes, the 64-byte header included (4096 to 67108864).")
+        int maxFrameBytes() default 1 << 20;
+
+        /**
+         * The dial timeout.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "How long one connection attempt may take, in milliseconds.")
+        long connectTimeoutMillis() default 5_000;
+
+        /**
+         * The first reconnect delay.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "The delay before the second connection attempt, in milliseconds; doubled on each"
+                + " failure up to reconnectMaxMillis, with random jitter.")
+        long reconnectMinMillis() default 100;
+
+        /**
+         * The longest reconnect delay.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "The longest delay between connection attempts, in milliseconds.")
+        long reconnectMaxMillis() default 10_000;
+
+        /**
+         * The handshake timeout.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "How long a new connection may take for its TLS handshake and HELLO, in milliseconds.")
+        long handshakeTimeoutMillis() default 5_000;
+
+        /**
+         * The heartbeat interval.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "A connection that wrote nothing for this many milliseconds sends a heartbeat.")
+        long heartbeatIntervalMillis() default 1_000;
+
+        /**
+         * The heartbeat timeout.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "A connection that read nothing for this many milliseconds is closed (and dialled again).")
+        long heartbeatTimeoutMillis() default 5_000;
+
+        /**
+         * The low water mark.
+         *
+         * @return bytes
+         */
+        @AttributeDefinition(description = "A connection that refused messages takes them again once its output is below this many bytes.")
+        int writeBufferLowWaterMarkBytes() default 1 << 20;
+
+        /**
+         * The high water mark.
+         *
+         * @return bytes
+         */
+        @AttributeDefinition(description = "A connection with this many bytes of output waiting refuses further messages"
+                + " (the kernel keeps them); memory per connection stays under about twice this.")
+        int writeBufferHighWaterMarkBytes() default 4 << 20;
+
+        /**
+         * The event-loop threads.
+         *
+         * @return threads
+         */
+        @AttributeDefinition(description = "Netty event-loop threads for all connections of this node (1 to 64).")
+        int ioThreads() default 1;
+
+        /**
+         * Whether TLS is on.
+         *
+         * @return true for mutual TLS
+         */
+        @AttributeDefinition(description = "Mutual TLS 1.3 with node certificates: every peer needs a certificate from the"
+                + " cluster CA that names its node id (CN or DNS alternative name).")
+        boolean tls() default false;
+
+        /**
+         * The key store.
+         *
+         * @return a file path
+         */
+        @AttributeDefinition(description = "With tls: the key store file holding this node's key and certificate chain.")
+        String keyStore() default "";
+
+        /**
+         * The key store password.
+         *
+         * @return the password
+         */
+        @AttributeDefinition(type = AttributeType.PASSWORD, description = "With tls: the key store's password (also the key's).")
+        String keyStorePassword() default "";
+
+        /**
+         * The key store type.
+         *
+         * @return a type
+         */
+        @AttributeDefinition(description = "With tls: the key store's type.")
+        String keyStoreType() default "PKCS12";
+
+        /**
+         * The trust store.
+         *
+         * @return a file path
+         */
+        @AttributeDefinition(description = "With tls: the trust store file holding the cluster CA's certificate.")
+        String trustStore() default "";
+
+        /**
+         * The trust store password.
+         *
+         * @return the password
+         */
+        @AttributeDefinition(type = AttributeType.PASSWORD, description = "With tls: the trust store's password.")
+        String trustStorePassword() default "";
+
+        /**
+         * The trust store type.
+         *
+         * @return a type
+         */
+        @AttributeDefinition(description = "With tls: the trust store's type.")
+        String trustStoreType() default "PKCS12";
+    }
+
+    private final TcpTransport transport;
+    private final Object membershipLock = new Object();
+    private Membership membership;
+    private AutoCloseable published;
+    private AutoCloseable watching;
+
+    /**
+     * Starts the transport.
+     *
+     * @param kernel the kernel, for the node id
+     * @param links the kernel's links
+     * @param codec the payload codec
+     * @param config the configuration
+     * @throws IllegalArgumentException if a setting is invalid
+     * @throws IllegalStateException if the transport cannot listen
+     */
+    @Activate
+    public TcpTransportComponent(@Reference Kernel kernel, @Reference Links links, @Reference PayloadCodec codec, Config config) {
+        this.transport = new TcpTransport(settings(config), kernel.nodeId(), links, codec);
+    }
+
+    /**
+     * Reads the configuration.
+     *
+     * @param c the configuration
+     * @return the validated settings
+     * @throws IllegalArgumentException naming the first bad attribute
+     */
+    static TransportSettings settings(Config c) {
+        TransportSettings.Tls tls = c.tls() ? new TransportSettings.Tls(c.keyStore(), c.keyStorePassword().toCharArray(),
+                c.keyStoreType(), c.trustStore(), c.trustStorePassword().toCharArray(), c.trustStoreType()) : null;
+        return new TransportSettings(c.host(), c.port(), c.advertisedHost(), c.clusterName(), TransportSettings.parsePeers(c.peers()),
+                c.cost(), c.maxFrameBytes(), c.connectTimeoutMillis(), c.reconnectMinMillis(), c.reconnectMaxMillis(),
+                c.handshakeTimeoutMillis(), c.heartbeatIntervalMillis(), c.heartbeatTimeoutMillis(), c.writeBufferLowWaterMarkBytes(),
+                c.writeBufferHighWaterMarkBytes(), c.ioThreads(), tls);
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (membershipLock) {
+            stopFollowing();
+            membership = null;
+        }
+        transport.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindMembership(Membership m) {
+        synchronized (membershipLock) {
+            stopFollowing();
+            membership = m;
+            published = m.publish(ENDPOINT_KEY, transport.endpoint());
+            watching = m.watch(this::membershipChanged);
+        }
+    }
+
+    void unbindMembership(Membership m) {
+        synchronized (membershipLock) {
+            if (membership == m) {
+                stopFollowing();
+                membership = null;
+                transport.peers(MEMBERSHIP, Map.of());
+            }
+        }
+    }
+
+    private void stopFollowing() {
+        close(watching, "membership watch");
+        close(published, "published endpoint");
+        watching = null;
+        published = null;
+    }
+
+    private static void close(AutoCloseable c, String what) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("cannot close the {}: {}", what, e.toString());
+        }
+    }
+
+    private void membershipChanged(List<NodeInfo> nodes) {
+        Map<String, InetSocketAddress> endpoints = new HashMap<>();
+        for (NodeInfo n : nodes) {
+            String endpoint = n.attributes().get(ENDPOINT_KEY);
+            if (n.local() || endpoint == null) {
+                continue;
+            }
+            try {
+                endpoints.put(n.id(), TransportSettings.parseEndpoint(endpoint));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("node {} publishes a TCP endpoint this node cannot use: {}", n.id(), e.getMessage());
+            }
+        }
+        transport.peers(MEMBERSHIP, endpoints);
+    }
+
+    /**
+     * Returns the transport itself, for the shell.
+     *
+     * @return the transport
+     */
+    public TcpTransport transport() {
+        return transport;
+    }
+
+    @Override
+    public int cost(String nodeId) {
+        return transport.cost(nodeId);
+    }
+
+    @Override
+    public boolean transmit(String nodeId, long sequence, Message message) {
+        return transport.transmit(Objects.requireNonNull(nodeId, "nodeId"), sequence, message);
+    }
+
+    @Override
+    public void acknowledge(String nodeId, long sequence) {
+        transport.acknowledge(nodeId, sequence);
+    }
+}

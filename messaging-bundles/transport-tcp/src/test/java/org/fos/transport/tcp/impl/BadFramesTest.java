@@ -1,0 +1,290 @@
+package org.fos.transport.tcp.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Status;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input sent to a listening transport through a raw socket, while a well-behaved peer stays
+ * connected: each bad connection is closed (or the bad frame refused), counted by reason, and the
+ * good peer keeps exchanging messages both ways.
+ */
+class BadFramesTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final UnpooledByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
+
+    private static TestNode victim;
+    private static TestNode good;
+    private static Mailbox victimInbox;
+    private static Mailbox goodInbox;
+    private static final AtomicInteger ROGUES = new AtomicInteger();
+    private long round;
+
+    @BeforeAll
+    static void start() {
+        victim = TestNode.start("victim", Map.of());
+        good = TestNode.start("good", victim.asPeer());
+        victimInbox = victim.kernel.createMailbox("inbox", 64);
+        goodInbox = good.kernel.createMailbox("inbox", 64);
+        await().atMost(WAIT).until(() -> good.transport().cost("victim") >= 0 && victim.transport().cost("good") >= 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        good.close();
+        victim.close();
+    }
+
+    @BeforeEach
+    void goodPeerStillTalks() throws InterruptedException {
+        assertExchange();
+    }
+
+    /** The well-behaved peer exchanges a message each way with the victim. */
+    private void assertExchange() throws InterruptedException {
+        round++;
+        assertThat(good.kernel.send(Message.of(victimInbox.capability(), "ping", round))).isEqualTo(Status.OK);
+        Message m = victimInbox.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(m).isNotNull();
+        assertThat(m.payload()).isEqualTo(round);
+        assertThat(victim.kernel.send(Message.of(goodInbox.capability(), "pong", round))).isEqualTo(Status.OK);
+        Message r = goodInbox.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(r).isNotNull();
+        assertThat(r.payload()).isEqualTo(round);
+    }
+
+    private static Socket connect() throws IOException {
+        Socket s = new Socket();
+        s.setTcpNoDelay(true);
+        s.setSoTimeout((int) WAIT.toMillis());
+        s.connect(new InetSocketAddress("127.0.0.1", victim.transport().port()));
+        return s;
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        try {
+            return ByteBufUtil.getBytes(b);
+        } finally {
+            b.release();
+        }
+    }
+
+    private static byte[] hello(String node, String cluster) {
+        return bytes(Frames.hello(ALLOC, new Frames.Hello(node, cluster, 0x1234_5678L, FrameDescriptor.VERSION)));
+    }
+
+    private static byte[] header(int magic, int version, int type, int flags, int bodyLength) {
+        ByteBuf b = ALLOC.buffer(FrameDescriptor.HEADER_LENGTH);
+        b.writeInt(magic).writeByte(version).writeByte(type).writeShort(flags).writeInt(bodyLength);
+        b.writeZero(FrameDescriptor.HEADER_LENGTH - b.writerIndex());
+        return bytes(b);
+    }
+
+    /** Reads until the peer closes; fails if it does not close within the wait. */
+    private static void assertClosedByPeer(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[4096];
+        try {
+            while (in.read(buf) >= 0) {
+                // the victim's HELLO, then nothing
+            }
+        } catch (SocketException e) {
+            // reset by the peer: closed as well
+        }
+    }
+
+    /** Sends bytes on a fresh connection and waits for the victim to close it and count the fault. */
+    private void assertRefused(Fault fault, byte[]... parts) throws IOException {
+        long before = victim.transport().faults(fault);
+        try (Socket s = connect()) {
+            OutputStream out = s.getOutputStream();
+            for (byte[] p : parts) {
+                out.write(p);
+            }
+            out.flush();
+            assertClosedByPeer(s);
+        }
+        await(fault + " counted").atMost(WAIT).until(() -> victim.transport().faults(fault) == before + 1);
+    }
+
+    @Test
+    void shouldCloseAConnectionThatSendsRandomBytes() throws Exception {
+        byte[] noise = new byte[200];
+        new Random(7).nextBytes(noise);
+        noise[0] = 0x00; // never the magic's first byte
+        assertRefused(Fault.BAD_MAGIC, noise);
+        assertExchange();
+    }
+
+    @Test
+    void shouldCloseAConnectionWithAWrongMagic() throws Exception {
+        assertRefused(Fault.BAD_MAGIC, header(0x48545450, FrameDescriptor.VERSION, FrameDescriptor.TYPE_HELLO, 0, 0));
+        assertExchange();
+    }
+
+    @Test
+    void shouldCloseAConnectionWithAWrongVersion() throws Exception {
+        assertRefused(Fault.BAD_VERSION, header(FrameDescriptor.MAGIC, 9, FrameDescriptor.TYPE_HELLO, 0, 0));
+        assertExchange();
+    }
+
+    @Test
+    void shouldCloseAConnectionWithAnUnknownFrameType() throws Exception {
+        assertRefused(Fault.BAD_TYPE, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, 77, 0, 0));
+        assertExchange();
+    }
+
+    @Test
+    void shouldCloseAConnectionThatAnnouncesAnOversizedFrame() throws Exception {
+        assertRefused(Fault.OVERSIZED, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_DATA, 0, 1 << 30));
+        assertRefused(Fault.OVERSIZED, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_DATA, 0, -1));
+        assertExchange();
+    }
+
+    @Test
+    void shouldCountATruncatedFrame() throws Exception {
+        byte[] hello = hello("rogue", "fos");
+        byte[] part = new byte[hello.length - 5];
+        System.arraycopy(hello, 0, part, 0, part.length);
+        long before = victim.transport().faults(Fault.TRUNCATED);
+        try (Socket s = connect()) {
+            s.getOutputStream().write(part);
+            s.shutdownOutput();
+            assertClosedByPeer(s);
+        }
+        await("TRUNCATED counted").atMost(WAIT).until(() -> victim.transport().faults(Fault.TRUNCATED) == before + 1);
+        assertExchange();
+    }
+
+    @Test
+    void shouldCloseAConnectionWithAMalformedBody() throws Exception {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_HELLO, 0, 12));
+        frame.write(new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 0, 1, (byte) 0xFF, (byte) 0xFF}); // a node id of 65535 bytes in a 12-byte body
+        assertRefused(Fault.MALFORMED, frame.toByteArray());
+        assertRefused(Fault.MALFORMED, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_HEARTBEAT, 0x80, 0));
+        assertExchange();
+    }
+
+    @Test
+    void shouldCloseAConnectionThatSendsDataBeforeTheHandshake() throws Exception {
+        assertRefused(Fault.UNEXPECTED_FRAME, bytes(Frames.ack(ALLOC, 5, false)));
+        assertExchange();
+    }
+
+    @Test
+    void shouldRefuseAPeerOfAnotherClusterOrWithTheVictimsNodeId() throws Exception {
+        assertRefused(Fault.WRONG_CLUSTER, hello("rogue", "other-cluster"));
+        assertRefused(Fault.WRONG_NODE, hello("victim", "fos"));
+        assertExchange();
+    }
+
+    /** Reads frames until one of the type arrives; returns it (header and body). */
+    private static byte[] readFrame(DataInputStream in, byte type) throws IOException {
+        while (true) {
+            byte[] header = new byte[FrameDescriptor.HEADER_LENGTH];
+            in.readFully(header);
+            int bodyLength = ((header[8] & 0xFF) << 24) | ((header[9] & 0xFF) << 16) | ((header[10] & 0xFF) << 8) | (header[11] & 0xFF);
+            byte[] frame = new byte[header.length + bodyLength];
+            System.arraycopy(header, 0, frame, 0, header.length);
+            in.readFully(frame, header.length, bodyLength);
+            if (frame[FrameDescriptor.TYPE_OFFSET] == type) {
+                return frame;
+            }
+        }
+    }
+
+    private static long sequence(byte[] frame) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (frame[FrameDescriptor.SEQUENCE_OFFSET + i] & 0xFF);
+        }
+        return v;
+    }
+
+    @Test
+    void shouldDeliverAForgedCapabilityToTheKernelWhichRefusesAndCountsIt() throws Exception {
+        Capability real = victimInbox.capability();
+        Capability forged = new Capability(real.address(), real.rights(), real.tokenHigh(), real.tokenLow() + 1);
+        long forgedBefore = victim.kernel.stats().rejected(Status.FORGED);
+        try (Socket s = connect()) {
+            OutputStream out = s.getOutputStream();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            out.write(hello("rogue-" + ROGUES.incrementAndGet(), "fos"));
+            readFrame(in, FrameDescriptor.TYPE_HELLO);
+            byte[] payload = victim.codec.encode("let me in");
+            out.write(bytes(Frames.data(ALLOC, 1, Message.of(forged, "evil", null), payload)));
+            byte[] ack = readFrame(in, FrameDescriptor.TYPE_ACK);
+            assertThat(sequence(ack)).as("refused by the kernel, final: acknowledged").isEqualTo(1);
+        }
+        assertThat(victim.kernel.stats().rejected(Status.FORGED)).isEqualTo(forgedBefore + 1);
+        assertThat(victimInbox.poll()).isNull();
+        assertExchange();
+    }
+
+    @Test
+    void shouldRefuseAnUndecodablePayloadButKeepTheConnection() throws Exception {
+        long before = victim.transport().faults(Fault.UNDECODABLE_PAYLOAD);
+        try (Socket s = connect()) {
+            OutputStream out = s.getOutputStream();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            out.write(hello("rogue-" + ROGUES.incrementAndGet(), "fos"));
+            readFrame(in, FrameDescriptor.TYPE_HELLO);
+            byte[] garbage = {(byte) 0xFA, 0x11, 0x22, 0x33};
+            out.write(bytes(Frames.data(ALLOC, 1, Message.of(victimInbox.capability(), "junk", null), garbage)));
+            byte[] ack = readFrame(in, FrameDescriptor.TYPE_ACK);
+            assertThat(sequence(ack)).as("nothing delivered").isZero();
+            assertThat(Frames.gap(io.netty.buffer.Unpooled.wrappedBuffer(ack))).as("asks for it again").isTrue();
+            out.write(bytes(Frames.heartbeat(ALLOC)));
+            out.write(bytes(Frames.data(ALLOC, 1, Message.of(victimInbox.capability(), "fine", null), victim.codec.encode(5L))));
+            assertThat(sequence(readFrame(in, FrameDescriptor.TYPE_ACK))).as("the same connection serves on").isEqualTo(1);
+        } catch (EOFException e) {
+            throw new AssertionError("the victim closed the connection", e);
+        }
+        assertThat(victim.transport().faults(Fault.UNDECODABLE_PAYLOAD)).isEqualTo(before + 1);
+        Message m = victimInbox.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(m.type()).isEqualTo("fine");
+        assertExchange();
+    }
+
+    @Test
+    void shouldCloseAConnectionThatStaysSilent() throws Exception {
+        TestNode quick = TestNode.start("quick", new TransportSettings("127.0.0.1", 0, "", "fos", Map.of(), 10, 1 << 20, 5_000, 100,
+                10_000, 300, 100, 400, 1 << 20, 4 << 20, 1, null));
+        try (Socket s = new Socket()) {
+            s.setSoTimeout((int) WAIT.toMillis());
+            s.connect(new InetSocketAddress("127.0.0.1", quick.transport().port()));
+            assertClosedByPeer(s);
+            await().atMost(WAIT).until(() -> quick.transport().faults(Fault.HANDSHAKE_TIMEOUT) == 1);
+        } finally {
+            quick.close();
+        }
+    }
+}

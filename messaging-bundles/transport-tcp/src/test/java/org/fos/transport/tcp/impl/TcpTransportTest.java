@@ -1,0 +1,292 @@
+package org.fos.transport.tcp.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.LinkInfo;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kernels in one JVM joined by real TCP transports on loopback: messages cross both ways through the
+ * real codec, capabilities are checked by the owning kernel, and restarts of transports and of whole
+ * nodes lose and repeat nothing.
+ */
+class TcpTransportTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final List<TestNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(TestNode::close);
+    }
+
+    private TestNode node(TestNode n) {
+        nodes.add(n);
+        return n;
+    }
+
+    /** A node that dials {@code to}, once it is connected. */
+    private TestNode dialling(String id, TestNode to) {
+        TestNode n = node(TestNode.start(id, to.asPeer()));
+        awaitConnected(n, to.id);
+        return n;
+    }
+
+    private static void awaitConnected(TestNode from, String to) {
+        await("link " + from.id + " -> " + to).atMost(WAIT).until(() -> from.transport() != null && from.transport().cost(to) >= 0);
+    }
+
+    private static Message receive(Mailbox box) throws InterruptedException {
+        Message m = box.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(m).as("a message in " + box.address()).isNotNull();
+        return m;
+    }
+
+    @Test
+    void shouldCarryMessagesBothWaysWithPayloadsThroughTheCodec() throws Exception {
+        TestNode b = node(TestNode.start("node-b", Map.of()));
+        TestNode a = dialling("node-a", b);
+        awaitConnected(b, "node-a");
+        Mailbox server = b.kernel.createMailbox("server", 64);
+        Mailbox client = a.kernel.createMailbox("client", 64);
+
+        byte[] data = {1, 2, 3, 4, 5};
+        Message request = new Message(client.address(), server.capability(), client.capability(), 42L, "ask", new Tick("a", 7, data));
+        assertThat(a.kernel.send(request)).isEqualTo(Status.OK);
+        Message got = receive(server);
+        assertThat(got.type()).isEqualTo("ask");
+        assertThat(got.correlationId()).isEqualTo(42L);
+        assertThat(got.from()).isEqualTo(client.address());
+        assertThat(got.replyTo()).isEqualTo(client.capability());
+        assertThat(got.to()).isEqualTo(server.capability());
+        Tick tick = (Tick) got.payload();
+        assertThat(tick.sender()).isEqualTo("a");
+        assertThat(tick.n()).isEqualTo(7);
+        assertThat(tick.data()).containsExactly(data);
+
+        assertThat(b.kernel.send(new Message(server.address(), got.replyTo(), null, 42L, "answer", List.of("x", 1L, Map.of("k", true)))))
+                .isEqualTo(Status.OK);
+        Message reply = receive(client);
+        assertThat(reply.payload()).isEqualTo(List.of("x", 1L, Map.of("k", true)));
+        assertThat(reply.from()).isEqualTo(server.address());
+        assertThat(reply.replyTo()).isNull();
+
+        await("acknowledged").atMost(WAIT).until(() -> a.kernel.links().stream().allMatch(l -> l.unacknowledged() == 0)
+                && b.kernel.links().stream().allMatch(l -> l.unacknowledged() == 0));
+        assertThat(a.transport().connections()).extracting(ConnectionInfo::state).containsOnly("ESTABLISHED");
+    }
+
+    @Test
+    void shouldRefuseAForgedCapabilityOnTheOwningNodeAndCountIt() throws Exception {
+        TestNode b = node(TestNode.start("node-b", Map.of()));
+        TestNode a = dialling("node-a", b);
+        Mailbox inbox = b.kernel.createMailbox("inbox", 16);
+        Capability real = inbox.capability();
+        Capability forged = new Capability(real.address(), real.rights(), real.tokenHigh() ^ 1, real.tokenLow());
+
+        assertThat(a.kernel.send(Message.of(forged, "evil", "x"))).as("only the owner can tell").isEqualTo(Status.OK);
+        assertThat(a.kernel.send(Message.of(real, "good", "y"))).isEqualTo(Status.OK);
+
+        assertThat(receive(inbox).type()).isEqualTo("good");
+        await("FORGED counted on node-b").atMost(WAIT).until(() -> b.kernel.stats().rejected(Status.FORGED) == 1);
+        assertThat(a.kernel.stats().rejected(Status.FORGED)).isZero();
+        assertThat(inbox.poll()).isNull();
+        await("the forged message is final: acknowledged").atMost(WAIT)
+                .until(() -> a.kernel.links().get(0).unacknowledged() == 0);
+    }
+
+    /** Receives every message of a mailbox on its own thread and checks numbers per sender. */
+    private static final class Counter extends Thread {
+        final Mailbox box;
+        final Map<String, Long> last = new ConcurrentHashMap<>();
+        final AtomicLong received = new AtomicLong();
+        final AtomicReference<String> error = new AtomicReference<>();
+        volatile boolean running = true;
+
+        Counter(Mailbox box) {
+            super("counter-" + box.address());
+            this.box = box;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (running) {
+                    Message m = box.receive(50, TimeUnit.MILLISECONDS);
+                    if (m == null) {
+                        continue;
+                    }
+                    Tick t = (Tick) m.payload();
+                    long before = last.getOrDefault(t.sender(), 0L);
+                    if (t.n() != before + 1) {
+                        error.compareAndSet(null, "from " + t.sender() + ": got " + t.n() + " after " + before);
+                    }
+                    last.put(t.sender(), t.n());
+                    received.incrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Sends numbered ticks, retrying while the link answers FULL. */
+    private static Thread sender(TestNode from, Capability to, long count, CountDownLatch done) {
+        Thread t = new Thread(() -> {
+            for (long n = 1; n <= count; n++) {
+                Status s;
+                while ((s = from.kernel.send(Message.of(to, "tick", new Tick(from.id, n, new byte[16])))) == Status.FULL) {
+                    Thread.onSpinWait();
+                    Thread.yield();
+                }
+                if (s != Status.OK) {
+                    throw new AssertionError("send " + n + " from " + from.id + " answered " + s);
+                }
+            }
+            done.countDown();
+        }, "sender-" + from.id);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Test
+    void shouldLoseAndRepeatNothingWhenTransportsRestartUnderAStream() throws Exception {
+        TestNode b = node(TestNode.start("node-b", Map.of()));
+        Map<String, InetSocketAddress> toB = b.asPeer();
+        TestNode a = node(TestNode.start("node-a", toB));
+        TestNode c = node(TestNode.start("node-c", toB));
+        awaitConnected(a, "node-b");
+        awaitConnected(c, "node-b");
+        Mailbox inbox = b.kernel.createMailbox("inbox", 4096);
+        Counter counter = new Counter(inbox);
+        counter.start();
+
+        long each = 30_000;
+        CountDownLatch done = new CountDownLatch(2);
+        sender(a, inbox.capability(), each, done).start();
+        sender(c, inbox.capability(), each, done).start();
+
+        await("a third through").atMost(WAIT).until(() -> counter.received.get() > each / 2);
+        a.restartTransport(); // the sender's side goes away and comes back on another port
+        long mark = counter.received.get();
+        await("flowing again").atMost(WAIT).until(() -> counter.received.get() > mark + each / 4);
+        b.restartTransport(); // the receiver's side, on the same port: both senders dial it again
+        assertThat(done.await(WAIT.toSeconds() * 2, TimeUnit.SECONDS)).as("senders finished").isTrue();
+
+        await("everything delivered").atMost(WAIT).until(() -> counter.received.get() >= 2 * each || counter.error.get() != null);
+        counter.running = false;
+        counter.join();
+        assertThat(counter.error.get()).isNull();
+        assertThat(counter.last).containsEntry("node-a", each).containsEntry("node-c", each);
+        assertThat(counter.received.get()).isEqualTo(2 * each);
+        assertThat(inbox.poll()).as("no duplicate after the last").isNull();
+        Map<String, LinkInfo> links = new HashMap<>();
+        b.kernel.links().forEach(l -> links.put(l.node(), l));
+        assertThat(links.get("node-a").delivered()).isEqualTo(each);
+        assertThat(links.get("node-c").delivered()).isEqualTo(each);
+    }
+
+    @Test
+    void shouldStartAfreshWithAPeerThatRestartedWithANewEpoch() throws Exception {
+        TestNode b = node(TestNode.start("node-b", Map.of()));
+        TestNode a = dialling("node-a", b);
+        Mailbox first = b.kernel.createMailbox("inbox", 16);
+        a.kernel.send(Message.of(first.capability(), "one", new Tick("a", 1, new byte[0])));
+        assertThat(receive(first).type()).isEqualTo("one");
+        long oldEpoch = b.kernels.links().epoch();
+        TransportSettings samePort = TransportSettings.loopback(Map.of()).withPort(b.endpoint().getPort());
+
+        b.close(); // the whole node goes away
+        nodes.remove(b);
+        await("node-a notices").atMost(WAIT).until(() -> a.transport().cost("node-b") < 0);
+        assertThat(a.kernel.send(Message.of(first.capability(), "lost", "for the old incarnation"))).isEqualTo(Status.OK);
+
+        TestNode b2 = node(TestNode.start("node-b", samePort));
+        assertThat(b2.kernels.links().epoch()).isNotEqualTo(oldEpoch);
+        awaitConnected(a, "node-b");
+        Mailbox fresh = b2.kernel.createMailbox("inbox", 16);
+        assertThat(a.kernel.send(Message.of(fresh.capability(), "two", new Tick("a", 2, new byte[0])))).isEqualTo(Status.OK);
+        Message m = receive(fresh);
+        assertThat(m.type()).isEqualTo("two");
+        assertThat(fresh.poll()).isNull();
+        await("numbered afresh and acknowledged").atMost(WAIT).until(() -> a.kernel.links().get(0).unacknowledged() == 0);
+        assertThat(b2.kernel.links().get(0).delivered()).as("the new incarnation numbers from 1").isEqualTo(1);
+    }
+
+    @Test
+    void shouldReconnectWhenTheServerSideComesBack() throws Exception {
+        TestNode b = node(TestNode.start("node-b", Map.of()));
+        TestNode a = dialling("node-a", b);
+        Mailbox inbox = b.kernel.createMailbox("inbox", 16);
+
+        b.stopTransport();
+        await("node-a sees node-b go").atMost(WAIT).until(() -> a.transport().cost("node-b") < 0);
+        assertThat(a.kernel.send(Message.of(inbox.capability(), "waiting", 1L))).as("kept by the link").isEqualTo(Status.OK);
+        await("a few failed dials").atMost(WAIT).until(() -> a.transport().info().get("counters") instanceof Map<?, ?> m
+                && ((Number) m.get("dialFailures")).longValue() >= 2);
+
+        b.restartTransport();
+        Message m = receive(inbox);
+        assertThat(m.payload()).isEqualTo(1L);
+        awaitConnected(b, "node-a");
+        assertThat(inbox.poll()).isNull();
+    }
+
+    @Test
+    void shouldBoundItsOutputWhenThePeerStopsReading() throws Exception {
+        int high = 256 << 10;
+        try (ServerSocket slow = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            TransportSettings s = new TransportSettings("127.0.0.1", 0, "", "fos",
+                    Map.of("slow", InetSocketAddress.createUnresolved("127.0.0.1", slow.getLocalPort())), 10, 1 << 20, 5_000, 100,
+                    10_000, 5_000, 1_000, 60_000, 64 << 10, high, 1, null);
+            TestNode a = node(TestNode.start("node-a", s));
+            try (Socket peer = slow.accept()) {
+                ByteBuf hello = Frames.hello(UnpooledByteBufAllocator.DEFAULT, new Frames.Hello("slow", "fos", 99, FrameDescriptor.VERSION));
+                peer.getOutputStream().write(ByteBufUtil.getBytes(hello));
+                hello.release();
+                awaitConnected(a, "slow"); // and then the peer reads nothing more
+                Capability far = new Capability(new org.fos.kernel.api.Address("slow", 1), 1, 5, 6);
+                byte[] chunk = new byte[16 << 10];
+                int ok = 0;
+                for (int i = 0; i < 4000; i++) { // 64 MiB offered
+                    if (a.kernel.send(Message.of(far, "big", chunk)) == Status.OK) {
+                        ok++;
+                    }
+                }
+                assertThat(ok).as("the kernel's link keeps them").isEqualTo(4000);
+                await("the output fills up").atMost(WAIT).until(() -> !a.transport().connections().get(0).writable());
+                ConnectionInfo c = a.transport().connections().get(0);
+                assertThat(c.queuedBytes()).as("waiting output stays under about twice the high water mark")
+                        .isLessThanOrEqualTo(2L * high + (32 << 10));
+                assertThat(((Map<?, ?>) a.transport().info().get("counters")).get("refusedBackpressure")).isNotEqualTo(0L);
+                assertThat(a.transport().cost("slow")).as("still connected").isNotNegative();
+            }
+        }
+    }
+}
