@@ -17,8 +17,7 @@ import org.fos.rpc.impl.TestLibfos;
  * A fleet on a real kernel outside OSGi, built as the fleet runtime builds one: each member is a
  * mailbox registered under the fleet's name and a member thread that drains it into the libfos
  * dispatcher of the member's implementation. Clients call through typed libfos proxies from another
- * bundle id. The kernel runs with its default settings (idle strategy, no encoding of local
- * messages).
+ * bundle id. Local messages are not encoded (the kernel's default).
  */
 final class LocalFleet implements AutoCloseable {
     private static final long SERVER_BUNDLE = 3;
@@ -28,20 +27,40 @@ final class LocalFleet implements AutoCloseable {
     private static final int MAILBOX_CAPACITY = 1024;
 
     private final String name;
-    private final TestKernels node = TestKernels.start("bench", false);
-    private final TestLibfos libfos = new TestLibfos(node);
-    private final Kernel serverKernel = node.kernel(SERVER_BUNDLE);
-    private final Libfos server = libfos.libfos(SERVER_BUNDLE, "bench-server");
-    private final Libfos client = libfos.libfos(CLIENT_BUNDLE, "bench-client");
+    private final TestKernels node;
+    private final TestLibfos libfos;
+    private final Kernel serverKernel;
+    private final Libfos server;
+    private final Libfos client;
     private final List<EchoThread> members = new ArrayList<>();
 
     /**
-     * Starts a kernel and libfos for a fleet without members.
+     * Starts a kernel with its default settings and libfos, for a fleet without members.
      *
      * @param name the fleet's name
      */
     LocalFleet(String name) {
+        this(name, TestKernels.start("bench", false));
+    }
+
+    /**
+     * Starts a kernel whose receivers wait as given, and libfos, for a fleet without members.
+     *
+     * @param name the fleet's name
+     * @param idleSpinNanos how long a waiting receiver spins
+     * @param idleYieldNanos how long after it started waiting a receiver yields before it parks
+     */
+    LocalFleet(String name, long idleSpinNanos, long idleYieldNanos) {
+        this(name, TestKernels.start("bench", false, idleSpinNanos, idleYieldNanos));
+    }
+
+    private LocalFleet(String name, TestKernels node) {
         this.name = name;
+        this.node = node;
+        libfos = new TestLibfos(node);
+        serverKernel = node.kernel(SERVER_BUNDLE);
+        server = libfos.libfos(SERVER_BUNDLE, "bench-server");
+        client = libfos.libfos(CLIENT_BUNDLE, "bench-client");
     }
 
     /**
