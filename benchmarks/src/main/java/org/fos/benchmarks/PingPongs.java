@@ -8,6 +8,8 @@ import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.impl.TestKernels;
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.SpscArrayQueue;
 
 /** The ping-pongs the round-trip benchmark compares, by the name its {@code path} parameter uses. */
@@ -24,14 +26,16 @@ final class PingPongs {
     /**
      * Creates a ping-pong and starts its echo thread.
      *
-     * @param path {@code fosSpinning}, {@code fosParked}, {@code jctoolsSpsc} or {@code arrayBlockingQueue}
+     * @param path {@code fosSpinning}, {@code fosParked}, {@code jctoolsSpsc}, {@code jctoolsMpsc} or
+     *        {@code arrayBlockingQueue}
      * @return the running ping-pong
      */
     static PingPong create(String path) {
         return switch (path) {
             case "fosSpinning" -> new Fos(Long.MAX_VALUE);
             case "fosParked" -> new Fos(0);
-            case "jctoolsSpsc" -> new Spsc();
+            case "jctoolsSpsc" -> new Spinning(new SpscArrayQueue<>(CAPACITY), new SpscArrayQueue<>(CAPACITY));
+            case "jctoolsMpsc" -> new Spinning(new MpscArrayQueue<>(CAPACITY), new MpscArrayQueue<>(CAPACITY));
             case "arrayBlockingQueue" -> new Blocking();
             default -> throw new IllegalArgumentException("no ping-pong named '" + path + "'");
         };
@@ -82,15 +86,21 @@ final class PingPongs {
         }
     }
 
-    /** Two JCTools single-producer single-consumer queues; both sides busy-spin. */
-    private static final class Spsc implements PingPong {
-        private final SpscArrayQueue<Object> requests = new SpscArrayQueue<>(CAPACITY);
-        private final SpscArrayQueue<Object> replies = new SpscArrayQueue<>(CAPACITY);
+    /**
+     * Two raw JCTools queues, both sides busy-spinning on {@code poll}: single-producer queues (the
+     * baseline of row 1), or the multi-producer queues fos mailboxes are made of (a diagnostic that
+     * separates the cost of the queue type from the cost of the kernel).
+     */
+    private static final class Spinning implements PingPong {
+        private final MessagePassingQueue<Object> requests;
+        private final MessagePassingQueue<Object> replies;
         private final Object token = "ping";
         private final EchoThread echo;
 
-        Spsc() {
-            echo = new EchoThread("spsc echo", () -> {
+        Spinning(MessagePassingQueue<Object> requests, MessagePassingQueue<Object> replies) {
+            this.requests = requests;
+            this.replies = replies;
+            echo = new EchoThread("spinning echo", () -> {
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
                 Object o;
                 while ((o = requests.poll()) == null) {

@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * In-node round trip between two threads (issue 6, rows 1 and 3): a fos mailbox round trip with
  * spinning receivers beside a JCTools SPSC queue ping-pong, and with parked receivers beside an
- * {@code ArrayBlockingQueue} ping-pong. Sample mode, so the report has p50 and p99.
+ * {@code ArrayBlockingQueue} ping-pong. {@code jctoolsMpsc}, the queue type of fos mailboxes raw, is a
+ * diagnostic between the two spinning paths. Sample mode, so the report has p50 and p99.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar RoundTripBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s</pre>
  */
@@ -25,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class RoundTripBenchmark {
 
     /** The path, one of the names {@code PingPongs.create} knows. */
-    @Param({"fosSpinning", "jctoolsSpsc", "fosParked", "arrayBlockingQueue"})
+    @Param({"fosSpinning", "jctoolsSpsc", "jctoolsMpsc", "fosParked", "arrayBlockingQueue"})
     public String path;
 
     private PingPong pingPong;
