@@ -17,4 +17,15 @@ interface PingPong extends AutoCloseable {
     /** Stops the echo thread and waits for it to end. */
     @Override
     void close();
+
+    /**
+     * Keeps the interrupt and turns it into the failure of a round trip.
+     *
+     * @param e the interrupt
+     * @return the exception to throw
+     */
+    static IllegalStateException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new IllegalStateException("interrupted while waiting for the echo", e);
+    }
 }

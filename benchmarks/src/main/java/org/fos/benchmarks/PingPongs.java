@@ -70,12 +70,11 @@ final class PingPongs {
 
         @Override
         public Object roundTrip() {
-            kernel.send(ping);
             try {
+                kernel.send(ping);
                 return client.receive(1, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the echo", e);
+                throw PingPong.interrupted(e);
             }
         }
 
@@ -151,8 +150,7 @@ final class PingPongs {
                 requests.put(token);
                 return replies.take();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the echo", e);
+                throw PingPong.interrupted(e);
             }
         }
 
