@@ -121,7 +121,7 @@ final class Rows {
                             + " value declared Object in a [type name, value] pair, creates a parser and a generator per"
                             + " message and builds records through their canonical constructors by reflection. The"
                             + " hand-written codec writes tags and lengths only. The profile below shows where the time"
-                            + " and the allocation go; ADR 0007 names Fory as the faster option if codec time ever shows in"
+                            + " and the allocation go: spread over that generic machinery rather than one hot spot; ADR 0007 names Fory as the faster option if codec time ever shows in"
                             + " remote calls."),
                     new Comparison("vs Java object serialization", Kind.SPEEDUP, codec("fosCodec"), codec("javaSerialization"), 30,
                             "Same causes as the line above: Jackson databind is only several times faster than Java"
