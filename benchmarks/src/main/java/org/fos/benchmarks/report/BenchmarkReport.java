@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,12 +39,28 @@ public final class BenchmarkReport {
     private final List<JmhResult> results;
     private final LiveUpgradeResult liveUpgrade;
     private final List<String> codecStack;
+    private final FileTime runTime;
     private final StringBuilder out = new StringBuilder();
 
-    private BenchmarkReport(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack) {
+    private BenchmarkReport(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack, FileTime runTime) {
         this.results = results;
         this.liveUpgrade = liveUpgrade;
         this.codecStack = codecStack;
+        this.runTime = runTime;
+    }
+
+    /** When the run ended: the newest result file's time. */
+    private static FileTime runTime(Path dir) throws IOException {
+        FileTime newest = FileTime.fromMillis(0);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                FileTime t = Files.getLastModifiedTime(f);
+                if (t.compareTo(newest) > 0) {
+                    newest = t;
+                }
+            }
+        }
+        return newest;
     }
 
     /**
@@ -74,7 +90,7 @@ public final class BenchmarkReport {
         LiveUpgradeResult liveUpgrade = Files.exists(live) ? json.readValue(live.toFile(), LiveUpgradeResult.class) : null;
         Path stack = dir.resolve(CODEC_STACK_FILE);
         List<String> codecStack = Files.exists(stack) ? Files.readAllLines(stack, StandardCharsets.UTF_8) : List.of();
-        String markdown = new BenchmarkReport(results, liveUpgrade, codecStack).write();
+        String markdown = new BenchmarkReport(results, liveUpgrade, codecStack, runTime(dir)).write();
         Path target = Path.of(args[1]);
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());
@@ -106,7 +122,8 @@ public final class BenchmarkReport {
     private void machine() {
         line("## Machine and settings");
         line("");
-        line("- Date: " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+        line("- Date: " + runTime.toInstant().atZone(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))
+                + " (when the run's last result was written)");
         line("- CPU: " + Machine.cpuModel() + ", " + Machine.cores() + " cores; memory " + Machine.memory());
         line("- JVM: " + (results.isEmpty() ? System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")
                 : results.get(0).jvm()));
@@ -166,8 +183,12 @@ public final class BenchmarkReport {
                 Comparison.Outcome o = c.evaluate(results);
                 line("| " + c.label() + " | " + o.fos() + " | " + o.baseline() + " | " + o.ratio() + " | " + o.goal() + " | "
                         + o.mark() + " |");
-                if (o.missed() && c.whyMissed() != null && !missed.contains(c.whyMissed())) {
-                    missed.add(c.whyMissed());
+                if (o.missed() && c.whyMissed() != null) {
+                    for (String paragraph : c.whyMissed().split("\n\n")) {
+                        if (!missed.contains(paragraph)) {
+                            missed.add(paragraph);
+                        }
+                    }
                 }
             }
             line("");

@@ -11,7 +11,8 @@ import java.util.List;
  * @param fos the fos figure
  * @param baseline the baseline figure (for {@link Kind#ALLOCATION}, the raw path's figure, shown for reference)
  * @param goal the bound the ratio must meet; NaN for a diagnostic line without a goal
- * @param whyMissed what holds fos back, shown when the goal is missed; it comes from profiling
+ * @param whyMissed what holds fos back, shown when the goal is missed; it comes from profiling. Paragraphs
+ *        (separated by a blank line) that several comparisons of a row share are shown once
  */
 record Comparison(String label, Kind kind, Figure fos, Figure baseline, double goal, String whyMissed) {
 

@@ -49,6 +49,13 @@ final class Rows {
             + " the capability record, hashed on every send) and checks rights and mailbox state before the queue's offer;"
             + " the raw queue only offers.";
 
+    private static final String CALL_PATH = "The fos call crosses to the member thread and back (row 1 is its floor), through"
+            + " the proxy (a reflective InvocationHandler, the argument list, request and reply records). The kernel's"
+            + " default idle strategy spins for idleSpinNanos before a waiting thread yields: when the caller and the"
+            + " member share one core (on this 2-core machine, whenever other work holds the other core), each hand-off"
+            + " waits until the spinning side gives the core up, and the p50 sits near two spin periods instead of a"
+            + " thread round trip.";
+
     /** Every row of issue 6, in order. */
     static final List<Row> ALL = List.of(
             Row.measured(1, "in-node mailbox round trip, receiver spinning", "raw JCTools SPSC queue ping-pong", "<= 1.5x",
@@ -95,16 +102,12 @@ final class Rows {
                     + " set-up, direct executors; Pekko: ask of a typed actor, default dispatcher, waiting on the"
                     + " future. Ratio of the medians.",
                     new Comparison("vs gRPC in-process (default executors)", Kind.LATENCY, call("fos"), call("grpc"), 0.1,
-                            "The fos call crosses to the member thread and back (row 1 is its floor), through the proxy"
-                            + " (a reflective InvocationHandler, the argument list, request and reply records)."),
+                            CALL_PATH),
                     new Comparison("vs gRPC in-process (direct executors)", Kind.LATENCY, call("fos"), call("grpcDirect"), 0.1,
                             "With direct executors gRPC runs the server's handler on the calling thread (the in-process"
-                            + " transport hands the call over synchronously): the call never leaves the caller's thread. A fos"
-                            + " call always crosses to the member thread and back, so its floor is a thread round trip (row 1),"
-                            + " plus the proxy (a reflective InvocationHandler, the argument list, request and reply records)."),
-                    new Comparison("vs Pekko typed ask", Kind.LATENCY, call("fos"), call("pekko"), 0.5,
-                            "The fos call crosses to the member thread and back (row 1 is its floor), through the proxy"
-                            + " (a reflective InvocationHandler, the argument list, request and reply records).")),
+                            + " transport hands the call over synchronously): the call never leaves the caller's thread.\n\n"
+                            + CALL_PATH),
+                    new Comparison("vs Pekko typed ask", Kind.LATENCY, call("fos"), call("pekko"), 0.5, CALL_PATH)),
             Row.notYet(5, "call to a fleet on another node over loopback TCP", "raw NIO TCP ping-pong; gRPC-java unary over Netty",
                     "<= 1.3x raw; <= 0.3x gRPC", "cross-node calls need the TCP transport bundle (transport-tcp, with its"
                     + " TcpBenchmark), being written on another branch. To add the row: run its JMH benchmarks from"
@@ -128,7 +131,8 @@ final class Rows {
                             + " serialization on these small records, not thirty times.")),
             Row.measured(8, "name-cache hit", "ConcurrentHashMap.get", "<= 1.5x",
                     "Names.resolve of a followed name with two local members, by round robin and by key affinity (key"
-                    + " \"user:42\"), beside ConcurrentHashMap.get of the same name in a map of as many names. Mean.",
+                    + " \"user:42\"), beside ConcurrentHashMap.get of the same name in a map of as many names. Mean"
+                    + " (AverageTime): one call is below what a timed sample resolves.",
                     new Comparison("resolve, ROUND_ROBIN", Kind.LATENCY, Figure.of("NameCacheBenchmark.resolveRoundRobin"),
                             Figure.of("NameCacheBenchmark.concurrentHashMapGet"), 1.5,
                             "resolve does the baseline's work (the name cache is a ConcurrentHashMap of names), then reads"
