@@ -28,6 +28,23 @@ public final class TestKernels {
     }
 
     /**
+     * Starts a node's kernel whose receivers wait as configured ({@code idleSpinNanos},
+     * {@code idleYieldNanos} of the kernel's configuration): a benchmark compares spinning and parked
+     * receivers this way.
+     *
+     * @param nodeId the node id
+     * @param encodeAllMessages whether every local payload goes through the codec
+     * @param idleSpinNanos how long a waiting receiver spins before it yields
+     * @param idleYieldNanos how long after it started waiting a receiver yields before it parks
+     * @return the node
+     * @throws IllegalArgumentException if a threshold is negative
+     */
+    public static TestKernels start(String nodeId, boolean encodeAllMessages, long idleSpinNanos, long idleYieldNanos) {
+        return new TestKernels(new KernelCore(nodeId, new KernelSettings(new IdleStrategy(idleSpinNanos, idleYieldNanos), 1 << 20,
+                encodeAllMessages), id -> true));
+    }
+
+    /**
      * Returns the kernel as a bundle sees it.
      *
      * @param bundleId the bundle id

@@ -1,0 +1,36 @@
+package org.fos.benchmarks;
+
+import java.util.Map;
+
+import org.fos.kv.api.PutResult;
+import org.fos.kv.impl.KeyValueMember;
+import org.fos.rpc.api.Libfos;
+
+/**
+ * The key-value fleet's member with a fixed amount of work added to every write: a busy spin of
+ * {@code workNanos} before the real {@link KeyValueMember#put}, so that a throughput benchmark
+ * measures how the fleet spreads work over its members, not how fast a map is.
+ */
+final class BusyKeyValueMember extends KeyValueMember {
+    private final long workNanos;
+
+    /**
+     * Creates a member.
+     *
+     * @param libfos libfos of the member's bundle
+     * @param workNanos how long each write spins before it writes
+     */
+    BusyKeyValueMember(Libfos libfos, long workNanos) {
+        super(Map.of(), libfos);
+        this.workNanos = workNanos;
+    }
+
+    @Override
+    public PutResult put(String key, byte[] value) {
+        long end = System.nanoTime() + workNanos;
+        while (System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
+        return super.put(key, value);
+    }
+}

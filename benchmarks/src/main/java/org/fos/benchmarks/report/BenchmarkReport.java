@@ -1,0 +1,302 @@
+package org.fos.benchmarks.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.fos.benchmarks.LiveUpgradeResult;
+
+/**
+ * Writes {@code docs/benchmarks.md} from a run's results: the JMH JSON files of a folder, the live
+ * upgrade's {@code live-upgrade.json} and the codec's stack profile {@code codec-stack.txt}. Every
+ * figure comes from those files; rows without results say so.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.fos.benchmarks.report.BenchmarkReport target/bench-results docs/benchmarks.md</pre>
+ */
+public final class BenchmarkReport {
+
+    /** The live upgrade's result file in the results folder. */
+    static final String LIVE_UPGRADE_FILE = "live-upgrade.json";
+    /** The codec's stack profile (JMH's human-readable output) in the results folder. */
+    static final String CODEC_STACK_FILE = "codec-stack.txt";
+    /** Lines of the stack profile quoted. */
+    private static final int STACK_LINES = 12;
+
+    private final List<JmhResult> results;
+    private final LiveUpgradeResult liveUpgrade;
+    private final List<String> codecStack;
+    private final FileTime runTime;
+    private final StringBuilder out = new StringBuilder();
+
+    private BenchmarkReport(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack, FileTime runTime) {
+        this.results = results;
+        this.liveUpgrade = liveUpgrade;
+        this.codecStack = codecStack;
+        this.runTime = runTime;
+    }
+
+    /** When the run ended: the newest result file's time. */
+    private static FileTime runTime(Path dir) throws IOException {
+        FileTime newest = FileTime.fromMillis(0);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                FileTime t = Files.getLastModifiedTime(f);
+                if (t.compareTo(newest) > 0) {
+                    newest = t;
+                }
+            }
+        }
+        return newest;
+    }
+
+    /**
+     * Writes the report.
+     *
+     * @param args the results folder and the markdown file to write
+     * @throws IOException if a file cannot be read or written
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: BenchmarkReport <results folder> <report.md>");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        ObjectMapper json = new ObjectMapper();
+        List<JmhResult> results = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path f : files) {
+                if (!f.getFileName().toString().equals(LIVE_UPGRADE_FILE)) {
+                    for (JsonNode node : json.readTree(f.toFile())) {
+                        results.add(JmhResult.of(node));
+                    }
+                }
+            }
+        }
+        Path live = dir.resolve(LIVE_UPGRADE_FILE);
+        LiveUpgradeResult liveUpgrade = Files.exists(live) ? json.readValue(live.toFile(), LiveUpgradeResult.class) : null;
+        Path stack = dir.resolve(CODEC_STACK_FILE);
+        List<String> codecStack = Files.exists(stack) ? Files.readAllLines(stack, StandardCharsets.UTF_8) : List.of();
+        String markdown = new BenchmarkReport(results, liveUpgrade, codecStack, runTime(dir)).write();
+        Path target = Path.of(args[1]);
+        if (target.getParent() != null) {
+            Files.createDirectories(target.getParent());
+        }
+        Files.writeString(target, markdown, StandardCharsets.UTF_8);
+        System.out.println("wrote " + target + " from " + results.size() + " JMH results" + (liveUpgrade == null ? "" : " and the live upgrade"));
+    }
+
+    private String write() {
+        line("# fos benchmarks");
+        line("");
+        line("Written by `benchmarks/run` (issue 6): every fos figure beside a baseline measured in the same run, and their"
+                + " ratio. This machine is shared and noisy: read the ratios, not the absolute times. A figure whose fork"
+                + " medians differ by more than " + Format.plain(Comparison.JUMP_FACTOR) + "x is FLAGGED and shown per fork, not"
+                + " averaged. The lead regenerates this file on a quiet machine before a release.");
+        line("");
+        machine();
+        summary();
+        for (Row row : Rows.ALL) {
+            row(row);
+        }
+        return out.toString();
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+
+    private void machine() {
+        line("## Machine and settings");
+        line("");
+        line("- Date: " + runTime.toInstant().atZone(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))
+                + " (when the run's last result was written)");
+        line("- CPU: " + Machine.cpuModel() + ", " + Machine.cores() + " cores; memory " + Machine.memory());
+        line("- JVM: " + (results.isEmpty() ? System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")
+                : results.get(0).jvm()));
+        Map<String, Set<String>> settings = new LinkedHashMap<>();
+        for (JmhResult r : results) {
+            settings.computeIfAbsent(r.settings(), s -> new LinkedHashSet<>()).add(r.benchmark().split("\\.")[0]);
+        }
+        settings.forEach((s, benchmarks) -> line("- " + String.join(", ", benchmarks) + ": " + s));
+        if (liveUpgrade != null) {
+            line("- LiveUpgradeRun: load of " + liveUpgrade.threads() + " threads, warm-up " + Format.time(liveUpgrade.warmupNanos())
+                    + ", measured " + Format.time(liveUpgrade.loadNanos()) + " around the upgrade");
+        }
+        line("");
+    }
+
+    private void summary() {
+        line("## Summary");
+        line("");
+        line("| Row | fos measure | comparison | ratio | goal | mark |");
+        line("|---|---|---|---|---|---|");
+        for (Row row : Rows.ALL) {
+            if (row.number() == Rows.LIVE_UPGRADE) {
+                line("| " + row.number() + " | " + row.measure() + " | " + liveUpgradeSummary() + " | - | " + row.goal() + " | "
+                        + liveUpgradeMark() + " |");
+            } else if (row.comparisons().isEmpty()) {
+                line("| " + row.number() + " | " + row.measure() + " | - | - | " + row.goal() + " | not measured yet |");
+            } else {
+                String measure = row.measure();
+                for (Comparison c : row.comparisons()) {
+                    Comparison.Outcome o = c.evaluate(results);
+                    line("| " + row.number() + " | " + measure + " | " + c.label() + " | " + o.ratio() + " | " + o.goal()
+                            + " | " + o.mark() + " |");
+                    measure = "";
+                }
+            }
+        }
+        line("");
+    }
+
+    private void row(Row row) {
+        line("## Row " + row.number() + ": " + row.measure());
+        line("");
+        line("Baseline: " + row.baseline() + ". Goal: " + row.goal() + ".");
+        line("");
+        if (row.notMeasured() != null) {
+            line("**Not measured yet:** " + row.notMeasured());
+            line("");
+            return;
+        }
+        if (row.number() == Rows.LIVE_UPGRADE) {
+            liveUpgrade();
+        } else {
+            line("| comparison | fos | baseline | ratio | goal | mark |");
+            line("|---|---|---|---|---|---|");
+            List<String> missed = new ArrayList<>();
+            for (Comparison c : row.comparisons()) {
+                Comparison.Outcome o = c.evaluate(results);
+                line("| " + c.label() + " | " + o.fos() + " | " + o.baseline() + " | " + o.ratio() + " | " + o.goal() + " | "
+                        + o.mark() + " |");
+                if (o.missed() && c.whyMissed() != null) {
+                    for (String paragraph : c.whyMissed().split("\n\n")) {
+                        if (!missed.contains(paragraph)) {
+                            missed.add(paragraph);
+                        }
+                    }
+                }
+            }
+            line("");
+            line("Figures: " + describe(row) + ".");
+            line("");
+            for (String why : missed) {
+                line("**What holds it back:** " + why);
+                line("");
+            }
+        }
+        line(row.notes());
+        line("");
+        if (row.number() == Rows.CODEC) {
+            codecProfile(row);
+        }
+    }
+
+    private String describe(Row row) {
+        Set<String> figures = new LinkedHashSet<>();
+        for (Comparison c : row.comparisons()) {
+            figures.add(c.fos().describe());
+            figures.add(c.baseline().describe());
+        }
+        return String.join(", ", figures);
+    }
+
+    private String liveUpgradeSummary() {
+        if (liveUpgrade == null) {
+            return "not measured: no " + LIVE_UPGRADE_FILE + " in this run";
+        }
+        return "pause " + Format.time(liveUpgrade.pauseNanos()) + ", worst call " + Format.time(liveUpgrade.maxNanos()) + ", "
+                + liveUpgrade.lost() + " lost, " + liveUpgrade.failed() + " failed";
+    }
+
+    private String liveUpgradeMark() {
+        if (liveUpgrade == null) {
+            return "not measured";
+        }
+        boolean met = liveUpgrade.lost() == 0 && liveUpgrade.failed() == 0 && "UPGRADED".equals(liveUpgrade.outcome());
+        return met ? "met" : "MISSED";
+    }
+
+    private void liveUpgrade() {
+        if (liveUpgrade == null) {
+            line("Not measured: the run left no " + LIVE_UPGRADE_FILE + ".");
+            line("");
+            return;
+        }
+        LiveUpgradeResult r = liveUpgrade;
+        line("| outcome | pause | worst call | p50 | p99 | calls | failed | lost | requests queued | mark |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
+        line("| " + r.outcome() + " " + r.from() + " -> " + r.to() + " | " + Format.time(r.pauseNanos()) + " | "
+                + Format.time(r.maxNanos()) + " | " + Format.time(r.p50Nanos()) + " | " + Format.time(r.p99Nanos()) + " | "
+                + r.calls() + " | " + r.failed() + " | " + r.lost() + " | " + r.queued() + " | " + liveUpgradeMark() + " |");
+        line("");
+    }
+
+    /** The codec row's profile: allocation per round trip of each codec, and the stack profile of the fos codec. */
+    private void codecProfile(Row row) {
+        line("**Profile** (same run, `-prof gc`): bytes allocated per encode+decode:");
+        line("");
+        Set<Figure> figures = new LinkedHashSet<>();
+        for (Comparison c : row.comparisons()) {
+            figures.add(c.fos());
+            figures.add(c.baseline());
+        }
+        for (Figure f : figures) {
+            JmhResult r = f.find(results);
+            JmhResult.Metric norm = r == null ? null : r.secondary().get("gc.alloc.rate.norm");
+            line("- " + f.describe() + ": " + (norm == null ? "not measured" : Format.bytes(norm.score()) + "/op"));
+        }
+        line("");
+        List<String> stack = hottest(codecStack);
+        if (stack.isEmpty()) {
+            line("No stack profile in this run (" + CODEC_STACK_FILE + ").");
+        } else {
+            line("Stack profile of the fos codec (`-prof stack`, a separate single-fork run): the hottest top frames of"
+                    + " RUNNABLE threads, as shares of all samples (samples without a Java frame left out):");
+            line("");
+            line("```");
+            stack.forEach(this::line);
+            line("```");
+        }
+        line("");
+    }
+
+    /** The first lines of the RUNNABLE section of JMH's stack profiler output. */
+    static List<String> hottest(List<String> output) {
+        List<String> lines = new ArrayList<>();
+        boolean inSection = false;
+        for (String l : output) {
+            if (l.contains("[Thread state: RUNNABLE]")) {
+                inSection = true;
+                continue;
+            }
+            if (inSection) {
+                if (l.isBlank() || l.startsWith("....")) {
+                    break;
+                }
+                if (l.contains("<stack is empty")) {
+                    continue;
+                }
+                lines.add(l.strip());
+                if (lines.size() == STACK_LINES) {
+                    break;
+                }
+            }
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,114 @@
+package org.fos.benchmarks.report;
+
+import java.util.List;
+
+/**
+ * One line of a row's table: a fos figure beside a baseline figure of the same run, their ratio, and
+ * whether the goal is met. Immutable.
+ *
+ * @param label what is compared, for the reader
+ * @param kind how the ratio is formed and judged
+ * @param fos the fos figure
+ * @param baseline the baseline figure (for {@link Kind#ALLOCATION}, the raw path's figure, shown for reference)
+ * @param goal the bound the ratio must meet; NaN for a diagnostic line without a goal
+ * @param whyMissed what holds fos back, shown when the goal is missed; it comes from profiling. Paragraphs
+ *        (separated by a blank line) that several comparisons of a row share are shown once
+ */
+record Comparison(String label, Kind kind, Figure fos, Figure baseline, double goal, String whyMissed) {
+
+    /** How a comparison forms its ratio. */
+    enum Kind {
+        /** Times: ratio = fos / baseline (p50 for sample mode, else the mean); met if at most the goal. */
+        LATENCY,
+        /** Rates: ratio = fos / baseline; met if at least the goal. */
+        THROUGHPUT,
+        /** Times: ratio = baseline / fos, "times faster"; met if at least the goal. */
+        SPEEDUP,
+        /** Bytes allocated per message: GC profiler's allocation rate over the message rate; met if under one byte. */
+        ALLOCATION
+    }
+
+    /** The most two fork medians of one figure may differ by before the figure is flagged. */
+    static final double JUMP_FACTOR = 5;
+
+    /**
+     * The evaluated comparison, as the report prints it.
+     *
+     * @param fos the fos figure as text
+     * @param baseline the baseline figure as text
+     * @param ratio the ratio as text
+     * @param goal the goal as text
+     * @param mark {@code met}, {@code MISSED}, {@code FLAGGED}, {@code not measured} or {@code -} (diagnostic)
+     * @param missed whether the note {@link Comparison#whyMissed} applies
+     */
+    record Outcome(String fos, String baseline, String ratio, String goal, String mark, boolean missed) {
+    }
+
+    /**
+     * Evaluates the comparison against a run's results.
+     *
+     * @param results the run's results
+     * @return the outcome
+     */
+    Outcome evaluate(List<JmhResult> results) {
+        String goalText = goalText();
+        JmhResult f = fos.find(results);
+        JmhResult b = baseline.find(results);
+        if (f == null || b == null) {
+            return new Outcome("-", "-", "-", goalText, "not measured: no result for "
+                    + (f == null ? fos : baseline).describe() + " in this run", false);
+        }
+        if (kind == Kind.ALLOCATION) {
+            double fosBytes = bytesPerMessage(f);
+            double baseBytes = bytesPerMessage(b);
+            boolean met = fosBytes < 1;
+            return new Outcome(Format.bytes(fosBytes) + "/msg", Format.bytes(baseBytes) + "/msg", "-", goalText,
+                    met ? "met" : "MISSED", !met);
+        }
+        JmhResult.Metric fm = fos.of(f);
+        JmhResult.Metric bm = baseline.of(b);
+        if (fm == null || bm == null) {
+            return new Outcome("-", "-", "-", goalText, "not measured: metric " + (fm == null ? fos : baseline).describe()
+                    + " missing", false);
+        }
+        if (fm.jumps(JUMP_FACTOR) || bm.jumps(JUMP_FACTOR)) {
+            return new Outcome(Format.forks(fm), Format.forks(bm), "-", goalText, "FLAGGED", false);
+        }
+        double fv = value(f, fm);
+        double bv = value(b, bm);
+        double ratio = kind == Kind.SPEEDUP ? bv / fv : fv / bv;
+        String ratioText = kind == Kind.SPEEDUP ? Format.ratio(ratio) + " faster" : Format.ratio(ratio);
+        if (Double.isNaN(goal)) {
+            return new Outcome(Format.figure(f, fm), Format.figure(b, bm), ratioText, goalText, "-", false);
+        }
+        boolean met = kind == Kind.LATENCY ? ratio <= goal : ratio >= goal;
+        return new Outcome(Format.figure(f, fm), Format.figure(b, bm), ratioText, goalText, met ? "met" : "MISSED", !met);
+    }
+
+    /** The figure compared: the median of the samples in sample mode, else JMH's score. */
+    private static double value(JmhResult result, JmhResult.Metric metric) {
+        return "sample".equals(result.mode()) ? metric.p50() : metric.score();
+    }
+
+    /** Allocation rate (MB/s, 2^20 bytes) over the rate of the figure's message counter. */
+    private double bytesPerMessage(JmhResult result) {
+        JmhResult.Metric rate = result.secondary().get("gc.alloc.rate");
+        JmhResult.Metric messages = fos.metric() == null ? result.primary() : result.secondary().get(fos.metric());
+        if (rate == null || messages == null || messages.score() <= 0) {
+            return Double.NaN;
+        }
+        return rate.score() * 1024 * 1024 / messages.score();
+    }
+
+    private String goalText() {
+        if (Double.isNaN(goal)) {
+            return "(diagnostic)";
+        }
+        return switch (kind) {
+            case LATENCY -> "<= " + Format.plain(goal) + "x";
+            case THROUGHPUT -> ">= " + Format.plain(goal) + "x";
+            case SPEEDUP -> ">= " + Format.plain(goal) + "x faster";
+            case ALLOCATION -> "0 B/msg (under 1 B/msg)";
+        };
+    }
+}

@@ -1,0 +1,166 @@
+package org.fos.benchmarks.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One benchmark result of a JMH JSON file (one method, one set of parameters, all forks), reduced
+ * to what the report needs. Immutable.
+ *
+ * @param benchmark the short name, {@code Class.method} (or {@code Class.group} for a group)
+ * @param params the parameters
+ * @param mode JMH's mode: {@code sample}, {@code avgt}, {@code thrpt}, ...
+ * @param settings forks, warm-up and measurement, as JMH ran them
+ * @param jvm the JVM, as JMH saw it
+ * @param primary the primary metric
+ * @param secondary the secondary metrics (profilers, auxiliary counters), by name
+ */
+record JmhResult(String benchmark, Map<String, String> params, String mode, String settings, String jvm, Metric primary,
+        Map<String, Metric> secondary) {
+
+    /**
+     * One metric.
+     *
+     * @param score JMH's score (the mean for sample mode)
+     * @param error JMH's 99.9% half-interval, NaN when it has none
+     * @param unit the unit, for example {@code ns/op}
+     * @param p50 the median of all samples (sample mode) or of all iterations
+     * @param p99 the 99th percentile of all samples (sample mode), else NaN
+     * @param forkMedians the median of each fork, in fork order
+     */
+    record Metric(double score, double error, String unit, double p50, double p99, double[] forkMedians) {
+
+        /**
+         * Tells whether the medians of the forks are more than {@code factor} apart.
+         *
+         * @param factor for example 5
+         * @return true if the largest fork median exceeds the smallest times the factor
+         */
+        boolean jumps(double factor) {
+            if (forkMedians.length < 2) {
+                return false;
+            }
+            double min = Arrays.stream(forkMedians).min().orElse(0);
+            double max = Arrays.stream(forkMedians).max().orElse(0);
+            return min > 0 ? max / min > factor : max > 0;
+        }
+    }
+
+    /**
+     * Reads one element of a JMH JSON result array.
+     *
+     * @param node the element
+     * @return the result
+     */
+    static JmhResult of(JsonNode node) {
+        String full = node.get("benchmark").asText();
+        String[] parts = full.split("\\.");
+        String name = parts[parts.length - 2] + "." + parts[parts.length - 1];
+        Map<String, String> params = new LinkedHashMap<>();
+        JsonNode p = node.get("params");
+        if (p != null) {
+            p.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+        }
+        String settings = node.get("forks").asInt() + " forks, warm-up " + node.get("warmupIterations").asInt() + " x "
+                + node.get("warmupTime").asText() + ", measurement " + node.get("measurementIterations").asInt() + " x "
+                + node.get("measurementTime").asText() + ", " + node.get("threads").asInt() + " thread(s)";
+        String jvm = node.get("vmName").asText() + " " + node.get("vmVersion").asText() + " (JDK " + node.get("jdkVersion").asText()
+                + "), JMH " + node.get("jmhVersion").asText();
+        Map<String, Metric> secondary = new LinkedHashMap<>();
+        JsonNode s = node.get("secondaryMetrics");
+        if (s != null) {
+            s.properties().forEach(e -> secondary.put(e.getKey(), metric(e.getValue())));
+        }
+        return new JmhResult(name, params, node.get("mode").asText(), settings, jvm, metric(node.get("primaryMetric")), secondary);
+    }
+
+    private static Metric metric(JsonNode m) {
+        double score = m.get("score").asDouble();
+        double error = m.get("scoreError").isNumber() ? m.get("scoreError").asDouble() : Double.NaN;
+        String unit = m.get("scoreUnit").asText();
+        JsonNode histograms = m.get("rawDataHistogram");
+        if (histograms != null) {
+            List<double[]> all = new ArrayList<>();
+            double[] forks = new double[histograms.size()];
+            for (int f = 0; f < histograms.size(); f++) {
+                List<double[]> fork = new ArrayList<>();
+                for (JsonNode iteration : histograms.get(f)) {
+                    for (JsonNode bin : iteration) {
+                        fork.add(new double[] {bin.get(0).asDouble(), bin.get(1).asDouble()});
+                    }
+                }
+                forks[f] = percentile(fork, 50);
+                all.addAll(fork);
+            }
+            return new Metric(score, error, unit, percentile(all, 50), percentile(all, 99), forks);
+        }
+        JsonNode raw = m.get("rawData");
+        List<Double> all = new ArrayList<>();
+        double[] forks = new double[raw == null ? 0 : raw.size()];
+        for (int f = 0; f < forks.length; f++) {
+            double[] values = new double[raw.get(f).size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = raw.get(f).get(i).asDouble();
+                all.add(values[i]);
+            }
+            forks[f] = median(values);
+        }
+        return new Metric(score, error, unit, median(all.stream().mapToDouble(Double::doubleValue).toArray()), Double.NaN, forks);
+    }
+
+    /** The percentile of a histogram given as (value, count) pairs. */
+    private static double percentile(List<double[]> bins, double percent) {
+        if (bins.isEmpty()) {
+            return Double.NaN;
+        }
+        List<double[]> sorted = new ArrayList<>(bins);
+        sorted.sort((a, b) -> Double.compare(a[0], b[0]));
+        double total = 0;
+        for (double[] b : sorted) {
+            total += b[1];
+        }
+        double rank = Math.ceil(percent / 100.0 * total);
+        double seen = 0;
+        for (double[] b : sorted) {
+            seen += b[1];
+            if (seen >= rank) {
+                return b[0];
+            }
+        }
+        return sorted.get(sorted.size() - 1)[0];
+    }
+
+    private static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /**
+     * Tells whether this is the result of a benchmark with the given parameters.
+     *
+     * @param name {@code Class.method}
+     * @param wanted parameters that must match; others are ignored
+     * @return true if it matches
+     */
+    boolean matches(String name, Map<String, String> wanted) {
+        if (!benchmark.equals(name)) {
+            return false;
+        }
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            if (!e.getValue().equals(params.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

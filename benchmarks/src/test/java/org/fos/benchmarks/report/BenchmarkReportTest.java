@@ -1,0 +1,86 @@
+package org.fos.benchmarks.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.fos.benchmarks.report.Comparison.Kind;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkReportTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A JMH sample-mode result of RoundTripBenchmark with two forks of one iteration each. */
+    private static JmhResult sample(String path, String fork1, String fork2) throws Exception {
+        JsonNode node = JSON.readTree(("{'jmhVersion':'1.37','benchmark':'org.fos.benchmarks.RoundTripBenchmark.roundTrip',"
+                + "'mode':'sample','threads':1,'forks':2,'jvm':'java','jdkVersion':'17','vmName':'OpenJDK','vmVersion':'17',"
+                + "'warmupIterations':3,'warmupTime':'1 s','measurementIterations':1,'measurementTime':'1 s',"
+                + "'params':{'path':'" + path + "'},'primaryMetric':{'score':1.0,'scoreError':'NaN','scoreUnit':'ns/op',"
+                + "'rawDataHistogram':[[" + fork1 + "],[" + fork2 + "]]},'secondaryMetrics':{}}").replace('\'', '"'));
+        return JmhResult.of(node);
+    }
+
+    private static final Comparison ROW_1 = new Comparison("fos vs spsc", Kind.LATENCY,
+            Figure.of("RoundTripBenchmark.roundTrip", "path", "fos"), Figure.of("RoundTripBenchmark.roundTrip", "path", "spsc"),
+            1.5, "why");
+
+    @Test
+    void shouldCompareTheMediansOfAllSamplesWhenTheModeIsSample() throws Exception {
+        List<JmhResult> results = List.of(sample("fos", "[[100,3],[1000,1]]", "[[120,3]]"), sample("spsc", "[[100,4]]", "[[100,4]]"));
+
+        Comparison.Outcome o = ROW_1.evaluate(results);
+
+        assertThat(o.ratio()).isEqualTo("1.20x");
+        assertThat(o.mark()).isEqualTo("met");
+        assertThat(o.fos()).isEqualTo("p50 120 ns, p99 1.00 us");
+    }
+
+    @Test
+    void shouldMarkMissedAndSayWhyWhenTheRatioIsAboveTheGoal() throws Exception {
+        List<JmhResult> results = List.of(sample("fos", "[[400,4]]", "[[410,4]]"), sample("spsc", "[[100,4]]", "[[110,4]]"));
+
+        Comparison.Outcome o = ROW_1.evaluate(results);
+
+        assertThat(o.mark()).isEqualTo("MISSED");
+        assertThat(o.missed()).isTrue();
+    }
+
+    @Test
+    void shouldFlagInsteadOfAveragingWhenForkMediansJumpMoreThanFiveTimes() throws Exception {
+        List<JmhResult> results = List.of(sample("fos", "[[100,4]]", "[[600,4]]"), sample("spsc", "[[100,4]]", "[[100,4]]"));
+
+        Comparison.Outcome o = ROW_1.evaluate(results);
+
+        assertThat(o.mark()).isEqualTo("FLAGGED");
+        assertThat(o.ratio()).isEqualTo("-");
+        assertThat(o.fos()).isEqualTo("fork medians 100 ns / 600 ns");
+    }
+
+    @Test
+    void shouldSayNotMeasuredWhenTheRunHasNoResultForAFigure() throws Exception {
+        Comparison.Outcome o = ROW_1.evaluate(List.of(sample("spsc", "[[100,4]]", "[[100,4]]")));
+
+        assertThat(o.mark()).startsWith("not measured").contains("path=fos");
+    }
+
+    @Test
+    void shouldQuoteTheRunnableFramesOfTheStackProfile() {
+        List<String> output = List.of("....[Thread state distributions]....", " 99.0%  RUNNABLE", "",
+                "....[Thread state: RUNNABLE]....", " 40.0%  45.0% <stack is empty, everything is filtered?>",
+                " 10.0%  11.0% com.fasterxml.jackson.Foo.bar", "  5.0%   5.5% org.fos.codec.impl.Baz.qux", "",
+                "....[Thread state: WAITING]....", " 1.0% 100.0% java.lang.Object.wait");
+
+        assertThat(BenchmarkReport.hottest(output)).containsExactly("10.0%  11.0% com.fasterxml.jackson.Foo.bar",
+                "5.0%   5.5% org.fos.codec.impl.Baz.qux");
+    }
+
+    @Test
+    void shouldLeaveRowsWithoutBenchmarksAsNotMeasuredYetWithTheirReason() {
+        assertThat(Rows.ALL).extracting(Row::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+        assertThat(Rows.ALL).filteredOn(r -> r.notMeasured() != null).extracting(Row::number).containsExactly(5, 6, 9);
+    }
+}

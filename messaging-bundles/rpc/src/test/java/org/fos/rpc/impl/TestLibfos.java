@@ -1,0 +1,54 @@
+package org.fos.rpc.impl;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.fos.kernel.impl.TestKernels;
+import org.fos.rpc.api.Libfos;
+
+/**
+ * libfos outside OSGi, for the tests and benchmarks of other modules (published in the rpc module's
+ * test jar): the shared part once, and one {@link Libfos} for each bundle id asked for, over a
+ * kernel from {@link TestKernels}. Thread-safe.
+ */
+public final class TestLibfos {
+    private final TestKernels node;
+    private final LibfosCore core = new LibfosCore();
+    private final List<LibfosImpl> created = new CopyOnWriteArrayList<>();
+
+    /**
+     * Starts the shared part of libfos on a node.
+     *
+     * @param node the node's kernel
+     */
+    public TestLibfos(TestKernels node) {
+        this.node = Objects.requireNonNull(node, "node");
+    }
+
+    /**
+     * Returns libfos as one bundle sees it: its reply mailboxes belong to that bundle.
+     *
+     * @param bundleId the bundle id
+     * @param owner the bundle's name, shown in mailbox labels
+     * @return a new libfos for that bundle
+     */
+    public Libfos libfos(long bundleId, String owner) {
+        LibfosImpl libfos = new LibfosImpl(core, node.kernel(bundleId), bundleId, owner);
+        created.add(libfos);
+        return libfos;
+    }
+
+    /**
+     * Stops every libfos this created, then the shared part (its timer). The kernel is left running.
+     *
+     * @throws InterruptedException if interrupted while the timer stops
+     */
+    public void shutdown() throws InterruptedException {
+        for (LibfosImpl libfos : created) {
+            libfos.deactivate();
+        }
+        created.clear();
+        core.deactivate();
+    }
+}
