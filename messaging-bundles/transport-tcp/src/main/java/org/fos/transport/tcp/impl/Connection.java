@@ -317,10 +317,18 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
                 refuse(Fault.HANDSHAKE_TIMEOUT, "no HELLO within " + transport.settings.handshakeTimeoutMillis() + " ms");
             }
         }, transport.settings.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
-        if (context.pipeline().get(SslHandler.class) == null) {
+        if (context.pipeline().get(SslHandler.class) == null && dialled()) {
             sendHello(context);
         }
         context.fireChannelActive();
+    }
+
+    /**
+     * The dialling side speaks first; the accepting side answers with its own HELLO only once it has
+     * accepted the dialler's, so a node it refuses never sees a handshake complete.
+     */
+    private boolean dialled() {
+        return expectedPeer != null;
     }
 
     private void sendHello(ChannelHandlerContext context) {
@@ -333,7 +341,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof SslHandshakeCompletionEvent tls) {
             if (tls.isSuccess()) {
-                sendHello(context);
+                if (dialled()) {
+                    sendHello(context);
+                }
             } else {
                 refuse(Fault.TLS_REFUSED, "TLS handshake failed: " + tls.cause());
             }
@@ -432,6 +442,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         peerEpoch = hello.epoch();
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
+        }
+        if (!dialled()) {
+            sendHello(ctx);
         }
         transport.establish(this);
     }
