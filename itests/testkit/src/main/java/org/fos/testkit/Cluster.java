@@ -1,0 +1,268 @@
+package org.fos.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A development cluster for a test: a ZooKeeper server (a process started from the distribution's
+ * {@code lib/zookeeper}) and fos nodes in processes of their own ({@link NodeProcess}), joined
+ * through ZooKeeper and the TCP transport on loopback.
+ *
+ * <pre>
+ * try (Cluster cluster = Cluster.builder("kv").nodes("node-a", "node-b", "node-c")
+ *         .configure("node-a", n -&gt; n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv")))
+ *         .start()) {
+ *     cluster.awaitMembers(Duration.ofMinutes(1));
+ *     cluster.node("node-a").executeOk("fos:call /sys/kv put k v");
+ *     cluster.kill("node-b");                       // kill -9
+ * }
+ * </pre>
+ */
+public final class Cluster implements AutoCloseable {
+    private final String name;
+    private final Path folder;
+    private final Process zookeeper;
+    private final String connect;
+    private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+
+    private Cluster(String name, Path folder, Process zookeeper, String connect) {
+        this.name = name;
+        this.folder = folder;
+        this.zookeeper = zookeeper;
+        this.connect = connect;
+    }
+
+    /**
+     * Starts describing a cluster.
+     *
+     * @param name the cluster's name (also its folder under {@code target/clusters})
+     * @return the builder
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Describes a cluster before it starts. */
+    public static final class Builder {
+        private final String name;
+        private final List<String> ids = new ArrayList<>();
+        private final Map<String, List<Consumer<NodeProcess.Builder>>> customizers = new HashMap<>();
+        private final List<Consumer<NodeProcess.Builder>> all = new ArrayList<>();
+        private long sessionTimeoutMillis = 4_000;
+
+        private Builder(String name) {
+            if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("invalid cluster name '" + name + "'");
+            }
+            this.name = name;
+        }
+
+        /**
+         * Names the nodes.
+         *
+         * @param nodeIds the node ids
+         * @return this builder
+         */
+        public Builder nodes(String... nodeIds) {
+            ids.addAll(List.of(nodeIds));
+            return this;
+        }
+
+        /**
+         * Sets the ZooKeeper session timeout of the nodes (default 4 s): how long a dead node stays.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder sessionTimeout(Duration timeout) {
+            this.sessionTimeoutMillis = timeout.toMillis();
+            return this;
+        }
+
+        /**
+         * Adjusts one node before it starts (configuration, bundles to deploy, JVM options).
+         *
+         * @param nodeId the node
+         * @param customizer what to do with its builder
+         * @return this builder
+         */
+        public Builder configure(String nodeId, Consumer<NodeProcess.Builder> customizer) {
+            customizers.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(customizer);
+            return this;
+        }
+
+        /**
+         * Adjusts every node before it starts.
+         *
+         * @param customizer what to do with each builder
+         * @return this builder
+         */
+        public Builder configureAll(Consumer<NodeProcess.Builder> customizer) {
+            all.add(customizer);
+            return this;
+        }
+
+        /**
+         * Starts ZooKeeper, then the nodes.
+         *
+         * @return the running cluster
+         * @throws IOException if a process cannot be started
+         */
+        public Cluster start() throws IOException {
+            if (ids.isEmpty()) {
+                throw new IllegalStateException("a cluster needs at least one node");
+            }
+            Path folder = Path.of("target", "clusters", name).toAbsolutePath();
+            Path home = Path.of(System.getProperty(NodeProcess.DISTRIBUTION, "../../distribution/target/fos")).toAbsolutePath().normalize();
+            Files.createDirectories(folder.resolve("zookeeper/data"));
+            int port = freePort();
+            Process zk = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=ruok,srvr",
+                    "-Dorg.slf4j.simpleLogger.logFile=" + folder.resolve("zookeeper/zookeeper.log"),
+                    "-cp", home.resolve("lib/zookeeper") + File.separator + "*",
+                    "org.apache.zookeeper.server.ZooKeeperServerMain", Integer.toString(port), folder.resolve("zookeeper/data").toString())
+                    .redirectErrorStream(true).redirectOutput(folder.resolve("zookeeper/console.log").toFile()).start();
+            String connect = "127.0.0.1:" + port;
+            Cluster cluster = new Cluster(name, folder, zk, connect);
+            try {
+                awaitPort(port, zk);
+                for (String id : ids) {
+                    NodeProcess.Builder b = NodeProcess.builder(id).base(folder.resolve(id))
+                            .config("org.fos.cluster", Map.of("zookeeper", connect, "clusterName", name,
+                                    "sessionTimeoutMillis", Long.toString(sessionTimeoutMillis), "connectTimeoutMillis", "15000"))
+                            .config("org.fos.transport.tcp", Map.of("host", "127.0.0.1", "port", "0", "cluster", name));
+                    all.forEach(c -> c.accept(b));
+                    customizers.getOrDefault(id, List.of()).forEach(c -> c.accept(b));
+                    cluster.nodes.put(id, b.start());
+                }
+            } catch (IOException | RuntimeException e) {
+                cluster.close();
+                throw e;
+            }
+            return cluster;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void awaitPort(int port, Process zk) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException e) {
+                if (!zk.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("the ZooKeeper server did not start on port " + port + " (see its console.log)", e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+    }
+
+    /**
+     * Returns the ZooKeeper connect string.
+     *
+     * @return for example {@code 127.0.0.1:34567}
+     */
+    public String zookeeper() {
+        return connect;
+    }
+
+    /**
+     * Returns a node.
+     *
+     * @param nodeId its id
+     * @return the node
+     * @throws IllegalArgumentException if the cluster has no such node
+     */
+    public NodeProcess node(String nodeId) {
+        NodeProcess n = nodes.get(nodeId);
+        if (n == null) {
+            throw new IllegalArgumentException("cluster " + name + " has no node " + nodeId + "; it has " + nodes.keySet());
+        }
+        return n;
+    }
+
+    /**
+     * Returns the nodes, in the order they were named.
+     *
+     * @return the nodes
+     */
+    public List<NodeProcess> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    /**
+     * Waits until every running node lists every running node in {@code fos:nodes} and its shell answers.
+     *
+     * @param timeout how long to wait
+     * @throws IllegalStateException if they do not in time
+     */
+    public void awaitMembers(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<NodeProcess> running = nodes.values().stream().filter(NodeProcess::isAlive).toList();
+        for (NodeProcess n : running) {
+            n.awaitReady(timeout);
+            while (true) {
+                String out = n.execute("fos:nodes", timeout);
+                if (running.stream().allMatch(r -> out.contains("node=" + r.nodeId() + ","))) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("node " + n.nodeId() + " does not list every node after " + timeout + ": " + out);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            }
+        }
+    }
+
+    /**
+     * Kills a node with SIGKILL.
+     *
+     * @param nodeId the node
+     * @throws InterruptedException if interrupted while it dies
+     */
+    public void kill(String nodeId) throws InterruptedException {
+        node(nodeId).kill();
+    }
+
+    /** Stops every node and the ZooKeeper server. */
+    @Override
+    public void close() {
+        for (NodeProcess n : nodes.values()) {
+            n.close();
+        }
+        zookeeper.destroy();
+        try {
+            if (!zookeeper.waitFor(30, TimeUnit.SECONDS)) {
+                zookeeper.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            zookeeper.destroyForcibly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "cluster " + name + " in " + folder + " (ZooKeeper " + connect + ", nodes " + nodes.keySet() + ")";
+    }
+}
