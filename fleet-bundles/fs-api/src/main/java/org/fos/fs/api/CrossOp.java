@@ -21,8 +21,6 @@ public record CrossOp(Kind kind, long dir, String name, long targetDir, String t
         /** Remove an entry whose inode lives in another group than its directory. */
         DELETE,
         /** Move an entry between directories, or over an entry of another group. */
-        RENAME,
-        /** Check the whole file system with every member frozen. */
-        FSCK
+        RENAME
     }
 }

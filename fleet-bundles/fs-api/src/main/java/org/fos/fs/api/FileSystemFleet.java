@@ -290,11 +290,11 @@ public interface FileSystemFleet {
      * first on a blank device.
      *
      * @param group 0, the coordinator's group
-     * @return completes with the file system's statistics once it is mounted
+     * @return completes once the file system is mounted
      * @throws FileSystemException if the device holds something else or cannot be read
      * @throws TryAgainException if the call was let go; call again
      */
-    CompletionStage<FsStats> peerMount(@Key int group) throws FileSystemException, TryAgainException;
+    CompletionStage<Mounted> peerMount(@Key int group) throws FileSystemException, TryAgainException;
 
     /**
      * Between members: pins a group for a cross-group operation (its owner holds every other call
@@ -331,6 +331,15 @@ public interface FileSystemFleet {
      * @throws TryAgainException if the call was let go; call again
      */
     CompletionStage<DirEntry> peerCross(@Key int group, CrossOp op) throws FileSystemException, TryAgainException;
+
+    /**
+     * Between members: runs a check through the coordinator's queue of cross-group operations.
+     *
+     * @param group 0, the coordinator's group
+     * @return completes with the report
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<FsckReport> peerFsck(@Key int group) throws TryAgainException;
 
     /**
      * Between members: the coordinator's own continuation of its current cross-group operation,

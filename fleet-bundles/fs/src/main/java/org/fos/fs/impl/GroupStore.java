@@ -703,6 +703,15 @@ final class GroupStore {
         return out;
     }
 
+    /** Checks that a directory exists and has no entry of that name. */
+    void lookupAbsent(long dir, String name) throws FileSystemException, NoSuchFileException, NotDirectoryException {
+        FsErrors.checkName(name);
+        Tx ro = begin();
+        if (dir(ro, directory(ro, dir)).entries.containsKey(name)) {
+            throw new FileAlreadyExistsException(FsErrors.where(dir, name));
+        }
+    }
+
     boolean isEmptyDirectory(Tx tx, Inode d) throws FileSystemException {
         return dir(tx, d).entries.isEmpty();
     }
