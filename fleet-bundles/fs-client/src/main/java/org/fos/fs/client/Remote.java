@@ -1,0 +1,94 @@
+package org.fos.fs.client;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.fos.fs.api.TryAgainException;
+import org.fos.kernel.api.Status;
+import org.fos.rpc.api.FleetException;
+
+/**
+ * Waits for a fleet call and turns its failure into the exception {@code java.nio.file} users
+ * expect, naming the client's path. A call that the fleet let go during a live upgrade (a
+ * {@link TryAgainException}, or libfos closing under an old member) is made again.
+ */
+final class Remote {
+    /** How often a call is made again after it was let go, before giving up. */
+    static final int MAX_TRIES = 50;
+
+    private Remote() {
+    }
+
+    /** A fleet call, made again as often as it is let go. */
+    @FunctionalInterface
+    interface Call<T> {
+        CompletionStage<T> make() throws IOException;
+    }
+
+    static <T> T await(Call<T> call, String file, String other, long timeoutMillis) throws IOException {
+        Throwable last = null;
+        for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
+            try {
+                return call.make().toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the file system about " + file);
+            } catch (TimeoutException e) {
+                throw new FileSystemException(file, other, "the file system did not answer within " + timeoutMillis + " ms");
+            } catch (ExecutionException | CompletionException e) {
+                last = e.getCause() == null ? e : e.getCause();
+            } catch (IOException | RuntimeException e) {
+                last = e;
+            }
+            if (!retryable(last)) {
+                throw translate(last, file, other);
+            }
+        }
+        throw translate(last, file, other);
+    }
+
+    private static boolean retryable(Throwable t) {
+        return t instanceof TryAgainException
+                || (t instanceof FleetException f && !(t instanceof org.fos.rpc.api.RemoteException) && f.status() == Status.CLOSED);
+    }
+
+    /** The server's exception as the same type about the client's path; its text becomes the reason. */
+    static IOException translate(Throwable t, String file, String other) {
+        if (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason() : f.getFile();
+            if (t instanceof NoSuchFileException) {
+                return new NoSuchFileException(file, other, reason);
+            }
+            if (t instanceof NotDirectoryException) {
+                return new NotDirectoryException(file);
+            }
+            if (t instanceof FileAlreadyExistsException) {
+                return new FileAlreadyExistsException(file, other, reason);
+            }
+            if (t instanceof DirectoryNotEmptyException) {
+                return new DirectoryNotEmptyException(file);
+            }
+            return new FileSystemException(file, other, reason);
+        }
+        if (t instanceof IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (" + file + ")", e);
+        }
+        if (t instanceof IOException io) {
+            return io;
+        }
+        return new IOException("the file system failed about " + file + ": " + t, t);
+    }
+}
