@@ -162,6 +162,8 @@ public class FsMember implements FileSystemFleet, Stateful {
 
     // the coordinator's part
     private boolean coordinatorMounted;
+    /** The first operation number of this coordinator: every later one is larger, every earlier coordinator's smaller. */
+    private long mountFence;
     private long txCounter;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private Current current;
@@ -515,10 +517,11 @@ public class FsMember implements FileSystemFleet, Stateful {
                 int repaired = Volume.recover(device, l);
                 GroupStore g0 = GroupStore.open(l, 0, device);
                 txCounter = Math.max(Intent.decode(g0.intent()).seq(), System.currentTimeMillis() * 1000);
+                mountFence = txCounter + 1;
                 coordinatorMounted = true;
                 LOG.info("{} mounted {} ({}), {} groups recovered", fleetName, deviceName, l, repaired);
             }
-            return new Mounted(txCounter + 1, Volume.layout(device).groups);
+            return new Mounted(mountFence, Volume.layout(device).groups);
         });
     }
 
