@@ -327,10 +327,15 @@ public interface FileSystemFleet {
      * @param group 0, the coordinator's group
      * @param op the operation
      * @return completes with the new directory's entry for {@link CrossOp.Kind#MKDIR}, else null
-     * @throws FileSystemException or another {@code java.nio.file} exception as the operation fails
+     * @throws NoSuchFileException if a directory or the entry does not exist
+     * @throws NotDirectoryException if a directory is a file
+     * @throws FileAlreadyExistsException if the target exists
+     * @throws DirectoryNotEmptyException if a directory to remove or replace has entries
+     * @throws FileSystemException for the rest, as for the public methods
      * @throws TryAgainException if the call was let go; call again
      */
-    CompletionStage<DirEntry> peerCross(@Key int group, CrossOp op) throws FileSystemException, TryAgainException;
+    CompletionStage<DirEntry> peerCross(@Key int group, CrossOp op) throws NoSuchFileException, NotDirectoryException,
+            FileAlreadyExistsException, DirectoryNotEmptyException, FileSystemException, TryAgainException;
 
     /**
      * Between members: runs a check through the coordinator's queue of cross-group operations.

@@ -50,11 +50,35 @@ final class Remote {
             } catch (IOException | RuntimeException e) {
                 last = e;
             }
+            if (last instanceof org.fos.rpc.api.RemoteException r) {
+                last = recreate(r);
+            }
             if (!retryable(last)) {
                 throw translate(last, file, other);
             }
         }
         throw translate(last, file, other);
+    }
+
+    /** A nio exception that crossed more than one member arrives as a RemoteException naming its type. */
+    private static Throwable recreate(org.fos.rpc.api.RemoteException r) {
+        String text = r.getMessage();
+        String prefix = r.remoteType() + ": ";
+        while (text.startsWith(prefix)) {
+            text = text.substring(prefix.length());
+        }
+        int colon = text.indexOf(": ");
+        String type = colon > 0 ? text.substring(0, colon) : r.remoteType();
+        String message = colon > 0 ? text.substring(colon + 2) : text;
+        return switch (type) {
+            case "java.nio.file.NoSuchFileException" -> new NoSuchFileException(message);
+            case "java.nio.file.NotDirectoryException" -> new NotDirectoryException(message);
+            case "java.nio.file.FileAlreadyExistsException" -> new FileAlreadyExistsException(message);
+            case "java.nio.file.DirectoryNotEmptyException" -> new DirectoryNotEmptyException(message);
+            case "java.nio.file.FileSystemException" -> new FileSystemException(message);
+            case "org.fos.fs.api.TryAgainException" -> new TryAgainException(message);
+            default -> r;
+        };
     }
 
     private static boolean retryable(Throwable t) {
@@ -66,6 +90,9 @@ final class Remote {
     static IOException translate(Throwable t, String file, String other) {
         if (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
+        }
+        if (t instanceof org.fos.rpc.api.RemoteException r) {
+            t = recreate(r);
         }
         if (t instanceof FileSystemException f) {
             String reason = f.getReason() != null ? f.getReason() : f.getFile();
