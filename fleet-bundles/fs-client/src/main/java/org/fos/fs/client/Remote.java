@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import org.fos.fs.api.TryAgainException;
 import org.fos.kernel.api.Status;
@@ -25,6 +26,8 @@ import org.fos.rpc.api.FleetException;
 final class Remote {
     /** How often a call is made again after it was let go, before giving up. */
     static final int MAX_TRIES = 50;
+    /** How long a call waits for a fleet that is not registered yet, as while a node starts. */
+    static final long STARTING_MILLIS = 15_000;
 
     private Remote() {
     }
@@ -37,6 +40,7 @@ final class Remote {
 
     static <T> T await(Call<T> call, String file, String other, long timeoutMillis) throws IOException {
         Throwable last = null;
+        long startingUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMillis, STARTING_MILLIS));
         for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
             try {
                 return call.make().toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -52,6 +56,12 @@ final class Remote {
             }
             if (last instanceof org.fos.rpc.api.RemoteException r) {
                 last = recreate(r);
+            }
+            if (starting(last) && System.nanoTime() < startingUntil) {
+                // the fleet has not registered yet (the node is starting): give it a moment
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                attempt--;
+                continue;
             }
             if (!retryable(last)) {
                 throw translate(last, file, other);
@@ -79,6 +89,10 @@ final class Remote {
             case "org.fos.fs.api.TryAgainException" -> new TryAgainException(message);
             default -> r;
         };
+    }
+
+    private static boolean starting(Throwable t) {
+        return t instanceof FleetException f && !(t instanceof org.fos.rpc.api.RemoteException) && f.status() == Status.NO_SUCH_NAME;
     }
 
     private static boolean retryable(Throwable t) {
