@@ -23,7 +23,7 @@ import org.fos.rpc.api.FleetException;
  * expect, naming the client's path. A call that the fleet let go during a live upgrade (a
  * {@link TryAgainException}, or libfos closing under an old member) is made again.
  */
-final class Remote {
+public final class Remote {
     /** How often a call is made again after it was let go, before giving up. */
     static final int MAX_TRIES = 50;
     /** How long a call waits for a fleet that is not registered yet, as while a node starts. */
@@ -34,11 +34,28 @@ final class Remote {
 
     /** A fleet call, made again as often as it is let go. */
     @FunctionalInterface
-    interface Call<T> {
+    public interface Call<T> {
+        /**
+         * Makes the call.
+         *
+         * @return its stage
+         * @throws IOException if it cannot be made
+         */
         CompletionStage<T> make() throws IOException;
     }
 
-    static <T> T await(Call<T> call, String file, String other, long timeoutMillis) throws IOException {
+    /**
+     * Makes a call and waits for its value, making it again while the fleet lets it go.
+     *
+     * @param <T> the value's type
+     * @param call the call
+     * @param file the path the call is about, for errors
+     * @param other a second path, or null
+     * @param timeoutMillis how long one attempt may take
+     * @return the value
+     * @throws IOException the standard exception the call failed with
+     */
+    public static <T> T await(Call<T> call, String file, String other, long timeoutMillis) throws IOException {
         Throwable last = null;
         long startingUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMillis, STARTING_MILLIS));
         for (int attempt = 0; attempt < MAX_TRIES; attempt++) {

@@ -164,6 +164,7 @@ public class FsMember implements FileSystemFleet, Stateful {
     private boolean coordinatorMounted;
     /** The first operation number of this coordinator: every later one is larger, every earlier coordinator's smaller. */
     private long mountFence;
+    private Layout coordinatorLayout;
     private long txCounter;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private Current current;
@@ -506,23 +507,30 @@ public class FsMember implements FileSystemFleet, Stateful {
             return failed(retiredError());
         }
         return run(() -> {
-            if (!coordinatorMounted) {
-                Layout l = Volume.layout(device);
-                if (l == null) {
-                    if (!config.format()) {
-                        throw new FileSystemException(deviceName, null, "holds no file system and format is false");
-                    }
-                    l = Volume.mkfs(device, config.groups());
-                }
-                int repaired = Volume.recover(device, l);
-                GroupStore g0 = GroupStore.open(l, 0, device);
-                txCounter = Math.max(Intent.decode(g0.intent()).seq(), System.currentTimeMillis() * 1000);
-                mountFence = txCounter + 1;
-                coordinatorMounted = true;
-                LOG.info("{} mounted {} ({}), {} groups recovered", fleetName, deviceName, l, repaired);
-            }
-            return new Mounted(mountFence, Volume.layout(device).groups);
+            mountAsCoordinator();
+            return new Mounted(mountFence, coordinatorLayout.groups);
         });
+    }
+
+    /** Recovers the file system, once in this coordinator's life, creating it first on a blank device. */
+    private void mountAsCoordinator() throws FileSystemException {
+        if (coordinatorMounted) {
+            return;
+        }
+        Layout l = Volume.layout(device);
+        if (l == null) {
+            if (!config.format()) {
+                throw new FileSystemException(deviceName, null, "holds no file system and format is false");
+            }
+            l = Volume.mkfs(device, config.groups());
+        }
+        int repaired = Volume.recover(device, l);
+        GroupStore g0 = GroupStore.open(l, 0, device);
+        txCounter = Math.max(Intent.decode(g0.intent()).seq(), System.currentTimeMillis() * 1000);
+        mountFence = txCounter + 1;
+        coordinatorLayout = l;
+        coordinatorMounted = true;
+        LOG.info("{} mounted {} ({}), {} groups recovered", fleetName, deviceName, l, repaired);
     }
 
     // ---------------------------------------------------------------- the coordinator: cross-group operations
@@ -541,8 +549,10 @@ public class FsMember implements FileSystemFleet, Stateful {
         if (retired) {
             return failed(retiredError());
         }
-        if (!coordinatorMounted) {
-            return failed(new TryAgainException("the coordinator of " + fleetName + " has not mounted " + deviceName + " yet"));
+        try {
+            mountAsCoordinator();
+        } catch (FileSystemException | RuntimeException e) {
+            return failed(e);
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
         queue.add(new Queued(op, f));

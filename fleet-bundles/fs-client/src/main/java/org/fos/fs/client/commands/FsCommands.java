@@ -12,9 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -22,6 +20,7 @@ import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FosFiles;
 import org.fos.fs.api.FsStats;
 import org.fos.fs.api.FsckReport;
+import org.fos.fs.client.Remote;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
@@ -269,7 +268,7 @@ public final class FsCommands {
      */
     @Descriptor("show the space of the file system")
     public DiskFree df() throws IOException {
-        FsStats s = call(fleet.statfs());
+        FsStats s = Remote.await(fleet::statfs, "/", null, TimeUnit.MINUTES.toMillis(5));
         long size = s.totalBlocks() * s.blockSize();
         long free = s.freeBlocks() * s.blockSize();
         int use = size == 0 ? 0 : (int) Math.round(100.0 * (size - free) / size);
@@ -285,26 +284,6 @@ public final class FsCommands {
      */
     @Descriptor("check the whole file system (the members hold changes meanwhile)")
     public FsckReport fsck() throws IOException {
-        return call(fleet.fsck());
-    }
-
-    private static <T> T call(java.util.concurrent.CompletionStage<T> stage) throws IOException {
-        try {
-            return stage.toCompletableFuture().get(5, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for the file system");
-        } catch (ExecutionException e) {
-            Throwable t = e.getCause();
-            if (t instanceof IOException io) {
-                throw io;
-            }
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(t);
-        } catch (TimeoutException e) {
-            throw new IOException("the file system did not answer within 5 minutes", e);
-        }
+        return Remote.await(fleet::fsck, "/", null, TimeUnit.MINUTES.toMillis(5));
     }
 }
