@@ -159,6 +159,23 @@ public class FileSystemIT extends FileSystemSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    public void theShellCommandsWorkOnTheSameFiles() throws Exception {
+        assertEquals("made /cmd/docs", executeOk("fs:mkdir /cmd/docs"));
+        assertEquals("wrote 11 bytes to /cmd/docs/a", executeOk("fs:write /cmd/docs/a hello world"));
+        assertEquals("hello world", executeOk("fs:cat /cmd/docs/a"));
+        assertEquals("hello world", Files.readString(path("/cmd/docs/a")));
+        List<Object> ls = (List<Object>) executeOk("fs:ls /cmd/docs");
+        assertEquals(1, ls.size());
+        assertTrue(ls.get(0).toString(), ls.get(0).toString().endsWith(" a") && ls.get(0).toString().startsWith("-"));
+        assertEquals("moved /cmd/docs/a to /cmd/b", executeOk("fs:mv /cmd/docs/a /cmd/b"));
+        assertTrue(executeOk("fs:stat /cmd/b").toString().contains("size=11"));
+        assertTrue(execute("fs:df").output(), execute("fs:df").output().contains("/dev/block/ram0"));
+        assertEquals("removed /cmd/b", executeOk("fs:rm /cmd/b"));
+        assertTrue(execute("fs:fsck").output().contains("clean=true"));
+    }
+
+    @Test
     public void theFileSystemChecksCleanAfterAllThat() throws Exception {
         Files.createDirectories(path("/check/a"));
         Files.writeString(path("/check/a/f"), "f");
