@@ -336,7 +336,7 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
-     * Stops the node through its shell ({@code stop 0}), killing it if it has not ended in time.
+     * Stops the node through its shell ({@code felix:stop 0}, scoped so that no other {@code stop} command shadows it), killing it if it has not ended in time.
      *
      * @param timeout how long to wait
      * @return the exit status
@@ -346,7 +346,7 @@ public final class NodeProcess implements AutoCloseable {
             return process.exitValue();
         }
         try {
-            stdin.write("stop 0\n".getBytes(StandardCharsets.UTF_8));
+            stdin.write("felix:stop 0\n".getBytes(StandardCharsets.UTF_8));
             stdin.flush();
         } catch (IOException e) {
             // it is ending already

@@ -31,7 +31,7 @@ import org.osgi.service.component.annotations.Reference;
  * After a restart, {@code workload:verify} checks every logged file byte for byte.
  */
 @Component(service = CrashWorkload.class, property = {"osgi.command.scope=workload", "osgi.command.function=start",
-        "osgi.command.function=stop", "osgi.command.function=verify"})
+        "osgi.command.function=halt", "osgi.command.function=verify"})
 public final class CrashWorkload {
     private final FosFiles files;
     private volatile Thread worker;
@@ -49,7 +49,7 @@ public final class CrashWorkload {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        stop();
+        halt();
     }
 
     /**
@@ -82,7 +82,7 @@ public final class CrashWorkload {
      * @throws InterruptedException if interrupted while waiting for the thread
      */
     @Descriptor("stop writing")
-    public String stop() throws InterruptedException {
+    public String halt() throws InterruptedException {
         running = false;
         Thread w = worker;
         worker = null;
