@@ -117,10 +117,7 @@ final class FosFileChannel extends FileChannel {
 
     @Override
     public synchronized int write(ByteBuffer src) throws IOException {
-        ensureOpen();
-        if (!writable) {
-            throw new NonWritableChannelException();
-        }
+        ensureWritable();
         int n = src.remaining();
         if (append && runStart < 0) {
             runStart = 0;
@@ -144,10 +141,7 @@ final class FosFileChannel extends FileChannel {
 
     @Override
     public synchronized int write(ByteBuffer src, long at) throws IOException {
-        ensureOpen();
-        if (!writable) {
-            throw new NonWritableChannelException();
-        }
+        ensureWritable();
         drain();
         byte[] bytes = new byte[src.remaining()];
         src.get(bytes);
@@ -196,10 +190,7 @@ final class FosFileChannel extends FileChannel {
 
     @Override
     public synchronized FileChannel truncate(long size) throws IOException {
-        ensureOpen();
-        if (!writable) {
-            throw new NonWritableChannelException();
-        }
+        ensureWritable();
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative, was " + size);
         }
@@ -266,6 +257,13 @@ final class FosFileChannel extends FileChannel {
     @Override
     public FileLock tryLock(long at, long size, boolean shared) {
         throw new UnsupportedOperationException("fos files have no locks");
+    }
+
+    private void ensureWritable() throws IOException {
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
     }
 
     private void ensureOpen() throws IOException {

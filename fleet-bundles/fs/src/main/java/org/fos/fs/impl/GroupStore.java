@@ -155,6 +155,25 @@ final class GroupStore {
         freeInodes += tx.freeInodesDelta;
     }
 
+    /** The work of one transaction. */
+    @FunctionalInterface
+    interface TxWork<T> {
+        T run(Tx tx) throws FileSystemException;
+    }
+
+    /** Runs work in a transaction: committed if it returns, dropped if it throws. */
+    <T> T inTx(TxWork<T> work) throws FileSystemException {
+        Tx tx = begin();
+        try {
+            T value = work.run(tx);
+            commit(tx);
+            return value;
+        } catch (FileSystemException | RuntimeException e) {
+            abort(tx);
+            throw e;
+        }
+    }
+
     void abort(Tx tx) {
         for (Long d : tx.touchedDirectories) {
             directories.remove(d);
@@ -727,8 +746,7 @@ final class GroupStore {
     DirEntry create(long dir, String name, boolean exclusive, long now)
             throws FileSystemException, NoSuchFileException, NotDirectoryException, FileAlreadyExistsException {
         FsErrors.checkName(name);
-        Tx tx = begin();
-        try {
+        return inTx(tx -> {
             Inode d = directory(tx, dir);
             DirEntry existing = dir(tx, d).entries.get(name);
             if (existing != null) {
@@ -740,48 +758,35 @@ final class GroupStore {
                 }
                 return existing;
             }
-            Inode f = newInode(tx, allocateInode(tx), Inode.FILE, dir, now);
-            DirEntry e = new DirEntry(name, f.number, FileType.FILE);
-            dirAdd(tx, d, e, now);
-            commit(tx);
-            return e;
-        } catch (FileSystemException | RuntimeException e) {
-            abort(tx);
-            throw e;
-        }
+            return addNew(tx, d, name, FileType.FILE, now);
+        });
     }
 
     /** Makes a directory whose inode lives in this group too. */
     DirEntry mkdir(long dir, String name, long now)
             throws FileSystemException, NoSuchFileException, NotDirectoryException, FileAlreadyExistsException {
         FsErrors.checkName(name);
-        Tx tx = begin();
-        try {
+        return inTx(tx -> {
             Inode d = directory(tx, dir);
             if (dir(tx, d).entries.containsKey(name)) {
                 throw new FileAlreadyExistsException(FsErrors.where(dir, name));
             }
-            Inode n = newInode(tx, allocateInode(tx), Inode.DIRECTORY, dir, now);
-            DirEntry e = new DirEntry(name, n.number, FileType.DIRECTORY);
-            dirAdd(tx, d, e, now);
-            commit(tx);
-            return e;
-        } catch (FileSystemException | RuntimeException e) {
-            abort(tx);
-            throw e;
-        }
+            return addNew(tx, d, name, FileType.DIRECTORY, now);
+        });
     }
 
-    /** The entry to delete, checked, without changing anything. */
-    DirEntry checkDelete(long dir, String name) throws FileSystemException, NoSuchFileException, NotDirectoryException {
-        return lookup(dir, name);
+    /** Makes a new inode of this group and names it in directory {@code d}. */
+    private DirEntry addNew(Tx tx, Inode d, String name, FileType type, long now) throws FileSystemException {
+        Inode n = newInode(tx, allocateInode(tx), Inode.typeOf(type), d.number, now);
+        DirEntry e = new DirEntry(name, n.number, type);
+        dirAdd(tx, d, e, now);
+        return e;
     }
 
     /** Deletes an entry whose inode is in this group. */
     void delete(long dir, String name, long now) throws FileSystemException, NoSuchFileException, NotDirectoryException {
         FsErrors.checkName(name);
-        Tx tx = begin();
-        try {
+        inTx(tx -> {
             Inode d = directory(tx, dir);
             DirEntry e = dir(tx, d).entries.get(name);
             if (e == null) {
@@ -793,11 +798,8 @@ final class GroupStore {
             }
             dirRemove(tx, d, name, now);
             drop(tx, victim);
-            commit(tx);
-        } catch (FileSystemException | RuntimeException e) {
-            abort(tx);
-            throw e;
-        }
+            return null;
+        });
     }
 
     private void drop(Tx tx, Inode i) {
@@ -827,8 +829,7 @@ final class GroupStore {
             throws FileSystemException, NoSuchFileException, NotDirectoryException {
         FsErrors.checkName(name);
         FsErrors.checkName(targetName);
-        Tx tx = begin();
-        try {
+        return inTx(tx -> {
             DirEntry e = dir(tx, directory(tx, dir)).entries.get(name);
             if (e == null) {
                 throw new NoSuchFileException(FsErrors.where(dir, name));
@@ -861,12 +862,8 @@ final class GroupStore {
             }
             dirRemove(tx, inode(tx, dir), name, now);
             dirAdd(tx, inode(tx, targetDir), new DirEntry(targetName, e.inode(), e.type()), now);
-            commit(tx);
             return true;
-        } catch (FileSystemException | RuntimeException e) {
-            abort(tx);
-            throw e;
-        }
+        });
     }
 
     // ---------------------------------------------------------------- file content
@@ -924,8 +921,7 @@ final class GroupStore {
             throw new IllegalArgumentException("data is missing");
         }
         checkIo(Math.max(0, offset), data.length);
-        Tx tx = begin();
-        try {
+        return inTx(tx -> {
             Inode f = file(tx, inode);
             long at = append ? f.size : offset;
             if (at + data.length > maxBlocks() * layout.blockSize) {
@@ -971,12 +967,8 @@ final class GroupStore {
             f.accessed = now;
             put(tx, f);
             writeRuns(runs);
-            commit(tx);
             return f.size;
-        } catch (FileSystemException | RuntimeException e) {
-            abort(tx);
-            throw e;
-        }
+        });
     }
 
     long append(long inode, byte[] data, long now) throws NoSuchFileException, FileSystemException {
@@ -1004,8 +996,7 @@ final class GroupStore {
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative, was " + size);
         }
-        Tx tx = begin();
-        try {
+        inTx(tx -> {
             Inode f = file(tx, inode);
             if (size > maxBlocks() * layout.blockSize) {
                 throw new FileSystemException(FsErrors.where(inode), null, "a file cannot grow past " + maxBlocks() * layout.blockSize + " bytes");
@@ -1025,11 +1016,8 @@ final class GroupStore {
             f.size = size;
             f.modified = now;
             put(tx, f);
-            commit(tx);
-        } catch (FileSystemException | RuntimeException e) {
-            abort(tx);
-            throw e;
-        }
+            return null;
+        });
     }
 
     void setTimes(long inode, long modified, long accessed) throws NoSuchFileException {
@@ -1096,17 +1084,13 @@ final class GroupStore {
         if (seq <= lastApplied()) {
             return;
         }
-        Tx tx = begin();
-        try {
+        inTx(tx -> {
             for (Step s : steps) {
                 applyStep(tx, s);
             }
             ByteBuffer.wrap(tx.write(layout.headerBlock(group))).putLong(8, seq);
-            commit(tx);
-        } catch (FileSystemException | RuntimeException e) {
-            abort(tx);
-            throw e;
-        }
+            return null;
+        });
     }
 
     private void applyStep(Tx tx, Step s) throws FileSystemException {

@@ -1,7 +1,5 @@
 package org.fos.itests.fs;
 
-import static org.fos.testkit.FosOptions.fileSystemFleet;
-import static org.fos.testkit.FosOptions.fosNode;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
@@ -25,11 +23,8 @@ import org.fos.block.api.BlockDevice;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.rpc.api.Libfos;
 import org.fos.testkit.support.CommandResult;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -38,17 +33,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 /** Bad paths, directories read as files, a full device and bad block numbers: standard errors, and the check stays clean. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class FileSystemBadInputIT extends FileSystemSupport {
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {fosNode(fileSystemFleet())};
-    }
-
-    @Before
-    public void setUp() throws Exception {
-        ready(2);
-    }
+public class FileSystemBadInputIT extends DefaultFileSystemTest {
 
     @Test
     public void badPathsAndMisusedEntriesGetTheStandardExceptions() throws Exception {

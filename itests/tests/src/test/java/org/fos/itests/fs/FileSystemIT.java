@@ -1,7 +1,5 @@
 package org.fos.itests.fs;
 
-import static org.fos.testkit.FosOptions.fileSystemFleet;
-import static org.fos.testkit.FosOptions.fosNode;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -27,11 +25,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -39,17 +34,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 /** An application's view: nothing but java.nio.file.Files on fos: paths. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class FileSystemIT extends FileSystemSupport {
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {fosNode(fileSystemFleet())};
-    }
-
-    @Before
-    public void setUp() throws Exception {
-        ready(2);
-    }
+public class FileSystemIT extends DefaultFileSystemTest {
 
     @Test
     public void aTreeIsMadeWalkedAndListed() throws Exception {

@@ -1,8 +1,6 @@
 package org.fos.itests.fs;
 
 import static org.fos.testkit.FosOptions.bundleFile;
-import static org.fos.testkit.FosOptions.fileSystemFleet;
-import static org.fos.testkit.FosOptions.fosNode;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -17,8 +15,6 @@ import org.fos.fs.api.FileSystemFleet;
 import org.fos.testkit.support.Load;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -26,14 +22,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 /** The file-system fleet goes from v1 to v2 through fos:upgrade while two clients copy files: no call fails, every copy is intact. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class FileSystemUpgradeIT extends FileSystemSupport {
+public class FileSystemUpgradeIT extends DefaultFileSystemTest {
     private static final int SOURCES = 24;
     private static final int THREADS = 2;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {fosNode(fileSystemFleet())};
-    }
 
     private org.fos.fleet.api.FleetRuntime service0() {
         try {
@@ -46,12 +37,11 @@ public class FileSystemUpgradeIT extends FileSystemSupport {
 
     @Test
     public void copyingFilesGoesOnAcrossALiveUpgrade() throws Exception {
-        ready(2);
         Random random = new Random(3);
         Path src = Files.createDirectories(path("/upgrade/src"));
         String[] sums = new String[SOURCES];
         for (int i = 0; i < SOURCES; i++) {
-            byte[] b = new byte[1 + random.nextInt(300_000)];
+            byte[] b = new byte[1 + random.nextInt(40_000)];
             random.nextBytes(b);
             Files.write(src.resolve("s" + i), b);
             sums[i] = sha256(b);
