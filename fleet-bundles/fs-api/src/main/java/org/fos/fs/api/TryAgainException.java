@@ -4,8 +4,10 @@ import java.io.IOException;
 
 /**
  * The member that took a call let it go unanswered because its implementation was being replaced
- * (a live upgrade) or its file system remounted; the call had no effect. Call again: the new version
- * serves it. {@link FosFiles}' file systems do this by themselves.
+ * (a live upgrade). Call again: the new version serves it. {@link FosFiles}' file systems do this by
+ * themselves. The call had no effect, with one exception: a cross-group rename, delete or mkdir that
+ * had passed its commit point is finished by the new version, so calling it again may then fail
+ * (the source is gone, the directory exists) although it happened.
  */
 public class TryAgainException extends IOException {
 
