@@ -12,6 +12,8 @@ import java.util.concurrent.ScheduledFuture;
 
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetState;
+import org.fos.fleet.api.MemberAware;
+import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.MemberInfo;
 import org.fos.fleet.api.Stateful;
 import org.fos.fleet.api.UpgradeReport;
@@ -119,6 +121,13 @@ final class FleetController {
                 if (instances[i] == null) {
                     failure = "version " + version + " did not activate (its component failed; see the log)";
                     break;
+                }
+            }
+            if (failure == null) {
+                for (int i = 0; i < instances.length; i++) {
+                    if (instances[i] instanceof MemberAware aware) {
+                        aware.joined(new MemberIdentity(name, i, members.size(), members.get(i).mailbox.address()));
+                    }
                 }
             }
             if (failure == null && lastGood != null && lastGood.states() != null) {

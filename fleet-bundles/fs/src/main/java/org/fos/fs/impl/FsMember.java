@@ -18,6 +18,8 @@ import java.util.concurrent.CompletionStage;
 import org.fos.block.api.BlockDevice;
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetState;
+import org.fos.fleet.api.MemberAware;
+import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.Stateful;
 import org.fos.fs.api.Attributes;
 import org.fos.fs.api.CrossOp;
@@ -32,6 +34,9 @@ import org.fos.fs.api.Probe;
 import org.fos.fs.api.ProbeResult;
 import org.fos.fs.api.Step;
 import org.fos.fs.api.TryAgainException;
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.KernelException;
 import org.fos.kernel.api.Selection;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
@@ -64,7 +69,7 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Fleet(name = FileSystemFleet.NAME, members = 2)
 @Designate(ocd = FsMember.Config.class, factory = true)
-public class FsMember implements FileSystemFleet, Stateful {
+public class FsMember implements FileSystemFleet, Stateful, MemberAware {
     private static final Logger LOG = LoggerFactory.getLogger(FsMember.class);
 
     /** The factory PID of file-system fleets. */
@@ -143,6 +148,8 @@ public class FsMember implements FileSystemFleet, Stateful {
     }
 
     private final Libfos libfos;
+    private final Kernel kernel;
+    private volatile Address self;
     private final String fleetName;
     private final String deviceName;
     private final Config config;
@@ -175,10 +182,12 @@ public class FsMember implements FileSystemFleet, Stateful {
      * @param config the configuration
      * @param properties the component properties, {@code fos.fleet.name} among them
      * @param libfos libfos, for the device and the other members
+     * @param kernel the kernel, for the name resolution that says which groups this member owns
      */
     @Activate
-    public FsMember(Config config, Map<String, Object> properties, @Reference Libfos libfos) {
+    public FsMember(Config config, Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {
         this.libfos = libfos;
+        this.kernel = kernel;
         this.config = config;
         this.fleetName = String.valueOf(properties.getOrDefault(Fleet.NAME, FileSystemFleet.NAME));
         this.deviceName = BlockDevice.NAME_PREFIX + config.device();
@@ -199,6 +208,27 @@ public class FsMember implements FileSystemFleet, Stateful {
      */
     protected String servedBy() {
         return servedBy;
+    }
+
+    @Override
+    public void joined(MemberIdentity member) {
+        this.self = member.address();
+    }
+
+    /**
+     * Whether this member owns a group: whether key affinity picks it for the group now. A call can
+     * reach another member only while the fleet's members are still registering; it is then sent on.
+     */
+    private boolean owns(int group) {
+        Address me = self;
+        if (me == null) {
+            return true;
+        }
+        try {
+            return kernel.names().resolve(fleetName, Selection.KEY_AFFINITY, group).address().equals(me);
+        } catch (KernelException | IllegalArgumentException e) {
+            return true;
+        }
     }
 
     // ---------------------------------------------------------------- gates
@@ -256,6 +286,9 @@ public class FsMember implements FileSystemFleet, Stateful {
         if (group < 0 || group >= layout.groups) {
             return failed(new IllegalArgumentException("group " + group + " does not exist: the file system has " + layout.groups
                     + " groups"));
+        }
+        if (!owns(group)) {
+            return attempt(again);
         }
         if (frozen || (pins.containsKey(group) && pins.get(group) != tx)) {
             CompletableFuture<Object> f = new CompletableFuture<>();
@@ -506,6 +539,9 @@ public class FsMember implements FileSystemFleet, Stateful {
         if (retired) {
             return failed(retiredError());
         }
+        if (!owns(0)) {
+            return attempt(() -> fleet.peerMount(0));
+        }
         return run(() -> {
             mountAsCoordinator();
             return new Mounted(mountFence, coordinatorLayout.groups);
@@ -537,11 +573,17 @@ public class FsMember implements FileSystemFleet, Stateful {
 
     @Override
     public CompletionStage<DirEntry> peerCross(int group, CrossOp op) {
+        if (!owns(0)) {
+            return attempt(() -> fleet.peerCross(0, op));
+        }
         return enqueue(op).thenApply(o -> (DirEntry) o);
     }
 
     @Override
     public CompletionStage<FsckReport> peerFsck(int group) {
+        if (!owns(0)) {
+            return attempt(() -> fleet.peerFsck(0));
+        }
         return enqueue(null).thenApply(o -> (FsckReport) o);
     }
 

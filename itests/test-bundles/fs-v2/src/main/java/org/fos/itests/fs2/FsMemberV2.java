@@ -5,6 +5,7 @@ import java.util.Map;
 import org.fos.fleet.api.Fleet;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.impl.FsMember;
+import org.fos.kernel.api.Kernel;
 import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,9 +25,10 @@ public class FsMemberV2 extends FsMember {
      * @param config the configuration
      * @param properties the component properties
      * @param libfos libfos
+     * @param kernel the kernel
      */
     @Activate
-    public FsMemberV2(Config config, Map<String, Object> properties, @Reference Libfos libfos) {
-        super(config, properties, libfos);
+    public FsMemberV2(Config config, Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {
+        super(config, properties, libfos, kernel);
     }
 }
