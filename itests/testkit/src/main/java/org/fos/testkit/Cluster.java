@@ -126,7 +126,7 @@ public final class Cluster implements AutoCloseable {
                 throw new IllegalStateException("a cluster needs at least one node");
             }
             Path folder = Path.of("target", "clusters", name).toAbsolutePath();
-            Path home = Path.of(System.getProperty(NodeProcess.DISTRIBUTION, "../../distribution/target/fos")).toAbsolutePath().normalize();
+            Path home = NodeProcess.distribution();
             Files.createDirectories(folder.resolve("zookeeper/data"));
             int port = freePort();
             Process zk = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -242,6 +242,54 @@ public final class FosOptions {
     }
 
     /**
+     * The file-system bundles: the block-device API and drivers, the file-system fleet and the
+     * {@code fos:} provider, without any configuration (no device, no fleet).
+     *
+     * @return the composite option
+     */
+    public static Option fileSystemBundles() {
+        return composite(fosBundle("fos-block-api"), fosBundle("fos-block-file"), fosBundle("fos-block-ram"), fosBundle("fos-fs-api"),
+                fosBundle("fos-fs"), fosBundle("fos-fs-client"));
+    }
+
+    /**
+     * A file system ready to use: a 64 MiB RAM device {@code /dev/block/ram0} and the file-system
+     * fleet {@code /sys/fs} on it with 2 members and 4 groups.
+     *
+     * @return the composite option
+     */
+    public static Option fileSystemFleet() {
+        return fileSystemFleet(2, 4, 16_384);
+    }
+
+    /**
+     * A file system on a RAM device {@code /dev/block/ram0} of 4 KiB blocks, served by the fleet
+     * {@code /sys/fs}. The configurations are files in a new folder that File Install watches.
+     *
+     * @param members how many members the fleet has
+     * @param groups how many groups the new file system gets
+     * @param blocks how many 4 KiB blocks the device has
+     * @return the composite option
+     */
+    public static Option fileSystemFleet(int members, int groups, long blocks) {
+        File dir;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("fos-fs-config").toFile();
+            write(new File(dir, "org.fos.block.ram-ram0.cfg"), "fos.fleet.name=/dev/block/ram0\nblockSize=4096\nblockCount=" + blocks + "\n");
+            write(new File(dir, "org.fos.fs-root.cfg"), "fos.fleet.name=/sys/fs\ndevice=ram0\nfos.fleet.members=" + members + "\ngroups="
+                    + groups + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the file-system configurations", e);
+        }
+        return composite(fileSystemBundles(), fileInstall(dir), systemProperty("felix.fileinstall.filter").value(".*\\.cfg"));
+    }
+
+    private static void write(File file, String text) throws IOException {
+        java.nio.file.Files.writeString(file.toPath(), text);
+        file.deleteOnExit();
+    }
+
+    /**
      * The jar of a fos bundle in {@value #BUNDLES_DIR}, for tests that install, update or deploy it
      * themselves.
      *

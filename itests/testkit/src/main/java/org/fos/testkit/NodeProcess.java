@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class NodeProcess implements AutoCloseable {
 
     /** System property naming the distribution folder (with bin/fos); the fos build sets it for its tests. */
-    public static final String DISTRIBUTION = "fos.distribution.dir";
+    public static final String DISTRIBUTION_DIR = "fos.distribution.dir";
     private static final AtomicLong MARKERS = new AtomicLong();
 
     private final String nodeId;
@@ -51,10 +51,42 @@ public final class NodeProcess implements AutoCloseable {
     private Writer stdin;
 
     private NodeProcess(Builder b) {
-        this.nodeId = b.nodeId;
-        this.home = b.home;
-        this.base = b.base;
-        this.jvmOptions = List.copyOf(b.jvmOptions);
+        this(b.nodeId, b.home, b.base, b.jvmOptions);
+    }
+
+    private NodeProcess(String nodeId, Path home, Path base, List<String> jvmOptions) {
+        this.nodeId = nodeId;
+        this.home = home;
+        this.base = base;
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /**
+     * Returns the distribution named by {@value #DISTRIBUTION_DIR} (default
+     * {@code ../../distribution/target/fos}, the build's own).
+     *
+     * @return its folder
+     */
+    public static Path distribution() {
+        return Path.of(System.getProperty(DISTRIBUTION_DIR, "../../distribution/target/fos")).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Starts a node in a folder as it is (a folder that holds a node's data starts that node again;
+     * a new one is filled from the distribution by {@code bin/fos}).
+     *
+     * @param nodeId the node's id
+     * @param base the node's folder
+     * @param jvmOptions more JVM options, for example {@code -Xmx256m}
+     * @return the running node
+     * @throws IOException if the process cannot be started
+     */
+    public static NodeProcess start(String nodeId, Path base, String... jvmOptions) throws IOException {
+        Objects.requireNonNull(nodeId, "nodeId");
+        NodeProcess node = new NodeProcess(nodeId, distribution(), base.toAbsolutePath().normalize(), List.of(jvmOptions));
+        Files.createDirectories(node.base.resolve("data"));
+        node.start();
+        return node;
     }
 
     /**
@@ -78,8 +110,7 @@ public final class NodeProcess implements AutoCloseable {
 
         private Builder(String nodeId) {
             this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-            String dist = System.getProperty(DISTRIBUTION, "../../distribution/target/fos");
-            this.home = Path.of(dist).toAbsolutePath().normalize();
+            this.home = distribution();
             this.base = Path.of("target", "nodes", nodeId).toAbsolutePath();
         }
 
@@ -137,7 +168,7 @@ public final class NodeProcess implements AutoCloseable {
          */
         public NodeProcess start() throws IOException {
             if (!Files.isExecutable(home.resolve("bin/fos"))) {
-                throw new IllegalStateException("no distribution at " + home + " (set -D" + DISTRIBUTION + ")");
+                throw new IllegalStateException("no distribution at " + home + " (set -D" + DISTRIBUTION_DIR + ")");
             }
             deleteTree(base);
             Files.createDirectories(base.resolve("etc"));
@@ -178,6 +209,64 @@ public final class NodeProcess implements AutoCloseable {
      */
     public Path base() {
         return base;
+    }
+
+    /**
+     * Returns the node's {@code deploy/} folder, which File Install watches.
+     *
+     * @return the folder
+     */
+    public Path deployDir() {
+        return base.resolve("deploy");
+    }
+
+    /**
+     * Returns the node's {@code data/} folder.
+     *
+     * @return the folder
+     */
+    public Path dataDir() {
+        return base.resolve("data");
+    }
+
+    /**
+     * Returns the node's process id.
+     *
+     * @return the pid
+     * @throws IllegalStateException if it never started
+     */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("node " + nodeId + " has not started");
+        }
+        return process.pid();
+    }
+
+    /**
+     * Copies a bundle into the node's {@code deploy/} folder, atomically, for File Install.
+     *
+     * @param jar the bundle
+     * @return where it went
+     * @throws IOException if the copy fails
+     */
+    public Path deploy(Path jar) throws IOException {
+        Path target = deployDir().resolve(jar.getFileName());
+        Path tmp = deployDir().resolve("." + jar.getFileName() + ".tmp");
+        Files.createDirectories(deployDir());
+        Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    /**
+     * Starts the node again in its folder after {@link #kill()} or {@link #stop()}.
+     *
+     * @return this node
+     * @throws IOException if the process cannot be started
+     */
+    public NodeProcess restart() throws IOException {
+        start();
+        return this;
     }
 
     /**
@@ -237,10 +326,12 @@ public final class NodeProcess implements AutoCloseable {
      * Waits until the node's shell answers.
      *
      * @param timeout how long to wait
+     * @return this node
      * @throws IllegalStateException if it does not in time or the process ends
      */
-    public void awaitReady(Duration timeout) {
+    public NodeProcess awaitReady(Duration timeout) {
         execute("echo ready", timeout);
+        return this;
     }
 
     /**
@@ -300,7 +391,19 @@ public final class NodeProcess implements AutoCloseable {
      * @throws IllegalStateException if the shell reports an error ({@code gogo: ...})
      */
     public String executeOk(String command) {
-        String out = execute(command, Duration.ofMinutes(1));
+        return executeOk(command, Duration.ofMinutes(1));
+    }
+
+    /**
+     * Runs a shell command that must not fail, waiting up to a timeout.
+     *
+     * @param command the command line
+     * @param timeout how long to wait for it
+     * @return what it printed
+     * @throws IllegalStateException if the shell reports an error ({@code gogo: ...}) or it does not finish
+     */
+    public String executeOk(String command, Duration timeout) {
+        String out = execute(command, timeout);
         if (out.contains("gogo: ")) {
             throw new IllegalStateException("'" + command + "' failed on node " + nodeId + ": " + out);
         }
@@ -321,36 +424,51 @@ public final class NodeProcess implements AutoCloseable {
     /**
      * Kills the node with SIGKILL and waits until it is gone.
      *
+     * @return its exit status (137 after SIGKILL), or -1 if it never started
      * @throws InterruptedException if interrupted while waiting
      */
-    public synchronized void kill() throws InterruptedException {
-        if (process != null) {
-            process.destroyForcibly();
-            process.waitFor(1, TimeUnit.MINUTES);
+    public synchronized int kill() throws InterruptedException {
+        if (process == null) {
+            return -1;
         }
+        process.destroyForcibly();
+        process.waitFor(1, TimeUnit.MINUTES);
+        return process.exitValue();
     }
 
     /**
-     * Stops the node with {@code stop 0} and waits for it to exit (SIGKILL after a minute).
+     * Stops the node with {@code felix:stop 0} (the scope is named: a deployed bundle may have a
+     * {@code stop} command of its own) and waits for it to exit; SIGKILL after the timeout.
      *
+     * @param timeout how long it may take
      * @return its exit status
      * @throws InterruptedException if interrupted while waiting
      */
-    public synchronized int stop() throws InterruptedException {
+    public synchronized int stop(Duration timeout) throws InterruptedException {
         if (process == null || !process.isAlive()) {
             return process == null ? 0 : process.exitValue();
         }
         try {
-            stdin.write("stop 0\n");
+            stdin.write("felix:stop 0\n");
             stdin.flush();
         } catch (IOException e) {
             // it is going already
         }
-        if (!process.waitFor(1, TimeUnit.MINUTES)) {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor(1, TimeUnit.MINUTES);
         }
         return process.exitValue();
+    }
+
+    /**
+     * Stops the node, waiting up to a minute (see {@link #stop(Duration)}).
+     *
+     * @return its exit status
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public int stop() throws InterruptedException {
+        return stop(Duration.ofMinutes(1));
     }
 
     /**
@@ -369,7 +487,11 @@ public final class NodeProcess implements AutoCloseable {
             stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            synchronized (this) {
+                if (process != null) {
+                    process.destroyForcibly();
+                }
+            }
         }
     }
 

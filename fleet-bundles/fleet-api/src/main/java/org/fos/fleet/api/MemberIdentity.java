@@ -3,12 +3,13 @@ package org.fos.fleet.api;
 import org.fos.kernel.api.Address;
 
 /**
- * Which member of a fleet an instance serves.
+ * Which member of which fleet an instance serves.
  *
  * @param fleet the fleet's name
- * @param index the member's number on its node, from 0
- * @param members how many members the fleet has on this node
- * @param address the member's mailbox
+ * @param index the member's number, from 0
+ * @param members how many members the fleet has
+ * @param address the member's mailbox: a name resolution that picks this member returns a
+ *        capability for this address
  */
 public record MemberIdentity(String fleet, int index, int members, Address address) {
 }

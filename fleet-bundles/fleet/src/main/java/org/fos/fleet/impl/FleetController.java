@@ -10,9 +10,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 import org.fos.fleet.api.FleetInfo;
-import org.fos.fleet.api.FleetMember;
 import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.FleetState;
+import org.fos.fleet.api.MemberAware;
+import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.MemberInfo;
 import org.fos.fleet.api.Stateful;
 import org.fos.fleet.api.UpgradeReport;
@@ -126,8 +127,12 @@ final class FleetController {
                     failure = "version " + version + " did not activate (its component failed; see the log)";
                     break;
                 }
-                if (instances[i] instanceof FleetMember fm && (i == 0 || instances[i] != instances[i - 1])) {
-                    fm.joined(new MemberIdentity(name, i, members.size(), members.get(i).mailbox.address()));
+            }
+            if (failure == null) {
+                for (int i = 0; i < instances.length; i++) {
+                    if (instances[i] instanceof MemberAware aware) {
+                        aware.joined(new MemberIdentity(name, i, members.size(), members.get(i).mailbox.address()));
+                    }
                 }
             }
             if (failure == null && lastGood != null && lastGood.states() != null) {

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.fos.fleet.api.Fleet;
-import org.fos.fleet.api.FleetMember;
+import org.fos.fleet.api.MemberAware;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.Stateful;
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = KeyValue.class, scope = ServiceScope.PROTOTYPE, configurationPid = "org.fos.kv")
 @Fleet(name = KeyValue.NAME, members = 2)
-public class KeyValueMember implements KeyValue, Stateful, FleetMember {
+public class KeyValueMember implements KeyValue, Stateful, MemberAware {
     private static final Logger LOG = LoggerFactory.getLogger(KeyValueMember.class);
     /** The state layout this version writes. */
     static final int LAYOUT = 1;

@@ -1,0 +1,88 @@
+package org.fos.block.api;
+
+import java.util.List;
+
+import org.fos.rpc.api.Idempotent;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A block device: a fixed number of fixed-size blocks, numbered from 0, served by a driver under
+ * {@code /dev/block/<name>} (see {@link #NAME_PREFIX}) and called through libfos.
+ *
+ * <p>Writes are visible to every later read as soon as the call returns; they are durable (they
+ * survive a crash of the machine) only once a later {@link #flush()} has returned. A device
+ * serves its calls one at a time in the order they arrive, so two writes from one caller land in
+ * the order they were made.
+ *
+ * <p>Every call checks its arguments: a block number outside {@code 0..blockCount-1}, a range that
+ * runs past the end, a buffer whose length is not a whole number of blocks, or a transfer larger
+ * than {@link #MAX_TRANSFER_BYTES} is refused with an {@link IllegalArgumentException} whose
+ * message names the bad value and the device's geometry; nothing is read or written then.
+ */
+@ProviderType
+public interface BlockDevice {
+
+    /** The prefix of every block device's name: a device named {@code disk0} serves under {@code /dev/block/disk0}. */
+    String NAME_PREFIX = "/dev/block/";
+
+    /** The largest transfer of one call, in bytes (4 MiB). */
+    int MAX_TRANSFER_BYTES = 4 << 20;
+
+    /**
+     * Returns the device's geometry.
+     *
+     * @return its name, block size and block count
+     */
+    @Idempotent
+    Geometry geometry();
+
+    /**
+     * Reads consecutive blocks.
+     *
+     * @param block the first block's number
+     * @param count how many blocks, at least 1
+     * @return {@code count * blockSize} bytes; blocks never written read as zeros
+     * @throws IllegalArgumentException if a block is out of range, {@code count} is below 1, or the
+     *         transfer is larger than {@link #MAX_TRANSFER_BYTES}
+     * @throws java.io.UncheckedIOException if the backing store fails
+     */
+    @Idempotent
+    byte[] read(long block, int count);
+
+    /**
+     * Writes consecutive blocks.
+     *
+     * @param block the first block's number
+     * @param data the content, a whole number of blocks (at least one)
+     * @throws IllegalArgumentException if {@code data} is not a whole number of blocks, is empty or
+     *         too large, or a block is out of range
+     * @throws java.io.UncheckedIOException if the backing store fails
+     */
+    void write(long block, byte[] data);
+
+    /**
+     * Writes several runs of blocks in one call, in list order (a later run wins where runs
+     * overlap). The whole list is checked before anything is written.
+     *
+     * @param writes the runs; their total size is at most {@link #MAX_TRANSFER_BYTES}
+     * @throws IllegalArgumentException as {@link #write(long, byte[])}, naming the run at fault
+     * @throws java.io.UncheckedIOException if the backing store fails
+     */
+    void writeAll(List<BlockWrite> writes);
+
+    /**
+     * Makes every write that returned before this call durable: for a file-backed device the file
+     * is forced to its storage; a memory device has nothing to do.
+     *
+     * @throws java.io.UncheckedIOException if the backing store fails
+     */
+    void flush();
+
+    /**
+     * Returns the device's counters.
+     *
+     * @return reads, writes and flushes served since the driver started
+     */
+    @Idempotent
+    DeviceStats stats();
+}

@@ -1,0 +1,92 @@
+package org.fos.block.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.fos.block.api.BlockWrite;
+import org.fos.block.api.Geometry;
+import org.junit.jupiter.api.Test;
+
+class AbstractBlockDeviceTest {
+
+    /** A device over one array, to test the checks. */
+    static final class ArrayDevice extends AbstractBlockDevice {
+        final byte[] bytes;
+        int forced;
+
+        ArrayDevice(int blockSize, long blockCount) {
+            super(new Geometry("t", blockSize, blockCount, false));
+            bytes = new byte[(int) (blockSize * blockCount)];
+        }
+
+        @Override
+        protected void readBlocks(long block, byte[] into) {
+            System.arraycopy(bytes, (int) block * geometry.blockSize(), into, 0, into.length);
+        }
+
+        @Override
+        protected void writeBlocks(long block, byte[] data) {
+            System.arraycopy(data, 0, bytes, (int) block * geometry.blockSize(), data.length);
+        }
+
+        @Override
+        protected void force() {
+            forced++;
+        }
+    }
+
+    private static byte[] filled(int size, int value) {
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    @Test
+    void shouldReadBackWhatWasWrittenWhenRunsAreInRange() {
+        ArrayDevice d = new ArrayDevice(512, 8);
+        d.write(2, filled(1024, 7));
+        d.writeAll(List.of(new BlockWrite(0, filled(512, 1)), new BlockWrite(7, filled(512, 9))));
+        d.flush();
+        assertThat(d.read(2, 2)).isEqualTo(filled(1024, 7));
+        assertThat(d.read(0, 1)).isEqualTo(filled(512, 1));
+        assertThat(d.read(7, 1)).isEqualTo(filled(512, 9));
+        assertThat(d.read(4, 1)).isEqualTo(new byte[512]);
+        assertThat(d.forced).isEqualTo(1);
+        assertThat(d.stats().writes()).isEqualTo(2);
+        assertThat(d.stats().bytesRead()).isEqualTo(2560);
+    }
+
+    @Test
+    void shouldRefuseOutOfRangeBlocksAndBadBuffersWhenNothingIsWritten() {
+        ArrayDevice d = new ArrayDevice(512, 8);
+        assertThatThrownBy(() -> d.read(8, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("block 8 is out of range: /dev/block/t has 8 blocks (0..7)");
+        assertThatThrownBy(() -> d.read(-1, 1)).hasMessageContaining("block -1 is out of range");
+        assertThatThrownBy(() -> d.read(6, 3)).hasMessageContaining("blocks 6..8 run past the end of /dev/block/t");
+        assertThatThrownBy(() -> d.read(0, 0)).hasMessageContaining("must be at least 1, was 0");
+        assertThatThrownBy(() -> d.write(0, new byte[100])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data is 100 bytes, not a whole number of 512-byte blocks of /dev/block/t");
+        assertThatThrownBy(() -> d.write(0, null)).hasMessage("data is missing");
+        assertThatThrownBy(() -> d.writeAll(List.of(new BlockWrite(0, filled(512, 3)), new BlockWrite(9, filled(512, 3)))))
+                .hasMessageStartingWith("run 1 of the write: block 9 is out of range");
+        assertThat(d.read(0, 1)).as("a refused write list writes nothing").isEqualTo(new byte[512]);
+        assertThat(d.stats().refused()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldRefuseTransfersLargerThanTheLimit() {
+        ArrayDevice d = new ArrayDevice(65_536, 128);
+        assertThatThrownBy(() -> d.read(0, 65)).hasMessageContaining("more than the largest transfer");
+    }
+
+    @Test
+    void shouldNameTheDeviceFromItsFleetName() {
+        assertThat(AbstractBlockDevice.deviceName("/dev/block/disk0")).isEqualTo("disk0");
+        assertThatThrownBy(() -> AbstractBlockDevice.deviceName("/dev/disk0")).hasMessageContaining("serves under /dev/block/<name>");
+        assertThatThrownBy(() -> AbstractBlockDevice.deviceName("/dev/block/a/b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Geometry("x", 1000, 1, true)).hasMessageContaining("power of two");
+    }
+}

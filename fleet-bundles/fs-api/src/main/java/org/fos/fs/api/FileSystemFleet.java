@@ -1,0 +1,381 @@
+package org.fos.fs.api;
+
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.fos.rpc.api.Idempotent;
+import org.fos.rpc.api.Key;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The protocol of the file-system fleet: a journaled file system on a block device, its metadata
+ * divided among the members.
+ *
+ * <p><b>Groups and inodes.</b> The device is cut into groups, each with its own inodes, allocation
+ * bitmaps and journal. Inode numbers carry their group in the high 32 bits
+ * ({@link #groupOf(long)}); the root directory is {@link #ROOT}. Every call about an inode or a
+ * directory names that inode's group as its {@link Key}, so key affinity sends it to the member
+ * that owns the group: the one member that reads and writes that group's metadata. A call whose
+ * group does not match its inode is refused with an {@link IllegalArgumentException}.
+ *
+ * <p><b>Errors</b> are the standard {@code java.nio.file} exceptions, their file being the inode or
+ * {@code directory/name} the member was asked about: {@link NoSuchFileException},
+ * {@link NotDirectoryException}, {@link FileAlreadyExistsException},
+ * {@link DirectoryNotEmptyException}, and a {@link FileSystemException} for the rest (a full group,
+ * a directory where a file was expected, a move into itself). {@link TryAgainException} means the
+ * call had no effect because the implementation was being replaced: call again. Bad arguments (a
+ * bad name, a negative offset, too many bytes) get an {@link IllegalArgumentException}.
+ *
+ * <p>Methods marked "between members" are the fleet's own protocol; applications do not call them.
+ * Applications use {@link FosFiles} and {@code java.nio.file.Files}.
+ */
+@ProviderType
+public interface FileSystemFleet {
+
+    /** The name the default file system serves under. */
+    String NAME = "/sys/fs";
+    /** The root directory's inode. */
+    long ROOT = 1;
+    /** The longest entry name, in bytes of UTF-8. */
+    int MAX_NAME_BYTES = 255;
+    /** The most bytes one read or write moves. */
+    int MAX_IO_BYTES = 1 << 20;
+
+    /**
+     * Returns the group an inode lives in: the key of every call about it.
+     *
+     * @param inode the inode
+     * @return its group
+     */
+    static int groupOf(long inode) {
+        return (int) (inode >>> 32);
+    }
+
+    /**
+     * Finds an entry of a directory.
+     *
+     * @param group the directory's group
+     * @param dir the directory
+     * @param name the entry's name
+     * @return completes with the entry
+     * @throws NoSuchFileException (completing the stage) if the directory or the entry does not exist
+     * @throws NotDirectoryException if {@code dir} is a file
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<DirEntry> lookup(@Key int group, long dir, String name)
+            throws NoSuchFileException, NotDirectoryException, TryAgainException;
+
+    /**
+     * Describes an inode.
+     *
+     * @param group the inode's group
+     * @param inode the inode
+     * @return completes with its attributes
+     * @throws NoSuchFileException if the inode is free
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<Attributes> stat(@Key int group, long inode) throws NoSuchFileException, TryAgainException;
+
+    /**
+     * Lists a directory in name order, a page at a time.
+     *
+     * @param group the directory's group
+     * @param dir the directory
+     * @param after list the names after this one; empty for the first page
+     * @param limit the most entries to return, from 1 to 10000
+     * @return completes with the entries; fewer than {@code limit} on the last page
+     * @throws NoSuchFileException if the directory does not exist
+     * @throws NotDirectoryException if {@code dir} is a file
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<List<DirEntry>> readdir(@Key int group, long dir, String after, int limit)
+            throws NoSuchFileException, NotDirectoryException, TryAgainException;
+
+    /**
+     * Creates an empty file in a directory, or finds the one there. The file's inode lives in the
+     * directory's group.
+     *
+     * @param group the directory's group
+     * @param dir the directory
+     * @param name the new entry's name
+     * @param exclusive true to fail if the name exists, false to return the existing file
+     * @return completes with the file's entry
+     * @throws FileAlreadyExistsException if {@code exclusive} and the name exists
+     * @throws NoSuchFileException if the directory does not exist
+     * @throws NotDirectoryException if {@code dir} is a file
+     * @throws FileSystemException if the name is a directory, or the group has no free inode or block
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<DirEntry> create(@Key int group, long dir, String name, boolean exclusive)
+            throws FileAlreadyExistsException, NoSuchFileException, NotDirectoryException, FileSystemException, TryAgainException;
+
+    /**
+     * Creates an empty directory. Its inode goes to the group a hash of the parent and the name
+     * picks, which spreads directories, and with them their files, over the groups and members.
+     *
+     * @param group the parent's group
+     * @param dir the parent directory
+     * @param name the new directory's name
+     * @return completes with its entry
+     * @throws FileAlreadyExistsException if the name exists
+     * @throws NoSuchFileException if the parent does not exist
+     * @throws NotDirectoryException if the parent is a file
+     * @throws FileSystemException if the chosen group has no free inode or block
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<DirEntry> mkdir(@Key int group, long dir, String name)
+            throws FileAlreadyExistsException, NoSuchFileException, NotDirectoryException, FileSystemException, TryAgainException;
+
+    /**
+     * Removes a file, or an empty directory, from its directory; a file's blocks are freed with its
+     * last link.
+     *
+     * @param group the directory's group
+     * @param dir the directory
+     * @param name the entry's name
+     * @return completes when the entry is gone
+     * @throws NoSuchFileException if the directory or the entry does not exist
+     * @throws NotDirectoryException if {@code dir} is a file
+     * @throws DirectoryNotEmptyException if the entry is a directory with entries
+     * @throws FileSystemException if the group's journal cannot take the change
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Void> delete(@Key int group, long dir, String name) throws NoSuchFileException, NotDirectoryException,
+            DirectoryNotEmptyException, FileSystemException, TryAgainException;
+
+    /**
+     * Moves an entry, atomically: at every moment, and after a crash, the inode is named either by
+     * the source or by the target, and an entry the target replaced is gone only if the move
+     * happened. Moves between groups and moves of directories go through the coordinator (the owner
+     * of group 0), one at a time.
+     *
+     * @param group the source directory's group
+     * @param dir the source directory
+     * @param name the source name
+     * @param targetDir the target directory
+     * @param targetName the target name
+     * @param replace whether an existing target (a file, or an empty directory) is replaced
+     * @return completes when the entry has moved
+     * @throws NoSuchFileException if a directory or the source does not exist
+     * @throws NotDirectoryException if a directory is a file, or a directory would replace a file
+     * @throws FileAlreadyExistsException if the target exists and {@code replace} is false
+     * @throws DirectoryNotEmptyException if the target is a directory with entries
+     * @throws FileSystemException if a directory would move into itself
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Void> rename(@Key int group, long dir, String name, long targetDir, String targetName, boolean replace)
+            throws NoSuchFileException, NotDirectoryException, FileAlreadyExistsException, DirectoryNotEmptyException,
+            FileSystemException, TryAgainException;
+
+    /**
+     * Reads bytes of a file.
+     *
+     * @param group the file's group
+     * @param inode the file
+     * @param offset where to start, at least 0
+     * @param length the most bytes to read, from 0 to {@link #MAX_IO_BYTES}
+     * @return completes with the bytes: fewer than {@code length} only at the end of the file,
+     *         none at or past it
+     * @throws NoSuchFileException if the inode is free
+     * @throws FileSystemException if it is a directory
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<byte[]> read(@Key int group, long inode, long offset, int length)
+            throws NoSuchFileException, FileSystemException, TryAgainException;
+
+    /**
+     * Writes bytes into a file, growing it if they reach past its end (a gap reads as zeros).
+     *
+     * @param group the file's group
+     * @param inode the file
+     * @param offset where to write, at least 0
+     * @param data the bytes, at most {@link #MAX_IO_BYTES}
+     * @return completes with the file's size afterwards
+     * @throws NoSuchFileException if the inode is free
+     * @throws FileSystemException if it is a directory, or the group has no room (nothing is written then)
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<Long> write(@Key int group, long inode, long offset, byte[] data)
+            throws NoSuchFileException, FileSystemException, TryAgainException;
+
+    /**
+     * Writes bytes at the end of a file, atomically with finding the end.
+     *
+     * @param group the file's group
+     * @param inode the file
+     * @param data the bytes, at most {@link #MAX_IO_BYTES}
+     * @return completes with the file's size afterwards
+     * @throws NoSuchFileException if the inode is free
+     * @throws FileSystemException if it is a directory, or the group has no room
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Long> append(@Key int group, long inode, byte[] data)
+            throws NoSuchFileException, FileSystemException, TryAgainException;
+
+    /**
+     * Sets a file's size: blocks past it are freed, a larger size reads as zeros.
+     *
+     * @param group the file's group
+     * @param inode the file
+     * @param size the new size, at least 0
+     * @return completes when done
+     * @throws NoSuchFileException if the inode is free
+     * @throws FileSystemException if it is a directory, or growing needs room the group lacks
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<Void> truncate(@Key int group, long inode, long size)
+            throws NoSuchFileException, FileSystemException, TryAgainException;
+
+    /**
+     * Sets an inode's times.
+     *
+     * @param group the inode's group
+     * @param inode the inode
+     * @param modifiedMillis the new modification time, or -1 to keep it
+     * @param accessedMillis the new access time, or -1 to keep it
+     * @return completes when done
+     * @throws NoSuchFileException if the inode is free
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<Void> setTimes(@Key int group, long inode, long modifiedMillis, long accessedMillis)
+            throws NoSuchFileException, TryAgainException;
+
+    /**
+     * Makes everything written to the file system so far durable, this inode's data and metadata
+     * among it: once this completes, a crash loses none of it.
+     *
+     * @param group the inode's group
+     * @param inode the inode
+     * @return completes when it is durable
+     * @throws NoSuchFileException if the inode is free
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<Void> fsync(@Key int group, long inode) throws NoSuchFileException, TryAgainException;
+
+    /**
+     * Sums the space of all groups (asking each group's owner).
+     *
+     * @return completes with the sums
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<FsStats> statfs() throws TryAgainException;
+
+    /**
+     * Checks the whole file system: the members finish what they are doing, write their journals
+     * home and hold further changes while the coordinator reads every structure from the device.
+     *
+     * @return completes with the report
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<FsckReport> fsck() throws TryAgainException;
+
+    /**
+     * Between members: the coordinator recovers the file system (replays every group's journal and
+     * finishes the last cross-group operation) if nobody has since the fleet started, creating it
+     * first on a blank device.
+     *
+     * @param group 0, the coordinator's group
+     * @return completes once the file system is mounted
+     * @throws FileSystemException if the device holds something else or cannot be read
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Mounted> peerMount(@Key int group) throws FileSystemException, TryAgainException;
+
+    /**
+     * Between members: pins a group for a cross-group operation (its owner holds every other call
+     * about the group until {@link #peerFinish}) and answers probes.
+     *
+     * @param group the group
+     * @param tx the operation's number
+     * @param probes what to look up
+     * @return completes with one result a probe
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<List<ProbeResult>> peerPin(@Key int group, long tx, List<Probe> probes) throws TryAgainException;
+
+    /**
+     * Between members: applies a cross-group operation's steps for a group (once: a group remembers
+     * the last operation it applied) and unpins it; with no steps, only unpins it.
+     *
+     * @param group the group
+     * @param tx the operation's number
+     * @param steps the changes, in order
+     * @return completes when applied
+     * @throws FileSystemException if the journal cannot take the change
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Void> peerFinish(@Key int group, long tx, List<Step> steps) throws FileSystemException, TryAgainException;
+
+    /**
+     * Between members: hands a cross-group operation to the coordinator.
+     *
+     * @param group 0, the coordinator's group
+     * @param op the operation
+     * @return completes with the new directory's entry for {@link CrossOp.Kind#MKDIR}, else null
+     * @throws NoSuchFileException if a directory or the entry does not exist
+     * @throws NotDirectoryException if a directory is a file
+     * @throws FileAlreadyExistsException if the target exists
+     * @throws DirectoryNotEmptyException if a directory to remove or replace has entries
+     * @throws FileSystemException for the rest, as for the public methods
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<DirEntry> peerCross(@Key int group, CrossOp op) throws NoSuchFileException, NotDirectoryException,
+            FileAlreadyExistsException, DirectoryNotEmptyException, FileSystemException, TryAgainException;
+
+    /**
+     * Between members: runs a check through the coordinator's queue of cross-group operations.
+     *
+     * @param group 0, the coordinator's group
+     * @return completes with the report
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<FsckReport> peerFsck(@Key int group) throws TryAgainException;
+
+    /**
+     * Between members: the coordinator's own continuation of its current cross-group operation,
+     * carrying what the calls it made answered.
+     *
+     * @param group 0, the coordinator's group
+     * @param tx the operation's number
+     * @param results the probe results gathered, or null if a call failed
+     * @param failure what failed, or null
+     * @return completes at once
+     */
+    CompletionStage<Void> peerResume(@Key int group, long tx, List<ProbeResult> results, String failure);
+
+    /**
+     * Between members: freezes (write every owned group home and hold all changes) or thaws a member,
+     * for a check. Sent to every member by a proxy bound to it.
+     *
+     * @param group ignored: the call goes to the member the proxy is bound to
+     * @param frozen true to freeze, false to thaw
+     * @return completes when done
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Void> peerFreeze(int group, boolean frozen) throws TryAgainException;
+
+    /**
+     * Between members: the space of one group.
+     *
+     * @param group the group
+     * @return completes with its space
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<GroupStats> peerGroupStats(@Key int group) throws TryAgainException;
+}

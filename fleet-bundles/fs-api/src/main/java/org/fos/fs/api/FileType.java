@@ -1,0 +1,9 @@
+package org.fos.fs.api;
+
+/** What an inode holds. */
+public enum FileType {
+    /** A regular file: bytes. */
+    FILE,
+    /** A directory: named entries. */
+    DIRECTORY
+}

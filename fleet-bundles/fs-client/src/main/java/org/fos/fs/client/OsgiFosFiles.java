@@ -1,0 +1,82 @@
+package org.fos.fs.client;
+
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.nio.file.spi.FileSystemProvider;
+import java.time.Duration;
+
+import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.FosFiles;
+import org.fos.rpc.api.CallOptions;
+import org.fos.rpc.api.Libfos;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The {@code fos:} provider inside a node: {@link FosFiles} for bundles, and the provider itself
+ * as a {@link FileSystemProvider} service ({@code fos.scheme=fos}). It reaches the fleets through
+ * this bundle's libfos, so it outlives any upgrade of the file-system fleet's implementation.
+ */
+@Component(service = {FosFiles.class, FileSystemProvider.class}, property = "fos.scheme=fos", configurationPid = OsgiFosFiles.PID)
+@Designate(ocd = OsgiFosFiles.Config.class)
+public final class OsgiFosFiles extends FosFileSystemProvider implements FosFiles {
+
+    /** The configuration PID. */
+    public static final String PID = "org.fos.fs.client";
+
+    /** The provider's configuration. */
+    @ObjectClassDefinition(name = "fos files client", description = "How bundles reach fos file systems through java.nio.file.")
+    public @interface Config {
+        /**
+         * Milliseconds a call may take.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "Milliseconds one call to a file-system fleet may take.")
+        long callTimeoutMillis() default 60_000;
+    }
+
+    /**
+     * Creates the provider.
+     *
+     * @param libfos this bundle's libfos
+     * @param config the configuration
+     */
+    @Activate
+    public OsgiFosFiles(@Reference Libfos libfos, Config config) {
+        super(fleet -> libfos.proxy(FileSystemFleet.class, fleet, CallOptions.DEFAULT.withTimeout(
+                Duration.ofMillis(config.callTimeoutMillis()))), check(config.callTimeoutMillis()));
+    }
+
+    private static long check(long millis) {
+        if (millis < 1) {
+            throw new IllegalArgumentException("callTimeoutMillis must be positive, was " + millis);
+        }
+        return millis;
+    }
+
+    @Override
+    public FileSystem fileSystem() {
+        return fileSystem(FileSystemFleet.NAME);
+    }
+
+    @Override
+    public Path path(String first, String... more) {
+        return fileSystem().getPath(first, more);
+    }
+
+    @Override
+    public Path path(URI uri) {
+        return getPath(uri);
+    }
+
+    @Override
+    public FileSystemProvider provider() {
+        return this;
+    }
+}

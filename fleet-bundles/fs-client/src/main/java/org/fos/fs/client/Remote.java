@@ -1,0 +1,152 @@
+package org.fos.fs.client;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+import org.fos.fs.api.TryAgainException;
+import org.fos.kernel.api.Status;
+import org.fos.rpc.api.FleetException;
+
+/**
+ * Waits for a fleet call and turns its failure into the exception {@code java.nio.file} users
+ * expect, naming the client's path. A call that the fleet let go during a live upgrade (a
+ * {@link TryAgainException}, or libfos closing under an old member) is made again.
+ */
+public final class Remote {
+    /** How often a call is made again after it was let go, before giving up. */
+    static final int MAX_TRIES = 50;
+    /** How long a call waits for a fleet that is not registered yet, as while a node starts. */
+    static final long STARTING_MILLIS = 15_000;
+
+    private Remote() {
+    }
+
+    /** A fleet call, made again as often as it is let go. */
+    @FunctionalInterface
+    public interface Call<T> {
+        /**
+         * Makes the call.
+         *
+         * @return its stage
+         * @throws IOException if it cannot be made
+         */
+        CompletionStage<T> make() throws IOException;
+    }
+
+    /**
+     * Makes a call and waits for its value, making it again while the fleet lets it go.
+     *
+     * @param <T> the value's type
+     * @param call the call
+     * @param file the path the call is about, for errors
+     * @param other a second path, or null
+     * @param timeoutMillis how long one attempt may take
+     * @return the value
+     * @throws IOException the standard exception the call failed with
+     */
+    public static <T> T await(Call<T> call, String file, String other, long timeoutMillis) throws IOException {
+        Throwable last = null;
+        long startingUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMillis, STARTING_MILLIS));
+        for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
+            try {
+                return call.make().toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the file system about " + file);
+            } catch (TimeoutException e) {
+                throw new FileSystemException(file, other, "the file system did not answer within " + timeoutMillis + " ms");
+            } catch (ExecutionException | CompletionException e) {
+                last = e.getCause() == null ? e : e.getCause();
+            } catch (IOException | RuntimeException e) {
+                last = e;
+            }
+            if (last instanceof org.fos.rpc.api.RemoteException r) {
+                last = recreate(r);
+            }
+            if (starting(last) && System.nanoTime() < startingUntil) {
+                // the fleet has not registered yet (the node is starting): give it a moment
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                attempt--;
+                continue;
+            }
+            if (!retryable(last)) {
+                throw translate(last, file, other);
+            }
+        }
+        throw translate(last, file, other);
+    }
+
+    /** A nio exception that crossed more than one member arrives as a RemoteException naming its type. */
+    private static Throwable recreate(org.fos.rpc.api.RemoteException r) {
+        String text = r.getMessage();
+        String prefix = r.remoteType() + ": ";
+        while (text.startsWith(prefix)) {
+            text = text.substring(prefix.length());
+        }
+        int colon = text.indexOf(": ");
+        String type = colon > 0 ? text.substring(0, colon) : r.remoteType();
+        String message = colon > 0 ? text.substring(colon + 2) : text;
+        return switch (type) {
+            case "java.nio.file.NoSuchFileException" -> new NoSuchFileException(message);
+            case "java.nio.file.NotDirectoryException" -> new NotDirectoryException(message);
+            case "java.nio.file.FileAlreadyExistsException" -> new FileAlreadyExistsException(message);
+            case "java.nio.file.DirectoryNotEmptyException" -> new DirectoryNotEmptyException(message);
+            case "java.nio.file.FileSystemException" -> new FileSystemException(message);
+            case "org.fos.fs.api.TryAgainException" -> new TryAgainException(message);
+            default -> r;
+        };
+    }
+
+    private static boolean starting(Throwable t) {
+        return t instanceof FleetException f && !(t instanceof org.fos.rpc.api.RemoteException) && f.status() == Status.NO_SUCH_NAME;
+    }
+
+    private static boolean retryable(Throwable t) {
+        return t instanceof TryAgainException
+                || (t instanceof FleetException f && !(t instanceof org.fos.rpc.api.RemoteException) && f.status() == Status.CLOSED);
+    }
+
+    /** The server's exception as the same type about the client's path; its text becomes the reason. */
+    static IOException translate(Throwable t, String file, String other) {
+        if (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof org.fos.rpc.api.RemoteException r) {
+            t = recreate(r);
+        }
+        if (t instanceof FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason() : f.getFile();
+            if (t instanceof NoSuchFileException) {
+                return new NoSuchFileException(file, other, reason);
+            }
+            if (t instanceof NotDirectoryException) {
+                return new NotDirectoryException(file);
+            }
+            if (t instanceof FileAlreadyExistsException) {
+                return new FileAlreadyExistsException(file, other, reason);
+            }
+            if (t instanceof DirectoryNotEmptyException) {
+                return new DirectoryNotEmptyException(file);
+            }
+            return new FileSystemException(file, other, reason);
+        }
+        if (t instanceof IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (" + file + ")", e);
+        }
+        if (t instanceof IOException io) {
+            return io;
+        }
+        return new IOException("the file system failed about " + file + ": " + t, t);
+    }
+}
