@@ -30,15 +30,25 @@ import org.osgi.framework.wiring.BundleRevision;
  * Starts a fos node: the OSGi framework and the bundles of the distribution, in a fixed order.
  *
  * <p>Start level 1 holds {@code bundle/boot} (SPI Fly and SLF4J, so that logging binds before any
- * bundle logs), level 2 holds {@code bundle} (the node), level 3 holds {@code bundle/shell} (the
- * Gogo shell, started only once every other bundle is active, so that commands piped into the
- * node find their services). A bundle of the distribution that does not start stops the node with
+ * bundle logs); the bundles of {@code bundle} start at level 2 (the OSGi services and libraries) or
+ * at the level their {@value #START_LEVEL_HEADER} header asks for (the fos bundles: kernel, then
+ * runtime and libraries, then fleets); {@code bundle/shell} (the Gogo shell) starts one level above
+ * all of them, only once every other bundle is active, so that commands piped into the node find
+ * their services. Stopping goes the reverse way. A bundle of the distribution that does not start stops the node with
  * exit status 1 and a message that names it; {@code stop 0} ends the node with status 0.
  */
 public final class Main {
 
     /** Exit status when the node could not start. */
     static final int FAILED = 1;
+    /** The start level of the bundles in {@code bundle/} that do not ask for another one: the OSGi services and libraries. */
+    static final int INFRASTRUCTURE = 2;
+    /**
+     * The manifest header in which a fos bundle asks for its start level: the kernel 3, libfos, the
+     * fleet runtime, the codec, transports and the API bundles 4, fleets 5. A node stops in the
+     * reverse order, so fleets stop while the runtime, the kernel and Declarative Services still run.
+     */
+    static final String START_LEVEL_HEADER = "Fos-StartLevel";
 
     private final Path home;
     private final Path base;
@@ -82,9 +92,14 @@ public final class Main {
             Runtime.getRuntime().addShutdownHook(hook);
             List<Bundle> node = new ArrayList<>();
             node.addAll(install(framework, home.resolve("bundle/boot"), 1));
-            node.addAll(install(framework, home.resolve("bundle"), 2));
+            node.addAll(install(framework, home.resolve("bundle"), INFRASTRUCTURE));
+            int top = INFRASTRUCTURE;
+            for (Bundle b : node) {
+                top = Math.max(top, b.adapt(BundleStartLevel.class).getStartLevel());
+            }
+            int shellLevel = top + 1;
             boolean shell = !"false".equals(config.get("fos.shell"));
-            List<Bundle> shellBundles = shell ? install(framework, home.resolve("bundle/shell"), 3) : List.of();
+            List<Bundle> shellBundles = shell ? install(framework, home.resolve("bundle/shell"), shellLevel) : List.of();
             for (Bundle b : node) {
                 startLater(b);
             }
@@ -92,7 +107,7 @@ public final class Main {
                 startLater(b);
             }
             framework.start();
-            setStartLevel(framework, 2);
+            setStartLevel(framework, top);
             List<String> failures = failures(node);
             if (!failures.isEmpty()) {
                 err.println("fos: the node did not start:");
@@ -100,7 +115,7 @@ public final class Main {
                 stopQuietly(framework);
                 return FAILED;
             }
-            setStartLevel(framework, 3);
+            setStartLevel(framework, shellLevel);
             FrameworkEvent event = framework.waitForStop(0);
             return event.getType() == FrameworkEvent.ERROR ? FAILED : 0;
         } catch (BundleException | IOException | RuntimeException e) {
@@ -136,10 +151,28 @@ public final class Main {
             } catch (BundleException e) {
                 throw new BundleException("cannot install " + jar + ": " + e.getMessage(), e);
             }
-            b.adapt(BundleStartLevel.class).setStartLevel(level);
+            b.adapt(BundleStartLevel.class).setStartLevel(level == INFRASTRUCTURE ? declaredLevel(b) : level);
             bundles.add(b);
         }
         return bundles;
+    }
+
+    /** The start level a bundle of {@code bundle/} asks for in its {@value #START_LEVEL_HEADER} header, else the infrastructure's. */
+    private static int declaredLevel(Bundle b) {
+        String declared = b.getHeaders("").get(START_LEVEL_HEADER);
+        if (declared == null) {
+            return INFRASTRUCTURE;
+        }
+        try {
+            int level = Integer.parseInt(declared.trim());
+            if (level > INFRASTRUCTURE && level < 100) {
+                return level;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("bundle " + b.getSymbolicName() + " has an invalid " + START_LEVEL_HEADER + " header '"
+                + declared + "': use a number from " + (INFRASTRUCTURE + 1) + " to 99");
     }
 
     private static boolean isFragment(Bundle b) {

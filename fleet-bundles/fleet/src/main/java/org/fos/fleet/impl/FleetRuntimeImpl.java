@@ -152,7 +152,10 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         context.removeBundleListener(this);
         context.removeFrameworkListener(this);
         tracker.close();
-        for (FleetController c : controllers.values()) {
+        // the naming fleet last: the others' names are removed through it
+        List<FleetController> order = new ArrayList<>(controllers.values());
+        order.sort(Comparator.comparing((FleetController c) -> c.name().startsWith("/sys/names")));
+        for (FleetController c : order) {
             c.stop();
         }
         controllers.clear();

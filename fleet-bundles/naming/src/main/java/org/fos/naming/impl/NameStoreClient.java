@@ -154,12 +154,20 @@ public final class NameStoreClient implements NameStore, NameWatcher {
 
     @Override
     public void add(NameEntry entry) {
-        awaitChange(service.add(entry, watcher));
+        awaitChange(service().add(entry, watcher));
     }
 
     @Override
     public void remove(NameEntry entry) {
-        awaitChange(service.remove(entry, watcher));
+        awaitChange(service().remove(entry, watcher));
+    }
+
+    /** The naming fleet, while this client runs: once it is stopping, callers fail at once. */
+    private NameService service() {
+        if (!running) {
+            throw new IllegalStateException("the naming fleet's client is stopping");
+        }
+        return service;
     }
 
     @Override
