@@ -143,7 +143,7 @@ public final class Cluster implements AutoCloseable {
                     NodeProcess.Builder b = NodeProcess.builder(id).base(folder.resolve(id))
                             .config("org.fos.cluster", Map.of("zookeeper", connect, "clusterName", name,
                                     "sessionTimeoutMillis", Long.toString(sessionTimeoutMillis), "connectTimeoutMillis", "15000"))
-                            .config("org.fos.transport.tcp", Map.of("host", "127.0.0.1", "port", "0", "cluster", name));
+                            .config("org.fos.transport.tcp", Map.of("host", "127.0.0.1", "port", "0", "clusterName", name));
                     all.forEach(c -> c.accept(b));
                     customizers.getOrDefault(id, List.of()).forEach(c -> c.accept(b));
                     cluster.nodes.put(id, b.start());

@@ -9,6 +9,8 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.MemberAware;
@@ -60,6 +62,8 @@ public class KeyValueMember implements KeyValue, Stateful, MemberAware {
     public static final String REPLICAS = "fos.kv.replicas";
     private static final int MAX_SCAN = 10_000;
     private static final CallOptions COPY = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(5));
+    /** How long a write keeps trying to reach its replicas, below a caller's default 30 s timeout. */
+    static final Duration COPY_PATIENCE = Duration.ofSeconds(20);
 
     /** The member's keys. */
     protected final NavigableMap<String, Entry> entries = new TreeMap<>();
@@ -290,17 +294,28 @@ public class KeyValueMember implements KeyValue, Stateful, MemberAware {
     }
 
     /**
-     * Sends a write to the key's other replicas; completes when they all hold it. If a copy fails
-     * (a replica went away), the replicas are picked again once from the current members.
+     * Sends a write to the key's other replicas; completes when they all hold it. A failed copy (a
+     * replica died, or left) is sent again, to the replicas picked afresh from the current members,
+     * until {@link #COPY_PATIENCE} has passed: a dead node's members leave the names only after its
+     * session expires, so the first retries may still pick it. Copies carry the revision, so a
+     * replica that already holds one ignores it again.
      */
     private CompletionStage<Void> copyToReplicas(String key, byte[] value, long revision) {
-        CompletionStage<Void> first = sendCopies(key, value, revision);
-        return first.handle((ok, error) -> error).thenCompose(error -> {
+        return copyToReplicas(key, value, revision, System.nanoTime() + COPY_PATIENCE.toNanos(), 1);
+    }
+
+    private CompletionStage<Void> copyToReplicas(String key, byte[] value, long revision, long deadline, int attempt) {
+        return sendCopies(key, value, revision).handle((ok, error) -> error).thenCompose(error -> {
             if (error == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            LOG.debug("copying {} (revision {}) failed once, picking the replicas again: {}", key, revision, error.toString());
-            return sendCopies(key, value, revision);
+            if (System.nanoTime() - deadline >= 0) {
+                return CompletableFuture.<Void>failedFuture(error);
+            }
+            LOG.debug("copy {} of {} (revision {}) failed, picking the replicas again: {}", attempt, key, revision, error.toString());
+            Executor later = CompletableFuture.delayedExecutor(Math.min(1000, 100L * attempt), TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> null, later)
+                    .thenCompose(x -> copyToReplicas(key, value, revision, deadline, attempt + 1));
         });
     }
 

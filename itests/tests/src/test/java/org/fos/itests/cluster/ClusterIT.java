@@ -1,0 +1,185 @@
+package org.fos.itests.cluster;
+
+import static org.fos.itests.cluster.ClusterSupport.COMMAND;
+import static org.fos.itests.cluster.ClusterSupport.START;
+import static org.fos.itests.cluster.ClusterSupport.awaitMembers;
+import static org.fos.itests.cluster.ClusterSupport.awaitProgress;
+import static org.fos.itests.cluster.ClusterSupport.endpoint;
+import static org.fos.itests.cluster.ClusterSupport.map;
+import static org.fos.itests.cluster.ClusterSupport.number;
+import static org.fos.itests.cluster.ClusterSupport.stopAndVerify;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+import org.fos.testkit.Cluster;
+import org.fos.testkit.FosOptions;
+import org.fos.testkit.NodeProcess;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+
+/**
+ * Three node processes and a ZooKeeper server: node-a runs clients only, node-b and node-c run the
+ * key-value fleet. The tests go in order; the last kills node-b.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class ClusterIT {
+    private static Cluster cluster;
+    private static NodeProcess a;
+    private static NodeProcess b;
+    private static NodeProcess c;
+
+    @BeforeClass
+    public static void startCluster() throws Exception {
+        cluster = Cluster.builder("cluster-it").nodes("node-a", "node-b", "node-c")
+                .configure("node-a", n -> n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv"))
+                        .deploy(FosOptions.bundleFile("fos-itest-kvload")))
+                .start();
+        cluster.awaitMembers(START);
+        a = cluster.node("node-a");
+        b = cluster.node("node-b");
+        c = cluster.node("node-c");
+        awaitMembers(a, "/sys/kv", 4);
+        Awaitility.await("kvload on node-a").atMost(START).until(() -> !a.execute("help kvload:start", COMMAND).contains("gogo:"));
+    }
+
+    @AfterClass
+    public static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    public void t1_everyNodeListsEveryNode() {
+        for (NodeProcess n : cluster.nodes()) {
+            String nodes = n.executeOk("fos:nodes", COMMAND);
+            for (String id : new String[] {"node-a", "node-b", "node-c"}) {
+                assertTrue(n.nodeId() + " lists " + id + ": " + nodes, nodes.contains("node=" + id + ","));
+            }
+            assertTrue(nodes, nodes.contains("node=" + n.nodeId() + ", local=true"));
+        }
+    }
+
+    @Test
+    public void t2_aClientOnNodeACallsMembersOnNodesBAndC() {
+        for (int i = 0; i < 40; i++) {
+            a.executeOk("fos:call /sys/kv put cross:" + i + " value-" + i, COMMAND);
+        }
+        assertEquals("cross:7=value-7 (revision", a.executeOk("fos:call /sys/kv get cross:7", COMMAND).substring(0, 25));
+        String fleets = a.executeOk("fos:fleets /sys/kv", COMMAND);
+        assertTrue("node-a runs no member: " + fleets, !fleets.contains("node=node-a,"));
+        for (String node : new String[] {"node-b", "node-c"}) {
+            Matcher m = Pattern.compile("FleetInfo\\[node=" + node + ", name=/sys/kv.*?members=\\[(.*?)\\]\\]").matcher(fleets);
+            assertTrue(fleets, m.find());
+            long served = Pattern.compile("served=(\\d+)").matcher(m.group(1)).results().mapToLong(r -> Long.parseLong(r.group(1))).sum();
+            assertTrue(node + " served calls from node-a: " + m.group(1), served > 0);
+        }
+        // the names of the whole cluster, from any node
+        String names = c.executeOk("fos:names /sys", COMMAND);
+        assertEquals(4, ClusterSupport.count(names, "NameEntry[name=/sys/kv,"));
+        assertEquals(3, ClusterSupport.count(names, "NameEntry[name=/sys/nodes,"));
+        // and a command run on another node
+        assertTrue(a.executeOk("fos:remote node-c fos:stat", COMMAND).contains("node-c"));
+    }
+
+    @Test
+    public void t3_badFramesAreRefusedAndTheNodeServesOn() throws Exception {
+        String[] hostPort = endpoint(a, "node-b").split(":");
+        InetSocketAddress target = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+        byte[] random = new byte[512];
+        new Random(42).nextBytes(random);
+        assertClosedAfter(target, random, "random bytes");
+        assertClosedAfter(target, header(0x12345678, 1, 1, 16), "a wrong magic");
+        assertClosedAfter(target, header(0x464F5357, 9, 1, 16), "a wrong version");
+        assertClosedAfter(target, header(0x464F5357, 1, 1, 1 << 30), "an oversized frame");
+        assertClosedAfter(target, header(0x464F5357, 1, 77, 0), "an unknown frame type");
+        try (Socket s = new Socket()) {
+            s.connect(target, 5_000);
+            s.getOutputStream().write(header(0x464F5357, 1, 1, 100), 0, 40); // truncated: the peer goes away
+        }
+        Map<String, String> t = map(b.executeOk("fos:transport", COMMAND));
+        String counters = t.get("counters");
+        System.out.println("ClusterIT: node-b's transport after the bad frames: " + counters);
+        for (String fault : new String[] {"BAD_MAGIC", "BAD_VERSION", "OVERSIZED", "BAD_TYPE"}) {
+            assertTrue(fault + " counted: " + counters, Pattern.compile("fault\\." + fault + "=[1-9]").matcher(counters).find());
+        }
+        // everyone else is still served
+        a.executeOk("fos:call /sys/kv put after:bad-frames ok", COMMAND);
+        assertTrue(a.executeOk("fos:call /sys/kv get after:bad-frames", COMMAND).startsWith("after:bad-frames=ok"));
+    }
+
+    private static byte[] header(int magic, int version, int type, int bodyLength) {
+        ByteBuffer b = ByteBuffer.allocate(64);
+        b.putInt(0, magic);
+        b.put(4, (byte) version);
+        b.put(5, (byte) type);
+        b.putInt(8, bodyLength);
+        return b.array();
+    }
+
+    private static void assertClosedAfter(InetSocketAddress target, byte[] bytes, String what) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(target, 5_000);
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(bytes);
+            out.flush();
+            InputStream in = s.getInputStream();
+            try {
+                while (in.read() >= 0) {
+                    // the node may say nothing before it closes
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("node-b kept the connection open after " + what, e);
+            } catch (IOException reset) {
+                // closed by the node: what we wanted
+            }
+        }
+    }
+
+    @Test
+    public void t4_updatingTheTransportBundleUnderLoadLosesAndRepeatsNothing() throws Exception {
+        a.executeOk("kvload:start -t 2 -m counters", COMMAND);
+        awaitProgress(a, 200);
+        String lb = a.executeOk("lb -s org.fos.transport.tcp", COMMAND);
+        Matcher id = Pattern.compile("^\\s*(\\d+)\\|Active", Pattern.MULTILINE).matcher(lb);
+        assertTrue(lb, id.find());
+        String jar = FosOptions.bundleFile("fos-transport-tcp").toURI().toString();
+        a.executeOk("update " + id.group(1) + " " + jar, COMMAND);
+        awaitProgress(a, 300);
+        Map<String, String> report = stopAndVerify(a, "ClusterIT transport update", true);
+        System.out.println("ClusterIT: longest call during the transport update " + report.get("maxLatencyMillis") + " ms");
+    }
+
+    @Test
+    public void t5_killingNodeBUnderLoadLosesNoAcknowledgedWrite() throws Exception {
+        a.executeOk("kvload:start -t 2 -m puts -c 30000", COMMAND);
+        awaitProgress(a, 200);
+        long killedAt = System.nanoTime();
+        cluster.kill("node-b");
+        awaitMembers(a, "/sys/kv", 2);
+        long failedOver = System.nanoTime();
+        awaitProgress(a, 300);
+        Map<String, String> report = stopAndVerify(a, "ClusterIT kill -9", true);
+        System.out.printf("ClusterIT: node-b killed; its members left the names after %.1f s (session timeout 4 s);"
+                + " the longest stretch without a successful call was %s ms; %s calls failed, %s were sent again%n",
+                (failedOver - killedAt) / 1e9, report.get("maxGapMillis"), report.get("failed"), report.get("retried"));
+        assertTrue("calls went on after node-b died", number(report, "acknowledged") > 500);
+    }
+}

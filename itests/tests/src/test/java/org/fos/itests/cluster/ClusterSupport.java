@@ -1,0 +1,91 @@
+package org.fos.itests.cluster;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+import org.fos.testkit.NodeProcess;
+
+/** What the cluster tests share: reading shell output of node processes, and the load's verdict. */
+final class ClusterSupport {
+    static final Duration START = Duration.ofMinutes(3);
+    static final Duration COMMAND = Duration.ofMinutes(2);
+    private static final Pattern ENTRY = Pattern.compile("^(\\w+)\\s+(.*)$");
+
+    private ClusterSupport() {
+    }
+
+    /** Reads a map the shell printed (one "key   value" line an entry). */
+    static Map<String, String> map(String printed) {
+        Map<String, String> out = new HashMap<>();
+        for (String line : printed.split("\n")) {
+            Matcher m = ENTRY.matcher(line.strip());
+            if (m.matches()) {
+                out.put(m.group(1), m.group(2).strip());
+            }
+        }
+        return out;
+    }
+
+    static long number(Map<String, String> map, String key) {
+        String v = map.get(key);
+        if (v == null) {
+            throw new AssertionError("no '" + key + "' in " + map);
+        }
+        return Long.parseLong(v);
+    }
+
+    /** Waits until a node's cache lists {@code members} members of a name. */
+    static void awaitMembers(NodeProcess node, String name, int members) {
+        Awaitility.await(node.nodeId() + " to see " + members + " members of " + name).atMost(START)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> count(node.execute("fos:names " + name, COMMAND), "NameEntry[name=" + name + ",") == members);
+    }
+
+    static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The endpoint a node publishes for its TCP transport, from another node's fos:nodes. */
+    static String endpoint(NodeProcess asker, String node) {
+        String nodes = asker.executeOk("fos:nodes", COMMAND);
+        Matcher m = Pattern.compile("node=" + Pattern.quote(node) + ", local=\\w+, attributes=\\{[^}]*tcp=([0-9.]+:[0-9]+)").matcher(nodes);
+        if (!m.find()) {
+            throw new AssertionError("node " + node + " publishes no endpoint: " + nodes);
+        }
+        return m.group(1);
+    }
+
+    /** Waits until the load running on a node has acknowledged {@code more} more calls than now. */
+    static void awaitProgress(NodeProcess node, long more) {
+        long from = number(map(node.executeOk("kvload:status", COMMAND)), "acknowledged");
+        Awaitility.await("the load on " + node.nodeId() + " to make " + more + " more calls").atMost(START)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> number(map(node.executeOk("kvload:status", COMMAND)), "acknowledged") >= from + more);
+    }
+
+    /** Stops the load, reads every acknowledged write back, and checks nothing was lost or applied twice. */
+    static Map<String, String> stopAndVerify(NodeProcess node, String test, boolean noFailures) {
+        Map<String, String> report = map(node.executeOk("kvload:stop", COMMAND));
+        Map<String, String> verify = map(node.executeOk("kvload:verify", COMMAND));
+        System.out.println(test + ": load " + report + "; read back " + verify);
+        if (noFailures) {
+            assertEquals("failed calls " + report.get("failures"), 0, number(report, "failed"));
+        }
+        assertTrue("calls were made", number(report, "acknowledged") > 0);
+        assertEquals("acknowledged writes lost", 0, number(verify, "lost"));
+        assertEquals("writes read back with another value", 0, number(verify, "wrong"));
+        assertEquals("counters off (an increment lost or applied twice)", 0, number(verify, "counterMismatches"));
+        return report;
+    }
+}
