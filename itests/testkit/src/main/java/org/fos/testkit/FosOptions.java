@@ -137,7 +137,7 @@ public final class FosOptions {
                 mavenBundle("org.osgi", "org.osgi.service.component", version("osgi.component")),
                 mavenBundle("org.apache.felix", "org.apache.felix.scr", version("felix.scr")),
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin", version("felix.configadmin")),
-                mavenBundle("org.osgi", "org.osgi.service.log", version("osgi.log")),
+                mavenBundle("org.apache.felix", "org.apache.felix.log", version("felix.log")),
                 mavenBundle("org.apache.felix", "org.apache.felix.metatype", version("felix.metatype")),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", version("gogo.runtime")),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", version("gogo.command")));

@@ -119,6 +119,11 @@ public class ClusterIT {
         for (String fault : new String[] {"BAD_MAGIC", "BAD_VERSION", "OVERSIZED", "BAD_TYPE"}) {
             assertTrue(fault + " counted: " + counters, Pattern.compile("fault\\." + fault + "=[1-9]").matcher(counters).find());
         }
+        // a capability forged on node-a travels in a well-formed frame; node-b, which owns the mailbox, refuses it
+        long forgedBefore = number(map(b.executeOk("fos:stat", COMMAND)), "rejectedForged");
+        assertEquals("OK", a.executeOk("kvload:forge /sys/kv node-b", COMMAND).trim());
+        Awaitility.await("node-b counts the forged capability").atMost(START)
+                .until(() -> number(map(b.executeOk("fos:stat", COMMAND)), "rejectedForged") == forgedBefore + 1);
         // everyone else is still served
         a.executeOk("fos:call /sys/kv put after:bad-frames ok", COMMAND);
         assertTrue(a.executeOk("fos:call /sys/kv get after:bad-frames", COMMAND).startsWith("after:bad-frames=ok"));

@@ -6,11 +6,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.Status;
 import org.fos.kv.api.CasResult;
 import org.fos.kv.api.Entry;
@@ -25,18 +29,23 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Load on the key-value fleet from inside a node, driven from the shell (scope {@code kvload}).
- * Each thread numbers its calls. In mode {@code counters} a call writes a key of its own and then
+ * Each run numbers its threads' keys afresh, and each thread numbers its calls. In mode {@code counters} a call writes a key of its own and then
  * moves its thread's counter with compare-and-set, so a lost write leaves a key missing and a call
  * executed twice breaks the next compare-and-set; no call is retried. In mode {@code puts} a call
  * only writes its key, and a write whose member went away is written again (writing the same value
  * to the same key twice is harmless), as a client riding out a node's death would.
+ *
+ * <p>{@code kvload:forge} sends one message on a capability whose token is altered, to check that
+ * the node owning the target mailbox refuses it.
  */
 @Component(service = KvLoad.class, immediate = true, property = {"osgi.command.scope=kvload",
         "osgi.command.function=start", "osgi.command.function=stop", "osgi.command.function=status",
-        "osgi.command.function=verify"})
+        "osgi.command.function=verify", "osgi.command.function=forge"})
 public final class KvLoad {
     private final Libfos libfos;
+    private final Kernel kernel;
     private final String node;
+    private final AtomicInteger runs = new AtomicInteger();
     private volatile Run run;
 
     /**
@@ -48,6 +57,7 @@ public final class KvLoad {
     @Activate
     public KvLoad(@Reference Libfos libfos, @Reference Kernel kernel) {
         this.libfos = libfos;
+        this.kernel = kernel;
         this.node = kernel.nodeId();
     }
 
@@ -62,6 +72,7 @@ public final class KvLoad {
     /** One run of the load. */
     private final class Run {
         final boolean counters;
+        final String prefix = node + ":r" + runs.incrementAndGet() + ":t";
         final KeyValue kv;
         final Thread[] threads;
         final long[][] acked;
@@ -92,7 +103,11 @@ public final class KvLoad {
         }
 
         String key(int thread, long seq) {
-            return "load:" + node + ":t" + thread + ":" + seq;
+            return "load:" + prefix + thread + ":" + seq;
+        }
+
+        String counterKey(int thread) {
+            return "counter:" + prefix + thread;
         }
 
         byte[] value(int thread, long seq) {
@@ -146,7 +161,7 @@ public final class KvLoad {
                 }
             }
             kv.put(key(t, seq), value(t, seq));
-            CasResult c = kv.compareAndSet("counter:" + node + ":t" + t, counterRevision[t],
+            CasResult c = kv.compareAndSet(counterKey(t), counterRevision[t],
                     Long.toString(seq + 1).getBytes(StandardCharsets.UTF_8));
             if (!c.applied()) {
                 throw new IllegalStateException("counter of thread " + t + " is at revision " + c.revision() + ", expected "
@@ -271,7 +286,7 @@ public final class KvLoad {
                 }
             }
             if (r.counters) {
-                Entry c = r.kv.get("counter:" + node + ":t" + t);
+                Entry c = r.kv.get(r.counterKey(t));
                 long value = c == null ? 0 : Long.parseLong(new String(c.value(), StandardCharsets.UTF_8));
                 if (value != r.ackedCount[t]) {
                     counterMismatches++;
@@ -285,5 +300,21 @@ public final class KvLoad {
         out.put("counterMismatches", counterMismatches);
         run = null;
         return out;
+    }
+
+    /**
+     * Sends one message to a member of a name on a capability whose token has one bit flipped.
+     *
+     * @param name the name whose first member on {@code node} is the target
+     * @param targetNode the node whose member to aim at
+     * @return the status of the local send, by name (a remote node can only refuse it when it arrives)
+     */
+    @Descriptor("send one message on a forged capability to a name's member on a node")
+    public String forge(@Descriptor("a name, such as /sys/kv") String name, @Descriptor("the member's node") String targetNode) {
+        Capability real = kernel.names().find(name).stream().map(NameEntry::capability)
+                .filter(c -> c.address().node().equals(targetNode)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name + " has no member on " + targetNode));
+        Capability forged = new Capability(real.address(), real.rights(), real.tokenHigh() ^ 1, real.tokenLow());
+        return kernel.send(Message.of(forged, "forged", "from " + node)).name();
     }
 }
