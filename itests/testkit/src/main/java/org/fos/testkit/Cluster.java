@@ -62,6 +62,7 @@ public final class Cluster implements AutoCloseable {
         private final Map<String, List<Consumer<NodeProcess.Builder>>> customizers = new HashMap<>();
         private final List<Consumer<NodeProcess.Builder>> all = new ArrayList<>();
         private long sessionTimeoutMillis = 4_000;
+        private boolean tls;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -89,6 +90,17 @@ public final class Cluster implements AutoCloseable {
          */
         public Builder sessionTimeout(Duration timeout) {
             this.sessionTimeoutMillis = timeout.toMillis();
+            return this;
+        }
+
+        /**
+         * Turns TLS on between the nodes: a CA in the cluster's folder ({@code certs/}, made with
+         * {@code bin/fos-certs}) signs a certificate for each node, and every node trusts it.
+         *
+         * @return this builder
+         */
+        public Builder tls() {
+            this.tls = true;
             return this;
         }
 
@@ -127,6 +139,7 @@ public final class Cluster implements AutoCloseable {
             }
             Path folder = Path.of("target", "clusters", name).toAbsolutePath();
             Path home = NodeProcess.distribution();
+            NodeProcess.deleteTree(folder); // a cluster starts afresh: no ZooKeeper data, no certificates of an earlier run
             Files.createDirectories(folder.resolve("zookeeper/data"));
             int port = freePort();
             Process zk = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -144,6 +157,9 @@ public final class Cluster implements AutoCloseable {
                             .config("org.fos.cluster", Map.of("zookeeper", connect, "clusterName", name,
                                     "sessionTimeoutMillis", Long.toString(sessionTimeoutMillis), "connectTimeoutMillis", "15000"))
                             .config("org.fos.transport.tcp", Map.of("host", "127.0.0.1", "port", "0", "clusterName", name));
+                    if (tls) {
+                        b.config("org.fos.transport.tcp", Certificates.authority(folder.resolve("certs")).node(id));
+                    }
                     all.forEach(c -> c.accept(b));
                     customizers.getOrDefault(id, List.of()).forEach(c -> c.accept(b));
                     cluster.nodes.put(id, b.start());

@@ -86,6 +86,7 @@ public final class FosOptions {
                 systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
                 systemProperty("org.ops4j.pax.url.mvn.localRepository").value(localRepository()),
                 systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value(System.getProperty("fos.test.logLevel", "warn")),
+                systemProperty("org.osgi.service.log.admin.loglevel").value("WARN"),
                 logging(),
                 junitBundles(),
                 osgiServices(),

@@ -138,14 +138,15 @@ public final class NodeProcess implements AutoCloseable {
 
         /**
          * Writes a configuration into the node's {@code etc/} as {@code <pid>.cfg} (File Install gives
-         * it to ConfigAdmin); a factory configuration's pid is {@code factoryPid-name}.
+         * it to ConfigAdmin); a factory configuration's pid is {@code factoryPid-name}. Calls for
+         * the same pid add to its properties, the later value of a key winning.
          *
          * @param pid the PID
          * @param properties the properties
          * @return this builder
          */
         public Builder config(String pid, Map<String, String> properties) {
-            configs.put(pid, Map.copyOf(properties));
+            configs.computeIfAbsent(pid, p -> new java.util.TreeMap<>()).putAll(properties);
             return this;
         }
 
@@ -495,7 +496,7 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 import org.slf4j.Logger;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Carries the entries of the OSGi log (Declarative Services, the framework, any bundle that logs
  * the OSGi way) into SLF4J, so that a node has one log and nothing prints on the shell's console.
  * The entries logged before the kernel started, which the log service keeps, are carried first.
- * Which levels reach the OSGi log is the log service's business (by default warnings and errors).
+ * Which levels reach the OSGi log is the log service's business (a node sets warnings and errors);
+ * the framework's routine bundle and service events, which the Felix log service records whatever
+ * the level, are left out unless they are warnings or errors.
  */
 @Component(immediate = true)
 public final class LogBridge implements LogListener {
@@ -56,6 +59,10 @@ public final class LogBridge implements LogListener {
 
     @Override
     public void logged(LogEntry entry) {
+        String name = entry.getLoggerName();
+        if (name != null && name.startsWith("Events.") && entry.getLogLevel().implies(LogLevel.INFO)) {
+            return;
+        }
         Logger log = LoggerFactory.getLogger(entry.getLoggerName() == null ? "osgi" : entry.getLoggerName());
         Bundle b = entry.getBundle();
         String message = (b == null ? "" : "[" + b.getSymbolicName() + "/" + b.getVersion() + "] ") + entry.getMessage();

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -101,6 +103,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     private final ScheduledThreadPoolExecutor executor;
     private final ServiceTracker<Object, ServiceReference<Object>> tracker;
     private volatile Config config;
+    private volatile Set<String> excluded = Set.of();
 
     /**
      * Starts the runtime.
@@ -118,6 +121,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         this.kernel = kernel;
         this.libfos = libfos;
         this.config = validate(config);
+        this.excluded = excluded(config.excludedFleets());
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fos-fleet-upgrades");
             t.setDaemon(true);
@@ -133,6 +137,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     }
 
     private static Config validate(Config c) {
+        excluded(c.excludedFleets());
         if (c.upgradeTimeoutMillis() < 1) {
             throw new IllegalArgumentException("upgradeTimeoutMillis must be positive, was " + c.upgradeTimeoutMillis());
         }
@@ -142,9 +147,32 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         return c;
     }
 
+    /**
+     * The excluded fleet names: a list, or one string of names separated by commas (as a
+     * {@code .cfg} file gives it); each must be a valid name.
+     */
+    static Set<String> excluded(String[] entries) {
+        Set<String> out = new TreeSet<>();
+        for (String entry : entries) {
+            for (String name : entry.split(",")) {
+                String n = name.strip();
+                if (!n.isEmpty()) {
+                    try {
+                        Names.requireValidName(n);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("excludedFleets: " + e.getMessage(), e);
+                    }
+                    out.add(n);
+                }
+            }
+        }
+        return Set.copyOf(out);
+    }
+
     @Modified
     void modified(Config newConfig) {
         this.config = validate(newConfig);
+        this.excluded = excluded(newConfig.excludedFleets());
     }
 
     @Deactivate
@@ -206,7 +234,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         @Override
         public ServiceReference<Object> addingService(ServiceReference<Object> ref) {
             String name = String.valueOf(ref.getProperty(Fleet.NAME));
-            if (java.util.Arrays.asList(config.excludedFleets()).contains(name)) {
+            if (excluded.contains(name)) {
                 LOG.info("fleet {} is excluded on this node: {} of bundle {} stays unbound", name,
                         ref.getProperty(Constants.SERVICE_ID), ref.getBundle().getSymbolicName());
                 return ref;
