@@ -19,6 +19,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
 
 /**
  * A fos node in a process of its own, started from the distribution's {@code bin/fos}, for tests
@@ -39,6 +43,7 @@ public final class NodeProcess implements AutoCloseable {
 
     /** System property naming the distribution folder (with bin/fos); the fos build sets it for its tests. */
     public static final String DISTRIBUTION_DIR = "fos.distribution.dir";
+    private static final Pattern MAP_ENTRY = Pattern.compile("^(\\w+)\\s+(.*)$");
     private static final AtomicLong MARKERS = new AtomicLong();
 
     private final String nodeId;
@@ -409,6 +414,42 @@ public final class NodeProcess implements AutoCloseable {
             throw new IllegalStateException("'" + command + "' failed on node " + nodeId + ": " + out);
         }
         return out;
+    }
+
+    /**
+     * Runs a command whose result is a map (the shell prints one {@code key   value} line an entry,
+     * as {@code fos:stat} and {@code fos:transport} do) and reads the map back.
+     *
+     * @param command the command line
+     * @param timeout how long to wait for it
+     * @return the entries, values as printed
+     * @throws AssertionError if the command fails
+     */
+    public Map<String, String> executeMap(String command, Duration timeout) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : executeOk(command, timeout).split("\n")) {
+            Matcher m = MAP_ENTRY.matcher(line.strip());
+            if (m.matches()) {
+                out.put(m.group(1), m.group(2).strip());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Waits until this node's name cache lists a given number of members of a name, as
+     * {@code fos:names} shows them (a fleet starting, or a dead node's members leaving).
+     *
+     * @param name the name, such as {@code /sys/kv}
+     * @param members how many members to wait for
+     * @param timeout how long to wait at most
+     * @throws org.awaitility.core.ConditionTimeoutException if the count is not reached in time
+     */
+    public void awaitNameMembers(String name, int members, Duration timeout) {
+        String entry = "NameEntry[name=" + name + ",";
+        Awaitility.await(nodeId + " to see " + members + " members of " + name).atMost(timeout)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> execute("fos:names " + name, timeout).split(Pattern.quote(entry), -1).length - 1 == members);
     }
 
     /**

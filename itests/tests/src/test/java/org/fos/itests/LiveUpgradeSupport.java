@@ -1,12 +1,12 @@
 package org.fos.itests;
 
-import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 import org.fos.fleet.api.UpgradeReport;
 import org.fos.kv.api.CasResult;
@@ -58,7 +58,7 @@ public abstract class LiveUpgradeSupport extends FosTestSupport {
     }
 
     /** Checks that the load lost nothing, duplicated nothing and never failed, and prints what it measured. */
-    protected void verify(Load.Report report, UpgradeReport upgrade) {
+    protected void verify(Load.Report report, UpgradeReport upgrade) throws Exception {
         System.out.println(getClass().getSimpleName() + ": " + upgrade.outcome() + " " + upgrade.from() + " -> " + upgrade.to()
                 + ", dispatch paused " + upgrade.pause().toNanos() / 1e6 + " ms with " + upgrade.queued() + " requests queued ("
                 + upgrade.detail() + ")");
@@ -70,23 +70,17 @@ public abstract class LiveUpgradeSupport extends FosTestSupport {
             throw e;
         }
         assertEquals("failed calls", 0, report.failed());
-        long lost = 0;
+        Load.Verdict verdict = report.verify((t, seq) -> {
+            Entry e = kv.get("load:t" + t + ":" + seq);
+            return e != null && Arrays.equals(value(t, seq), e.value()) ? 1 : 0;
+        });
+        assertEquals("acknowledged writes lost: " + verdict.examples(), 0, verdict.lost());
         for (int t = 0; t < THREADS; t++) {
-            long[] ok = report.succeeded(t);
-            for (long seq : ok) {
-                Entry e = kv.get("load:t" + t + ":" + seq);
-                if (e == null) {
-                    lost++;
-                } else {
-                    assertArrayEquals(value(t, seq), e.value());
-                }
-            }
             Entry counter = kv.get("counter:t" + t);
             assertNotNull(counter);
-            assertEquals("increments of thread " + t + " (lost or duplicated otherwise)", ok.length,
+            assertEquals("increments of thread " + t + " (lost or duplicated otherwise)", report.succeeded(t).length,
                     Long.parseLong(new String(counter.value(), StandardCharsets.UTF_8)));
         }
-        assertEquals("acknowledged writes lost", 0, lost);
         assertTrue(report.calls() > 0);
     }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.MemberIdentity;
@@ -56,6 +58,8 @@ final class FleetController {
     private final FleetRuntimeImpl runtime;
     private final Kernel kernel;
     private final List<Member> members = new ArrayList<>();
+    /** The dispatchers of the bound implementation, one a member. */
+    private final List<Dispatcher> dispatchers = new ArrayList<>();
     private final List<Registration> registrations = new ArrayList<>();
     private Class<?> protocol;
     private Binding binding;
@@ -155,8 +159,10 @@ final class FleetController {
         }
         binding = new Binding(ref, bundle, version, instances, objects, archive);
         cancelWatchdog();
+        dispatchers.clear();
         for (int i = 0; i < members.size(); i++) {
             Dispatcher d = runtime.libfos().dispatcher(cast(protocol), instances[i]);
+            dispatchers.add(d);
             members.get(i).resume(d);
         }
         FleetInfo.Status before = status;
@@ -222,6 +228,7 @@ final class FleetController {
         for (Member m : members) {
             m.pause();
         }
+        awaitOutstandingReplies();
         List<FleetState> states = exportStates();
         release(binding.objects(), binding.instances());
         lastGood = new LastGood(binding.bundle(), binding.version(), binding.archive(), states);
@@ -230,6 +237,34 @@ final class FleetController {
             status = FleetInfo.Status.PAUSED;
         }
         LOG.info("fleet {}: {} {} went away; {} requests wait", name, lastGood.bundle().getSymbolicName(), lastGood.version(), depth());
+    }
+
+    /**
+     * Waits until the calls the members took are all answered: a method that returned a stage may
+     * still be waiting for another fleet, through libfos of the bundle that is going, and its state
+     * is only whole once it has answered. Bounded by half the upgrade timeout; what is still open
+     * then is answered with an error when that bundle's libfos stops.
+     */
+    private void awaitOutstandingReplies() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.upgradeTimeoutMillis() / 2);
+        int open = outstandingReplies();
+        while (open > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            open = outstandingReplies();
+        }
+        if (open > 0) {
+            LOG.warn("fleet {}: {} calls still unanswered after {} ms; they fail as version {} goes", name, open,
+                    runtime.upgradeTimeoutMillis() / 2, binding.version());
+        }
+        dispatchers.clear();
+    }
+
+    private int outstandingReplies() {
+        int open = 0;
+        for (Dispatcher d : dispatchers) {
+            open += d.outstanding();
+        }
+        return open;
     }
 
     private List<FleetState> exportStates() {

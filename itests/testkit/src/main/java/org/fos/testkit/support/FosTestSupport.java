@@ -226,6 +226,24 @@ public abstract class FosTestSupport {
     }
 
     /**
+     * Replaces a fleet's implementation with {@code fos:upgrade} on a single node, from a jar path
+     * relative to the test's working folder (usually the module), and returns that node's report.
+     *
+     * @param name the fleet's name
+     * @param jarPath for example {@code ../my-fleet-v2/target/my-fleet-v2.jar}
+     * @return the report of the first (on a single node, the only) step
+     * @throws InterruptedException if interrupted
+     * @throws IllegalArgumentException if there is no file at {@code jarPath}
+     */
+    protected UpgradeReport upgradeWithCommand(String name, String jarPath) throws InterruptedException {
+        File jar = new File(jarPath);
+        if (!jar.isFile()) {
+            throw new IllegalArgumentException("no bundle at " + jar.getAbsolutePath() + ": build it before the test runs");
+        }
+        return upgradeWithCommand(name, jar);
+    }
+
+    /**
      * Waits for the next upgrade report of a fleet after {@code before} reports existed.
      *
      * @param name the fleet's name

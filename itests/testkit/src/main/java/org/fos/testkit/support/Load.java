@@ -3,7 +3,9 @@ package org.fos.testkit.support;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Each thread calls with its own sequence numbers 0, 1, 2, ...; a call that throws is counted as
  * failed and the thread goes on with the next number. {@link Report#succeeded(int)} lists the
- * numbers that succeeded, so a test can check that each of them left its effect exactly once (no
- * loss, no duplicate).
+ * numbers that succeeded, and {@link Report#verify(Effects)} or {@link Report#verifyLog(Logs)}
+ * check that each of them left its effect exactly once: no loss, no duplicate.
  */
 public final class Load {
 
@@ -38,6 +40,53 @@ public final class Load {
          * @throws Exception if the call failed
          */
         void call(int thread, long sequence) throws Exception;
+    }
+
+    /** How often the effect of one successful call is present in the fleet: 0 lost, 1 right, more duplicated. */
+    @FunctionalInterface
+    public interface Effects {
+        /**
+         * Counts one call's effect.
+         *
+         * @param thread the client thread's number
+         * @param sequence the call's number within that thread
+         * @return how often its effect is present
+         * @throws Exception if asking the fleet fails
+         */
+        long count(int thread, long sequence) throws Exception;
+    }
+
+    /** The sequence numbers a fleet recorded for one client thread. */
+    @FunctionalInterface
+    public interface Logs {
+        /**
+         * Reads one thread's log.
+         *
+         * @param thread the client thread's number
+         * @return the sequence numbers recorded for it
+         * @throws Exception if reading fails
+         */
+        Iterable<Long> read(int thread) throws Exception;
+    }
+
+    /**
+     * The verdict on a load: how many successful calls were checked, and how many of them were
+     * lost or applied more than once.
+     *
+     * @param checked the successful calls checked
+     * @param lost those whose effect is missing
+     * @param duplicated those whose effect is present more than once
+     * @param examples a few of the bad ones, for the test's message
+     */
+    public record Verdict(long checked, long lost, long duplicated, List<String> examples) {
+        /**
+         * Tells whether nothing was lost or duplicated.
+         *
+         * @return true if every checked call left its effect once
+         */
+        public boolean exact() {
+            return lost == 0 && duplicated == 0;
+        }
     }
 
     /**
@@ -85,6 +134,102 @@ public final class Load {
          */
         public long[] succeeded(int thread) {
             return succeededByThread.get(thread);
+        }
+
+        /**
+         * Checks that every call that succeeded left its effect exactly once, asking the fleet how
+         * often it holds each one (a key-value fleet: 1 if the key holds the value, else 0).
+         *
+         * @param effects how often the effect of one call is present
+         * @return the checked, lost and duplicated counts
+         * @throws Exception if asking the fleet fails
+         */
+        public Verdict verify(Effects effects) throws Exception {
+            long checked = 0;
+            long lost = 0;
+            long duplicated = 0;
+            List<String> examples = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                for (long seq : succeeded(t)) {
+                    long n = effects.count(t, seq);
+                    checked++;
+                    if (n != 1) {
+                        if (n == 0) {
+                            lost++;
+                        } else {
+                            duplicated++;
+                        }
+                        if (examples.size() < 10) {
+                            examples.add("thread " + t + " call " + seq + " present " + n + " times");
+                        }
+                    }
+                }
+            }
+            return new Verdict(checked, lost, duplicated, List.copyOf(examples));
+        }
+
+        /**
+         * Checks a fleet that records the sequence numbers of the calls it served, one log per
+         * client thread (a journal, a queue): a successful call missing from its thread's log is
+         * lost, one found more than once is duplicated.
+         *
+         * @param logs the sequence numbers the fleet holds for a thread, in any order
+         * @return the checked, lost and duplicated counts
+         * @throws Exception if reading a log fails
+         */
+        public Verdict verifyLog(Logs logs) throws Exception {
+            List<Map<Long, Long>> seen = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Map<Long, Long> counts = new HashMap<>();
+                for (long seq : logs.read(t)) {
+                    counts.merge(seq, 1L, Long::sum);
+                }
+                seen.add(counts);
+            }
+            return verify((thread, seq) -> seen.get(thread).getOrDefault(seq, 0L));
+        }
+
+        /**
+         * Asserts that no call failed and that every call left its effect exactly once, by
+         * {@link #verify(Effects)}.
+         *
+         * @param effects how often the effect of one call is present
+         * @return the verdict
+         * @throws Exception if asking the fleet fails
+         * @throws AssertionError if a call failed, or one was lost or duplicated, or none was made
+         */
+        public Verdict assertExactlyOnce(Effects effects) throws Exception {
+            return assertExact(verify(effects));
+        }
+
+        /**
+         * Asserts that no call failed and that every call left its effect exactly once, by
+         * {@link #verifyLog(Logs)}.
+         *
+         * @param logs the sequence numbers the fleet holds for a thread
+         * @return the verdict
+         * @throws Exception if reading a log fails
+         * @throws AssertionError if a call failed, or one was lost or duplicated, or none was made
+         */
+        public Verdict assertExactlyOnce(Logs logs) throws Exception {
+            return assertExact(verifyLog(logs));
+        }
+
+        private Verdict assertExact(Verdict verdict) {
+            if (failed > 0) {
+                AssertionError e = new AssertionError(failed + " of " + calls + " calls failed (" + summary() + "), the first: "
+                        + failures.get(0));
+                e.initCause(failures.get(0));
+                throw e;
+            }
+            if (verdict.checked() == 0) {
+                throw new AssertionError("no call succeeded: " + summary());
+            }
+            if (!verdict.exact()) {
+                throw new AssertionError(verdict.lost() + " calls lost and " + verdict.duplicated() + " duplicated of "
+                        + verdict.checked() + ", for example " + verdict.examples());
+            }
+            return verdict;
         }
 
         /**
@@ -176,6 +321,16 @@ public final class Load {
             }
             seq++;
         }
+    }
+
+    /**
+     * Waits up to a minute until every thread has made at least {@code calls} calls.
+     *
+     * @param calls the number of calls
+     * @throws AssertionError if they have not in time
+     */
+    public void awaitCalls(long calls) {
+        awaitCalls(calls, Duration.ofMinutes(1));
     }
 
     /**

@@ -2,10 +2,8 @@ package org.fos.itests.cluster;
 
 import static org.fos.itests.cluster.ClusterSupport.COMMAND;
 import static org.fos.itests.cluster.ClusterSupport.START;
-import static org.fos.itests.cluster.ClusterSupport.awaitMembers;
 import static org.fos.itests.cluster.ClusterSupport.awaitProgress;
 import static org.fos.itests.cluster.ClusterSupport.endpoint;
-import static org.fos.itests.cluster.ClusterSupport.map;
 import static org.fos.itests.cluster.ClusterSupport.number;
 import static org.fos.itests.cluster.ClusterSupport.stopAndVerify;
 import static org.junit.Assert.assertEquals;
@@ -54,7 +52,7 @@ public class ClusterIT {
         a = cluster.node("node-a");
         b = cluster.node("node-b");
         c = cluster.node("node-c");
-        awaitMembers(a, "/sys/kv", 4);
+        a.awaitNameMembers("/sys/kv", 4, START);
         Awaitility.await("kvload on node-a").atMost(START).until(() -> !a.execute("help kvload:start", COMMAND).contains("gogo:"));
     }
 
@@ -113,17 +111,17 @@ public class ClusterIT {
             s.connect(target, 5_000);
             s.getOutputStream().write(header(0x464F5357, 1, 1, 100), 0, 40); // truncated: the peer goes away
         }
-        Map<String, String> t = map(b.executeOk("fos:transport", COMMAND));
+        Map<String, String> t = b.executeMap("fos:transport", COMMAND);
         String counters = t.get("counters");
         System.out.println("ClusterIT: node-b's transport after the bad frames: " + counters);
         for (String fault : new String[] {"BAD_MAGIC", "BAD_VERSION", "OVERSIZED", "BAD_TYPE"}) {
             assertTrue(fault + " counted: " + counters, Pattern.compile("fault\\." + fault + "=[1-9]").matcher(counters).find());
         }
         // a capability forged on node-a travels in a well-formed frame; node-b, which owns the mailbox, refuses it
-        long forgedBefore = number(map(b.executeOk("fos:stat", COMMAND)), "rejectedForged");
+        long forgedBefore = number(b.executeMap("fos:stat", COMMAND), "rejectedForged");
         assertEquals("OK", a.executeOk("kvload:forge /sys/kv node-b", COMMAND).trim());
         Awaitility.await("node-b counts the forged capability").atMost(START)
-                .until(() -> number(map(b.executeOk("fos:stat", COMMAND)), "rejectedForged") == forgedBefore + 1);
+                .until(() -> number(b.executeMap("fos:stat", COMMAND), "rejectedForged") == forgedBefore + 1);
         // everyone else is still served
         a.executeOk("fos:call /sys/kv put after:bad-frames ok", COMMAND);
         assertTrue(a.executeOk("fos:call /sys/kv get after:bad-frames", COMMAND).startsWith("after:bad-frames=ok"));
@@ -178,7 +176,7 @@ public class ClusterIT {
         awaitProgress(a, 200);
         long killedAt = System.nanoTime();
         cluster.kill("node-b");
-        awaitMembers(a, "/sys/kv", 2);
+        a.awaitNameMembers("/sys/kv", 2, START);
         long failedOver = System.nanoTime();
         awaitProgress(a, 300);
         Map<String, String> report = stopAndVerify(a, "ClusterIT kill -9", true);

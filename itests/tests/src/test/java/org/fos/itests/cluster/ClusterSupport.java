@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,27 +11,15 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.fos.testkit.NodeProcess;
 
-/** What the cluster tests share: reading shell output of node processes, and the load's verdict. */
+/** What the cluster tests share: numbers from shell output, a node's endpoint, and driving and judging kvload. */
 final class ClusterSupport {
     static final Duration START = Duration.ofMinutes(3);
     static final Duration COMMAND = Duration.ofMinutes(2);
-    private static final Pattern ENTRY = Pattern.compile("^(\\w+)\\s+(.*)$");
 
     private ClusterSupport() {
     }
 
-    /** Reads a map the shell printed (one "key   value" line an entry). */
-    static Map<String, String> map(String printed) {
-        Map<String, String> out = new HashMap<>();
-        for (String line : printed.split("\n")) {
-            Matcher m = ENTRY.matcher(line.strip());
-            if (m.matches()) {
-                out.put(m.group(1), m.group(2).strip());
-            }
-        }
-        return out;
-    }
-
+    /** A number from a map a command printed. */
     static long number(Map<String, String> map, String key) {
         String v = map.get(key);
         if (v == null) {
@@ -41,13 +28,7 @@ final class ClusterSupport {
         return Long.parseLong(v);
     }
 
-    /** Waits until a node's cache lists {@code members} members of a name. */
-    static void awaitMembers(NodeProcess node, String name, int members) {
-        Awaitility.await(node.nodeId() + " to see " + members + " members of " + name).atMost(START)
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> count(node.execute("fos:names " + name, COMMAND), "NameEntry[name=" + name + ",") == members);
-    }
-
+    /** How often {@code what} occurs in {@code text}. */
     static int count(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
@@ -68,16 +49,16 @@ final class ClusterSupport {
 
     /** Waits until the load running on a node has acknowledged {@code more} more calls than now. */
     static void awaitProgress(NodeProcess node, long more) {
-        long from = number(map(node.executeOk("kvload:status", COMMAND)), "acknowledged");
+        long from = number(node.executeMap("kvload:status", COMMAND), "acknowledged");
         Awaitility.await("the load on " + node.nodeId() + " to make " + more + " more calls").atMost(START)
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> number(map(node.executeOk("kvload:status", COMMAND)), "acknowledged") >= from + more);
+                .until(() -> number(node.executeMap("kvload:status", COMMAND), "acknowledged") >= from + more);
     }
 
     /** Stops the load, reads every acknowledged write back, and checks nothing was lost or applied twice. */
     static Map<String, String> stopAndVerify(NodeProcess node, String test, boolean noFailures) {
-        Map<String, String> report = map(node.executeOk("kvload:stop", COMMAND));
-        Map<String, String> verify = map(node.executeOk("kvload:verify", COMMAND));
+        Map<String, String> report = node.executeMap("kvload:stop", COMMAND);
+        Map<String, String> verify = node.executeMap("kvload:verify", COMMAND);
         System.out.println(test + ": load " + report + "; read back " + verify);
         if (noFailures) {
             assertEquals("failed calls " + report.get("failures"), 0, number(report, "failed"));

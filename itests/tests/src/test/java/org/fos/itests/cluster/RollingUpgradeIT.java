@@ -2,7 +2,6 @@ package org.fos.itests.cluster;
 
 import static org.fos.itests.cluster.ClusterSupport.COMMAND;
 import static org.fos.itests.cluster.ClusterSupport.START;
-import static org.fos.itests.cluster.ClusterSupport.awaitMembers;
 import static org.fos.itests.cluster.ClusterSupport.awaitProgress;
 import static org.fos.itests.cluster.ClusterSupport.stopAndVerify;
 import static org.junit.Assert.assertEquals;
@@ -42,7 +41,7 @@ public class RollingUpgradeIT {
                 .start();
         cluster.awaitMembers(START);
         a = cluster.node("node-a");
-        awaitMembers(a, "/sys/kv", 6);
+        a.awaitNameMembers("/sys/kv", 6, START);
         Awaitility.await("kvload on node-a").atMost(START).until(() -> !a.execute("help kvload:start", COMMAND).contains("gogo:"));
     }
 

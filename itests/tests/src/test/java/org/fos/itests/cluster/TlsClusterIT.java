@@ -2,8 +2,6 @@ package org.fos.itests.cluster;
 
 import static org.fos.itests.cluster.ClusterSupport.COMMAND;
 import static org.fos.itests.cluster.ClusterSupport.START;
-import static org.fos.itests.cluster.ClusterSupport.awaitMembers;
-import static org.fos.itests.cluster.ClusterSupport.map;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -50,7 +48,7 @@ public class TlsClusterIT {
         a = cluster.node("node-a");
         b = cluster.node("node-b");
         x = cluster.node("node-x");
-        awaitMembers(a, "/sys/kv", 2);
+        a.awaitNameMembers("/sys/kv", 2, START);
     }
 
     @AfterClass
@@ -62,10 +60,10 @@ public class TlsClusterIT {
 
     @Test
     public void nodesWithTheClustersCertificatesTalkOverTls() {
-        assertEquals("true", map(a.executeOk("fos:transport", COMMAND)).get("tls"));
+        assertEquals("true", a.executeMap("fos:transport", COMMAND).get("tls"));
         a.executeOk("fos:call /sys/kv put tls:greeting hello", COMMAND);
         assertTrue(a.executeOk("fos:call /sys/kv get tls:greeting", COMMAND).startsWith("tls:greeting=hello"));
-        assertTrue(map(b.executeOk("fos:transport", COMMAND)).get("peers").contains("node-a=connected"));
+        assertTrue(b.executeMap("fos:transport", COMMAND).get("peers").contains("node-a=connected"));
     }
 
     @Test
@@ -74,7 +72,7 @@ public class TlsClusterIT {
                 .until(() -> counter(b, "TLS_REFUSED") > 0);
         Awaitility.await("node-a to refuse node-x's certificate").atMost(START)
                 .until(() -> counter(a, "TLS_REFUSED") > 0);
-        String peers = map(b.executeOk("fos:transport", COMMAND)).get("peers");
+        String peers = b.executeMap("fos:transport", COMMAND).get("peers");
         assertTrue(peers, peers.contains("node-x=not connected"));
 
         String refused = x.execute("fos:call -t 3000 /sys/kv put tls:rogue evil", COMMAND);
@@ -88,7 +86,7 @@ public class TlsClusterIT {
     }
 
     private static String counters(NodeProcess n) {
-        return map(n.executeOk("fos:transport", COMMAND)).get("counters");
+        return n.executeMap("fos:transport", COMMAND).get("counters");
     }
 
     private static long counter(NodeProcess n, String fault) {

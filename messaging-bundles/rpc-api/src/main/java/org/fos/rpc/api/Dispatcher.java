@@ -21,4 +21,14 @@ public interface Dispatcher {
      * @return true if the call completed now, false if its reply will be sent later
      */
     boolean dispatch(Message request);
+
+    /**
+     * Counts the calls whose reply is still to come: dispatched to a method that returned a
+     * {@code CompletionStage} that has not completed yet. A server that is about to let its
+     * implementation go (a fleet member before an upgrade) waits for this to reach zero, so that no
+     * caller is left without its answer.
+     *
+     * @return the number of replies outstanding
+     */
+    int outstanding();
 }

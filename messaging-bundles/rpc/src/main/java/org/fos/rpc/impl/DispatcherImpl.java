@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.fos.kernel.api.Kernel;
@@ -27,6 +28,7 @@ final class DispatcherImpl implements Dispatcher {
     private final Object implementation;
     private final Kernel kernel;
     private final LongAdder lostReplies;
+    private final AtomicInteger outstanding = new AtomicInteger();
 
     DispatcherImpl(ProtocolModel protocol, Object implementation, Kernel kernel, LongAdder lostReplies) {
         this.protocol = protocol;
@@ -69,18 +71,28 @@ final class DispatcherImpl implements Dispatcher {
                 reply(request, Wire.FAILURE, new Wire.Failure(NullPointerException.class.getName(), method + " returned a null stage"));
                 return true;
             }
+            outstanding.incrementAndGet();
             ((CompletionStage<?>) result).whenComplete((value, error) -> {
-                if (error != null) {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    reply(request, Wire.FAILURE, Replies.failureOf(cause));
-                } else {
-                    reply(request, Wire.RESULT, new Wire.Outcome(value));
+                try {
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        reply(request, Wire.FAILURE, Replies.failureOf(cause));
+                    } else {
+                        reply(request, Wire.RESULT, new Wire.Outcome(value));
+                    }
+                } finally {
+                    outstanding.decrementAndGet();
                 }
             });
             return false;
         }
         reply(request, Wire.RESULT, new Wire.Outcome(result));
         return true;
+    }
+
+    @Override
+    public int outstanding() {
+        return outstanding.get();
     }
 
     private static String checkArguments(MethodModel method, List<Object> arguments) {

@@ -2,6 +2,7 @@ package org.fos.rpc.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
 import org.fos.kernel.impl.TestKernels;
 import org.fos.rpc.api.CallOptions;
@@ -250,6 +252,31 @@ class LibfosTest {
             parked.forEach(f -> f.complete(7));
         }
         assertThat(parkedCall.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(7);
+    }
+
+    @Test
+    void shouldCountTheRepliesThatAreStillToCome() throws Exception {
+        Mailbox box = kernel.createMailbox("/test/counted", 1024);
+        kernel.names().register("/test/counted", box.capability(), Map.of());
+        Dispatcher d = server.dispatcher(Calc.class, new CalcImpl("counted"));
+        Calc calc = client.proxy(Calc.class, "/test/counted");
+        CompletionStage<Integer> first = calc.slow(1);
+        CompletionStage<Integer> second = calc.slow(2);
+        CompletionStage<Integer> quick = calc.addLater(1, 2);
+        for (int taken = 0; taken < 3;) {
+            Message m = box.receive(5, TimeUnit.SECONDS);
+            assertThat(m).as("request " + (taken + 1)).isNotNull();
+            d.dispatch(m);
+            taken++;
+        }
+        assertThat(quick.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.outstanding() == 2);
+        synchronized (parked) {
+            parked.forEach(f -> f.complete(7));
+        }
+        assertThat(first.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(7);
+        assertThat(second.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(7);
+        assertThat(d.outstanding()).isZero();
     }
 
     @Test
