@@ -112,6 +112,16 @@ public final class KernelComponent implements SynchronousBundleListener {
         @AttributeDefinition(description = "Milliseconds a message to another node waits for its acknowledgement before"
                 + " it is sent again. Read at start.")
         long retransmitMillis() default 200;
+
+        /**
+         * The largest payload to another node.
+         *
+         * @return bytes
+         */
+        @AttributeDefinition(description = "The largest encoded payload a message to another node may carry; a bigger"
+                + " one is refused at send with CODEC_ERROR. Keep it below the transports' frame limit"
+                + " (transport-tcp maxFrameBytes, 1 MiB by default) less a few KiB for the envelope.")
+        int maxRemotePayloadBytes() default 1_000_000;
     }
 
     private final BundleContext context;

@@ -34,6 +34,7 @@ import org.fos.kernel.api.Selection;
 import org.fos.kernel.api.Status;
 import org.fos.kernel.api.Subscription;
 import org.fos.kernel.spi.NameStore;
+import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.slf4j.Logger;
@@ -74,6 +75,8 @@ final class KernelCore {
     private final ConcurrentHashMap<Long, RegistrationImpl> registrations = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Transport> transports = new CopyOnWriteArrayList<>();
     private final Set<Class<?>> codecFailures = ConcurrentHashMap.newKeySet();
+    /** Payload types already logged as too big for another node (logged once each). */
+    private final Set<Class<?>> oversized = ConcurrentHashMap.newKeySet();
     private final ExecutorService events;
     private volatile KernelSettings settings;
     private volatile PayloadCodec codec;
@@ -361,7 +364,11 @@ final class KernelCore {
     }
 
     private Status forward(Message message) {
-        Status s = links.forward(message.to().address().node(), message);
+        Message m = encodeForWire(message);
+        if (m == null) {
+            return count(Status.CODEC_ERROR, null);
+        }
+        Status s = links.forward(message.to().address().node(), m);
         if (s == Status.OK) {
             forwarded.increment();
             return s;
@@ -414,6 +421,39 @@ final class KernelCore {
 
     List<LinkInfo> links() {
         return links.info();
+    }
+
+    /**
+     * Encodes the payload of a message to another node now, so that its sender learns at once if
+     * it cannot cross the wire; null if the codec refuses it or it is too big. Without a codec the
+     * message goes as it is (the transport encodes it).
+     */
+    private Message encodeForWire(Message m) {
+        PayloadCodec c = codec;
+        if (c == null || m.payload() instanceof EncodedPayload) {
+            return m;
+        }
+        Object payload = m.payload();
+        Class<?> type = payload == null ? Void.class : payload.getClass();
+        byte[] bytes;
+        try {
+            bytes = c.encode(payload);
+        } catch (RuntimeException e) {
+            if (codecFailures.add(type)) {
+                LOG.warn("payload of type {} (message type {}) cannot go to node {}: {}", type.getName(), m.type(),
+                        m.to().address().node(), e.toString());
+            }
+            return null;
+        }
+        int max = settings.maxRemotePayloadBytes();
+        if (bytes.length > max) {
+            if (oversized.add(type)) {
+                LOG.warn("payload of type {} (message type {}) for node {} is {} bytes encoded, over maxRemotePayloadBytes {}",
+                        type.getName(), m.type(), m.to().address().node(), bytes.length, max);
+            }
+            return null;
+        }
+        return new Message(m.from(), m.to(), m.replyTo(), m.correlationId(), m.type(), new EncodedPayload(bytes));
     }
 
     /** Encodes and decodes the payload, as if the message had crossed the wire; null if that failed. */

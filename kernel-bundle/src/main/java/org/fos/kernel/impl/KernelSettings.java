@@ -9,14 +9,19 @@ package org.fos.kernel.impl;
  * @param linkCapacity the most unacknowledged messages a link to another node keeps
  * @param retransmitMillis how long a message to another node waits for its acknowledgement before it
  *        is sent again (fixed at start)
+ * @param maxRemotePayloadBytes the largest encoded payload a message to another node may carry
  */
 record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeAllMessages, int linkCapacity,
-        long retransmitMillis) {
+        long retransmitMillis, int maxRemotePayloadBytes) {
 
-    static final KernelSettings DEFAULT = new KernelSettings(IdleStrategy.DEFAULT, 1 << 20, false, 1 << 16, 200);
+    static final KernelSettings DEFAULT = new KernelSettings(IdleStrategy.DEFAULT, 1 << 20, false, 1 << 16, 200, 1_000_000);
 
     KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeAllMessages) {
         this(idle, maxMailboxCapacity, encodeAllMessages, DEFAULT.linkCapacity(), DEFAULT.retransmitMillis());
+    }
+
+    KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeAllMessages, int linkCapacity, long retransmitMillis) {
+        this(idle, maxMailboxCapacity, encodeAllMessages, linkCapacity, retransmitMillis, DEFAULT.maxRemotePayloadBytes());
     }
 
     KernelSettings {
@@ -28,6 +33,9 @@ record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeA
         }
         if (retransmitMillis < 1) {
             throw new IllegalArgumentException("retransmitMillis must be positive, was " + retransmitMillis);
+        }
+        if (maxRemotePayloadBytes < 1) {
+            throw new IllegalArgumentException("maxRemotePayloadBytes must be positive, was " + maxRemotePayloadBytes);
         }
     }
 
@@ -41,6 +49,6 @@ record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeA
         }
         return new KernelSettings(new IdleStrategy(config.idleSpinNanos(), config.idleYieldNanos()),
                 config.maxMailboxCapacity(), config.encodeAllMessages() || encodeAllByProperty, config.linkCapacity(),
-                config.retransmitMillis());
+                config.retransmitMillis(), config.maxRemotePayloadBytes());
     }
 }

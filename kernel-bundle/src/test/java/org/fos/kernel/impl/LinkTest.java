@@ -2,6 +2,7 @@ package org.fos.kernel.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
+import org.fos.kernel.spi.EncodedPayload;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +182,53 @@ class LinkTest {
         assertThat(drain()).containsExactly(7);
         assertThat(b.stats().rejected(Status.FORGED)).isEqualTo(1);
         assertThat(a.stats().rejected(Status.FORGED)).isZero();
+        assertThat(a.links().get(0).unacknowledged()).isZero();
+    }
+
+    @Test
+    void shouldRefuseAtSendWhatCannotCrossTheWireAndKeepTheLinkFlowing() {
+        Wire wire = new Wire("n-b");
+        a.addTransport(wire);
+        a.connected("n-b", b.epoch());
+        a.setCodec(new PayloadCodec() {
+            @Override
+            public byte[] encode(Object payload) {
+                if (!(payload instanceof String text)) {
+                    throw new IllegalArgumentException("type not allowed: " + (payload == null ? "null" : payload.getClass().getName()));
+                }
+                return text.getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public Object decode(byte[] bytes) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public AutoCloseable allow(Class<?> type) {
+                throw new IllegalArgumentException("strings only");
+            }
+        });
+        a.update(new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000, 16));
+
+        assertThat(a.send(Message.of(inbox.capability(), "n", "first"))).isEqualTo(Status.OK);
+        assertThat(a.send(Message.of(inbox.capability(), "n", 42))).as("a type the codec refuses").isEqualTo(Status.CODEC_ERROR);
+        assertThat(a.send(Message.of(inbox.capability(), "n", "x".repeat(17)))).as("over 16 bytes").isEqualTo(Status.CODEC_ERROR);
+        assertThat(a.send(Message.of(inbox.capability(), "n", "second"))).isEqualTo(Status.OK);
+        assertThat(a.stats().rejected(Status.CODEC_ERROR)).isEqualTo(2);
+
+        List<Frame> frames = wire.take();
+        assertThat(frames).as("only what can cross, numbered without gaps").hasSize(2);
+        assertThat(frames.get(0).message().payload()).isInstanceOf(EncodedPayload.class);
+        assertThat(frames.get(1).sequence()).isEqualTo(frames.get(0).sequence() + 1);
+        // the receiving transport decodes the bytes; the link delivers both in order
+        for (Frame f : frames) {
+            Message m = f.message();
+            Object payload = new String(((EncodedPayload) m.payload()).bytes(), StandardCharsets.UTF_8);
+            a.acknowledged("n-b", b.deliver("n-a", a.epoch(), f.sequence(),
+                    new Message(m.from(), m.to(), m.replyTo(), m.correlationId(), m.type(), payload)));
+        }
+        assertThat(drain()).containsExactly("first", "second");
         assertThat(a.links().get(0).unacknowledged()).isZero();
     }
 }

@@ -36,6 +36,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import org.fos.kernel.api.Message;
+import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
@@ -212,7 +213,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
         byte[] payload;
         int length;
         try {
-            payload = codec.encode(m.payload());
+            payload = m.payload() instanceof EncodedPayload e ? e.bytes() : codec.encode(m.payload());
             length = Frames.dataLength(m, payload);
         } catch (IllegalArgumentException e) {
             unencodable(c, m, e.getMessage());
@@ -230,7 +231,8 @@ public final class TcpTransport implements Transport, AutoCloseable {
         Class<?> type = m.payload() == null ? Void.class : m.payload().getClass();
         if (unencodable.add(type)) {
             LOG.warn("node {}: a message of type '{}' with a {} payload cannot be sent to {}: {}. The link to that node waits"
-                    + " for it; allow the type in the codec on both nodes.", nodeId, m.type(), type.getName(), c.peerNode(), why);
+                    + " for it: allow the type in the codec on both nodes, or set the kernel's maxRemotePayloadBytes below"
+                    + " maxFrameBytes so that the sender is refused at once.", nodeId, m.type(), type.getName(), c.peerNode(), why);
         }
         counters.fault(Fault.UNENCODABLE_MESSAGE, c, why);
     }
