@@ -2,6 +2,7 @@ package org.fos.itests.cluster;
 
 import static org.fos.itests.cluster.ClusterSupport.COMMAND;
 import static org.fos.itests.cluster.ClusterSupport.START;
+import static org.fos.itests.cluster.ClusterSupport.awaitCommand;
 import static org.fos.itests.cluster.ClusterSupport.awaitProgress;
 import static org.fos.itests.cluster.ClusterSupport.endpoint;
 import static org.fos.itests.cluster.ClusterSupport.number;
@@ -53,7 +54,7 @@ public class ClusterIT {
         b = cluster.node("node-b");
         c = cluster.node("node-c");
         a.awaitNameMembers("/sys/kv", 4, START);
-        Awaitility.await("kvload on node-a").atMost(START).until(() -> !a.execute("help kvload:start", COMMAND).contains("gogo:"));
+        awaitCommand(a, "kvload:start");
     }
 
     @AfterClass

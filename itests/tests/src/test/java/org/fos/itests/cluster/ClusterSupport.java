@@ -47,6 +47,12 @@ final class ClusterSupport {
         return m.group(1);
     }
 
+    /** Waits until a node's shell knows a command (its bundle deployed and started). */
+    static void awaitCommand(NodeProcess node, String command) {
+        Awaitility.await(command + " on " + node.nodeId()).atMost(START)
+                .until(() -> !node.execute("help " + command, COMMAND).contains("gogo:"));
+    }
+
     /** Waits until the load running on a node has acknowledged {@code more} more calls than now. */
     static void awaitProgress(NodeProcess node, long more) {
         long from = number(node.executeMap("kvload:status", COMMAND), "acknowledged");

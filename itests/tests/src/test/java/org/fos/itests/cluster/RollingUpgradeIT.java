@@ -2,6 +2,7 @@ package org.fos.itests.cluster;
 
 import static org.fos.itests.cluster.ClusterSupport.COMMAND;
 import static org.fos.itests.cluster.ClusterSupport.START;
+import static org.fos.itests.cluster.ClusterSupport.awaitCommand;
 import static org.fos.itests.cluster.ClusterSupport.awaitProgress;
 import static org.fos.itests.cluster.ClusterSupport.stopAndVerify;
 import static org.junit.Assert.assertEquals;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.awaitility.Awaitility;
 import org.fos.testkit.Cluster;
 import org.fos.testkit.FosOptions;
 import org.fos.testkit.NodeProcess;
@@ -42,7 +42,7 @@ public class RollingUpgradeIT {
         cluster.awaitMembers(START);
         a = cluster.node("node-a");
         a.awaitNameMembers("/sys/kv", 6, START);
-        Awaitility.await("kvload on node-a").atMost(START).until(() -> !a.execute("help kvload:start", COMMAND).contains("gogo:"));
+        awaitCommand(a, "kvload:start");
     }
 
     @AfterClass
@@ -54,13 +54,7 @@ public class RollingUpgradeIT {
 
     @Test
     public void t1_version2RollsThroughEveryNodeUnderLoadWithoutAFailedCall() {
-        a.executeOk("kvload:start -t 2 -m counters", COMMAND);
-        awaitProgress(a, 200);
-        String result = a.executeOk("fos:upgrade /sys/kv " + FosOptions.bundleFile("fos-itest-kv-v2").toURI(), UPGRADE);
-        awaitProgress(a, 200);
-        stopAndVerify(a, "RollingUpgradeIT to version 2", true);
-        System.out.println("RollingUpgradeIT: " + result);
-
+        String result = upgradeUnderLoad("fos-itest-kv-v2");
         assertTrue(result, result.startsWith("RollingUpgrade[fleet=/sys/kv, outcome=UPGRADED,"));
         List<Matcher> steps = steps(result);
         assertEquals("one step a node: " + result, 3, steps.size());
@@ -75,19 +69,24 @@ public class RollingUpgradeIT {
 
     @Test
     public void t2_aCanaryThatFailsStopsTheUpgradeAndIsRolledBack() {
-        a.executeOk("kvload:start -t 2 -m counters", COMMAND);
-        awaitProgress(a, 200);
-        String result = a.executeOk("fos:upgrade /sys/kv " + FosOptions.bundleFile("fos-itest-kv-v3").toURI(), UPGRADE);
-        awaitProgress(a, 200);
-        stopAndVerify(a, "RollingUpgradeIT to the broken version 3", true);
-        System.out.println("RollingUpgradeIT: " + result);
-
+        String result = upgradeUnderLoad("fos-itest-kv-v3");
         assertTrue(result, result.startsWith("RollingUpgrade[fleet=/sys/kv, outcome=ROLLED_BACK,"));
         assertTrue(result, result.contains("detail=stopped at the canary "));
         List<Matcher> steps = steps(result);
         assertEquals("only the canary was tried: " + result, 1, steps.size());
         assertEquals(result, "ROLLED_BACK", steps.get(0).group(5));
         assertVersionOnEveryNode("2.0.0");
+    }
+
+    /** Runs fos:upgrade to a test bundle on node-a while kvload runs there; checks the load; returns the result. */
+    private static String upgradeUnderLoad(String bundle) {
+        a.executeOk("kvload:start -t 2 -m counters", COMMAND);
+        awaitProgress(a, 200);
+        String result = a.executeOk("fos:upgrade /sys/kv " + FosOptions.bundleFile(bundle).toURI(), UPGRADE);
+        awaitProgress(a, 200);
+        stopAndVerify(a, "RollingUpgradeIT to " + bundle, true);
+        System.out.println("RollingUpgradeIT: " + result);
+        return result;
     }
 
     private static List<Matcher> steps(String result) {
