@@ -61,7 +61,7 @@ final class Rows {
 
     private static Comparison file(String operation, String label, String why) {
         return new Comparison(label, Kind.LATENCY, Figure.of(FILE_BENCHMARK + "." + operation, "fs", "fos"),
-                Figure.of(FILE_BENCHMARK + "." + operation, "fs", "nio"), 2, why + "\n\n" + FILE_PATH);
+                Figure.of(FILE_BENCHMARK + "." + operation, "fs", "nio"), 2, FILE_PATH + "\n\n" + why);
     }
 
     private static final String SEND_PATH = "Each send looks the capability up in the kernel's table (a ConcurrentHashMap keyed by"
