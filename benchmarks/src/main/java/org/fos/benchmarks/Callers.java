@@ -1,10 +1,7 @@
 package org.fos.benchmarks;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,20 +9,16 @@ import java.util.concurrent.TimeoutException;
 
 import com.typesafe.config.ConfigFactory;
 
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ServerCalls;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.fos.rpc.api.CallOptions;
 
 /**
  * The local calls the fleet-call benchmark compares, by the name its {@code peer} parameter uses.
@@ -37,6 +30,10 @@ final class Callers {
 
     /** How long one call may take before it fails. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The options of every fos proxy the benchmarks call through. */
+    static final CallOptions OPTIONS = CallOptions.DEFAULT.withTimeout(TIMEOUT);
+    /** The fleet's name. */
+    static final String FLEET = "/bench/adder";
 
     private Callers() {
     }
@@ -65,7 +62,11 @@ final class Callers {
      */
     static Caller create(String peer) {
         return switch (peer) {
-            case "fos" -> new Fos();
+            case "fos" -> {
+                LocalFleet fleet = new LocalFleet(FLEET);
+                fleet.addMember(Adder.class, (a, b) -> a + b);
+                yield proxied(fleet.client(Adder.class, OPTIONS), fleet::close);
+            }
             case "grpc" -> new Grpc(false);
             case "grpcDirect" -> new Grpc(true);
             case "pekko" -> new Pekko();
@@ -73,16 +74,19 @@ final class Callers {
         };
     }
 
-    /** A one-member fleet {@code /bench/adder} and a typed libfos proxy, default call options. */
-    private static final class Fos implements Caller {
-        private final LocalFleet fleet = new LocalFleet("/bench/adder");
-        private final Adder proxy;
+    /**
+     * A caller through a typed libfos proxy of a fleet.
+     *
+     * @param proxy the proxy
+     * @param stop stops the fleet
+     * @return the caller; closing it runs {@code stop}
+     */
+    static Caller proxied(Adder proxy, Runnable stop) {
+        return new Proxied(proxy, stop);
+    }
 
-        Fos() {
-            fleet.addMember(Adder.class, (a, b) -> a + b);
-            proxy = fleet.client(Adder.class, org.fos.rpc.api.CallOptions.DEFAULT.withTimeout(TIMEOUT));
-        }
-
+    /** A libfos proxy and what stops its fleet. */
+    private record Proxied(Adder proxy, Runnable stop) implements Caller {
         @Override
         public int add(int a, int b) {
             return proxy.add(a, b);
@@ -90,35 +94,21 @@ final class Callers {
 
         @Override
         public void close() {
-            fleet.close();
+            stop.run();
         }
     }
 
     /**
-     * gRPC-java in-process unary call: a hand-built method descriptor and a marshaller that writes
-     * the ints as 4-byte big-endian values (no code generation). With {@code direct}, server and
-     * channel use direct executors, gRPC's fastest set-up; without, its default executors.
+     * gRPC-java in-process unary call of {@link GrpcAdder}. With {@code direct}, server and channel
+     * use direct executors, gRPC's fastest set-up; without, its default executors.
      */
     private static final class Grpc implements Caller {
-        private static final MethodDescriptor<int[], int[]> ADD = MethodDescriptor.<int[], int[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName("fos.bench.Adder", "Add"))
-                .setRequestMarshaller(new IntsMarshaller())
-                .setResponseMarshaller(new IntsMarshaller())
-                .build();
-
         private final Server server;
         private final ManagedChannel channel;
 
         Grpc(boolean direct) {
             String name = "adder-" + System.nanoTime();
-            ServerServiceDefinition service = ServerServiceDefinition.builder("fos.bench.Adder")
-                    .addMethod(ADD, ServerCalls.asyncUnaryCall((request, response) -> {
-                        response.onNext(new int[] {request[0] + request[1]});
-                        response.onCompleted();
-                    }))
-                    .build();
-            InProcessServerBuilder serverBuilder = InProcessServerBuilder.forName(name).addService(service);
+            InProcessServerBuilder serverBuilder = InProcessServerBuilder.forName(name).addService(GrpcAdder.service());
             InProcessChannelBuilder channelBuilder = InProcessChannelBuilder.forName(name);
             if (direct) {
                 serverBuilder.directExecutor();
@@ -134,46 +124,12 @@ final class Callers {
 
         @Override
         public int add(int a, int b) {
-            return ClientCalls.blockingUnaryCall(channel, ADD, CallOptions.DEFAULT.withDeadlineAfter(TIMEOUT.toMillis(),
-                    TimeUnit.MILLISECONDS), new int[] {a, b})[0];
+            return GrpcAdder.add(channel, a, b);
         }
 
         @Override
         public void close() {
-            channel.shutdownNow();
-            server.shutdownNow();
-            try {
-                channel.awaitTermination(10, TimeUnit.SECONDS);
-                server.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** gRPC marshaller of an int array: 4 bytes a value, big-endian. */
-    private static final class IntsMarshaller implements MethodDescriptor.Marshaller<int[]> {
-        @Override
-        public InputStream stream(int[] value) {
-            ByteBuffer b = ByteBuffer.allocate(value.length * Integer.BYTES);
-            for (int v : value) {
-                b.putInt(v);
-            }
-            return new ByteArrayInputStream(b.array());
-        }
-
-        @Override
-        public int[] parse(InputStream stream) {
-            try {
-                ByteBuffer b = ByteBuffer.wrap(stream.readAllBytes());
-                int[] value = new int[b.remaining() / Integer.BYTES];
-                for (int i = 0; i < value.length; i++) {
-                    value[i] = b.getInt();
-                }
-                return value;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            GrpcAdder.shutdown(channel, server);
         }
     }
 

@@ -2,6 +2,7 @@ package org.fos.benchmarks;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.DirectoryStream;
@@ -183,7 +184,8 @@ final class EmbeddedNode implements AutoCloseable {
      * Calls a public method by name on an object of the node (a service, a proxy, a record).
      *
      * @param target the object
-     * @param method the method's name; the first public method of that name and argument count is taken
+     * @param method the method's name; the first public method of that name whose parameters take the
+     *        arguments is called (overloads of one argument count are told apart by their types)
      * @param args the arguments
      * @return what it returned
      * @throws IllegalStateException if there is no such method, or wrapping what it threw
@@ -191,7 +193,7 @@ final class EmbeddedNode implements AutoCloseable {
     static Object call(Object target, String method, Object... args) {
         for (Class<?> type : interfacesFirst(target.getClass())) {
             for (Method m : type.getMethods()) {
-                if (m.getName().equals(method) && m.getParameterCount() == args.length) {
+                if (m.getName().equals(method) && accepts(m.getParameterTypes(), args)) {
                     try {
                         return m.invoke(target, args);
                     } catch (IllegalAccessException e) {
@@ -203,6 +205,20 @@ final class EmbeddedNode implements AutoCloseable {
             }
         }
         throw new IllegalStateException(target.getClass().getName() + " has no public method " + method + "/" + args.length);
+    }
+
+    /** Whether parameters of these types take these arguments (a primitive parameter its boxed value). */
+    private static boolean accepts(Class<?>[] parameters, Object[] args) {
+        if (parameters.length != args.length) {
+            return false;
+        }
+        for (int i = 0; i < args.length; i++) {
+            Class<?> p = parameters[i].isPrimitive() ? MethodType.methodType(parameters[i]).wrap().returnType() : parameters[i];
+            if (args[i] == null ? parameters[i].isPrimitive() : !p.isInstance(args[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A proxy's or a service's own class is not public: look at its public interfaces first. */

@@ -1,13 +1,19 @@
 package org.fos.benchmarks;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.fos.fleet.api.MemberAware;
+import org.fos.fleet.api.MemberIdentity;
+import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Right;
 import org.fos.kernel.impl.TestKernels;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Dispatcher;
 import org.fos.rpc.api.Libfos;
@@ -17,7 +23,8 @@ import org.fos.rpc.impl.TestLibfos;
  * A fleet on a real kernel outside OSGi, built as the fleet runtime builds one: each member is a
  * mailbox registered under the fleet's name and a member thread that drains it into the libfos
  * dispatcher of the member's implementation. Clients call through typed libfos proxies from another
- * bundle id. Local messages are not encoded (the kernel's default).
+ * bundle id. Local messages are not encoded (the kernel's default). The kernel may have other fleets
+ * besides the one named at construction ({@link #addFleet}).
  */
 final class LocalFleet implements AutoCloseable {
     private static final long SERVER_BUNDLE = 3;
@@ -28,6 +35,7 @@ final class LocalFleet implements AutoCloseable {
 
     private final String name;
     private final TestKernels node;
+    private final boolean ownsNode;
     private final TestLibfos libfos;
     private final Kernel serverKernel;
     private final Libfos server;
@@ -40,7 +48,7 @@ final class LocalFleet implements AutoCloseable {
      * @param name the fleet's name
      */
     LocalFleet(String name) {
-        this(name, TestKernels.start("bench", false));
+        this(name, TestKernels.start("bench", false), true);
     }
 
     /**
@@ -51,12 +59,26 @@ final class LocalFleet implements AutoCloseable {
      * @param idleYieldNanos how long after it started waiting a receiver yields before it parks
      */
     LocalFleet(String name, long idleSpinNanos, long idleYieldNanos) {
-        this(name, TestKernels.start("bench", false, idleSpinNanos, idleYieldNanos));
+        this(name, TestKernels.start("bench", false, idleSpinNanos, idleYieldNanos), true);
     }
 
-    private LocalFleet(String name, TestKernels node) {
+    /**
+     * Starts libfos, for a fleet without members, on a kernel that someone else started and stops:
+     * one node of several, whose messages to other nodes the codec encodes.
+     *
+     * @param name the fleet's name
+     * @param node the kernel, with the same codec set
+     * @param codec the node's payload codec; libfos puts the types it sends on its allow-list
+     */
+    LocalFleet(String name, TestKernels node, PayloadCodec codec) {
+        this(name, node, false);
+        libfos.codec(codec);
+    }
+
+    private LocalFleet(String name, TestKernels node, boolean ownsNode) {
         this.name = name;
         this.node = node;
+        this.ownsNode = ownsNode;
         libfos = new TestLibfos(node);
         serverKernel = node.kernel(SERVER_BUNDLE);
         server = libfos.libfos(SERVER_BUNDLE, "bench-server");
@@ -64,17 +86,53 @@ final class LocalFleet implements AutoCloseable {
     }
 
     /**
-     * Adds a member and starts its thread.
+     * Adds a member and starts its thread. Unlike {@link #addFleet}, the member is not told its
+     * identity ({@link MemberAware} is not called).
      *
      * @param <T> the protocol type
      * @param protocol the protocol interface
      * @param implementation the member's implementation
+     * @return a capability to send to the member's mailbox
      */
-    <T> void addMember(Class<T> protocol, T implementation) {
-        Mailbox box = serverKernel.createMailbox(name + " member " + members.size(), MAILBOX_CAPACITY);
-        serverKernel.names().register(name, box.capability(), Map.of());
-        Dispatcher dispatcher = server.dispatcher(protocol, implementation);
-        members.add(new EchoThread("member " + members.size() + " of " + name,
+    <T> Capability addMember(Class<T> protocol, T implementation) {
+        int index = members.size();
+        Mailbox box = register(name, index);
+        start(name, index, box, server.dispatcher(protocol, implementation));
+        return serverKernel.narrow(box.capability(), EnumSet.of(Right.SEND));
+    }
+
+    /**
+     * Adds a fleet as the fleet runtime does: registers a mailbox a member under the name, tells
+     * each {@link MemberAware} implementation its identity, then starts the member threads.
+     *
+     * @param <T> the protocol type
+     * @param fleet the fleet's name
+     * @param protocol the protocol interface
+     * @param implementations one a member, in member order
+     */
+    <T> void addFleet(String fleet, Class<T> protocol, List<? extends T> implementations) {
+        List<Mailbox> boxes = new ArrayList<>();
+        for (int i = 0; i < implementations.size(); i++) {
+            boxes.add(register(fleet, i));
+        }
+        for (int i = 0; i < implementations.size(); i++) {
+            if (implementations.get(i) instanceof MemberAware aware) {
+                aware.joined(new MemberIdentity(fleet, i, boxes.size(), boxes.get(i).address()));
+            }
+        }
+        for (int i = 0; i < implementations.size(); i++) {
+            start(fleet, i, boxes.get(i), server.dispatcher(protocol, implementations.get(i)));
+        }
+    }
+
+    private Mailbox register(String fleet, int index) {
+        Mailbox box = serverKernel.createMailbox(fleet + " member " + index, MAILBOX_CAPACITY);
+        serverKernel.names().register(fleet, box.capability(), Map.of());
+        return box;
+    }
+
+    private void start(String fleet, int index, Mailbox box, Dispatcher dispatcher) {
+        members.add(new EchoThread("member " + index + " of " + fleet,
                 () -> box.drain(dispatcher::dispatch, DRAIN_LIMIT, 100, TimeUnit.MILLISECONDS)));
     }
 
@@ -99,7 +157,25 @@ final class LocalFleet implements AutoCloseable {
         return server;
     }
 
-    /** Stops the member threads, libfos and the kernel. */
+    /**
+     * Returns the kernel as the members' bundle sees it.
+     *
+     * @return the kernel
+     */
+    Kernel serverKernel() {
+        return serverKernel;
+    }
+
+    /**
+     * Returns libfos of the clients' bundle.
+     *
+     * @return libfos
+     */
+    Libfos clientLibfos() {
+        return client;
+    }
+
+    /** Stops the member threads, libfos and, if this started it, the kernel. */
     @Override
     public void close() {
         members.forEach(EchoThread::close);
@@ -108,6 +184,8 @@ final class LocalFleet implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        node.shutdown();
+        if (ownsNode) {
+            node.shutdown();
+        }
     }
 }

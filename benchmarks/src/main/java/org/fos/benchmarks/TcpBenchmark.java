@@ -1,23 +1,11 @@
 package org.fos.benchmarks;
 
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.fos.codec.impl.SmilePayloadCodec;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
-import org.fos.kernel.impl.TestKernels;
-import org.fos.transport.tcp.impl.TcpTransport;
-import org.fos.transport.tcp.impl.TransportSettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -45,10 +33,7 @@ public class TcpBenchmark {
     @Param({"64", "1024"})
     public int payloadBytes;
 
-    private TestKernels nodeA;
-    private TestKernels nodeB;
-    private TcpTransport transportA;
-    private TcpTransport transportB;
+    private TcpPair nodes;
     private Kernel kernelA;
     private Mailbox client;
     private Mailbox server;
@@ -57,12 +42,7 @@ public class TcpBenchmark {
     private byte[] payload;
     private long correlation;
 
-    private ServerSocket rawServer;
-    private Socket rawClient;
-    private Thread rawEcho;
-    private OutputStream rawOut;
-    private DataInputStream rawIn;
-    private byte[] rawBuffer;
+    private RawTcpPingPong raw;
 
     /** Creates the benchmark state; JMH calls it. */
     public TcpBenchmark() {
@@ -78,42 +58,18 @@ public class TcpBenchmark {
     public void setUp() throws Exception {
         running = true;
         payload = new byte[payloadBytes];
-        SmilePayloadCodec codec = new SmilePayloadCodec();
-        nodeA = TestKernels.start("node-a", false);
-        nodeB = TestKernels.start("node-b", false);
-        nodeA.codec(codec);
-        nodeB.codec(codec);
-        transportB = new TcpTransport(TransportSettings.loopback(Map.of()), "node-b", nodeB.links(), codec);
-        nodeB.transport(transportB);
-        transportA = new TcpTransport(TransportSettings.loopback(Map.of("node-b",
-                InetSocketAddress.createUnresolved("127.0.0.1", transportB.port()))), "node-a", nodeA.links(), codec);
-        nodeA.transport(transportA);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (transportA.cost("node-b") < 0 || transportB.cost("node-a") < 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the transports did not connect in 30 s");
-            }
-            Thread.onSpinWait();
-        }
-        kernelA = nodeA.kernel(1);
-        Kernel kernelB = nodeB.kernel(1);
+        nodes = new TcpPair();
+        kernelA = nodes.a().kernel(1);
+        Kernel kernelB = nodes.b().kernel(1);
         client = kernelA.createMailbox("client", 16);
         server = kernelB.createMailbox("echo", 16);
         echo = new Thread(() -> serve(kernelB), "fos-echo");
         echo.setDaemon(true);
         echo.start();
 
-        int frameBytes = 64 + (2 + "ping".length()) + (2 + "node-a".length()) + (2 + "node-a".length() + 28)
-                + codec.encode(payload).length;
-        rawBuffer = new byte[frameBytes];
-        rawServer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        rawEcho = new Thread(this::rawServe, "raw-echo");
-        rawEcho.setDaemon(true);
-        rawEcho.start();
-        rawClient = new Socket(InetAddress.getLoopbackAddress(), rawServer.getLocalPort());
-        rawClient.setTcpNoDelay(true);
-        rawOut = rawClient.getOutputStream();
-        rawIn = new DataInputStream(rawClient.getInputStream());
+        int frameBytes = 64 + (2 + "ping".length()) + (2 + TcpPair.A.length()) + (2 + TcpPair.A.length() + 28)
+                + nodes.codecA().encode(payload).length;
+        raw = new RawTcpPingPong(frameBytes, frameBytes);
     }
 
     private void serve(Kernel kernel) {
@@ -126,23 +82,6 @@ public class TcpBenchmark {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void rawServe() {
-        try (Socket s = rawServer.accept()) {
-            s.setTcpNoDelay(true);
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            OutputStream out = s.getOutputStream();
-            byte[] buf = new byte[rawBuffer.length];
-            while (running) {
-                in.readFully(buf);
-                out.write(buf);
-            }
-        } catch (IOException e) {
-            if (running) {
-                throw new IllegalStateException("raw echo failed", e);
-            }
         }
     }
 
@@ -169,14 +108,11 @@ public class TcpBenchmark {
     /**
      * The baseline: one raw TCP ping-pong of a fos frame's size over blocking sockets.
      *
-     * @return the first byte read back
-     * @throws IOException if the socket fails
+     * @return what the server answered
      */
     @Benchmark
-    public byte rawTcpRoundTrip() throws IOException {
-        rawOut.write(rawBuffer);
-        rawIn.readFully(rawBuffer);
-        return rawBuffer[0];
+    public int rawTcpRoundTrip() {
+        return raw.call(1, 2);
     }
 
     /**
@@ -187,12 +123,8 @@ public class TcpBenchmark {
     @TearDown
     public void tearDown() throws Exception {
         running = false;
-        rawClient.close();
-        rawServer.close();
+        raw.close();
         echo.join(1_000);
-        transportA.close();
-        transportB.close();
-        nodeA.shutdown();
-        nodeB.shutdown();
+        nodes.close();
     }
 }

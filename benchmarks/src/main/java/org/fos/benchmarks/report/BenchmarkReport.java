@@ -194,6 +194,10 @@ public final class BenchmarkReport {
             line("");
             line("Figures: " + describe(row) + ".");
             line("");
+            if (row.number() == Rows.FILES) {
+                line(nioFolder(results));
+                line("");
+            }
             for (String why : missed) {
                 line("**What holds it back:** " + why);
                 line("");
@@ -204,6 +208,29 @@ public final class BenchmarkReport {
         if (row.number() == Rows.CODEC) {
             codecProfile(row);
         }
+    }
+
+    /**
+     * Says where the java.nio baseline of the file row kept its files: the folder the run passed
+     * ({@code nioDir}) and the type of the file store it is on, as this machine says now.
+     *
+     * @param results the run's results
+     * @return the sentence
+     */
+    static String nioFolder(List<JmhResult> results) {
+        for (JmhResult r : results) {
+            String dir = r.params().get("nioDir");
+            if (r.benchmark().startsWith(Rows.FILE_BENCHMARK + ".") && "nio".equals(r.params().get("fs")) && dir != null) {
+                String type;
+                try {
+                    type = "file store type `" + Files.getFileStore(Path.of(dir)).type() + "`";
+                } catch (IOException | RuntimeException e) {
+                    type = "file store type unknown: " + e.getMessage();
+                }
+                return "The java.nio baseline's files were in a fresh folder under `" + dir + "` (" + type + ").";
+            }
+        }
+        return "The run has no java.nio result of " + Rows.FILE_BENCHMARK + ": its folder is unknown.";
     }
 
     private String describe(Row row) {

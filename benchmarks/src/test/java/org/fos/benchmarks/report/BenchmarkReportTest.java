@@ -79,8 +79,24 @@ class BenchmarkReportTest {
     }
 
     @Test
-    void shouldLeaveRowsWithoutBenchmarksAsNotMeasuredYetWithTheirReason() {
+    void shouldMapEveryRowOfTheIssueToItsBenchmarks() {
         assertThat(Rows.ALL).extracting(Row::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
-        assertThat(Rows.ALL).filteredOn(r -> r.notMeasured() != null).extracting(Row::number).containsExactly(5, 6, 9);
+        assertThat(Rows.ALL).filteredOn(r -> r.notMeasured() != null).isEmpty();
+        assertThat(Rows.ALL).filteredOn(r -> r.number() != Rows.LIVE_UPGRADE).allSatisfy(r -> assertThat(r.comparisons())
+                .isNotEmpty().allSatisfy(c -> assertThat(Double.isNaN(c.goal()) || c.whyMissed() != null)
+                        .as("%s of row %d says what holds it back when missed", c.label(), r.number()).isTrue()));
+    }
+
+    @Test
+    void shouldNameTheFolderOfTheNioBaselineFromTheRunsParameters() throws Exception {
+        JsonNode node = JSON.readTree(("{'jmhVersion':'1.37','benchmark':'org.fos.benchmarks.FileBenchmark.stat',"
+                + "'mode':'sample','threads':1,'forks':1,'jvm':'java','jdkVersion':'17','vmName':'OpenJDK','vmVersion':'17',"
+                + "'warmupIterations':1,'warmupTime':'1 s','measurementIterations':1,'measurementTime':'1 s',"
+                + "'params':{'fs':'nio','nioDir':'" + System.getProperty("java.io.tmpdir") + "'},'primaryMetric':{'score':1.0,"
+                + "'scoreError':'NaN','scoreUnit':'ns/op','rawDataHistogram':[[[[100,4]]]]},'secondaryMetrics':{}}").replace('\'', '"'));
+
+        assertThat(BenchmarkReport.nioFolder(List.of(JmhResult.of(node)))).contains("`" + System.getProperty("java.io.tmpdir") + "`")
+                .contains("file store type `");
+        assertThat(BenchmarkReport.nioFolder(List.of())).contains("unknown");
     }
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.fos.kernel.impl.TestKernels;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.rpc.api.Libfos;
 
 /**
@@ -37,6 +38,17 @@ public final class TestLibfos {
         LibfosImpl libfos = new LibfosImpl(core, node.kernel(bundleId), bundleId, owner);
         created.add(libfos);
         return libfos;
+    }
+
+    /**
+     * Sets the node's payload codec, as the codec service does inside OSGi: libfos keeps its wire
+     * records and the types its protocols carry on the codec's allow-list, so that calls can cross
+     * to another node. Give the node's kernel the same codec ({@link TestKernels#codec}).
+     *
+     * @param codec the codec, or null for none
+     */
+    public void codec(PayloadCodec codec) {
+        core.setCodec(codec);
     }
 
     /**

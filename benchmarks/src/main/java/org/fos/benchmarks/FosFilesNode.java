@@ -1,0 +1,70 @@
+package org.fos.benchmarks;
+
+import java.nio.file.FileSystem;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.fos.block.api.BlockDevice;
+import org.fos.block.ram.RamBlockDevice;
+import org.fos.fleet.api.Fleet;
+import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.client.FosFileSystemProvider;
+import org.fos.fs.impl.FsMember;
+import org.fos.rpc.api.CallOptions;
+
+/**
+ * A node's files outside OSGi, set up as the distribution sets them up but on a RAM device: the
+ * block device fleet {@value #DEVICE} (one member, {@link RamBlockDevice}), the file-system fleet
+ * {@value FileSystemFleet#NAME} on it ({@value #MEMBERS} {@link FsMember}s, {@value #GROUPS} groups,
+ * formatted on first use), and the {@code fos:} provider ({@link FosFileSystemProvider}) of a client
+ * bundle, reaching the fleet through libfos as {@code OsgiFosFiles} does. One kernel, default
+ * settings.
+ */
+final class FosFilesNode implements AutoCloseable {
+
+    /** The device's fleet name. */
+    static final String DEVICE = "/dev/block/ram0";
+    /** Members of the file-system fleet, as in the distribution. */
+    static final int MEMBERS = 2;
+    /** Groups of the new file system, as in the distribution. */
+    static final int GROUPS = 4;
+    private static final long BLOCKS = 16_384;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final LocalFleet fleets = new LocalFleet(FileSystemFleet.NAME);
+    private final FileSystem fileSystem;
+
+    /** Starts the device, the file-system fleet and the provider. */
+    FosFilesNode() {
+        fleets.addFleet(DEVICE, BlockDevice.class, List.of(new RamBlockDevice(
+                Configs.of(RamBlockDevice.Config.class, Map.of("blockSize", 4096, "blockCount", BLOCKS)), Map.of(Fleet.NAME, DEVICE))));
+        FsMember.Config config = Configs.of(FsMember.Config.class, Map.of("device", DEVICE.substring(BlockDevice.NAME_PREFIX.length()),
+                "groups", GROUPS, "format", true));
+        Map<String, Object> properties = Map.of(Fleet.NAME, FileSystemFleet.NAME, Fleet.MEMBERS, MEMBERS);
+        FsMember[] members = new FsMember[MEMBERS];
+        for (int i = 0; i < MEMBERS; i++) {
+            members[i] = new FsMember(config, properties, fleets.serverLibfos(), fleets.serverKernel());
+        }
+        fleets.addFleet(FileSystemFleet.NAME, FileSystemFleet.class, List.of(members));
+        CallOptions options = CallOptions.DEFAULT.withTimeout(TIMEOUT);
+        FosFileSystemProvider provider = new FosFileSystemProvider(
+                fleet -> fleets.clientLibfos().proxy(FileSystemFleet.class, fleet, options), TIMEOUT.toMillis());
+        fileSystem = provider.fileSystem(FileSystemFleet.NAME);
+    }
+
+    /**
+     * Returns the file system of {@code fos:} paths on {@value FileSystemFleet#NAME}.
+     *
+     * @return the file system
+     */
+    FileSystem fileSystem() {
+        return fileSystem;
+    }
+
+    /** Stops the fleets and the kernel. */
+    @Override
+    public void close() {
+        fleets.close();
+    }
+}
