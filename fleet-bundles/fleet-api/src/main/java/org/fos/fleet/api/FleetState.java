@@ -26,38 +26,77 @@ public record FleetState(int version, Object data) {
      * @throws IllegalArgumentException naming the first value of another type and where it is
      */
     public FleetState {
-        check(data, "data", new IdentityHashMap<>());
+        try {
+            check(data, new IdentityHashMap<>());
+        } catch (BadValue e) {
+            throw new IllegalArgumentException(e.problem.replace("%s", "data" + e.path));
+        }
     }
 
-    private static void check(Object value, String path, IdentityHashMap<Object, Boolean> seen) {
+    /**
+     * Walks the data. The path to a bad value is only put together when there is one (a state can
+     * hold hundreds of thousands of values, and the walk is part of a live upgrade's pause).
+     */
+    private static void check(Object value, IdentityHashMap<Object, Boolean> seen) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Character
                 || value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
                 || value instanceof Double || value instanceof Float || value instanceof byte[]) {
             return;
         }
         if (seen.put(value, Boolean.TRUE) != null) {
-            throw new IllegalArgumentException("fleet state holds a cycle at " + path);
+            throw new BadValue("fleet state holds a cycle at %s");
         }
         if (value instanceof List<?> list) {
-            for (int i = 0; i < list.size(); i++) {
-                check(list.get(i), path + "[" + i + "]", seen);
+            int i = 0;
+            for (Object e : list) {
+                try {
+                    check(e, seen);
+                } catch (BadValue bad) {
+                    throw bad.within("[" + i + "]");
+                }
+                i++;
             }
         } else if (value instanceof Set<?> set) {
             for (Object e : set) {
-                check(e, path + "{}", seen);
+                try {
+                    check(e, seen);
+                } catch (BadValue bad) {
+                    throw bad.within("{}");
+                }
             }
         } else if (value instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!(e.getKey() instanceof String key)) {
-                    throw new IllegalArgumentException("fleet state map at " + path + " has a key of type "
+                    throw new BadValue("fleet state map at %s has a key of type "
                             + (e.getKey() == null ? "null" : e.getKey().getClass().getName()) + ": keys must be strings");
                 }
-                check(e.getValue(), path + "." + key, seen);
+                try {
+                    check(e.getValue(), seen);
+                } catch (BadValue bad) {
+                    throw bad.within("." + key);
+                }
             }
         } else {
-            throw new IllegalArgumentException("fleet state holds a " + value.getClass().getName() + " at " + path
+            throw new BadValue("fleet state holds a " + value.getClass().getName() + " at %s"
                     + ": use strings, numbers, booleans, byte[], lists, sets and maps with string keys");
         }
         seen.remove(value);
+    }
+
+    /** A bad value found by {@link #check}; its path grows as the walk unwinds. */
+    private static final class BadValue extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String problem;
+        String path = "";
+
+        BadValue(String problem) {
+            super(null, null, false, false);
+            this.problem = problem;
+        }
+
+        BadValue within(String segment) {
+            path = segment + path;
+            return this;
+        }
     }
 }
