@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.felix.framework.Felix;
 import org.osgi.framework.Bundle;
@@ -102,28 +104,21 @@ final class EmbeddedNode implements AutoCloseable {
         return bundles;
     }
 
+    /**
+     * Raises the start level and waits for the framework's event that says it is reached. The
+     * framework reports the new level while it still starts that level's bundles, so its getter is
+     * not the condition; the event comes after the last of them.
+     */
     private void awaitStartLevel(int level) throws BundleException {
-        Object reached = new Object();
-        FrameworkStartLevel startLevel = felix.adapt(FrameworkStartLevel.class);
-        synchronized (reached) {
-            startLevel.setStartLevel(level, event -> {
-                synchronized (reached) {
-                    reached.notifyAll();
-                }
-            });
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (startLevel.getStartLevel() < level) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new BundleException("the node did not reach start level " + level + " within a minute");
-                }
-                try {
-                    reached.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new BundleException("interrupted while the node started", e);
-                }
+        CountDownLatch reached = new CountDownLatch(1);
+        felix.adapt(FrameworkStartLevel.class).setStartLevel(level, event -> reached.countDown());
+        try {
+            if (!reached.await(60, TimeUnit.SECONDS)) {
+                throw new BundleException("the node did not reach start level " + level + " within a minute");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BundleException("interrupted while the node started", e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -41,6 +42,8 @@ public final class LiveUpgradeRun {
     private final long[] counterRevision = new long[THREADS];
     private final String[] lastServedBy = new String[THREADS];
     private final String prefix;
+    /** Keys this load has written: the state the fleet hands over grows with them. */
+    private final LongAdder keysWritten = new LongAdder();
 
     private LiveUpgradeRun(Object kv, Class<?> protocol, String prefix) throws NoSuchMethodException {
         this.kv = kv;
@@ -89,6 +92,8 @@ public final class LiveUpgradeRun {
         LiveUpgradeRun measured = new LiveUpgradeRun(kv, protocol, "load");
         Load load = measured.start();
         Thread.sleep(BEFORE.toMillis());
+        // both loads' keys plus the two counters; calls in flight may add one key a thread
+        long keys = warmup.keysWritten.sum() + measured.keysWritten.sum() + THREADS;
         Object upgrade = EmbeddedNode.call(runtime, "upgrade", KV, newBundle.toUri().toString(), UPGRADE_TIMEOUT);
         String to = String.valueOf(EmbeddedNode.call(upgrade, "to"));
         measured.awaitServedBy("/" + to);
@@ -98,7 +103,7 @@ public final class LiveUpgradeRun {
         return new LiveUpgradeResult(String.valueOf(EmbeddedNode.call(upgrade, "outcome")),
                 String.valueOf(EmbeddedNode.call(upgrade, "from")), to,
                 ((Duration) EmbeddedNode.call(upgrade, "pause")).toNanos(), (Integer) EmbeddedNode.call(upgrade, "queued"),
-                THREADS, report.calls(), report.failed(), lost, report.percentile(50).toNanos(),
+                keys, THREADS, report.calls(), report.failed(), lost, report.percentile(50).toNanos(),
                 report.percentile(99).toNanos(), report.max().toNanos(), report.duration().toNanos(), warm.duration().toNanos());
     }
 
@@ -131,6 +136,7 @@ public final class LiveUpgradeRun {
     private Load start() throws InterruptedException {
         return Load.start(THREADS, (t, seq) -> {
             Object written = put.invoke(kv, key(t, seq), value(t, seq));
+            keysWritten.increment();
             lastServedBy[t] = String.valueOf(EmbeddedNode.call(written, "servedBy"));
             Object cas = compareAndSet.invoke(kv, counter(t), counterRevision[t],
                     Long.toString(seq + 1).getBytes(StandardCharsets.UTF_8));

@@ -265,9 +265,9 @@ public final class BenchmarkReport {
             return;
         }
         LiveUpgradeResult r = liveUpgrade;
-        line("| outcome | pause | worst call | p50 | p99 | calls | failed | lost | requests queued | mark |");
-        line("|---|---|---|---|---|---|---|---|---|---|");
-        line("| " + r.outcome() + " " + r.from() + " -> " + r.to() + " | " + Format.time(r.pauseNanos()) + " | "
+        line("| outcome | pause | keys handed over | worst call | p50 | p99 | calls | failed | lost | requests queued | mark |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        line("| " + r.outcome() + " " + r.from() + " -> " + r.to() + " | " + Format.time(r.pauseNanos()) + " | " + r.keys() + " | "
                 + Format.time(r.maxNanos()) + " | " + Format.time(r.p50Nanos()) + " | " + Format.time(r.p99Nanos()) + " | "
                 + r.calls() + " | " + r.failed() + " | " + r.lost() + " | " + r.queued() + " | " + liveUpgradeMark() + " |");
         line("");
