@@ -77,11 +77,16 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         double fv = value(f, fm);
         double bv = value(b, bm);
         double ratio = kind == Kind.SPEEDUP ? bv / fv : fv / bv;
-        String ratioText = kind == Kind.SPEEDUP ? Format.ratio(ratio) + " faster" : Format.ratio(ratio);
+        boolean met = kind == Kind.LATENCY ? ratio <= goal : ratio >= goal;
+        // a ratio that rounds onto its goal gets the digits that show which side it is on
+        String shown = Format.ratio(ratio);
+        if (!Double.isNaN(goal) && ratio != goal && shown.equals(Format.ratio(goal))) {
+            shown = Format.ratioToTheGoal(ratio, goal);
+        }
+        String ratioText = kind == Kind.SPEEDUP ? shown + " faster" : shown;
         if (Double.isNaN(goal)) {
             return new Outcome(Format.figure(f, fm), Format.figure(b, bm), ratioText, goalText, "-", false);
         }
-        boolean met = kind == Kind.LATENCY ? ratio <= goal : ratio >= goal;
         return new Outcome(Format.figure(f, fm), Format.figure(b, bm), ratioText, goalText, met ? "met" : "MISSED", !met);
     }
 

@@ -1,5 +1,7 @@
 package org.fos.benchmarks.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 
 /** How the report writes numbers: three significant digits, units a reader expects. */
@@ -73,6 +75,24 @@ final class Format {
      */
     static String ratio(double ratio) {
         return sig(ratio) + "x";
+    }
+
+    /**
+     * Writes a ratio that three significant digits would round onto its goal with as many digits as
+     * it takes to tell them apart (at most nine).
+     *
+     * @param ratio the ratio
+     * @param goal the goal it differs from
+     * @return for example {@code 1.004x} for a ratio of 1.0041 and a goal of 1
+     */
+    static String ratioToTheGoal(double ratio, double goal) {
+        for (int digits = 4; digits < 10; digits++) {
+            BigDecimal shown = new BigDecimal(ratio).round(new MathContext(digits));
+            if (shown.compareTo(new BigDecimal(goal)) != 0) {
+                return shown.toPlainString() + "x";
+            }
+        }
+        return ratio(ratio);
     }
 
     /**

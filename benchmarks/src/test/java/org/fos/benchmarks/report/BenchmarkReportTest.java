@@ -50,6 +50,18 @@ class BenchmarkReportTest {
     }
 
     @Test
+    void shouldShowWhichSideOfTheGoalARatioIsWhenItRoundsOntoIt() throws Exception {
+        Comparison atMostOne = new Comparison("fos vs abq", Kind.LATENCY, Figure.of("RoundTripBenchmark.roundTrip", "path", "fos"),
+                Figure.of("RoundTripBenchmark.roundTrip", "path", "spsc"), 1.0, "why");
+        List<JmhResult> results = List.of(sample("fos", "[[1004,4]]", "[[1004,4]]"), sample("spsc", "[[1000,4]]", "[[1000,4]]"));
+
+        Comparison.Outcome o = atMostOne.evaluate(results);
+
+        assertThat(o.ratio()).isEqualTo("1.004x");
+        assertThat(o.mark()).isEqualTo("MISSED");
+    }
+
+    @Test
     void shouldFlagInsteadOfAveragingWhenForkMediansJumpMoreThanFiveTimes() throws Exception {
         List<JmhResult> results = List.of(sample("fos", "[[100,4]]", "[[600,4]]"), sample("spsc", "[[100,4]]", "[[100,4]]"));
 
