@@ -246,7 +246,7 @@ public final class BenchmarkReport {
         if (liveUpgrade == null) {
             return "not measured: no " + LIVE_UPGRADE_FILE + " in this run";
         }
-        return "pause " + Format.time(liveUpgrade.pauseNanos()) + ", worst call " + Format.time(liveUpgrade.maxNanos()) + ", "
+        return "pause " + Format.time(liveUpgrade.pauseNanos()) + " (" + liveUpgrade.keys() + " keys handed over), worst call " + Format.time(liveUpgrade.maxNanos()) + ", "
                 + liveUpgrade.lost() + " lost, " + liveUpgrade.failed() + " failed";
     }
 

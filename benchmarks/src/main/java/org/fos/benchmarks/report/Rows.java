@@ -255,8 +255,8 @@ final class Rows {
                     + " acknowledged write and both counters are read back. Pause: how long the members did not"
                     + " dispatch, as the fleet runtime measured it. It grows with the state handed over: every key"
                     + " the load wrote since the start (warm-up included) is exported by the old version and imported"
-                    + " by the new one, once, in code the JIT has not compiled yet. Timed apart from the load (a unit"
-                    + " test, 100,000 keys a member), the first export took 32 to 46 ms and the first import 16 to 70"
+                    + " by the new one, once, in code the JIT has not compiled yet. Timed once apart from the load"
+                    + " (100,000 keys a member, export and import called directly), the first export took 32 to 46 ms and the first import 16 to 70"
                     + " ms, 8 and 16 ms once warm; the rest of the pause is the bundle update and the new version's"
                     + " activation. In the integration tests, with a few thousand keys, pauses were 17 to 74 ms."),
             Row.measured(11, "key-value fleet throughput, 2 members vs 1, 10 us of work per call", "1 member", ">= 1.7x",
