@@ -54,7 +54,8 @@ public class UpgradeByCommandIT extends LiveUpgradeSupport {
         assertFails("fos:upgrade /sys/nothing file:/tmp/x.jar", "no node runs a fleet named /sys/nothing");
         assertFails("fos:upgrade /sys/kv file:/no/such/file.jar", "cannot read bundle at file:/no/such/file.jar");
         assertFails("fos:upgrade /sys/kv not a url", "");
-        assertFails("fos:upgrade /sys/kv ::bad::", "is not a URL");
+        assertFails("fos:upgrade /sys/kv no/such/kv-2.jar", "(a relative path is taken from the node's folder)");
+        assertFails("fos:upgrade /sys/kv nosuchscheme://host/kv-2.jar", "is not a URL that can be read");
         assertFails("fos:upgrade /sys/kv " + bundleFile("fos-itest-kv-v2").toURI().toString().replace(".jar", ".txt"), "cannot read");
         assertFails("fos:upgrade -t 0 /sys/kv file:/tmp/x.jar", "timeout must be positive");
         assertEquals(version, bundle("org.fos.kv").getVersion().toString());

@@ -34,7 +34,8 @@ public interface FleetRuntime {
      * Requests queue in the members' mailboxes meanwhile; none is lost.
      *
      * @param name the fleet's name
-     * @param location a URL of the new bundle jar, for example {@code file:/tmp/kv-2.0.0.jar}
+     * @param location the new bundle jar: a URL, for example {@code file:/tmp/kv-2.0.0.jar}, or a file
+     *        path, for example {@code /tmp/kv-2.0.0.jar} (a relative one from the node's working folder)
      * @param timeout how long to wait for the new version to serve before rolling back
      * @return what happened
      * @throws IllegalArgumentException if no such fleet runs here, it has no implementation bound,

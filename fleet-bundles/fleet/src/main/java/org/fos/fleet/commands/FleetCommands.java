@@ -217,7 +217,7 @@ public final class FleetCommands {
      *
      * @param timeoutMillis how long to wait for the outcome
      * @param name the fleet's name
-     * @param location the new bundle's URL
+     * @param location the new bundle's file path or URL
      * @return what happened on each node
      */
     @Descriptor("replace the implementation bundle of a fleet live on every node that runs it, one node at a time, canary"
@@ -226,7 +226,8 @@ public final class FleetCommands {
             @Descriptor("milliseconds to wait for the outcome")
             @Parameter(names = {"-t", "--timeout"}, absentValue = "60000") long timeoutMillis,
             @Descriptor("the fleet's name, such as /sys/kv") String name,
-            @Descriptor("the URL of the new bundle jar, such as file:/tmp/kv-2.0.0.jar") String location) {
+            @Descriptor("the new bundle jar: a path such as /tmp/kv-2.0.0.jar (relative to the node's folder) or a URL"
+                    + " such as file:/tmp/kv-2.0.0.jar") String location) {
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeoutMillis);
         }

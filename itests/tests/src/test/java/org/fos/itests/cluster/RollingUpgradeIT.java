@@ -78,11 +78,11 @@ public class RollingUpgradeIT {
         assertVersionOnEveryNode("2.0.0");
     }
 
-    /** Runs fos:upgrade to a test bundle on node-a while kvload runs there; checks the load; returns the result. */
+    /** Runs fos:upgrade to a test bundle's file path on node-a while kvload runs there; checks the load; returns the result. */
     private static String upgradeUnderLoad(String bundle) {
         a.executeOk("kvload:start -t 2 -m counters", COMMAND);
         awaitProgress(a, 200);
-        String result = a.executeOk("fos:upgrade /sys/kv " + FosOptions.bundleFile(bundle).toURI(), UPGRADE);
+        String result = a.executeOk("fos:upgrade /sys/kv '" + FosOptions.bundleFile(bundle).getAbsolutePath() + "'", UPGRADE);
         awaitProgress(a, 200);
         stopAndVerify(a, "RollingUpgradeIT to " + bundle, true);
         System.out.println("RollingUpgradeIT: " + result);
