@@ -21,7 +21,13 @@ import org.fos.fs.api.FileSystemFleet;
  * position-less methods are synchronized.
  */
 final class FosFileChannel extends FileChannel {
-    static final int RUN_BYTES = 1 << 20;
+    /**
+     * The most bytes one read or write call moves: half of the fleet's {@link FileSystemFleet#MAX_IO_BYTES},
+     * so that a call and its reply fit a message to another node (the kernel's
+     * {@code maxRemotePayloadBytes}, 1000000 by default, and the transport's 1 MiB frame) when the
+     * file system is on another node than its client.
+     */
+    static final int RUN_BYTES = 512 << 10;
 
     private final FosFileSystem fs;
     private final FosPath path;
@@ -58,10 +64,15 @@ final class FosFileChannel extends FileChannel {
         long at = runStart;
         run.reset();
         runStart = -1;
-        if (append) {
-            fs.await(() -> server().append(group, inode, data), path);
-        } else {
-            fs.await(() -> server().write(group, inode, at, data), path);
+        for (int done = 0; done < data.length; done += RUN_BYTES) {
+            byte[] part = done == 0 && data.length <= RUN_BYTES ? data
+                    : java.util.Arrays.copyOfRange(data, done, Math.min(data.length, done + RUN_BYTES));
+            long where = at + done;
+            if (append) {
+                fs.await(() -> server().append(group, inode, part), path);
+            } else {
+                fs.await(() -> server().write(group, inode, where, part), path);
+            }
         }
         if (sync) {
             fs.await(() -> server().fsync(group, inode), path);
@@ -90,7 +101,7 @@ final class FosFileChannel extends FileChannel {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        int want = Math.min(dst.remaining(), FileSystemFleet.MAX_IO_BYTES);
+        int want = Math.min(dst.remaining(), RUN_BYTES);
         byte[] data = fs.await(() -> server().read(group, inode, at, want), path);
         if (data.length == 0) {
             return -1;
@@ -147,7 +158,7 @@ final class FosFileChannel extends FileChannel {
         src.get(bytes);
         int done = 0;
         while (done < bytes.length) {
-            int n = Math.min(FileSystemFleet.MAX_IO_BYTES, bytes.length - done);
+            int n = Math.min(RUN_BYTES, bytes.length - done);
             byte[] part = java.util.Arrays.copyOfRange(bytes, done, done + n);
             long where = at + done;
             fs.await(() -> server().write(group, inode, where, part), path);
