@@ -12,7 +12,7 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Right;
-import org.fos.kernel.impl.TestKernels;
+import org.fos.kernel.impl.StandaloneKernel;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Dispatcher;
@@ -34,7 +34,7 @@ final class LocalFleet implements AutoCloseable {
     private static final int MAILBOX_CAPACITY = 1024;
 
     private final String name;
-    private final TestKernels node;
+    private final StandaloneKernel node;
     private final boolean ownsNode;
     private final TestLibfos libfos;
     private final Kernel serverKernel;
@@ -48,7 +48,7 @@ final class LocalFleet implements AutoCloseable {
      * @param name the fleet's name
      */
     LocalFleet(String name) {
-        this(name, TestKernels.start("bench", false), true);
+        this(name, StandaloneKernel.start("bench", false), true);
     }
 
     /**
@@ -59,7 +59,7 @@ final class LocalFleet implements AutoCloseable {
      * @param idleYieldNanos how long after it started waiting a receiver yields before it parks
      */
     LocalFleet(String name, long idleSpinNanos, long idleYieldNanos) {
-        this(name, TestKernels.start("bench", false, idleSpinNanos, idleYieldNanos), true);
+        this(name, StandaloneKernel.start("bench", false, idleSpinNanos, idleYieldNanos), true);
     }
 
     /**
@@ -70,12 +70,12 @@ final class LocalFleet implements AutoCloseable {
      * @param node the kernel, with the same codec set
      * @param codec the node's payload codec; libfos puts the types it sends on its allow-list
      */
-    LocalFleet(String name, TestKernels node, PayloadCodec codec) {
+    LocalFleet(String name, StandaloneKernel node, PayloadCodec codec) {
         this(name, node, false);
         libfos.codec(codec);
     }
 
-    private LocalFleet(String name, TestKernels node, boolean ownsNode) {
+    private LocalFleet(String name, StandaloneKernel node, boolean ownsNode) {
         this.name = name;
         this.node = node;
         this.ownsNode = ownsNode;

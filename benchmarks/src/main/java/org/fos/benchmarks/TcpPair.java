@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.fos.codec.impl.SmilePayloadCodec;
-import org.fos.kernel.impl.TestKernels;
+import org.fos.kernel.impl.StandaloneKernel;
 import org.fos.transport.tcp.impl.ConnectionInfo;
 import org.fos.transport.tcp.impl.TcpTransport;
 import org.fos.transport.tcp.impl.TransportSettings;
@@ -23,8 +23,8 @@ final class TcpPair implements AutoCloseable {
     /** The node that is dialled. */
     static final String B = "node-b";
 
-    private final TestKernels nodeA;
-    private final TestKernels nodeB;
+    private final StandaloneKernel nodeA;
+    private final StandaloneKernel nodeB;
     private final SmilePayloadCodec codecA = new SmilePayloadCodec();
     private final SmilePayloadCodec codecB = new SmilePayloadCodec();
     private final TcpTransport transportA;
@@ -32,15 +32,15 @@ final class TcpPair implements AutoCloseable {
 
     /** Starts both nodes and their transports and waits, up to 30 s, until they are linked. */
     TcpPair() {
-        nodeA = TestKernels.start(A, false);
-        nodeB = TestKernels.start(B, false);
+        nodeA = StandaloneKernel.start(A, false);
+        nodeB = StandaloneKernel.start(B, false);
         nodeA.codec(codecA);
         nodeB.codec(codecB);
         transportB = new TcpTransport(TransportSettings.loopback(Map.of()), B, nodeB.links(), codecB);
-        nodeB.transport(transportB);
+        nodeB.addTransport(transportB);
         transportA = new TcpTransport(TransportSettings.loopback(Map.of(B, InetSocketAddress.createUnresolved("127.0.0.1",
                 transportB.port()))), A, nodeA.links(), codecA);
-        nodeA.transport(transportA);
+        nodeA.addTransport(transportA);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (transportA.cost(B) < 0 || transportB.cost(A) < 0) {
             if (System.nanoTime() > deadline) {
@@ -56,7 +56,7 @@ final class TcpPair implements AutoCloseable {
      *
      * @return its kernels
      */
-    TestKernels a() {
+    StandaloneKernel a() {
         return nodeA;
     }
 
@@ -65,7 +65,7 @@ final class TcpPair implements AutoCloseable {
      *
      * @return its kernels
      */
-    TestKernels b() {
+    StandaloneKernel b() {
         return nodeB;
     }
 

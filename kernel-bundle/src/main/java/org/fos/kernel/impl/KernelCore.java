@@ -33,8 +33,9 @@ import org.fos.kernel.api.Right;
 import org.fos.kernel.api.Selection;
 import org.fos.kernel.api.Status;
 import org.fos.kernel.api.Subscription;
-import org.fos.kernel.spi.NameStore;
 import org.fos.kernel.spi.EncodedPayload;
+import org.fos.kernel.spi.Links;
+import org.fos.kernel.spi.NameStore;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.slf4j.Logger;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * bundle id. Thread-safe: the send path takes no lock; creation, narrowing, revocation and name
  * changes are serialised where they change trees.
  */
-final class KernelCore {
+final class KernelCore implements Links {
     private static final Logger LOG = LoggerFactory.getLogger(KernelCore.class);
 
     /** Bundle id that stands for the kernel itself as owner. */
@@ -398,11 +399,13 @@ final class KernelCore {
 
     // ---------------------------------------------------------------- links, for transports
 
-    long epoch() {
+    @Override
+    public long epoch() {
         return epoch;
     }
 
-    long deliver(String from, long peerEpoch, long sequence, Message message) {
+    @Override
+    public long deliver(String from, long peerEpoch, long sequence, Message message) {
         return links.deliver(from, peerEpoch, sequence, message, m -> {
             if (!nodeId.equals(m.to().address().node())) {
                 return count(Status.NO_ROUTE, null); // a node never relays: final
@@ -411,11 +414,13 @@ final class KernelCore {
         });
     }
 
-    void acknowledged(String node, long sequence) {
+    @Override
+    public void acknowledged(String node, long sequence) {
         links.acknowledged(node, sequence);
     }
 
-    void connected(String node, long peerEpoch) {
+    @Override
+    public void connected(String node, long peerEpoch) {
         links.connected(node, peerEpoch);
     }
 
@@ -522,6 +527,13 @@ final class KernelCore {
             r.close(); // the mailbox closed while we registered
         }
         return r;
+    }
+
+    /** Enters a member of another node under a bootstrap name, for a kernel that joins without a name store. */
+    void bootstrapMember(NameEntry entry) {
+        synchronized (nameLock) {
+            local.add(entry);
+        }
     }
 
     void deregister(RegistrationImpl r) {

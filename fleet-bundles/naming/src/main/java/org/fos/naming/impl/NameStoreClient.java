@@ -62,7 +62,7 @@ public final class NameStoreClient implements NameStore, NameWatcher {
         }
     }
 
-    private final BundleContext context;
+    private final Availability availability;
     private final NameService service;
     private final Mailbox mailbox;
     private final Capability watcher;
@@ -72,11 +72,24 @@ public final class NameStoreClient implements NameStore, NameWatcher {
     private final Object lock = new Object();
     private final Map<String, Watched> watched = new HashMap<>();
     private long received;
-    private ServiceRegistration<NameStore> registration;
+    private boolean offered;
     private volatile boolean running = true;
 
+    /** What the client does when the naming fleet gets its first member or loses its last. */
+    @FunctionalInterface
+    public interface Availability {
+        /**
+         * The naming fleet has members now, or has none any more.
+         *
+         * @param store this client
+         * @param available true when it has members: offer the store to the kernel; false: withdraw it
+         */
+        void changed(NameStore store, boolean available);
+    }
+
     /**
-     * Starts the client; it offers itself as the kernel's name store once {@code /sys/names} has members.
+     * Starts the client inside a node; it registers itself as the kernel's name store service while
+     * {@code /sys/names} has members.
      *
      * @param context the naming bundle's context
      * @param kernel the kernel
@@ -84,7 +97,20 @@ public final class NameStoreClient implements NameStore, NameWatcher {
      */
     @Activate
     public NameStoreClient(BundleContext context, @Reference Kernel kernel, @Reference Libfos libfos) {
-        this.context = context;
+        this(kernel, libfos, registrar(context));
+    }
+
+    /**
+     * Starts the client; it hands itself to {@code availability} once {@code /sys/names} has
+     * members, and takes itself back when it has none: the plain-JVM client (ADR 0028) sets it as
+     * its kernel's store this way.
+     *
+     * @param kernel the kernel
+     * @param libfos libfos
+     * @param availability what to do when the naming fleet comes and goes
+     */
+    public NameStoreClient(Kernel kernel, Libfos libfos, Availability availability) {
+        this.availability = availability;
         this.service = libfos.proxy(NameService.class, NameService.NAME, CallOptions.DEFAULT.withTimeout(TIMEOUT));
         this.mailbox = kernel.createMailbox("name watcher", 1 << 16);
         this.watcher = kernel.narrow(mailbox.capability(), EnumSet.of(Right.SEND));
@@ -101,6 +127,21 @@ public final class NameStoreClient implements NameStore, NameWatcher {
                 event -> registrar.execute(() -> offer(!event.members().isEmpty())));
     }
 
+    /** Registers the store as a service while the naming fleet has members. */
+    private static Availability registrar(BundleContext context) {
+        ServiceRegistration<?>[] registration = new ServiceRegistration<?>[1];
+        return (store, available) -> {
+            if (available) {
+                Hashtable<String, Object> props = new Hashtable<>();
+                props.put("fos.name.store", NameService.NAME);
+                registration[0] = context.registerService(NameStore.class, store, props);
+            } else {
+                registration[0].unregister();
+                registration[0] = null;
+            }
+        };
+    }
+
     private void serve(Dispatcher dispatcher) {
         while (running) {
             try {
@@ -114,31 +155,32 @@ public final class NameStoreClient implements NameStore, NameWatcher {
         }
     }
 
-    /** Registers this store while the naming fleet has members, and withdraws it when it has none. */
+    /** Offers this store while the naming fleet has members, and withdraws it when it has none. */
     private void offer(boolean available) {
-        if (!running) {
+        if (!running || available == offered) {
             return;
         }
-        if (available && registration == null) {
-            Hashtable<String, Object> props = new Hashtable<>();
-            props.put("fos.name.store", NameService.NAME);
-            registration = context.registerService(NameStore.class, this, props);
+        availability.changed(this, available);
+        offered = available;
+        if (available) {
             LOG.info("the kernel's names are kept by the naming fleet {}", NameService.NAME);
-        } else if (!available && registration != null) {
-            registration.unregister();
-            registration = null;
         }
     }
 
+    /**
+     * Stops the client: withdraws the store if it was offered, stops watching.
+     *
+     * @throws InterruptedException if interrupted while its threads stop
+     */
     @Deactivate
-    void deactivate() throws InterruptedException {
+    public void close() throws InterruptedException {
         fleetMembers.close();
         registrar.submit(() -> {
-            running = false;
-            if (registration != null) {
-                registration.unregister();
-                registration = null;
+            if (offered) {
+                availability.changed(this, false);
+                offered = false;
             }
+            running = false;
         });
         registrar.shutdown();
         registrar.awaitTermination(30, TimeUnit.SECONDS);

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Status;
-import org.fos.kernel.impl.TestKernels;
+import org.fos.kernel.impl.StandaloneKernel;
 import org.fos.rpc.api.Dispatcher;
 import org.fos.rpc.api.FleetException;
 import org.fos.rpc.api.Idempotent;
@@ -36,7 +36,7 @@ class FailoverTest {
         CompletionStage<String> writeAsync(@Key String key);
     }
 
-    private final TestKernels node = TestKernels.start("n-f", false);
+    private final StandaloneKernel node = StandaloneKernel.start("n-f", false);
     private final Kernel kernel = node.kernel(1);
     private final LibfosCore core = new LibfosCore();
     private final LibfosImpl client = new LibfosImpl(core, node.kernel(2), 2, "client");

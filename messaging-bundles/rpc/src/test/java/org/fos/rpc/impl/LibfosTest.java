@@ -16,7 +16,7 @@ import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
-import org.fos.kernel.impl.TestKernels;
+import org.fos.kernel.impl.StandaloneKernel;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Dispatcher;
 import org.fos.rpc.api.FleetException;
@@ -73,7 +73,7 @@ class LibfosTest {
         }
     }
 
-    private final TestKernels node = TestKernels.start("n-rpc", false);
+    private final StandaloneKernel node = StandaloneKernel.start("n-rpc", false);
     private final Kernel kernel = node.kernel(1);
     private final LibfosCore core = new LibfosCore();
     private final LibfosImpl client = new LibfosImpl(core, node.kernel(2), 2, "client");

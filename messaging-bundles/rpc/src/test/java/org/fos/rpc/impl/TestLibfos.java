@@ -4,17 +4,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.fos.kernel.impl.TestKernels;
+import org.fos.kernel.impl.StandaloneKernel;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.rpc.api.Libfos;
 
 /**
  * libfos outside OSGi, for the tests and benchmarks of other modules (published in the rpc module's
  * test jar): the shared part once, and one {@link Libfos} for each bundle id asked for, over a
- * kernel from {@link TestKernels}. Thread-safe.
+ * kernel from {@link StandaloneKernel}. Thread-safe.
  */
 public final class TestLibfos {
-    private final TestKernels node;
+    private final StandaloneKernel node;
     private final LibfosCore core = new LibfosCore();
     private final List<LibfosImpl> created = new CopyOnWriteArrayList<>();
 
@@ -23,7 +23,7 @@ public final class TestLibfos {
      *
      * @param node the node's kernel
      */
-    public TestLibfos(TestKernels node) {
+    public TestLibfos(StandaloneKernel node) {
         this.node = Objects.requireNonNull(node, "node");
     }
 
@@ -43,7 +43,7 @@ public final class TestLibfos {
     /**
      * Sets the node's payload codec, as the codec service does inside OSGi: libfos keeps its wire
      * records and the types its protocols carry on the codec's allow-list, so that calls can cross
-     * to another node. Give the node's kernel the same codec ({@link TestKernels#codec}).
+     * to another node. Give the node's kernel the same codec ({@link StandaloneKernel#codec}).
      *
      * @param codec the codec, or null for none
      */

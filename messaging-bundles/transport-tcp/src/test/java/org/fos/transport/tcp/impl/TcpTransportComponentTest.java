@@ -20,7 +20,7 @@ import org.fos.codec.impl.SmilePayloadCodec;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
-import org.fos.kernel.impl.TestKernels;
+import org.fos.kernel.impl.StandaloneKernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,23 +88,23 @@ class TcpTransportComponentTest {
                 (proxy, method, args) -> values.containsKey(method.getName()) ? values.get(method.getName()) : method.getDefaultValue());
     }
 
-    private final List<TestKernels> kernels = new ArrayList<>();
+    private final List<StandaloneKernel> kernels = new ArrayList<>();
     private final List<TcpTransportComponent> components = new ArrayList<>();
 
     @AfterEach
     void stop() {
         components.forEach(TcpTransportComponent::deactivate);
-        kernels.forEach(TestKernels::shutdown);
+        kernels.forEach(StandaloneKernel::shutdown);
     }
 
     private TcpTransportComponent component(String node, Map<String, Object> values) {
-        TestKernels k = TestKernels.start(node, false);
+        StandaloneKernel k = StandaloneKernel.start(node, false);
         kernels.add(k);
         SmilePayloadCodec codec = new SmilePayloadCodec();
         k.codec(codec);
         TcpTransportComponent c = new TcpTransportComponent(k.kernel(1), k.links(), codec, config(values));
         components.add(c);
-        k.transport(c);
+        k.addTransport(c);
         return c;
     }
 

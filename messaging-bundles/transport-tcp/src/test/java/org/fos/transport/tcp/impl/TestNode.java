@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.fos.codec.impl.SmilePayloadCodec;
 import org.fos.kernel.api.Kernel;
-import org.fos.kernel.impl.TestKernels;
+import org.fos.kernel.impl.StandaloneKernel;
 
 /**
  * A node for the tests: a real kernel outside OSGi, the real codec (with {@link Tick} allowed) and a
@@ -13,7 +13,7 @@ import org.fos.kernel.impl.TestKernels;
  */
 final class TestNode implements AutoCloseable {
     final String id;
-    final TestKernels kernels;
+    final StandaloneKernel kernels;
     final Kernel kernel;
     final SmilePayloadCodec codec = new SmilePayloadCodec();
     private TcpTransport transport;
@@ -21,7 +21,7 @@ final class TestNode implements AutoCloseable {
 
     private TestNode(String id) {
         this.id = id;
-        this.kernels = TestKernels.start(id, false);
+        this.kernels = StandaloneKernel.start(id, false);
         this.kernel = kernels.kernel(1);
         kernels.codec(codec);
         codec.allow(Tick.class);
@@ -46,7 +46,7 @@ final class TestNode implements AutoCloseable {
         settings = s;
         transport = new TcpTransport(s, id, kernels.links(), codec);
         settings = s.withPort(transport.port());
-        kernels.transport(transport);
+        kernels.addTransport(transport);
         return transport;
     }
 
