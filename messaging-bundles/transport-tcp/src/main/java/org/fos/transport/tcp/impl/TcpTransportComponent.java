@@ -1,6 +1,11 @@
 package org.fos.transport.tcp.impl;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,9 +13,14 @@ import java.util.Objects;
 
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
+import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Message;
+import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.Right;
+import org.fos.kernel.api.Subscription;
 import org.fos.kernel.spi.Links;
+import org.fos.kernel.spi.NameStore;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.osgi.service.component.annotations.Activate;
@@ -235,9 +245,22 @@ public final class TcpTransportComponent implements Transport {
          */
         @AttributeDefinition(description = "With tls: the trust store's type.")
         String trustStoreType() default "PKCS12";
+
+        /**
+         * Where the client ticket is kept.
+         *
+         * @return a file path, or empty for none
+         */
+        @AttributeDefinition(description = "A file to keep the client ticket in: what a plain-JVM client needs to reach this"
+                + " node and its fleets (ADR 0028); readable by the node's user only. Empty: no ticket.")
+        String clientTicket() default "";
     }
 
     private final TcpTransport transport;
+    /** Where the client ticket is kept, or null. */
+    private final Path ticketFile;
+    /** Follows the naming fleet for the ticket, or null. */
+    private final Subscription ticketWatch;
     private final Object membershipLock = new Object();
     private Membership membership;
     private AutoCloseable published;
@@ -255,7 +278,39 @@ public final class TcpTransportComponent implements Transport {
      */
     @Activate
     public TcpTransportComponent(@Reference Kernel kernel, @Reference Links links, @Reference PayloadCodec codec, Config config) {
-        this.transport = new TcpTransport(settings(config), kernel.nodeId(), links, codec);
+        TransportSettings settings = settings(config);
+        this.ticketFile = ticketFile(config.clientTicket());
+        this.transport = new TcpTransport(settings, kernel.nodeId(), links, codec);
+        this.ticketWatch = ticketFile == null ? null
+                : kernel.names().subscribe(NameStore.BOOTSTRAP, event -> writeTicket(kernel, settings, event.members()));
+    }
+
+    private static Path ticketFile(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return null;
+        }
+        try {
+            return Path.of(setting.trim()).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("clientTicket '" + setting + "' is not a file path: " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps the ticket in step with the naming fleet's member: written while it has one, removed when not. */
+    private void writeTicket(Kernel kernel, TransportSettings settings, List<NameEntry> members) {
+        try {
+            if (members.isEmpty()) {
+                Files.deleteIfExists(ticketFile);
+                return;
+            }
+            Capability member = members.get(0).capability();
+            // the ticket carries the send right only; names usually hand out no more than that
+            Capability names = member.rights() == Right.SEND.bit() ? member : kernel.narrow(member, EnumSet.of(Right.SEND));
+            new ClientTicket(kernel.nodeId(), transport.endpoint(), settings.cluster(), settings.tls() != null, names).write(ticketFile);
+            LOG.info("node {}: client ticket written to {}", kernel.nodeId(), ticketFile);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("node {}: cannot keep the client ticket in {}", kernel.nodeId(), ticketFile, e);
+        }
     }
 
     /**
@@ -276,6 +331,14 @@ public final class TcpTransportComponent implements Transport {
 
     @Deactivate
     void deactivate() {
+        if (ticketWatch != null) {
+            ticketWatch.close();
+            try {
+                Files.deleteIfExists(ticketFile);
+            } catch (IOException e) {
+                LOG.warn("cannot remove the client ticket {}: {}", ticketFile, e.toString());
+            }
+        }
         synchronized (membershipLock) {
             stopFollowing();
             membership = null;
