@@ -1,0 +1,235 @@
+package org.fos.itests.client;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.awaitility.Awaitility;
+import org.fos.client.FosClient;
+import org.fos.kv.api.Entry;
+import org.fos.kv.api.KeyValue;
+import org.fos.testkit.Certificates;
+import org.fos.testkit.NodeProcess;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * A plain JVM (this test's own, no OSGi in it) reaches a node process through the node's client
+ * ticket: files through {@code java.nio.file.Files} on the node's file-system fleet, the key-value
+ * fleet through a typed proxy; what it writes the node's shell sees. Bad and stale tickets fail
+ * with a clear error and leave the node serving.
+ */
+public class PlainJvmClientIT {
+    private static final Duration START = Duration.ofMinutes(2);
+    private static final Duration COMMAND = Duration.ofMinutes(1);
+
+    private static NodeProcess node;
+    private static Path ticket;
+
+    /** Where the tests put tickets of their own making. */
+    @Rule
+    public TemporaryFolder tickets = new TemporaryFolder();
+
+    @BeforeClass
+    public static void startNode() throws IOException {
+        node = NodeProcess.builder("plain-1").base(Paths.get("target/plain-client-node")).jvmOption("-Xmx256m").start();
+        node.awaitReady(START);
+        ticket = node.dataDir().resolve("client.ticket");
+        Awaitility.await("the node's client ticket").atMost(START).until(() -> Files.exists(ticket));
+    }
+
+    @AfterClass
+    public static void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    public void filesThroughJavaNioFromAPlainJvm() throws Exception {
+        try (FosClient client = FosClient.connect(ticket)) {
+            assertEquals("plain-1", client.node());
+            FileSystem fs = client.fileSystem();
+            Path dir = Files.createDirectories(fs.getPath("/plain/tree/deeper"));
+            Path note = fs.getPath("/plain/note.txt");
+            Files.writeString(note, "written by " + client.clientId());
+
+            byte[] data = new byte[3 << 20];
+            new Random(42).nextBytes(data);
+            Path big = dir.resolve("random.bin");
+            try (OutputStream out = Files.newOutputStream(big)) {
+                for (int off = 0; off < data.length; off += 100_000) {
+                    out.write(data, off, Math.min(100_000, data.length - off));
+                }
+            }
+            assertEquals(data.length, Files.size(big));
+            byte[] back;
+            try (InputStream in = Files.newInputStream(big)) {
+                back = in.readAllBytes();
+            }
+            assertArrayEquals(sha256(data), sha256(back));
+
+            Path moved = fs.getPath("/plain/tree/random.bin");
+            Files.move(big, moved);
+            assertFalse(Files.exists(big));
+            assertEquals(List.of("deeper", "random.bin"), names(fs.getPath("/plain/tree")));
+            assertEquals("written by " + client.clientId(), node.executeOk("fs:cat /plain/note.txt", COMMAND).trim());
+
+            assertThrows(NoSuchFileException.class, () -> Files.readString(fs.getPath("/plain/none.txt")));
+            assertThrows(FileAlreadyExistsException.class, () -> Files.createDirectory(dir));
+            assertThrows(DirectoryNotEmptyException.class, () -> Files.delete(fs.getPath("/plain/tree")));
+            assertThrows(NotDirectoryException.class, () -> Files.newDirectoryStream(note).close());
+
+            Files.delete(moved);
+            Files.delete(dir);
+            assertEquals(List.of(), names(fs.getPath("/plain/tree")));
+        }
+        assertTrue(node.executeOk("fs:fsck", COMMAND), node.executeOk("fs:fsck", COMMAND).contains("clean=true"));
+    }
+
+    @Test
+    public void keyValueFleetThroughATypedProxy() throws Exception {
+        try (FosClient client = FosClient.connect(ticket)) {
+            KeyValue kv = client.fleet(KeyValue.class, KeyValue.NAME);
+            kv.put("plain:greeting", "hello from outside".getBytes(StandardCharsets.UTF_8));
+            Entry e = kv.get("plain:greeting");
+            assertEquals("hello from outside", new String(e.value(), StandardCharsets.UTF_8));
+            assertTrue(node.executeOk("fos:call /sys/kv get plain:greeting", COMMAND).contains("hello from outside"));
+        }
+    }
+
+    @Test
+    public void badTicketsFailClearlyAndTheNodeKeepsServing() throws Exception {
+        Path dir = tickets.getRoot().toPath();
+        String good = Files.readString(ticket);
+
+        IOException missing = assertThrows(IOException.class, () -> FosClient.connect(dir.resolve("none.ticket")));
+        assertTrue(missing.toString(), missing instanceof NoSuchFileException);
+
+        Path garbled = Files.writeString(dir.resolve("garbled.ticket"), good.replaceAll("names.token=\\w+", "names.token=xyz"));
+        IOException bad = assertThrows(IOException.class, () -> FosClient.connect(garbled));
+        assertTrue(bad.getMessage(), bad.getMessage().contains("names.token must be 32 hexadecimal digits"));
+
+        long forgedBefore = forged();
+        Path forged = Files.writeString(dir.resolve("forged.ticket"),
+                good.replaceAll("names.token=\\w+", "names.token=" + "0123456789abcdef".repeat(2)));
+        IOException refused = assertThrows(IOException.class,
+                () -> FosClient.builder(forged).connectTimeout(Duration.ofSeconds(2)).connect());
+        assertTrue(refused.getMessage(), refused.getMessage().contains("did not answer through the ticket's naming capability"));
+        Awaitility.await("the node counts the forged capability").atMost(COMMAND).until(() -> forged() > forgedBefore);
+
+        Path otherCluster = Files.writeString(dir.resolve("cluster.ticket"), good.replaceAll("cluster=\\w+", "cluster=elsewhere"));
+        IOException notTaken = assertThrows(IOException.class,
+                () -> FosClient.builder(otherCluster).connectTimeout(Duration.ofSeconds(2)).connect());
+        assertTrue(notTaken.getMessage(), notTaken.getMessage().contains("did not take the connection"));
+
+        Path tls = Files.writeString(dir.resolve("tls.ticket"), good.replace("tls=false", "tls=true"));
+        IOException noKeys = assertThrows(IOException.class, () -> FosClient.connect(tls));
+        assertTrue(noKeys.getMessage(), noKeys.getMessage().contains("speaks TLS"));
+
+        try (FosClient client = FosClient.connect(ticket)) {
+            assertTrue(Files.isDirectory(client.fileSystem().getPath("/")));
+        }
+    }
+
+    @Test
+    public void aTicketFromBeforeARestartIsRefusedAndTheNewOneWorks() throws Exception {
+        Path old = Files.copy(ticket, tickets.getRoot().toPath().resolve("old.ticket"));
+        assertEquals(0, node.stop(COMMAND));
+        assertFalse("a node that stopped removes its ticket", Files.exists(ticket));
+        node.restart().awaitReady(START);
+        Awaitility.await("the new client ticket").atMost(START).until(() -> Files.exists(ticket));
+
+        // the node listens on a new port (port=0 in the distribution): the old ticket dials the old one
+        IOException gone = assertThrows(IOException.class, () -> FosClient.builder(old).connectTimeout(Duration.ofSeconds(2)).connect());
+        assertTrue(gone.getMessage(), gone.getMessage().contains("is the ticket current"));
+        // a node on a fixed port: the connection is taken, the old capability is not
+        String fresh = Files.readString(ticket);
+        String endpoint = fresh.lines().filter(l -> l.startsWith("endpoint=")).findFirst().orElseThrow();
+        Files.writeString(old, Files.readString(old).replaceAll("(?m)^endpoint=.*$", java.util.regex.Matcher.quoteReplacement(endpoint)));
+        IOException stale = assertThrows(IOException.class, () -> FosClient.builder(old).connectTimeout(Duration.ofSeconds(2)).connect());
+        assertTrue(stale.getMessage(), stale.getMessage().contains("the ticket may be from before the node restarted"));
+        try (FosClient client = FosClient.connect(ticket)) {
+            Path file = client.fileSystem().getPath("/after-restart.txt");
+            Files.writeString(file, "still here");
+            assertEquals("still here", Files.readString(file));
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    public void aNodeWithTlsTakesAClientWhoseCertificateComesFromItsCa() throws Exception {
+        Path certs = tickets.newFolder("certs").toPath();
+        Certificates ca = Certificates.authority(certs);
+        Path base = Paths.get("target/plain-client-tls-node").toAbsolutePath();
+        // the testkit writes the transport's whole configuration: TLS, and where the ticket goes
+        try (NodeProcess secure = NodeProcess.builder("plain-tls").base(base).jvmOption("-Xmx256m")
+                .config("org.fos.transport.tcp", ca.node("plain-tls"))
+                .config("org.fos.transport.tcp", Map.of("clientTicket", base.resolve("data/client.ticket").toString())).start()) {
+            secure.awaitReady(START);
+            Path secureTicket = secure.dataDir().resolve("client.ticket");
+            Awaitility.await("the TLS node's client ticket").atMost(START).until(() -> Files.exists(secureTicket));
+
+            IOException plain = assertThrows(IOException.class, () -> FosClient.connect(secureTicket));
+            assertTrue(plain.getMessage(), plain.getMessage().contains("speaks TLS"));
+
+            Map<String, String> mine = ca.node("client-reports");
+            char[] password = mine.get("keyStorePassword").toCharArray();
+            Path keyStore = Paths.get(mine.get("keyStore"));
+            Path trustStore = Paths.get(mine.get("trustStore"));
+            IOException otherName = assertThrows(IOException.class, () -> FosClient.builder(secureTicket).clientId("client-other")
+                    .tls(keyStore, password, trustStore, password).connectTimeout(Duration.ofSeconds(3)).connect());
+            assertTrue(otherName.getMessage(), otherName.getMessage().contains("did not take the connection"));
+
+            try (FosClient client = FosClient.builder(secureTicket).clientId("client-reports").tls(keyStore, password, trustStore, password)
+                    .connect()) {
+                Path file = client.fileSystem().getPath("/over-tls.txt");
+                Files.writeString(file, "sealed");
+                assertEquals("sealed", secure.executeOk("fs:cat /over-tls.txt", COMMAND).trim());
+            }
+        }
+    }
+
+    private static long forged() {
+        String stat = node.executeMap("fos:stat", COMMAND).get("rejectedForged");
+        return stat == null ? -1 : Long.parseLong(stat.trim());
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            s.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private static byte[] sha256(byte[] data) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(data);
+    }
+}

@@ -1,0 +1,332 @@
+package org.fos.client;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.client.FosFileSystemProvider;
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.impl.StandaloneKernel;
+import org.fos.kernel.spi.NameStore;
+import org.fos.naming.api.NameService;
+import org.fos.naming.impl.NameStoreClient;
+import org.fos.rpc.api.CallOptions;
+import org.fos.rpc.api.Libfos;
+import org.fos.rpc.impl.StandaloneLibfos;
+import org.fos.transport.tcp.impl.ClientTicket;
+import org.fos.transport.tcp.impl.TcpTransport;
+import org.fos.transport.tcp.impl.TransportSettings;
+
+/**
+ * A plain JVM's way into a fos node (ADR 0028). The client is a small node of its own: a kernel, the
+ * TCP transport dialling the node its ticket names, libfos, and a name store that asks that node's
+ * naming fleet, so fleet names resolve as on the node and follow its changes. Applications then use
+ * typed fleet proxies, or {@code java.nio.file} on the file system of a file-system fleet:
+ *
+ * <pre>{@code
+ * try (FosClient client = FosClient.connect(Path.of("/srv/fos/data/client.ticket"))) {
+ *     Path notes = client.fileSystem().getPath("/notes.txt");
+ *     Files.writeString(notes, "hello");
+ * }
+ * }</pre>
+ *
+ * <p>The ticket is the file the node keeps at its transport's {@code clientTicket} setting
+ * ({@code data/client.ticket} in the distribution). Thread-safe.
+ */
+public final class FosClient implements AutoCloseable {
+    /** The owner id of what the client creates in its own kernel. */
+    private static final long OWNER = 1;
+
+    private final ClientTicket ticket;
+    private final String clientId;
+    private final StandaloneKernel kernel;
+    private final TcpTransport transport;
+    private final StandaloneLibfos libfos;
+    private final NameStoreClient names;
+    private final FosFileSystemProvider files;
+    private final CallOptions callOptions;
+
+    private FosClient(Builder b, ClientTicket ticket, StandaloneKernel kernel, TcpTransport transport, StandaloneLibfos libfos,
+            NameStoreClient names) {
+        this.ticket = ticket;
+        this.clientId = b.clientId;
+        this.kernel = kernel;
+        this.transport = transport;
+        this.libfos = libfos;
+        this.names = names;
+        this.callOptions = CallOptions.DEFAULT.withTimeout(b.callTimeout);
+        this.files = new FosFileSystemProvider(fleet -> libfos.libfos().proxy(FileSystemFleet.class, fleet, callOptions),
+                b.callTimeout.toMillis());
+    }
+
+    /**
+     * Connects to the node a ticket names, with the default settings (no TLS).
+     *
+     * @param ticket the node's client ticket file
+     * @return the connected client
+     * @throws IOException if the ticket cannot be read or is not valid, or the node cannot be reached
+     *         through it
+     */
+    public static FosClient connect(Path ticket) throws IOException {
+        return builder(ticket).connect();
+    }
+
+    /**
+     * Starts the settings of a client.
+     *
+     * @param ticket the node's client ticket file
+     * @return the builder
+     */
+    public static Builder builder(Path ticket) {
+        return new Builder(Objects.requireNonNull(ticket, "ticket"));
+    }
+
+    /** The settings of a client. */
+    public static final class Builder {
+        private final Path ticketFile;
+        private String clientId = "client-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+        private Duration callTimeout = Duration.ofSeconds(60);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private TransportSettings.Tls tls;
+
+        private Builder(Path ticketFile) {
+            this.ticketFile = ticketFile;
+        }
+
+        /**
+         * Sets the client's node id; with TLS it must be the name its certificate carries.
+         *
+         * @param id the id, for example {@code client-reports}; by default {@code client-} and random hex
+         * @return this builder
+         */
+        public Builder clientId(String id) {
+            this.clientId = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /**
+         * Sets how long one fleet call may take.
+         *
+         * @param timeout a positive duration; 60 s by default
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = positive(timeout, "call timeout");
+            return this;
+        }
+
+        /**
+         * Sets how long connecting may take: the TCP connection and the first answer of the naming fleet.
+         *
+         * @param timeout a positive duration; 10 s by default
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connect timeout");
+            return this;
+        }
+
+        /**
+         * Speaks mutual TLS to a node whose transport has {@code tls=true}: the key store holds a
+         * certificate from the cluster's CA naming {@link #clientId(String)} (see {@code bin/fos-certs}).
+         *
+         * @param keyStore the PKCS12 key store with the client's key and certificate chain
+         * @param keyStorePassword its password
+         * @param trustStore the PKCS12 trust store with the cluster CA's certificate
+         * @param trustStorePassword its password
+         * @return this builder
+         */
+        public Builder tls(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword) {
+            this.tls = new TransportSettings.Tls(keyStore.toString(), keyStorePassword, "PKCS12", trustStore.toString(),
+                    trustStorePassword, "PKCS12");
+            return this;
+        }
+
+        /**
+         * Reads the ticket and connects.
+         *
+         * @return the connected client
+         * @throws IOException if the ticket cannot be read or is not valid, or the node cannot be
+         *         reached through it; nothing is left running then
+         */
+        public FosClient connect() throws IOException {
+            ClientTicket ticket;
+            try {
+                ticket = ClientTicket.read(ticketFile);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            if (ticket.tls() && tls == null) {
+                throw new IOException("node " + ticket.node() + " speaks TLS: give the client a key store and a trust store"
+                        + " (FosClient.Builder.tls)");
+            }
+            StandaloneKernel kernel = StandaloneKernel.start(clientId, false);
+            TcpTransport transport = null;
+            StandaloneLibfos libfos = null;
+            NameStoreClient names = null;
+            try {
+                SmilePayloadCodec codec = new SmilePayloadCodec();
+                kernel.codec(codec);
+                TransportSettings settings = new TransportSettings("127.0.0.1", 0, "", ticket.cluster(),
+                        Map.of(ticket.node(), TransportSettings.parseEndpoint(ticket.endpoint())), 10, 1 << 20,
+                        connectTimeout.toMillis(), 100, 10_000, 5_000, 1_000, 5_000, 1 << 20, 4 << 20, 1, tls);
+                transport = new TcpTransport(settings, clientId, kernel.links(), codec);
+                kernel.addTransport(transport);
+                awaitLink(transport, ticket);
+                kernel.bootstrapMember(NameStore.BOOTSTRAP, ticket.names(), Map.of());
+                Kernel own = kernel.kernel(OWNER);
+                libfos = new StandaloneLibfos(own, OWNER, clientId, codec);
+                CountDownLatch offered = new CountDownLatch(1);
+                names = new NameStoreClient(own, libfos.libfos(), (store, available) -> {
+                    kernel.nameStore(available ? store : null);
+                    if (available) {
+                        offered.countDown();
+                    }
+                });
+                awaitNames(libfos.libfos(), offered, ticket);
+                return new FosClient(this, ticket, kernel, transport, libfos, names);
+            } catch (IOException | RuntimeException e) {
+                stop(names, libfos, transport, kernel);
+                throw e;
+            } catch (InterruptedException e) {
+                stop(names, libfos, transport, kernel);
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while connecting to node " + ticket.node(), e);
+            }
+        }
+
+        private void awaitLink(TcpTransport transport, ClientTicket ticket) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + connectTimeout.toNanos();
+            while (transport.cost(ticket.node()) < 0) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("node " + ticket.node() + " at " + ticket.endpoint() + " did not take the connection within "
+                            + connectTimeout.toMillis() + " ms: is it running, is the ticket current, and does the cluster name ("
+                            + ticket.cluster() + ") and TLS setting match?");
+                }
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+        }
+
+        /** Asks the node's naming fleet once through the ticket's capability: a stale ticket fails here. */
+        private void awaitNames(Libfos libfos, CountDownLatch offered, ClientTicket ticket) throws IOException, InterruptedException {
+            NameService service = libfos.proxy(NameService.class, ticket.names(), CallOptions.DEFAULT.withTimeout(connectTimeout));
+            try {
+                // any answer will do: the node's kernel took the capability
+                service.find(FileSystemFleet.NAME);
+            } catch (RuntimeException e) {
+                throw new IOException("node " + ticket.node() + " did not answer through the ticket's naming capability within "
+                        + connectTimeout.toMillis() + " ms (" + e.getMessage() + "): the ticket may be from before the node"
+                        + " restarted; read it again", e);
+            }
+            if (!offered.await(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("the client's name store did not start within " + connectTimeout.toMillis() + " ms");
+            }
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+
+    /**
+     * Returns the id of the node the client is connected to.
+     *
+     * @return the node id
+     */
+    public String node() {
+        return ticket.node();
+    }
+
+    /**
+     * Returns the client's own node id.
+     *
+     * @return the id
+     */
+    public String clientId() {
+        return clientId;
+    }
+
+    /**
+     * Returns a typed proxy of a fleet: every call resolves a member through the node's names.
+     *
+     * @param <T> the protocol
+     * @param protocol the fleet's protocol interface
+     * @param fleet the fleet's name, such as {@code /sys/kv}
+     * @return the proxy
+     */
+    public <T> T fleet(Class<T> protocol, String fleet) {
+        return libfos.libfos().proxy(protocol, fleet, callOptions);
+    }
+
+    /**
+     * Returns libfos, for what {@link #fleet} does not cover (per-call options, member lists).
+     *
+     * @return libfos
+     */
+    public Libfos libfos() {
+        return libfos.libfos();
+    }
+
+    /**
+     * Returns the file system of the default file-system fleet, {@value FileSystemFleet#NAME}.
+     *
+     * @return the file system; its paths work with {@code java.nio.file.Files}
+     */
+    public FileSystem fileSystem() {
+        return fileSystem(FileSystemFleet.NAME);
+    }
+
+    /**
+     * Returns the file system of a file-system fleet.
+     *
+     * @param fleet the fleet's name
+     * @return the file system; its paths work with {@code java.nio.file.Files}
+     * @throws IllegalArgumentException if the name is not valid
+     */
+    public FileSystem fileSystem(String fleet) {
+        return files.fileSystem(fleet);
+    }
+
+    /** Disconnects: calls still waiting fail, the client's kernel stops. */
+    @Override
+    public void close() {
+        stop(names, libfos, transport, kernel);
+    }
+
+    private static void stop(NameStoreClient names, StandaloneLibfos libfos, TcpTransport transport, StandaloneKernel kernel) {
+        try {
+            if (names != null) {
+                names.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (libfos != null) {
+            libfos.close();
+        }
+        if (transport != null) {
+            kernel.removeTransport(transport);
+            transport.close();
+        }
+        kernel.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "FosClient[" + clientId + " -> " + ticket.node() + " at " + ticket.endpoint() + "]";
+    }
+}
