@@ -23,6 +23,19 @@ public interface Names {
     int MAX_NAME_LENGTH = 200;
 
     /**
+     * The member property that scopes a fleet: with the value {@value #SCOPE_NODE}, the fleet's
+     * members on one node are a fleet of their own (they serve something of that node, such as a
+     * device or the file system on it). Resolving such a name picks among the members of this node;
+     * when it has none, among those of the kernel's home node (the node a plain-JVM client connected
+     * to); otherwise among those of the first node in id order. Every member shows in
+     * {@link #find(String)} either way.
+     */
+    String SCOPE_PROPERTY = "fos.scope";
+
+    /** The value of {@link #SCOPE_PROPERTY} for a fleet per node. */
+    String SCOPE_NODE = "node";
+
+    /**
      * Publishes a mailbox under a name. The name service keeps a send-only capability derived from
      * {@code capability}; revoking {@code capability} therefore also disables the published one. The
      * registration belongs to the calling bundle and ends when it stops, when it is closed, or when
@@ -114,7 +127,8 @@ public interface Names {
 
     /**
      * Returns the members of a name as the name cache has them (following the name from now on if it
-     * did not yet): cheaper than {@link #find(String)}, which asks the name store.
+     * did not yet): cheaper than {@link #find(String)}, which asks the name store. For a node-scoped
+     * fleet ({@link #SCOPE_PROPERTY}) these are the members resolutions pick from: one node's.
      *
      * @param name a valid name
      * @return the members, ordered by registration

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -70,6 +71,8 @@ final class KernelCore implements Links {
     private final ConcurrentHashMap<String, Followed> nameCache = new ConcurrentHashMap<>();
     private final Set<UserSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile NameStore external;
+    /** The node whose members of node-scoped fleets this kernel uses when it has none; null: none. */
+    private volatile String homeNode;
     private final long epoch;
     private final LinkTable links;
     private final ScheduledExecutorService linkTimer;
@@ -695,7 +698,44 @@ final class KernelCore implements Links {
         }
     }
 
-    private FleetView viewOf(List<NameEntry> members) {
+    /** Sets the node whose members of a node-scoped fleet this kernel uses when it has none of its own. */
+    void homeNode(String node) {
+        synchronized (nameLock) {
+            homeNode = node;
+        }
+    }
+
+    /**
+     * The members a resolution picks from: all of them, or for a node-scoped fleet
+     * ({@link Names#SCOPE_PROPERTY}) those of this node, else of the home node, else of the first node.
+     */
+    static List<NameEntry> resolvable(List<NameEntry> members, String self, String home) {
+        boolean scoped = false;
+        for (NameEntry e : members) {
+            if (Names.SCOPE_NODE.equals(e.properties().get(Names.SCOPE_PROPERTY))) {
+                scoped = true;
+                break;
+            }
+        }
+        if (!scoped || members.isEmpty()) {
+            return members;
+        }
+        TreeSet<String> nodes = new TreeSet<>();
+        for (NameEntry e : members) {
+            nodes.add(e.address().node());
+        }
+        String chosen = nodes.contains(self) ? self : home != null && nodes.contains(home) ? home : nodes.first();
+        List<NameEntry> picked = new ArrayList<>();
+        for (NameEntry e : members) {
+            if (e.address().node().equals(chosen)) {
+                picked.add(e);
+            }
+        }
+        return picked;
+    }
+
+    private FleetView viewOf(List<NameEntry> all) {
+        List<NameEntry> members = resolvable(all, nodeId, homeNode);
         MailboxImpl[] localBoxes = new MailboxImpl[members.size()];
         for (int i = 0; i < localBoxes.length; i++) {
             Address a = members.get(i).address();

@@ -120,6 +120,16 @@ public final class StandaloneKernel {
     }
 
     /**
+     * Sets the node whose members of node-scoped fleets ({@link org.fos.kernel.api.Names#SCOPE_PROPERTY})
+     * this kernel resolves to, having none of its own: a client's connected node.
+     *
+     * @param node the node id
+     */
+    public void homeNode(String node) {
+        core.homeNode(Objects.requireNonNull(node, "node"));
+    }
+
+    /**
      * Returns the kernel's side of the links, for transports.
      *
      * @return the links

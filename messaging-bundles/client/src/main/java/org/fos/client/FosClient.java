@@ -1,20 +1,31 @@
 package org.fos.client;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.fleet.api.NodeAdmin;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.client.FosFileSystemProvider;
+import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.Subscription;
 import org.fos.kernel.impl.StandaloneKernel;
 import org.fos.kernel.spi.NameStore;
 import org.fos.naming.api.NameService;
@@ -24,7 +35,10 @@ import org.fos.rpc.api.Libfos;
 import org.fos.rpc.impl.StandaloneLibfos;
 import org.fos.transport.tcp.impl.ClientTicket;
 import org.fos.transport.tcp.impl.TcpTransport;
+import org.fos.transport.tcp.impl.TcpTransportComponent;
 import org.fos.transport.tcp.impl.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A plain JVM's way into a fos node (ADR 0028). The client is a small node of its own: a kernel, the
@@ -43,8 +57,11 @@ import org.fos.transport.tcp.impl.TransportSettings;
  * ({@code data/client.ticket} in the distribution). Thread-safe.
  */
 public final class FosClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FosClient.class);
     /** The owner id of what the client creates in its own kernel. */
     private static final long OWNER = 1;
+    /** The transport's source of the endpoints learnt from the connected node. */
+    private static final String CLUSTER = "cluster";
 
     private final ClientTicket ticket;
     private final String clientId;
@@ -54,6 +71,9 @@ public final class FosClient implements AutoCloseable {
     private final NameStoreClient names;
     private final FosFileSystemProvider files;
     private final CallOptions callOptions;
+    /** Learns the cluster's other nodes from the connected one, whenever {@code /sys/nodes} changes. */
+    private final ExecutorService follower;
+    private final Subscription nodesWatch;
 
     private FosClient(Builder b, ClientTicket ticket, StandaloneKernel kernel, TcpTransport transport, StandaloneLibfos libfos,
             NameStoreClient names) {
@@ -66,6 +86,69 @@ public final class FosClient implements AutoCloseable {
         this.callOptions = CallOptions.DEFAULT.withTimeout(b.callTimeout);
         this.files = new FosFileSystemProvider(fleet -> libfos.libfos().proxy(FileSystemFleet.class, fleet, callOptions),
                 b.callTimeout.toMillis());
+        this.follower = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fos-client-nodes");
+            t.setDaemon(true);
+            return t;
+        });
+        Kernel own = kernel.kernel(OWNER);
+        awaitNodes(followNodes(own), b.connectTimeout);
+        this.nodesWatch = own.names().subscribe(NodeAdmin.NAME, event -> follower.execute(() -> followNodes(own)));
+    }
+
+    /** Waits, up to the connect timeout, until the transport reaches the cluster's other nodes; says which it did not. */
+    private void awaitNodes(Set<String> nodes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> missing = new TreeSet<>(nodes);
+        while (!missing.isEmpty()) {
+            missing.removeIf(n -> transport.cost(n) >= 0);
+            if (missing.isEmpty() || System.nanoTime() - deadline > 0) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        if (!missing.isEmpty()) {
+            LOG.warn("client {}: nodes {} of the cluster did not take a connection within {} ms; calls to their members fail"
+                    + " with NO_ROUTE until they do", clientId, missing, timeout.toMillis());
+        }
+    }
+
+    /**
+     * Asks the connected node where the cluster's nodes are, and has the transport dial them: a call
+     * to a member on another node then goes straight there, as it would from the connected node.
+     *
+     * @return the nodes learnt, this client's and the connected one's aside
+     */
+    private Set<String> followNodes(Kernel own) {
+        try {
+            Capability admin = null;
+            for (NameEntry e : own.names().find(NodeAdmin.NAME)) {
+                if (e.address().node().equals(ticket.node())) {
+                    admin = e.capability();
+                }
+            }
+            if (admin == null) {
+                return Set.of();
+            }
+            Map<String, Map<String, String>> nodes = libfos.libfos().proxy(NodeAdmin.class, admin, callOptions).nodes();
+            Map<String, InetSocketAddress> endpoints = new HashMap<>();
+            nodes.forEach((node, attributes) -> {
+                String endpoint = attributes.get(TcpTransportComponent.ENDPOINT_KEY);
+                if (endpoint != null && !node.equals(clientId)) {
+                    try {
+                        endpoints.put(node, TransportSettings.parseEndpoint(endpoint));
+                    } catch (IllegalArgumentException bad) {
+                        LOG.warn("node {} publishes a TCP endpoint the client cannot use: {}", node, bad.getMessage());
+                    }
+                }
+            });
+            transport.peers(CLUSTER, endpoints);
+            LOG.debug("client {}: the cluster's nodes are {}", clientId, endpoints.keySet());
+            return endpoints.keySet();
+        } catch (RuntimeException e) {
+            LOG.warn("client {}: cannot learn the cluster's nodes from {}: {}", clientId, ticket.node(), e.toString());
+            return Set.of();
+        }
     }
 
     /**
@@ -172,6 +255,7 @@ public final class FosClient implements AutoCloseable {
                         + " (FosClient.Builder.tls)");
             }
             StandaloneKernel kernel = StandaloneKernel.start(clientId, false);
+            kernel.homeNode(ticket.node()); // fleets per node (a file system, a device) resolve to the connected node's
             TcpTransport transport = null;
             StandaloneLibfos libfos = null;
             NameStoreClient names = null;
@@ -304,6 +388,8 @@ public final class FosClient implements AutoCloseable {
     /** Disconnects: calls still waiting fail, the client's kernel stops. */
     @Override
     public void close() {
+        nodesWatch.close();
+        follower.shutdownNow();
         stop(names, libfos, transport, kernel);
     }
 

@@ -16,6 +16,7 @@ import org.fos.block.api.BlockDevice;
 import org.fos.block.api.Geometry;
 import org.fos.block.spi.AbstractBlockDevice;
 import org.fos.fleet.api.Fleet;
+import org.fos.kernel.api.Names;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * grown. The file is locked while the device is open, so that no second device (in this node or
  * another process) writes it.
  */
-@Component(service = BlockDevice.class, configurationPid = FileBlockDevice.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = BlockDevice.class, configurationPid = FileBlockDevice.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = Names.SCOPE_PROPERTY + "=" + Names.SCOPE_NODE)
 @Fleet(name = "/dev/block/disk0", members = 1)
 @Designate(ocd = FileBlockDevice.Config.class, factory = true)
 public final class FileBlockDevice extends AbstractBlockDevice {

@@ -9,6 +9,7 @@ import org.fos.block.spi.AbstractBlockDevice;
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.Stateful;
+import org.fos.kernel.api.Names;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * a live upgrade of this bundle (it is the exported state). One instance serves all members of the
  * device's fleet, so every call is synchronized.
  */
-@Component(service = BlockDevice.class, configurationPid = RamBlockDevice.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = BlockDevice.class, configurationPid = RamBlockDevice.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = Names.SCOPE_PROPERTY + "=" + Names.SCOPE_NODE)
 @Fleet(name = "/dev/block/ram0", members = 1)
 @Designate(ocd = RamBlockDevice.Config.class, factory = true)
 public final class RamBlockDevice extends AbstractBlockDevice implements Stateful {

@@ -1,6 +1,7 @@
 package org.fos.fleet.api;
 
 import java.util.List;
+import java.util.Map;
 
 import org.fos.rpc.api.Idempotent;
 import org.osgi.annotation.versioning.ProviderType;
@@ -46,6 +47,16 @@ public interface NodeAdmin {
      */
     @Idempotent
     byte[] implementation(String fleet);
+
+    /**
+     * Returns the nodes of the cluster as this node's membership sees them, each with the attributes
+     * it published (its TCP endpoint under {@code tcp}): how a plain-JVM client connected to this
+     * node learns where the other nodes are.
+     *
+     * @return the attributes by node id; this node alone, with what it published, outside a cluster
+     */
+    @Idempotent
+    Map<String, Map<String, String>> nodes();
 
     /**
      * Runs a shell command on this node, as its own shell would.

@@ -5,5 +5,5 @@
  * ({@link org.fos.fleet.api.FleetRuntime}) creates the members and owns their mailboxes and loops.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.fos.fleet.api;

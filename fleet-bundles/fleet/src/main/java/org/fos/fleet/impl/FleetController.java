@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ import org.fos.fleet.api.Stateful;
 import org.fos.fleet.api.UpgradeReport;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.Names;
 import org.fos.kernel.api.Registration;
 import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Dispatcher;
@@ -113,7 +115,7 @@ final class FleetController {
             return false;
         }
         if (members.isEmpty()) {
-            createMembers(refProtocol, memberCount, capacity);
+            createMembers(refProtocol, memberCount, capacity, ref.getProperty(Names.SCOPE_PROPERTY));
         } else if (memberCount != members.size()) {
             LOG.warn("fleet {}: the new implementation asks for {} members; the fleet keeps its {} (members are fixed at first start)",
                     name, memberCount, members.size());
@@ -207,14 +209,24 @@ final class FleetController {
         return null;
     }
 
-    private void createMembers(Class<?> refProtocol, int count, int capacity) {
+    /**
+     * Creates the members and registers them; an implementation whose service has the property
+     * {@link Names#SCOPE_PROPERTY} (a fleet per node, such as a device) passes it to the members' entries.
+     */
+    private void createMembers(Class<?> refProtocol, int count, int capacity, Object scope) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("fos.protocol", refProtocol.getName());
+        properties.put("fos.fleet.members", Integer.toString(count));
+        if (scope != null) {
+            properties.put(Names.SCOPE_PROPERTY, scope.toString());
+        }
         for (int i = 0; i < count; i++) {
             Mailbox box = kernel.createMailbox(name + "#" + i, capacity);
             Member m = new Member(name, i, box, runtime.batch());
             members.add(m);
+            properties.put("fos.member", Integer.toString(i));
             registrations.add(kernel.names().register(name, kernel.narrow(box.capability(), EnumSet.of(Right.SEND, Right.GRANT)),
-                    Map.of("fos.protocol", refProtocol.getName(), "fos.member", Integer.toString(i),
-                            "fos.fleet.members", Integer.toString(count))));
+                    Map.copyOf(properties)));
             m.start();
         }
     }

@@ -6,10 +6,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.fos.cluster.api.Membership;
+import org.fos.cluster.api.NodeInfo;
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
@@ -33,6 +37,7 @@ public final class NodeAdminMember implements NodeAdmin {
     private final FleetRuntime runtime;
     private final String node;
     private volatile CommandProcessor shell;
+    private volatile Membership membership;
 
     /**
      * Creates the member.
@@ -55,6 +60,30 @@ public final class NodeAdminMember implements NodeAdmin {
         if (shell == processor) {
             shell = null;
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setMembership(Membership m) {
+        this.membership = m;
+    }
+
+    void unsetMembership(Membership m) {
+        if (membership == m) {
+            membership = null;
+        }
+    }
+
+    @Override
+    public Map<String, Map<String, String>> nodes() {
+        Membership m = membership;
+        if (m == null) {
+            return Map.of(node, Map.of());
+        }
+        Map<String, Map<String, String>> nodes = new TreeMap<>();
+        for (NodeInfo n : m.nodes()) {
+            nodes.put(n.id(), n.attributes());
+        }
+        return nodes;
     }
 
     @Override

@@ -37,6 +37,7 @@ import org.fos.fs.api.TryAgainException;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.KernelException;
+import org.fos.kernel.api.Names;
 import org.fos.kernel.api.Selection;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
@@ -66,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * answered with {@link TryAgainException}; the next version mounts again, replaying the journals.
  */
 @Component(service = FileSystemFleet.class, scope = ServiceScope.PROTOTYPE, configurationPid = FsMember.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = Names.SCOPE_PROPERTY + "=" + Names.SCOPE_NODE)
 @Fleet(name = FileSystemFleet.NAME, members = 2)
 @Designate(ocd = FsMember.Config.class, factory = true)
 public class FsMember implements FileSystemFleet, Stateful, MemberAware {

@@ -17,12 +17,18 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
+import org.fos.client.FosClient;
+import org.fos.kv.api.KeyValue;
 import org.fos.testkit.Cluster;
 import org.fos.testkit.FosOptions;
 import org.fos.testkit.NodeProcess;
@@ -38,6 +44,8 @@ import org.junit.runners.MethodSorters;
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ClusterIT {
+    /** Where node-a keeps its client ticket, for a plain JVM (this test's) to connect. */
+    private static final Path TICKET = Paths.get("target/cluster-it-client.ticket").toAbsolutePath();
     private static Cluster cluster;
     private static NodeProcess a;
     private static NodeProcess b;
@@ -47,6 +55,7 @@ public class ClusterIT {
     public static void startCluster() throws Exception {
         cluster = Cluster.builder("cluster-it").nodes("node-a", "node-b", "node-c")
                 .configure("node-a", n -> n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv"))
+                        .config("org.fos.transport.tcp", Map.of("clientTicket", TICKET.toString()))
                         .deploy(FosOptions.bundleFile("fos-itest-kvload")))
                 .start();
         cluster.awaitMembers(START);
@@ -95,6 +104,41 @@ public class ClusterIT {
         assertEquals(3, ClusterSupport.count(names, "NameEntry[name=/sys/nodes,"));
         // and a command run on another node
         assertTrue(a.executeOk("fos:remote node-c fos:stat", COMMAND).contains("node-c"));
+    }
+
+    @Test
+    public void t2b_everyNodeKeepsItsOwnFileSystem() {
+        // /sys/fs and /dev/block/disk0 are fleets per node: each node resolves them to its own members
+        for (NodeProcess n : cluster.nodes()) {
+            n.executeOk("fs:write /whose " + n.nodeId(), COMMAND);
+        }
+        for (NodeProcess n : cluster.nodes()) {
+            assertEquals(n.nodeId(), n.executeOk("fs:cat /whose", COMMAND).trim());
+            String fsck = n.executeOk("fs:fsck", COMMAND);
+            assertTrue(n.nodeId() + ": " + fsck, fsck.contains("clean=true"));
+        }
+        assertEquals(6, ClusterSupport.count(a.executeOk("fos:names /sys/fs", COMMAND), "NameEntry[name=/sys/fs,"));
+    }
+
+    @Test
+    public void t2c_aPlainJvmConnectedToNodeAReachesMembersOnNodesBAndC() throws Exception {
+        Awaitility.await("node-a's client ticket").atMost(START).until(() -> Files.exists(TICKET));
+        try (FosClient client = FosClient.connect(TICKET)) {
+            KeyValue kv = client.fleet(KeyValue.class, KeyValue.NAME);
+            for (int i = 0; i < 40; i++) {
+                kv.put("plain:" + i, ("value-" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            for (int i = 0; i < 40; i++) {
+                assertEquals("value-" + i, new String(kv.get("plain:" + i).value(), StandardCharsets.UTF_8));
+            }
+            // the client dialled the nodes whose members it called
+            for (NodeProcess n : new NodeProcess[] {b, c}) {
+                String transport = n.executeOk("fos:transport", COMMAND);
+                assertTrue(n.nodeId() + ": " + transport, transport.contains("peer=" + client.clientId()));
+            }
+            // a fleet per node resolves to the connected node's members
+            assertEquals("node-a", Files.readString(client.fileSystem().getPath("/whose")).trim());
+        }
     }
 
     @Test

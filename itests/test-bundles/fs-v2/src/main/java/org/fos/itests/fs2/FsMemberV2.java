@@ -6,6 +6,7 @@ import org.fos.fleet.api.Fleet;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.impl.FsMember;
 import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.Names;
 import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -15,7 +16,8 @@ import org.osgi.service.component.annotations.ServiceScope;
 
 /** Version 2 of a file-system member: the same on-disk format and protocol, shipped as a new bundle version. */
 @Component(service = FileSystemFleet.class, scope = ServiceScope.PROTOTYPE, configurationPid = FsMember.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = Names.SCOPE_PROPERTY + "=" + Names.SCOPE_NODE)
 @Fleet(name = FileSystemFleet.NAME, members = 2)
 public class FsMemberV2 extends FsMember {
 
