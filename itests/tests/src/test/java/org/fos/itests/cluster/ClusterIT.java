@@ -2,7 +2,6 @@ package org.fos.itests.cluster;
 
 import static org.fos.itests.cluster.ClusterSupport.COMMAND;
 import static org.fos.itests.cluster.ClusterSupport.START;
-import static org.fos.itests.cluster.ClusterSupport.awaitCommand;
 import static org.fos.itests.cluster.ClusterSupport.awaitProgress;
 import static org.fos.itests.cluster.ClusterSupport.endpoint;
 import static org.fos.itests.cluster.ClusterSupport.number;
@@ -53,17 +52,13 @@ public class ClusterIT {
 
     @BeforeClass
     public static void startCluster() throws Exception {
-        cluster = Cluster.builder("cluster-it").nodes("node-a", "node-b", "node-c")
+        cluster = ClusterSupport.startWithLoad(Cluster.builder("cluster-it").nodes("node-a", "node-b", "node-c")
                 .configure("node-a", n -> n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv"))
                         .config("org.fos.transport.tcp", Map.of("clientTicket", TICKET.toString()))
-                        .deploy(FosOptions.bundleFile("fos-itest-kvload")))
-                .start();
-        cluster.awaitMembers(START);
+                        .deploy(FosOptions.bundleFile("fos-itest-kvload"))), 4);
         a = cluster.node("node-a");
         b = cluster.node("node-b");
         c = cluster.node("node-c");
-        a.awaitNameMembers("/sys/kv", 4, START);
-        awaitCommand(a, "kvload:start");
     }
 
     @AfterClass

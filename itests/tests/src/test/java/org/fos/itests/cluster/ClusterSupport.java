@@ -3,15 +3,17 @@ package org.fos.itests.cluster;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
+import org.fos.testkit.Cluster;
 import org.fos.testkit.NodeProcess;
 
-/** What the cluster tests share: numbers from shell output, a node's endpoint, and driving and judging kvload. */
+/** What the cluster tests share: starting a cluster with a load, numbers from shell output, a node's endpoint, and driving and judging kvload. */
 final class ClusterSupport {
     static final Duration START = Duration.ofMinutes(3);
     static final Duration COMMAND = Duration.ofMinutes(2);
@@ -45,6 +47,25 @@ final class ClusterSupport {
             throw new AssertionError("node " + node + " publishes no endpoint: " + nodes);
         }
         return m.group(1);
+    }
+
+    /**
+     * Starts a cluster whose node-a runs kvload, and waits until every node is a member, node-a sees
+     * {@code kvMembers} members of {@code /sys/kv} and kvload's commands are there. A cluster that
+     * does not get there is stopped before the failure is thrown, so no node process outlives it.
+     */
+    static Cluster startWithLoad(Cluster.Builder builder, int kvMembers) throws IOException {
+        Cluster cluster = builder.start();
+        try {
+            cluster.awaitMembers(START);
+            NodeProcess a = cluster.node("node-a");
+            a.awaitNameMembers("/sys/kv", kvMembers, START);
+            awaitCommand(a, "kvload:start");
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
     }
 
     /** Waits until a node's shell knows a command (its bundle deployed and started). */

@@ -1,8 +1,6 @@
 package org.fos.itests.cluster;
 
 import static org.fos.itests.cluster.ClusterSupport.COMMAND;
-import static org.fos.itests.cluster.ClusterSupport.START;
-import static org.fos.itests.cluster.ClusterSupport.awaitCommand;
 import static org.fos.itests.cluster.ClusterSupport.awaitProgress;
 import static org.fos.itests.cluster.ClusterSupport.stopAndVerify;
 import static org.junit.Assert.assertEquals;
@@ -36,13 +34,9 @@ public class RollingUpgradeIT {
 
     @BeforeClass
     public static void startCluster() throws Exception {
-        cluster = Cluster.builder("rolling-it").nodes("node-a", "node-b", "node-c")
-                .configure("node-a", n -> n.deploy(FosOptions.bundleFile("fos-itest-kvload")))
-                .start();
-        cluster.awaitMembers(START);
+        cluster = ClusterSupport.startWithLoad(Cluster.builder("rolling-it").nodes("node-a", "node-b", "node-c")
+                .configure("node-a", n -> n.deploy(FosOptions.bundleFile("fos-itest-kvload"))), 6);
         a = cluster.node("node-a");
-        a.awaitNameMembers("/sys/kv", 6, START);
-        awaitCommand(a, "kvload:start");
     }
 
     @AfterClass
