@@ -215,6 +215,7 @@ public final class FosOptions {
             options.add(mavenBundle("io.netty", netty, version("netty")));
         }
         options.add(fosBundle("fos-cluster-api"));
+        options.add(fosBundle("fos-transport-api"));
         options.add(fosBundle("fos-transport-tcp"));
         return composite(options.toArray(new Option[0]));
     }

@@ -56,7 +56,7 @@ public class TcpTransportIT extends FosTestSupport {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> transportInfo() throws InterruptedException {
-        return (Map<String, Object>) executeOk("fos:transport");
+        return (Map<String, Object>) executeOk("fos:transport tcp");
     }
 
     private Collection<ServiceReference<Transport>> tcpTransports() {
@@ -91,7 +91,7 @@ public class TcpTransportIT extends FosTestSupport {
         @SuppressWarnings("unchecked")
         Map<String, Long> counters = (Map<String, Long>) info.get("counters");
         assertEquals(Long.valueOf(0), counters.get("fault.BAD_MAGIC"));
-        assertTrue(execute("fos:transport").output().contains("fault.OVERSIZED"));
+        assertTrue(execute("fos:transport tcp").output().contains("fault.OVERSIZED"));
     }
 
     @Test

@@ -226,6 +226,16 @@ public final class KernelComponent implements SynchronousBundleListener {
     }
 
     /**
+     * Returns the transport that messages to a node take now: the cheapest that reaches it.
+     *
+     * @param node a node id
+     * @return the transport, or null if none reaches the node now
+     */
+    public Transport route(String node) {
+        return core.route(node);
+    }
+
+    /**
      * Releases the mailboxes and names of a bundle that stopped or was uninstalled.
      *
      * @param event the bundle event

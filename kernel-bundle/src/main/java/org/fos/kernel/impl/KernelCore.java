@@ -381,7 +381,7 @@ final class KernelCore implements Links {
     }
 
     /** The cheapest transport that reaches a node now, or null. */
-    private Transport route(String node) {
+    Transport route(String node) {
         Transport best = null;
         int bestCost = Integer.MAX_VALUE;
         for (Transport t : transports) {

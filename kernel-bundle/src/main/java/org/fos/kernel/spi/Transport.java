@@ -1,5 +1,7 @@
 package org.fos.kernel.spi;
 
+import java.util.Map;
+
 import org.fos.kernel.api.Message;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -50,4 +52,15 @@ public interface Transport {
      * @param sequence the highest number delivered
      */
     void acknowledge(String nodeId, long sequence);
+
+    /**
+     * Describes the transport for the shell ({@code fos:transport}): its endpoint, its peers, its
+     * connections and counters. Called rarely, from any thread.
+     *
+     * @return named values in display order; empty by default
+     * @since 1.2
+     */
+    default Map<String, Object> info() {
+        return Map.of();
+    }
 }

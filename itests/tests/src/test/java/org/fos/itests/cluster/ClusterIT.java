@@ -128,7 +128,7 @@ public class ClusterIT {
             }
             // the client dialled the nodes whose members it called
             for (NodeProcess n : new NodeProcess[] {b, c}) {
-                String transport = n.executeOk("fos:transport", COMMAND);
+                String transport = n.executeOk("fos:transport tcp", COMMAND);
                 assertTrue(n.nodeId() + ": " + transport, transport.contains("peer=" + client.clientId()));
             }
             // a fleet per node resolves to the connected node's members
@@ -151,7 +151,7 @@ public class ClusterIT {
             s.connect(target, 5_000);
             s.getOutputStream().write(header(0x464F5357, 1, 1, 100), 0, 40); // truncated: the peer goes away
         }
-        Map<String, String> t = b.executeMap("fos:transport", COMMAND);
+        Map<String, String> t = b.executeMap("fos:transport tcp", COMMAND);
         String counters = t.get("counters");
         System.out.println("ClusterIT: node-b's transport after the bad frames: " + counters);
         for (String fault : new String[] {"BAD_MAGIC", "BAD_VERSION", "OVERSIZED", "BAD_TYPE"}) {

@@ -60,10 +60,10 @@ public class TlsClusterIT {
 
     @Test
     public void nodesWithTheClustersCertificatesTalkOverTls() {
-        assertEquals("true", a.executeMap("fos:transport", COMMAND).get("tls"));
+        assertEquals("true", a.executeMap("fos:transport tcp", COMMAND).get("tls"));
         a.executeOk("fos:call /sys/kv put tls:greeting hello", COMMAND);
         assertTrue(a.executeOk("fos:call /sys/kv get tls:greeting", COMMAND).startsWith("tls:greeting=hello"));
-        assertTrue(b.executeMap("fos:transport", COMMAND).get("peers").contains("node-a=connected"));
+        assertTrue(b.executeMap("fos:transport tcp", COMMAND).get("peers").contains("node-a=connected"));
     }
 
     @Test
@@ -72,7 +72,7 @@ public class TlsClusterIT {
                 .until(() -> counter(b, "TLS_REFUSED") > 0);
         Awaitility.await("node-a to refuse node-x's certificate").atMost(START)
                 .until(() -> counter(a, "TLS_REFUSED") > 0);
-        String peers = b.executeMap("fos:transport", COMMAND).get("peers");
+        String peers = b.executeMap("fos:transport tcp", COMMAND).get("peers");
         assertTrue(peers, peers.contains("node-x=not connected"));
 
         String refused = x.execute("fos:call -t 3000 /sys/kv put tls:rogue evil", COMMAND);
@@ -86,7 +86,7 @@ public class TlsClusterIT {
     }
 
     private static String counters(NodeProcess n) {
-        return n.executeMap("fos:transport", COMMAND).get("counters");
+        return n.executeMap("fos:transport tcp", COMMAND).get("counters");
     }
 
     private static long counter(NodeProcess n, String fault) {

@@ -25,6 +25,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Message;
+import org.fos.transport.api.FrameDescriptor;
 
 /**
  * One TCP connection to a peer node, and the last handler of its pipeline: the handshake, the

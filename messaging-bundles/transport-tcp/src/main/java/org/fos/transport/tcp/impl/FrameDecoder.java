@@ -1,19 +1,20 @@
 package org.fos.transport.tcp.impl;
 
-import static org.fos.transport.tcp.impl.FrameDescriptor.BODY_LENGTH_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.FLAGS_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.HEADER_LENGTH;
-import static org.fos.transport.tcp.impl.FrameDescriptor.MAGIC;
-import static org.fos.transport.tcp.impl.FrameDescriptor.MAGIC_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.VERSION;
-import static org.fos.transport.tcp.impl.FrameDescriptor.VERSION_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.BODY_LENGTH_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.FLAGS_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.HEADER_LENGTH;
+import static org.fos.transport.api.FrameDescriptor.MAGIC;
+import static org.fos.transport.api.FrameDescriptor.MAGIC_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.TYPE_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.VERSION;
+import static org.fos.transport.api.FrameDescriptor.VERSION_OFFSET;
 
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import org.fos.transport.api.FrameDescriptor;
 
 /**
  * Cuts the byte stream into frames, checking each header field as soon as its bytes are there: a

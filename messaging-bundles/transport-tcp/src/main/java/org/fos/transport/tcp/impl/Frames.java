@@ -1,27 +1,27 @@
 package org.fos.transport.tcp.impl;
 
-import static org.fos.transport.tcp.impl.FrameDescriptor.BODY_LENGTH_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.CORRELATION_ID_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.DESTINATION_MAILBOX_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.FLAGS_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.FLAG_FROM;
-import static org.fos.transport.tcp.impl.FrameDescriptor.FLAG_GAP;
-import static org.fos.transport.tcp.impl.FrameDescriptor.FLAG_REPLY_TO;
-import static org.fos.transport.tcp.impl.FrameDescriptor.HEADER_LENGTH;
-import static org.fos.transport.tcp.impl.FrameDescriptor.MAGIC;
-import static org.fos.transport.tcp.impl.FrameDescriptor.MAX_STRING_BYTES;
-import static org.fos.transport.tcp.impl.FrameDescriptor.RIGHTS_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.SEQUENCE_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.SOURCE_MAILBOX_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.TOKEN_HIGH_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.TOKEN_LOW_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_ACK;
-import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_DATA;
-import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_HEARTBEAT;
-import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_HELLO;
-import static org.fos.transport.tcp.impl.FrameDescriptor.TYPE_OFFSET;
-import static org.fos.transport.tcp.impl.FrameDescriptor.VERSION;
-import static org.fos.transport.tcp.impl.FrameDescriptor.VERSION_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.BODY_LENGTH_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.CORRELATION_ID_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.DESTINATION_MAILBOX_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.FLAGS_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.FLAG_FROM;
+import static org.fos.transport.api.FrameDescriptor.FLAG_GAP;
+import static org.fos.transport.api.FrameDescriptor.FLAG_REPLY_TO;
+import static org.fos.transport.api.FrameDescriptor.HEADER_LENGTH;
+import static org.fos.transport.api.FrameDescriptor.MAGIC;
+import static org.fos.transport.api.FrameDescriptor.MAX_STRING_BYTES;
+import static org.fos.transport.api.FrameDescriptor.RIGHTS_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.SEQUENCE_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.SOURCE_MAILBOX_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.TOKEN_HIGH_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.TOKEN_LOW_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.TYPE_ACK;
+import static org.fos.transport.api.FrameDescriptor.TYPE_DATA;
+import static org.fos.transport.api.FrameDescriptor.TYPE_HEARTBEAT;
+import static org.fos.transport.api.FrameDescriptor.TYPE_HELLO;
+import static org.fos.transport.api.FrameDescriptor.TYPE_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.VERSION;
+import static org.fos.transport.api.FrameDescriptor.VERSION_OFFSET;
 
 import java.nio.charset.StandardCharsets;
 
@@ -32,6 +32,7 @@ import io.netty.buffer.ByteBufUtil;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Message;
+import org.fos.transport.api.FrameDescriptor;
 
 /**
  * Writes and reads frames laid out by {@link FrameDescriptor}. Writers allocate exactly one buffer a

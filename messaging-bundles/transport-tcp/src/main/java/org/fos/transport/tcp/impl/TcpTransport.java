@@ -40,6 +40,7 @@ import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
+import org.fos.transport.api.FrameDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

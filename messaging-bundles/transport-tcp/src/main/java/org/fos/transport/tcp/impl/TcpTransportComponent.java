@@ -415,6 +415,11 @@ public final class TcpTransportComponent implements Transport {
     }
 
     @Override
+    public Map<String, Object> info() {
+        return transport.info();
+    }
+
+    @Override
     public boolean transmit(String nodeId, long sequence, Message message) {
         return transport.transmit(Objects.requireNonNull(nodeId, "nodeId"), sequence, message);
     }

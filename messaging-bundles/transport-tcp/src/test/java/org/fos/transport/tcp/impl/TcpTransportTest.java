@@ -27,6 +27,7 @@ import org.fos.kernel.api.LinkInfo;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
+import org.fos.transport.api.FrameDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

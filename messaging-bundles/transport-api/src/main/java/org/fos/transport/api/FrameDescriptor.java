@@ -1,9 +1,11 @@
-package org.fos.transport.tcp.impl;
+package org.fos.transport.api;
 
 /**
- * The layout of the fixed frame header of the fos TCP wire protocol, version {@value #VERSION}
- * ({@code docs/wire.md}). Every frame is this 64-byte header followed by {@code bodyLength} bytes.
- * All numbers are big-endian (network order); the longs sit on 8-byte boundaries.
+ * The layout of the fixed frame header of the fos wire protocol, version {@value #VERSION}
+ * ({@code docs/wire.md}), shared by the transports: TCP writes the frames into a byte stream, shared
+ * memory writes each frame as one message of a log buffer. Every frame is this 64-byte header followed
+ * by {@code bodyLength} bytes. All numbers are big-endian (network order); the longs sit on 8-byte
+ * boundaries.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -41,22 +43,23 @@ package org.fos.transport.tcp.impl;
  *
  * <p>Which fields a frame type uses, and what its body holds, is said at each type's constant. Fields
  * a type does not use are written as 0 and not read. Only this header is hand-written; payloads are
- * bytes of the node's {@code PayloadCodec}.
+ * bytes of the node's {@code PayloadCodec}. Constants only; not instantiable.
  */
-final class FrameDescriptor {
+public final class FrameDescriptor {
 
     /** The magic number that starts every frame: ASCII {@code FOSW}. */
-    static final int MAGIC = 0x464F5357;
+    public static final int MAGIC = 0x464F5357;
     /** The protocol version this transport speaks. */
-    static final byte VERSION = 1;
+    public static final byte VERSION = 1;
     /** The length of the fixed header in bytes. */
-    static final int HEADER_LENGTH = 64;
+    public static final int HEADER_LENGTH = 64;
 
     /**
      * The handshake, the first frame each side sends. Body: kernel epoch (8), protocol version (2),
-     * node id (string), cluster name (string). Header fields past the body length are 0.
+     * node id (string), cluster name (string), and with {@link #FLAG_CHALLENGE} the sender's nonce
+     * ({@value LinkChallenge#NONCE_BYTES} bytes). Header fields past the body length are 0.
      */
-    static final byte TYPE_HELLO = 1;
+    public static final byte TYPE_HELLO = 1;
     /**
      * A message of the link. Header: sequence number, source mailbox (0 if none), destination mailbox,
      * capability rights and token (the destination capability), correlation id. Body: message type
@@ -64,52 +67,63 @@ final class FrameDescriptor {
      * {@link #FLAG_REPLY_TO}: node string, mailbox 8, rights 4, token 16), then the codec's payload
      * bytes to the end of the body.
      */
-    static final byte TYPE_DATA = 2;
+    public static final byte TYPE_DATA = 2;
     /**
      * A cumulative acknowledgement: every message of the link up to the sequence number was delivered.
      * With {@link #FLAG_GAP} it also says that messages after that number were dropped (a full mailbox,
      * a missing earlier message), so the sender must transmit them again. Body: empty.
      */
-    static final byte TYPE_ACK = 3;
+    public static final byte TYPE_ACK = 3;
     /** Keeps an idle connection alive and proves the peer is there. Body: empty. */
-    static final byte TYPE_HEARTBEAT = 4;
+    public static final byte TYPE_HEARTBEAT = 4;
+    /**
+     * The proof that the sender holds the cluster secret, answering the receiver's HELLO nonce
+     * ({@link LinkChallenge}); sent once after a HELLO with {@link #FLAG_CHALLENGE}. Body: the proof,
+     * {@value LinkChallenge#PROOF_BYTES} bytes.
+     */
+    public static final byte TYPE_AUTH = 5;
     /** The highest frame type of this version. */
-    static final byte MAX_TYPE = TYPE_HEARTBEAT;
+    public static final byte MAX_TYPE = TYPE_AUTH;
 
     /** DATA flag: the message has a sender address (source mailbox in the header, node in the body). */
-    static final int FLAG_FROM = 1;
+    public static final int FLAG_FROM = 1;
     /** DATA flag: the message has a reply capability (in the body). */
-    static final int FLAG_REPLY_TO = 1 << 1;
+    public static final int FLAG_REPLY_TO = 1 << 1;
     /** ACK flag: frames after the acknowledged number were dropped; send them again. */
-    static final int FLAG_GAP = 1 << 2;
+    public static final int FLAG_GAP = 1 << 2;
+    /**
+     * HELLO flag: the body ends with the sender's fresh nonce ({@value LinkChallenge#NONCE_BYTES}
+     * bytes), and the sender expects an AUTH frame answering it before anything else.
+     */
+    public static final int FLAG_CHALLENGE = 1 << 3;
 
     /** Offset of the magic number (int). */
-    static final int MAGIC_OFFSET = 0;
+    public static final int MAGIC_OFFSET = 0;
     /** Offset of the protocol version (byte). */
-    static final int VERSION_OFFSET = 4;
+    public static final int VERSION_OFFSET = 4;
     /** Offset of the frame type (byte). */
-    static final int TYPE_OFFSET = 5;
+    public static final int TYPE_OFFSET = 5;
     /** Offset of the flags (unsigned short). */
-    static final int FLAGS_OFFSET = 6;
+    public static final int FLAGS_OFFSET = 6;
     /** Offset of the body length (int). */
-    static final int BODY_LENGTH_OFFSET = 8;
+    public static final int BODY_LENGTH_OFFSET = 8;
     /** Offset of the destination capability's rights (int). */
-    static final int RIGHTS_OFFSET = 12;
+    public static final int RIGHTS_OFFSET = 12;
     /** Offset of the sequence number (long). */
-    static final int SEQUENCE_OFFSET = 16;
+    public static final int SEQUENCE_OFFSET = 16;
     /** Offset of the source mailbox (long). */
-    static final int SOURCE_MAILBOX_OFFSET = 24;
+    public static final int SOURCE_MAILBOX_OFFSET = 24;
     /** Offset of the destination mailbox (long). */
-    static final int DESTINATION_MAILBOX_OFFSET = 32;
+    public static final int DESTINATION_MAILBOX_OFFSET = 32;
     /** Offset of the high 64 bits of the destination capability's token (long). */
-    static final int TOKEN_HIGH_OFFSET = 40;
+    public static final int TOKEN_HIGH_OFFSET = 40;
     /** Offset of the low 64 bits of the destination capability's token (long). */
-    static final int TOKEN_LOW_OFFSET = 48;
+    public static final int TOKEN_LOW_OFFSET = 48;
     /** Offset of the correlation id (long). */
-    static final int CORRELATION_ID_OFFSET = 56;
+    public static final int CORRELATION_ID_OFFSET = 56;
 
     /** The most bytes a string of a body may take (node ids, cluster names, message types). */
-    static final int MAX_STRING_BYTES = 1024;
+    public static final int MAX_STRING_BYTES = 1024;
 
     private FrameDescriptor() {
     }
@@ -120,8 +134,9 @@ final class FrameDescriptor {
      * @param type a frame type
      * @return the mask of allowed flags
      */
-    static int allowedFlags(byte type) {
+    public static int allowedFlags(byte type) {
         return switch (type) {
+            case TYPE_HELLO -> FLAG_CHALLENGE;
             case TYPE_DATA -> FLAG_FROM | FLAG_REPLY_TO;
             case TYPE_ACK -> FLAG_GAP;
             default -> 0;
@@ -132,9 +147,9 @@ final class FrameDescriptor {
      * Tells whether a byte is a frame type of this version.
      *
      * @param type the byte
-     * @return true for HELLO, DATA, ACK and HEARTBEAT
+     * @return true for HELLO, DATA, ACK, HEARTBEAT and AUTH
      */
-    static boolean isKnownType(byte type) {
+    public static boolean isKnownType(byte type) {
         return type >= TYPE_HELLO && type <= MAX_TYPE;
     }
 
@@ -144,7 +159,7 @@ final class FrameDescriptor {
      * @param bodyLength the body length
      * @return header plus body
      */
-    static int frameLength(int bodyLength) {
+    public static int frameLength(int bodyLength) {
         return HEADER_LENGTH + bodyLength;
     }
 
@@ -154,12 +169,13 @@ final class FrameDescriptor {
      * @param type the frame type
      * @return its name, or {@code type-N}
      */
-    static String typeName(byte type) {
+    public static String typeName(byte type) {
         return switch (type) {
             case TYPE_HELLO -> "HELLO";
             case TYPE_DATA -> "DATA";
             case TYPE_ACK -> "ACK";
             case TYPE_HEARTBEAT -> "HEARTBEAT";
+            case TYPE_AUTH -> "AUTH";
             default -> "type-" + (type & 0xFF);
         };
     }
