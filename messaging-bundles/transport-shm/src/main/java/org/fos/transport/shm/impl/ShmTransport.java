@@ -327,8 +327,12 @@ public final class ShmTransport implements Transport, AutoCloseable {
                 return true;
             }
             if (o.inOrder && o.hasWindow && sequence > o.high + 1) {
-                counters.backpressured.increment();
-                return false;
+                if (p.resumeWanted) {
+                    counters.backpressured.increment();
+                    return false;
+                }
+                // the numbers between went through another transport: this log's window starts again here
+                o.hasWindow = false;
             }
             int length = encode(o.buffer, sequence, message, node);
             if (length < 0) {

@@ -44,7 +44,9 @@ import org.fos.transport.api.FrameDescriptor;
  * number of that range again (its retransmit timer fired while the acknowledgement was still on its
  * way), the frame is not written twice. When the peer says it dropped frames (an ACK with the GAP
  * flag: its mailbox was full), the range is cut back so that they are written again. A number beyond
- * the range's end + 1 is refused: the peer would drop it anyway.
+ * the range's end + 1 is refused while the connection is refusing messages for want of room (the peer
+ * would drop it anyway); otherwise the numbers between went through another transport, and the range
+ * starts again at this number.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements FrameDecoder.Sink {
 
@@ -175,8 +177,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
                 return true;
             }
             if (inOrder && hasWindow && sequence > high + 1) {
-                transport.counters.backpressured.increment();
-                return false;
+                if (refusedForCapacity) {
+                    transport.counters.backpressured.increment();
+                    return false;
+                }
+                // the numbers between went through another transport (the link moved to it and back):
+                // this connection's stream starts again here
+                hasWindow = false;
             }
             if (queuedBytes.get() >= transport.settings.writeBufferHighWaterMarkBytes()) {
                 refusedForCapacity = true;
