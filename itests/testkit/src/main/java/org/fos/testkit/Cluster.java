@@ -63,6 +63,7 @@ public final class Cluster implements AutoCloseable {
         private final List<Consumer<NodeProcess.Builder>> all = new ArrayList<>();
         private long sessionTimeoutMillis = 4_000;
         private boolean tls;
+        private boolean sharedMemory;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -101,6 +102,19 @@ public final class Cluster implements AutoCloseable {
          */
         public Builder tls() {
             this.tls = true;
+            return this;
+        }
+
+        /**
+         * Links the nodes through shared memory (the {@code org.fos.transport.shm} transport) as
+         * {@code bin/fos-cluster} does: a cluster secret in the cluster's folder
+         * ({@code cluster.secret}, readable by this user only) that every node is given. Without
+         * it the nodes talk TCP only.
+         *
+         * @return this builder
+         */
+        public Builder sharedMemory() {
+            this.sharedMemory = true;
             return this;
         }
 
@@ -160,6 +174,9 @@ public final class Cluster implements AutoCloseable {
                     if (tls) {
                         b.config("org.fos.transport.tcp", Certificates.authority(folder.resolve("certs")).node(id));
                     }
+                    if (sharedMemory) {
+                        b.config("org.fos.transport.shm", Map.of("clusterSecret", secret(folder).toString(), "clusterName", name));
+                    }
                     all.forEach(c -> c.accept(b));
                     customizers.getOrDefault(id, List.of()).forEach(c -> c.accept(b));
                     cluster.nodes.put(id, b.start());
@@ -170,6 +187,19 @@ public final class Cluster implements AutoCloseable {
             }
             return cluster;
         }
+    }
+
+    /** The cluster's secret: 32 random bytes as hexadecimal text, readable by this user only; made once. */
+    private static Path secret(Path folder) throws IOException {
+        Path file = folder.resolve("cluster.secret");
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, java.util.HexFormat.of().formatHex(key));
+        }
+        return file;
     }
 
     private static int freePort() throws IOException {
