@@ -2,7 +2,6 @@ package org.fos.itests.cluster;
 
 import static org.fos.itests.cluster.ClusterSupport.COMMAND;
 import static org.fos.itests.cluster.ClusterSupport.START;
-import static org.fos.itests.cluster.ClusterSupport.awaitProgress;
 import static org.fos.itests.cluster.ClusterSupport.stopAndVerify;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -126,10 +125,28 @@ public class SharedMemoryClusterIT {
         assertTrue(links, links.contains("reachableBy=shm:1 tcp:10"));
     }
 
+    /** Waits until the load makes 200 more calls; says what both nodes' links and transports show if it does not. */
+    private static void progress() {
+        long from = ClusterSupport.number(a.executeMap("kvload:status", COMMAND), "acknowledged");
+        try {
+            Awaitility.await("the load on node-a to make 200 more calls").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> ClusterSupport.number(a.executeMap("kvload:status", COMMAND), "acknowledged") >= from + 200);
+        } catch (RuntimeException | AssertionError e) {
+            for (NodeProcess n : new NodeProcess[] {a, b}) {
+                for (String command : new String[] {"kvload:status", "fos:transport", "fos:transport tcp", "fos:transport shm"}) {
+                    if (n == a || !command.startsWith("kvload")) {
+                        System.out.println("SharedMemoryClusterIT: " + n.nodeId() + " " + command + ":\n" + n.execute(command, COMMAND));
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
     @Test
     public void t2_swappingTheTransportsUnderLoadLosesRepeatsAndReordersNothing() throws Exception {
         a.executeOk("kvload:start -t 2 -m counters", COMMAND);
-        awaitProgress(a, 200);
+        progress();
         String shm = bundleId(a, "org.fos.transport.shm");
         String tcp = bundleId(a, "org.fos.transport.tcp");
         String shmJar = FosOptions.bundleFile("fos-transport-shm").toURI().toString();
@@ -137,27 +154,29 @@ public class SharedMemoryClusterIT {
 
         a.executeOk("felix:stop " + shm, COMMAND); // shm -> tcp
         awaitRoute(a, "node-b", "tcp");
-        awaitProgress(a, 200);
+        progress();
         a.executeOk("felix:start " + shm, COMMAND); // tcp -> shm
         awaitRoute(a, "node-b", "shm");
-        awaitProgress(a, 200);
+        progress();
         a.executeOk("felix:update " + tcp + " " + tcpJar, COMMAND); // TCP replaced while shm carries
-        awaitProgress(a, 200);
+        progress();
         a.executeOk("felix:update " + shm + " " + shmJar, COMMAND); // shm -> tcp -> shm
         awaitRoute(a, "node-b", "shm");
-        awaitProgress(a, 200);
+        progress();
         a.executeOk("felix:uninstall " + shm, COMMAND); // shm -> tcp
         awaitRoute(a, "node-b", "tcp");
-        awaitProgress(a, 200);
-        a.executeOk("felix:install -s " + shmJar, COMMAND); // tcp -> shm
+        progress();
+        Matcher installed = Pattern.compile("Bundle ID: (\\d+)").matcher(a.executeOk("felix:install " + shmJar, COMMAND));
+        assertTrue("the shared-memory bundle installed again", installed.find());
+        a.executeOk("felix:start " + installed.group(1), COMMAND); // tcp -> shm
         awaitRoute(a, "node-b", "shm");
-        awaitProgress(a, 200);
+        progress();
         b.executeOk("felix:stop " + bundleId(b, "org.fos.transport.shm"), COMMAND); // the other side: shm -> tcp
         awaitRoute(a, "node-b", "tcp");
-        awaitProgress(a, 200);
+        progress();
         b.executeOk("felix:start " + bundleId(b, "org.fos.transport.shm"), COMMAND);
         awaitRoute(a, "node-b", "shm");
-        awaitProgress(a, 200);
+        progress();
 
         stopAndVerify(a, "SharedMemoryClusterIT swaps", true);
         // every numbered message of each direction delivered exactly once, in order (go-back-N)
