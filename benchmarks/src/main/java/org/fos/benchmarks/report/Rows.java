@@ -25,6 +25,7 @@ final class Rows {
     private static final String KV_PUT = "KeyValueFleetBenchmark.put";
     private static final String REMOTE_CALL = "RemoteCallBenchmark.call";
     private static final String PIPELINED = "PipelinedCallBenchmark.call";
+    private static final String SHM_CALL = "ShmCallBenchmark.call";
     /** The benchmark class of row 9. */
     static final String FILE_BENCHMARK = "FileBenchmark";
 
@@ -55,6 +56,10 @@ final class Rows {
         return Figure.of(REMOTE_CALL, "peer", peer);
     }
 
+    private static Figure shm(String peer) {
+        return Figure.of(SHM_CALL, "peer", peer);
+    }
+
     private static Figure pipelined(String peer) {
         return Figure.of(PIPELINED, "peer", peer);
     }
@@ -74,6 +79,12 @@ final class Rows {
             + " member share one core (on this 2-core machine, whenever other work holds the other core), each hand-off"
             + " waits until the spinning side gives the core up, and the p50 sits near two spin periods instead of a"
             + " thread round trip.";
+
+    private static final String SHM_PATH = "A fos call crosses four threads where the raw ping-pong crosses two: the caller"
+            + " writes the request into node-b's log itself (no hand-off to an event loop), node-b's reading thread decodes"
+            + " it and offers it to the member's mailbox, the member thread runs the call and writes the reply into"
+            + " node-a's log, node-a's reading thread decodes it into the caller's mailbox, and the caller wakes. On"
+            + " 2 cores the four threads and the two processes' spinning waits share the cores.";
 
     private static final String REMOTE_PATH = "A fos call wakes six threads in turn where the raw ping-pong wakes two (the"
             + " server, then the caller). The caller encodes the request (Jackson Smile) and hands the frame to node-a's"
@@ -271,5 +282,17 @@ final class Rows {
                     new Comparison("receivers park at once", Kind.THROUGHPUT, kv(2, "parked"), kv(1, "parked"), 1.7,
                             "This machine has 2 cores. Two members spinning 10 us a call need both of them; the clients and"
                             + " the wake-ups of parked threads (unpark, scheduler) take CPU from the same 2 cores. The goal"
-                            + " needs more cores than busy threads.")));
+                            + " needs more cores than busy threads.")),
+            Row.measured(12, "call to a fleet in another process of this machine over shared memory",
+                    "raw Aeron IPC ping-pong; the same call over the TCP transport", "<= 2x raw; <= 0.2x TCP",
+                    "ShmCallBenchmark: a synchronous Adder.add(int, int) from node-a, in the benchmark's JVM, to a one-member"
+                    + " fleet on node-b in a second JVM (ShmPeer), through a typed libfos proxy bound to the member's"
+                    + " capability; two real kernels with default settings and the shipped codec, joined by the"
+                    + " shared-memory transport (Aeron IPC, each node's own media driver, the cluster secret handshake) or by"
+                    + " the TCP transport over loopback. raw: the same two-process Aeron layout (each side writes into the"
+                    + " other's driver), moving per call as many bytes each way as fos's shared-memory transport did"
+                    + " (counted before the measurement), both sides waiting as the transport's reading thread waits"
+                    + " (spin, yield, park). Ratio of the medians.",
+                    new Comparison("vs raw Aeron IPC ping-pong (same bytes)", Kind.LATENCY, shm("fosShm"), shm("rawAeron"), 2, SHM_PATH),
+                    new Comparison("vs the TCP transport", Kind.LATENCY, shm("fosShm"), shm("fosTcp"), 0.2, SHM_PATH)));
 }
