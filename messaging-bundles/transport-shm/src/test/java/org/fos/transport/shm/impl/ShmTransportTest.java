@@ -213,6 +213,25 @@ class ShmTransportTest {
     }
 
     @Test
+    void shouldTakeANumberPastItsWindowWhenTheNumbersBetweenWentThroughAnotherTransport() {
+        Node a = new Node("node-a", settings("node-a", SECRET));
+        Node b = new Node("node-b", settings("node-b", SECRET));
+        meet(a, b);
+        awaitLinked(a, b);
+        Mailbox server = b.kernel.createMailbox("server", 64);
+        Message m = new Message(null, server.capability(), null, 1L, "tick", new Tick("a", 1, null));
+        assertThat(a.transport.transmit("node-b", 1_000, m)).isTrue();
+        assertThat(a.transport.transmit("node-b", 1_001, m)).isTrue();
+        assertThat(a.transport.transmit("node-b", 1_001, m)).as("already in the log: not written twice").isTrue();
+        long written = a.transport.counters.framesOut.sum();
+        // 1002..1009 went through TCP while shared memory was down: this log's window starts again at 1010
+        assertThat(a.transport.transmit("node-b", 1_010, m)).isTrue();
+        assertThat(a.transport.counters.framesOut.sum()).isGreaterThan(written);
+        assertThat(a.transport.counters.backpressured.sum()).isZero();
+        assertThat(a.transport.counters.alreadyInLog.sum()).isEqualTo(1);
+    }
+
+    @Test
     void shouldResetTheLinkWithinTheHeartbeatTimeoutWhenThePeerGoesAway() {
         Node a = new Node("node-a", settings("node-a", SECRET));
         Node b = new Node("node-b", settings("node-b", SECRET));
