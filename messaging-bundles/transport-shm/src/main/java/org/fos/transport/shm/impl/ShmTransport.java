@@ -224,6 +224,7 @@ public final class ShmTransport implements Transport, AutoCloseable {
         challenge = new LinkChallenge(settings.secret(), settings.cluster());
         Path dir = settings.directory();
         ownerOnlyParent(dir);
+        removeDeadSiblings(dir, settings.driverTimeoutMillis());
         if (CommonContext.isDriverActive(dir.toFile(), settings.driverTimeoutMillis(), s -> { })) {
             throw new IllegalStateException("a media driver already runs in " + dir + ": is another node running from this node's"
                     + " folder? Set 'directory' to tell them apart");
@@ -297,6 +298,35 @@ public final class ShmTransport implements Transport, AutoCloseable {
             Files.setPosixFilePermissions(parent, OWNER_ONLY);
         } catch (IOException | UnsupportedOperationException e) {
             throw new IllegalStateException("cannot make the shared-memory folder " + parent + " this user's alone: " + e, e);
+        }
+    }
+
+    /**
+     * Removes the directories that media drivers of this user left beside this one when their
+     * process was killed: a directory whose driver no longer answers and whose control file has not
+     * changed for ten driver timeouts. A live driver answers; a starting one has a fresh file.
+     */
+    private void removeDeadSiblings(Path dir, long driverTimeoutMillis) {
+        long before = System.currentTimeMillis() - 10 * driverTimeoutMillis;
+        try (var siblings = Files.list(dir.getParent())) {
+            for (Path d : (Iterable<Path>) siblings::iterator) {
+                Path cnc = d.resolve("cnc.dat");
+                if (d.equals(dir) || !Files.isRegularFile(cnc) || Files.getLastModifiedTime(cnc).toMillis() > before) {
+                    continue;
+                }
+                boolean alive;
+                try {
+                    alive = CommonContext.isDriverActive(d.toFile(), driverTimeoutMillis, s -> { });
+                } catch (RuntimeException e) {
+                    alive = false;
+                }
+                if (!alive) {
+                    org.agrona.IoUtil.delete(d.toFile(), true);
+                    LOG.info("node {}: removed {}, left by a media driver that no longer runs", nodeId, d);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("node {}: cannot look for dead media drivers beside {}: {}", nodeId, dir, e.toString());
         }
     }
 
