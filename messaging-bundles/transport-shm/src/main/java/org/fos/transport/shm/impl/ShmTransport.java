@@ -370,7 +370,7 @@ public final class ShmTransport implements Transport, AutoCloseable {
             }
             long r = offer(o, length);
             if (r < 0) {
-                refused(p, r);
+                refused(p, o, r);
                 return false;
             }
             if (!o.hasWindow) {
@@ -436,13 +436,19 @@ public final class ShmTransport implements Transport, AutoCloseable {
         return r;
     }
 
-    /** A write the log refused: full (the kernel keeps the message; resume once there is room) or gone (reset the link). */
-    private void refused(Peer p, long result) {
+    /**
+     * A write the log refused: full (the kernel keeps the message; resume once there is room) or gone
+     * (reset the link, unless the link has another publication already).
+     */
+    private void refused(Peer p, Outbound o, long result) {
         if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) {
             counters.backpressured.increment();
             p.resumeWanted = true;
         } else {
             counters.notConnected.increment();
+            if (p.out != o) {
+                return;
+            }
             p.broken = result == Publication.NOT_CONNECTED ? "its subscription went away" : result == Publication.CLOSED
                     ? "the publication to it was closed" : "its log is at its end (" + result + ")";
         }
@@ -455,7 +461,7 @@ public final class ShmTransport implements Transport, AutoCloseable {
             r = offer(o, writer.applyAsInt(o.buffer));
         }
         if (r < 0 && r != Publication.BACK_PRESSURED && r != Publication.ADMIN_ACTION) {
-            refused(p, r);
+            refused(p, o, r);
         }
         return r;
     }
