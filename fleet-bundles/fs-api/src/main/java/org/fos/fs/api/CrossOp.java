@@ -11,8 +11,13 @@ package org.fos.fs.api;
  * @param targetName the target name of a rename
  * @param replace whether a rename may replace an existing target
  * @param group the group that gets the new directory, for {@link Kind#MKDIR}
+ * @param inode the inode a new hard link names, for {@link Kind#LINK}
+ * @param mode the permission bits of the new directory, for {@link Kind#MKDIR}
+ * @param uid the owner of the new directory, for {@link Kind#MKDIR}
+ * @param gid the group of the new directory, for {@link Kind#MKDIR}
  */
-public record CrossOp(Kind kind, long dir, String name, long targetDir, String targetName, boolean replace, int group) {
+public record CrossOp(Kind kind, long dir, String name, long targetDir, String targetName, boolean replace, int group,
+        long inode, int mode, int uid, int gid) {
 
     /** The operations that may span groups. */
     public enum Kind {
@@ -21,6 +26,8 @@ public record CrossOp(Kind kind, long dir, String name, long targetDir, String t
         /** Remove an entry whose inode lives in another group than its directory. */
         DELETE,
         /** Move an entry between directories, or over an entry of another group. */
-        RENAME
+        RENAME,
+        /** Name an inode of another group in a directory (a hard link). */
+        LINK
     }
 }

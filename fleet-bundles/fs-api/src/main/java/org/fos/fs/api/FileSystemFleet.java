@@ -45,6 +45,16 @@ public interface FileSystemFleet {
     int MAX_NAME_BYTES = 255;
     /** The most bytes one read or write moves. */
     int MAX_IO_BYTES = 1 << 20;
+    /** The longest target of a symbolic link, in bytes of UTF-8. */
+    int MAX_LINK_BYTES = 4095;
+    /** The most links of one file. */
+    int MAX_LINKS = 65_000;
+    /** {@link #open} flag: create a regular file if the name does not exist. */
+    int OPEN_CREATE = 1;
+    /** {@link #open} flag: fail if the name exists (with {@link #OPEN_CREATE}). */
+    int OPEN_EXCLUSIVE = 2;
+    /** {@link #open} flag: cut a regular file to size 0. */
+    int OPEN_TRUNCATE = 4;
 
     /**
      * Returns the group an inode lives in: the key of every call about it.
@@ -69,6 +79,25 @@ public interface FileSystemFleet {
      */
     @Idempotent
     CompletionStage<DirEntry> lookup(@Key int group, long dir, String name)
+            throws NoSuchFileException, NotDirectoryException, TryAgainException;
+
+    /**
+     * Resolves as many names of a relative path as this member can in one call: it goes on while the
+     * directory it is in lives in a group the member owns. {@code ..} goes to the parent directory
+     * (the root's is the root), {@code .} stays. It stops after a name that is not a directory (a
+     * file, or a symbolic link, which the caller follows) and before a directory of a group it does
+     * not own; the caller goes on from there.
+     *
+     * @param group the start directory's group
+     * @param dir the start directory
+     * @param names the names, at most 4096
+     * @return completes with how many names were resolved and the entry reached
+     * @throws NoSuchFileException if the start directory or a name on the way does not exist
+     * @throws NotDirectoryException if a name on the way, before the last, is a file
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<Walked> walk(@Key int group, long dir, List<String> names)
             throws NoSuchFileException, NotDirectoryException, TryAgainException;
 
     /**
@@ -100,22 +129,56 @@ public interface FileSystemFleet {
             throws NoSuchFileException, NotDirectoryException, TryAgainException;
 
     /**
-     * Creates an empty file in a directory, or finds the one there. The file's inode lives in the
-     * directory's group.
+     * Opens an entry of a directory, creating a regular file if asked (its inode lives in the
+     * directory's group). A regular file's open is counted until {@link #close}: deleting a file that
+     * is open removes its name at once and its content at its last close. A directory or a symbolic
+     * link is answered but not counted.
      *
      * @param group the directory's group
      * @param dir the directory
-     * @param name the new entry's name
-     * @param exclusive true to fail if the name exists, false to return the existing file
-     * @return completes with the file's entry
-     * @throws FileAlreadyExistsException if {@code exclusive} and the name exists
-     * @throws NoSuchFileException if the directory does not exist
+     * @param name the entry's name
+     * @param flags {@link #OPEN_CREATE}, {@link #OPEN_EXCLUSIVE}, {@link #OPEN_TRUNCATE}, or'ed
+     * @param mode the permission bits of a file this call creates ({@code 07777})
+     * @param uid the owner of a file this call creates
+     * @param gid the group of a file this call creates
+     * @return completes with the entry and its attributes
+     * @throws FileAlreadyExistsException if {@code OPEN_EXCLUSIVE} and the name exists
+     * @throws NoSuchFileException if the directory does not exist, or the name does not and
+     *         {@code OPEN_CREATE} is not given
      * @throws NotDirectoryException if {@code dir} is a file
-     * @throws FileSystemException if the name is a directory, or the group has no free inode or block
+     * @throws FileSystemException if {@code OPEN_TRUNCATE} names a directory, or the group has no free
+     *         inode or block
      * @throws TryAgainException if the call was let go; call again
      */
-    CompletionStage<DirEntry> create(@Key int group, long dir, String name, boolean exclusive)
+    CompletionStage<Opened> open(@Key int group, long dir, String name, int flags, int mode, int uid, int gid)
             throws FileAlreadyExistsException, NoSuchFileException, NotDirectoryException, FileSystemException, TryAgainException;
+
+    /**
+     * Opens a regular file by its inode, counting the open as {@link #open} does: for a name whose
+     * inode lives in another group than its directory (a file moved or linked there), which
+     * {@link #open} answers without counting.
+     *
+     * @param group the file's group
+     * @param inode the file
+     * @param flags {@link #OPEN_TRUNCATE} to cut it to size 0, else 0
+     * @return completes with its attributes, after any truncation
+     * @throws NoSuchFileException if the inode is free
+     * @throws FileSystemException if it is not a regular file
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Attributes> openInode(@Key int group, long inode, int flags)
+            throws NoSuchFileException, FileSystemException, TryAgainException;
+
+    /**
+     * Ends one open of a file; a file with no links is freed at its last close.
+     *
+     * @param group the file's group
+     * @param inode the file
+     * @param generation the generation its open answered
+     * @return completes when done; closing a file that is not open does nothing
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Void> close(@Key int group, long inode, int generation) throws TryAgainException;
 
     /**
      * Creates an empty directory. Its inode goes to the group a hash of the parent and the name
@@ -124,6 +187,9 @@ public interface FileSystemFleet {
      * @param group the parent's group
      * @param dir the parent directory
      * @param name the new directory's name
+     * @param mode its permission bits ({@code 07777})
+     * @param uid its owner
+     * @param gid its group
      * @return completes with its entry
      * @throws FileAlreadyExistsException if the name exists
      * @throws NoSuchFileException if the parent does not exist
@@ -131,12 +197,62 @@ public interface FileSystemFleet {
      * @throws FileSystemException if the chosen group has no free inode or block
      * @throws TryAgainException if the call was let go; call again
      */
-    CompletionStage<DirEntry> mkdir(@Key int group, long dir, String name)
+    CompletionStage<DirEntry> mkdir(@Key int group, long dir, String name, int mode, int uid, int gid)
             throws FileAlreadyExistsException, NoSuchFileException, NotDirectoryException, FileSystemException, TryAgainException;
 
     /**
-     * Removes a file, or an empty directory, from its directory; a file's blocks are freed with its
-     * last link.
+     * Creates a symbolic link in a directory.
+     *
+     * @param group the directory's group
+     * @param dir the directory
+     * @param name the link's name
+     * @param target the path it points to: 1 to {@value #MAX_LINK_BYTES} bytes of UTF-8 without NUL
+     * @param uid its owner
+     * @param gid its group
+     * @return completes with its entry
+     * @throws FileAlreadyExistsException if the name exists
+     * @throws NoSuchFileException if the directory does not exist
+     * @throws NotDirectoryException if {@code dir} is a file
+     * @throws FileSystemException if the group has no free inode or block
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<DirEntry> symlink(@Key int group, long dir, String name, String target, int uid, int gid)
+            throws FileAlreadyExistsException, NoSuchFileException, NotDirectoryException, FileSystemException, TryAgainException;
+
+    /**
+     * Reads the target of a symbolic link.
+     *
+     * @param group the link's group
+     * @param inode the link
+     * @return completes with the target
+     * @throws NoSuchFileException if the inode is free
+     * @throws FileSystemException if it is not a symbolic link
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<String> readlink(@Key int group, long inode) throws NoSuchFileException, FileSystemException, TryAgainException;
+
+    /**
+     * Makes a hard link: a new name in a directory for an existing file. Links across groups go
+     * through the coordinator.
+     *
+     * @param group the directory's group
+     * @param dir the directory
+     * @param name the new name
+     * @param inode the file (not a directory)
+     * @return completes with the new entry
+     * @throws FileAlreadyExistsException if the name exists
+     * @throws NoSuchFileException if the directory or the file does not exist
+     * @throws NotDirectoryException if {@code dir} is a file
+     * @throws FileSystemException if {@code inode} is a directory, or has {@value #MAX_LINKS} links
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<DirEntry> link(@Key int group, long dir, String name, long inode)
+            throws FileAlreadyExistsException, NoSuchFileException, NotDirectoryException, FileSystemException, TryAgainException;
+
+    /**
+     * Removes a name from its directory: a file's content is freed with its last link, or at its
+     * last close if it is open then; a directory must be empty.
      *
      * @param group the directory's group
      * @param dir the directory
@@ -180,61 +296,86 @@ public interface FileSystemFleet {
      *
      * @param group the file's group
      * @param inode the file
+     * @param generation the generation its open answered
      * @param offset where to start, at least 0
      * @param length the most bytes to read, from 0 to {@link #MAX_IO_BYTES}
      * @return completes with the bytes: fewer than {@code length} only at the end of the file,
      *         none at or past it
-     * @throws NoSuchFileException if the inode is free
+     * @throws NoSuchFileException if the inode is free or was given out again (another generation)
      * @throws FileSystemException if it is a directory
      * @throws TryAgainException if the call was let go; call again
      */
     @Idempotent
-    CompletionStage<byte[]> read(@Key int group, long inode, long offset, int length)
+    CompletionStage<byte[]> read(@Key int group, long inode, int generation, long offset, int length)
             throws NoSuchFileException, FileSystemException, TryAgainException;
 
     /**
-     * Writes bytes into a file, growing it if they reach past its end (a gap reads as zeros).
+     * Writes bytes into a file, growing it if they reach past its end (a gap reads as zeros). Once
+     * this completes, every read of the file, through any open on any node, sees the bytes.
      *
      * @param group the file's group
      * @param inode the file
+     * @param generation the generation its open answered
      * @param offset where to write, at least 0
      * @param data the bytes, at most {@link #MAX_IO_BYTES}
      * @return completes with the file's size afterwards
-     * @throws NoSuchFileException if the inode is free
-     * @throws FileSystemException if it is a directory, or the group has no room (nothing is written then)
+     * @throws NoSuchFileException if the inode is free or was given out again (another generation)
+     * @throws FileSystemException if it is a directory, or the file system has no room (nothing is
+     *         written then)
      * @throws TryAgainException if the call was let go; call again
      */
     @Idempotent
-    CompletionStage<Long> write(@Key int group, long inode, long offset, byte[] data)
+    CompletionStage<Long> write(@Key int group, long inode, int generation, long offset, byte[] data)
             throws NoSuchFileException, FileSystemException, TryAgainException;
 
     /**
-     * Writes bytes at the end of a file, atomically with finding the end.
+     * Writes bytes at the end of a file, atomically with finding the end: appends of several
+     * writers never interleave within one call.
      *
      * @param group the file's group
      * @param inode the file
+     * @param generation the generation its open answered
      * @param data the bytes, at most {@link #MAX_IO_BYTES}
-     * @return completes with the file's size afterwards
-     * @throws NoSuchFileException if the inode is free
-     * @throws FileSystemException if it is a directory, or the group has no room
+     * @return completes with the file's size afterwards (the bytes start at that size less their length)
+     * @throws NoSuchFileException if the inode is free or was given out again
+     * @throws FileSystemException if it is a directory, or the file system has no room
      * @throws TryAgainException if the call was let go; call again
      */
-    CompletionStage<Long> append(@Key int group, long inode, byte[] data)
+    CompletionStage<Long> append(@Key int group, long inode, int generation, byte[] data)
             throws NoSuchFileException, FileSystemException, TryAgainException;
 
     /**
-     * Sets a file's size: blocks past it are freed, a larger size reads as zeros.
+     * Reserves bytes at the end of a file, atomically with finding the end: the file grows by
+     * {@code length} (the new bytes read as zeros) and no other append lands there. An append larger
+     * than one call reserves its place first, then writes it with {@link #write}.
      *
      * @param group the file's group
      * @param inode the file
+     * @param generation the generation its open answered
+     * @param length how many bytes, at least 0
+     * @return completes with the offset of the first reserved byte
+     * @throws NoSuchFileException if the inode is free or was given out again
+     * @throws FileSystemException if it is a directory, or the file would grow past its largest size
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Long> reserve(@Key int group, long inode, int generation, long length)
+            throws NoSuchFileException, FileSystemException, TryAgainException;
+
+    /**
+     * Sets a file's size: blocks past it are freed, a larger size reads as zeros. A large file is
+     * freed in several journal transactions, each leaving a consistent, shorter file.
+     *
+     * @param group the file's group
+     * @param inode the file
+     * @param generation the generation its open answered
      * @param size the new size, at least 0
      * @return completes when done
-     * @throws NoSuchFileException if the inode is free
-     * @throws FileSystemException if it is a directory, or growing needs room the group lacks
+     * @throws NoSuchFileException if the inode is free or was given out again
+     * @throws FileSystemException if it is a directory, or the size is past a file's largest
      * @throws TryAgainException if the call was let go; call again
      */
     @Idempotent
-    CompletionStage<Void> truncate(@Key int group, long inode, long size)
+    CompletionStage<Void> truncate(@Key int group, long inode, int generation, long size)
             throws NoSuchFileException, FileSystemException, TryAgainException;
 
     /**
@@ -250,6 +391,23 @@ public interface FileSystemFleet {
      */
     @Idempotent
     CompletionStage<Void> setTimes(@Key int group, long inode, long modifiedMillis, long accessedMillis)
+            throws NoSuchFileException, TryAgainException;
+
+    /**
+     * Sets an inode's permission bits and owner (chmod, chown). Permissions are checked by the
+     * clients, for the user they present (docs/files.md); the fleet records what it is told.
+     *
+     * @param group the inode's group
+     * @param inode the inode
+     * @param mode the new permission bits ({@code 07777}), or -1 to keep them
+     * @param uid the new owner, or -1 to keep it
+     * @param gid the new group, or -1 to keep it
+     * @return completes with the attributes afterwards
+     * @throws NoSuchFileException if the inode is free
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<Attributes> setAttributes(@Key int group, long inode, int mode, int uid, int gid)
             throws NoSuchFileException, TryAgainException;
 
     /**
@@ -283,6 +441,18 @@ public interface FileSystemFleet {
      */
     @Idempotent
     CompletionStage<FsckReport> fsck() throws TryAgainException;
+
+    /**
+     * Checks the whole file system as {@link #fsck()} does, then repairs what it can while the members
+     * are held: blocks and inodes marked wrongly in the bitmaps, link counts, entries that name free or
+     * damaged inodes, directories' parents, files deleted while open that no open holds any more. What
+     * cannot be repaired (a damaged superblock or group header, a block held twice) is said, not
+     * guessed at. The members reload their groups afterwards.
+     *
+     * @return completes with the check before, the repairs, what was not repaired, and the check after
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<RepairReport> repair() throws TryAgainException;
 
     /**
      * Between members: the coordinator recovers the file system (replays every group's journal and
@@ -338,13 +508,15 @@ public interface FileSystemFleet {
             FileAlreadyExistsException, DirectoryNotEmptyException, FileSystemException, TryAgainException;
 
     /**
-     * Between members: runs a check through the coordinator's queue of cross-group operations.
+     * Between members: runs a check, and a repair if asked, through the coordinator's queue of
+     * cross-group operations.
      *
      * @param group 0, the coordinator's group
-     * @return completes with the report
+     * @param repair whether to repair what the check finds
+     * @return completes with the report ({@code after} null without repair)
      * @throws TryAgainException if the call was let go; call again
      */
-    CompletionStage<FsckReport> peerFsck(@Key int group) throws TryAgainException;
+    CompletionStage<RepairReport> peerFsck(@Key int group, boolean repair) throws TryAgainException;
 
     /**
      * Between members: the coordinator's own continuation of its current cross-group operation,
@@ -364,10 +536,11 @@ public interface FileSystemFleet {
      *
      * @param group ignored: the call goes to the member the proxy is bound to
      * @param frozen true to freeze, false to thaw
-     * @return completes when done
+     * @return completes when done, with the blocks other groups lent to this member's groups and not yet
+     *         used (marked in use, held by no inode: the check must not take them for leaks)
      * @throws TryAgainException if the call was let go; call again
      */
-    CompletionStage<Void> peerFreeze(int group, boolean frozen) throws TryAgainException;
+    CompletionStage<List<Long>> peerFreeze(int group, boolean frozen) throws TryAgainException;
 
     /**
      * Between members: the space of one group.
@@ -378,4 +551,28 @@ public interface FileSystemFleet {
      */
     @Idempotent
     CompletionStage<GroupStats> peerGroupStats(@Key int group) throws TryAgainException;
+
+    /**
+     * Between members: lends free data blocks of a group to a file of another group whose own group is
+     * full. The blocks are marked in use in the lending group; the borrower names them in its file and
+     * gives them back with {@link #peerReturn} when the file lets go of them.
+     *
+     * @param group the lending group
+     * @param count how many blocks are wanted, from 1 to 4096
+     * @return completes with the blocks lent, as many as the group could spare (none if it is full)
+     * @throws FileSystemException if the journal cannot take the change
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<List<Long>> peerLend(@Key int group, int count) throws FileSystemException, TryAgainException;
+
+    /**
+     * Between members: takes back blocks a group lent.
+     *
+     * @param group the lending group
+     * @param blocks the blocks, all of that group
+     * @return completes when they are free again
+     * @throws FileSystemException if the journal cannot take the change
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Void> peerReturn(@Key int group, List<Long> blocks) throws FileSystemException, TryAgainException;
 }

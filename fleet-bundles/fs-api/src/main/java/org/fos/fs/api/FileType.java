@@ -5,5 +5,7 @@ public enum FileType {
     /** A regular file: bytes. */
     FILE,
     /** A directory: named entries. */
-    DIRECTORY
+    DIRECTORY,
+    /** A symbolic link: its content is the path it points to. */
+    SYMLINK
 }

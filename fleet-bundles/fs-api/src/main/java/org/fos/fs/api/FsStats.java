@@ -10,7 +10,8 @@ package org.fos.fs.api;
  * @param totalInodes how many inodes it has
  * @param freeInodes the free ones
  * @param groups how many groups the metadata is divided into
- * @param largestFreeBlocks the most free blocks in one group: no single file grows by more
+ * @param largestFreeBlocks the most free blocks in one group (a file whose group is full borrows blocks of
+ *        the others, so it can grow by {@code freeBlocks})
  */
 public record FsStats(String device, int blockSize, long totalBlocks, long freeBlocks, long totalInodes, long freeInodes,
         int groups, long largestFreeBlocks) {

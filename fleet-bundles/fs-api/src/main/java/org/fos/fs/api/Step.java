@@ -11,8 +11,12 @@ package org.fos.fs.api;
  * @param type the type of the inode, for {@link Kind#PUT}
  * @param parent the new parent, for {@link Kind#INIT_DIRECTORY} and {@link Kind#SET_PARENT}
  * @param timeMillis when the operation happened
+ * @param mode the permission bits of a new directory, for {@link Kind#INIT_DIRECTORY}
+ * @param uid the owner of a new directory, for {@link Kind#INIT_DIRECTORY}
+ * @param gid the group of a new directory, for {@link Kind#INIT_DIRECTORY}
  */
-public record Step(Kind kind, long dir, String name, long inode, FileType type, long parent, long timeMillis) {
+public record Step(Kind kind, long dir, String name, long inode, FileType type, long parent, long timeMillis, int mode, int uid,
+        int gid) {
 
     /** The changes a step can make. */
     public enum Kind {
@@ -24,7 +28,9 @@ public record Step(Kind kind, long dir, String name, long inode, FileType type, 
         INIT_DIRECTORY,
         /** Set the parent of directory {@code inode}. */
         SET_PARENT,
-        /** Drop one link of {@code inode}, freeing it and its blocks at none. */
-        DROP
+        /** Drop one link of {@code inode}, freeing it and its blocks at none (or at its last close). */
+        DROP,
+        /** Add one link to {@code inode} (a hard link made in another group). */
+        LINK
     }
 }

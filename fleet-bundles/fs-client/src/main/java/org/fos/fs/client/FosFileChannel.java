@@ -1,24 +1,27 @@
 package org.fos.fs.client;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
 
 import org.fos.fs.api.FileSystemFleet;
 
 /**
- * An open fos file. Reads go to the file's member; sequential writes are gathered into runs of up
- * to {@value #RUN_BYTES} bytes and sent as one call (before any read, seek, size, truncate, force or
- * close), so that streaming a large file costs few messages. {@link #force(boolean)} makes the file
- * system durable (fsync). Not thread-safe for concurrent writers, like most channels in practice:
- * position-less methods are synchronized.
+ * An open fos file: a counted open of its inode (a file deleted while this channel is open lives on
+ * until it closes), named by inode and generation, so that it never reaches another file that got
+ * the inode number later. Every write is sent before {@code write} returns, so every other open
+ * sees it then; an APPEND write is one append call (or, past {@value #RUN_BYTES} bytes, a
+ * reservation of its place and writes into it), so concurrent appends never interleave within one
+ * write. {@link #force(boolean)} makes the file system durable (fsync). Thread-safe: calls are
+ * serialized on the channel.
  */
 final class FosFileChannel extends FileChannel {
     /**
@@ -33,50 +36,38 @@ final class FosFileChannel extends FileChannel {
     private final FosPath path;
     private final long inode;
     private final int group;
+    private final int generation;
     private final boolean readable;
     private final boolean writable;
     private final boolean append;
     private final boolean sync;
+    private final Runnable onClose;
     private long position;
-    private final ByteArrayOutputStream run = new ByteArrayOutputStream();
-    private long runStart = -1;
 
-    FosFileChannel(FosFileSystem fs, FosPath path, long inode, boolean readable, boolean writable, boolean append, boolean sync) {
+    FosFileChannel(FosFileSystem fs, FosPath path, long inode, int generation, boolean readable, boolean writable, boolean append,
+            boolean sync, Runnable onClose) {
         this.fs = fs;
         this.path = path;
         this.inode = inode;
         this.group = FileSystemFleet.groupOf(inode);
+        this.generation = generation;
         this.readable = readable;
         this.writable = writable;
         this.append = append;
         this.sync = sync;
+        this.onClose = onClose;
     }
 
     private FileSystemFleet server() {
         return fs.server();
     }
 
-    private synchronized void drain() throws IOException {
-        if (runStart < 0) {
-            return;
-        }
-        byte[] data = run.toByteArray();
-        long at = runStart;
-        run.reset();
-        runStart = -1;
-        for (int done = 0; done < data.length; done += RUN_BYTES) {
-            byte[] part = done == 0 && data.length <= RUN_BYTES ? data
-                    : java.util.Arrays.copyOfRange(data, done, Math.min(data.length, done + RUN_BYTES));
-            long where = at + done;
-            if (append) {
-                fs.await(() -> server().append(group, inode, part), path);
-            } else {
-                fs.await(() -> server().write(group, inode, where, part), path);
-            }
-        }
-        if (sync) {
-            fs.await(() -> server().fsync(group, inode), path);
-        }
+    long inode() {
+        return inode;
+    }
+
+    int generation() {
+        return generation;
     }
 
     @Override
@@ -97,12 +88,11 @@ final class FosFileChannel extends FileChannel {
         if (at < 0) {
             throw new IllegalArgumentException("position must not be negative, was " + at);
         }
-        drain();
         if (!dst.hasRemaining()) {
             return 0;
         }
         int want = Math.min(dst.remaining(), RUN_BYTES);
-        byte[] data = fs.await(() -> server().read(group, inode, at, want), path);
+        byte[] data = fs.await(() -> server().read(group, inode, generation, at, want), path);
         if (data.length == 0) {
             return -1;
         }
@@ -129,51 +119,68 @@ final class FosFileChannel extends FileChannel {
     @Override
     public synchronized int write(ByteBuffer src) throws IOException {
         ensureWritable();
-        int n = src.remaining();
-        if (append && runStart < 0) {
-            runStart = 0;
-        } else if (!append && runStart >= 0 && runStart + run.size() != position) {
-            drain();
-        }
-        if (runStart < 0) {
-            runStart = position;
-        }
-        byte[] bytes = new byte[n];
+        byte[] bytes = new byte[src.remaining()];
         src.get(bytes);
-        run.write(bytes, 0, n);
-        if (!append) {
-            position += n;
+        if (append) {
+            position = appendAll(bytes);
+        } else {
+            writeAt(bytes, position);
+            position += bytes.length;
         }
-        if (run.size() >= RUN_BYTES || sync) {
-            drain();
+        if (sync) {
+            fs.await(() -> server().fsync(group, inode), path);
         }
-        return n;
+        return bytes.length;
+    }
+
+    /** Appends in one call, or reserves the place first if the bytes take more than one; returns the end. */
+    private long appendAll(byte[] bytes) throws IOException {
+        if (bytes.length <= RUN_BYTES) {
+            return fs.await(() -> server().append(group, inode, generation, bytes), path);
+        }
+        long at = fs.await(() -> server().reserve(group, inode, generation, bytes.length), path);
+        writeAt(bytes, at);
+        return at + bytes.length;
+    }
+
+    private void writeAt(byte[] bytes, long at) throws IOException {
+        int done = 0;
+        do {
+            int n = Math.min(RUN_BYTES, bytes.length - done);
+            byte[] part = done == 0 && n == bytes.length ? bytes : Arrays.copyOfRange(bytes, done, done + n);
+            long where = at + done;
+            fs.await(() -> server().write(group, inode, generation, where, part), path);
+            done += n;
+        } while (done < bytes.length);
     }
 
     @Override
     public synchronized int write(ByteBuffer src, long at) throws IOException {
         ensureWritable();
-        drain();
+        if (at < 0) {
+            throw new IllegalArgumentException("position must not be negative, was " + at);
+        }
         byte[] bytes = new byte[src.remaining()];
         src.get(bytes);
-        int done = 0;
-        while (done < bytes.length) {
-            int n = Math.min(RUN_BYTES, bytes.length - done);
-            byte[] part = java.util.Arrays.copyOfRange(bytes, done, done + n);
-            long where = at + done;
-            fs.await(() -> server().write(group, inode, where, part), path);
-            done += n;
+        writeAt(bytes, at);
+        if (sync) {
+            fs.await(() -> server().fsync(group, inode), path);
         }
         return bytes.length;
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        long total = 0;
+        int total = 0;
         for (int i = offset; i < offset + length; i++) {
-            total += write(srcs[i]);
+            total += srcs[i].remaining();
         }
-        return total;
+        ByteBuffer all = ByteBuffer.allocate(total);
+        for (int i = offset; i < offset + length; i++) {
+            all.put(srcs[i]);
+        }
+        all.flip();
+        return write(all);
     }
 
     @Override
@@ -195,7 +202,6 @@ final class FosFileChannel extends FileChannel {
     @Override
     public synchronized long size() throws IOException {
         ensureOpen();
-        drain();
         return fs.await(() -> server().stat(group, inode), path).size();
     }
 
@@ -205,9 +211,8 @@ final class FosFileChannel extends FileChannel {
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative, was " + size);
         }
-        drain();
         if (size < size()) {
-            fs.await(() -> server().truncate(group, inode, size), path);
+            fs.await(() -> server().truncate(group, inode, generation, size), path);
         }
         position = Math.min(position, size);
         return this;
@@ -216,7 +221,6 @@ final class FosFileChannel extends FileChannel {
     @Override
     public synchronized void force(boolean metaData) throws IOException {
         ensureOpen();
-        drain();
         fs.await(() -> server().fsync(group, inode), path);
     }
 
@@ -257,17 +261,31 @@ final class FosFileChannel extends FileChannel {
 
     @Override
     public MappedByteBuffer map(MapMode mode, long at, long size) {
-        throw new UnsupportedOperationException("fos files cannot be memory-mapped");
+        throw new UnsupportedOperationException("fos files cannot be memory-mapped through java.nio (a MappedByteBuffer needs"
+                + " an operating-system file); programs on a FUSE mount (bin/fos-mount) can mmap them");
     }
 
     @Override
-    public FileLock lock(long at, long size, boolean shared) {
-        throw new UnsupportedOperationException("fos files have no locks");
+    public FileLock lock(long at, long size, boolean shared) throws IOException {
+        ensureOpen();
+        checkLockMode(shared);
+        return fs.locks().lock(this, at, size, shared, true);
     }
 
     @Override
-    public FileLock tryLock(long at, long size, boolean shared) {
-        throw new UnsupportedOperationException("fos files have no locks");
+    public FileLock tryLock(long at, long size, boolean shared) throws IOException {
+        ensureOpen();
+        checkLockMode(shared);
+        return fs.locks().lock(this, at, size, shared, false);
+    }
+
+    private void checkLockMode(boolean shared) {
+        if (shared && !readable) {
+            throw new NonReadableChannelException();
+        }
+        if (!shared && !writable) {
+            throw new NonWritableChannelException();
+        }
     }
 
     private void ensureWritable() throws IOException {
@@ -279,12 +297,19 @@ final class FosFileChannel extends FileChannel {
 
     private void ensureOpen() throws IOException {
         if (!isOpen()) {
-            throw new java.nio.channels.ClosedChannelException();
+            throw new ClosedChannelException();
         }
     }
 
     @Override
     protected void implCloseChannel() throws IOException {
-        drain();
+        fs.locks().releaseAll(this);
+        try {
+            fs.await(() -> server().close(group, inode, generation), path);
+        } finally {
+            if (onClose != null) {
+                onClose.run();
+            }
+        }
     }
 }

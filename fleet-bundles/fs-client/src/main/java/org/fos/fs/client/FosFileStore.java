@@ -8,7 +8,10 @@ import java.nio.file.attribute.FileStoreAttributeView;
 
 import org.fos.fs.api.FsStats;
 
-/** The space of a fos file system, asked of the fleet each time. */
+/**
+ * The space of a fos file system, asked of the fleet each time. The usable space is all the free
+ * space: a file whose group is full borrows blocks of the other groups.
+ */
 final class FosFileStore extends FileStore {
     private final FosFileSystem fs;
 
@@ -59,12 +62,13 @@ final class FosFileStore extends FileStore {
 
     @Override
     public boolean supportsFileAttributeView(Class<? extends FileAttributeView> type) {
-        return type == BasicFileAttributeView.class;
+        return type == BasicFileAttributeView.class || type == java.nio.file.attribute.PosixFileAttributeView.class
+                || type == java.nio.file.attribute.FileOwnerAttributeView.class;
     }
 
     @Override
     public boolean supportsFileAttributeView(String name) {
-        return "basic".equals(name);
+        return java.util.Set.of("basic", "posix", "owner", "unix").contains(name);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.fos.fs.client;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystem;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -16,24 +17,50 @@ import java.util.regex.Pattern;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
+import org.fos.fs.api.Walked;
 
 /**
  * One fos file system as {@code java.nio.file} sees it: the fleet that serves it and the paths on
- * it. Paths are resolved name by name from the root, each lookup going to the member that owns the
- * directory's group. Thread-safe.
+ * it. Paths are resolved by {@link Resolver}: a walk call resolves as many names as one member can.
+ * Thread-safe.
  */
 final class FosFileSystem extends FileSystem {
     private final FosFileSystemProvider provider;
     private final String fleetName;
     private final FileSystemFleet fleet;
     private final long timeoutMillis;
+    private final Resolver resolver;
+    private final User user;
+    private final Locks locks = new Locks();
     private volatile boolean open = true;
 
-    FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis) {
+    FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user) {
         this.provider = provider;
         this.fleetName = fleetName;
         this.fleet = fleet;
         this.timeoutMillis = timeoutMillis;
+        this.user = user;
+        this.resolver = new Resolver(new Resolver.Calls() {
+            @Override
+            public Walked walk(int group, long dir, List<String> names, String path) throws IOException {
+                return Remote.await(() -> fleet.walk(group, dir, names), path, null, timeoutMillis);
+            }
+
+            @Override
+            public String readlink(int group, long inode, String path) throws IOException {
+                return Remote.await(() -> fleet.readlink(group, inode), path, null, timeoutMillis);
+            }
+        });
+    }
+
+    /** The file locks this client holds. */
+    Locks locks() {
+        return locks;
+    }
+
+    /** The user this file system's calls present (permissions are checked for it). */
+    User user() {
+        return user;
     }
 
     String fleet() {
@@ -54,47 +81,101 @@ final class FosFileSystem extends FileSystem {
 
     /** The root as an entry. */
     static DirEntry rootEntry() {
-        return new DirEntry("", FileSystemFleet.ROOT, FileType.DIRECTORY);
+        return Resolver.root();
     }
 
     /**
-     * Finds the entry a path names.
+     * Finds the entry a path names, following symbolic links.
      *
      * @throws NoSuchFileException if a name on the way is missing
      * @throws NotDirectoryException if a name on the way is a file
      */
     DirEntry resolve(FosPath path) throws IOException {
-        FosPath abs = (FosPath) path.toAbsolutePath().normalize();
-        DirEntry at = rootEntry();
-        List<String> names = abs.names();
-        for (int i = 0; i < names.size(); i++) {
-            if (at.type() != FileType.DIRECTORY) {
-                throw new NotDirectoryException(prefix(names, i));
-            }
-            long dir = at.inode();
-            String name = names.get(i);
-            String where = prefix(names, i + 1);
-            at = Remote.await(() -> fleet.lookup(FileSystemFleet.groupOf(dir), dir, name), path.toString(), null, timeoutMillis);
-            if (at == null) {
-                throw new NoSuchFileException(where);
-            }
-        }
-        return at;
+        return resolve(path, true).entry();
     }
 
-    private static String prefix(List<String> names, int n) {
-        return "/" + String.join("/", names.subList(0, n));
+    /** Finds the entry a path names and the directory it is in; a symbolic link as the last name is followed if asked. */
+    Resolver.Found resolve(FosPath path, boolean followLast) throws IOException {
+        FosPath abs = (FosPath) path.toAbsolutePath();
+        return resolver.resolve(abs.names(), followLast, path.toString());
     }
 
-    /** The directory that holds a path's last name; the path must not be the root. */
+    /** The directory that holds a path's last name; the path must not be the root and must not end in . or .. */
     DirEntry parentOf(FosPath path) throws IOException {
-        FosPath abs = (FosPath) path.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        DirEntry d = parent == null ? rootEntry() : resolve((FosPath) parent);
+        FosPath abs = (FosPath) path.toAbsolutePath();
+        List<String> names = abs.names();
+        if (names.isEmpty()) {
+            throw new FileSystemException(path.toString(), null, "the root has no name in a directory");
+        }
+        String last = names.get(names.size() - 1);
+        if (last.equals(".") || last.equals("..")) {
+            throw new FileSystemException(path.toString(), null, "names a directory by '" + last + "', not by its name");
+        }
+        DirEntry d = resolver.resolve(names.subList(0, names.size() - 1), true, path.toString()).entry();
         if (d.type() != FileType.DIRECTORY) {
-            throw new NotDirectoryException(String.valueOf(parent));
+            throw new NotDirectoryException(path.toString());
         }
         return d;
+    }
+
+    /**
+     * The path with every {@code .}, {@code ..} and symbolic link resolved (the last name's link only
+     * if asked), checked to exist: what {@code toRealPath} answers.
+     */
+    Path realPath(FosPath path, boolean followLast) throws IOException {
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(((FosPath) path.toAbsolutePath()).names());
+        List<String> real = new java.util.ArrayList<>();
+        List<DirEntry> dirs = new java.util.ArrayList<>();
+        DirEntry at = rootEntry();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String name = todo.poll();
+            if (at.type() != FileType.DIRECTORY) {
+                throw new NotDirectoryException(path.toString());
+            }
+            if (name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                if (!real.isEmpty()) {
+                    real.remove(real.size() - 1);
+                    at = dirs.remove(dirs.size() - 1);
+                }
+                continue;
+            }
+            long dir = at.inode();
+            DirEntry e = Remote.await(() -> fleet.lookup(FileSystemFleet.groupOf(dir), dir, name), path.toString(), null, timeoutMillis);
+            if (e.type() == FileType.SYMLINK && (!todo.isEmpty() || followLast)) {
+                if (++links > Resolver.MAX_LINKS) {
+                    throw new FileSystemException(path.toString(), null, "Too many levels of symbolic links");
+                }
+                String target = Remote.await(() -> fleet.readlink(FileSystemFleet.groupOf(e.inode()), e.inode()), path.toString(), null,
+                        timeoutMillis);
+                List<String> parts = Resolver.split(target);
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    todo.addFirst(parts.get(i));
+                }
+                if (target.startsWith("/")) {
+                    real.clear();
+                    dirs.clear();
+                    at = rootEntry();
+                }
+                continue;
+            }
+            real.add(name);
+            dirs.add(at);
+            at = e;
+        }
+        return FosPath.parse(this, "/" + String.join("/", real));
+    }
+
+    /** The last name of a path (see {@link #parentOf}). */
+    static String nameOf(FosPath path) throws IOException {
+        List<String> names = ((FosPath) path.toAbsolutePath()).names();
+        if (names.isEmpty()) {
+            throw new FileSystemException(path.toString(), null, "the root has no name in a directory");
+        }
+        return names.get(names.size() - 1);
     }
 
     @Override
@@ -135,7 +216,7 @@ final class FosFileSystem extends FileSystem {
 
     @Override
     public Set<String> supportedFileAttributeViews() {
-        return Set.of("basic");
+        return Set.of("basic", "posix", "owner", "unix");
     }
 
     @Override
@@ -159,7 +240,7 @@ final class FosFileSystem extends FileSystem {
         String pattern = syntaxAndPattern.substring(colon + 1);
         Pattern regex = switch (syntax) {
             case "regex" -> Pattern.compile(pattern);
-            case "glob" -> Pattern.compile(Globs.toRegex(pattern));
+            case "glob" -> Globs.compile(pattern);
             default -> throw new UnsupportedOperationException("path matcher syntax '" + syntax + "': use glob or regex");
         };
         return p -> regex.matcher(p.toString()).matches();
@@ -167,12 +248,12 @@ final class FosFileSystem extends FileSystem {
 
     @Override
     public UserPrincipalLookupService getUserPrincipalLookupService() {
-        throw new UnsupportedOperationException("fos file systems have no users");
+        return Principals.LOOKUP;
     }
 
     @Override
     public WatchService newWatchService() {
-        throw new UnsupportedOperationException("fos file systems do not watch paths");
+        return new FosWatchService(this);
     }
 
     @Override

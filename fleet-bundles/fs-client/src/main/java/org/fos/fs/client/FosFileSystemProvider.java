@@ -26,18 +26,28 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
+import java.nio.file.attribute.FileOwnerAttributeView;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.fos.fs.api.Attributes;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
+import org.fos.fs.api.Opened;
 
 /**
  * The {@code java.nio.file} provider of the {@code fos} scheme: one {@link FileSystem} per
@@ -56,17 +66,31 @@ public class FosFileSystemProvider extends FileSystemProvider {
 
     private final FleetConnector connector;
     private final long timeoutMillis;
+    private final User user;
     private final Map<String, FosFileSystem> systems = new ConcurrentHashMap<>();
 
     /**
-     * Creates the provider.
+     * Creates the provider for the super-user (what bundles inside a node are).
      *
      * @param connector how to reach fleets
      * @param timeoutMillis how long one call to the fleet may take
      */
     public FosFileSystemProvider(FleetConnector connector, long timeoutMillis) {
+        this(connector, timeoutMillis, User.ROOT);
+    }
+
+    /**
+     * Creates the provider for a user: files it makes are the user's, and its calls are checked
+     * against the files' permission bits.
+     *
+     * @param connector how to reach fleets
+     * @param timeoutMillis how long one call to the fleet may take
+     * @param user the user the calls present
+     */
+    public FosFileSystemProvider(FleetConnector connector, long timeoutMillis, User user) {
         this.connector = connector;
         this.timeoutMillis = timeoutMillis;
+        this.user = java.util.Objects.requireNonNull(user, "user");
     }
 
     @Override
@@ -82,7 +106,7 @@ public class FosFileSystemProvider extends FileSystemProvider {
      */
     public FileSystem fileSystem(String fleet) {
         org.fos.kernel.api.Names.requireValidName(fleet);
-        return systems.computeIfAbsent(fleet, f -> new FosFileSystem(this, f, connector.connect(f), timeoutMillis));
+        return systems.computeIfAbsent(fleet, f -> new FosFileSystem(this, f, connector.connect(f), timeoutMillis, user));
     }
 
     void closed(FosFileSystem fs) {
@@ -139,12 +163,48 @@ public class FosFileSystemProvider extends FileSystemProvider {
         return f;
     }
 
-    private static String nameOf(FosPath p) throws IOException {
-        Path name = p.toAbsolutePath().normalize().getFileName();
-        if (name == null) {
-            throw new FileSystemException(p.toString(), null, "the root has no name in a directory");
+    private static boolean follows(LinkOption... options) {
+        for (LinkOption o : options) {
+            if (o == LinkOption.NOFOLLOW_LINKS) {
+                return false;
+            }
         }
-        return name.toString();
+        return true;
+    }
+
+    private static Attributes stat(FosFileSystem fs, long inode, Path p) throws IOException {
+        return fs.await(() -> fs.server().stat(FileSystemFleet.groupOf(inode), inode), p);
+    }
+
+    /** The permission bits a new file or directory gets: from a posix:permissions attribute, else the default. */
+    static int modeOf(FileAttribute<?>[] attrs, int fallback) {
+        int mode = fallback;
+        for (FileAttribute<?> a : attrs) {
+            switch (a.name()) {
+                case "posix:permissions", "unix:permissions" -> {
+                    if (!(a.value() instanceof Set<?> perms)) {
+                        throw new IllegalArgumentException("posix:permissions takes a Set<PosixFilePermission>, not " + a.value());
+                    }
+                    mode = FosAttributes.mode(perms);
+                }
+                case "unix:mode" -> {
+                    if (!(a.value() instanceof Integer m)) {
+                        throw new IllegalArgumentException("unix:mode takes an Integer, not " + a.value());
+                    }
+                    mode = m & 07777;
+                }
+                default -> throw new UnsupportedOperationException("'" + a.name()
+                        + "' cannot be set when making a fos file; posix:permissions can");
+            }
+        }
+        return mode;
+    }
+
+    /** Checks that the user may change entries of a directory (write and search). */
+    private static void checkDirectoryWrite(FosFileSystem fs, DirEntry dir, FosPath p) throws IOException {
+        if (fs.user().uid() != 0) {
+            fs.user().check(stat(fs, dir.inode(), p), User.WRITE | User.EXECUTE, String.valueOf(p.getParent()));
+        }
     }
 
     // ---------------------------------------------------------------- files
@@ -156,7 +216,10 @@ public class FosFileSystemProvider extends FileSystemProvider {
 
     @Override
     public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
-        FosPath p = fos(path);
+        return open(fos(path), options, attrs, 0);
+    }
+
+    private FosFileChannel open(FosPath p, Set<? extends OpenOption> options, FileAttribute<?>[] attrs, int depth) throws IOException {
         FosFileSystem fs = p.getFileSystem();
         Set<OpenOption> o = new HashSet<>(options);
         boolean append = o.contains(StandardOpenOption.APPEND);
@@ -168,60 +231,172 @@ public class FosFileSystemProvider extends FileSystemProvider {
         if (append && o.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
             throw new IllegalArgumentException("APPEND and TRUNCATE_EXISTING cannot be combined");
         }
-        if (o.contains(StandardOpenOption.DELETE_ON_CLOSE)) {
-            throw new UnsupportedOperationException("DELETE_ON_CLOSE is not supported by fos file systems");
+        for (OpenOption x : o) {
+            if (!(x instanceof StandardOpenOption) && x != LinkOption.NOFOLLOW_LINKS) {
+                throw new UnsupportedOperationException("open option " + x + " is not supported by fos file systems");
+            }
         }
-        DirEntry e;
-        if (write && (o.contains(StandardOpenOption.CREATE_NEW) || o.contains(StandardOpenOption.CREATE))) {
-            DirEntry dir = fs.parentOf(p);
-            String name = nameOf(p);
-            boolean exclusive = o.contains(StandardOpenOption.CREATE_NEW);
-            e = fs.await(() -> fs.server().create(FileSystemFleet.groupOf(dir.inode()), dir.inode(), name, exclusive), p);
-        } else {
-            e = fs.resolve(p);
+        int mode = modeOf(attrs, 0644);
+        boolean create = write && (o.contains(StandardOpenOption.CREATE_NEW) || o.contains(StandardOpenOption.CREATE));
+        boolean exclusive = write && o.contains(StandardOpenOption.CREATE_NEW);
+        boolean truncate = write && o.contains(StandardOpenOption.TRUNCATE_EXISTING);
+        boolean follow = !o.contains(LinkOption.NOFOLLOW_LINKS) && !exclusive;
+        DirEntry dir = fs.parentOf(p);
+        String name = FosFileSystem.nameOf(p);
+        User user = fs.user();
+        if (user.uid() != 0) {
+            checkAccessToOpen(fs, p, dir, name, read, write, create);
+        }
+        int flags = (create ? FileSystemFleet.OPEN_CREATE : 0) | (exclusive ? FileSystemFleet.OPEN_EXCLUSIVE : 0)
+                | (truncate ? FileSystemFleet.OPEN_TRUNCATE : 0);
+        Opened opened = fs.await(() -> fs.server().open(FileSystemFleet.groupOf(dir.inode()), dir.inode(), name, flags, mode, user.uid(),
+                user.gid()), p);
+        DirEntry e = opened.entry();
+        if (e.type() == FileType.SYMLINK) {
+            if (!follow) {
+                throw new FileSystemException(p.toString(), null, "Too many levels of symbolic links (NOFOLLOW_LINKS names a link)");
+            }
+            if (depth >= Resolver.MAX_LINKS) {
+                throw new FileSystemException(p.toString(), null, "Too many levels of symbolic links");
+            }
+            String target = fs.await(() -> fs.server().readlink(FileSystemFleet.groupOf(e.inode()), e.inode()), p);
+            FosPath next = (FosPath) (target.startsWith("/") ? fs.getPath(target) : p.toAbsolutePath().getParent().resolve(target));
+            return open(next, options, attrs, depth + 1);
         }
         if (e.type() == FileType.DIRECTORY) {
             throw new FileSystemException(p.toString(), null, "Is a directory");
         }
-        long inode = e.inode();
-        if (write && o.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
-            fs.await(() -> fs.server().truncate(FileSystemFleet.groupOf(inode), inode, 0), p);
+        Attributes a = opened.attributes();
+        if (a == null) {
+            a = fs.await(() -> fs.server().openInode(FileSystemFleet.groupOf(e.inode()), e.inode(),
+                    truncate ? FileSystemFleet.OPEN_TRUNCATE : 0), p);
         }
         boolean sync = o.contains(StandardOpenOption.SYNC) || o.contains(StandardOpenOption.DSYNC);
-        return new FosFileChannel(fs, p, inode, read, write, append, sync);
+        Runnable onClose = null;
+        if (o.contains(StandardOpenOption.DELETE_ON_CLOSE)) {
+            long inode = e.inode();
+            onClose = () -> deleteIfSame(fs, p, dir, name, inode);
+        }
+        return new FosFileChannel(fs, p, e.inode(), a.generation(), read, write, append, sync, onClose);
+    }
+
+    /** DELETE_ON_CLOSE: removes the name if it still names the file the channel had open. */
+    private static void deleteIfSame(FosFileSystem fs, FosPath p, DirEntry dir, String name, long inode) {
+        try {
+            DirEntry now = fs.await(() -> fs.server().lookup(FileSystemFleet.groupOf(dir.inode()), dir.inode(), name), p);
+            if (now.inode() == inode) {
+                fs.await(() -> fs.server().delete(FileSystemFleet.groupOf(dir.inode()), dir.inode(), name), p);
+            }
+        } catch (IOException gone) {
+            // already removed or replaced: nothing to delete
+        }
+    }
+
+    private static void checkAccessToOpen(FosFileSystem fs, FosPath p, DirEntry dir, String name, boolean read, boolean write,
+            boolean create) throws IOException {
+        DirEntry existing;
+        try {
+            existing = fs.resolve(p);
+        } catch (NoSuchFileException absent) {
+            if (create) {
+                checkDirectoryWrite(fs, dir, p);
+            }
+            return;
+        }
+        Attributes a = stat(fs, existing.inode(), p);
+        fs.user().check(a, (read ? User.READ : 0) | (write ? User.WRITE : 0), p.toString());
     }
 
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
         FosPath p = fos(dir);
-        DirEntry e = p.getFileSystem().resolve(p);
+        FosFileSystem fs = p.getFileSystem();
+        DirEntry e = fs.resolve(p);
         if (e.type() != FileType.DIRECTORY) {
             throw new NotDirectoryException(p.toString());
         }
-        return new FosDirectoryStream(p.getFileSystem(), p, e.inode(), filter);
+        if (fs.user().uid() != 0) {
+            fs.user().check(stat(fs, e.inode(), p), User.READ, p.toString());
+        }
+        return new FosDirectoryStream(fs, p, e.inode(), filter);
     }
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
         FosPath p = fos(dir);
         FosFileSystem fs = p.getFileSystem();
-        if (p.toAbsolutePath().normalize().getNameCount() == 0) {
+        int mode = modeOf(attrs, 0755);
+        List<String> names = ((FosPath) p.toAbsolutePath()).names();
+        if (names.isEmpty() || names.get(names.size() - 1).equals(".") || names.get(names.size() - 1).equals("..")) {
+            fs.resolve(p);
             throw new FileAlreadyExistsException(p.toString());
         }
         DirEntry parent = fs.parentOf(p);
-        String name = nameOf(p);
-        fs.await(() -> fs.server().mkdir(FileSystemFleet.groupOf(parent.inode()), parent.inode(), name), p);
+        String name = FosFileSystem.nameOf(p);
+        checkDirectoryWrite(fs, parent, p);
+        User user = fs.user();
+        fs.await(() -> fs.server().mkdir(FileSystemFleet.groupOf(parent.inode()), parent.inode(), name, mode, user.uid(), user.gid()), p);
+    }
+
+    @Override
+    public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs) throws IOException {
+        FosPath p = fos(link);
+        FosFileSystem fs = p.getFileSystem();
+        if (attrs.length > 0) {
+            throw new UnsupportedOperationException("a symbolic link takes no attributes: '" + attrs[0].name() + "'");
+        }
+        String text = target.toString();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("a symbolic link's target is empty");
+        }
+        Resolver.checkTarget(text, p.toString());
+        DirEntry parent = fs.parentOf(p);
+        String name = FosFileSystem.nameOf(p);
+        checkDirectoryWrite(fs, parent, p);
+        User user = fs.user();
+        fs.await(() -> fs.server().symlink(FileSystemFleet.groupOf(parent.inode()), parent.inode(), name, text, user.uid(), user.gid()), p);
+    }
+
+    @Override
+    public void createLink(Path link, Path existing) throws IOException {
+        FosPath p = fos(link);
+        FosPath e = fos(existing);
+        FosFileSystem fs = p.getFileSystem();
+        if (e.getFileSystem() != fs) {
+            throw new FileSystemException(p.toString(), e.toString(), "Invalid cross-device link");
+        }
+        DirEntry target = fs.resolve(e, false).entry();
+        DirEntry parent = fs.parentOf(p);
+        String name = FosFileSystem.nameOf(p);
+        checkDirectoryWrite(fs, parent, p);
+        fs.await(() -> fs.server().link(FileSystemFleet.groupOf(parent.inode()), parent.inode(), name, target.inode()), p, e);
+    }
+
+    @Override
+    public Path readSymbolicLink(Path link) throws IOException {
+        FosPath p = fos(link);
+        FosFileSystem fs = p.getFileSystem();
+        DirEntry e = fs.resolve(p, false).entry();
+        if (e.type() != FileType.SYMLINK) {
+            throw new java.nio.file.NotLinkException(p.toString());
+        }
+        return fs.getPath(fs.await(() -> fs.server().readlink(FileSystemFleet.groupOf(e.inode()), e.inode()), p));
     }
 
     @Override
     public void delete(Path path) throws IOException {
         FosPath p = fos(path);
         FosFileSystem fs = p.getFileSystem();
-        if (p.toAbsolutePath().normalize().getNameCount() == 0) {
+        if (((FosPath) p.toAbsolutePath()).names().isEmpty()) {
             throw new FileSystemException(p.toString(), null, "the root cannot be deleted");
         }
         DirEntry parent = fs.parentOf(p);
-        String name = nameOf(p);
+        String name = FosFileSystem.nameOf(p);
+        if (fs.user().uid() != 0) {
+            checkDirectoryWrite(fs, parent, p);
+            DirEntry victim = fs.resolve(p, false).entry();
+            fs.user().checkSticky(stat(fs, parent.inode(), p), stat(fs, victim.inode(), p), p.toString());
+        }
         fs.await(() -> fs.server().delete(FileSystemFleet.groupOf(parent.inode()), parent.inode(), name), p);
     }
 
@@ -229,8 +404,16 @@ public class FosFileSystemProvider extends FileSystemProvider {
     public void copy(Path source, Path target, CopyOption... options) throws IOException {
         FosPath from = fos(source);
         FosPath to = fos(target);
-        boolean replace = Set.of(options).contains(StandardCopyOption.REPLACE_EXISTING);
-        BasicFileAttributes a = readAttributes(from, BasicFileAttributes.class);
+        Set<CopyOption> opts = Set.of(options);
+        boolean replace = opts.contains(StandardCopyOption.REPLACE_EXISTING);
+        boolean follow = !opts.contains(LinkOption.NOFOLLOW_LINKS);
+        for (CopyOption o : opts) {
+            if (o != StandardCopyOption.REPLACE_EXISTING && o != StandardCopyOption.COPY_ATTRIBUTES && o != LinkOption.NOFOLLOW_LINKS) {
+                throw new UnsupportedOperationException("copy option " + o + " is not supported");
+            }
+        }
+        PosixFileAttributes a = readAttributes(from, PosixFileAttributes.class, follow ? new LinkOption[0]
+                : new LinkOption[] {LinkOption.NOFOLLOW_LINKS});
         if (isSameFile(from, to)) {
             return;
         }
@@ -241,22 +424,27 @@ public class FosFileSystemProvider extends FileSystemProvider {
                 // nothing to replace
             }
         }
-        if (a.isDirectory()) {
-            createDirectory(to);
+        if (a.isSymbolicLink()) {
+            createSymbolicLink(to, readSymbolicLink(from));
             return;
         }
-        try (FileChannel in = newFileChannel(from, Set.of(StandardOpenOption.READ));
-                FileChannel out = newFileChannel(to, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW))) {
-            ByteBuffer buf = ByteBuffer.allocate(FosFileChannel.RUN_BYTES);
-            while (in.read(buf) >= 0) {
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    out.write(buf);
+        FileAttribute<?> perms = PosixFilePermissions.asFileAttribute(a.permissions());
+        if (a.isDirectory()) {
+            createDirectory(to, perms);
+        } else {
+            try (FileChannel in = newFileChannel(from, Set.of(StandardOpenOption.READ));
+                    FileChannel out = newFileChannel(to, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), perms)) {
+                ByteBuffer buf = ByteBuffer.allocate(FosFileChannel.RUN_BYTES);
+                while (in.read(buf) >= 0) {
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        out.write(buf);
+                    }
+                    buf.clear();
                 }
-                buf.clear();
             }
         }
-        if (Set.of(options).contains(StandardCopyOption.COPY_ATTRIBUTES)) {
+        if (opts.contains(StandardCopyOption.COPY_ATTRIBUTES)) {
             getFileAttributeView(to, BasicFileAttributeView.class).setTimes(a.lastModifiedTime(), a.lastAccessTime(), null);
         }
     }
@@ -271,13 +459,41 @@ public class FosFileSystemProvider extends FileSystemProvider {
             return;
         }
         FosFileSystem fs = from.getFileSystem();
-        boolean replace = Set.of(options).contains(StandardCopyOption.REPLACE_EXISTING);
+        Set<CopyOption> opts = Set.of(options);
+        boolean replace = opts.contains(StandardCopyOption.REPLACE_EXISTING);
+        boolean atomic = opts.contains(StandardCopyOption.ATOMIC_MOVE);
         DirEntry fromDir = fs.parentOf(from);
         DirEntry toDir = fs.parentOf(to);
-        String fromName = nameOf(from);
-        String toName = nameOf(to);
-        fs.await(() -> fs.server().rename(FileSystemFleet.groupOf(fromDir.inode()), fromDir.inode(), fromName, toDir.inode(), toName,
-                replace), from, to);
+        String fromName = FosFileSystem.nameOf(from);
+        String toName = FosFileSystem.nameOf(to);
+        if (fs.user().uid() != 0) {
+            checkDirectoryWrite(fs, fromDir, from);
+            checkDirectoryWrite(fs, toDir, to);
+        }
+        Remote.Call<Void> rename = () -> fs.server().rename(FileSystemFleet.groupOf(fromDir.inode()), fromDir.inode(), fromName,
+                toDir.inode(), toName, replace);
+        try {
+            fs.await(rename, from, to);
+        } catch (FileSystemException e) {
+            // rename(2) keeps a file from replacing a directory and the other way round; Files.move with
+            // REPLACE_EXISTING (not ATOMIC_MOVE) deletes the target first, as the JDK does
+            if (!replace || atomic || e instanceof NoSuchFileException || e instanceof FileAlreadyExistsException
+                    || e instanceof java.nio.file.DirectoryNotEmptyException || !kindsDiffer(fs, from, to)) {
+                throw e;
+            }
+            delete(to);
+            fs.await(rename, from, to);
+        }
+    }
+
+    private static boolean kindsDiffer(FosFileSystem fs, FosPath from, FosPath to) throws IOException {
+        try {
+            boolean a = fs.resolve(from, false).entry().type() == FileType.DIRECTORY;
+            boolean b = fs.resolve(to, false).entry().type() == FileType.DIRECTORY;
+            return a != b;
+        } catch (NoSuchFileException gone) {
+            return false;
+        }
     }
 
     @Override
@@ -313,61 +529,73 @@ public class FosFileSystemProvider extends FileSystemProvider {
     @Override
     public void checkAccess(Path path, AccessMode... modes) throws IOException {
         FosPath p = fos(path);
-        p.getFileSystem().resolve(p);
+        FosFileSystem fs = p.getFileSystem();
+        DirEntry e = fs.resolve(p);
+        if (modes.length == 0 || fs.user().uid() == 0 && !Set.of(modes).contains(AccessMode.EXECUTE)) {
+            return;
+        }
+        Attributes a = stat(fs, e.inode(), p);
+        int want = 0;
+        for (AccessMode m : modes) {
+            want |= switch (m) {
+                case READ -> User.READ;
+                case WRITE -> User.WRITE;
+                case EXECUTE -> User.EXECUTE;
+            };
+        }
+        if (fs.user().uid() == 0) {
+            if ((want & User.EXECUTE) != 0 && a.type() != FileType.DIRECTORY && (a.mode() & 0111) == 0) {
+                throw new java.nio.file.AccessDeniedException(p.toString(), null, "no one may execute it (mode "
+                        + Integer.toOctalString(a.mode()) + ")");
+            }
+            return;
+        }
+        fs.user().check(a, want, p.toString());
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type, LinkOption... options) {
-        if (type != BasicFileAttributeView.class) {
+        if (type != BasicFileAttributeView.class && type != PosixFileAttributeView.class && type != FileOwnerAttributeView.class) {
             return null;
         }
         FosPath p = fos(path);
-        return (V) new FosAttributes.View(p.getFileSystem(), p);
+        String name = type == BasicFileAttributeView.class ? "basic" : type == PosixFileAttributeView.class ? "posix" : "owner";
+        return (V) new FosAttributes.View(p.getFileSystem(), p, follows(options), name);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options) throws IOException {
-        if (type != BasicFileAttributes.class) {
-            throw new UnsupportedOperationException("fos files have basic attributes only, not " + type.getName());
+        if (type != BasicFileAttributes.class && type != PosixFileAttributes.class) {
+            throw new UnsupportedOperationException("fos files have basic and posix attributes, not " + type.getName());
         }
         FosPath p = fos(path);
         FosFileSystem fs = p.getFileSystem();
-        long inode = fs.resolve(p).inode();
-        Attributes a = fs.await(() -> fs.server().stat(FileSystemFleet.groupOf(inode), inode), p);
-        return (A) new FosAttributes(a);
+        long inode = fs.resolve(p, follows(options)).entry().inode();
+        return (A) new FosAttributes(stat(fs, inode, p));
     }
 
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
         String list = attributes;
+        String view = "basic";
         int colon = list.indexOf(':');
         if (colon >= 0) {
-            String view = list.substring(0, colon);
-            if (!view.equals("basic")) {
-                throw new UnsupportedOperationException("fos files have the basic attribute view only, not '" + view + "'");
-            }
+            view = list.substring(0, colon);
             list = list.substring(colon + 1);
         }
-        BasicFileAttributes a = readAttributes(path, BasicFileAttributes.class);
-        Map<String, Object> all = new HashMap<>();
-        all.put("size", a.size());
-        all.put("lastModifiedTime", a.lastModifiedTime());
-        all.put("lastAccessTime", a.lastAccessTime());
-        all.put("creationTime", a.creationTime());
-        all.put("isRegularFile", a.isRegularFile());
-        all.put("isDirectory", a.isDirectory());
-        all.put("isSymbolicLink", false);
-        all.put("isOther", false);
-        all.put("fileKey", a.fileKey());
+        if (!Set.of("basic", "posix", "unix", "owner").contains(view)) {
+            throw new UnsupportedOperationException("fos files have the basic, posix, owner and unix attribute views, not '" + view + "'");
+        }
+        Map<String, Object> all = ((FosAttributes) readAttributes(path, PosixFileAttributes.class, options)).all(view);
         if (list.equals("*")) {
             return all;
         }
         Map<String, Object> out = new HashMap<>();
         for (String name : list.split(",")) {
             if (!all.containsKey(name)) {
-                throw new IllegalArgumentException("'" + name + "' is not a basic attribute; they are " + all.keySet());
+                throw new IllegalArgumentException("'" + name + "' is not a " + view + " attribute; they are " + new TreeSet<>(all.keySet()));
             }
             out.put(name, all.get(name));
         }
@@ -376,13 +604,34 @@ public class FosFileSystemProvider extends FileSystemProvider {
 
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
-        String name = attribute.startsWith("basic:") ? attribute.substring(6) : attribute;
-        BasicFileAttributeView view = getFileAttributeView(path, BasicFileAttributeView.class);
-        switch (name) {
-            case "lastModifiedTime" -> view.setTimes((FileTime) value, null, null);
-            case "lastAccessTime" -> view.setTimes(null, (FileTime) value, null);
-            case "creationTime" -> throw new UnsupportedOperationException("a fos file's creation time cannot be set");
-            default -> throw new IllegalArgumentException("'" + attribute + "' cannot be set; lastModifiedTime and lastAccessTime can");
+        int colon = attribute.indexOf(':');
+        String view = colon < 0 ? "basic" : attribute.substring(0, colon);
+        String name = colon < 0 ? attribute : attribute.substring(colon + 1);
+        FosPath p = fos(path);
+        FosAttributes.View v = new FosAttributes.View(p.getFileSystem(), p, follows(options), view);
+        switch (view + ":" + name) {
+            case "basic:lastModifiedTime", "posix:lastModifiedTime", "unix:lastModifiedTime" -> v.setTimes((FileTime) value, null, null);
+            case "basic:lastAccessTime", "posix:lastAccessTime", "unix:lastAccessTime" -> v.setTimes(null, (FileTime) value, null);
+            case "basic:creationTime", "posix:creationTime", "unix:creationTime" ->
+                throw new UnsupportedOperationException("a fos file's creation time cannot be set");
+            case "posix:permissions", "unix:permissions" -> v.setPermissions(PosixFilePermissions.fromString(
+                    PosixFilePermissions.toString(castPermissions(value))));
+            case "posix:owner", "owner:owner", "unix:owner" -> v.setOwner((UserPrincipal) value);
+            case "posix:group", "unix:group" -> v.setGroup((GroupPrincipal) value);
+            case "unix:mode" -> v.setMode((Integer) value);
+            case "unix:uid" -> v.set(-1, (Integer) value, -1);
+            case "unix:gid" -> v.set(-1, -1, (Integer) value);
+            default -> throw new IllegalArgumentException("'" + attribute + "' cannot be set; times, posix:permissions, posix:owner,"
+                    + " posix:group, unix:mode, unix:uid and unix:gid can");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<PosixFilePermission> castPermissions(Object value) {
+        if (!(value instanceof Set<?> s)) {
+            throw new ClassCastException("posix:permissions takes a Set<PosixFilePermission>, not " + value);
+        }
+        FosAttributes.mode(s);
+        return (Set<PosixFilePermission>) s;
     }
 }

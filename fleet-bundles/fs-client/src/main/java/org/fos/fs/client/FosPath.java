@@ -44,6 +44,15 @@ final class FosPath implements Path {
             if (p.isEmpty()) {
                 continue;
             }
+            for (int i = 0; i < p.length(); i++) {
+                char c = p.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < p.length() && Character.isLowSurrogate(p.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new InvalidPathException(text, "Malformed input or input contains unmappable characters: a lone UTF-16"
+                            + " surrogate has no UTF-8 form", text.indexOf(p) + i);
+                }
+            }
             int bytes = p.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > FileSystemFleet.MAX_NAME_BYTES) {
                 throw new InvalidPathException(text, "the name '" + p.substring(0, 20) + "...' is " + bytes + " bytes of UTF-8, more than "
@@ -221,14 +230,19 @@ final class FosPath implements Path {
 
     @Override
     public Path toRealPath(LinkOption... options) throws IOException {
-        Path real = toAbsolutePath().normalize();
-        fs.provider().checkAccess(real);
-        return real;
+        boolean follow = !java.util.Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
+        return fs.realPath(this, follow);
     }
 
     @Override
-    public WatchKey register(WatchService watcher, WatchEvent.Kind<?>[] events, WatchEvent.Modifier... modifiers) {
-        throw new UnsupportedOperationException("fos file systems do not watch paths");
+    public WatchKey register(WatchService watcher, WatchEvent.Kind<?>[] events, WatchEvent.Modifier... modifiers) throws IOException {
+        if (!(watcher instanceof FosWatchService w)) {
+            throw new ProviderMismatchException("a fos path is watched by a fos file system's watch service");
+        }
+        if (modifiers.length > 0) {
+            throw new UnsupportedOperationException("fos watch services take no modifiers");
+        }
+        return w.register(this, events);
     }
 
     @Override

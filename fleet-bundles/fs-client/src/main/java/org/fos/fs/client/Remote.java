@@ -102,6 +102,7 @@ public final class Remote {
             case "java.nio.file.NotDirectoryException" -> new NotDirectoryException(message);
             case "java.nio.file.FileAlreadyExistsException" -> new FileAlreadyExistsException(message);
             case "java.nio.file.DirectoryNotEmptyException" -> new DirectoryNotEmptyException(message);
+            case "java.nio.file.AccessDeniedException" -> new java.nio.file.AccessDeniedException(message);
             case "java.nio.file.FileSystemException" -> new FileSystemException(message);
             case "org.fos.fs.api.TryAgainException" -> new TryAgainException(message);
             default -> r;
@@ -117,6 +118,26 @@ public final class Remote {
                 || (t instanceof FleetException f && !(t instanceof org.fos.rpc.api.RemoteException) && f.status() == Status.CLOSED);
     }
 
+    /**
+     * The reason of a member's exception without the member's name of the file (an inode number,
+     * which means nothing to the caller): the caller's exception names the caller's path instead.
+     */
+    static String reasonOf(FileSystemException f) {
+        if (f.getReason() != null) {
+            return stripInode(f.getReason());
+        }
+        String text = f.getFile();
+        if (text == null) {
+            return null;
+        }
+        String stripped = stripInode(text);
+        return stripped.isEmpty() || stripped.equals(text) && text.startsWith("inode ") ? null : stripped;
+    }
+
+    private static String stripInode(String text) {
+        return text.replaceFirst("^inode \\d+(/[^:]*)?(: )?", "").replaceAll(" ?\\(?inode \\d+\\)?", "");
+    }
+
     /** The server's exception as the same type about the client's path; its text becomes the reason. */
     static IOException translate(Throwable t, String file, String other) {
         if (t instanceof CompletionException && t.getCause() != null) {
@@ -126,7 +147,7 @@ public final class Remote {
             t = recreate(r);
         }
         if (t instanceof FileSystemException f) {
-            String reason = f.getReason() != null ? f.getReason() : f.getFile();
+            String reason = reasonOf(f);
             if (t instanceof NoSuchFileException) {
                 return new NoSuchFileException(file, other, reason);
             }
@@ -138,6 +159,9 @@ public final class Remote {
             }
             if (t instanceof DirectoryNotEmptyException) {
                 return new DirectoryNotEmptyException(file);
+            }
+            if (t instanceof java.nio.file.AccessDeniedException) {
+                return new java.nio.file.AccessDeniedException(file, other, reason);
             }
             return new FileSystemException(file, other, reason);
         }

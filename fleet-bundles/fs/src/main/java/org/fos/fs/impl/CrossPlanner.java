@@ -64,6 +64,7 @@ final class CrossPlanner {
             case MKDIR -> mkdir(op, facts, now);
             case DELETE -> delete(op, facts, now);
             case RENAME -> rename(op, facts, now);
+            case LINK -> link(op, facts, now);
         };
     }
 
@@ -96,9 +97,10 @@ final class CrossPlanner {
         }
         long ino = reserved.inode();
         return Plan.steps(List.of(
-                new Intent.GroupStep(op.group(), new Step(Step.Kind.INIT_DIRECTORY, 0, null, ino, FileType.DIRECTORY, op.dir(), now)),
+                new Intent.GroupStep(op.group(), new Step(Step.Kind.INIT_DIRECTORY, 0, null, ino, FileType.DIRECTORY, op.dir(), now,
+                        op.mode(), op.uid(), op.gid())),
                 new Intent.GroupStep(FileSystemFleet.groupOf(op.dir()),
-                        new Step(Step.Kind.PUT, op.dir(), op.name(), ino, FileType.DIRECTORY, 0, now))),
+                        new Step(Step.Kind.PUT, op.dir(), op.name(), ino, FileType.DIRECTORY, 0, now, 0, 0, 0))),
                 new DirEntry(op.name(), ino, FileType.DIRECTORY));
     }
 
@@ -129,8 +131,8 @@ final class CrossPlanner {
         }
         return Plan.steps(List.of(
                 new Intent.GroupStep(FileSystemFleet.groupOf(op.dir()), new Step(Step.Kind.REMOVE, op.dir(), op.name(), entry.inode(),
-                        null, 0, now)),
-                new Intent.GroupStep(FileSystemFleet.groupOf(entry.inode()), new Step(Step.Kind.DROP, 0, null, entry.inode(), null, 0, now))),
+                        null, 0, now, 0, 0, 0)),
+                new Intent.GroupStep(FileSystemFleet.groupOf(entry.inode()), new Step(Step.Kind.DROP, 0, null, entry.inode(), null, 0, now, 0, 0, 0))),
                 null);
     }
 
@@ -201,20 +203,51 @@ final class CrossPlanner {
             if (y.type() == FileType.DIRECTORY && !y.empty()) {
                 return Plan.fail(new DirectoryNotEmptyException(FsErrors.where(op.targetDir(), op.targetName())));
             }
-            if (y.type() == FileType.FILE && source.type() == FileType.DIRECTORY) {
+            if (y.type() != FileType.DIRECTORY && source.type() == FileType.DIRECTORY) {
                 return Plan.fail(new NotDirectoryException(FsErrors.where(op.targetDir(), op.targetName())));
+            }
+            if (y.type() == FileType.DIRECTORY && source.type() != FileType.DIRECTORY) {
+                return Plan.fail(FsErrors.isDirectory(FsErrors.where(op.targetDir(), op.targetName())));
             }
         }
         List<Intent.GroupStep> steps = new ArrayList<>();
-        steps.add(new Intent.GroupStep(FileSystemFleet.groupOf(op.dir()), new Step(Step.Kind.REMOVE, op.dir(), op.name(), x, null, 0, now)));
+        steps.add(new Intent.GroupStep(FileSystemFleet.groupOf(op.dir()), new Step(Step.Kind.REMOVE, op.dir(), op.name(), x, null, 0, now, 0, 0, 0)));
         steps.add(new Intent.GroupStep(FileSystemFleet.groupOf(op.targetDir()),
-                new Step(Step.Kind.PUT, op.targetDir(), op.targetName(), x, source.type(), 0, now)));
+                new Step(Step.Kind.PUT, op.targetDir(), op.targetName(), x, source.type(), 0, now, 0, 0, 0)));
         if (moveDirectory) {
-            steps.add(new Intent.GroupStep(FileSystemFleet.groupOf(x), new Step(Step.Kind.SET_PARENT, 0, null, x, null, op.targetDir(), now)));
+            steps.add(new Intent.GroupStep(FileSystemFleet.groupOf(x), new Step(Step.Kind.SET_PARENT, 0, null, x, null, op.targetDir(), now, 0, 0, 0)));
         }
         if (yi != null) {
-            steps.add(new Intent.GroupStep(FileSystemFleet.groupOf(target.inode()), new Step(Step.Kind.DROP, 0, null, target.inode(), null, 0, now)));
+            steps.add(new Intent.GroupStep(FileSystemFleet.groupOf(target.inode()), new Step(Step.Kind.DROP, 0, null, target.inode(), null, 0, now, 0, 0, 0)));
         }
         return Plan.steps(steps, null);
+    }
+
+    private static Plan link(CrossOp op, Map<Probe, ProbeResult> facts, long now) {
+        Probe e = entry(op.dir(), op.name());
+        Probe i = inode(op.inode());
+        if (!facts.containsKey(e) || !facts.containsKey(i)) {
+            return Plan.ask(List.of(new Ask(FileSystemFleet.groupOf(op.dir()), e), new Ask(FileSystemFleet.groupOf(op.inode()), i)));
+        }
+        ProbeResult entry = facts.get(e);
+        Exception bad = directoryProblem(entry, op.dir(), op.name());
+        if (bad != null) {
+            return Plan.fail(bad);
+        }
+        if (entry.status() == ProbeResult.Status.FOUND) {
+            return Plan.fail(new FileAlreadyExistsException(FsErrors.where(op.dir(), op.name())));
+        }
+        ProbeResult target = facts.get(i);
+        if (target.status() != ProbeResult.Status.FOUND) {
+            return Plan.fail(new NoSuchFileException(FsErrors.where(op.inode())));
+        }
+        if (target.type() == FileType.DIRECTORY) {
+            return Plan.fail(new FileSystemException(FsErrors.where(op.dir(), op.name()), null, "a directory cannot have a second link"));
+        }
+        return Plan.steps(List.of(
+                new Intent.GroupStep(FileSystemFleet.groupOf(op.inode()), new Step(Step.Kind.LINK, 0, null, op.inode(), null, 0, now, 0, 0, 0)),
+                new Intent.GroupStep(FileSystemFleet.groupOf(op.dir()),
+                        new Step(Step.Kind.PUT, op.dir(), op.name(), op.inode(), target.type(), 0, now, 0, 0, 0))),
+                new DirEntry(op.name(), op.inode(), target.type()));
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.fos.fs.api.DirEntry;
-import org.fos.fs.api.FileType;
 
 /**
  * The entries of one directory block.
@@ -14,6 +13,7 @@ import org.fos.fs.api.FileType;
  * <pre>
  *   0 entry count (short)   2 bytes used (short, header included)
  *   4 entries, packed: inode (long), type (byte), name length (byte, 1..255), name (UTF-8)
+ *   the last {@value Layout#TAIL} bytes: the block's checksum ({@link Checksums})
  * </pre>
  */
 final class DirBlock {
@@ -27,11 +27,16 @@ final class DirBlock {
         return ENTRY_OVERHEAD + utf8Name.length;
     }
 
+    /** The bytes entries may use in a block, its header included. */
+    static int capacity(int blockSize) {
+        return blockSize - Layout.TAIL;
+    }
+
     static List<DirEntry> decode(byte[] block) {
         ByteBuffer b = ByteBuffer.wrap(block);
         int count = b.getShort(0) & 0xffff;
         int used = b.getShort(2) & 0xffff;
-        if (used < HEADER || used > block.length) {
+        if (used < HEADER || used > capacity(block.length)) {
             throw new IllegalStateException("directory block claims " + used + " bytes used");
         }
         List<DirEntry> out = new ArrayList<>(count);
@@ -46,8 +51,13 @@ final class DirBlock {
             if (len == 0 || at + ENTRY_OVERHEAD + len > used) {
                 throw new IllegalStateException("directory block entry " + i + " has a bad name length " + len);
             }
+            if (type < Inode.FILE || type > Inode.SYMLINK) {
+                throw new IllegalStateException("directory block entry " + i + " has a bad type " + type);
+            }
             String name = new String(block, at + ENTRY_OVERHEAD, len, StandardCharsets.UTF_8);
-            out.add(new DirEntry(name, inode, type == Inode.DIRECTORY ? FileType.DIRECTORY : FileType.FILE));
+            Inode t = new Inode(0);
+            t.type = type;
+            out.add(new DirEntry(name, inode, t.fileType()));
             at += ENTRY_OVERHEAD + len;
         }
         if (at != used) {
@@ -64,6 +74,9 @@ final class DirBlock {
             b.putLong(e.inode()).put(Inode.typeOf(e.type())).put((byte) name.length).put(name);
         }
         int used = b.position();
+        if (used > capacity(blockSize)) {
+            throw new IllegalStateException("directory entries of " + used + " bytes do not fit a block");
+        }
         b.putShort(0, (short) entries.size()).putShort(2, (short) used);
         return b.array();
     }

@@ -2,18 +2,17 @@ package org.fos.fs.impl;
 
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 import org.fos.block.api.BlockDevice;
 import org.fos.fleet.api.Fleet;
@@ -30,10 +29,13 @@ import org.fos.fs.api.FsStats;
 import org.fos.fs.api.FsckReport;
 import org.fos.fs.api.GroupStats;
 import org.fos.fs.api.Mounted;
+import org.fos.fs.api.Opened;
 import org.fos.fs.api.Probe;
 import org.fos.fs.api.ProbeResult;
+import org.fos.fs.api.RepairReport;
 import org.fos.fs.api.Step;
 import org.fos.fs.api.TryAgainException;
+import org.fos.fs.api.Walked;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.KernelException;
@@ -61,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * before any member touches a group, and runs cross-group operations and checks one at a time (see
  * {@code docs/files.md}).
  *
+ * <p>The coordinator's own work is {@link Coordinator}. Open files are counted here, per inode of the
+ * groups this member owns: a file that loses its last link while open lives on (an orphan) until
+ * its last close. A file whose group is full borrows data blocks of other groups ({@code peerLend})
+ * and gives them back when it lets go of them ({@code peerReturn}).
+ *
  * <p>A call may have to wait: until the file system is mounted (it is sent again through the fleet
  * once it is), while its group is pinned by a cross-group operation or its member frozen for a check
  * (it is kept and run when that ends). Calls this version still holds when it is replaced are
@@ -76,7 +83,9 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
 
     /** The factory PID of file-system fleets. */
     public static final String PID = "org.fos.fs";
-    static final int LAYOUT = 1;
+    static final int LAYOUT = 2;
+    /** Blocks asked of another group beyond what a write needs, so that a streaming writer does not ask each call. */
+    private static final int LEND_SLACK = 64;
 
     /** The configuration of a file-system fleet. */
     @ObjectClassDefinition(name = "fos file system", description = "A file-system fleet on a block device, served under fos.fleet.name.")
@@ -126,38 +135,14 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
         T run() throws Exception;
     }
 
-    /** A cross-group operation or a check waiting in the coordinator's queue. */
-    private record Queued(CrossOp op, CompletableFuture<Object> future) {
-    }
-
-    /** The coordinator's operation in flight. */
-    private static final class Current {
-        final long tx;
-        final CrossOp op;
-        final CompletableFuture<Object> future;
-        final Map<Probe, ProbeResult> facts = new HashMap<>();
-        final Set<Integer> pinned = new LinkedHashSet<>();
-        List<CrossPlanner.Ask> sent = List.of();
-        Object result;
-        Throwable failure;
-        boolean finishing;
-
-        Current(long tx, CrossOp op, CompletableFuture<Object> future) {
-            this.tx = tx;
-            this.op = op;
-            this.future = future;
-        }
-    }
-
-    private final Libfos libfos;
     private final Kernel kernel;
     private volatile Address self;
     private final String fleetName;
     private final String deviceName;
-    private final Config config;
     private final BlockDevice device;
     private final FileSystemFleet fleet;
     private final String servedBy;
+    private final Coordinator coordinator;
 
     private volatile Layout layout;
     private volatile long fence;
@@ -168,15 +153,10 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
     private final Map<Long, List<Long>> reservations = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
     private boolean frozen;
-
-    // the coordinator's part
-    private boolean coordinatorMounted;
-    /** The first operation number of this coordinator: every later one is larger, every earlier coordinator's smaller. */
-    private long mountFence;
-    private Layout coordinatorLayout;
-    private long txCounter;
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-    private Current current;
+    /** Opens of the files of the groups this member owns, by inode. */
+    private final Map<Long, Integer> opens = new HashMap<>();
+    /** Blocks other groups lent to each group's files, not yet used; filled off the member thread. */
+    private final Map<Integer, ConcurrentLinkedDeque<Long>> borrowed = new ConcurrentHashMap<>();
 
     /**
      * Creates a member.
@@ -188,9 +168,7 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
      */
     @Activate
     public FsMember(Config config, Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {
-        this.libfos = libfos;
         this.kernel = kernel;
-        this.config = config;
         this.fleetName = String.valueOf(properties.getOrDefault(Fleet.NAME, FileSystemFleet.NAME));
         this.deviceName = BlockDevice.NAME_PREFIX + config.device();
         if (config.callTimeoutMillis() < 1) {
@@ -201,6 +179,17 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
         this.fleet = libfos.proxy(FileSystemFleet.class, fleetName, options.withSelection(Selection.ROUND_ROBIN));
         Bundle b = FrameworkUtil.getBundle(getClass());
         this.servedBy = b == null ? getClass().getSimpleName() : b.getSymbolicName() + "/" + b.getVersion();
+        this.coordinator = new Coordinator(fleetName, deviceName, device, fleet, libfos, config, new Coordinator.Host() {
+            @Override
+            public GroupStore group0() {
+                return store(0);
+            }
+
+            @Override
+            public TryAgainException retiredError() {
+                return FsMember.this.retiredError();
+            }
+        });
     }
 
     /**
@@ -235,7 +224,7 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
 
     // ---------------------------------------------------------------- gates
 
-    private static <T> CompletableFuture<T> failed(Throwable t) {
+    static <T> CompletableFuture<T> failed(Throwable t) {
         CompletableFuture<T> f = new CompletableFuture<>();
         f.completeExceptionally(t);
         return f;
@@ -292,12 +281,17 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
         if (!owns(group)) {
             return attempt(again);
         }
-        if (frozen || (pins.containsKey(group) && pins.get(group) != tx)) {
+        if (held(group, tx)) {
             CompletableFuture<Object> f = new CompletableFuture<>();
             held.add(new Held(group, tx, f, op));
             return (CompletionStage<T>) f;
         }
         return run(op);
+    }
+
+    /** Whether calls about a group wait now: the member is frozen, or the group pinned by another operation. */
+    private boolean held(int group, long tx) {
+        return frozen || (pins.containsKey(group) && pins.get(group) != tx);
     }
 
     /** Makes a call through the fleet; a failure to send it fails the stage. */
@@ -312,6 +306,8 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
     private static <T> CompletionStage<T> run(Op<T> op) {
         try {
             return CompletableFuture.completedFuture(op.run());
+        } catch (Checksums.Damaged e) {
+            return failed(new FileSystemException(null, null, "the file system is damaged: " + e.getMessage() + "; run fs:fsck"));
         } catch (Exception e) {
             return failed(e);
         }
@@ -323,7 +319,7 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
         List<Held> all = new ArrayList<>(held);
         held.clear();
         for (Held h : all) {
-            if (frozen || (pins.containsKey(h.group()) && pins.get(h.group()) != h.tx())) {
+            if (held(h.group(), h.tx())) {
                 held.add(h);
                 continue;
             }
@@ -340,10 +336,57 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
     private GroupStore store(int group) {
         GroupStore s = groups.get(group);
         if (s == null) {
-            s = GroupStore.open(layout, group, device);
+            s = GroupStore.open(layout, group, device, inode -> opens.containsKey(inode),
+                    borrowed.computeIfAbsent(group, g -> new ConcurrentLinkedDeque<>()));
             groups.put(group, s);
+            try {
+                int freed = s.freeOrphans(System.currentTimeMillis());
+                if (freed > 0) {
+                    LOG.info("{}: freed {} files of group {} that were deleted while open", fleetName, freed, group);
+                }
+                giveBack(s);
+            } catch (FileSystemException e) {
+                LOG.warn("{}: could not free the orphans of group {}: {}", fleetName, group, e.getMessage());
+            }
         }
         return s;
+    }
+
+    /**
+     * Gives back the blocks of other groups that a group's files let go of, once their release is
+     * durable and no image of them is left in this group's journal (a checkpoint does both): the
+     * lender may give them out again at once.
+     */
+    private void giveBack(GroupStore s) {
+        List<Long> back = s.takeReturns();
+        if (back.isEmpty()) {
+            return;
+        }
+        s.checkpoint();
+        Map<Integer, List<Long>> byGroup = new HashMap<>();
+        for (long b : back) {
+            byGroup.computeIfAbsent(layout.groupOfBlock(b), g -> new ArrayList<>()).add(b);
+        }
+        byGroup.forEach((g, blocks) -> attempt(() -> fleet.peerReturn(g, blocks)).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("{}: {} blocks lent by group {} were not given back ({}); fs:fsck --repair frees them", fleetName,
+                        blocks.size(), g, e.getMessage());
+            }
+        }));
+    }
+
+    /** Runs a change about a group, then gives back what it freed of other groups. */
+    private <T> Op<T> changing(int group, Op<T> op) {
+        return () -> {
+            try {
+                return op.run();
+            } finally {
+                GroupStore s = groups.get(group);
+                if (s != null) {
+                    giveBack(s);
+                }
+            }
+        };
     }
 
     private static void checkGroup(int group, long inode) {
@@ -357,7 +400,11 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
         return Math.floorMod(h * 0x9E3779B1, layout.groups);
     }
 
-    // ---------------------------------------------------------------- the protocol
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    // ---------------------------------------------------------------- the protocol: names
 
     @Override
     public CompletionStage<DirEntry> lookup(int group, long dir, String name) {
@@ -365,6 +412,40 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
             checkGroup(group, dir);
             return store(group).lookup(dir, name);
         }, () -> fleet.lookup(group, dir, name));
+    }
+
+    @Override
+    public CompletionStage<Walked> walk(int group, long dir, List<String> names) {
+        if (names == null || names.size() > 4096) {
+            return failed(new IllegalArgumentException("a walk takes 0 to 4096 names, not " + (names == null ? "null" : names.size())));
+        }
+        return call(group, 0, () -> {
+            checkGroup(group, dir);
+            DirEntry at = new DirEntry("", dir, FileType.DIRECTORY);
+            long in = dir;
+            store(group).parentOf(dir);
+            int consumed = 0;
+            for (String name : names) {
+                if (at.type() != FileType.DIRECTORY) {
+                    throw new NotDirectoryException(FsErrors.where(at.inode()));
+                }
+                int g = FileSystemFleet.groupOf(at.inode());
+                if (g != group && (!owns(g) || held(g, 0))) {
+                    break;
+                }
+                in = at.inode();
+                if (name.equals("..")) {
+                    at = new DirEntry("..", store(g).parentOf(at.inode()), FileType.DIRECTORY);
+                } else if (!name.equals(".")) {
+                    at = store(g).lookup(at.inode(), name);
+                }
+                consumed++;
+                if (at.type() == FileType.SYMLINK) {
+                    break;
+                }
+            }
+            return new Walked(consumed, at, in);
+        }, () -> fleet.walk(group, dir, names));
     }
 
     @Override
@@ -384,99 +465,234 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
     }
 
     @Override
-    public CompletionStage<DirEntry> create(int group, long dir, String name, boolean exclusive) {
-        return call(group, 0, () -> {
+    public CompletionStage<Opened> open(int group, long dir, String name, int flags, int mode, int uid, int gid) {
+        return call(group, 0, changing(group, () -> {
             checkGroup(group, dir);
-            return store(group).create(dir, name, exclusive, System.currentTimeMillis());
-        }, () -> fleet.create(group, dir, name, exclusive));
+            Opened o = store(group).open(dir, name, flags, mode, uid, gid, now());
+            if (o.attributes() != null && o.entry().type() == FileType.FILE) {
+                opens.merge(o.entry().inode(), 1, Integer::sum);
+            }
+            return o;
+        }), () -> fleet.open(group, dir, name, flags, mode, uid, gid));
     }
 
     @Override
-    public CompletionStage<DirEntry> mkdir(int group, long dir, String name) {
+    public CompletionStage<Attributes> openInode(int group, long inode, int flags) {
+        return call(group, 0, changing(group, () -> {
+            checkGroup(group, inode);
+            GroupStore s = store(group);
+            Attributes a = s.stat(inode);
+            if (a.type() != FileType.FILE) {
+                throw new FileSystemException(FsErrors.where(inode), null, "is not a regular file");
+            }
+            if ((flags & OPEN_TRUNCATE) != 0) {
+                s.contents.truncate(inode, a.generation(), 0, now());
+                a = s.stat(inode);
+            }
+            opens.merge(inode, 1, Integer::sum);
+            return a;
+        }), () -> fleet.openInode(group, inode, flags));
+    }
+
+    @Override
+    public CompletionStage<Void> close(int group, long inode, int generation) {
+        return call(group, 0, changing(group, () -> {
+            checkGroup(group, inode);
+            Integer n = opens.get(inode);
+            if (n == null) {
+                return (Void) null;
+            }
+            if (n > 1) {
+                opens.put(inode, n - 1);
+                return (Void) null;
+            }
+            opens.remove(inode);
+            GroupStore s = store(group);
+            s.reclaim(List.of(inode), now());
+            return (Void) null;
+        }), () -> fleet.close(group, inode, generation));
+    }
+
+    @Override
+    public CompletionStage<DirEntry> mkdir(int group, long dir, String name, int mode, int uid, int gid) {
         CompletionStage<CompletionStage<DirEntry>> s = call(group, 0, () -> {
             checkGroup(group, dir);
             FsErrors.checkName(name);
             int target = groupFor(dir, name);
             if (target == group) {
-                return CompletableFuture.completedFuture(store(group).mkdir(dir, name, System.currentTimeMillis()));
+                return CompletableFuture.completedFuture(store(group).mkdir(dir, name, mode, uid, gid, now()));
             }
             store(group).lookupAbsent(dir, name);
-            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.MKDIR, dir, name, 0, null, false, target));
-        }, () -> CompletableFuture.completedFuture(fleet.mkdir(group, dir, name)));
+            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.MKDIR, dir, name, 0, null, false, target, 0, mode, uid, gid));
+        }, () -> CompletableFuture.completedFuture(fleet.mkdir(group, dir, name, mode, uid, gid)));
+        return s.thenCompose(x -> x);
+    }
+
+    @Override
+    public CompletionStage<DirEntry> symlink(int group, long dir, String name, String target, int uid, int gid) {
+        return call(group, 0, () -> {
+            checkGroup(group, dir);
+            return store(group).symlink(dir, name, target, uid, gid, now());
+        }, () -> fleet.symlink(group, dir, name, target, uid, gid));
+    }
+
+    @Override
+    public CompletionStage<String> readlink(int group, long inode) {
+        return call(group, 0, () -> {
+            checkGroup(group, inode);
+            return store(group).readlink(inode);
+        }, () -> fleet.readlink(group, inode));
+    }
+
+    @Override
+    public CompletionStage<DirEntry> link(int group, long dir, String name, long inode) {
+        CompletionStage<CompletionStage<DirEntry>> s = call(group, 0, () -> {
+            checkGroup(group, dir);
+            FsErrors.checkName(name);
+            if (FileSystemFleet.groupOf(inode) == group) {
+                return CompletableFuture.completedFuture(store(group).link(dir, name, inode, now()));
+            }
+            store(group).lookupAbsent(dir, name);
+            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.LINK, dir, name, 0, null, false, 0, inode, 0, 0, 0));
+        }, () -> CompletableFuture.completedFuture(fleet.link(group, dir, name, inode)));
         return s.thenCompose(x -> x);
     }
 
     @Override
     public CompletionStage<Void> delete(int group, long dir, String name) {
-        CompletionStage<CompletionStage<DirEntry>> s = call(group, 0, () -> {
+        CompletionStage<CompletionStage<DirEntry>> s = call(group, 0, changing(group, () -> {
             checkGroup(group, dir);
             GroupStore g = store(group);
             DirEntry e = g.lookup(dir, name);
             if (FileSystemFleet.groupOf(e.inode()) == group) {
-                g.delete(dir, name, System.currentTimeMillis());
+                g.delete(dir, name, now());
                 return CompletableFuture.completedFuture(null);
             }
-            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.DELETE, dir, name, 0, null, false, 0));
-        }, () -> CompletableFuture.completedFuture(fleet.delete(group, dir, name).thenApply(v -> (DirEntry) null)));
+            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.DELETE, dir, name, 0, null, false, 0, 0, 0, 0, 0));
+        }), () -> CompletableFuture.completedFuture(fleet.delete(group, dir, name).thenApply(v -> (DirEntry) null)));
         return s.thenCompose(x -> x).thenApply(x -> null);
     }
 
     @Override
     public CompletionStage<Void> rename(int group, long dir, String name, long targetDir, String targetName, boolean replace) {
-        CompletionStage<CompletionStage<DirEntry>> s = call(group, 0, () -> {
+        CompletionStage<CompletionStage<DirEntry>> s = call(group, 0, changing(group, () -> {
             checkGroup(group, dir);
             if (targetDir <= 0) {
                 throw new IllegalArgumentException("target directory " + targetDir + " is not an inode");
             }
-            if (store(group).renameLocal(dir, name, targetDir, targetName, replace, System.currentTimeMillis())) {
+            if (store(group).renameLocal(dir, name, targetDir, targetName, replace, now())) {
                 return CompletableFuture.completedFuture(null);
             }
-            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.RENAME, dir, name, targetDir, targetName, replace, 0));
-        }, () -> CompletableFuture.completedFuture(fleet.rename(group, dir, name, targetDir, targetName, replace)
+            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.RENAME, dir, name, targetDir, targetName, replace, 0, 0, 0, 0, 0));
+        }), () -> CompletableFuture.completedFuture(fleet.rename(group, dir, name, targetDir, targetName, replace)
                 .thenApply(v -> (DirEntry) null)));
         return s.thenCompose(x -> x).thenApply(x -> null);
     }
 
+    // ---------------------------------------------------------------- the protocol: content
+
     @Override
-    public CompletionStage<byte[]> read(int group, long inode, long offset, int length) {
+    public CompletionStage<byte[]> read(int group, long inode, int generation, long offset, int length) {
         return call(group, 0, () -> {
             checkGroup(group, inode);
-            return store(group).read(inode, offset, length);
-        }, () -> fleet.read(group, inode, offset, length));
+            return store(group).contents.read(inode, generation, offset, length);
+        }, () -> fleet.read(group, inode, generation, offset, length));
     }
 
     @Override
-    public CompletionStage<Long> write(int group, long inode, long offset, byte[] data) {
-        return call(group, 0, () -> {
+    public CompletionStage<Long> write(int group, long inode, int generation, long offset, byte[] data) {
+        return spacious(group, data == null ? 0 : data.length, () -> {
             checkGroup(group, inode);
-            return store(group).write(inode, offset, data, false, System.currentTimeMillis());
-        }, () -> fleet.write(group, inode, offset, data));
+            return store(group).contents.write(inode, generation, offset, data, false, now());
+        }, () -> fleet.write(group, inode, generation, offset, data));
     }
 
     @Override
-    public CompletionStage<Long> append(int group, long inode, byte[] data) {
-        return call(group, 0, () -> {
+    public CompletionStage<Long> append(int group, long inode, int generation, byte[] data) {
+        return spacious(group, data == null ? 0 : data.length, () -> {
             checkGroup(group, inode);
-            return store(group).append(inode, data, System.currentTimeMillis());
-        }, () -> fleet.append(group, inode, data));
+            return store(group).contents.write(inode, generation, 0, data, true, now());
+        }, () -> fleet.append(group, inode, generation, data));
+    }
+
+    /**
+     * Runs a write; if its group is full, borrows blocks of the other groups for it and sends it
+     * again (through the fleet: the continuation runs off the member thread).
+     */
+    private <T> CompletionStage<T> spacious(int group, int bytes, Op<T> op, Op<CompletionStage<T>> again) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        call(group, 0, op, again).whenComplete((v, e) -> {
+            Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (t instanceof Allocator.NeedBlocks) {
+                int blocks = bytes / layout.blockSize + 4 + LEND_SLACK;
+                borrow(group, blocks, 1).thenCompose(got -> got ? attempt(again) : failed(noSpace()))
+                        .whenComplete((v2, e2) -> complete(out, v2, e2));
+            } else {
+                complete(out, v, e);
+            }
+        });
+        return out;
+    }
+
+    private static <T> void complete(CompletableFuture<T> f, T value, Throwable e) {
+        if (e != null) {
+            f.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+        } else {
+            f.complete(value);
+        }
+    }
+
+    private static FileSystemException noSpace() {
+        return new FileSystemException(null, null, "no space left on the device");
+    }
+
+    /** Asks the groups after {@code group}, one at a time, to lend blocks; completes with whether any did. */
+    private CompletableFuture<Boolean> borrow(int group, int count, int step) {
+        if (step >= layout.groups) {
+            return CompletableFuture.completedFuture(false);
+        }
+        int lender = (group + step) % layout.groups;
+        return attempt(() -> fleet.peerLend(lender, count)).toCompletableFuture().thenCompose(lent -> {
+            if (lent.isEmpty()) {
+                return borrow(group, count, step + 1);
+            }
+            borrowed.computeIfAbsent(group, g -> new ConcurrentLinkedDeque<>()).addAll(lent);
+            return CompletableFuture.completedFuture(true);
+        });
     }
 
     @Override
-    public CompletionStage<Void> truncate(int group, long inode, long size) {
+    public CompletionStage<Long> reserve(int group, long inode, int generation, long length) {
         return call(group, 0, () -> {
             checkGroup(group, inode);
-            store(group).truncate(inode, size, System.currentTimeMillis());
+            return store(group).contents.reserve(inode, generation, length, now());
+        }, () -> fleet.reserve(group, inode, generation, length));
+    }
+
+    @Override
+    public CompletionStage<Void> truncate(int group, long inode, int generation, long size) {
+        return call(group, 0, changing(group, () -> {
+            checkGroup(group, inode);
+            store(group).contents.truncate(inode, generation, size, now());
             return (Void) null;
-        }, () -> fleet.truncate(group, inode, size));
+        }), () -> fleet.truncate(group, inode, generation, size));
     }
 
     @Override
     public CompletionStage<Void> setTimes(int group, long inode, long modifiedMillis, long accessedMillis) {
         return call(group, 0, () -> {
             checkGroup(group, inode);
-            store(group).setTimes(inode, modifiedMillis, accessedMillis);
+            store(group).setTimes(inode, modifiedMillis, accessedMillis, now());
             return (Void) null;
         }, () -> fleet.setTimes(group, inode, modifiedMillis, accessedMillis));
+    }
+
+    @Override
+    public CompletionStage<Attributes> setAttributes(int group, long inode, int mode, int uid, int gid) {
+        return call(group, 0, () -> {
+            checkGroup(group, inode);
+            return store(group).setAttributes(inode, mode, uid, gid, now());
+        }, () -> fleet.setAttributes(group, inode, mode, uid, gid));
     }
 
     @Override
@@ -488,6 +704,8 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
             return (Void) null;
         }, () -> fleet.fsync(group, inode));
     }
+
+    // ---------------------------------------------------------------- the whole file system
 
     @Override
     public CompletionStage<FsStats> statfs() {
@@ -526,7 +744,15 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
         if (retired) {
             return failed(retiredError());
         }
-        return attempt(() -> fleet.peerFsck(0));
+        return attempt(() -> fleet.peerFsck(0, false)).thenApply(RepairReport::before);
+    }
+
+    @Override
+    public CompletionStage<RepairReport> repair() {
+        if (retired) {
+            return failed(retiredError());
+        }
+        return attempt(() -> fleet.peerFsck(0, true));
     }
 
     @Override
@@ -534,7 +760,34 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
         return call(group, 0, () -> store(group).stats(), () -> fleet.peerGroupStats(group));
     }
 
-    // ---------------------------------------------------------------- the coordinator: mount
+    @Override
+    public CompletionStage<List<Long>> peerLend(int group, int count) {
+        if (count < 1 || count > 4096) {
+            return failed(new IllegalArgumentException("a loan is 1 to 4096 blocks, not " + count));
+        }
+        return call(group, 0, () -> {
+            GroupStore s = store(group);
+            List<Long> lent = s.inTx(tx -> s.alloc.lend(tx, count));
+            if (!lent.isEmpty()) {
+                device.flush();
+            }
+            return lent;
+        }, () -> fleet.peerLend(group, count));
+    }
+
+    @Override
+    public CompletionStage<Void> peerReturn(int group, List<Long> blocks) {
+        return call(group, 0, () -> {
+            GroupStore s = store(group);
+            s.inTx(tx -> {
+                s.alloc.takeBack(tx, blocks);
+                return null;
+            });
+            return (Void) null;
+        }, () -> fleet.peerReturn(group, blocks));
+    }
+
+    // ---------------------------------------------------------------- the coordinator
 
     @Override
     public CompletionStage<Mounted> peerMount(int group) {
@@ -545,204 +798,38 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
             return attempt(() -> fleet.peerMount(0));
         }
         return run(() -> {
-            mountAsCoordinator();
-            return new Mounted(mountFence, coordinatorLayout.groups);
+            coordinator.mount();
+            return new Mounted(coordinator.fence(), coordinator.groups());
         });
     }
-
-    /** Recovers the file system, once in this coordinator's life, creating it first on a blank device. */
-    private void mountAsCoordinator() throws FileSystemException {
-        if (coordinatorMounted) {
-            return;
-        }
-        Layout l = Volume.layout(device);
-        if (l == null) {
-            if (!config.format()) {
-                throw new FileSystemException(deviceName, null, "holds no file system and format is false");
-            }
-            l = Volume.mkfs(device, config.groups());
-        }
-        int repaired = Volume.recover(device, l);
-        GroupStore g0 = GroupStore.open(l, 0, device);
-        txCounter = Math.max(Intent.decode(g0.intent()).seq(), System.currentTimeMillis() * 1000);
-        mountFence = txCounter + 1;
-        coordinatorLayout = l;
-        coordinatorMounted = true;
-        LOG.info("{} mounted {} ({}), {} groups recovered", fleetName, deviceName, l, repaired);
-    }
-
-    // ---------------------------------------------------------------- the coordinator: cross-group operations
 
     @Override
     public CompletionStage<DirEntry> peerCross(int group, CrossOp op) {
         if (!owns(0)) {
             return attempt(() -> fleet.peerCross(0, op));
         }
-        return enqueue(op).thenApply(o -> (DirEntry) o);
-    }
-
-    @Override
-    public CompletionStage<FsckReport> peerFsck(int group) {
-        if (!owns(0)) {
-            return attempt(() -> fleet.peerFsck(0));
-        }
-        return enqueue(null).thenApply(o -> (FsckReport) o);
-    }
-
-    private CompletionStage<Object> enqueue(CrossOp op) {
         if (retired) {
             return failed(retiredError());
         }
-        try {
-            mountAsCoordinator();
-        } catch (FileSystemException | RuntimeException e) {
-            return failed(e);
-        }
-        CompletableFuture<Object> f = new CompletableFuture<>();
-        queue.add(new Queued(op, f));
-        if (current == null) {
-            startNext();
-        }
-        return f;
+        return coordinator.enqueue(op, false).thenApply(o -> (DirEntry) o);
     }
 
-    private void startNext() {
-        Queued q = queue.poll();
-        if (q == null) {
-            current = null;
-            return;
+    @Override
+    public CompletionStage<RepairReport> peerFsck(int group, boolean repair) {
+        if (!owns(0)) {
+            return attempt(() -> fleet.peerFsck(0, repair));
         }
-        current = new Current(++txCounter, q.op(), q.future());
-        if (q.op() == null) {
-            freezeAll(true);
-        } else {
-            advance();
+        if (retired) {
+            return failed(retiredError());
         }
-    }
-
-    /** Plans with what is known and acts on the plan: ask more, fail, or commit and apply. */
-    private void advance() {
-        Current c = current;
-        CrossPlanner.Plan plan = CrossPlanner.plan(c.op, c.facts, System.currentTimeMillis());
-        if (plan.asks() != null) {
-            c.sent = plan.asks();
-            Map<Integer, List<Probe>> byGroup = new LinkedHashMap<>();
-            for (CrossPlanner.Ask a : plan.asks()) {
-                byGroup.computeIfAbsent(a.group(), g -> new ArrayList<>()).add(a.probe());
-            }
-            List<CompletableFuture<List<ProbeResult>>> calls = new ArrayList<>();
-            List<Probe> order = new ArrayList<>();
-            for (Map.Entry<Integer, List<Probe>> e : byGroup.entrySet()) {
-                c.pinned.add(e.getKey());
-                int group = e.getKey();
-                List<Probe> probes = e.getValue();
-                calls.add(attempt(() -> fleet.peerPin(group, c.tx, probes)).toCompletableFuture());
-                order.addAll(e.getValue());
-            }
-            c.sent = new ArrayList<>();
-            for (Probe p : order) {
-                c.sent.add(new CrossPlanner.Ask(FileSystemFleet.groupOf(p.inode()), p));
-            }
-            long tx = c.tx;
-            CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> {
-                if (e != null) {
-                    resumeLater(tx, null, describe(e));
-                    return;
-                }
-                List<ProbeResult> all = new ArrayList<>();
-                calls.forEach(call -> all.addAll(call.join()));
-                resumeLater(tx, all, null);
-            });
-            return;
-        }
-        if (plan.error() != null) {
-            c.failure = plan.error();
-            finish(Map.of());
-            return;
-        }
-        Map<Integer, List<Step>> steps = new LinkedHashMap<>();
-        for (Intent.GroupStep gs : plan.steps()) {
-            steps.computeIfAbsent(gs.group(), g -> new ArrayList<>()).add(gs.step());
-        }
-        if (!steps.isEmpty()) {
-            try {
-                GroupStore g0 = store(0);
-                Tx tx = g0.begin();
-                g0.writeIntent(tx, new Intent(c.tx, plan.steps()).encode());
-                g0.commit(tx);
-                device.flush();
-            } catch (RuntimeException e) {
-                c.failure = new FileSystemException(null, null, "the coordinator could not record the operation: " + e.getMessage());
-                finish(Map.of());
-                return;
-            }
-        }
-        c.result = plan.result();
-        finish(steps);
-    }
-
-    private static String describe(Throwable e) {
-        Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
-    }
-
-    private void resumeLater(long tx, List<ProbeResult> results, String failure) {
-        fleet.peerResume(0, tx, results, failure).whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.warn("{}: the coordinator's continuation of operation {} was not delivered: {}", fleetName, tx, e.getMessage());
-            }
-        });
-    }
-
-    /** Sends every pinned group its steps (or none, to unpin it), then answers the operation. */
-    private void finish(Map<Integer, List<Step>> steps) {
-        Current c = current;
-        c.finishing = true;
-        Set<Integer> to = new LinkedHashSet<>(c.pinned);
-        to.addAll(steps.keySet());
-        List<CompletableFuture<Void>> calls = new ArrayList<>();
-        for (int g : to) {
-            List<Step> mine = steps.getOrDefault(g, List.of());
-            calls.add(attempt(() -> fleet.peerFinish(g, c.tx, mine)).toCompletableFuture());
-        }
-        long tx = c.tx;
-        CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-                .whenComplete((v, e) -> resumeLater(tx, null, e == null ? null : describe(e)));
+        return coordinator.enqueue(null, repair).thenApply(o -> (RepairReport) o);
     }
 
     @Override
     public CompletionStage<Void> peerResume(int group, long tx, List<ProbeResult> results, String failure) {
-        Current c = current;
-        if (retired || c == null || c.tx != tx) {
-            return CompletableFuture.completedFuture(null);
+        if (!retired) {
+            coordinator.resume(tx, results, failure);
         }
-        if (c.op == null) {
-            return fsckStep(failure);
-        }
-        if (c.finishing) {
-            if (failure != null && c.failure == null && c.result == null && !c.future.isDone()) {
-                c.failure = new FileSystemException(null, null, "a group could not apply the operation (recovery finishes it): " + failure);
-            }
-            if (failure != null) {
-                LOG.error("{}: a group could not apply cross-group operation {}: {}", fleetName, tx, failure);
-            }
-            if (c.failure != null) {
-                c.future.completeExceptionally(c.failure);
-            } else {
-                c.future.complete(c.result);
-            }
-            startNext();
-            return CompletableFuture.completedFuture(null);
-        }
-        if (failure != null) {
-            c.failure = new FileSystemException(null, null, "a member did not answer the coordinator: " + failure);
-            finish(Map.of());
-            return CompletableFuture.completedFuture(null);
-        }
-        for (int i = 0; i < c.sent.size() && i < results.size(); i++) {
-            c.facts.put(c.sent.get(i).probe(), results.get(i));
-        }
-        advance();
         return CompletableFuture.completedFuture(null);
     }
 
@@ -773,7 +860,7 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
 
     @Override
     public CompletionStage<Void> peerFinish(int group, long tx, List<Step> steps) {
-        return call(group, tx, () -> {
+        return call(group, tx, changing(group, () -> {
             try {
                 if (!steps.isEmpty()) {
                     store(group).apply(tx, steps);
@@ -781,7 +868,7 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
             } finally {
                 List<Long> reserved = reservations.remove(tx);
                 if (reserved != null) {
-                    reserved.forEach(store(group)::release);
+                    reserved.forEach(store(group).alloc::release);
                 }
                 if (pins.get(group) != null && pins.get(group) == tx) {
                     pins.remove(group);
@@ -789,60 +876,29 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
                 release();
             }
             return (Void) null;
-        }, () -> fleet.peerFinish(group, tx, steps));
-    }
-
-    // ---------------------------------------------------------------- checks
-
-    private void freezeAll(boolean frozenNow) {
-        long tx = current.tx;
-        List<CompletableFuture<Void>> calls = new ArrayList<>();
-        for (FileSystemFleet m : libfos.members(FileSystemFleet.class, fleetName, CallOptions.DEFAULT
-                .withTimeout(Duration.ofMillis(config.callTimeoutMillis())))) {
-            calls.add(attempt(() -> m.peerFreeze(-1, frozenNow)).toCompletableFuture());
-        }
-        if (!frozenNow) {
-            return;
-        }
-        CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-                .whenComplete((v, e) -> resumeLater(tx, null, e == null ? null : describe(e)));
-    }
-
-    private CompletionStage<Void> fsckStep(String failure) {
-        Current c = current;
-        try {
-            if (failure != null) {
-                c.future.completeExceptionally(new FileSystemException(null, null, "a member could not be frozen for the check: " + failure));
-            } else {
-                FsckReport r = Fsck.check(device);
-                LOG.info("{}: fsck of {}: {} ({} problems)", fleetName, deviceName, r.clean() ? "clean" : "NOT clean", r.problemCount());
-                c.future.complete(r);
-            }
-        } catch (RuntimeException e) {
-            c.future.completeExceptionally(new FileSystemException(deviceName, null, "the check failed: " + e));
-        } finally {
-            freezeAll(false);
-            startNext();
-        }
-        return CompletableFuture.completedFuture(null);
+        }), () -> fleet.peerFinish(group, tx, steps));
     }
 
     @Override
-    public CompletionStage<Void> peerFreeze(int group, boolean frozenNow) {
+    public CompletionStage<List<Long>> peerFreeze(int group, boolean frozenNow) {
         if (retired) {
             return failed(retiredError());
         }
         return run(() -> {
+            List<Long> lent = new ArrayList<>();
             if (frozenNow) {
                 for (GroupStore g : groups.values()) {
                     g.checkpoint();
                 }
+                borrowed.values().forEach(lent::addAll);
                 frozen = true;
             } else {
+                // a repair may have changed any block: read the groups again (which frees orphans no open holds)
+                groups.clear();
                 frozen = false;
                 release();
             }
-            return (Void) null;
+            return lent;
         });
     }
 
@@ -851,8 +907,9 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
     /**
      * Lets go of everything in flight: kept calls and the coordinator's operations are answered with
      * {@link TryAgainException} (their callers call again and the next version serves them). The
-     * state handed on is empty: the file system is on the device, and the next version mounts it
-     * again, replaying the journals and finishing a committed cross-group operation.
+     * state handed on is the open files (so that files deleted while open stay until their last
+     * close) and the blocks other groups lent and no file uses yet; the file system is on the device, and the next version mounts it again, replaying the
+     * journals and finishing a committed cross-group operation.
      */
     @Override
     public FleetState exportState() {
@@ -860,25 +917,36 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
         TryAgainException again = retiredError();
         held.forEach(h -> h.future().completeExceptionally(again));
         held.clear();
-        queue.forEach(q -> q.future().completeExceptionally(again));
-        queue.clear();
-        if (current != null) {
-            current.future.completeExceptionally(again);
-            current = null;
-        }
+        coordinator.retire();
         Map<String, Object> data = new HashMap<>();
         data.put("servedBy", servedBy);
+        Map<String, Object> open = new HashMap<>();
+        opens.forEach((inode, n) -> open.put(Long.toString(inode), n));
+        data.put("opens", open);
+        Map<String, Object> lent = new HashMap<>();
+        borrowed.forEach((g, blocks) -> lent.put(Integer.toString(g), new ArrayList<>(blocks)));
+        data.put("borrowed", lent);
         return new FleetState(LAYOUT, data);
     }
 
     @Override
     public void importState(FleetState state) {
-        if (state.version() != LAYOUT) {
-            throw new IllegalArgumentException("this version reads state layout " + LAYOUT + ", not " + state.version());
+        if (state.version() != LAYOUT && state.version() != 1) {
+            throw new IllegalArgumentException("this version reads state layouts 1 and " + LAYOUT + ", not " + state.version());
         }
-        LOG.info("{}: {} takes over from {}; the file system is mounted again on first use", fleetName, servedBy,
-                state.data() instanceof Map<?, ?> m ? m.get("servedBy") : "?");
+        if (state.data() instanceof Map<?, ?> m && m.get("opens") instanceof Map<?, ?> open) {
+            open.forEach((inode, n) -> opens.put(Long.parseLong(String.valueOf(inode)), ((Number) n).intValue()));
+        }
+        if (state.data() instanceof Map<?, ?> m && m.get("borrowed") instanceof Map<?, ?> lent) {
+            lent.forEach((g, blocks) -> {
+                ConcurrentLinkedDeque<Long> pool = borrowed.computeIfAbsent(Integer.parseInt(String.valueOf(g)),
+                        x -> new ConcurrentLinkedDeque<>());
+                for (Object b : (List<?>) blocks) {
+                    pool.add(((Number) b).longValue());
+                }
+            });
+        }
+        LOG.info("{}: {} takes over from {} ({} open files); the file system is mounted again on first use", fleetName, servedBy,
+                state.data() instanceof Map<?, ?> m ? m.get("servedBy") : "?", opens.size());
     }
-
-
 }

@@ -16,7 +16,7 @@ import org.fos.fs.api.Step;
  * <pre>
  * sequence (long), step count (int), then per step: group (int), kind (byte), dir (long),
  * name length (short) and UTF-8 name, inode (long), type (byte: 0 none, 1 file, 2 directory),
- * parent (long), time (long)
+ * parent (long), time (long), mode, uid, gid (ints)
  * </pre>
  *
  * @param seq the operation's sequence number, from 1
@@ -37,8 +37,8 @@ record Intent(long seq, List<GroupStep> steps) {
             Step s = gs.step();
             byte[] name = s.name() == null ? new byte[0] : s.name().getBytes(StandardCharsets.UTF_8);
             b.putInt(gs.group()).put((byte) s.kind().ordinal()).putLong(s.dir()).putShort((short) name.length).put(name)
-                    .putLong(s.inode()).put((byte) (s.type() == null ? 0 : s.type() == FileType.FILE ? 1 : 2))
-                    .putLong(s.parent()).putLong(s.timeMillis());
+                    .putLong(s.inode()).put((byte) (s.type() == null ? 0 : s.type().ordinal() + 1))
+                    .putLong(s.parent()).putLong(s.timeMillis()).putInt(s.mode()).putInt(s.uid()).putInt(s.gid());
         }
         byte[] out = new byte[b.position()];
         b.flip().get(out);
@@ -61,9 +61,9 @@ record Intent(long seq, List<GroupStep> steps) {
             b.get(name);
             long inode = b.getLong();
             byte t = b.get();
-            FileType type = t == 0 ? null : t == 1 ? FileType.FILE : FileType.DIRECTORY;
+            FileType type = t == 0 ? null : FileType.values()[t - 1];
             steps.add(new GroupStep(group, new Step(kind, dir, name.length == 0 ? null : new String(name, StandardCharsets.UTF_8),
-                    inode, type, b.getLong(), b.getLong())));
+                    inode, type, b.getLong(), b.getLong(), b.getInt(), b.getInt(), b.getInt())));
         }
         return new Intent(seq, steps);
     }

@@ -10,19 +10,24 @@ import java.util.zip.CRC32C;
  * <pre>
  * block 0                superblock (this record, CRC32C-checked)
  * group g, from block 1 + g * blocksPerGroup:
- *   +0                   group header: magic, group, last applied cross-group operation, intent (group 0)
+ *   +0                   group header: magic, group, last applied cross-group operation, intent (group 0), CRC32C
  *   +1                   journal header: magic, file-system id, first sequence number
  *   +2 .. +journal       journal log: transactions of descriptor, block images, commit
- *   then                 inode bitmap, block bitmap (one bit a block of the group)
- *   then                 inode table, {@value #INODE_SIZE} bytes an inode
+ *   then                 inode bitmap, block bitmap (one bit a block of the group), each block ending in its CRC32C
+ *   then                 inode table, {@value #INODE_SIZE} bytes an inode, each ending in its CRC32C
  *   then                 data blocks (file content, directory blocks, index blocks)
  * </pre>
  *
- * Inode numbers are {@code group << 32 | index}, index 0 never used; the root is inode 1.
+ * Inode numbers are {@code group << 32 | index}, index 0 never used; the root is inode 1. Directory
+ * and index blocks in the data area end in their CRC32C too ({@link Checksums}).
  */
 final class Layout {
-    static final long MAGIC = 0x464f_5346_5331_0001L; // "FOSFS1" + version
-    static final int INODE_SIZE = 128;
+    static final long MAGIC = 0x464f_5346_5331_0002L; // "FOSFS1" + format version 2
+    /** The magic of format 1 (no checksums, 128-byte inodes), which this version does not mount. */
+    static final long MAGIC_V1 = 0x464f_5346_5331_0001L;
+    static final int INODE_SIZE = 256;
+    /** Bytes at the end of every metadata block but the inode tables: its CRC32C. */
+    static final int TAIL = 4;
     static final int MIN_BLOCK_SIZE = 4096;
     private static final int CRC_AT = 80;
 
@@ -50,11 +55,31 @@ final class Layout {
         this.journalBlocks = journalBlocks;
         this.id = id;
         this.createdMillis = createdMillis;
-        int bits = blockSize * 8;
+        int bits = bitsPerBitmapBlock(blockSize);
         this.inodeBitmapBlocks = (inodesPerGroup + bits - 1) / bits;
         this.blockBitmapBlocks = (blocksPerGroup + bits - 1) / bits;
         this.inodeTableBlocks = (int) (((long) inodesPerGroup * INODE_SIZE + blockSize - 1) / blockSize);
         this.metaBlocks = 1 + journalBlocks + inodeBitmapBlocks + blockBitmapBlocks + inodeTableBlocks;
+    }
+
+    /** The bits of one bitmap block: all of it but its checksum. */
+    static int bitsPerBitmapBlock(int blockSize) {
+        return (blockSize - TAIL) * 8;
+    }
+
+    int bitsPerBitmapBlock() {
+        return bitsPerBitmapBlock(blockSize);
+    }
+
+    /** Block pointers an index block holds (its last four bytes are its checksum). */
+    int pointersPerBlock() {
+        return (blockSize - TAIL) / 4;
+    }
+
+    /** Whether a block is in a group's inode table (whose inodes carry their own checksums). */
+    boolean isInodeTable(int g, long block) {
+        long start = inodeTableStart(g);
+        return block >= start && block < start + inodeTableBlocks;
     }
 
     /**
@@ -165,6 +190,10 @@ final class Layout {
      */
     static Layout decode(byte[] block) {
         ByteBuffer b = ByteBuffer.wrap(block);
+        if (b.getLong(0) == MAGIC_V1) {
+            throw new IllegalArgumentException("the file system was made by an older fos (format 1, without checksums), which this"
+                    + " version does not mount: copy its files off with that version, or format the device again");
+        }
         if (b.getLong(0) != MAGIC) {
             return null;
         }

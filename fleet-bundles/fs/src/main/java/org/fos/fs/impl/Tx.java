@@ -1,7 +1,9 @@
 package org.fos.fs.impl;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,12 +15,17 @@ import java.util.Set;
 final class Tx {
     final Map<Long, byte[]> blocks = new LinkedHashMap<>();
     final Set<Long> touchedDirectories = new LinkedHashSet<>();
+    /** Blocks of this group freed by the transaction. */
     final Set<Long> freed = new LinkedHashSet<>();
+    /** Blocks of other groups (lent to a file here) the transaction let go of: given back after the commit. */
+    final List<Long> returns = new ArrayList<>();
+    /** Borrowed blocks the transaction took from the group's pool: put back if it aborts. */
+    final List<Long> borrowed = new ArrayList<>();
     int freeBlocksDelta;
     int freeInodesDelta;
-    private final GroupStore store;
+    private final GroupBlocks store;
 
-    Tx(GroupStore store) {
+    Tx(GroupBlocks store) {
         this.store = store;
     }
 

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 /** Creating a file system on a device (mkfs) and making one consistent after a crash (mount recovery). */
 final class Volume {
     private static final Logger LOG = LoggerFactory.getLogger(Volume.class);
+    /** The root directory's permission bits: everyone may make files in it, only their owners remove them (as /tmp). */
+    static final int ROOT_MODE = 01777;
 
     private Volume() {
     }
@@ -54,7 +56,12 @@ final class Volume {
      */
     static Layout mkfs(BlockDevice device, int groups) {
         Geometry g = device.geometry();
-        Layout l = Layout.plan(g.blockSize(), g.blockCount(), groups);
+        return mkfs(device, Layout.plan(g.blockSize(), g.blockCount(), groups));
+    }
+
+    /** Creates an empty file system of a given layout (tests give small journals). */
+    static Layout mkfs(BlockDevice device, Layout l) {
+        Geometry g = device.geometry();
         int bs = l.blockSize;
         long now = System.currentTimeMillis();
         List<BlockWrite> writes = new ArrayList<>();
@@ -62,16 +69,19 @@ final class Volume {
             writes.add(new BlockWrite(l.headerBlock(gr), GroupStore.header(l, gr)));
             writes.add(new BlockWrite(l.journalStart(gr), Journal.header(l, 1)));
             writes.add(new BlockWrite(l.journalStart(gr) + 1, new byte[bs]));
+            int bits = l.bitsPerBitmapBlock();
             byte[] inodeMap = new byte[l.inodeBitmapBlocks * bs];
-            inodeMap[0] = 1;
+            Allocator.setBit(inodeMap, bits, bs, 0, true);
             if (gr == 0) {
-                inodeMap[0] |= 2;
+                Allocator.setBit(inodeMap, bits, bs, 1, true);
             }
+            sealEach(inodeMap, l.inodeBitmapStart(gr), bs);
             writes.add(new BlockWrite(l.inodeBitmapStart(gr), inodeMap));
             byte[] blockMap = new byte[l.blockBitmapBlocks * bs];
             for (int i = 0; i < l.metaBlocks; i++) {
-                blockMap[i >>> 3] |= (byte) (1 << (i & 7));
+                Allocator.setBit(blockMap, bits, bs, i, true);
             }
+            sealEach(blockMap, l.blockBitmapStart(gr), bs);
             writes.add(new BlockWrite(l.blockBitmapStart(gr), blockMap));
             byte[] table = new byte[l.inodeTableBlocks * bs];
             if (gr == 0) {
@@ -81,7 +91,10 @@ final class Volume {
                 root.created = now;
                 root.modified = now;
                 root.accessed = now;
+                root.changed = now;
                 root.parent = FileSystemFleet.ROOT;
+                root.generation = 1;
+                root.mode = ROOT_MODE;
                 root.encode(table, Layout.INODE_SIZE);
             }
             writes.add(new BlockWrite(l.inodeTableStart(gr), table));
@@ -92,6 +105,15 @@ final class Volume {
         device.flush();
         LOG.info("made a file system on {}: {}", BlockDevice.NAME_PREFIX + g.name(), l);
         return l;
+    }
+
+    /** Seals every block of a run of bitmap blocks. */
+    static void sealEach(byte[] run, long firstBlock, int bs) {
+        for (int k = 0; k * bs < run.length; k++) {
+            byte[] one = java.util.Arrays.copyOfRange(run, k * bs, (k + 1) * bs);
+            Checksums.sealTail(firstBlock + k, one);
+            System.arraycopy(one, 0, run, k * bs, bs);
+        }
     }
 
     private static void flushRuns(BlockDevice device, List<BlockWrite> writes, int bs) {

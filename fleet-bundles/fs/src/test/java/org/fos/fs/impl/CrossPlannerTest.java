@@ -32,7 +32,7 @@ class CrossPlannerTest {
 
     @Test
     void shouldAskBothDirectoriesFirstThenTheMovedInode() {
-        CrossOp op = new CrossOp(CrossOp.Kind.RENAME, A, "x", B, "y", false, 0);
+        CrossOp op = new CrossOp(CrossOp.Kind.RENAME, A, "x", B, "y", false, 0, 0, 0, 0, 0);
         Map<Probe, ProbeResult> facts = new HashMap<>();
         CrossPlanner.Plan first = CrossPlanner.plan(op, facts, 1);
         assertThat(first.asks()).extracting(CrossPlanner.Ask::group).containsExactly(1, 2);
@@ -49,7 +49,7 @@ class CrossPlannerTest {
     @Test
     void shouldRefuseToMoveADirectoryIntoItsOwnSubtree() {
         long sub = Layout.inode(2, 3);
-        CrossOp op = new CrossOp(CrossOp.Kind.RENAME, ROOT, "x", sub, "x", false, 0);
+        CrossOp op = new CrossOp(CrossOp.Kind.RENAME, ROOT, "x", sub, "x", false, 0, 0, 0, 0, 0);
         Map<Probe, ProbeResult> facts = new HashMap<>();
         facts.put(CrossPlanner.entry(ROOT, "x"), found(X, FileType.DIRECTORY, 0, false));
         facts.put(CrossPlanner.entry(sub, "x"), absent());
@@ -67,18 +67,22 @@ class CrossPlannerTest {
         facts.put(CrossPlanner.entry(B, "y"), found(y, FileType.DIRECTORY, 0, false));
         facts.put(CrossPlanner.inode(X), found(X, FileType.FILE, A, false));
         facts.put(CrossPlanner.inode(y), found(y, FileType.DIRECTORY, B, false));
-        assertThat(CrossPlanner.plan(new CrossOp(CrossOp.Kind.RENAME, A, "x", B, "y", false, 0), facts, 1).error())
+        assertThat(CrossPlanner.plan(new CrossOp(CrossOp.Kind.RENAME, A, "x", B, "y", false, 0, 0, 0, 0, 0), facts, 1).error())
                 .isInstanceOf(FileAlreadyExistsException.class);
-        assertThat(CrossPlanner.plan(new CrossOp(CrossOp.Kind.RENAME, A, "x", B, "y", true, 0), facts, 1).error())
+        assertThat(CrossPlanner.plan(new CrossOp(CrossOp.Kind.RENAME, A, "x", B, "y", true, 0, 0, 0, 0, 0), facts, 1).error())
                 .isInstanceOf(DirectoryNotEmptyException.class);
         facts.put(CrossPlanner.inode(y), found(y, FileType.DIRECTORY, B, true));
-        CrossPlanner.Plan plan = CrossPlanner.plan(new CrossOp(CrossOp.Kind.RENAME, A, "x", B, "y", true, 0), facts, 1);
+        assertThat(CrossPlanner.plan(new CrossOp(CrossOp.Kind.RENAME, A, "x", B, "y", true, 0, 0, 0, 0, 0), facts, 1).error())
+                .as("a file does not replace a directory (rename(2): EISDIR)").hasMessageContaining("is a directory");
+        facts.put(CrossPlanner.entry(B, "y"), found(y, FileType.FILE, 0, false));
+        facts.put(CrossPlanner.inode(y), found(y, FileType.FILE, B, false));
+        CrossPlanner.Plan plan = CrossPlanner.plan(new CrossOp(CrossOp.Kind.RENAME, A, "x", B, "y", true, 0, 0, 0, 0, 0), facts, 1);
         assertThat(plan.steps()).extracting(gs -> gs.step().kind()).containsExactly(Step.Kind.REMOVE, Step.Kind.PUT, Step.Kind.DROP);
     }
 
     @Test
     void shouldMakeARemoteDirectoryFromAReservedInodeOrFail() {
-        CrossOp op = new CrossOp(CrossOp.Kind.MKDIR, A, "d", 0, null, false, 3);
+        CrossOp op = new CrossOp(CrossOp.Kind.MKDIR, A, "d", 0, null, false, 3, 0, 0755, 0, 0);
         Map<Probe, ProbeResult> facts = new HashMap<>();
         facts.put(CrossPlanner.entry(A, "d"), absent());
         facts.put(CrossPlanner.reserve(3), found(Layout.inode(3, 4), FileType.DIRECTORY, 0, true));

@@ -56,18 +56,18 @@ class GroupStoreTest {
 
     @Test
     void shouldCreateWriteReadAndListFilesAndDirectories() throws Exception {
-        DirEntry docs = g0.mkdir(ROOT, "docs", 1);
-        DirEntry a = g0.create(docs.inode(), "a.txt", true, 2);
+        DirEntry docs = g0.mkdir(ROOT, "docs", 0755, 0, 0, 1);
+        DirEntry a = Ops.create(g0, docs.inode(), "a.txt", true, 2);
         byte[] content = random(3 * 4096 + 17, 1);
-        assertThat(g0.write(a.inode(), 0, content, false, 3)).isEqualTo(content.length);
-        assertThat(g0.read(a.inode(), 0, content.length + 100)).isEqualTo(content);
-        assertThat(g0.read(a.inode(), 4095, 2)).containsExactly(content[4095], content[4096]);
-        assertThat(g0.read(a.inode(), content.length, 10)).isEmpty();
-        assertThat(g0.append(a.inode(), new byte[] {1, 2}, 4)).isEqualTo(content.length + 2);
+        assertThat(g0.contents.write(a.inode(), -1, 0, content, false, 3)).isEqualTo(content.length);
+        assertThat(g0.contents.read(a.inode(), -1, 0, content.length + 100)).isEqualTo(content);
+        assertThat(g0.contents.read(a.inode(), -1, 4095, 2)).containsExactly(content[4095], content[4096]);
+        assertThat(g0.contents.read(a.inode(), -1, content.length, 10)).isEmpty();
+        assertThat(g0.contents.write(a.inode(), -1, 0, new byte[] {1, 2}, true, 4)).isEqualTo(content.length + 2);
         assertThat(g0.lookup(docs.inode(), "a.txt")).isEqualTo(a);
         assertThat(g0.readdir(ROOT, "", 10)).containsExactly(docs);
         for (int i = 0; i < 300; i++) {
-            g0.create(docs.inode(), String.format("f%03d", i), true, 5);
+            Ops.create(g0, docs.inode(), String.format("f%03d", i), true, 5);
         }
         List<DirEntry> page = g0.readdir(docs.inode(), "f149", 1000);
         assertThat(page).hasSize(150);
@@ -78,37 +78,37 @@ class GroupStoreTest {
 
     @Test
     void shouldKeepSparseGapsAndLargeFilesThroughIndexBlocks() throws Exception {
-        DirEntry f = g0.create(ROOT, "big", true, 1);
+        DirEntry f = Ops.create(g0, ROOT, "big", true, 1);
         byte[] tail = random(5000, 2);
         long offset = (12 + 1024 + 10) * 4096L + 100;
-        g0.write(f.inode(), offset, tail, false, 2);
+        g0.contents.write(f.inode(), -1, offset, tail, false, 2);
         assertThat(g0.stat(f.inode()).size()).isEqualTo(offset + tail.length);
-        assertThat(g0.read(f.inode(), offset - 10, 10)).isEqualTo(new byte[10]);
-        assertThat(g0.read(f.inode(), offset, tail.length)).isEqualTo(tail);
+        assertThat(g0.contents.read(f.inode(), -1, offset - 10, 10)).isEqualTo(new byte[10]);
+        assertThat(g0.contents.read(f.inode(), -1, offset, tail.length)).isEqualTo(tail);
         assertClean();
-        g0.truncate(f.inode(), 10, 3);
+        g0.contents.truncate(f.inode(), -1, 10, 3);
         assertThat(g0.stat(f.inode()).blocks()).isZero();
-        g0.write(f.inode(), 0, random(4096 * 20, 3), false, 4);
-        g0.truncate(f.inode(), 4096 * 13 + 5, 5);
-        assertThat(g0.read(f.inode(), 4096 * 13, 4096)).hasSize(5);
-        g0.truncate(f.inode(), 4096 * 14, 6);
-        assertThat(g0.read(f.inode(), 4096 * 13 + 5, 100)).as("a grown tail reads as zeros").isEqualTo(new byte[100]);
+        g0.contents.write(f.inode(), -1, 0, random(4096 * 20, 3), false, 4);
+        g0.contents.truncate(f.inode(), -1, 4096 * 13 + 5, 5);
+        assertThat(g0.contents.read(f.inode(), -1, 4096 * 13, 4096)).hasSize(5);
+        g0.contents.truncate(f.inode(), -1, 4096 * 14, 6);
+        assertThat(g0.contents.read(f.inode(), -1, 4096 * 13 + 5, 100)).as("a grown tail reads as zeros").isEqualTo(new byte[100]);
         assertClean();
     }
 
     @Test
     void shouldRefuseBadNamesAndReportStandardErrors() throws Exception {
-        DirEntry d = g0.mkdir(ROOT, "d", 1);
-        DirEntry f = g0.create(d.inode(), "f", true, 1);
-        assertThatThrownBy(() -> g0.create(ROOT, "a/b", true, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/'");
-        assertThatThrownBy(() -> g0.create(ROOT, "..", true, 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> g0.create(ROOT, "x".repeat(256), true, 1)).hasMessageContaining("more than 255");
-        assertThatThrownBy(() -> g0.create(d.inode(), "f", true, 1)).isInstanceOf(FileAlreadyExistsException.class);
+        DirEntry d = g0.mkdir(ROOT, "d", 0755, 0, 0, 1);
+        DirEntry f = Ops.create(g0, d.inode(), "f", true, 1);
+        assertThatThrownBy(() -> Ops.create(g0, ROOT, "a/b", true, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/'");
+        assertThatThrownBy(() -> Ops.create(g0, ROOT, "..", true, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Ops.create(g0, ROOT, "x".repeat(256), true, 1)).hasMessageContaining("more than 255");
+        assertThatThrownBy(() -> Ops.create(g0, d.inode(), "f", true, 1)).isInstanceOf(FileAlreadyExistsException.class);
         assertThatThrownBy(() -> g0.lookup(d.inode(), "nope")).isInstanceOf(NoSuchFileException.class);
         assertThatThrownBy(() -> g0.lookup(f.inode(), "x")).isInstanceOf(NotDirectoryException.class);
-        assertThatThrownBy(() -> g0.read(d.inode(), 0, 1)).isInstanceOf(FileSystemException.class).hasMessageContaining("is a directory");
+        assertThatThrownBy(() -> g0.contents.read(d.inode(), -1, 0, 1)).isInstanceOf(FileSystemException.class).hasMessageContaining("is a directory");
         assertThatThrownBy(() -> g0.delete(ROOT, "d", 2)).isInstanceOf(DirectoryNotEmptyException.class);
-        assertThatThrownBy(() -> g0.read(f.inode(), -1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> g0.contents.read(f.inode(), -1, -1, 1)).isInstanceOf(IllegalArgumentException.class);
         g0.delete(d.inode(), "f", 3);
         assertThatThrownBy(() -> g0.stat(f.inode())).isInstanceOf(NoSuchFileException.class);
         g0.delete(ROOT, "d", 4);
@@ -118,11 +118,11 @@ class GroupStoreTest {
 
     @Test
     void shouldRenameWithinTheGroupAndReplaceFiles() throws Exception {
-        DirEntry a = g0.mkdir(ROOT, "a", 1);
-        DirEntry b = g0.mkdir(ROOT, "b", 1);
-        DirEntry x = g0.create(a.inode(), "x", true, 1);
-        DirEntry y = g0.create(b.inode(), "y", true, 1);
-        g0.write(y.inode(), 0, random(10_000, 4), false, 1);
+        DirEntry a = g0.mkdir(ROOT, "a", 0755, 0, 0, 1);
+        DirEntry b = g0.mkdir(ROOT, "b", 0755, 0, 0, 1);
+        DirEntry x = Ops.create(g0, a.inode(), "x", true, 1);
+        DirEntry y = Ops.create(g0, b.inode(), "y", true, 1);
+        g0.contents.write(y.inode(), -1, 0, random(10_000, 4), false, 1);
         assertThatThrownBy(() -> g0.renameLocal(a.inode(), "x", b.inode(), "y", false, 2)).isInstanceOf(FileAlreadyExistsException.class);
         assertThat(g0.renameLocal(a.inode(), "x", b.inode(), "y", true, 2)).isTrue();
         assertThat(g0.lookup(b.inode(), "y").inode()).isEqualTo(x.inode());
@@ -135,13 +135,13 @@ class GroupStoreTest {
 
     @Test
     void shouldRefuseAWriteWhenTheGroupIsFullAndLeaveTheFileAsItWas() throws Exception {
-        DirEntry f = g0.create(ROOT, "fill", true, 1);
+        DirEntry f = Ops.create(g0, ROOT, "fill", true, 1);
         byte[] chunk = random(1 << 20, 5);
         long written = 0;
         FileSystemException full = null;
         while (full == null) {
             try {
-                written = g0.write(f.inode(), written, chunk, false, 2);
+                written = g0.contents.write(f.inode(), -1, written, chunk, false, 2);
             } catch (FileSystemException e) {
                 full = e;
             }
@@ -151,7 +151,7 @@ class GroupStoreTest {
         assertClean();
         g0.delete(ROOT, "fill", 3);
         assertThat(g0.stats().freeBlocks()).as("all but the root directory's block").isEqualTo(g0.stats().dataBlocks() - 1);
-        g0.write(g0.create(ROOT, "again", true, 4).inode(), 0, chunk, false, 5);
+        g0.contents.write(Ops.create(g0, ROOT, "again", true, 4).inode(), -1, 0, chunk, false, 5);
         assertClean();
     }
 }

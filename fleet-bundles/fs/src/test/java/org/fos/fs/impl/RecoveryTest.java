@@ -34,10 +34,10 @@ class RecoveryTest {
     @Test
     void shouldReplayCommittedTransactionsThatNeverReachedHome() throws Exception {
         GroupStore g = GroupStore.open(layout, 0, device);
-        DirEntry d = g.mkdir(ROOT, "d", 1);
-        DirEntry f = g.create(d.inode(), "f", true, 1);
+        DirEntry d = g.mkdir(ROOT, "d", 0755, 0, 0, 1);
+        DirEntry f = Ops.create(g, d.inode(), "f", true, 1);
         byte[] content = GroupStoreTest.random(20_000, 7);
-        g.write(f.inode(), 0, content, false, 2);
+        g.contents.write(f.inode(), -1, 0, content, false, 2);
         assertThat(g.isClean()).as("the changes are only in the journal").isFalse();
         MemDevice crashed = device.crashCopy();
         FsckReport before = Fsck.check(crashed);
@@ -47,15 +47,15 @@ class RecoveryTest {
         assertThat(Volume.recover(crashed, layout)).isEqualTo(1);
         assertClean(crashed);
         GroupStore again = GroupStore.open(layout, 0, crashed);
-        assertThat(again.read(again.lookup(d.inode(), "f").inode(), 0, 30_000)).isEqualTo(content);
+        assertThat(again.contents.read(again.lookup(d.inode(), "f").inode(), -1, 0, 30_000)).isEqualTo(content);
     }
 
     @Test
     void shouldIgnoreATornTransactionAndKeepTheOnesBefore() throws Exception {
         GroupStore g = GroupStore.open(layout, 0, device);
-        g.mkdir(ROOT, "kept", 1);
+        g.mkdir(ROOT, "kept", 0755, 0, 0, 1);
         long journalEnd = device.stats().bytesWritten();
-        g.mkdir(ROOT, "torn", 2);
+        g.mkdir(ROOT, "torn", 0755, 0, 0, 2);
         assertThat(device.stats().bytesWritten()).isGreaterThan(journalEnd);
         MemDevice crashed = device.crashCopy();
         // the second transaction's commit block is the last journal block written: damage it
@@ -80,10 +80,10 @@ class RecoveryTest {
     void shouldFinishACrossGroupOperationOnTheGroupsThatMissedIt() throws Exception {
         GroupStore g0 = GroupStore.open(layout, 0, device);
         GroupStore g1 = GroupStore.open(layout, 1, device);
-        long fresh = g1.reserveInode();
+        long fresh = g1.alloc.reserveInode(g1.begin());
         Intent intent = new Intent(1, List.of(
-                new Intent.GroupStep(1, new Step(Step.Kind.INIT_DIRECTORY, 0, null, fresh, FileType.DIRECTORY, ROOT, 5)),
-                new Intent.GroupStep(0, new Step(Step.Kind.PUT, ROOT, "far", fresh, FileType.DIRECTORY, 0, 5))));
+                new Intent.GroupStep(1, new Step(Step.Kind.INIT_DIRECTORY, 0, null, fresh, FileType.DIRECTORY, ROOT, 5, 0755, 0, 0)),
+                new Intent.GroupStep(0, new Step(Step.Kind.PUT, ROOT, "far", fresh, FileType.DIRECTORY, 0, 5, 0, 0, 0))));
         Tx tx = g0.begin();
         g0.writeIntent(tx, intent.encode());
         g0.commit(tx);
@@ -103,8 +103,8 @@ class RecoveryTest {
     @Test
     void shouldFindDamageThatFsckIsThereFor() throws Exception {
         GroupStore g = GroupStore.open(layout, 0, device);
-        DirEntry f = g.create(ROOT, "f", true, 1);
-        g.write(f.inode(), 0, new byte[8192], false, 1);
+        DirEntry f = Ops.create(g, ROOT, "f", true, 1);
+        g.contents.write(f.inode(), -1, 0, new byte[8192], false, 1);
         g.checkpoint();
         assertClean(device);
         // mark a free data block in use: a leak
@@ -112,12 +112,14 @@ class RecoveryTest {
         int leaked = layout.blocksPerGroup - 1;
         byte[] map = device.block(bitmap);
         map[leaked >>> 3] |= (byte) (1 << (leaked & 7));
+        Checksums.sealTail(bitmap, map);
         device.write(bitmap, map);
         // and free the file's inode in its bitmap: an entry naming a free inode
         long inodes = layout.inodeBitmapStart(0);
         byte[] imap = device.block(inodes);
         int idx = Layout.indexOf(f.inode());
         imap[idx >>> 3] &= (byte) ~(1 << (idx & 7));
+        Checksums.sealTail(inodes, imap);
         device.write(inodes, imap);
         FsckReport r = Fsck.check(device);
         assertThat(r.clean()).isFalse();

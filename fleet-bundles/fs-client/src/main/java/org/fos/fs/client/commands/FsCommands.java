@@ -20,6 +20,7 @@ import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FosFiles;
 import org.fos.fs.api.FsStats;
 import org.fos.fs.api.FsckReport;
+import org.fos.fs.api.RepairReport;
 import org.fos.fs.client.Remote;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
@@ -285,5 +286,21 @@ public final class FsCommands {
     @Descriptor("check the whole file system (the members hold changes meanwhile)")
     public FsckReport fsck() throws IOException {
         return Remote.await(fleet::fsck, "/", null, TimeUnit.MINUTES.toMillis(5));
+    }
+
+    /**
+     * Checks the file system and repairs what can be repaired.
+     *
+     * @param repair must be true: {@code fs:fsck --repair}
+     * @return the check before, the repairs, what was not repaired, and the check after
+     * @throws IOException if the fleet does not answer
+     */
+    @Descriptor("check the whole file system and repair what can be repaired; says what could not be")
+    public RepairReport fsck(@Descriptor("repair what the check finds")
+            @Parameter(names = {"-r", "--repair"}, presentValue = "true", absentValue = "false") boolean repair) throws IOException {
+        if (!repair) {
+            throw new IllegalArgumentException("fs:fsck takes no option but --repair; fs:fsck alone checks without changing anything");
+        }
+        return Remote.await(fleet::repair, "/", null, TimeUnit.MINUTES.toMillis(5));
     }
 }

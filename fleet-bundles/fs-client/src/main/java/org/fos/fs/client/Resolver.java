@@ -1,0 +1,113 @@
+package org.fos.fs.client;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import org.fos.fs.api.DirEntry;
+import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.FileType;
+import org.fos.fs.api.Walked;
+
+/**
+ * Resolves paths to entries the POSIX way: name by name from the root, {@code ..} to the parent of
+ * the directory reached (not lexically: {@code a/../b} needs {@code a}), symbolic links followed
+ * (at most {@value #MAX_LINKS} of them). Each {@code walk} call resolves as many names as the member
+ * that owns the directory's group can; a path whose directories all live in groups of one member
+ * costs one call. Thread-safe: it keeps no state.
+ */
+final class Resolver {
+    /** The most symbolic links one resolution follows, as Linux's {@code MAXSYMLINKS}. */
+    static final int MAX_LINKS = 40;
+
+    /** Where a resolution ended: the entry and the directory it was found in. */
+    record Found(DirEntry entry, long directory) {
+    }
+
+    /** Makes fleet calls for a resolution. */
+    interface Calls {
+        Walked walk(int group, long dir, List<String> names, String path) throws IOException;
+
+        String readlink(int group, long inode, String path) throws IOException;
+    }
+
+    private final Calls calls;
+
+    Resolver(Calls calls) {
+        this.calls = calls;
+    }
+
+    static DirEntry root() {
+        return new DirEntry("", FileSystemFleet.ROOT, FileType.DIRECTORY);
+    }
+
+    /**
+     * Resolves an absolute path's names.
+     *
+     * @param names the names, {@code .} and {@code ..} among them
+     * @param followLast whether a symbolic link as the last name is followed
+     * @param path the caller's path, for errors
+     * @return the entry and its directory
+     * @throws NoSuchFileException if a name on the way does not exist
+     * @throws NotDirectoryException if a name on the way is a file
+     * @throws FileSystemException if a loop of symbolic links is met
+     */
+    Found resolve(List<String> names, boolean followLast, String path) throws IOException {
+        Deque<String> todo = new ArrayDeque<>(names);
+        DirEntry at = root();
+        long in = FileSystemFleet.ROOT;
+        int links = 0;
+        while (!todo.isEmpty()) {
+            if (at.type() != FileType.DIRECTORY) {
+                throw new NotDirectoryException(path);
+            }
+            List<String> rest = new ArrayList<>(todo);
+            Walked w = calls.walk(FileSystemFleet.groupOf(at.inode()), at.inode(), rest, path);
+            if (w.consumed() < 1) {
+                throw new FileSystemException(path, null, "the file system resolved no name of it");
+            }
+            for (int i = 0; i < w.consumed(); i++) {
+                todo.poll();
+            }
+            at = w.entry();
+            in = w.directory();
+            if (at.type() == FileType.SYMLINK && (!todo.isEmpty() || followLast)) {
+                if (++links > MAX_LINKS) {
+                    throw new FileSystemException(path, null, "Too many levels of symbolic links");
+                }
+                String target = calls.readlink(FileSystemFleet.groupOf(at.inode()), at.inode(), path);
+                List<String> parts = split(target);
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    todo.addFirst(parts.get(i));
+                }
+                at = target.startsWith("/") ? root() : new DirEntry("", in, FileType.DIRECTORY);
+                in = at.inode();
+            }
+        }
+        return new Found(at, in);
+    }
+
+    /** The names of a path text, empty ones dropped. */
+    static List<String> split(String text) {
+        List<String> out = new ArrayList<>();
+        for (String p : text.split("/")) {
+            if (!p.isEmpty()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Checks a link target's length for errors the caller can name. */
+    static void checkTarget(String target, String path) throws FileSystemException {
+        if (target.getBytes(StandardCharsets.UTF_8).length > FileSystemFleet.MAX_LINK_BYTES) {
+            throw new FileSystemException(path, null, "the link's target is longer than " + FileSystemFleet.MAX_LINK_BYTES + " bytes");
+        }
+    }
+}
