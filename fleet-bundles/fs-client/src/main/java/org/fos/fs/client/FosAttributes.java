@@ -1,6 +1,7 @@
 package org.fos.fs.client;
 
 import java.io.IOException;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -101,6 +102,50 @@ record FosAttributes(Attributes a) implements PosixFileAttributes {
         return mode;
     }
 
+    /** The permission bits a new file or directory gets: from a posix:permissions attribute, else the default. */
+    static int modeOf(FileAttribute<?>[] attrs, int fallback) {
+        int mode = fallback;
+        for (FileAttribute<?> a : attrs) {
+            switch (a.name()) {
+                case "posix:permissions", "unix:permissions" -> {
+                    if (!(a.value() instanceof Set<?> perms)) {
+                        throw new IllegalArgumentException("posix:permissions takes a Set<PosixFilePermission>, not " + a.value());
+                    }
+                    mode = mode(perms);
+                }
+                case "unix:mode" -> {
+                    if (!(a.value() instanceof Integer m)) {
+                        throw new IllegalArgumentException("unix:mode takes an Integer, not " + a.value());
+                    }
+                    mode = m & 07777;
+                }
+                default -> throw new UnsupportedOperationException("'" + a.name()
+                        + "' cannot be set when making a fos file; posix:permissions can");
+            }
+        }
+        return mode;
+    }
+
+    /**
+     * The attributes a list names ({@code *} for all) of a view.
+     *
+     * @throws IllegalArgumentException if a name is not an attribute of the view
+     */
+    Map<String, Object> select(String view, String list) {
+        Map<String, Object> all = all(view);
+        if (list.equals("*")) {
+            return all;
+        }
+        Map<String, Object> out = new HashMap<>();
+        for (String name : list.split(",")) {
+            if (!all.containsKey(name)) {
+                throw new IllegalArgumentException("'" + name + "' is not a " + view + " attribute; they are " + new java.util.TreeSet<>(all.keySet()));
+            }
+            out.put(name, all.get(name));
+        }
+        return out;
+    }
+
     /** Every attribute of the basic, posix and unix views, by name. */
     Map<String, Object> all(String view) {
         Map<String, Object> m = new HashMap<>();
@@ -182,6 +227,24 @@ record FosAttributes(Attributes a) implements PosixFileAttributes {
             fs.await(() -> fs.server().setTimes(FileSystemFleet.groupOf(inode), inode, modified, accessed), path);
         }
 
+        /** Sets one attribute by name, as {@code Files.setAttribute} does. */
+        void set(String name, Object value, String attribute) throws IOException {
+            switch (this.name + ":" + name) {
+                case "basic:lastModifiedTime", "posix:lastModifiedTime", "unix:lastModifiedTime" -> setTimes((FileTime) value, null, null);
+                case "basic:lastAccessTime", "posix:lastAccessTime", "unix:lastAccessTime" -> setTimes(null, (FileTime) value, null);
+                case "basic:creationTime", "posix:creationTime", "unix:creationTime" ->
+                    throw new UnsupportedOperationException("a fos file's creation time cannot be set");
+                case "posix:permissions", "unix:permissions" -> setPermissions(castPermissions(value));
+                case "posix:owner", "owner:owner", "unix:owner" -> setOwner((UserPrincipal) value);
+                case "posix:group", "unix:group" -> setGroup((GroupPrincipal) value);
+                case "unix:mode" -> setMode((Integer) value);
+                case "unix:uid" -> set(-1, (Integer) value, -1);
+                case "unix:gid" -> set(-1, -1, (Integer) value);
+                default -> throw new IllegalArgumentException("'" + attribute + "' cannot be set; times, posix:permissions, posix:owner,"
+                        + " posix:group, unix:mode, unix:uid and unix:gid can");
+            }
+        }
+
         @Override
         public void setPermissions(Set<PosixFilePermission> perms) throws IOException {
             set(mode(perms), -1, -1);
@@ -225,5 +288,14 @@ record FosAttributes(Attributes a) implements PosixFileAttributes {
             }
             return a;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Set<PosixFilePermission> castPermissions(Object value) {
+        if (!(value instanceof Set<?> s)) {
+            throw new ClassCastException("posix:permissions takes a Set<PosixFilePermission>, not " + value);
+        }
+        mode(s);
+        return (Set<PosixFilePermission>) s;
     }
 }

@@ -27,20 +27,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.attribute.FileOwnerAttributeView;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.spi.FileSystemProvider;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.fos.fs.api.Attributes;
@@ -176,30 +170,6 @@ public class FosFileSystemProvider extends FileSystemProvider {
         return fs.await(() -> fs.server().stat(FileSystemFleet.groupOf(inode), inode), p);
     }
 
-    /** The permission bits a new file or directory gets: from a posix:permissions attribute, else the default. */
-    static int modeOf(FileAttribute<?>[] attrs, int fallback) {
-        int mode = fallback;
-        for (FileAttribute<?> a : attrs) {
-            switch (a.name()) {
-                case "posix:permissions", "unix:permissions" -> {
-                    if (!(a.value() instanceof Set<?> perms)) {
-                        throw new IllegalArgumentException("posix:permissions takes a Set<PosixFilePermission>, not " + a.value());
-                    }
-                    mode = FosAttributes.mode(perms);
-                }
-                case "unix:mode" -> {
-                    if (!(a.value() instanceof Integer m)) {
-                        throw new IllegalArgumentException("unix:mode takes an Integer, not " + a.value());
-                    }
-                    mode = m & 07777;
-                }
-                default -> throw new UnsupportedOperationException("'" + a.name()
-                        + "' cannot be set when making a fos file; posix:permissions can");
-            }
-        }
-        return mode;
-    }
-
     /** Checks that the user may change entries of a directory (write and search). */
     private static void checkDirectoryWrite(FosFileSystem fs, DirEntry dir, FosPath p) throws IOException {
         if (fs.user().uid() != 0) {
@@ -236,7 +206,7 @@ public class FosFileSystemProvider extends FileSystemProvider {
                 throw new UnsupportedOperationException("open option " + x + " is not supported by fos file systems");
             }
         }
-        int mode = modeOf(attrs, 0644);
+        int mode = FosAttributes.modeOf(attrs, 0644);
         boolean create = write && (o.contains(StandardOpenOption.CREATE_NEW) || o.contains(StandardOpenOption.CREATE));
         boolean exclusive = write && o.contains(StandardOpenOption.CREATE_NEW);
         boolean truncate = write && o.contains(StandardOpenOption.TRUNCATE_EXISTING);
@@ -325,7 +295,7 @@ public class FosFileSystemProvider extends FileSystemProvider {
     public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
         FosPath p = fos(dir);
         FosFileSystem fs = p.getFileSystem();
-        int mode = modeOf(attrs, 0755);
+        int mode = FosAttributes.modeOf(attrs, 0755);
         List<String> names = ((FosPath) p.toAbsolutePath()).names();
         if (names.isEmpty() || names.get(names.size() - 1).equals(".") || names.get(names.size() - 1).equals("..")) {
             fs.resolve(p);
@@ -588,18 +558,7 @@ public class FosFileSystemProvider extends FileSystemProvider {
         if (!Set.of("basic", "posix", "unix", "owner").contains(view)) {
             throw new UnsupportedOperationException("fos files have the basic, posix, owner and unix attribute views, not '" + view + "'");
         }
-        Map<String, Object> all = ((FosAttributes) readAttributes(path, PosixFileAttributes.class, options)).all(view);
-        if (list.equals("*")) {
-            return all;
-        }
-        Map<String, Object> out = new HashMap<>();
-        for (String name : list.split(",")) {
-            if (!all.containsKey(name)) {
-                throw new IllegalArgumentException("'" + name + "' is not a " + view + " attribute; they are " + new TreeSet<>(all.keySet()));
-            }
-            out.put(name, all.get(name));
-        }
-        return out;
+        return ((FosAttributes) readAttributes(path, PosixFileAttributes.class, options)).select(view, list);
     }
 
     @Override
@@ -608,30 +567,6 @@ public class FosFileSystemProvider extends FileSystemProvider {
         String view = colon < 0 ? "basic" : attribute.substring(0, colon);
         String name = colon < 0 ? attribute : attribute.substring(colon + 1);
         FosPath p = fos(path);
-        FosAttributes.View v = new FosAttributes.View(p.getFileSystem(), p, follows(options), view);
-        switch (view + ":" + name) {
-            case "basic:lastModifiedTime", "posix:lastModifiedTime", "unix:lastModifiedTime" -> v.setTimes((FileTime) value, null, null);
-            case "basic:lastAccessTime", "posix:lastAccessTime", "unix:lastAccessTime" -> v.setTimes(null, (FileTime) value, null);
-            case "basic:creationTime", "posix:creationTime", "unix:creationTime" ->
-                throw new UnsupportedOperationException("a fos file's creation time cannot be set");
-            case "posix:permissions", "unix:permissions" -> v.setPermissions(PosixFilePermissions.fromString(
-                    PosixFilePermissions.toString(castPermissions(value))));
-            case "posix:owner", "owner:owner", "unix:owner" -> v.setOwner((UserPrincipal) value);
-            case "posix:group", "unix:group" -> v.setGroup((GroupPrincipal) value);
-            case "unix:mode" -> v.setMode((Integer) value);
-            case "unix:uid" -> v.set(-1, (Integer) value, -1);
-            case "unix:gid" -> v.set(-1, -1, (Integer) value);
-            default -> throw new IllegalArgumentException("'" + attribute + "' cannot be set; times, posix:permissions, posix:owner,"
-                    + " posix:group, unix:mode, unix:uid and unix:gid can");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<PosixFilePermission> castPermissions(Object value) {
-        if (!(value instanceof Set<?> s)) {
-            throw new ClassCastException("posix:permissions takes a Set<PosixFilePermission>, not " + value);
-        }
-        FosAttributes.mode(s);
-        return (Set<PosixFilePermission>) s;
+        new FosAttributes.View(p.getFileSystem(), p, follows(options), view).set(name, value, attribute);
     }
 }

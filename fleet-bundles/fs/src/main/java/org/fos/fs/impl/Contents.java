@@ -222,4 +222,38 @@ final class Contents {
             }
         }
     }
+
+    /** Frees an inode with no links: its blocks in steps that each fit a transaction, then the inode. */
+    void free(long inode, long now) throws FileSystemException {
+        Inode i = store.inode(store.begin(), inode);
+        if (!i.isOrphan()) {
+            return;
+        }
+        if (!i.isDirectory()) {
+            truncate(inode, -1, 0, now);
+        }
+        store.inTx(tx -> {
+            Inode f = store.inode(tx, inode);
+            store.maps.freeFrom(tx, f, 0);
+            store.alloc.freeInode(tx, inode);
+            Inode free = new Inode(inode);
+            free.generation = f.generation;
+            store.put(tx, free);
+            return null;
+        });
+    }
+
+    /** Frees every orphan of the group that no open holds (at load: files deleted while open before a crash). */
+    int freeOrphans(java.util.function.LongPredicate isOpen, long now) throws FileSystemException {
+        int freed = 0;
+        Tx ro = store.begin();
+        for (int idx = 1; idx < layout.inodesPerGroup; idx++) {
+            long n = Layout.inode(store.group, idx);
+            if (store.alloc.inodeAllocated(ro, idx) && store.inode(ro, n).isOrphan() && !isOpen.test(n)) {
+                free(n, now);
+                freed++;
+            }
+        }
+        return freed;
+    }
 }

@@ -121,7 +121,7 @@ final class Coordinator {
         }
         int repaired = Volume.recover(device, l);
         GroupStore g0 = GroupStore.open(l, 0, device);
-        txCounter = Math.max(Intent.decode(g0.intent()).seq(), System.currentTimeMillis() * 1000);
+        txCounter = Math.max(Intent.decode(g0.header.intent()).seq(), System.currentTimeMillis() * 1000);
         mountFence = txCounter + 1;
         layout = l;
         mounted = true;
@@ -133,7 +133,7 @@ final class Coordinator {
         try {
             mount();
         } catch (FileSystemException | RuntimeException e) {
-            return FsMember.failed(e);
+            return Gates.failed(e);
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
         queue.add(new Queued(op, repair, f));
@@ -178,7 +178,7 @@ final class Coordinator {
             try {
                 GroupStore g0 = host.group0();
                 Tx tx = g0.begin();
-                g0.writeIntent(tx, new Intent(c.tx, plan.steps()).encode());
+                g0.header.writeIntent(tx, new Intent(c.tx, plan.steps()).encode());
                 g0.commit(tx);
                 device.flush();
             } catch (RuntimeException e) {
@@ -203,7 +203,7 @@ final class Coordinator {
             c.pinned.add(e.getKey());
             int group = e.getKey();
             List<Probe> probes = e.getValue();
-            calls.add(FsMember.attempt(() -> fleet.peerPin(group, c.tx, probes)).toCompletableFuture());
+            calls.add(Gates.attempt(() -> fleet.peerPin(group, c.tx, probes)).toCompletableFuture());
             for (Probe p : probes) {
                 order.add(new CrossPlanner.Ask(group, p));
             }
@@ -243,7 +243,7 @@ final class Coordinator {
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (int g : to) {
             List<Step> mine = steps.getOrDefault(g, List.of());
-            calls.add(FsMember.attempt(() -> fleet.peerFinish(g, c.tx, mine)).toCompletableFuture());
+            calls.add(Gates.attempt(() -> fleet.peerFinish(g, c.tx, mine)).toCompletableFuture());
         }
         long tx = c.tx;
         CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
@@ -297,7 +297,7 @@ final class Coordinator {
         List<CompletableFuture<List<Long>>> calls = new ArrayList<>();
         for (FileSystemFleet m : libfos.members(FileSystemFleet.class, fleetName, CallOptions.DEFAULT
                 .withTimeout(Duration.ofMillis(config.callTimeoutMillis())))) {
-            calls.add(FsMember.attempt(() -> m.peerFreeze(-1, frozenNow)).toCompletableFuture());
+            calls.add(Gates.attempt(() -> m.peerFreeze(-1, frozenNow)).toCompletableFuture());
         }
         if (!frozenNow) {
             return;

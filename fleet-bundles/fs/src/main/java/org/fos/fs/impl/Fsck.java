@@ -1,6 +1,5 @@
 package org.fos.fs.impl;
 
-import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import org.fos.block.api.BlockDevice;
 import org.fos.block.api.BlockWrite;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
-import org.fos.fs.api.FileType;
 import org.fos.fs.api.FsckReport;
 import org.fos.fs.api.RepairReport;
 
@@ -164,7 +162,7 @@ final class Fsck {
                 unfixable("the journal of group " + g + " cannot be read: " + s.journalError(), "a journal header is not repaired");
             }
             try {
-                s.checkHeader();
+                s.header.check();
             } catch (RuntimeException e) {
                 unfixable(e.getMessage(), "a group header is not repaired");
             }
@@ -183,11 +181,11 @@ final class Fsck {
 
     private void checkIntent(List<GroupStore> groups) {
         try {
-            Intent intent = Intent.decode(groups.get(0).intent());
+            Intent intent = Intent.decode(groups.get(0).header.intent());
             for (int g : intent.groups()) {
                 if (g < 0 || g >= groups.size()) {
                     unfixable("the last cross-group operation names group " + g + ", which does not exist", "not repaired");
-                } else if (groups.get(g).lastApplied() < intent.seq()) {
+                } else if (groups.get(g).header.lastApplied() < intent.seq()) {
                     unfixable("cross-group operation " + intent.seq() + " is not applied to group " + g, "mounting the file system applies it");
                 }
             }

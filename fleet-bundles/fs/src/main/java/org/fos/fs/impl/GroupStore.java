@@ -21,9 +21,6 @@ import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
 import org.fos.fs.api.GroupStats;
 import org.fos.fs.api.Opened;
-import org.fos.fs.api.Probe;
-import org.fos.fs.api.ProbeResult;
-import org.fos.fs.api.Step;
 
 /**
  * One group of a file system, loaded by the member that owns it: its inodes and the namespace
@@ -33,8 +30,6 @@ import org.fos.fs.api.Step;
  * visible. Not thread-safe: only the owning member's thread uses it.
  */
 final class GroupStore {
-    private static final int HEADER_MAGIC = 0x46475250;
-    private static final int INTENT_AT = 20;
 
     final Layout layout;
     final int group;
@@ -44,6 +39,8 @@ final class GroupStore {
     final FileMap maps;
     final Directories dirs;
     final Contents contents;
+    final CrossSteps cross;
+    final GroupHeader header;
     /** Whether an inode is open somewhere (then a file that loses its last link lives on as an orphan). */
     private final LongPredicate isOpen;
     /** Blocks of other groups this group's files let go of, to give back once the change is durable. */
@@ -62,6 +59,8 @@ final class GroupStore {
         this.maps = new FileMap(layout, alloc, blocks.maxBlocks());
         this.dirs = new Directories(layout, maps);
         this.contents = new Contents(this);
+        this.cross = new CrossSteps(this);
+        this.header = new GroupHeader(layout, group, blocks);
     }
 
     /**
@@ -74,7 +73,7 @@ final class GroupStore {
     static GroupStore open(Layout layout, int group, BlockDevice device, LongPredicate isOpen, Deque<Long> borrowed) {
         GroupStore g = new GroupStore(layout, group, device, isOpen, borrowed);
         g.replayed = g.blocks.replay();
-        g.checkHeader();
+        g.header.check();
         g.alloc.count(g.begin());
         return g;
     }
@@ -174,51 +173,6 @@ final class GroupStore {
         return out;
     }
 
-    // ---------------------------------------------------------------- header: cross-group bookkeeping
-
-    long lastApplied() {
-        return ByteBuffer.wrap(meta(layout.headerBlock(group))).getLong(8);
-    }
-
-    /** The intent area of group 0: length-prefixed bytes after the header's fixed part. */
-    byte[] intent() {
-        ByteBuffer b = ByteBuffer.wrap(meta(layout.headerBlock(group)));
-        int n = b.getInt(16);
-        if (n < 0 || n > layout.blockSize - INTENT_AT - Layout.TAIL) {
-            throw new IllegalStateException("the intent in the header of group " + group + " claims " + n + " bytes");
-        }
-        byte[] out = new byte[n];
-        b.get(INTENT_AT, out);
-        return out;
-    }
-
-    void writeIntent(Tx tx, byte[] intent) {
-        if (intent.length > layout.blockSize - INTENT_AT - Layout.TAIL) {
-            throw new IllegalArgumentException("a cross-group operation of " + intent.length + " bytes does not fit the intent block");
-        }
-        ByteBuffer b = ByteBuffer.wrap(tx.write(layout.headerBlock(group)));
-        b.putInt(16, intent.length);
-        b.put(INTENT_AT, intent);
-        for (int i = INTENT_AT + intent.length; i < layout.blockSize - Layout.TAIL; i++) {
-            b.put(i, (byte) 0);
-        }
-    }
-
-    static byte[] header(Layout layout, int group) {
-        ByteBuffer b = ByteBuffer.allocate(layout.blockSize);
-        b.putInt(HEADER_MAGIC).putInt(group).putLong(0).putInt(0);
-        byte[] out = b.array();
-        Checksums.sealTail(layout.headerBlock(group), out);
-        return out;
-    }
-
-    void checkHeader() {
-        ByteBuffer b = ByteBuffer.wrap(meta(layout.headerBlock(group)));
-        if (b.getInt(0) != HEADER_MAGIC || b.getInt(4) != group) {
-            throw new IllegalStateException("the header of group " + group + " at block " + layout.headerBlock(group) + " is damaged");
-        }
-    }
-
     boolean inodeAllocated(int index) {
         return alloc.inodeAllocated(begin(), index);
     }
@@ -229,7 +183,7 @@ final class GroupStore {
 
     // ---------------------------------------------------------------- inodes
 
-    private void checkMine(long inode) {
+    void checkMine(long inode) {
         if (FileSystemFleet.groupOf(inode) != group || !layout.isValidInode(inode)) {
             throw new IllegalArgumentException("inode " + inode + " is not an inode of group " + group);
         }
@@ -285,7 +239,7 @@ final class GroupStore {
         return f;
     }
 
-    private Inode newInode(Tx tx, long number, byte type, long parent, int mode, int uid, int gid, long now) {
+    Inode newInode(Tx tx, long number, byte type, long parent, int mode, int uid, int gid, long now) {
         Inode old = inode(tx, number);
         Inode i = new Inode(number);
         i.type = type;
@@ -403,14 +357,14 @@ final class GroupStore {
         return new ArrayList<>(dirs.of(ro, directory(ro, dir)).entries.values());
     }
 
-    private void dirAdd(Tx tx, Inode d, DirEntry e, long now) throws FileSystemException {
+    void dirAdd(Tx tx, Inode d, DirEntry e, long now) throws FileSystemException {
         dirs.add(tx, d, e);
         d.modified = now;
         d.changed = now;
         put(tx, d);
     }
 
-    private void dirRemove(Tx tx, Inode d, String name, long now) throws FileSystemException {
+    void dirRemove(Tx tx, Inode d, String name, long now) throws FileSystemException {
         if (dirs.remove(tx, d, name) != null) {
             d.modified = now;
             d.changed = now;
@@ -559,7 +513,7 @@ final class GroupStore {
      * {@link #reclaim} frees it afterwards, in as many transactions as its blocks need, unless it is
      * open: then its last close does.
      */
-    private void drop(Tx tx, Inode i, long now, List<Long> orphaned) {
+    void drop(Tx tx, Inode i, long now, List<Long> orphaned) {
         if (i.isFree()) {
             return;
         }
@@ -576,43 +530,14 @@ final class GroupStore {
     void reclaim(List<Long> orphaned, long now) throws FileSystemException {
         for (long n : orphaned) {
             if (!isOpen.test(n)) {
-                free(n, now);
+                contents.free(n, now);
             }
         }
-    }
-
-    /** Frees an inode with no links: its blocks in steps that each fit a transaction, then the inode. */
-    void free(long inode, long now) throws FileSystemException {
-        Inode i = inode(begin(), inode);
-        if (!i.isOrphan()) {
-            return;
-        }
-        if (!i.isDirectory()) {
-            contents.truncate(inode, -1, 0, now);
-        }
-        inTx(tx -> {
-            Inode f = inode(tx, inode);
-            maps.freeFrom(tx, f, 0);
-            alloc.freeInode(tx, inode);
-            Inode free = new Inode(inode);
-            free.generation = f.generation;
-            put(tx, free);
-            return null;
-        });
     }
 
     /** Frees every orphan of the group that no open holds (at load: files deleted while open before a crash). */
     int freeOrphans(long now) throws FileSystemException {
-        int freed = 0;
-        Tx ro = begin();
-        for (int idx = 1; idx < layout.inodesPerGroup; idx++) {
-            long n = Layout.inode(group, idx);
-            if (alloc.inodeAllocated(ro, idx) && inode(ro, n).isOrphan() && !isOpen.test(n)) {
-                free(n, now);
-                freed++;
-            }
-        }
-        return freed;
+        return contents.freeOrphans(isOpen, now);
     }
 
     /**
@@ -669,108 +594,5 @@ final class GroupStore {
         });
         reclaim(orphaned, now);
         return done;
-    }
-
-    // ---------------------------------------------------------------- cross-group operations
-
-    ProbeResult probe(Probe p) throws FileSystemException {
-        switch (p.kind()) {
-            case ENTRY: {
-                Tx ro = begin();
-                checkMine(p.dir());
-                Inode d = inode(ro, p.dir());
-                if (d.isFree()) {
-                    return new ProbeResult(ProbeResult.Status.NO_DIRECTORY, 0, null, 0, false);
-                }
-                if (!d.isDirectory()) {
-                    return new ProbeResult(ProbeResult.Status.NOT_DIRECTORY, 0, null, 0, false);
-                }
-                DirEntry e = dirs.of(ro, d).entries.get(FsErrors.checkName(p.name()));
-                return e == null ? new ProbeResult(ProbeResult.Status.ABSENT, 0, null, 0, false)
-                        : new ProbeResult(ProbeResult.Status.FOUND, e.inode(), e.type(), 0, false);
-            }
-            case INODE: {
-                Tx ro = begin();
-                Inode i = inode(ro, p.inode());
-                if (i.isFree() || (i.links == 0 && !i.isDirectory())) {
-                    return new ProbeResult(ProbeResult.Status.ABSENT, p.inode(), null, 0, false);
-                }
-                return new ProbeResult(ProbeResult.Status.FOUND, p.inode(), i.fileType(), i.parent,
-                        i.isDirectory() && isEmptyDirectory(ro, i));
-            }
-            case RESERVE: {
-                try {
-                    return new ProbeResult(ProbeResult.Status.FOUND, alloc.reserveInode(begin()), FileType.DIRECTORY, 0, true);
-                } catch (FileSystemException full) {
-                    return new ProbeResult(ProbeResult.Status.FULL, 0, null, 0, false);
-                }
-            }
-            default:
-                throw new IllegalArgumentException("unknown probe " + p.kind());
-        }
-    }
-
-    /**
-     * Applies a cross-group operation's steps for this group in one transaction, with the
-     * operation's sequence number as the last one applied; does nothing if it was applied already.
-     */
-    void apply(long seq, List<Step> steps) throws FileSystemException {
-        if (seq <= lastApplied()) {
-            return;
-        }
-        List<Long> orphaned = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        inTx(tx -> {
-            for (Step s : steps) {
-                applyStep(tx, s, orphaned);
-            }
-            ByteBuffer.wrap(tx.write(layout.headerBlock(group))).putLong(8, seq);
-            return null;
-        });
-        reclaim(orphaned, now);
-    }
-
-    private void applyStep(Tx tx, Step s, List<Long> orphaned) throws FileSystemException {
-        switch (s.kind()) {
-            case PUT: {
-                Inode d = inode(tx, s.dir());
-                dirRemove(tx, d, s.name(), s.timeMillis());
-                dirAdd(tx, inode(tx, s.dir()), new DirEntry(s.name(), s.inode(), s.type()), s.timeMillis());
-                break;
-            }
-            case REMOVE:
-                dirRemove(tx, inode(tx, s.dir()), s.name(), s.timeMillis());
-                break;
-            case INIT_DIRECTORY:
-                if (inode(tx, s.inode()).isFree()) {
-                    alloc.takeReserved(tx, s.inode());
-                    Inode n = newInode(tx, s.inode(), Inode.DIRECTORY, s.parent(), s.mode(), s.uid(), s.gid(), s.timeMillis());
-                    put(tx, n);
-                } else {
-                    alloc.release(s.inode());
-                }
-                break;
-            case SET_PARENT: {
-                Inode i = inode(tx, s.inode());
-                i.parent = s.parent();
-                i.changed = s.timeMillis();
-                put(tx, i);
-                break;
-            }
-            case DROP:
-                drop(tx, inode(tx, s.inode()), s.timeMillis(), orphaned);
-                break;
-            case LINK: {
-                Inode i = inode(tx, s.inode());
-                if (!i.isFree()) {
-                    i.links++;
-                    i.changed = s.timeMillis();
-                    put(tx, i);
-                }
-                break;
-            }
-            default:
-                throw new IllegalArgumentException("unknown step " + s.kind());
-        }
     }
 }

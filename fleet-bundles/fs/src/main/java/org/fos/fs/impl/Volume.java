@@ -66,7 +66,7 @@ final class Volume {
         long now = System.currentTimeMillis();
         List<BlockWrite> writes = new ArrayList<>();
         for (int gr = 0; gr < l.groups; gr++) {
-            writes.add(new BlockWrite(l.headerBlock(gr), GroupStore.header(l, gr)));
+            writes.add(new BlockWrite(l.headerBlock(gr), GroupHeader.initial(l, gr)));
             writes.add(new BlockWrite(l.journalStart(gr), Journal.header(l, 1)));
             writes.add(new BlockWrite(l.journalStart(gr) + 1, new byte[bs]));
             int bits = l.bitsPerBitmapBlock();
@@ -158,11 +158,11 @@ final class Volume {
             }
             stores.add(s);
         }
-        Intent intent = Intent.decode(stores.get(0).intent());
+        Intent intent = Intent.decode(stores.get(0).header.intent());
         for (int g : intent.groups()) {
             GroupStore s = stores.get(g);
-            if (s.lastApplied() < intent.seq()) {
-                s.apply(intent.seq(), intent.stepsOf(g));
+            if (s.header.lastApplied() < intent.seq()) {
+                s.cross.apply(intent.seq(), intent.stepsOf(g));
                 s.checkpoint();
                 repaired++;
                 LOG.info("recovery applied cross-group operation {} to group {}", intent.seq(), g);

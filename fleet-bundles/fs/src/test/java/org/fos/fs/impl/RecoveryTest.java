@@ -85,9 +85,9 @@ class RecoveryTest {
                 new Intent.GroupStep(1, new Step(Step.Kind.INIT_DIRECTORY, 0, null, fresh, FileType.DIRECTORY, ROOT, 5, 0755, 0, 0)),
                 new Intent.GroupStep(0, new Step(Step.Kind.PUT, ROOT, "far", fresh, FileType.DIRECTORY, 0, 5, 0, 0, 0))));
         Tx tx = g0.begin();
-        g0.writeIntent(tx, intent.encode());
+        g0.header.writeIntent(tx, intent.encode());
         g0.commit(tx);
-        g1.apply(1, intent.stepsOf(1));
+        g1.cross.apply(1, intent.stepsOf(1));
         MemDevice crashed = device.crashCopy();
         FsckReport half = Fsck.check(crashed);
         assertThat(half.clean()).isFalse();
@@ -96,7 +96,7 @@ class RecoveryTest {
         assertClean(crashed);
         GroupStore again = GroupStore.open(layout, 0, crashed);
         assertThat(again.lookup(ROOT, "far").inode()).isEqualTo(fresh);
-        assertThat(Intent.decode(again.intent())).isEqualTo(Intent.decode(intent.encode()));
+        assertThat(Intent.decode(again.header.intent())).isEqualTo(Intent.decode(intent.encode()));
         assertThat(Volume.recover(crashed, layout)).as("applying it again changes nothing").isZero();
     }
 
