@@ -1,0 +1,129 @@
+package org.fos.itests.fuse;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.fos.fuse.FosMount;
+import org.fos.testkit.NodeProcess;
+import org.junit.AfterClass;
+import org.junit.Assume;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * Host programs on a FUSE mount of a node's file system ({@code bin/fos-mount}): POSIX semantics as
+ * pjdfstest checks them (through coreutils and java.nio on the host: the kernel's system calls
+ * reach fos through FUSE), an fsx run of 100,000 operations, and git on a copy of the project's own
+ * sources. Debian packages neither pjdfstest nor fsx; {@link PosixChecks} and {@link Fsx} are their
+ * checks written here. Skipped, with the reason, where FUSE is not available.
+ */
+public class FuseMountIT {
+    private static final Duration START = Duration.ofMinutes(2);
+    private static final Duration COMMAND = Duration.ofMinutes(2);
+
+    private static NodeProcess node;
+    private static FuseMount mount;
+
+    @BeforeClass
+    public static void mount() throws Exception {
+        String why = FosMount.unavailable();
+        Assume.assumeTrue("skipped: " + why, why == null);
+        Path base = Paths.get("target/fuse-node").toAbsolutePath();
+        node = NodeProcess.builder("fuse-1").base(base).jvmOption("-Xmx256m").start();
+        node.awaitReady(START);
+        Path ticket = node.dataDir().resolve("client.ticket");
+        org.awaitility.Awaitility.await("the node's client ticket").atMost(START).until(() -> Files.exists(ticket));
+        mount = FuseMount.start(node, base.resolve("mnt"), START);
+    }
+
+    @AfterClass
+    public static void unmount() throws Exception {
+        try {
+            if (mount != null) {
+                mount.close();
+                assertFalse("unmounted", FuseMount.mounted(mount.root()));
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    public void posixSemanticsAsPjdfstestChecksThem() throws Exception {
+        Path dir = Files.createDirectories(mount.root().resolve("posix"));
+        List<String> passed = new PosixChecks(mount, dir).runAll();
+        System.out.println("FuseMountIT: " + passed.size() + " POSIX checks passed: " + passed);
+        assertTrue(fsck(), fsck().contains("clean=true"));
+    }
+
+    @Test
+    public void fsxHundredThousandOperations() throws Exception {
+        Path file = Files.createDirectories(mount.root().resolve("fsx")).resolve("fsx.data");
+        long t0 = System.nanoTime();
+        String summary = new Fsx(file, 16, 256 << 10, 16 << 10).run(100_000);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("FuseMountIT: %s in %.1f s (%.0f a second)%n", summary, seconds, 100_000 / seconds);
+        assertTrue(fsck(), fsck().contains("clean=true"));
+    }
+
+    @Test
+    public void gitCommitsTheProjectsSourcesOnTheMount() throws Exception {
+        Path repo = Files.createDirectories(mount.root().resolve("git/repo"));
+        Path sources = Paths.get("../../fleet-bundles/fs/src").toAbsolutePath().normalize();
+        long t0 = System.nanoTime();
+        int files = copyTree(sources, repo.resolve("src"));
+        mount.run(repo, "git", "init", "-q");
+        mount.run(repo, "git", "add", "-A");
+        mount.run(repo, "git", "-c", "user.name=fos", "-c", "user.email=fos@localhost", "commit", "-q", "-m", "the file system's sources");
+        String fsck = mount.run(repo, "git", "fsck", "--full", "--strict");
+        String listed = mount.run(repo, "git", "ls-files");
+        String status = mount.run(repo, "git", "status", "--porcelain");
+        System.out.printf("FuseMountIT: git init, add and commit of %d files, and git fsck, in %.1f s%n", files,
+                (System.nanoTime() - t0) / 1e9);
+        assertFalse(fsck, fsck.contains("error") || fsck.contains("missing"));
+        assertEquals(files, listed.lines().count());
+        assertEquals("", status);
+        mount.run(repo, "git", "checkout", "-q", "-b", "second");
+        Files.writeString(repo.resolve("src/added.txt"), "a change\n");
+        mount.run(repo, "git", "add", "src/added.txt");
+        mount.run(repo, "git", "-c", "user.name=fos", "-c", "user.email=fos@localhost", "commit", "-q", "-m", "a change");
+        assertEquals("2", mount.run(repo, "git", "rev-list", "--count", "HEAD").strip());
+        assertTrue(fsck(), fsck().contains("clean=true"));
+    }
+
+    private static int copyTree(Path from, Path to) throws IOException {
+        int[] files = {0};
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.write(target, Files.readAllBytes(p));
+                    files[0]++;
+                }
+            }
+        }
+        return files[0];
+    }
+
+    private static String fsck() {
+        return node.executeOk("fs:fsck", COMMAND);
+    }
+
+    static String text(Path p) throws IOException {
+        return Files.readString(p, StandardCharsets.UTF_8);
+    }
+}
