@@ -21,6 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.fos.codec.impl.SmilePayloadCodec;
 import org.fos.fleet.api.NodeAdmin;
 import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.client.FleetConnector;
 import org.fos.fs.client.FosFileSystemProvider;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
@@ -84,8 +85,18 @@ public final class FosClient implements AutoCloseable {
         this.libfos = libfos;
         this.names = names;
         this.callOptions = CallOptions.DEFAULT.withTimeout(b.callTimeout);
-        this.files = new FosFileSystemProvider(fleet -> libfos.libfos().proxy(FileSystemFleet.class, fleet, callOptions),
-                b.callTimeout.toMillis());
+        this.files = new FosFileSystemProvider(new FleetConnector() {
+            @Override
+            public FileSystemFleet connect(String fleet) {
+                return libfos.libfos().proxy(FileSystemFleet.class, fleet, callOptions);
+            }
+
+            @Override
+            public boolean reachable(String fleet) {
+                // a file system is served by the connected node's members (fos.scope=node)
+                return transport.cost(ticket.node()) >= 0;
+            }
+        }, b.callTimeout.toMillis());
         this.follower = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fos-client-nodes");
             t.setDaemon(true);

@@ -7,6 +7,8 @@ package org.fos.fs.api;
  * @param entry what the last resolved name names (the start directory when none was resolved)
  * @param directory the directory the last name was found in (where a symbolic link's relative target
  *        starts); the start directory when none was resolved
+ * @param attributes the attributes of the entry reached, when its inode lives in a group the member
+ *        could read; else null (ask {@link FileSystemFleet#stat})
  */
-public record Walked(int consumed, DirEntry entry, long directory) {
+public record Walked(int consumed, DirEntry entry, long directory, Attributes attributes) {
 }

@@ -17,4 +17,16 @@ public interface FleetConnector {
      * @return the proxy; calls resolve the members as they are made
      */
     FileSystemFleet connect(String fleet);
+
+    /**
+     * Says whether the node that serves a fleet can be reached now: a call waiting for a fleet whose
+     * node cannot be reached fails after {@link Remote#UNREACHABLE_MILLIS} instead of its whole timeout.
+     * Inside a node the answer is always yes.
+     *
+     * @param fleet the fleet's name
+     * @return false if the connection to the fleet's node is down
+     */
+    default boolean reachable(String fleet) {
+        return true;
+    }
 }

@@ -301,11 +301,27 @@ final class FosFileChannel extends FileChannel {
         }
     }
 
+    /**
+     * Ends the open without waiting for the member's answer: the close message goes to the member
+     * that owns the file before any later call of this client about the file, so nothing later sees
+     * it open. A close the member let go (a live upgrade) is sent once more; a close that is lost
+     * leaves a file deleted while open until its group is next loaded.
+     */
     @Override
     protected void implCloseChannel() throws IOException {
         fs.locks().releaseAll(this);
         try {
-            fs.await(() -> server().close(group, inode, generation), path);
+            server().close(group, inode, generation).whenComplete((v, e) -> {
+                if (e != null) {
+                    try {
+                        server().close(group, inode, generation);
+                    } catch (IOException | RuntimeException lost) {
+                        // the file, if deleted while open, is freed when its group is next loaded
+                    }
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            throw Remote.translate(e, path.toString(), null);
         } finally {
             if (onClose != null) {
                 onClose.run();

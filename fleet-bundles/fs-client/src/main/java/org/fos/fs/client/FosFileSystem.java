@@ -32,9 +32,16 @@ final class FosFileSystem extends FileSystem {
     private final Resolver resolver;
     private final User user;
     private final Locks locks = new Locks();
+    private final java.util.function.BooleanSupplier reachable;
     private volatile boolean open = true;
 
     FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user) {
+        this(provider, fleetName, fleet, timeoutMillis, user, () -> true);
+    }
+
+    FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user,
+            java.util.function.BooleanSupplier reachable) {
+        this.reachable = reachable;
         this.provider = provider;
         this.fleetName = fleetName;
         this.fleet = fleet;
@@ -43,12 +50,12 @@ final class FosFileSystem extends FileSystem {
         this.resolver = new Resolver(new Resolver.Calls() {
             @Override
             public Walked walk(int group, long dir, List<String> names, String path) throws IOException {
-                return Remote.await(() -> fleet.walk(group, dir, names), path, null, timeoutMillis);
+                return Remote.await(() -> fleet.walk(group, dir, names), path, null, timeoutMillis, FosFileSystem.this.reachable);
             }
 
             @Override
             public String readlink(int group, long inode, String path) throws IOException {
-                return Remote.await(() -> fleet.readlink(group, inode), path, null, timeoutMillis);
+                return Remote.await(() -> fleet.readlink(group, inode), path, null, timeoutMillis, FosFileSystem.this.reachable);
             }
         });
     }
@@ -72,11 +79,11 @@ final class FosFileSystem extends FileSystem {
     }
 
     <T> T await(Remote.Call<T> call, Path file) throws IOException {
-        return Remote.await(call, String.valueOf(file), null, timeoutMillis);
+        return Remote.await(call, String.valueOf(file), null, timeoutMillis, reachable);
     }
 
     <T> T await(Remote.Call<T> call, Path file, Path other) throws IOException {
-        return Remote.await(call, String.valueOf(file), String.valueOf(other), timeoutMillis);
+        return Remote.await(call, String.valueOf(file), String.valueOf(other), timeoutMillis, reachable);
     }
 
     /** The root as an entry. */
@@ -144,13 +151,12 @@ final class FosFileSystem extends FileSystem {
                 continue;
             }
             long dir = at.inode();
-            DirEntry e = Remote.await(() -> fleet.lookup(FileSystemFleet.groupOf(dir), dir, name), path.toString(), null, timeoutMillis);
+            DirEntry e = await(() -> fleet.lookup(FileSystemFleet.groupOf(dir), dir, name), path);
             if (e.type() == FileType.SYMLINK && (!todo.isEmpty() || followLast)) {
                 if (++links > Resolver.MAX_LINKS) {
                     throw new FileSystemException(path.toString(), null, "Too many levels of symbolic links");
                 }
-                String target = Remote.await(() -> fleet.readlink(FileSystemFleet.groupOf(e.inode()), e.inode()), path.toString(), null,
-                        timeoutMillis);
+                String target = await(() -> fleet.readlink(FileSystemFleet.groupOf(e.inode()), e.inode()), path);
                 List<String> parts = Resolver.split(target);
                 for (int i = parts.size() - 1; i >= 0; i--) {
                     todo.addFirst(parts.get(i));

@@ -100,7 +100,8 @@ public class FosFileSystemProvider extends FileSystemProvider {
      */
     public FileSystem fileSystem(String fleet) {
         org.fos.kernel.api.Names.requireValidName(fleet);
-        return systems.computeIfAbsent(fleet, f -> new FosFileSystem(this, f, connector.connect(f), timeoutMillis, user));
+        return systems.computeIfAbsent(fleet, f -> new FosFileSystem(this, f, connector.connect(f), timeoutMillis, user,
+                () -> connector.reachable(f)));
     }
 
     void closed(FosFileSystem fs) {
@@ -542,8 +543,9 @@ public class FosFileSystemProvider extends FileSystemProvider {
         }
         FosPath p = fos(path);
         FosFileSystem fs = p.getFileSystem();
-        long inode = fs.resolve(p, follows(options)).entry().inode();
-        return (A) new FosAttributes(stat(fs, inode, p));
+        Resolver.Found found = fs.resolve(p, follows(options));
+        Attributes a = found.attributes();
+        return (A) new FosAttributes(a != null ? a : stat(fs, found.entry().inode(), p));
     }
 
     @Override

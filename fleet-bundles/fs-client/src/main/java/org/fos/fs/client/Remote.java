@@ -28,6 +28,10 @@ public final class Remote {
     static final int MAX_TRIES = 50;
     /** How long a call waits for a fleet that is not registered yet, as while a node starts. */
     static final long STARTING_MILLIS = 15_000;
+    /** How long a call goes on waiting once the node that serves the fleet cannot be reached. */
+    public static final long UNREACHABLE_MILLIS = 2_000;
+    /** How often a waiting call looks whether the node can be reached. */
+    static final long CHECK_MILLIS = 250;
 
     private Remote() {
     }
@@ -56,16 +60,37 @@ public final class Remote {
      * @throws IOException the standard exception the call failed with
      */
     public static <T> T await(Call<T> call, String file, String other, long timeoutMillis) throws IOException {
+        return await(call, file, other, timeoutMillis, () -> true);
+    }
+
+    /**
+     * Makes a call and waits for its value as {@link #await(Call, String, String, long)} does, but fails
+     * it once the node that serves the fleet has not been reachable for {@value #UNREACHABLE_MILLIS} ms
+     * (the transport closes a connection that stays silent past its heartbeat), instead of waiting for
+     * the whole timeout.
+     *
+     * @param <T> the value's type
+     * @param call the call
+     * @param file the path the call is about, for errors
+     * @param other a second path, or null
+     * @param timeoutMillis how long one attempt may take
+     * @param reachable whether the fleet's node can be reached now
+     * @return the value
+     * @throws IOException the standard exception the call failed with
+     */
+    public static <T> T await(Call<T> call, String file, String other, long timeoutMillis, java.util.function.BooleanSupplier reachable)
+            throws IOException {
         Throwable last = null;
         long startingUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMillis, STARTING_MILLIS));
         for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
             try {
-                return call.make().toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+                return waitFor(call.make().toCompletableFuture(), timeoutMillis, reachable);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for the file system about " + file);
             } catch (TimeoutException e) {
-                throw new FileSystemException(file, other, "the file system did not answer within " + timeoutMillis + " ms");
+                throw new FileSystemException(file, other, e.getMessage() != null ? e.getMessage()
+                        : "the file system did not answer within " + timeoutMillis + " ms");
             } catch (ExecutionException | CompletionException e) {
                 last = e.getCause() == null ? e : e.getCause();
             } catch (IOException | RuntimeException e) {
@@ -85,6 +110,32 @@ public final class Remote {
             }
         }
         throw translate(last, file, other);
+    }
+
+    /** Waits for a stage, looking every {@value #CHECK_MILLIS} ms whether the node can still be reached. */
+    static <T> T waitFor(java.util.concurrent.CompletableFuture<T> stage, long timeoutMillis, java.util.function.BooleanSupplier reachable)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long unreachableSince = 0;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException();
+            }
+            try {
+                return stage.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS)), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException slice) {
+                if (reachable.getAsBoolean()) {
+                    unreachableSince = 0;
+                } else if (unreachableSince == 0) {
+                    unreachableSince = System.nanoTime();
+                } else if (System.nanoTime() - unreachableSince > TimeUnit.MILLISECONDS.toNanos(UNREACHABLE_MILLIS)) {
+                    stage.cancel(false);
+                    throw new TimeoutException("the node that serves the file system cannot be reached (its connection is down"
+                            + " since " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - unreachableSince) + " ms)");
+                }
+            }
+        }
     }
 
     /** A nio exception that crossed more than one member arrives as a RemoteException naming its type. */

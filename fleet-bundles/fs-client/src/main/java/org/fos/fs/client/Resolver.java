@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
+import org.fos.fs.api.Attributes;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
@@ -26,8 +27,8 @@ final class Resolver {
     /** The most symbolic links one resolution follows, as Linux's {@code MAXSYMLINKS}. */
     static final int MAX_LINKS = 40;
 
-    /** Where a resolution ended: the entry and the directory it was found in. */
-    record Found(DirEntry entry, long directory) {
+    /** Where a resolution ended: the entry, the directory it was found in, and its attributes if the walk brought them. */
+    record Found(DirEntry entry, long directory, Attributes attributes) {
     }
 
     /** Makes fleet calls for a resolution. */
@@ -62,6 +63,7 @@ final class Resolver {
         Deque<String> todo = new ArrayDeque<>(names);
         DirEntry at = root();
         long in = FileSystemFleet.ROOT;
+        Attributes attributes = null;
         int links = 0;
         while (!todo.isEmpty()) {
             if (at.type() != FileType.DIRECTORY) {
@@ -77,6 +79,7 @@ final class Resolver {
             }
             at = w.entry();
             in = w.directory();
+            attributes = w.attributes();
             if (at.type() == FileType.SYMLINK && (!todo.isEmpty() || followLast)) {
                 if (++links > MAX_LINKS) {
                     throw new FileSystemException(path, null, "Too many levels of symbolic links");
@@ -88,9 +91,10 @@ final class Resolver {
                 }
                 at = target.startsWith("/") ? root() : new DirEntry("", in, FileType.DIRECTORY);
                 in = at.inode();
+                attributes = null;
             }
         }
-        return new Found(at, in);
+        return new Found(at, in, attributes);
     }
 
     /** The names of a path text, empty ones dropped. */

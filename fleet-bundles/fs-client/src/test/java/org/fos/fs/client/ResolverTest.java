@@ -83,7 +83,7 @@ class ResolverTest {
                     break;
                 }
             }
-            return new Walked(consumed, at, in);
+            return new Walked(consumed, at, in, null);
         }
 
         @Override

@@ -124,7 +124,8 @@ final class OwnedGroups {
                 break;
             }
         }
-        return new Walked(consumed, at, in);
+        int g = FileSystemFleet.groupOf(at.inode());
+        return new Walked(consumed, at, in, readable.test(g) ? store(g).stat(at.inode()) : null);
     }
 
     /** The space of the file system from the space of each group. */

@@ -113,6 +113,17 @@ public class PlainJvmClientIT {
     }
 
     @Test
+    public void pathOfAFosUriFindsTheProviderThroughServiceLoader() throws Exception {
+        System.setProperty("fos.client.ticket", ticket.toString());
+        Path viaUri = Path.of(java.net.URI.create("fos:/plain/via-uri.txt"));
+        Files.createDirectories(viaUri.getParent());
+        Files.writeString(viaUri, "found through ServiceLoader");
+        assertEquals("fos", viaUri.getFileSystem().provider().getScheme());
+        assertEquals("found through ServiceLoader", node.executeOk("fs:cat /plain/via-uri.txt", COMMAND).trim());
+        Files.delete(viaUri);
+    }
+
+    @Test
     public void keyValueFleetThroughATypedProxy() throws Exception {
         try (FosClient client = FosClient.connect(ticket)) {
             KeyValue kv = client.fleet(KeyValue.class, KeyValue.NAME);
@@ -160,7 +171,17 @@ public class PlainJvmClientIT {
     @Test
     public void aTicketFromBeforeARestartIsRefusedAndTheNewOneWorks() throws Exception {
         Path old = Files.copy(ticket, tickets.getRoot().toPath().resolve("old.ticket"));
+        FosClient before = FosClient.connect(ticket);
+        Path there = before.fileSystem().getPath("/before-restart.txt");
+        Files.writeString(there, "x");
         assertEquals(0, node.stop(COMMAND));
+        // a call to a node that went away fails once the connection is down, not after the 60 s call timeout
+        long t0 = System.nanoTime();
+        IOException down = assertThrows(IOException.class, () -> Files.readString(there));
+        System.out.printf("PlainJvmClientIT: a call to a stopped node failed after %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000,
+                down.getMessage());
+        assertTrue(down.getMessage(), down.getMessage().contains("cannot be reached"));
+        before.close();
         assertFalse("a node that stopped removes its ticket", Files.exists(ticket));
         node.restart().awaitReady(START);
         Awaitility.await("the new client ticket").atMost(START).until(() -> Files.exists(ticket));
