@@ -18,7 +18,8 @@ import ru.serce.jnrfuse.FuseException;
  * through FUSE, so that host programs use it, and keeps it mounted until the process is stopped
  * (SIGINT, SIGTERM: it unmounts then) or the mount is undone ({@code fusermount -u}). The mount is
  * made with {@code default_permissions} (the kernel checks permissions against the files' owners and
- * modes) and, when root mounts, {@code allow_other}.
+ * modes), {@code attr_timeout=0} (attributes are asked each time; names are cached for libfuse's
+ * default second) and, when root mounts, {@code allow_other}.
  */
 public final class FosMount {
     private FosMount() {
@@ -113,7 +114,10 @@ public final class FosMount {
     static String[] options(String fleet) {
         List<String> o = new ArrayList<>();
         o.add("-o");
-        StringBuilder b = new StringBuilder("default_permissions,use_ino,fsname=fos" + fleet.replace('/', ':') + ",subtype=fos,big_writes");
+        // attr_timeout=0: libfuse's path-based API gives each name of a hard-linked file its own kernel inode, so
+        // cached attributes (the link count) of one name would go stale when another changes
+        StringBuilder b = new StringBuilder("default_permissions,use_ino,attr_timeout=0,fsname=fos" + fleet.replace('/', ':')
+                + ",subtype=fos,big_writes");
         if ("root".equals(System.getProperty("user.name"))) {
             b.append(",allow_other");
         }

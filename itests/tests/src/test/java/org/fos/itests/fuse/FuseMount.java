@@ -79,7 +79,12 @@ final class FuseMount implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            new ProcessBuilder("fusermount", "-u", at.toString()).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            Process u = new ProcessBuilder("fusermount", "-u", at.toString()).redirectErrorStream(true).start();
+            String said = new String(u.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!u.waitFor(30, TimeUnit.SECONDS) || u.exitValue() != 0) {
+                System.out.println("FuseMount: fusermount -u " + at + " said: " + said.strip() + "; unmounting lazily");
+                new ProcessBuilder("fusermount", "-u", "-z", at.toString()).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            }
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
