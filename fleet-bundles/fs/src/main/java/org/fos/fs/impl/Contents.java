@@ -1,6 +1,7 @@
 package org.fos.fs.impl;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -255,5 +256,14 @@ final class Contents {
             }
         }
         return freed;
+    }
+
+    /** The target of a symbolic link: its content. */
+    String readlink(long inode) throws FileSystemException {
+        Inode l = store.existing(store.begin(), inode);
+        if (!l.isSymlink()) {
+            throw new FileSystemException(FsErrors.where(inode), null, "is not a symbolic link");
+        }
+        return new String(read(inode, -1, 0, (int) l.size), StandardCharsets.UTF_8);
     }
 }

@@ -302,7 +302,7 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
     public CompletionStage<String> readlink(int group, long inode) {
         return gates.call(group, 0, () -> {
             checkGroup(group, inode);
-            return store(group).readlink(inode);
+            return store(group).contents.readlink(inode);
         }, () -> fleet.readlink(group, inode));
     }
 

@@ -1,7 +1,5 @@
 package org.fos.fs.impl;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -41,6 +39,11 @@ final class GroupStore {
     final Contents contents;
     final CrossSteps cross;
     final GroupHeader header;
+    /**
+     * The most blocks a file may hold to be freed in the transaction that drops its last link: its
+     * index and bitmap blocks fit any transaction. Larger files become orphans freed in steps.
+     */
+    private static final int INLINE_FREE_BLOCKS = 64;
     /** Whether an inode is open somewhere (then a file that loses its last link lives on as an orphan). */
     private final LongPredicate isOpen;
     /** Blocks of other groups this group's files let go of, to give back once the change is durable. */
@@ -257,13 +260,8 @@ final class GroupStore {
         return i;
     }
 
-    static Attributes attributes(Inode i) {
-        return new Attributes(i.number, i.fileType(), i.size, i.links, i.created, i.modified, i.accessed, i.changed, i.blocks,
-                i.generation, i.mode, i.uid, i.gid, i.isDirectory() ? i.parent : 0);
-    }
-
     Attributes stat(long inode) throws NoSuchFileException {
-        return attributes(existing(begin(), inode));
+        return existing(begin(), inode).attributes();
     }
 
     Attributes setAttributes(long inode, int mode, int uid, int gid, long now) throws FileSystemException {
@@ -280,7 +278,7 @@ final class GroupStore {
             }
             i.changed = now;
             put(tx, i);
-            return attributes(i);
+            return i.attributes();
         });
     }
 
@@ -439,13 +437,6 @@ final class GroupStore {
         return e;
     }
 
-    String readlink(long inode) throws FileSystemException {
-        Inode l = existing(begin(), inode);
-        if (!l.isSymlink()) {
-            throw new FileSystemException(FsErrors.where(inode), null, "is not a symbolic link");
-        }
-        return new String(contents.read(inode, -1, 0, (int) l.size), StandardCharsets.UTF_8);
-    }
 
     /** Names an inode of this group in a directory of this group (a hard link). */
     DirEntry link(long dir, String name, long inode, long now) throws FileSystemException {
@@ -456,7 +447,7 @@ final class GroupStore {
                 throw new FileAlreadyExistsException(FsErrors.where(dir, name));
             }
             Inode i = existing(tx, inode);
-            checkLinkable(i);
+            i.checkLinkable();
             i.links++;
             i.changed = now;
             put(tx, i);
@@ -466,17 +457,6 @@ final class GroupStore {
         });
     }
 
-    static void checkLinkable(Inode i) throws FileSystemException {
-        if (i.isDirectory()) {
-            throw new FileSystemException(FsErrors.where(i.number), null, "a directory cannot have a second link");
-        }
-        if (i.links == 0) {
-            throw new NoSuchFileException(FsErrors.where(i.number), null, "the file was deleted");
-        }
-        if (i.links >= FileSystemFleet.MAX_LINKS) {
-            throw new FileSystemException(FsErrors.where(i.number), null, "too many links (" + FileSystemFleet.MAX_LINKS + ")");
-        }
-    }
 
     /** Makes a new inode of this group and names it in directory {@code d}. */
     private DirEntry addNew(Tx tx, Inode d, String name, FileType type, int mode, int uid, int gid, long now)
@@ -509,9 +489,9 @@ final class GroupStore {
     }
 
     /**
-     * Drops one link. At none the inode becomes an orphan (allocated, no links) in this transaction;
-     * {@link #reclaim} frees it afterwards, in as many transactions as its blocks need, unless it is
-     * open: then its last close does.
+     * Drops one link. At none a small file that no open holds is freed in this transaction; any other
+     * becomes an orphan (allocated, no links), which {@link #reclaim} frees afterwards in as many
+     * transactions as its blocks need, unless it is open: then its last close does.
      */
     void drop(Tx tx, Inode i, long now, List<Long> orphaned) {
         if (i.isFree()) {
@@ -519,6 +499,16 @@ final class GroupStore {
         }
         i.links = Math.max(0, i.links - 1);
         i.changed = now;
+        if (i.links == 0 && !isOpen.test(i.number) && i.blocks <= INLINE_FREE_BLOCKS) {
+            // a small file no open holds is freed in the same transaction (one commit, as a delete always was)
+            dirs.forget(i.number);
+            maps.freeFrom(tx, i, 0);
+            alloc.freeInode(tx, i.number);
+            Inode free = new Inode(i.number);
+            free.generation = i.generation;
+            put(tx, free);
+            return;
+        }
         put(tx, i);
         if (i.links == 0) {
             dirs.forget(i.number);

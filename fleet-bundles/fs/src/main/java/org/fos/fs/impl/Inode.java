@@ -153,4 +153,23 @@ final class Inode {
             case FILE -> FILE;
         };
     }
+
+    org.fos.fs.api.Attributes attributes() {
+        return new org.fos.fs.api.Attributes(number, fileType(), size, links, created, modified, accessed, changed, blocks, generation,
+                mode, uid, gid, isDirectory() ? parent : 0);
+    }
+
+    /** Checks that a file may get another name: not a directory, not deleted, not at the most links. */
+    void checkLinkable() throws java.nio.file.FileSystemException {
+        if (isDirectory()) {
+            throw new java.nio.file.FileSystemException(FsErrors.where(number), null, "a directory cannot have a second link");
+        }
+        if (links == 0) {
+            throw new java.nio.file.NoSuchFileException(FsErrors.where(number), null, "the file was deleted");
+        }
+        if (links >= org.fos.fs.api.FileSystemFleet.MAX_LINKS) {
+            throw new java.nio.file.FileSystemException(FsErrors.where(number), null, "too many links ("
+                    + org.fos.fs.api.FileSystemFleet.MAX_LINKS + ")");
+        }
+    }
 }

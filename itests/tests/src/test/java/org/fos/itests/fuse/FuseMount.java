@@ -40,6 +40,16 @@ final class FuseMount implements AutoCloseable {
         return m;
     }
 
+    /** Unmounts (lazily) what a run that died left mounted at a folder, so that the folder can be used again. */
+    static void unmountStale(Path at) throws IOException, InterruptedException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"), StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            if (f.length > 2 && f[1].equals(at.toString())) {
+                new ProcessBuilder("fusermount", "-u", "-z", at.toString()).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     static boolean mounted(Path at) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/mounts"), StandardCharsets.UTF_8)) {
             String[] f = line.split(" ");

@@ -39,6 +39,7 @@ public class FuseMountIT {
         String why = FosMount.unavailable();
         Assume.assumeTrue("skipped: " + why, why == null);
         Path base = Paths.get("target/fuse-node").toAbsolutePath();
+        FuseMount.unmountStale(base.resolve("mnt"));
         node = NodeProcess.builder("fuse-1").base(base).jvmOption("-Xmx256m").start();
         node.awaitReady(START);
         Path ticket = node.dataDir().resolve("client.ticket");
