@@ -164,22 +164,24 @@ final class FosFuse extends FuseStubFS {
     @Override
     public int utimens(String path, Timespec[] timespec) {
         return guard(() -> {
-            FileTime access = fileTime(timespec[0]);
-            FileTime modified = fileTime(timespec[1]);
+            // read tv[2] from the C array itself: two struct timespec of 16 bytes (the Timespec objects jnr-fuse
+            // hands over did not carry the second one's values)
+            Pointer tv = jnr.ffi.Struct.getMemory(timespec[0]);
+            FileTime access = fileTime(tv.getLong(0), tv.getLong(8));
+            FileTime modified = fileTime(tv.getLong(16), tv.getLong(24));
             Files.getFileAttributeView(path(path), BasicFileAttributeView.class, NOFOLLOW).setTimes(modified, access, null);
             return 0;
         });
     }
 
-    private static FileTime fileTime(Timespec t) {
-        long nsec = t.tv_nsec.longValue();
+    private static FileTime fileTime(long sec, long nsec) {
         if (nsec == UTIME_OMIT) {
             return null;
         }
         if (nsec == UTIME_NOW) {
             return FileTime.fromMillis(System.currentTimeMillis());
         }
-        return FileTime.from(t.tv_sec.get() * 1_000_000_000L + nsec, TimeUnit.NANOSECONDS);
+        return FileTime.from(sec * 1_000_000_000L + nsec, TimeUnit.NANOSECONDS);
     }
 
     @Override
