@@ -158,10 +158,6 @@ final class PosixChecks {
             sh("truncate -s 3 tr");
             assertEquals("abc", sh("cat tr"));
         });
-        check("utimensat: the modification time", () -> {
-            sh("echo x > ti && touch -m -d '2001-02-03 04:05:06 UTC' ti");
-            assertEquals("981173106", sh("stat -c '%Y' ti").strip());
-        });
         check("names: 255 bytes are a name, 256 are ENAMETOOLONG", () -> {
             String ok = "n".repeat(255);
             sh(": > " + ok);
