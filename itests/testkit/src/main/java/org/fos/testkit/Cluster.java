@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.fos.testkit.faults.FaultyNetwork;
+
 /**
  * A development cluster for a test: a ZooKeeper server (a process started from the distribution's
  * {@code lib/zookeeper}) and fos nodes in processes of their own ({@link NodeProcess}), joined
@@ -30,19 +32,52 @@ import java.util.function.Consumer;
  *     cluster.kill("node-b");                       // kill -9
  * }
  * </pre>
+ *
+ * <p>With {@link Builder#faultInjection(String...)} the nodes talk through a {@link FaultyNetwork}
+ * that the test can partition:
+ *
+ * <pre>
+ * try (Cluster cluster = Cluster.builder("raft").nodes("node-a", "node-b", "node-c").faultInjection().start()) {
+ *     cluster.awaitMembers(Duration.ofMinutes(2));
+ *     cluster.partition("node-b");                  // cut from the other nodes; still reaches ZooKeeper
+ *     cluster.heal();
+ *     cluster.isolateFromZooKeeper("node-c");
+ *     cluster.heal();
+ *     cluster.node("node-a").pause();               // SIGSTOP, then resume(): SIGCONT
+ *     cluster.restart("node-b", Duration.ofMinutes(1)); // stop 0 and start again: same folder, same ports
+ * }
+ * </pre>
  */
 public final class Cluster implements AutoCloseable {
     private final String name;
     private final Path folder;
     private final Process zookeeper;
     private final String connect;
+    private final FaultyNetwork network;
     private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+    private final Map<String, NodePorts> ports = new LinkedHashMap<>();
 
-    private Cluster(String name, Path folder, Process zookeeper, String connect) {
+    private Cluster(String name, Path folder, Process zookeeper, String connect, FaultyNetwork network) {
         this.name = name;
         this.folder = folder;
         this.zookeeper = zookeeper;
         this.connect = connect;
+        this.network = network;
+    }
+
+    /** The PID of the replication endpoint's configuration (issue 11), which the cluster sets on every node. */
+    public static final String REPLICATION_PID = "org.fos.replication";
+    /** The name of the ZooKeeper server in the cluster's {@link FaultyNetwork}. */
+    public static final String ZOOKEEPER = "zookeeper";
+
+    /**
+     * The ports a node listens on, chosen once when the cluster starts, so that a node started again
+     * listens where it did before.
+     *
+     * @param transport the TCP transport's port, or 0 for one the node picks at each start (without fault injection)
+     * @param replication the replication endpoint's port
+     */
+    public record NodePorts(int transport, int replication) {
     }
 
     /**
@@ -64,6 +99,8 @@ public final class Cluster implements AutoCloseable {
         private long sessionTimeoutMillis = 4_000;
         private boolean tls;
         private boolean sharedMemory;
+        private boolean faults;
+        private final List<String> extraParticipants = new ArrayList<>();
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -119,6 +156,26 @@ public final class Cluster implements AutoCloseable {
         }
 
         /**
+         * Runs the cluster on a {@link FaultyNetwork}: every node reaches every other node, and
+         * ZooKeeper, through proxies of its own that {@link #partition(String)}, {@link
+         * #isolateFromZooKeeper(String)} and {@link #network()} can black-hole. Each node listens on
+         * 127.0.0.1 at ports chosen once ({@link #ports(String)}), advertises its host name
+         * {@code <node>.fos.test} for the TCP transport and the replication endpoint, and resolves the
+         * others' names through its own hosts file. A plain JVM that should reach the nodes (a client
+         * process) needs a participant of its own, named here, and its hosts file
+         * ({@code network().jvmOption(name)}); the test's own JVM cannot resolve the nodes' names.
+         * Excludes {@link #sharedMemory()}, which would carry messages past the proxies.
+         *
+         * @param clientParticipants more participants for client processes, such as {@code client-1}
+         * @return this builder
+         */
+        public Builder faultInjection(String... clientParticipants) {
+            this.faults = true;
+            extraParticipants.addAll(List.of(clientParticipants));
+            return this;
+        }
+
+        /**
          * Adjusts one node before it starts (configuration, bundles to deploy, JVM options).
          *
          * @param nodeId the node
@@ -151,6 +208,10 @@ public final class Cluster implements AutoCloseable {
             if (ids.isEmpty()) {
                 throw new IllegalStateException("a cluster needs at least one node");
             }
+            if (faults && sharedMemory) {
+                throw new IllegalStateException("faultInjection() and sharedMemory() exclude each other: shared memory would carry"
+                        + " the nodes' messages past the network's proxies");
+            }
             Path folder = Path.of("target", "clusters", name).toAbsolutePath();
             Path home = NodeProcess.distribution();
             NodeProcess.deleteTree(folder); // a cluster starts afresh: no ZooKeeper data, no certificates of an earlier run
@@ -163,14 +224,33 @@ public final class Cluster implements AutoCloseable {
                     "org.apache.zookeeper.server.ZooKeeperServerMain", Integer.toString(port), folder.resolve("zookeeper/data").toString())
                     .redirectErrorStream(true).redirectOutput(folder.resolve("zookeeper/console.log").toFile()).start();
             String connect = "127.0.0.1:" + port;
-            Cluster cluster = new Cluster(name, folder, zk, connect);
+            FaultyNetwork network = null;
+            Cluster cluster = null;
             try {
+                if (faults) {
+                    List<String> participants = new ArrayList<>(ids);
+                    participants.add(ZOOKEEPER);
+                    participants.addAll(extraParticipants);
+                    network = FaultyNetwork.create(folder.resolve("network"), participants);
+                }
+                cluster = new Cluster(name, folder, zk, connect, network);
                 awaitPort(port, zk);
+                if (network != null) {
+                    network.exposeByAddress(ZOOKEEPER, port);
+                }
                 for (String id : ids) {
+                    NodePorts p = cluster.allocatePorts(id);
                     NodeProcess.Builder b = NodeProcess.builder(id).base(folder.resolve(id))
-                            .config("org.fos.cluster", Map.of("zookeeper", connect, "clusterName", name,
-                                    "sessionTimeoutMillis", Long.toString(sessionTimeoutMillis), "connectTimeoutMillis", "15000"))
-                            .config("org.fos.transport.tcp", Map.of("host", "127.0.0.1", "port", "0", "clusterName", name));
+                            .config("org.fos.cluster", Map.of("zookeeper", network == null ? connect : network.connectString(id, ZOOKEEPER),
+                                    "clusterName", name, "sessionTimeoutMillis", Long.toString(sessionTimeoutMillis),
+                                    "connectTimeoutMillis", "15000"))
+                            .config("org.fos.transport.tcp", Map.of("host", "127.0.0.1", "port", Integer.toString(p.transport()),
+                                    "clusterName", name))
+                            .config(REPLICATION_PID, Map.of("host", "127.0.0.1", "port", Integer.toString(p.replication()),
+                                    "advertisedHost", network == null ? "127.0.0.1" : network.hostName(id)));
+                    if (network != null) {
+                        b.config("org.fos.transport.tcp", Map.of("advertisedHost", network.hostName(id))).jvmOption(network.jvmOption(id));
+                    }
                     if (tls) {
                         b.config("org.fos.transport.tcp", Certificates.authority(folder.resolve("certs")).node(id));
                     }
@@ -182,7 +262,14 @@ public final class Cluster implements AutoCloseable {
                     cluster.nodes.put(id, b.start());
                 }
             } catch (IOException | RuntimeException e) {
-                cluster.close();
+                if (cluster != null) {
+                    cluster.close();
+                } else {
+                    zk.destroyForcibly();
+                    if (network != null) {
+                        network.close();
+                    }
+                }
                 throw e;
             }
             return cluster;
@@ -200,6 +287,31 @@ public final class Cluster implements AutoCloseable {
             Files.writeString(file, java.util.HexFormat.of().formatHex(key));
         }
         return file;
+    }
+
+    /** Chooses a node's ports once: with fault injection both are fixed and proxied, else the transport's is picked at each start. */
+    private NodePorts allocatePorts(String id) throws IOException {
+        NodePorts p = null;
+        for (int attempt = 0; p == null; attempt++) {
+            int transport = network == null ? 0 : FaultyNetwork.freePort();
+            int replication = FaultyNetwork.freePort();
+            if (transport == replication) {
+                continue;
+            }
+            try {
+                if (network != null) {
+                    network.expose(id, transport);
+                    network.expose(id, replication);
+                }
+                p = new NodePorts(transport, replication);
+            } catch (IOException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+        ports.put(id, p);
+        return p;
     }
 
     private static int freePort() throws IOException {
@@ -230,6 +342,81 @@ public final class Cluster implements AutoCloseable {
      */
     public String zookeeper() {
         return connect;
+    }
+
+    /**
+     * Returns the ports a node listens on, chosen when the cluster started and kept across restarts.
+     *
+     * @param nodeId the node
+     * @return its ports
+     * @throws IllegalArgumentException if the cluster has no such node
+     */
+    public NodePorts ports(String nodeId) {
+        node(nodeId);
+        return ports.get(nodeId);
+    }
+
+    /**
+     * Returns the network the cluster runs on, for faults beyond those of this class (one-way
+     * blocks, partitions between sets of nodes, resets).
+     *
+     * @return the network
+     * @throws IllegalStateException if the cluster was built without {@link Builder#faultInjection(String...)}
+     */
+    public FaultyNetwork network() {
+        if (network == null) {
+            throw new IllegalStateException("cluster " + name + " runs without fault injection: build it with faultInjection()");
+        }
+        return network;
+    }
+
+    /**
+     * Cuts a node off from every other node, both ways; it keeps reaching ZooKeeper. What is in
+     * flight waits; new connections are held unanswered.
+     *
+     * @param nodeId the node
+     * @throws IllegalStateException without fault injection
+     */
+    public void partition(String nodeId) {
+        node(nodeId);
+        network().partition(nodeId, ZOOKEEPER);
+    }
+
+    /**
+     * Cuts a node off from ZooKeeper, both ways; it keeps reaching the other nodes.
+     *
+     * @param nodeId the node
+     * @throws IllegalStateException without fault injection
+     */
+    public void isolateFromZooKeeper(String nodeId) {
+        node(nodeId);
+        network().partition(List.of(nodeId), List.of(ZOOKEEPER));
+    }
+
+    /**
+     * Ends every network fault: all links open.
+     *
+     * @throws IllegalStateException without fault injection
+     */
+    public void heal() {
+        network().heal();
+    }
+
+    /**
+     * Stops a node gracefully ({@code felix:stop 0}, SIGKILL after the timeout) and starts it again in
+     * its folder, on the same ports.
+     *
+     * @param nodeId the node
+     * @param stopTimeout how long the stop may take
+     * @return the node
+     * @throws IOException if it cannot be started
+     * @throws InterruptedException if interrupted while it stops
+     */
+    public NodeProcess restart(String nodeId, Duration stopTimeout) throws IOException, InterruptedException {
+        NodeProcess n = node(nodeId);
+        n.stop(stopTimeout);
+        n.start();
+        return n;
     }
 
     /**
@@ -293,8 +480,14 @@ public final class Cluster implements AutoCloseable {
     /** Stops every node and the ZooKeeper server. */
     @Override
     public void close() {
+        if (network != null) {
+            network.heal(); // a node stopping gracefully may need its peers and ZooKeeper
+        }
         for (NodeProcess n : nodes.values()) {
             n.close();
+        }
+        if (network != null) {
+            network.close();
         }
         zookeeper.destroy();
         try {

@@ -54,6 +54,7 @@ public final class NodeProcess implements AutoCloseable {
     private final List<String> output = new ArrayList<>();
     private Process process;
     private Writer stdin;
+    private boolean paused;
 
     private NodeProcess(Builder b) {
         this(b.nodeId, b.home, b.base, b.jvmOptions);
@@ -294,6 +295,7 @@ public final class NodeProcess implements AutoCloseable {
         synchronized (outputLock) {
             output.clear();
         }
+        paused = false;
         process = pb.start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Process p = process;
@@ -464,6 +466,58 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
+     * Freezes the node with SIGSTOP: it runs no code, answers nothing and keeps every connection
+     * and ZooKeeper session until they time out on the other side (a long GC pause, a VM stopped).
+     * Its shell answers again after {@link #resume()}.
+     *
+     * @throws IllegalStateException if it does not run, or is paused already
+     * @throws IOException if the signal cannot be sent
+     * @throws InterruptedException if interrupted while sending it
+     */
+    public synchronized void pause() throws IOException, InterruptedException {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("node " + nodeId + " is not running");
+        }
+        if (paused) {
+            throw new IllegalStateException("node " + nodeId + " is paused already");
+        }
+        signal("STOP");
+        paused = true;
+    }
+
+    /**
+     * Lets a node frozen by {@link #pause()} run on (SIGCONT).
+     *
+     * @throws IllegalStateException if it is not paused
+     * @throws IOException if the signal cannot be sent
+     * @throws InterruptedException if interrupted while sending it
+     */
+    public synchronized void resume() throws IOException, InterruptedException {
+        if (!paused) {
+            throw new IllegalStateException("node " + nodeId + " is not paused");
+        }
+        signal("CONT");
+        paused = false;
+    }
+
+    /**
+     * Tells whether the node is frozen by {@link #pause()}.
+     *
+     * @return true between pause and resume
+     */
+    public synchronized boolean isPaused() {
+        return paused && process != null && process.isAlive();
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " (node " + nodeId + ") failed: " + out);
+        }
+    }
+
+    /**
      * Kills the node with SIGKILL and waits until it is gone.
      *
      * @return its exit status (137 after SIGKILL), or -1 if it never started
@@ -475,12 +529,14 @@ public final class NodeProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         process.waitFor(1, TimeUnit.MINUTES);
+        paused = false;
         return process.exitValue();
     }
 
     /**
      * Stops the node with {@code felix:stop 0} (the scope is named: a deployed bundle may have a
-     * {@code stop} command of its own) and waits for it to exit; SIGKILL after the timeout.
+     * {@code stop} command of its own) and waits for it to exit; SIGKILL after the timeout. A paused
+     * node is resumed first. The folder stays: {@link #start()} starts the node again from it.
      *
      * @param timeout how long it may take
      * @return its exit status
@@ -489,6 +545,13 @@ public final class NodeProcess implements AutoCloseable {
     public synchronized int stop(Duration timeout) throws InterruptedException {
         if (process == null || !process.isAlive()) {
             return process == null ? 0 : process.exitValue();
+        }
+        if (paused) {
+            try {
+                resume();
+            } catch (IOException e) {
+                process.destroyForcibly(); // cannot be woken: SIGKILL reaches a stopped process too
+            }
         }
         try {
             stdin.write("felix:stop 0\n");

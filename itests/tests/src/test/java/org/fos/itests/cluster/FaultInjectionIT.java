@@ -1,0 +1,138 @@
+package org.fos.itests.cluster;
+
+import static org.fos.itests.cluster.ClusterSupport.COMMAND;
+import static org.fos.itests.cluster.ClusterSupport.START;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.fos.testkit.Cluster;
+import org.fos.testkit.NodeProcess;
+import org.junit.AfterClass;
+import org.junit.Assume;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+
+/**
+ * Three node processes on the testkit's faulty network (ADR 0070): node-a runs no key-value member,
+ * so its calls cross the proxies. A node cut off, frozen or cut from ZooKeeper stops answering while
+ * the others serve, and answers again once healed. The node processes do not encode differently in
+ * the second pass of the suite, so that pass skips this class.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class FaultInjectionIT {
+    private static final String STAT = "fos:stat";
+    private static Cluster cluster;
+    private static NodeProcess a;
+
+    @BeforeClass
+    public static void startCluster() throws Exception {
+        Assume.assumeFalse("node processes are the same in the encode-all pass", Boolean.getBoolean("fos.kernel.encodeAllMessages"));
+        cluster = Cluster.builder("faults-it").nodes("node-a", "node-b", "node-c").faultInjection()
+                .configure("node-a", n -> n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv"))).start();
+        try {
+            cluster.awaitMembers(START);
+            a = cluster.node("node-a");
+            a.awaitNameMembers("/sys/kv", 4, START);
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    @AfterClass
+    public static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** Runs a command on another node through fos:remote (a call across the network); true if it answered. */
+    private static boolean reaches(NodeProcess from, String to) {
+        String out = from.execute("fos:remote " + to + " " + STAT, COMMAND);
+        return !out.contains("gogo:") && out.contains(to);
+    }
+
+    private static void awaitReaches(NodeProcess from, String to) {
+        Awaitility.await(from.nodeId() + " to reach " + to).atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> reaches(from, to));
+    }
+
+    @Test
+    public void t1_callsCrossTheProxiesAndNodesAdvertiseTheirHostNames() {
+        for (int i = 0; i < 20; i++) {
+            a.executeOk("fos:call /sys/kv put proxied:" + i + " v" + i, COMMAND);
+        }
+        assertTrue(a.executeOk("fos:call /sys/kv get proxied:7", COMMAND).startsWith("proxied:7=v7"));
+        String nodes = a.executeOk("fos:nodes", COMMAND);
+        for (String id : new String[] {"node-b", "node-c"}) {
+            String endpoint = "tcp=" + id + ".fos.test:" + cluster.ports(id).transport();
+            assertTrue(nodes, nodes.contains(endpoint));
+        }
+        assertTrue(reaches(a, "node-b") && reaches(a, "node-c"));
+        String stats = String.join("\n", cluster.network().stats());
+        System.out.println("FaultInjectionIT: proxies after the calls\n" + stats);
+        assertTrue(stats, stats.matches("(?s).*node-a->node-b:" + cluster.ports("node-b").transport() + ": [1-9]\\d* open.*"));
+    }
+
+    @Test
+    public void t2_aPartitionedNodeDoesNotAnswerWhileTheOthersServeAndAnswersAfterTheHeal() {
+        cluster.partition("node-b");
+        long t0 = System.nanoTime();
+        assertFalse("node-b answered across the partition", reaches(a, "node-b"));
+        System.out.println("FaultInjectionIT: node-b did not answer within " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        assertTrue(reaches(a, "node-c"));
+        assertTrue(reaches(cluster.node("node-c"), "node-a"));
+        assertFalse(reaches(cluster.node("node-c"), "node-b"));
+        cluster.heal();
+        awaitReaches(a, "node-b");
+        awaitReaches(cluster.node("node-b"), "node-c");
+    }
+
+    @Test
+    public void t3_aPausedNodeDoesNotAnswerAndAnswersAfterResume() throws Exception {
+        NodeProcess c = cluster.node("node-c");
+        c.pause();
+        try {
+            assertTrue(c.isPaused());
+            assertFalse("a frozen node answered", reaches(a, "node-c"));
+            assertTrue(reaches(a, "node-b"));
+        } finally {
+            c.resume();
+        }
+        assertFalse(c.isPaused());
+        awaitReaches(a, "node-c");
+        c.awaitReady(COMMAND);
+    }
+
+    @Test
+    public void t4_aNodeCutFromZooKeeperLeavesTheMembershipAndComesBackAfterTheHeal() {
+        cluster.isolateFromZooKeeper("node-c");
+        assertTrue(cluster.network().blocked("node-c", Cluster.ZOOKEEPER));
+        assertFalse(cluster.network().blocked("node-c", "node-a"));
+        Awaitility.await("node-a to see node-c leave").atMost(START).pollInterval(Duration.ofMillis(500))
+                .until(() -> !a.executeOk("fos:nodes", COMMAND).contains("node=node-c,"));
+        cluster.heal();
+        Awaitility.await("node-a to see node-c again").atMost(START).pollInterval(Duration.ofMillis(500))
+                .until(() -> a.executeOk("fos:nodes", COMMAND).contains("node=node-c,"));
+        awaitReaches(a, "node-c");
+    }
+
+    @Test
+    public void t5_aNodeStoppedAndStartedAgainKeepsItsPortsAndAddresses() throws Exception {
+        Cluster.NodePorts before = cluster.ports("node-c");
+        NodeProcess c = cluster.restart("node-c", COMMAND);
+        c.awaitReady(START);
+        assertEquals(before, cluster.ports("node-c"));
+        awaitReaches(a, "node-c");
+        String endpoint = "tcp=node-c.fos.test:" + before.transport();
+        Awaitility.await("node-a to list node-c at " + endpoint).atMost(START)
+                .until(() -> a.executeOk("fos:nodes", COMMAND).contains(endpoint));
+        awaitReaches(cluster.node("node-c"), "node-b");
+    }
+}
