@@ -31,7 +31,17 @@ public enum Status {
     /** The payload could not be encoded or decoded for the wire. */
     CODEC_ERROR,
     /** The thread was interrupted while waiting; its interrupt flag is set again. */
-    INTERRUPTED;
+    INTERRUPTED,
+    /**
+     * The operation reached its target and failed there: a fleet method threw. Never a kernel
+     * refusal; libfos reports it for calls.
+     */
+    FAILED,
+    /**
+     * A replicated group has no leader that a majority of its replicas follows: it refuses writes and
+     * linearizable reads rather than answer late or stale.
+     */
+    NO_QUORUM;
 
     /**
      * Tells whether this status is a rejection of a capability.

@@ -80,6 +80,13 @@ public interface FleetRuntime {
     byte[] implementation(String name);
 
     /**
+     * Returns the groups of the {@link Replicated} fleets this runtime runs, as this node sees them.
+     *
+     * @return one entry a group, ordered by fleet name and group number; empty without replicated fleets
+     */
+    List<GroupInfo> groups();
+
+    /**
      * Returns the upgrades this runtime has done, the oldest first.
      *
      * @return the reports

@@ -19,14 +19,19 @@ public class FleetException extends RuntimeException {
      * Creates the exception.
      *
      * @param status the kind of failure: a kernel status such as {@link Status#NO_SUCH_NAME},
-     *        {@link Status#TIMEOUT}, {@link Status#CLOSED}, or {@link Status#OK} for a failure of
-     *        the method on the member ({@link RemoteException})
+     *        {@link Status#TIMEOUT}, {@link Status#CLOSED}, {@link Status#NO_QUORUM}, or
+     *        {@link Status#FAILED} for a failure of the method on the member ({@link RemoteException});
+     *        never {@link Status#OK}
      * @param message what failed
      * @param cause the cause, or null
+     * @throws IllegalArgumentException if the status is {@link Status#OK}: a failure always says why
      */
     public FleetException(Status status, String message, Throwable cause) {
         super(message, cause);
         this.status = Objects.requireNonNull(status, "status");
+        if (status == Status.OK) {
+            throw new IllegalArgumentException("a FleetException needs the status that says why the call failed, not OK: " + message);
+        }
     }
 
     /**

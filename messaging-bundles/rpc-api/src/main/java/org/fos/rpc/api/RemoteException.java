@@ -4,7 +4,8 @@ import org.fos.kernel.api.Status;
 
 /**
  * The method failed on the member with an exception that the client cannot recreate as its own type
- * (it is neither declared by the protocol method nor a standard {@code java.lang} exception).
+ * (it is neither declared by the protocol method nor a standard {@code java.lang} exception). Its
+ * status is {@link Status#FAILED}.
  */
 public class RemoteException extends FleetException {
 
@@ -20,7 +21,7 @@ public class RemoteException extends FleetException {
      * @param message its message
      */
     public RemoteException(String remoteType, String message) {
-        super(Status.OK, remoteType + ": " + message, null);
+        super(Status.FAILED, remoteType + ": " + message, null);
         this.remoteType = remoteType;
     }
 

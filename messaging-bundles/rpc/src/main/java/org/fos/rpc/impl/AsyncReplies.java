@@ -89,7 +89,7 @@ final class AsyncReplies implements Runnable {
         }
     }
 
-    /** Calls whose member left its name: sent again if idempotent, else failed with a clear error. */
+    /** Calls whose member left its name: sent again if retryable (the same request id), else failed with a clear error. */
     private void checkGone() {
         for (Map.Entry<Long, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
@@ -98,7 +98,7 @@ final class AsyncReplies implements Runnable {
             if (h == null || target == null || !libfos.gone(h, target)) {
                 continue;
             }
-            if (p.method.idempotent && p.resends < 4) {
+            if (p.method.retryable && p.resends < 4) {
                 p.resends++;
                 try {
                     p.target = libfos.send(h, p.method, p.args, p.request, System.nanoTime() + h.options.timeout().toNanos());

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
+import org.fos.rpc.api.CallContext;
 import org.fos.rpc.api.Dispatcher;
+import org.fos.rpc.api.RequestId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ final class DispatcherImpl implements Dispatcher {
             return true;
         }
         Object result;
+        RequestId outer = CallContext.enter(invocation.requestId());
         try {
             result = method.invoker.invoke(implementation, invocation.arguments().toArray());
         } catch (Throwable t) {
@@ -65,6 +68,8 @@ final class DispatcherImpl implements Dispatcher {
             }
             reply(request, Wire.FAILURE, Replies.failureOf(t));
             return true;
+        } finally {
+            CallContext.leave(outer);
         }
         if (method.async) {
             if (result == null) {

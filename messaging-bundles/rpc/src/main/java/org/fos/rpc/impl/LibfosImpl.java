@@ -1,6 +1,7 @@
 package org.fos.rpc.impl;
 
 import java.lang.reflect.Proxy;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
@@ -45,6 +47,7 @@ public final class LibfosImpl implements Libfos {
     private static final int ASYNC_CAPACITY = 1 << 16;
     /** How often a call re-resolves after finding its member gone before it gives up. */
     private static final int MAX_RESOLVES = 4;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LibfosCore core;
     private final Kernel kernel;
@@ -54,6 +57,9 @@ public final class LibfosImpl implements Libfos {
     private final Set<SyncChannel> allChannels = ConcurrentHashMap.newKeySet();
     private final Set<ProtocolModel> protocols = ConcurrentHashMap.newKeySet();
     private volatile AsyncReplies asyncReplies;
+    /** This instance's half of every request id: random, so that ids of different callers never meet. */
+    private final long clientId = newClientId();
+    private final AtomicLong sequence = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -181,7 +187,7 @@ public final class LibfosImpl implements Libfos {
         if (t instanceof Error e) {
             throw e;
         }
-        return new FleetException(Status.OK, t.toString(), t);
+        return new FleetException(Status.FAILED, t.toString(), t);
     }
 
     // ---------------------------------------------------------------- calls
@@ -238,7 +244,7 @@ public final class LibfosImpl implements Libfos {
         long deadline = System.nanoTime() + h.options.timeout().toNanos();
         SyncChannel ch = channel();
         long correlation = ch.nextCorrelation();
-        Wire.Request request = new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, new Wire.Invocation(args));
+        Wire.Request request = new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, invocation(args));
         Capability to = send(h, m, args, request, deadline);
         for (int resends = 0;; resends++) {
             Capability target = to;
@@ -252,7 +258,7 @@ public final class LibfosImpl implements Libfos {
                 throw new FleetException(e.status(), "libfos of bundle " + owner + " stopped while waiting for " + m, e);
             }
             if (reply == SyncChannel.GONE) {
-                if (!m.idempotent || resends >= MAX_RESOLVES) {
+                if (!m.retryable || resends >= MAX_RESOLVES) {
                     throw memberGone(h, m, target);
                 }
                 to = send(h, m, args, request, deadline); // same correlation: the first reply wins
@@ -281,7 +287,8 @@ public final class LibfosImpl implements Libfos {
 
     static FleetException memberGone(ProxyHandler h, MethodModel m, Capability target) {
         return new FleetException(Status.CLOSED, "member " + target.address() + " of " + h.name + " went away before it answered "
-                + m + (m.idempotent ? "" : "; " + m.name + " is not @Idempotent, so it was not sent again: it may or may not have run"),
+                + m + (m.retryable ? "" : "; " + m.name + " is neither @Idempotent nor @Deduplicated, so it was not sent again:"
+                + " it may or may not have run"),
                 null);
     }
 
@@ -293,8 +300,7 @@ public final class LibfosImpl implements Libfos {
         }
         AsyncReplies replies = asyncReplies();
         long correlation = replies.expect(m, future, h.options.timeout(), h.target());
-        Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name,
-                new Wire.Invocation(args));
+        Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name, invocation(args));
         try {
             Capability to = send(h, m, args, request, System.nanoTime() + h.options.timeout().toNanos());
             replies.sentTo(correlation, h, args, request, to);
@@ -303,6 +309,19 @@ public final class LibfosImpl implements Libfos {
             future.completeExceptionally(e);
         }
         return future;
+    }
+
+    /** A call's arguments with a new request id; a resend of the call sends the same invocation. */
+    private Wire.Invocation invocation(List<Object> args) {
+        return new Wire.Invocation(args, clientId, sequence.incrementAndGet());
+    }
+
+    private static long newClientId() {
+        long id;
+        do {
+            id = RANDOM.nextLong();
+        } while (id == 0);
+        return id;
     }
 
     private SyncChannel channel() {

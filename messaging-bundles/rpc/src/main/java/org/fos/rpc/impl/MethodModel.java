@@ -9,6 +9,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.concurrent.CompletionStage;
 
+import org.fos.rpc.api.Deduplicated;
 import org.fos.rpc.api.Idempotent;
 import org.fos.rpc.api.Key;
 
@@ -20,6 +21,11 @@ final class MethodModel {
     final int keyIndex;
     final boolean async;
     final boolean idempotent;
+    /**
+     * Whether libfos may send the call again to another member when the first is gone: an
+     * {@code @Idempotent} method, or one its fleet deduplicates by request id ({@code @Deduplicated}).
+     */
+    final boolean retryable;
     /** The type of the value the method gives: its return type, or T of CompletionStage&lt;T&gt;. */
     final Type valueType;
     /** (Object target, Object[] args) -> Object, for the server side. */
@@ -42,6 +48,8 @@ final class MethodModel {
         this.keyIndex = key;
         this.async = CompletionStage.class.equals(method.getReturnType());
         this.idempotent = method.isAnnotationPresent(Idempotent.class);
+        this.retryable = idempotent || method.isAnnotationPresent(Deduplicated.class)
+                || method.getDeclaringClass().isAnnotationPresent(Deduplicated.class);
         if (async) {
             Type r = method.getGenericReturnType();
             if (!(r instanceof ParameterizedType p)) {

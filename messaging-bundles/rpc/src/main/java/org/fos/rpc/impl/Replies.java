@@ -56,8 +56,8 @@ final class Replies {
                 }
             }
         }
-        if (FleetException.class.getName().equals(f.type())) {
-            return new FleetException(Status.OK, message, null);
+        if (f.status() != null || FleetException.class.getName().equals(f.type())) {
+            return new FleetException(statusOf(f), message, null);
         }
         return new RemoteException(f.type(), message);
     }
@@ -74,9 +74,25 @@ final class Replies {
         }
     }
 
-    /** The failure to send back for an exception thrown by an implementation. */
+    /** The status a failure names, or FAILED if it names none this version knows. */
+    private static Status statusOf(Wire.Failure f) {
+        if (f.status() != null) {
+            for (Status s : Status.values()) {
+                if (s != Status.OK && s.name().equals(f.status())) {
+                    return s;
+                }
+            }
+        }
+        return Status.FAILED;
+    }
+
+    /** The failure to send back for an exception thrown by an implementation; a FleetException keeps its status. */
     static Wire.Failure failureOf(Throwable t) {
         String message = t.getMessage();
-        return new Wire.Failure(t.getClass().getName(), message == null ? t.getClass().getSimpleName() : message);
+        String text = message == null ? t.getClass().getSimpleName() : message;
+        if (t instanceof FleetException fe) {
+            return new Wire.Failure(t.getClass().getName(), text, fe.status().name());
+        }
+        return new Wire.Failure(t.getClass().getName(), text);
     }
 }

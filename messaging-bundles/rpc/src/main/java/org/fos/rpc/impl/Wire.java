@@ -5,6 +5,7 @@ import java.util.List;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Message;
+import org.fos.rpc.api.RequestId;
 
 /**
  * The records libfos puts on the wire. A request is a message whose type is the method's name and
@@ -19,8 +20,15 @@ final class Wire {
     private Wire() {
     }
 
-    /** The arguments of a call, one a parameter (null for a null argument). */
-    record Invocation(List<Object> arguments) {
+    /**
+     * The arguments of a call, one a parameter (null for a null argument), and the call's request id
+     * (0 and 0 from a sender that gives none, such as a version before request ids).
+     */
+    record Invocation(List<Object> arguments, long client, long sequence) {
+        /** The request id, or null if the sender gave none. */
+        RequestId requestId() {
+            return client == 0 && sequence == 0 ? null : new RequestId(client, sequence);
+        }
     }
 
     /** A request before its member is picked: everything but the destination. */
@@ -34,7 +42,13 @@ final class Wire {
     record Outcome(Object value) {
     }
 
-    /** How a method failed: the exception's class name and message. */
-    record Failure(String type, String message) {
+    /**
+     * How a method failed: the exception's class name and message, and for a {@code FleetException}
+     * the name of its status (null otherwise, and from versions before it was carried).
+     */
+    record Failure(String type, String message, String status) {
+        Failure(String type, String message) {
+            this(type, message, null);
+        }
     }
 }

@@ -1,0 +1,49 @@
+package org.fos.rpc.api;
+
+/**
+ * The call a fleet member serves on the current thread. A dispatcher ({@link Dispatcher}) enters a
+ * call's context before it calls the implementation's method and leaves it when the method returns,
+ * so the method, and what it calls synchronously, can read the call's {@link RequestId}. A method
+ * that completes later (returns a {@code CompletionStage}) must read it before it returns.
+ */
+public final class CallContext {
+    private static final ThreadLocal<RequestId> CURRENT = new ThreadLocal<>();
+
+    private CallContext() {
+    }
+
+    /**
+     * Returns the request id of the call served on this thread.
+     *
+     * @return the id, or null outside a call or for a call from a sender that gives none
+     */
+    public static RequestId requestId() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Enters a call's context on this thread (for dispatchers).
+     *
+     * @param id the call's request id, may be null
+     * @return the context this replaces, to be given to {@link #leave(RequestId)}
+     */
+    public static RequestId enter(RequestId id) {
+        RequestId previous = CURRENT.get();
+        CURRENT.set(id);
+        return previous;
+    }
+
+    /**
+     * Leaves a call's context on this thread (for dispatchers), going back to what {@link #enter}
+     * replaced.
+     *
+     * @param previous what {@link #enter} returned
+     */
+    public static void leave(RequestId previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+}
