@@ -47,4 +47,21 @@ public interface Membership {
      * @throws IllegalArgumentException if the key is not valid or the value is null
      */
     AutoCloseable publish(String key, String value);
+
+    /**
+     * Records a value under a key for the whole cluster, once: the first call for a key stores its
+     * value, every later call (from any node) gets the stored value back. In a ZooKeeper cluster the
+     * record is a persistent entry under {@code /fos/<cluster>/claims}, so it outlives every node; a
+     * cluster of one keeps it in memory, since its own data is then the only copy of what the
+     * claim guards. This is how a cluster decides, for example, which nodes first keep a new
+     * replicated group, without two nodes deciding differently.
+     *
+     * @param key a path of segments of letters, digits, '.', '_' and '-' separated by '/', at most 200
+     *        characters, for example {@code raft/sys/kv/3}
+     * @param value the value to store if none is stored yet; one line, at most 1024 characters
+     * @return the stored value: {@code value} if this call stored it, else the earlier one
+     * @throws IllegalArgumentException if the key or the value is not valid
+     * @throws IllegalStateException if the cluster's store cannot be reached
+     */
+    String claim(String key, String value);
 }

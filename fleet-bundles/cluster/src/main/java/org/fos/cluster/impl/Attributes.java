@@ -16,6 +16,16 @@ final class Attributes {
         return key;
     }
 
+    private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+    static String requireClaimKey(String key) {
+        if (key == null || key.length() > 200 || !CLAIM.matcher(key).matches()) {
+            throw new IllegalArgumentException("invalid claim key '" + key + "': use segments of letters, digits, '.', '_' or '-'"
+                    + " separated by '/', at most 200 characters");
+        }
+        return key;
+    }
+
     static String requireValue(String key, String value) {
         if (value == null) {
             throw new IllegalArgumentException("attribute '" + key + "' has no value");

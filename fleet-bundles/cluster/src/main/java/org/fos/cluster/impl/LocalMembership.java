@@ -14,6 +14,7 @@ final class LocalMembership implements Membership {
     private final String node;
     private final Map<String, String> attributes = new ConcurrentHashMap<>();
     private final List<Consumer<List<NodeInfo>>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, String> claims = new ConcurrentHashMap<>();
 
     LocalMembership(String node) {
         this.node = node;
@@ -47,6 +48,11 @@ final class LocalMembership implements Membership {
                 }
             }
         };
+    }
+
+    @Override
+    public String claim(String key, String value) {
+        return claims.computeIfAbsent(Attributes.requireClaimKey(key), k -> Attributes.requireValue(k, value));
     }
 
     private void changed() {

@@ -135,4 +135,9 @@ public final class MembershipComponent implements Membership {
     public AutoCloseable publish(String key, String value) {
         return delegate.publish(key, value);
     }
+
+    @Override
+    public String claim(String key, String value) {
+        return delegate.claim(key, value);
+    }
 }

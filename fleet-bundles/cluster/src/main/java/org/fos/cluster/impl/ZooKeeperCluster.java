@@ -1,5 +1,6 @@
 package org.fos.cluster.impl;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +24,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.fos.cluster.api.ClusterNames;
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
@@ -147,6 +149,24 @@ final class ZooKeeperCluster implements AutoCloseable {
                     writeAttributes();
                 }
             };
+        }
+
+        @Override
+        public String claim(String key, String value) {
+            String path = root + "/claims/" + Attributes.requireClaimKey(key);
+            byte[] bytes = Attributes.requireValue(key, value).getBytes(StandardCharsets.UTF_8);
+            try {
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, bytes);
+                return value;
+            } catch (KeeperException.NodeExistsException taken) {
+                try {
+                    return new String(client.getData().forPath(path), StandardCharsets.UTF_8);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot read claim " + key + " from ZooKeeper: " + e, e);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot claim " + key + " in ZooKeeper: " + e, e);
+            }
         }
 
         @Override

@@ -1,10 +1,8 @@
 package org.fos.fleet.spi;
 
-import java.util.List;
 import java.util.Map;
 
 import org.fos.fleet.api.FleetState;
-import org.fos.fleet.api.GroupInfo;
 import org.fos.fleet.api.Replicas;
 import org.fos.fleet.api.ReplicatedFleet;
 import org.osgi.annotation.versioning.ProviderType;
@@ -41,13 +39,6 @@ public interface ReplicatedFleetHandle extends AutoCloseable {
      *         fleet stays suspended then, and can be resumed with another implementation
      */
     void resume(ReplicatedFleet implementation, Map<Integer, FleetState> states);
-
-    /**
-     * Describes the fleet's groups as this node sees them.
-     *
-     * @return one entry a group
-     */
-    List<GroupInfo> groups();
 
     /**
      * Stops keeping the fleet's replicas on this node for now (the runtime stops); they stay on disk

@@ -37,6 +37,8 @@ class TcpTransportComponentTest {
         final Map<String, Map<String, String>> attributes = new TreeMap<>();
         final List<Consumer<List<NodeInfo>>> watchers = new CopyOnWriteArrayList<>();
 
+        private final Map<String, String> claims = new java.util.HashMap<>();
+
         synchronized List<NodeInfo> nodes(String local) {
             List<NodeInfo> out = new ArrayList<>();
             attributes.forEach((id, a) -> out.add(new NodeInfo(id, a, id.equals(local))));
@@ -49,6 +51,13 @@ class TcpTransportComponentTest {
                 @Override
                 public String localNode() {
                     return local;
+                }
+
+                @Override
+                public String claim(String key, String value) {
+                    synchronized (SharedMembership.this) {
+                        return claims.computeIfAbsent(key, k -> value);
+                    }
                 }
 
                 @Override

@@ -1,0 +1,68 @@
+package org.fos.replication.commands;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.fos.fleet.api.GroupInfo;
+import org.fos.kernel.api.Names;
+import org.fos.replication.impl.ReplicationComponent;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The shell's view of the replication: {@code fos:groups} and {@code fos:replication}.
+ */
+@Component(service = ReplicationCommands.class, property = {"osgi.command.scope=fos", "osgi.command.function=groups",
+        "osgi.command.function=replication"})
+public final class ReplicationCommands {
+
+    private final ReplicationComponent replication;
+
+    /**
+     * Creates the commands.
+     *
+     * @param replication the node's replication
+     */
+    @Activate
+    public ReplicationCommands(@Reference ReplicationComponent replication) {
+        this.replication = replication;
+    }
+
+    /**
+     * Lists the groups of every replicated fleet on this node.
+     *
+     * @return one entry a group: its peers, leader, term, commit, applied and snapshot index, and on the leader each follower's lag
+     */
+    @Descriptor("list the Raft groups of the replicated fleets on this node: peers, leader, term, commit and applied index, lag")
+    public List<GroupInfo> groups() {
+        return replication.groups(null);
+    }
+
+    /**
+     * Lists the groups of one replicated fleet on this node.
+     *
+     * @param fleet the fleet's name
+     * @return one entry a group
+     */
+    @Descriptor("list the Raft groups of one replicated fleet on this node")
+    public List<GroupInfo> groups(@Descriptor("the fleet's name, for example /sys/kv") String fleet) {
+        Names.requireValidName(fleet);
+        List<GroupInfo> out = replication.groups(fleet);
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no replicated fleet named " + fleet + " runs on this node");
+        }
+        return out;
+    }
+
+    /**
+     * Shows this node's replication: its Raft endpoint, the replicas it keeps and its counters.
+     *
+     * @return the figures by name
+     */
+    @Descriptor("show this node's Raft endpoint, replica count and replication counters")
+    public Map<String, Object> replication() {
+        return replication.status();
+    }
+}

@@ -1,0 +1,327 @@
+package org.fos.replication.impl;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each replicated fleet's groups where {@link Placement} says they should be: it creates
+ * groups, adds replicas to groups short of them, replaces replicas of nodes gone longer than the
+ * grace period, and sets the priorities that spread the leaders. For each fleet one node does it:
+ * the live node with the smallest id among those that run the fleet (every node sees the same
+ * membership, so they agree but for the moment a change takes to reach them all; two nodes placing
+ * the same group at once is safe, as Raft serializes configuration changes and placement converges).
+ * A group is created once cluster-wide: its first nodes are claimed in the membership first
+ * ({@code raft/<fleet>/<group>}), and a group whose claim names nodes that are not all up is left
+ * alone until they are. All Raft administration runs on one thread, one change a group a round.
+ */
+final class PlacementController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
+
+    private final RaftNode node;
+    private final Settings settings;
+    private final ExecutorService worker;
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final ScheduledFuture<?> periodic;
+    private final AutoCloseable watch;
+    /** When each node that some group names was first seen missing from the membership (nanoTime). */
+    private final Map<String, Long> goneSince = new HashMap<>();
+    /** Each fleet's eligible nodes as last seen, and since when (nanoTime). */
+    private final Map<String, Set<String>> lastEligible = new HashMap<>();
+    private final Map<String, Long> eligibleSince = new HashMap<>();
+    /** Groups whose claim names nodes that are down: logged once. */
+    private final Set<String> waitingReported = new HashSet<>();
+    private volatile boolean closed;
+
+    PlacementController(RaftNode node, Settings settings) {
+        this.node = node;
+        this.settings = settings;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fos-raft-placement");
+            t.setDaemon(true);
+            return t;
+        });
+        this.periodic = node.timer().scheduleWithFixedDelay(this::kick, settings.placementPeriodMillis(),
+                settings.placementPeriodMillis(), TimeUnit.MILLISECONDS);
+        this.watch = node.membership().watch(nodes -> kick());
+    }
+
+    /** Asks for a round soon (at most one waits). */
+    void kick() {
+        if (!closed && queued.compareAndSet(false, true)) {
+            try {
+                worker.execute(() -> {
+                    queued.set(false);
+                    round();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                queued.set(false);
+            }
+        }
+    }
+
+    /**
+     * Runs a round now and waits for it (at most {@code timeoutMillis}): a cluster of one creates its
+     * groups before its fleet serves.
+     */
+    void runNow(long timeoutMillis) {
+        try {
+            worker.submit(this::round).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("placement did not finish within {} ms: {}", timeoutMillis, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // closing
+        }
+    }
+
+    private void round() {
+        Set<String> live = node.liveNodes();
+        long now = System.nanoTime();
+        goneSince.keySet().removeIf(live::contains);
+        for (FleetGroups f : List.copyOf(node.fleets().values())) {
+            if (closed) {
+                return;
+            }
+            try {
+                place(f, live, now);
+            } catch (RuntimeException e) {
+                LOG.warn("placing the groups of {} failed this round: {}", f.fleet(), e.toString());
+            }
+        }
+    }
+
+    private void place(FleetGroups f, Set<String> live, long now) {
+        String fleet = f.fleet();
+        Map<String, String> eligible = node.eligible(fleet);
+        if (eligible.isEmpty() || !eligible.keySet().iterator().next().equals(node.nodeId())) {
+            return;
+        }
+        if (!eligible.keySet().equals(lastEligible.get(fleet))) {
+            lastEligible.put(fleet, Set.copyOf(eligible.keySet()));
+            eligibleSince.put(fleet, now);
+        }
+        boolean settled = eligible.size() == 1 && live.size() == 1
+                || now - eligibleSince.get(fleet) >= TimeUnit.MILLISECONDS.toNanos(settings.settleMillis());
+        Map<String, BitSet> hosted = node.hosted(fleet);
+        Map<String, Integer> load = new HashMap<>();
+        hosted.forEach((n, b) -> load.put(n, b.cardinality()));
+        Map<Integer, List<RaftPeer>> confs = new HashMap<>();
+        for (int g = 0; g < f.groups(); g++) {
+            RaftGroupId id = node.groupId(fleet, g);
+            List<RaftPeer> conf = conf(fleet, g, id, hosted, live);
+            if (conf == null) {
+                if (settled) {
+                    create(f, g, id, eligible, load, hosted, live);
+                }
+                continue;
+            }
+            for (RaftPeer p : conf) {
+                String n = p.getId().toString();
+                if (!live.contains(n)) {
+                    goneSince.putIfAbsent(n, now);
+                }
+            }
+            Set<String> replaceable = new HashSet<>();
+            goneSince.forEach((n, since) -> {
+                if (now - since >= TimeUnit.MILLISECONDS.toNanos(settings.replaceAfterMillis())) {
+                    replaceable.add(n);
+                }
+            });
+            List<String> ids = conf.stream().map(p -> p.getId().toString()).toList();
+            Placement.Step step = Placement.next(fleet, g, ids, eligible.keySet(), replaceable, f.replicationFactor(), load);
+            if (step != null) {
+                apply(fleet, g, id, conf, step, eligible);
+                if (step instanceof Placement.Add a) {
+                    load.merge(a.node(), 1, Integer::sum);
+                } else if (step instanceof Placement.Remove r) {
+                    load.merge(r.node(), -1, Integer::sum);
+                }
+            } else {
+                confs.put(g, conf);
+            }
+        }
+        Map<Integer, List<String>> settledConfs = new HashMap<>();
+        confs.forEach((g, c) -> settledConfs.put(g, c.stream().map(p -> p.getId().toString()).toList()));
+        Placement.leaders(fleet, settledConfs, eligible.keySet()).forEach((g, leader) -> {
+            List<RaftPeer> conf = confs.get(g);
+            if (priorityOf(conf, leader) < 1 || conf.stream().anyMatch(p -> !p.getId().toString().equals(leader) && p.getPriority() > 0)) {
+                apply(fleet, g, node.groupId(fleet, g), conf, new Placement.Lead(leader), eligible);
+            }
+        });
+    }
+
+    private static int priorityOf(List<RaftPeer> conf, String node) {
+        for (RaftPeer p : conf) {
+            if (p.getId().toString().equals(node)) {
+                return p.getPriority();
+            }
+        }
+        return 0;
+    }
+
+    /** A group's configuration: this node's division's, else a live node's that keeps it; null if no live node does. */
+    private List<RaftPeer> conf(String fleet, int group, RaftGroupId id, Map<String, BitSet> hosted, Set<String> live) {
+        RaftServer.Division d = node.division(id);
+        if (d != null) {
+            return new ArrayList<>(d.getRaftConf().getCurrentPeers());
+        }
+        for (Map.Entry<String, BitSet> e : hosted.entrySet()) {
+            if (!e.getValue().get(group) || !live.contains(e.getKey())) {
+                continue;
+            }
+            RaftPeer host = peer(e.getKey(), node.eligible(fleet).get(e.getKey()), 0);
+            if (host.getAddress() == null) {
+                continue;
+            }
+            try (RaftClient c = node.newClient(RaftGroup.valueOf(id, host), fewRetries())) {
+                GroupInfoReply info = c.getGroupManagementApi(host.getId()).info(id);
+                return new ArrayList<>(info.getGroup().getPeers());
+            } catch (IOException e2) {
+                LOG.debug("node {} did not describe group {} of {}: {}", e.getKey(), group, fleet, e2.toString());
+            }
+        }
+        return null;
+    }
+
+    private void create(FleetGroups f, int g, RaftGroupId id, Map<String, String> eligible, Map<String, Integer> load,
+            Map<String, BitSet> hosted, Set<String> live) {
+        String fleet = f.fleet();
+        List<String> chosen = Placement.initial(fleet, g, eligible.keySet(), f.replicationFactor(), load);
+        String mine = String.join(",", chosen);
+        String claimed = node.membership().claim("raft" + fleet + "/" + g, mine);
+        List<String> peers = List.of(claimed.split(","));
+        if (!claimed.equals(mine)) {
+            // claimed before: created then, unless the claimer failed before it told the nodes
+            boolean allUp = peers.stream().allMatch(p -> live.contains(p) && eligible.containsKey(p));
+            boolean anyKeeps = peers.stream().anyMatch(p -> hosted.getOrDefault(p, new BitSet()).get(g));
+            if (!allUp || anyKeeps) {
+                if (waitingReported.add(fleet + "#" + g)) {
+                    LOG.warn("group {} of {} was created on {}, and no live node keeps it now: it waits for those nodes", g, fleet, peers);
+                }
+                return;
+            }
+        }
+        List<RaftPeer> raftPeers = new ArrayList<>();
+        for (int i = 0; i < peers.size(); i++) {
+            raftPeers.add(peer(peers.get(i), eligible.get(peers.get(i)), i == 0 ? 1 : 0));
+        }
+        RaftGroup group = RaftGroup.valueOf(id, raftPeers);
+        try (RaftClient c = node.newClient(group, fewRetries())) {
+            for (RaftPeer p : raftPeers) {
+                add(c, p.getId(), group);
+            }
+            node.counters().reconfigurations.increment();
+            LOG.info("created group {} of {} on {}", g, fleet, peers);
+        } catch (IOException e) {
+            LOG.warn("creating group {} of {} on {} failed, to be tried again: {}", g, fleet, peers, e.toString());
+        }
+    }
+
+    private static void add(RaftClient c, RaftPeerId peer, RaftGroup group) throws IOException {
+        try {
+            RaftClientReply reply = c.getGroupManagementApi(peer).add(group);
+            if (!reply.isSuccess()) {
+                throw reply.getException() != null ? reply.getException() : new IOException("group add refused: " + reply);
+            }
+        } catch (AlreadyExistsException already) {
+            // it keeps the group already
+        }
+    }
+
+    private void apply(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Placement.Step step, Map<String, String> eligible) {
+        List<RaftPeer> next = new ArrayList<>();
+        try {
+            if (step instanceof Placement.Add a) {
+                next.addAll(conf);
+                next.add(peer(a.node(), eligible.get(a.node()), 0));
+                RaftGroup group = RaftGroup.valueOf(id, next);
+                try (RaftClient c = node.newClient(group, fewRetries())) {
+                    add(c, RaftPeerId.valueOf(a.node()), group);
+                    check(c.admin().setConfiguration(next));
+                }
+            } else if (step instanceof Placement.Remove r) {
+                for (RaftPeer p : conf) {
+                    if (!p.getId().toString().equals(r.node())) {
+                        next.add(p);
+                    }
+                }
+                try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
+                    check(c.admin().setConfiguration(next));
+                    if (eligible.containsKey(r.node()) || node.liveNodes().contains(r.node())) {
+                        try {
+                            c.getGroupManagementApi(RaftPeerId.valueOf(r.node())).remove(id, true, false);
+                        } catch (IOException e) {
+                            LOG.debug("node {} did not drop its copy of group {} of {}: {}", r.node(), g, fleet, e.toString());
+                        }
+                    }
+                }
+            } else if (step instanceof Placement.Lead l) {
+                for (RaftPeer p : conf) {
+                    next.add(peer(p.getId().toString(), p.getAddress(), p.getId().toString().equals(l.node()) ? 1 : 0));
+                }
+                try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
+                    check(c.admin().setConfiguration(next));
+                }
+            }
+            node.counters().reconfigurations.increment();
+            LOG.info("group {} of {}: {} (now {})", g, fleet, step, next.stream().map(p -> p.getId() + (p.getPriority() > 0 ? "*" : "")).toList());
+        } catch (IOException | RuntimeException e) {
+            LOG.info("group {} of {}: {} did not happen this round: {}{}", g, fleet, step, e.toString(),
+                    e.getCause() == null ? "" : " (" + e.getCause() + ")");
+        }
+    }
+
+    private static void check(RaftClientReply reply) throws IOException {
+        if (!reply.isSuccess()) {
+            throw reply.getException() != null ? reply.getException() : new IOException("refused: " + reply);
+        }
+    }
+
+    private static RaftPeer peer(String id, String address, int priority) {
+        return RaftPeer.newBuilder().setId(id).setAddress(address).setPriority(priority).build();
+    }
+
+    private RetryPolicy fewRetries() {
+        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        periodic.cancel(false);
+        RaftNode.closeQuietly(watch);
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

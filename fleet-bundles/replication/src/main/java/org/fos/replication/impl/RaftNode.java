@@ -1,0 +1,690 @@
+package org.fos.replication.impl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.fos.cluster.api.Membership;
+import org.fos.cluster.api.NodeInfo;
+import org.fos.fleet.api.GroupInfo;
+import org.fos.fleet.api.ReplicatedFleet;
+import org.fos.kernel.api.Status;
+import org.fos.kernel.spi.PayloadCodec;
+import org.fos.rpc.api.FleetException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication of one node: its Raft server (one for all groups, Ratis's multi-raft), the fleets
+ * opened on it, and the paths of their writes and reads.
+ *
+ * <p><b>Requests.</b> A write to a group this node keeps and leads, and every read of a group this
+ * node keeps, is submitted to this node's own division (no network hop; a linearizable read on a
+ * follower asks the leader for its read index). Everything else goes through a Raft client of the
+ * group, built from the group's configuration as this node knows it (its own division's, or the
+ * nodes that say in the membership that they keep the group), which finds the leader and retries
+ * until the request timeout. A request that finds no quorum in that time fails with
+ * {@code NO_QUORUM}.
+ *
+ * <p><b>Membership.</b> The node publishes its Raft endpoint ({@value Hosting#ENDPOINT}) and the
+ * groups it keeps ({@value Hosting#ATTRIBUTE}); placement ({@link PlacementController}) reads them.
+ */
+final class RaftNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
+    /** What a request is. */
+    enum Kind {
+        WRITE, READ, STALE_READ
+    }
+
+    private final Settings settings;
+    private final String nodeId;
+    private final Membership membership;
+    private final LogCodec codec;
+    private final Directory directory;
+    private final Counters counters = new Counters();
+    private final Map<RaftGroupId, GroupMachine> machines = new ConcurrentHashMap<>();
+    private final Map<String, FleetGroups> fleets = new ConcurrentHashMap<>();
+    private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
+    private final ClientId localClient = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    /** Request ids for writes made outside a call: this node's random half and a counter. */
+    private final long requestClient = new java.security.SecureRandom().nextLong() | 1L;
+    private final AtomicLong requestSequence = new AtomicLong();
+    private final ScheduledExecutorService timer;
+    private final java.util.concurrent.ExecutorService retries;
+    private final List<AutoCloseable> allowed;
+    private final RaftProperties properties;
+    private final Parameters parameters;
+    private final RaftServer server;
+    private final String endpoint;
+    private final AutoCloseable endpointAttribute;
+    private volatile AutoCloseable hostsAttribute;
+    private final PlacementController placement;
+    private volatile boolean closed;
+
+    RaftNode(Settings settings, String nodeId, Membership membership, PayloadCodec payloadCodec) throws IOException {
+        this.settings = settings;
+        this.nodeId = nodeId;
+        this.membership = membership;
+        this.codec = new LogCodec(payloadCodec);
+        this.allowed = codec.allowOwnTypes();
+        Files.createDirectories(settings.storage());
+        this.directory = new Directory(settings.storage().resolve("directory"));
+        int port = port(settings);
+        this.endpoint = settings.published() + ":" + port;
+        this.properties = properties(settings, port);
+        this.parameters = parameters(settings);
+        this.timer = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "fos-raft-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.retries = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fos-raft-retry");
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = withRatisLoader(() -> {
+            try {
+                RaftServer s = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(nodeId)).setProperties(properties)
+                        .setParameters(parameters).setStateMachineRegistry(this::newMachine)
+                        .setOption(RaftStorage.StartupOption.RECOVER).build();
+                s.start();
+                return s;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        this.endpointAttribute = membership.publish(Hosting.ENDPOINT, endpoint);
+        publishHosts();
+        this.placement = new PlacementController(this, settings);
+        LOG.info("node {} keeps Raft groups in {} and serves Raft on {}", nodeId, settings.storage(), endpoint);
+    }
+
+    /** The port: the configured one, or the one kept from an earlier start, or a free one kept for later. */
+    private static int port(Settings settings) throws IOException {
+        if (settings.port() != 0) {
+            return settings.port();
+        }
+        Path kept = settings.storage().resolve("port");
+        if (Files.exists(kept)) {
+            String text = Files.readString(kept, StandardCharsets.UTF_8).trim();
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new IOException(kept + " holds '" + text + "', not a port", e);
+            }
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(settings.host(), 0));
+            port = s.getLocalPort();
+        }
+        Files.writeString(kept, Integer.toString(port), StandardCharsets.UTF_8);
+        return port;
+    }
+
+    private static RaftProperties properties(Settings s, int port) {
+        RaftProperties p = new RaftProperties();
+        GrpcConfigKeys.Server.setHost(p, s.host());
+        GrpcConfigKeys.Server.setPort(p, port);
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("16MB"));
+        RaftServerConfigKeys.setStorageDir(p, List.of(s.storage().resolve("groups").toFile()));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionTimeoutMinMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(s.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p,
+                TimeDuration.valueOf(2 * s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
+        RaftServerConfigKeys.setSleepDeviationThreshold(p, TimeDuration.valueOf(s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
+        return p;
+    }
+
+    private static Parameters parameters(Settings s) {
+        Parameters p = new Parameters();
+        if (s.tls()) {
+            GrpcTlsConfig tls = TlsStores.grpc(s);
+            GrpcConfigKeys.Server.setTlsConf(p, tls);
+            GrpcConfigKeys.Admin.setTlsConf(p, tls);
+            GrpcConfigKeys.Client.setTlsConf(p, tls);
+            GrpcConfigKeys.TLS.setConf(p, tls);
+        }
+        return p;
+    }
+
+    /** Runs Ratis code with its bundle's class loader as the context loader: its ServiceLoader calls need it. */
+    static <T> T withRatisLoader(Supplier<T> action) {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(RaftServer.class.getClassLoader());
+        try {
+            return action.get();
+        } finally {
+            t.setContextClassLoader(before);
+        }
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    String endpoint() {
+        return endpoint;
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    Membership membership() {
+        return membership;
+    }
+
+    RaftServer server() {
+        return server;
+    }
+
+    Map<String, FleetGroups> fleets() {
+        return fleets;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    RaftProperties properties() {
+        return properties;
+    }
+
+    Parameters parameters() {
+        return parameters;
+    }
+
+    // ---------------------------------------------------------------- fleets
+
+    /** Opens a fleet here; its group count is the one claimed first, cluster-wide. */
+    synchronized FleetGroups open(String fleet, int groups, int replicas, ReplicatedFleet implementation) {
+        if (closed) {
+            throw new FleetException(Status.UNAVAILABLE, "the replication of node " + nodeId + " has stopped", null);
+        }
+        if (fleets.containsKey(fleet)) {
+            throw new IllegalArgumentException("fleet " + fleet + " is open already on node " + nodeId);
+        }
+        String claimed = membership.claim("raft" + fleet + "/groups", Integer.toString(groups));
+        int count = Integer.parseInt(claimed);
+        if (count != groups) {
+            LOG.warn("fleet {} asks for {} groups, but it has {} since it first started: it keeps {}", fleet, groups, count, count);
+        }
+        directory.record(fleet, count);
+        FleetGroups f = new FleetGroups(this, fleet, count, replicas, implementation);
+        List<AutoCloseable> types = new ArrayList<>();
+        for (Class<?> type : implementation.commandTypes()) {
+            types.add(codec.allow(type));
+        }
+        f.allowed(types);
+        fleets.put(fleet, f);
+        for (GroupMachine m : machines.values()) {
+            if (m.identity().fleet().equals(fleet)) {
+                f.attach(m);
+            }
+        }
+        publishHosts();
+        if (membership.nodes().size() == 1) {
+            // a cluster of one: its groups are its own, made before the fleet serves
+            placement.runNow(settings.requestTimeoutMillis());
+        } else {
+            placement.kick();
+        }
+        return f;
+    }
+
+    synchronized void closed(FleetGroups f) {
+        fleets.remove(f.fleet(), f);
+        publishHosts();
+    }
+
+    /** A request id for a write made outside a call, so that trying it again applies it once. */
+    org.fos.rpc.api.RequestId newRequestId() {
+        return new org.fos.rpc.api.RequestId(requestClient, requestSequence.incrementAndGet());
+    }
+
+    LogCodec codec() {
+        return codec;
+    }
+
+    RaftGroupId groupId(String fleet, int group) {
+        return GroupIds.of(fleet, group);
+    }
+
+    GroupMachine machine(RaftGroupId id) {
+        return machines.get(id);
+    }
+
+    // ---------------------------------------------------------------- Ratis's state machines
+
+    private org.apache.ratis.statemachine.StateMachine newMachine(RaftGroupId id) {
+        Directory.Identity identity = directory.identity(id);
+        if (identity == null) {
+            LOG.error("node {} was given Raft group {}, which belongs to no fleet it knows; it stays suspended", nodeId, id);
+            identity = new Directory.Identity("?" + id.getUuid(), -1);
+        }
+        return new GroupMachine(identity, codec, new DedupTable(settings.dedupWindowMillis(), settings.dedupMaxEntries()), this);
+    }
+
+    /** Ratis started a replica here (at start, or because placement added this node to a group). */
+    void machineStarted(GroupMachine m) {
+        RaftGroupId id = m.getGroupId();
+        machines.put(id, m);
+        FleetGroups f = fleets.get(m.identity().fleet());
+        if (f != null) {
+            f.attach(m);
+        }
+        dropClient(id);
+        timer.execute(this::publishHosts);
+    }
+
+    void machineClosed(GroupMachine m) {
+        RaftGroupId id = m.getGroupId();
+        if (id != null) {
+            machines.remove(id, m);
+            dropClient(id);
+        }
+        if (!closed) {
+            timer.execute(this::publishHosts);
+        }
+    }
+
+    /** Says in the membership which groups of which fleets this node keeps. */
+    synchronized void publishHosts() {
+        if (closed) {
+            return;
+        }
+        Map<String, BitSet> groups = new TreeMap<>();
+        for (String fleet : fleets.keySet()) {
+            groups.put(fleet, new BitSet());
+        }
+        for (GroupMachine m : machines.values()) {
+            if (m.identity().group() >= 0) {
+                groups.computeIfAbsent(m.identity().fleet(), x -> new BitSet()).set(m.identity().group());
+            }
+        }
+        AutoCloseable before = hostsAttribute;
+        try {
+            hostsAttribute = membership.publish(Hosting.ATTRIBUTE, Hosting.write(groups));
+        } catch (RuntimeException e) {
+            LOG.warn("node {} cannot publish the groups it keeps: {}", nodeId, e.toString());
+            return;
+        }
+        if (before != null && groups.isEmpty()) {
+            closeQuietly(before);
+        }
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    /**
+     * Submits a request to a group and completes with the reply's content, or fails with a
+     * {@link FleetException} whose status says why.
+     */
+    CompletableFuture<Message> submit(String fleet, int group, Kind kind, Message message) {
+        RaftGroupId id = groupId(fleet, group);
+        switch (kind) {
+            case WRITE -> counters.writes.increment();
+            case READ -> counters.reads.increment();
+            default -> counters.staleReads.increment();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMillis());
+        java.util.concurrent.atomic.AtomicReference<Throwable> last = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<Message> result = attempt(fleet, group, id, kind, message, deadline, 0, last);
+        return result.orTimeout(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS).handle((reply, error) -> {
+            if (error == null) {
+                return reply;
+            }
+            Throwable cause = unwrap(error);
+            throw new CompletionException(failure(fleet, group, cause instanceof TimeoutException && last.get() != null ? last.get() : cause));
+        });
+    }
+
+    /**
+     * One try: this node's division if it can serve the request, else the group's client. Whatever
+     * fails but a state machine's refusal is tried again, after a short pause, until the deadline: a
+     * write carries its request id, so a write tried again is applied once.
+     */
+    private CompletableFuture<Message> attempt(String fleet, int group, RaftGroupId id, Kind kind, Message message, long deadline,
+            int attempt, java.util.concurrent.atomic.AtomicReference<Throwable> last) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new FleetException(Status.UNAVAILABLE, "the replication of node " + nodeId
+                    + " has stopped", null));
+        }
+        CompletableFuture<Message> tried;
+        try {
+            RaftServer.Division local = division(id);
+            if (local != null && kind == Kind.STALE_READ) {
+                counters.local.increment();
+                tried = local.getStateMachine().query(message);
+            } else if (local != null && (kind == Kind.READ || local.getInfo().isLeader())) {
+                counters.local.increment();
+                tried = local(id, kind, message);
+            } else {
+                tried = viaClient(fleet, group, id, kind, message);
+            }
+        } catch (IOException | RuntimeException e) {
+            tried = CompletableFuture.failedFuture(e);
+        }
+        return tried.handle((reply, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            Throwable cause = unwrap(error);
+            last.set(cause);
+            if (cause instanceof StateMachineException || closed || System.nanoTime() - deadline >= 0) {
+                return CompletableFuture.<Message>failedFuture(cause);
+            }
+            if (cause instanceof GroupMismatchException || cause instanceof AlreadyClosedException) {
+                dropClient(id);
+            }
+            return later(() -> attempt(fleet, group, id, kind, message, deadline, attempt + 1, last));
+        }).thenCompose(f -> f);
+    }
+
+    /** Submits to this node's own division, without a network hop. */
+    private CompletableFuture<Message> local(RaftGroupId id, Kind kind, Message message) throws IOException {
+        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localClient).setServerId(server.getId())
+                .setGroupId(id).setCallId(callIds.incrementAndGet()).setMessage(message)
+                .setType(kind == Kind.WRITE ? RaftClientRequest.writeRequestType() : RaftClientRequest.readRequestType())
+                .build();
+        return server.submitClientRequestAsync(request).thenCompose(RaftNode::content);
+    }
+
+    private static CompletableFuture<Message> content(RaftClientReply reply) {
+        if (reply.isSuccess()) {
+            return CompletableFuture.completedFuture(reply.getMessage());
+        }
+        if (reply.getStateMachineException() != null) {
+            return CompletableFuture.failedFuture(reply.getStateMachineException());
+        }
+        return CompletableFuture.failedFuture(reply.getException() != null ? reply.getException()
+                : new IOException("the group refused the request: " + reply));
+    }
+
+    /** Sends through the group's client, which finds the leader. */
+    private CompletableFuture<Message> viaClient(String fleet, int group, RaftGroupId id, Kind kind, Message message) {
+        RaftClient client = client(fleet, group, id);
+        counters.forwarded.increment();
+        CompletableFuture<RaftClientReply> reply = switch (kind) {
+            case WRITE -> client.async().send(message);
+            case READ -> client.async().sendReadOnly(message);
+            default -> client.async().sendStaleRead(message, 0, peers(fleet, group, id).get(0).getId());
+        };
+        return reply.thenCompose(RaftNode::content);
+    }
+
+    /** Tries again after a short pause, on the request thread pool (a Raft client may block its caller while its window is full). */
+    private CompletableFuture<Message> later(Supplier<CompletableFuture<Message>> again) {
+        CompletableFuture<Message> f = new CompletableFuture<>();
+        timer.schedule(() -> retries.execute(() -> again.get().whenComplete((m, e) -> {
+            if (e != null) {
+                f.completeExceptionally(unwrap(e));
+            } else {
+                f.complete(m);
+            }
+        })), 100, TimeUnit.MILLISECONDS);
+        return f;
+    }
+
+    private FleetException failure(String fleet, int group, Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof FleetException fe) {
+            if (fe.status() == Status.NO_QUORUM) {
+                counters.noQuorum.increment();
+            }
+            return fe;
+        }
+        if (cause instanceof StateMachineException sme) {
+            return new FleetException(Status.FAILED, "group " + group + " of " + fleet + " failed: " + sme.getMessage(), sme);
+        }
+        if (cause instanceof AlreadyClosedException && closed) {
+            return new FleetException(Status.UNAVAILABLE, "the replication of node " + nodeId + " has stopped", cause);
+        }
+        counters.noQuorum.increment();
+        String why = cause instanceof TimeoutException ? "no answer" : cause.toString();
+        return new FleetException(Status.NO_QUORUM, "group " + group + " of " + fleet + " has no leader that a majority follows"
+                + " within " + settings.requestTimeoutMillis() + " ms (" + why + "); a write may still be applied if it reached"
+                + " the old leader's log", cause);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    RaftServer.Division division(RaftGroupId id) {
+        if (!machines.containsKey(id)) {
+            return null;
+        }
+        try {
+            return server.getDivision(id);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The client of a group, built from its configuration as this node knows it. */
+    private RaftClient client(String fleet, int group, RaftGroupId id) {
+        RaftClient c = clients.get(id);
+        if (c != null) {
+            return c;
+        }
+        List<RaftPeer> peers = peers(fleet, group, id);
+        if (peers.isEmpty()) {
+            throw new FleetException(Status.UNAVAILABLE, "group " + group + " of " + fleet + " is on no node yet", null);
+        }
+        RaftClient created = newClient(RaftGroup.valueOf(id, peers), RetryPolicies.retryUpToMaximumCountWithFixedSleep(3,
+                TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+        RaftClient raced = clients.putIfAbsent(id, created);
+        if (raced != null) {
+            closeQuietly(created);
+            return raced;
+        }
+        return created;
+    }
+
+    RaftClient newClient(RaftGroup group, RetryPolicy retry) {
+        return withRatisLoader(() -> RaftClient.newBuilder().setProperties(properties).setParameters(parameters).setRaftGroup(group)
+                .setRetryPolicy(retry).build());
+    }
+
+    /** The peers of a group: this node's division's configuration, else the nodes that say they keep it. */
+    List<RaftPeer> peers(String fleet, int group, RaftGroupId id) {
+        RaftServer.Division d = division(id);
+        if (d != null) {
+            return new ArrayList<>(d.getRaftConf().getCurrentPeers());
+        }
+        List<RaftPeer> out = new ArrayList<>();
+        for (NodeInfo n : membership.nodes()) {
+            BitSet hosted = Hosting.read(n.attributes().get(Hosting.ATTRIBUTE)).get(fleet);
+            String address = n.attributes().get(Hosting.ENDPOINT);
+            if (hosted != null && hosted.get(group) && address != null) {
+                out.add(RaftPeer.newBuilder().setId(n.id()).setAddress(address).build());
+            }
+        }
+        return out;
+    }
+
+    void dropClient(RaftGroupId id) {
+        RaftClient c = clients.remove(id);
+        if (c != null) {
+            closeQuietly(c);
+        }
+    }
+
+    // ---------------------------------------------------------------- describing
+
+    GroupInfo describe(String fleet, int group) {
+        RaftGroupId id = groupId(fleet, group);
+        RaftServer.Division d = division(id);
+        if (d == null) {
+            List<String> peers = peers(fleet, group, id).stream().map(p -> p.getId().toString()).toList();
+            return new GroupInfo(fleet, group, peers, null, 0, 0, 0, 0, Map.of(), "NONE");
+        }
+        List<String> peers = d.getRaftConf().getCurrentPeers().stream().map(p -> p.getId().toString()).toList();
+        try {
+            return describe(fleet, group, d, peers);
+        } catch (IllegalStateException starting) {
+            // Ratis has not opened the replica's log yet
+            return new GroupInfo(fleet, group, peers, null, 0, 0, 0, 0, Map.of(), "STARTING");
+        }
+    }
+
+    private GroupInfo describe(String fleet, int group, RaftServer.Division d, List<String> peers) {
+        RaftPeerId leader = d.getInfo().getLeaderId();
+        Map<String, Long> lag = new TreeMap<>();
+        long commit = d.getRaftLog().getLastCommittedIndex();
+        if (d.getInfo().isLeader()) {
+            // the leader's view of how far each follower has committed
+            for (var info : d.getCommitInfos()) {
+                String peer = info.getServer().getId().toStringUtf8();
+                if (!peer.equals(nodeId)) {
+                    lag.put(peer, Math.max(0, commit - info.getCommitIndex()));
+                }
+            }
+        }
+        var snapshot = d.getStateMachine().getLatestSnapshot();
+        return new GroupInfo(fleet, group, peers, leader == null ? null : leader.toString(), d.getInfo().getCurrentTerm(), commit,
+                d.getInfo().getLastAppliedIndex(), snapshot == null ? 0 : snapshot.getIndex(), lag,
+                d.getInfo().getCurrentRole().name());
+    }
+
+    Map<String, Long> counterSnapshot() {
+        return counters.snapshot();
+    }
+
+    /** Nodes that run a fleet (they list it in their hosting attribute) and publish a Raft endpoint, by id. */
+    Map<String, String> eligible(String fleet) {
+        Map<String, String> out = new TreeMap<>();
+        for (NodeInfo n : membership.nodes()) {
+            String address = n.attributes().get(Hosting.ENDPOINT);
+            if (address != null && Hosting.read(n.attributes().get(Hosting.ATTRIBUTE)).containsKey(fleet)) {
+                out.put(n.id(), address);
+            }
+        }
+        return out;
+    }
+
+    /** The groups of a fleet that each node says it keeps. */
+    Map<String, BitSet> hosted(String fleet) {
+        Map<String, BitSet> out = new HashMap<>();
+        for (NodeInfo n : membership.nodes()) {
+            BitSet b = Hosting.read(n.attributes().get(Hosting.ATTRIBUTE)).get(fleet);
+            if (b != null) {
+                out.put(n.id(), b);
+            }
+        }
+        return out;
+    }
+
+    Collection<GroupMachine> machines() {
+        return machines.values();
+    }
+
+    Set<String> liveNodes() {
+        Set<String> out = new java.util.TreeSet<>();
+        for (NodeInfo n : membership.nodes()) {
+            out.add(n.id());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        placement.close();
+        for (FleetGroups f : List.copyOf(fleets.values())) {
+            f.close();
+        }
+        clients.values().forEach(RaftNode::closeQuietly);
+        clients.clear();
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("closing the Raft server of node {} failed: {}", nodeId, e.toString());
+        }
+        closeQuietly(hostsAttribute);
+        closeQuietly(endpointAttribute);
+        allowed.forEach(RaftNode::closeQuietly);
+        timer.shutdownNow();
+        retries.shutdownNow();
+        LOG.info("node {} stopped its Raft server", nodeId);
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing {} failed", c, e);
+        }
+    }
+}

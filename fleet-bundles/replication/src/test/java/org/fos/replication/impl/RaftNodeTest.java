@@ -1,0 +1,204 @@
+package org.fos.replication.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.fleet.api.FleetState;
+import org.fos.fleet.api.GroupInfo;
+import org.fos.kernel.api.Status;
+import org.fos.rpc.api.CallContext;
+import org.fos.rpc.api.FleetException;
+import org.fos.rpc.api.RequestId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real Raft servers on loopback, in this JVM, sharing one membership. */
+class RaftNodeTest {
+    /** Generous: other builds may share this machine's two cores. */
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private final SharedMembership membership = new SharedMembership();
+    private final SmilePayloadCodec codec = new SmilePayloadCodec();
+    private final Map<String, RaftNode> nodes = new HashMap<>();
+
+    @AfterEach
+    void stop() {
+        nodes.values().forEach(RaftNode::close);
+    }
+
+    private Settings settings(String node) {
+        return new Settings("127.0.0.1", 0, "", dir.resolve(node), 500, 1_000, 6_000, 3_000, 300, 300, 40, 600_000, 10_000, false,
+                "", "", "PKCS12", "", "", "PKCS12");
+    }
+
+    private RaftNode start(String node) throws Exception {
+        RaftNode n = new RaftNode(settings(node), node, membership.view(node), codec);
+        nodes.put(node, n);
+        return n;
+    }
+
+    private void stopNode(String node) {
+        nodes.remove(node).close();
+        membership.leave(node);
+    }
+
+    private static <T> T join(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    private static Object put(Ledger l, String key, String value) throws Exception {
+        return join(l.replicas.write(l.replicas.groupOf(key), new Ledger.Put(key, value), Long.class));
+    }
+
+    private static String get(Ledger l, String key) throws Exception {
+        return join(l.replicas.read(l.replicas.groupOf(key), new Ledger.Get(key), String.class));
+    }
+
+    private static Ledger open(RaftNode n, int groups, int replicas) {
+        Ledger l = new Ledger(1);
+        l.replicas(n.open("/test/ledger", groups, replicas, l).replicas());
+        return l;
+    }
+
+    @Test
+    void shouldKeepEveryWriteOfASingleNodeAcrossARestart() throws Exception {
+        RaftNode n = start("solo");
+        Ledger l = open(n, 4, 3);
+        for (int i = 0; i < 100; i++) {
+            assertThat((Long) put(l, "k" + i, "v" + i)).isPositive();
+        }
+        assertThat(get(l, "k7")).isEqualTo("v7");
+        assertThat(n.counters().snapshots.sum()).as("40 entries a snapshot, 100 writes over 4 groups").isPositive();
+        stopNode("solo");
+
+        RaftNode again = start("solo");
+        Ledger l2 = open(again, 4, 3);
+        for (int i = 0; i < 100; i++) {
+            assertThat(get(l2, "k" + i)).isEqualTo("v" + i);
+        }
+        assertThat(l2.replicas.describe()).hasSize(4).allSatisfy(g -> assertThat(g.peers()).containsExactly("solo"));
+    }
+
+    @Test
+    void shouldRefuseACommandOnEveryReplicaAndKeepServing() throws Exception {
+        Ledger l = open(start("solo"), 2, 1);
+        assertThatThrownBy(() -> put(l, "k", "refuse")).hasCauseInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("refused k");
+        put(l, "k", "fine");
+        assertThat(get(l, "k")).isEqualTo("fine");
+    }
+
+    @Test
+    void shouldApplyARequestDeliveredTwiceOnce() throws Exception {
+        Ledger l = open(start("solo"), 1, 1);
+        RequestId outer = CallContext.enter(new RequestId(42, 7));
+        Object first;
+        Object again;
+        try {
+            first = put(l, "k", "one");
+            again = put(l, "k", "two");
+        } finally {
+            CallContext.leave(outer);
+        }
+        assertThat(again).isEqualTo(first);
+        assertThat(get(l, "k")).isEqualTo("one");
+        assertThat(nodes.get("solo").counters().deduplicated.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReplicateOverThreeNodesAndSurviveOneGoing() throws Exception {
+        List<Ledger> ledgers = new ArrayList<>();
+        for (String id : List.of("a", "b", "c")) {
+            ledgers.add(open(start(id), 6, 3));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ledgers.get(0).replicas.describe())
+                .allSatisfy(g -> assertThat(g.peers()).containsExactlyInAnyOrder("a", "b", "c")));
+        for (int i = 0; i < 60; i++) {
+            put(ledgers.get(i % 3), "k" + i, "v" + i);
+        }
+        for (int i = 0; i < 60; i++) {
+            assertThat(get(ledgers.get((i + 1) % 3), "k" + i)).isEqualTo("v" + i);
+        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            Map<String, Integer> leaders = new HashMap<>();
+            for (GroupInfo g : ledgers.get(0).replicas.describe()) {
+                assertThat(g.leader()).isNotNull();
+                leaders.merge(g.leader(), 1, Integer::sum);
+            }
+            assertThat(leaders).as("leaders spread over the nodes").containsOnlyKeys("a", "b", "c")
+                    .allSatisfy((n, count) -> assertThat(count).isEqualTo(2));
+        });
+
+        stopNode("c");
+        for (int i = 0; i < 60; i++) {
+            put(ledgers.get(i % 2), "k" + i, "w" + i);
+        }
+        for (int i = 0; i < 60; i++) {
+            assertThat(get(ledgers.get((i + 1) % 2), "k" + i)).isEqualTo("w" + i);
+        }
+
+        Ledger c = open(start("c"), 6, 3);
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (int i = 0; i < 60; i++) {
+                assertThat(join(c.replicas.readStale(c.replicas.groupOf("k" + i), new Ledger.Get("k" + i), String.class)))
+                        .isEqualTo("w" + i);
+            }
+        });
+    }
+
+    @Test
+    void shouldRefuseWritesWithNoQuorumWhenTwoOfThreeAreGone() throws Exception {
+        List<Ledger> ledgers = new ArrayList<>();
+        for (String id : List.of("a", "b", "c")) {
+            ledgers.add(open(start(id), 2, 3));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ledgers.get(0).replicas.describe())
+                .allSatisfy(g -> assertThat(g.peers()).hasSize(3)));
+        put(ledgers.get(0), "k", "v");
+        stopNode("b");
+        stopNode("c");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> put(ledgers.get(0), "k", "lost")).hasCauseInstanceOf(FleetException.class)
+                .satisfies(e -> assertThat(((FleetException) e.getCause()).status()).isEqualTo(Status.NO_QUORUM));
+        assertThatThrownBy(() -> get(ledgers.get(0), "k")).hasCauseInstanceOf(FleetException.class)
+                .satisfies(e -> assertThat(((FleetException) e.getCause()).status()).isEqualTo(Status.NO_QUORUM));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused within the request timeout, twice").isLessThan(WAIT);
+    }
+
+    @Test
+    void shouldHandTheStateToANewVersionAndLeaveItSuspendedWhenItCannotReadIt() throws Exception {
+        RaftNode n = start("solo");
+        Ledger v1 = new Ledger(1);
+        var handle = n.open("/test/ledger", 2, 1, v1);
+        v1.replicas(handle.replicas());
+        put(v1, "k", "low");
+        Map<Integer, FleetState> states = handle.suspend();
+        assertThat(states).isNotEmpty();
+        CompletableFuture<Object> queued = v1.replicas.write(v1.replicas.groupOf("q"), new Ledger.Put("q", "queued"), Long.class)
+                .toCompletableFuture().thenApply(x -> x);
+        Ledger tooOld = new Ledger(0);
+        assertThatThrownBy(() -> handle.resume(tooOld, states)).hasMessageContaining("cannot restore");
+        assertThat(queued).isNotDone();
+        Ledger v2 = new Ledger(2);
+        v2.replicas(handle.replicas());
+        handle.resume(v2, states);
+        join(queued);
+        assertThat(get(v2, "k")).isEqualTo("LOW");
+        assertThat(get(v2, "q")).as("the write that waited was applied by the new version").isEqualTo("QUEUED");
+    }
+}
