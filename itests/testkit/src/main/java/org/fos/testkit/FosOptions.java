@@ -194,12 +194,25 @@ public final class FosOptions {
     }
 
     /**
-     * The key-value fleet {@code /sys/kv}: its API and its implementation (version 1).
+     * The key-value fleet {@code /sys/kv}: its API and its implementation (version 1), with the
+     * replication it keeps its state in ({@link #replication()}).
      *
      * @return the composite option
      */
     public static Option keyValueFleet() {
-        return composite(fosBundle("fos-kv-api"), fosBundle("fos-kv"));
+        return composite(replication(), fosBundle("fos-kv-api"), fosBundle("fos-kv"));
+    }
+
+    /**
+     * The node's replication ({@code fos-replication} on Apache Ratis, {@code fos-ratis}) that
+     * replicated fleets keep their state in, with the cluster membership it publishes its endpoint
+     * through ({@link #cluster()}): a cluster of one, its Raft logs in the replication bundle's data
+     * area, unless configured (PID {@code org.fos.replication}).
+     *
+     * @return the composite option
+     */
+    public static Option replication() {
+        return composite(fosBundle("fos-cluster-api"), cluster(), fosBundle("fos-ratis"), fosBundle("fos-replication"));
     }
 
     /**

@@ -7,19 +7,24 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.fos.fleet.api.FleetInfo;
-import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.MemberAware;
 import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.MemberInfo;
+import org.fos.fleet.api.GroupInfo;
+import org.fos.fleet.api.Replicated;
+import org.fos.fleet.api.ReplicatedFleet;
 import org.fos.fleet.api.Stateful;
 import org.fos.fleet.api.UpgradeReport;
+import org.fos.fleet.spi.Replication;
+import org.fos.fleet.spi.ReplicatedFleetHandle;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Names;
@@ -52,8 +57,12 @@ final class FleetController {
             ServiceObjects<Object> objects, byte[] archive) {
     }
 
-    /** The last implementation that served, with what it exported when it went. */
-    private record LastGood(Bundle bundle, String version, byte[] archive, List<FleetState> states) {
+    /**
+     * The last implementation that served, with what it exported when it went: the members' states,
+     * or for a replicated fleet the states of this node's replicas, by group.
+     */
+    private record LastGood(Bundle bundle, String version, byte[] archive, List<FleetState> states,
+            Map<Integer, FleetState> replicated) {
     }
 
     private final String name;
@@ -76,6 +85,8 @@ final class FleetController {
     private String rollbackTo;
     private ScheduledFuture<?> watchdog;
     private final List<CompletableFuture<UpgradeReport>> waiting = new ArrayList<>();
+    /** A replicated fleet's groups on this node, once opened; kept across upgrades. */
+    private ReplicatedFleetHandle replicated;
 
     FleetController(String name, FleetRuntimeImpl runtime, Kernel kernel) {
         this.name = name;
@@ -141,7 +152,9 @@ final class FleetController {
                     }
                 }
             }
-            if (failure == null && lastGood != null && lastGood.states() != null) {
+            if (failure == null && isReplicated(ref)) {
+                failure = bindReplicated(ref, instances, version);
+            } else if (failure == null && lastGood != null && lastGood.states() != null) {
                 failure = importStates(instances, version);
             }
         } catch (RuntimeException e) {
@@ -187,6 +200,68 @@ final class FleetController {
     @SuppressWarnings("unchecked")
     private static <T> Class<T> cast(Class<?> c) {
         return (Class<T>) c;
+    }
+
+    /** Whether an implementation declares a replicated fleet ({@link Replicated}). */
+    static boolean isReplicated(ServiceReference<?> ref) {
+        return ref.getProperty(Replicated.GROUPS) != null || ref.getProperty(Replicated.REPLICAS) != null;
+    }
+
+    /**
+     * Gives a replicated fleet's instances their groups: opens them on the first binding, hands them to
+     * the new version's state machines after an upgrade (or back to the old one's after a rollback).
+     *
+     * @return why it failed, or null
+     */
+    private String bindReplicated(ServiceReference<Object> ref, Object[] instances, String version) {
+        for (Object instance : instances) {
+            if (!(instance instanceof ReplicatedFleet)) {
+                return "version " + version + " declares " + Replicated.GROUPS + " but " + instance.getClass().getName()
+                        + " does not implement ReplicatedFleet";
+            }
+        }
+        ReplicatedFleet first = (ReplicatedFleet) instances[0];
+        if (replicated == null) {
+            Replication replication = runtime.replication();
+            if (replication == null) {
+                return "version " + version + " is replicated, and this node's replication service is not running";
+            }
+            replicated = replication.open(name, FleetRuntimeImpl.intProperty(ref, Replicated.GROUPS, 8, 1, 256),
+                    FleetRuntimeImpl.intProperty(ref, Replicated.REPLICAS, 3, 1, 7), first);
+        } else if (lastGood != null && lastGood.replicated() != null) {
+            try {
+                replicated.resume(first, lastGood.replicated());
+            } catch (RuntimeException e) {
+                return "version " + version + " cannot take over the state of " + lastGood.version() + ": " + e.getMessage();
+            }
+        }
+        for (Object instance : instances) {
+            ((ReplicatedFleet) instance).replicas(replicated.replicas());
+        }
+        return null;
+    }
+
+    /** The node's replication service changed: a bound replicated fleet opens its groups with the new one. */
+    synchronized void replicationChanged(Replication now) {
+        if (replicated == null) {
+            return;
+        }
+        replicated = null;
+        if (binding == null || now == null) {
+            return;
+        }
+        Object[] instances = binding.instances();
+        replicated = now.open(name, FleetRuntimeImpl.intProperty(binding.ref(), Replicated.GROUPS, 8, 1, 256),
+                FleetRuntimeImpl.intProperty(binding.ref(), Replicated.REPLICAS, 3, 1, 7), (ReplicatedFleet) instances[0]);
+        for (Object instance : instances) {
+            ((ReplicatedFleet) instance).replicas(replicated.replicas());
+        }
+        LOG.info("fleet {}: opened its groups with the new replication service", name);
+    }
+
+    /** The groups of a replicated fleet on this node, or none. */
+    synchronized List<GroupInfo> groups() {
+        return replicated == null ? List.of() : replicated.replicas().describe();
     }
 
     private String importStates(Object[] instances, String version) {
@@ -241,9 +316,10 @@ final class FleetController {
             m.pause();
         }
         awaitOutstandingReplies();
-        List<FleetState> states = exportStates();
+        List<FleetState> states = replicated == null ? exportStates() : null;
+        Map<Integer, FleetState> replicas = replicated == null ? null : replicated.suspend();
         release(binding.objects(), binding.instances());
-        lastGood = new LastGood(binding.bundle(), binding.version(), binding.archive(), states);
+        lastGood = new LastGood(binding.bundle(), binding.version(), binding.archive(), states, replicas);
         binding = null;
         if (status == FleetInfo.Status.SERVING) {
             status = FleetInfo.Status.PAUSED;
@@ -448,6 +524,10 @@ final class FleetController {
         }
         for (Registration r : registrations) {
             r.close();
+        }
+        if (replicated != null) {
+            replicated.close();
+            replicated = null;
         }
         for (Member m : members) {
             try {

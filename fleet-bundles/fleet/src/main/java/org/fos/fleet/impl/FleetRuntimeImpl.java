@@ -21,9 +21,11 @@ import java.util.function.Consumer;
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
+import org.fos.fleet.api.GroupInfo;
 import org.fos.fleet.api.RollingUpgrade;
 import org.fos.fleet.api.Stateful;
 import org.fos.fleet.api.UpgradeReport;
+import org.fos.fleet.spi.Replication;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Names;
 import org.fos.rpc.api.Libfos;
@@ -43,6 +45,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -102,7 +107,9 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     private final List<UpgradeReport> upgrades = new CopyOnWriteArrayList<>();
     private final ScheduledThreadPoolExecutor executor;
     private final ServiceTracker<Object, ServiceReference<Object>> tracker;
+    private final Customizer customizer = new Customizer();
     private volatile Config config;
+    private volatile Replication replication;
     private volatile Set<String> excluded = Set.of();
 
     /**
@@ -130,7 +137,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         executor.setRemoveOnCancelPolicy(true);
         context.addBundleListener(this);
         context.addFrameworkListener(this);
-        this.tracker = new ServiceTracker<>(context, context.createFilter("(" + Fleet.NAME + "=*)"), new Customizer());
+        this.tracker = new ServiceTracker<>(context, context.createFilter("(" + Fleet.NAME + "=*)"), customizer);
         // opened once this component is registered: fleets of this bundle (/sys/nodes) need the runtime's service
         executor.execute(tracker::open);
         LOG.info("fos fleet runtime started (upgrade timeout {} ms)", config.upgradeTimeoutMillis());
@@ -191,6 +198,55 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         executor.awaitTermination(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * The node's replication service, for replicated fleets; it may come and go (its bundle updated).
+     *
+     * @param r the service
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setReplication(Replication r) {
+        this.replication = r;
+        replicationChanged(r);
+    }
+
+    void unsetReplication(Replication r) {
+        if (replication == r) {
+            replication = null;
+            replicationChanged(null);
+        }
+    }
+
+    private void replicationChanged(Replication now) {
+        if (tracker == null || executor.isShutdown()) {
+            return;
+        }
+        executor.execute(() -> {
+            for (FleetController c : controllers.values()) {
+                try {
+                    c.replicationChanged(now);
+                } catch (RuntimeException e) {
+                    LOG.error("fleet {} could not open its groups with the new replication service: {}", c.name(), e.toString());
+                }
+            }
+            if (now != null) {
+                // replicated implementations that waited for the service
+                ServiceReference<Object>[] refs = tracker.getServiceReferences();
+                if (refs != null) {
+                    for (ServiceReference<Object> ref : refs) {
+                        FleetController c = controllers.get(String.valueOf(ref.getProperty(Fleet.NAME)));
+                        if (FleetController.isReplicated(ref) && (c == null || !c.isBound())) {
+                            customizer.addingService(ref);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    Replication replication() {
+        return replication;
+    }
+
     // ---------------------------------------------------------------- for the controllers
 
     Libfos libfos() {
@@ -237,6 +293,11 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             if (excluded.contains(name)) {
                 LOG.info("fleet {} is excluded on this node: {} of bundle {} stays unbound", name,
                         ref.getProperty(Constants.SERVICE_ID), ref.getBundle().getSymbolicName());
+                return ref;
+            }
+            if (FleetController.isReplicated(ref) && replication == null) {
+                LOG.warn("fleet {} of bundle {} is replicated: it waits for this node's replication service", name,
+                        ref.getBundle().getSymbolicName());
                 return ref;
             }
             try {
@@ -305,7 +366,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         return found;
     }
 
-    private static int intProperty(ServiceReference<?> ref, String key, int fallback, int min, int max) {
+    static int intProperty(ServiceReference<?> ref, String key, int fallback, int min, int max) {
         Object v = ref.getProperty(key);
         if (v == null) {
             return fallback;
@@ -442,6 +503,15 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         Names.requireValidName(name);
         Jars.check(bundle, "the new bundle");
         return new RollingUpgrader(kernel, libfos, this).run(name, bundle, timeout);
+    }
+
+    @Override
+    public List<GroupInfo> groups() {
+        List<GroupInfo> out = new ArrayList<>();
+        for (FleetController c : new java.util.TreeMap<>(controllers).values()) {
+            out.addAll(c.groups());
+        }
+        return out;
     }
 
     @Override

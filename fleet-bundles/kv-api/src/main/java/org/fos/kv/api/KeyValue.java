@@ -3,22 +3,29 @@ package org.fos.kv.api;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
+import org.fos.rpc.api.Deduplicated;
 import org.fos.rpc.api.Idempotent;
 import org.fos.rpc.api.Key;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The key-value fleet, the paper's key-value helper. Each key lives on one member, picked by key
- * affinity; every write of a key gives it a new, larger revision. In a cluster each write is also
- * copied to the member that comes next on the consistent-hash ring on another node (the key's
- * backup) before it is acknowledged, so losing one node loses no acknowledged write. The
- * synchronous write methods are served by their asynchronous twins, so a member never blocks while
- * it copies a write. Keys are 1 to
- * {@value #MAX_KEY_LENGTH} characters without control characters; values are at most
- * {@value #MAX_VALUE_BYTES} bytes. Bad keys and values are refused with
- * {@code IllegalArgumentException}.
+ * The key-value fleet, the paper's key-value helper, on replicated state: keys are partitioned over
+ * the fleet's Raft groups (a hash of the key), each group kept on up to three nodes (see
+ * {@code fos:groups}). A write is acknowledged once a majority of its group's replicas hold it
+ * durably, so an acknowledged write survives any fault that leaves a majority of the group's nodes
+ * with their disks, a restart of every node included. Reads ({@link #get}, {@link #scan}) are
+ * linearizable: they see every write acknowledged before they started; {@link #getStale} may not.
+ * Every call carries a request id and the groups apply a request once, so libfos sends a call again,
+ * to another member, when the member it went to is gone ({@link Deduplicated}). Every write of a key
+ * gives it a new, larger revision (its group's log index). A group without a majority refuses writes
+ * and reads with a {@code FleetException} whose status is {@code NO_QUORUM}; a write refused so may
+ * still be applied later, if it reached the old leader's log. Keys are 1 to {@value #MAX_KEY_LENGTH}
+ * characters without control characters; values are at most {@value #MAX_VALUE_BYTES} bytes. Bad
+ * keys and values are refused with {@code IllegalArgumentException}. The synchronous methods are
+ * served by their asynchronous twins, so a member never blocks while a group commits.
  */
 @ProviderType
+@Deduplicated
 public interface KeyValue {
 
     /** The well-known name of the key-value fleet. */
@@ -29,7 +36,7 @@ public interface KeyValue {
     int MAX_VALUE_BYTES = 1 << 20;
 
     /**
-     * Reads a key.
+     * Reads a key, linearizably.
      *
      * @param key the key
      * @return its entry, or null if it is absent
@@ -38,13 +45,32 @@ public interface KeyValue {
     Entry get(@Key String key);
 
     /**
-     * Reads a key without waiting for the answer.
+     * Reads a key, linearizably, without waiting for the answer.
      *
      * @param key the key
      * @return completes with the entry, or null if it is absent
      */
     @Idempotent
     CompletionStage<Entry> getAsync(@Key String key);
+
+    /**
+     * Reads a key from the nearest replica of its group, without asking the leader: cheaper, and it
+     * may miss writes acknowledged moments ago.
+     *
+     * @param key the key
+     * @return the entry that replica holds, or null
+     */
+    @Idempotent
+    Entry getStale(@Key String key);
+
+    /**
+     * Reads a key from the nearest replica without waiting for the answer; see {@link #getStale}.
+     *
+     * @param key the key
+     * @return completes with the entry that replica holds, or null
+     */
+    @Idempotent
+    CompletionStage<Entry> getStaleAsync(@Key String key);
 
     /**
      * Writes a key.
@@ -101,26 +127,8 @@ public interface KeyValue {
     CompletionStage<CasResult> compareAndSetAsync(@Key String key, long expectedRevision, byte[] value);
 
     /**
-     * Takes a copy of a write from the member that owns the key (member to member; clients do not call
-     * it). A copy older than what the member holds is ignored.
-     *
-     * @param key the key
-     * @param value the value, or null if the write removed the key
-     * @param revision the write's revision
-     * @return completes with true once the copy is held
-     */
-    CompletionStage<Boolean> replicate(String key, byte[] value, long revision);
-
-    /**
-     * Makes the member copy the keys it owns to their current backups again (member to member: the
-     * members do it themselves when a member leaves the fleet).
-     *
-     * @return completes with how many keys were copied
-     */
-    CompletionStage<Integer> rereplicate();
-
-    /**
-     * Lists the entries whose keys start with a prefix, over the whole fleet, in key order.
+     * Lists the entries whose keys start with a prefix, over the whole fleet, in key order. Each
+     * group is read linearizably; the groups are read one after another, not at one instant.
      *
      * @param prefix the prefix; empty for all keys
      * @param limit the most entries to return, from 1 to 10000
@@ -130,21 +138,19 @@ public interface KeyValue {
     CompletionStage<List<Entry>> scan(String prefix, int limit);
 
     /**
-     * Lists the entries of the member that serves this call whose keys start with a prefix, in key
-     * order. {@link #scan} asks every member with it.
+     * Describes the fleet as the member that serves this call sees it.
      *
-     * @param prefix the prefix
-     * @param limit the most entries to return, from 1 to 10000
-     * @return completes with the member's entries
-     */
-    @Idempotent
-    CompletionStage<List<Entry>> scanMember(String prefix, int limit);
-
-    /**
-     * Describes the member that serves this call.
-     *
-     * @return its number, key count and implementation version
+     * @return the number of keys and the highest revision (each group read at its nearest replica),
+     *         the member's implementation version, and the layout of its state
      */
     @Idempotent
     MemberStats stats();
+
+    /**
+     * Describes the member without waiting for the answer; see {@link #stats()}.
+     *
+     * @return completes with the description
+     */
+    @Idempotent
+    CompletionStage<MemberStats> statsAsync();
 }

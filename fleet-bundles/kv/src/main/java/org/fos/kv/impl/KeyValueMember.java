@@ -1,157 +1,69 @@
 package org.fos.kv.impl;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 import org.fos.fleet.api.Fleet;
-import org.fos.fleet.api.MemberAware;
-import org.fos.fleet.api.FleetState;
-import org.fos.fleet.api.MemberIdentity;
-import org.fos.fleet.api.Stateful;
-import org.fos.kernel.api.Address;
-import org.fos.kernel.api.Capability;
-import org.fos.kernel.api.Kernel;
-import org.fos.kernel.api.NameEntry;
-import org.fos.kernel.api.NameEvent;
-import org.fos.kernel.api.Subscription;
+import org.fos.fleet.api.Replicas;
+import org.fos.fleet.api.Replicated;
+import org.fos.fleet.api.ReplicatedFleet;
+import org.fos.fleet.api.StateMachine;
 import org.fos.kv.api.CasResult;
 import org.fos.kv.api.Entry;
 import org.fos.kv.api.KeyValue;
 import org.fos.kv.api.MemberStats;
 import org.fos.kv.api.PutResult;
-import org.fos.rpc.api.CallOptions;
-import org.fos.rpc.api.Libfos;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One member of the key-value fleet: the keys that key affinity gives it (and copies of the keys it
- * backs up), in a sorted map. Each member is its own instance (prototype scope) and is called only
- * from its member thread, so it needs no lock. A write is applied, then copied to the key's other
- * replicas ({@code fos.kv.replicas}, default 2, on distinct nodes) before it is acknowledged; the
- * member goes on serving meanwhile. When a member leaves the fleet, every member copies the keys it
- * now owns to their current backups. Its state is handed to the next version on upgrade (layout
- * {@value #LAYOUT}: parallel lists of keys, values and revisions, and the last revision).
- *
- * <p>Subclasses are later versions: they override {@link #stateLayout()}, {@link #exportState()}
- * and {@link #importState(FleetState)} to change the layout and migrate older ones.
+ * One member of the key-value fleet: it checks a call's arguments and turns it into a command or
+ * query of the key's group ({@link KvMachine}). The state is not the member's: it lives in the
+ * groups, which the fleet runtime's replication keeps (ConfigAdmin PID {@code org.fos.kv} may set
+ * {@code fos.replicated.groups}, fixed at the fleet's first start, and {@code fos.replicated.replicas}).
+ * Members on every node serve every key; the synchronous methods are served by their asynchronous
+ * twins.
  */
 @Component(service = KeyValue.class, scope = ServiceScope.PROTOTYPE, configurationPid = "org.fos.kv")
 @Fleet(name = KeyValue.NAME, members = 2)
-public class KeyValueMember implements KeyValue, Stateful, MemberAware {
-    private static final Logger LOG = LoggerFactory.getLogger(KeyValueMember.class);
-    /** The state layout this version writes. */
-    static final int LAYOUT = 1;
-    /** Service property: on how many nodes each key is kept. */
-    public static final String REPLICAS = "fos.kv.replicas";
-    private static final int MAX_SCAN = 10_000;
-    private static final CallOptions COPY = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(5));
-    /** How long a write keeps trying to reach its replicas, below a caller's default 30 s timeout. */
-    static final Duration COPY_PATIENCE = Duration.ofSeconds(20);
+@Replicated(groups = 8, replicas = 3)
+public final class KeyValueMember implements KeyValue, ReplicatedFleet {
 
-    /** The member's keys. */
-    protected final NavigableMap<String, Entry> entries = new TreeMap<>();
-    /** Revisions of removed keys, so that an older copy does not bring a key back. */
-    private final Map<String, Long> removed = new HashMap<>();
-    /** The last revision given out. */
-    protected long lastRevision;
-    private final Libfos libfos;
-    private final Kernel kernel;
-    private final String fleetName;
     private final String servedBy;
-    private final int replicas;
-    private final Map<Address, KeyValue> peers = new HashMap<>();
-    private volatile Address self;
-    private Subscription membersWatch;
+    private volatile Replicas replicas;
 
-    /**
-     * Creates a member.
-     *
-     * @param properties the component properties, {@code fos.fleet.name} and {@code fos.kv.replicas} among them
-     * @param libfos libfos, for the fan-out of {@link #scan} and the copies of writes
-     * @param kernel the kernel, for the replicas of a key
-     */
+    /** Creates a member. */
     @Activate
-    public KeyValueMember(Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {
-        this.libfos = libfos;
-        this.kernel = kernel;
-        this.fleetName = String.valueOf(properties.getOrDefault(Fleet.NAME, KeyValue.NAME));
-        Object r = properties.getOrDefault(REPLICAS, 2);
-        this.replicas = r instanceof Number n ? n.intValue() : Integer.parseInt(r.toString().trim());
-        if (replicas < 1 || replicas > 5) {
-            throw new IllegalArgumentException(REPLICAS + " must be from 1 to 5, was " + replicas);
-        }
+    public KeyValueMember() {
         Bundle b = FrameworkUtil.getBundle(getClass());
         this.servedBy = b == null ? getClass().getSimpleName() : b.getSymbolicName() + "/" + b.getVersion();
     }
 
+    // ---------------------------------------------------------------- ReplicatedFleet
+
     @Override
-    public void joined(MemberIdentity identity) {
-        this.self = identity.address();
-        if (kernel != null) {
-            membersWatch = kernel.names().subscribe(fleetName, event -> {
-                if (event.kind() == NameEvent.Kind.REMOVED && !event.entry().address().equals(self)) {
-                    copyOwnedKeysAgain(event.members());
-                }
-            });
-        }
+    public StateMachine newStateMachine(int group) {
+        return new KvMachine();
     }
 
-    /** A member left: this member's loop copies the keys it now owns (a request to itself, so it runs there). */
-    private void copyOwnedKeysAgain(List<NameEntry> members) {
-        for (NameEntry e : members) {
-            if (e.address().equals(self)) {
-                libfos.proxy(KeyValue.class, e.capability(), COPY).rereplicate().whenComplete((n, error) -> {
-                    if (error != null) {
-                        LOG.warn("member {} of {} could not copy its keys again: {}", self, fleetName, error.toString());
-                    }
-                });
-                return;
-            }
-        }
+    @Override
+    public Set<Class<?>> commandTypes() {
+        return Commands.TYPES;
     }
 
-    /** Stops following the fleet's members. */
-    @Deactivate
-    protected void deactivate() {
-        if (membersWatch != null) {
-            membersWatch.close();
-        }
+    @Override
+    public void replicas(Replicas r) {
+        this.replicas = r;
     }
 
-    /**
-     * Returns the implementation that serves: bundle symbolic name and version.
-     *
-     * @return the text
-     */
-    protected String servedBy() {
-        return servedBy;
-    }
-
-    /**
-     * Returns the state layout this version writes.
-     *
-     * @return the layout version
-     */
-    protected int stateLayout() {
-        return LAYOUT;
-    }
+    // ---------------------------------------------------------------- checks
 
     static String checkKey(String key) {
         if (key == null || key.isEmpty()) {
@@ -179,64 +91,74 @@ public class KeyValueMember implements KeyValue, Stateful, MemberAware {
     }
 
     private static int checkLimit(int limit) {
-        if (limit < 1 || limit > MAX_SCAN) {
-            throw new IllegalArgumentException("scan limit must be from 1 to " + MAX_SCAN + ", was " + limit);
+        if (limit < 1 || limit > KvMachine.MAX_SCAN) {
+            throw new IllegalArgumentException("scan limit must be from 1 to " + KvMachine.MAX_SCAN + ", was " + limit);
         }
         return limit;
     }
 
+    private Replicas groups() {
+        Replicas r = replicas;
+        if (r == null) {
+            throw new IllegalStateException("this member has no groups yet: it is not bound by a fleet runtime");
+        }
+        return r;
+    }
+
+    private int groupOf(String key) {
+        return groups().groupOf(key);
+    }
+
+    // ---------------------------------------------------------------- KeyValue
+
     @Override
     public Entry get(String key) {
-        return entries.get(checkKey(key));
+        throw servedByTwin("get");
     }
 
     @Override
     public CompletionStage<Entry> getAsync(String key) {
-        return CompletableFuture.completedFuture(get(key));
+        checkKey(key);
+        return groups().read(groupOf(key), new Commands.Get(key), Entry.class);
     }
 
-    /** Served through {@link #putAsync}; called directly only outside a fleet. */
+    @Override
+    public Entry getStale(String key) {
+        throw servedByTwin("getStale");
+    }
+
+    @Override
+    public CompletionStage<Entry> getStaleAsync(String key) {
+        checkKey(key);
+        return groups().readStale(groupOf(key), new Commands.Get(key), Entry.class);
+    }
+
     @Override
     public PutResult put(String key, byte[] value) {
-        return putAsync(key, value).toCompletableFuture().join();
+        throw servedByTwin("put");
     }
 
     @Override
     public CompletionStage<PutResult> putAsync(String key, byte[] value) {
         checkKey(key);
-        byte[] copy = checkValue(value).clone();
-        long revision = write(key, copy);
-        PutResult result = new PutResult(revision, servedBy());
-        return copyToReplicas(key, copy, revision).thenApply(done -> result);
+        checkValue(value);
+        return groups().write(groupOf(key), new Commands.Put(key, value), Long.class).thenApply(r -> new PutResult(r, servedBy));
     }
 
-    /** Applies a write here and gives its revision. */
-    private long write(String key, byte[] value) {
-        long revision = ++lastRevision;
-        entries.put(key, new Entry(key, value, revision));
-        removed.remove(key);
-        return revision;
-    }
-
-    /** Served through {@link #deleteAsync}; called directly only outside a fleet. */
     @Override
     public boolean delete(String key) {
-        return deleteAsync(key).toCompletableFuture().join();
+        throw servedByTwin("delete");
     }
 
     @Override
     public CompletionStage<Boolean> deleteAsync(String key) {
         checkKey(key);
-        boolean present = entries.remove(key) != null;
-        long revision = ++lastRevision;
-        removed.put(key, revision);
-        return copyToReplicas(key, null, revision).thenApply(done -> present);
+        return groups().write(groupOf(key), new Commands.Delete(key), Boolean.class);
     }
 
-    /** Served through {@link #compareAndSetAsync}; called directly only outside a fleet. */
     @Override
     public CasResult compareAndSet(String key, long expectedRevision, byte[] value) {
-        return compareAndSetAsync(key, expectedRevision, value).toCompletableFuture().join();
+        throw servedByTwin("compareAndSet");
     }
 
     @Override
@@ -246,108 +168,24 @@ public class KeyValueMember implements KeyValue, Stateful, MemberAware {
         if (expectedRevision < 0) {
             throw new IllegalArgumentException("expected revision must not be negative, was " + expectedRevision);
         }
-        Entry current = entries.get(key);
-        long now = current == null ? 0 : current.revision();
-        if (now != expectedRevision) {
-            return CompletableFuture.completedFuture(new CasResult(false, now));
-        }
-        byte[] copy = value.clone();
-        long revision = write(key, copy);
-        return copyToReplicas(key, copy, revision).thenApply(done -> new CasResult(true, revision));
-    }
-
-    @Override
-    public CompletionStage<Boolean> replicate(String key, byte[] value, long revision) {
-        checkKey(key);
-        Entry current = entries.get(key);
-        long known = Math.max(current == null ? 0 : current.revision(), removed.getOrDefault(key, 0L));
-        if (revision > known) {
-            if (value == null) {
-                entries.remove(key);
-                removed.put(key, revision);
-            } else {
-                entries.put(key, new Entry(key, checkValue(value), revision));
-                removed.remove(key);
-            }
-        }
-        lastRevision = Math.max(lastRevision, revision);
-        return CompletableFuture.completedFuture(Boolean.TRUE);
-    }
-
-    @Override
-    public CompletionStage<Integer> rereplicate() {
-        List<CompletableFuture<Void>> copies = new ArrayList<>();
-        for (Entry e : entries.values()) {
-            List<Capability> r = replicasOf(e.key());
-            if (!r.isEmpty() && r.get(0).address().equals(self)) {
-                copies.add(copyToReplicas(e.key(), e.value(), e.revision()).toCompletableFuture());
-            }
-        }
-        return CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0])).thenApply(done -> copies.size());
-    }
-
-    private List<Capability> replicasOf(String key) {
-        if (kernel == null || self == null || replicas < 2) {
-            return List.of();
-        }
-        return kernel.names().replicas(fleetName, key, replicas);
-    }
-
-    /**
-     * Sends a write to the key's other replicas; completes when they all hold it. A failed copy (a
-     * replica died, or left) is sent again, to the replicas picked afresh from the current members,
-     * until {@link #COPY_PATIENCE} has passed: a dead node's members leave the names only after its
-     * session expires, so the first retries may still pick it. Copies carry the revision, so a
-     * replica that already holds one ignores it again.
-     */
-    private CompletionStage<Void> copyToReplicas(String key, byte[] value, long revision) {
-        return copyToReplicas(key, value, revision, System.nanoTime() + COPY_PATIENCE.toNanos(), 1);
-    }
-
-    private CompletionStage<Void> copyToReplicas(String key, byte[] value, long revision, long deadline, int attempt) {
-        return sendCopies(key, value, revision).handle((ok, error) -> error).thenCompose(error -> {
-            if (error == null) {
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                return CompletableFuture.<Void>failedFuture(error);
-            }
-            LOG.debug("copy {} of {} (revision {}) failed, picking the replicas again: {}", attempt, key, revision, error.toString());
-            Executor later = CompletableFuture.delayedExecutor(Math.min(1000, 100L * attempt), TimeUnit.MILLISECONDS);
-            return CompletableFuture.supplyAsync(() -> null, later)
-                    .thenCompose(x -> copyToReplicas(key, value, revision, deadline, attempt + 1));
-        });
-    }
-
-    private CompletionStage<Void> sendCopies(String key, byte[] value, long revision) {
-        List<CompletableFuture<Boolean>> copies = new ArrayList<>();
-        for (Capability c : replicasOf(key)) {
-            if (!c.address().equals(self)) {
-                copies.add(peer(c).replicate(key, value, revision).toCompletableFuture());
-            }
-        }
-        return CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0]));
-    }
-
-    private KeyValue peer(Capability c) {
-        return peers.computeIfAbsent(c.address(), a -> libfos.proxy(KeyValue.class, c, COPY));
+        return groups().write(groupOf(key), new Commands.CompareAndSet(key, expectedRevision, value), CasResult.class);
     }
 
     @Override
     public CompletionStage<List<Entry>> scan(String prefix, int limit) {
         checkLimit(limit);
         String p = prefix == null ? "" : prefix;
-        List<KeyValue> members = libfos.members(KeyValue.class, fleetName, CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(30)));
-        List<CompletableFuture<List<Entry>>> parts = new ArrayList<>();
-        for (KeyValue m : members) {
-            parts.add(m.scanMember(p, limit).toCompletableFuture());
+        Replicas r = groups();
+        List<CompletableFuture<List<?>>> parts = new ArrayList<>();
+        for (int g = 0; g < r.groups(); g++) {
+            parts.add(r.read(g, new Commands.Scan(p, limit), List.class).toCompletableFuture().thenApply(l -> l));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            // a key is on several members in a cluster: keep its latest copy
             TreeMap<String, Entry> all = new TreeMap<>();
-            for (CompletableFuture<List<Entry>> part : parts) {
-                for (Entry e : part.join()) {
-                    all.merge(e.key(), e, (a, b) -> a.revision() >= b.revision() ? a : b);
+            for (CompletableFuture<List<?>> part : parts) {
+                for (Object o : part.join()) {
+                    Entry e = (Entry) o;
+                    all.put(e.key(), e);
                 }
             }
             return List.copyOf(new ArrayList<>(all.values()).subList(0, Math.min(limit, all.size())));
@@ -355,80 +193,35 @@ public class KeyValueMember implements KeyValue, Stateful, MemberAware {
     }
 
     @Override
-    public CompletionStage<List<Entry>> scanMember(String prefix, int limit) {
-        checkLimit(limit);
-        String p = prefix == null ? "" : prefix;
-        List<Entry> out = new ArrayList<>();
-        for (Entry e : entries.tailMap(p, true).values()) {
-            if (!e.key().startsWith(p) || out.size() == limit) {
-                break;
-            }
-            out.add(e);
-        }
-        return CompletableFuture.completedFuture(out);
-    }
-
-    @Override
     public MemberStats stats() {
-        return new MemberStats(entries.size(), lastRevision, servedBy(), stateLayout());
+        throw servedByTwin("stats");
     }
 
     @Override
-    public FleetState exportState() {
-        List<String> keys = new ArrayList<>(entries.size());
-        List<byte[]> values = new ArrayList<>(entries.size());
-        List<Long> revisions = new ArrayList<>(entries.size());
-        for (Entry e : entries.values()) {
-            keys.add(e.key());
-            values.add(e.value());
-            revisions.add(e.revision());
+    public CompletionStage<MemberStats> statsAsync() {
+        Replicas r = groups();
+        List<CompletableFuture<Commands.Counted>> parts = new ArrayList<>();
+        for (int g = 0; g < r.groups(); g++) {
+            parts.add(r.readStale(g, new Commands.Count(), Commands.Counted.class).toCompletableFuture());
         }
-        Map<String, Object> data = new HashMap<>();
-        data.put("keys", keys);
-        data.put("values", values);
-        data.put("revisions", revisions);
-        data.put("lastRevision", lastRevision);
-        return new FleetState(LAYOUT, data);
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            int keys = 0;
+            long last = 0;
+            for (CompletableFuture<Commands.Counted> part : parts) {
+                keys += part.join().keys();
+                last = Math.max(last, part.join().lastRevision());
+            }
+            return new MemberStats(keys, last, servedBy, KvMachine.LAYOUT);
+        });
     }
 
-    /**
-     * Takes over a layout-1 state.
-     *
-     * @param state the state
-     * @throws IllegalArgumentException if its layout is not 1 or it is malformed
-     */
+    /** A synchronous method reached directly: libfos serves it through its asynchronous twin. */
+    private static IllegalStateException servedByTwin(String method) {
+        return new IllegalStateException(method + " is served by " + method + "Async: call it through libfos");
+    }
+
     @Override
-    public void importState(FleetState state) {
-        if (state.version() != LAYOUT) {
-            throw new IllegalArgumentException("this version reads state layout " + LAYOUT + ", not " + state.version());
-        }
-        importLayout1(state.data());
-    }
-
-    /**
-     * Loads the parallel lists of layout 1.
-     *
-     * @param data the state's data
-     * @throws IllegalArgumentException if the data is malformed
-     */
-    protected final void importLayout1(Object data) {
-        if (data == null) {
-            return;
-        }
-        if (!(data instanceof Map<?, ?> map) || !(map.get("keys") instanceof List<?> keys)
-                || !(map.get("values") instanceof List<?> values) || !(map.get("revisions") instanceof List<?> revisions)
-                || !(map.get("lastRevision") instanceof Long last)) {
-            throw new IllegalArgumentException("state layout 1 needs keys, values, revisions and lastRevision");
-        }
-        if (keys.size() != values.size() || keys.size() != revisions.size()) {
-            throw new IllegalArgumentException("state layout 1 has " + keys.size() + " keys, " + values.size() + " values and "
-                    + revisions.size() + " revisions");
-        }
-        entries.clear();
-        for (int i = 0; i < keys.size(); i++) {
-            String k = (String) keys.get(i);
-            entries.put(k, new Entry(k, (byte[]) values.get(i), (Long) revisions.get(i)));
-        }
-        lastRevision = last;
+    public String toString() {
+        return "key-value member " + servedBy + " over " + (replicas == null ? "no groups" : replicas.groups() + " groups");
     }
 }

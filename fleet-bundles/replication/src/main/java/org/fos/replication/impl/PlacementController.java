@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -133,12 +135,15 @@ final class PlacementController implements AutoCloseable {
         Map<String, Integer> load = new HashMap<>();
         hosted.forEach((n, b) -> load.put(n, b.cardinality()));
         Map<Integer, List<RaftPeer>> confs = new HashMap<>();
+        List<java.util.concurrent.CompletableFuture<Void>> creations = new ArrayList<>();
         for (int g = 0; g < f.groups(); g++) {
             RaftGroupId id = node.groupId(fleet, g);
             List<RaftPeer> conf = conf(fleet, g, id, hosted, live);
             if (conf == null) {
                 if (settled) {
-                    create(f, g, id, eligible, load, hosted, live);
+                    int group = g;
+                    creations.add(java.util.concurrent.CompletableFuture.runAsync(
+                            () -> create(f, group, id, eligible, load, hosted, live), node.executor()));
                 }
                 continue;
             }
@@ -167,6 +172,8 @@ final class PlacementController implements AutoCloseable {
                 confs.put(g, conf);
             }
         }
+        // new groups are made in parallel: each waits for its first election
+        java.util.concurrent.CompletableFuture.allOf(creations.toArray(new java.util.concurrent.CompletableFuture<?>[0])).join();
         Map<Integer, List<String>> settledConfs = new HashMap<>();
         confs.forEach((g, c) -> settledConfs.put(g, c.stream().map(p -> p.getId().toString()).toList()));
         Placement.leaders(fleet, settledConfs, eligible.keySet()).forEach((g, leader) -> {
@@ -189,6 +196,19 @@ final class PlacementController implements AutoCloseable {
     /** A group's configuration: this node's division's, else a live node's that keeps it; null if no live node does. */
     private List<RaftPeer> conf(String fleet, int group, RaftGroupId id, Map<String, BitSet> hosted, Set<String> live) {
         RaftServer.Division d = node.division(id);
+        if (d != null && d.getRaftConf().getCurrentPeers().isEmpty() && d.getInfo().getLastAppliedIndex() < 0) {
+            // a creation that did not finish (the node stopped meanwhile): the replica never took part in anything
+            LOG.warn("group {} of {} has a replica here without a configuration: removing it so that the group can be made", group, fleet);
+            try {
+                node.server().groupManagementAsync(GroupManagementRequest.newRemove(ClientId.randomId(), node.server().getId(), 0, id,
+                        true, false)).get(2 * settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("removing the unfinished replica of group {} of {} failed: {}", group, fleet, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            d = null;
+        }
         if (d != null) {
             return new ArrayList<>(d.getRaftConf().getCurrentPeers());
         }
@@ -244,15 +264,46 @@ final class PlacementController implements AutoCloseable {
         }
     }
 
-    private static void add(RaftClient c, RaftPeerId peer, RaftGroup group) throws IOException {
+    /** Gives a node a replica of a group: through this node's own server when it is this node, else through a client. */
+    private void add(RaftClient c, RaftPeerId peer, RaftGroup group) throws IOException {
+        if (peer.equals(node.server().getId())) {
+            try {
+                RaftClientReply reply = node.server().groupManagementAsync(GroupManagementRequest.newAdd(ClientId.randomId(), peer,
+                        0, group, true)).get(2 * settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+                check(reply);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!alreadyExists(e)) {
+                    throw new IOException("adding group " + group.getGroupId() + " here failed: " + RaftNode.unwrap(e), RaftNode.unwrap(e));
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException("adding group " + group.getGroupId() + " here took more than " + 2 * settings.requestTimeoutMillis()
+                        + " ms", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while adding group " + group.getGroupId());
+            }
+            return;
+        }
         try {
             RaftClientReply reply = c.getGroupManagementApi(peer).add(group);
-            if (!reply.isSuccess()) {
-                throw reply.getException() != null ? reply.getException() : new IOException("group add refused: " + reply);
+            if (!reply.isSuccess() && !alreadyExists(reply.getException())) {
+                check(reply);
             }
-        } catch (AlreadyExistsException already) {
-            // it keeps the group already
+        } catch (IOException e) {
+            if (!alreadyExists(e)) {
+                throw e;
+            }
         }
+    }
+
+    /** Whether a failure says the node keeps the group already (a retried add, or a replica that came back). */
+    private static boolean alreadyExists(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof AlreadyExistsException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void apply(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Placement.Step step, Map<String, String> eligible) {

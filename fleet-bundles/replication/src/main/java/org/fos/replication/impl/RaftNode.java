@@ -174,11 +174,19 @@ final class RaftNode implements AutoCloseable {
         GrpcConfigKeys.Server.setHost(p, s.host());
         GrpcConfigKeys.Server.setPort(p, port);
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("16MB"));
+        // a client's request (to another node's division, or placement's administration) may take a whole request timeout
+        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(s.requestTimeoutMillis(),
+                TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.setStorageDir(p, List.of(s.storage().resolve("groups").toFile()));
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionTimeoutMinMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(s.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
+        // a group's first election, after a start or its creation, need not wait a whole election timeout
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(Math.max(50, s.electionTimeoutMinMillis() / 5),
+                TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(Math.max(100, s.electionTimeoutMaxMillis() / 5),
+                TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p,
                 TimeDuration.valueOf(2 * s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
@@ -242,6 +250,11 @@ final class RaftNode implements AutoCloseable {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    /** The pool that runs retries and placement's parallel work. */
+    java.util.concurrent.Executor executor() {
+        return retries;
     }
 
     RaftProperties properties() {
