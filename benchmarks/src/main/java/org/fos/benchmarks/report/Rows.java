@@ -22,7 +22,7 @@ final class Rows {
     private static final String ROUND_TRIP = "RoundTripBenchmark.roundTrip";
     private static final String CALL = "FleetCallBenchmark.call";
     private static final String CODEC_ROUND_TRIP = "CodecBenchmark.roundTrip";
-    private static final String KV_PUT = "KeyValueFleetBenchmark.put";
+    private static final String KV_PUT = "MemberScalingBenchmark.call";
     private static final String REMOTE_CALL = "RemoteCallBenchmark.call";
     private static final String PIPELINED = "PipelinedCallBenchmark.call";
     private static final String SHM_CALL = "ShmCallBenchmark.call";

@@ -17,6 +17,7 @@ import org.fos.kv.api.Entry;
 import org.fos.kv.api.KeyValue;
 import org.fos.kv.api.MemberStats;
 import org.fos.kv.api.PutResult;
+import org.fos.kv.log.Commands;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
@@ -207,11 +208,13 @@ public final class KeyValueMember implements KeyValue, ReplicatedFleet {
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
             int keys = 0;
             long last = 0;
+            int layout = 0;
             for (CompletableFuture<Commands.Counted> part : parts) {
                 keys += part.join().keys();
                 last = Math.max(last, part.join().lastRevision());
+                layout = Math.max(layout, part.join().layout());
             }
-            return new MemberStats(keys, last, servedBy, KvMachine.LAYOUT);
+            return new MemberStats(keys, last, servedBy, layout);
         });
     }
 

@@ -8,6 +8,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 import org.fos.fleet.api.FleetState;
+import org.fos.kv.log.Commands;
 import org.fos.fleet.api.StateMachine;
 import org.fos.kv.api.CasResult;
 import org.fos.kv.api.Entry;
@@ -65,7 +66,7 @@ final class KvMachine implements StateMachine {
             for (Entry e : entries.values()) {
                 last = Math.max(last, e.revision());
             }
-            return new Commands.Counted(entries.size(), last);
+            return new Commands.Counted(entries.size(), last, LAYOUT);
         }
         throw new IllegalArgumentException("the key-value fleet has no query " + (query == null ? "null" : query.getClass().getName()));
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.fos.fleet.api.FleetState;
 import org.fos.kv.api.CasResult;
 import org.fos.kv.api.Entry;
+import org.fos.kv.log.Commands;
 import org.junit.jupiter.api.Test;
 
 class KvMachineTest {
@@ -51,7 +52,7 @@ class KvMachineTest {
         assertThat((List<?>) kv.query(new Commands.Scan("user:", 10))).extracting(e -> ((Entry) e).key())
                 .containsExactly("user:1", "user:2");
         assertThat((List<?>) kv.query(new Commands.Scan("", 2))).extracting(e -> ((Entry) e).key()).containsExactly("group:1", "user:1");
-        assertThat(kv.query(new Commands.Count())).isEqualTo(new Commands.Counted(4, 4));
+        assertThat(kv.query(new Commands.Count())).isEqualTo(new Commands.Counted(4, 4, 1));
     }
 
     @Test

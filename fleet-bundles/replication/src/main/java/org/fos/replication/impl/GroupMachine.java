@@ -262,12 +262,15 @@ final class GroupMachine extends BaseStateMachine {
         return delegate == null;
     }
 
+    /** The node is stopping: whatever waits for a state machine gives up, so that Ratis can close the replica. */
+    synchronized void stopping() {
+        closed = true;
+        notifyAll();
+    }
+
     @Override
     public void close() throws IOException {
-        synchronized (this) {
-            closed = true;
-            notifyAll();
-        }
+        stopping();
         node.machineClosed(this);
         super.close();
     }

@@ -160,9 +160,19 @@ final class PlacementController implements AutoCloseable {
                 }
             });
             List<String> ids = conf.stream().map(p -> p.getId().toString()).toList();
+            long liveInConf = ids.stream().filter(eligible::containsKey).count();
+            if (liveInConf >= Math.min(f.replicationFactor(), eligible.size())) {
+                for (Map.Entry<String, BitSet> h : hosted.entrySet()) {
+                    if (h.getValue().get(g) && !ids.contains(h.getKey()) && eligible.containsKey(h.getKey())) {
+                        // a replica left over on a node the group no longer counts (it was replaced while the node was gone)
+                        drop(fleet, g, id, h.getKey(), eligible);
+                        load.merge(h.getKey(), -1, Integer::sum);
+                    }
+                }
+            }
             Placement.Step step = Placement.next(fleet, g, ids, eligible.keySet(), replaceable, f.replicationFactor(), load);
             if (step != null) {
-                apply(fleet, g, id, conf, step, eligible);
+                apply(fleet, g, id, conf, step, eligible, hosted);
                 if (step instanceof Placement.Add a) {
                     load.merge(a.node(), 1, Integer::sum);
                 } else if (step instanceof Placement.Remove r) {
@@ -179,7 +189,7 @@ final class PlacementController implements AutoCloseable {
         Placement.leaders(fleet, settledConfs, eligible.keySet()).forEach((g, leader) -> {
             List<RaftPeer> conf = confs.get(g);
             if (priorityOf(conf, leader) < 1 || conf.stream().anyMatch(p -> !p.getId().toString().equals(leader) && p.getPriority() > 0)) {
-                apply(fleet, g, node.groupId(fleet, g), conf, new Placement.Lead(leader), eligible);
+                apply(fleet, g, node.groupId(fleet, g), conf, new Placement.Lead(leader), eligible, hosted);
             }
         });
     }
@@ -255,7 +265,9 @@ final class PlacementController implements AutoCloseable {
         RaftGroup group = RaftGroup.valueOf(id, raftPeers);
         try (RaftClient c = node.newClient(group, fewRetries())) {
             for (RaftPeer p : raftPeers) {
-                add(c, p.getId(), group);
+                if (!hosted.getOrDefault(p.getId().toString(), new BitSet()).get(g)) {
+                    add(c, p.getId(), group);
+                }
             }
             node.counters().reconfigurations.increment();
             LOG.info("created group {} of {} on {}", g, fleet, peers);
@@ -306,7 +318,8 @@ final class PlacementController implements AutoCloseable {
         return false;
     }
 
-    private void apply(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Placement.Step step, Map<String, String> eligible) {
+    private void apply(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Placement.Step step, Map<String, String> eligible,
+            Map<String, BitSet> hosted) {
         List<RaftPeer> next = new ArrayList<>();
         try {
             if (step instanceof Placement.Add a) {
@@ -314,7 +327,10 @@ final class PlacementController implements AutoCloseable {
                 next.add(peer(a.node(), eligible.get(a.node()), 0));
                 RaftGroup group = RaftGroup.valueOf(id, next);
                 try (RaftClient c = node.newClient(group, fewRetries())) {
-                    add(c, RaftPeerId.valueOf(a.node()), group);
+                    if (!hosted.getOrDefault(a.node(), new BitSet()).get(g)) {
+                        // adding a group to a server that has it already closes its replica (Ratis): only to nodes without one
+                        add(c, RaftPeerId.valueOf(a.node()), group);
+                    }
                     check(c.admin().setConfiguration(next));
                 }
             } else if (step instanceof Placement.Remove r) {
@@ -325,13 +341,10 @@ final class PlacementController implements AutoCloseable {
                 }
                 try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
                     check(c.admin().setConfiguration(next));
-                    if (eligible.containsKey(r.node()) || node.liveNodes().contains(r.node())) {
-                        try {
-                            c.getGroupManagementApi(RaftPeerId.valueOf(r.node())).remove(id, true, false);
-                        } catch (IOException e) {
-                            LOG.debug("node {} did not drop its copy of group {} of {}: {}", r.node(), g, fleet, e.toString());
-                        }
-                    }
+                }
+                if (eligible.containsKey(r.node())) {
+                    // a surplus replica on a live node: its copy goes too (a gone node's copy is dropped if it comes back)
+                    drop(fleet, g, id, r.node(), eligible);
                 }
             } else if (step instanceof Placement.Lead l) {
                 for (RaftPeer p : conf) {
@@ -346,6 +359,17 @@ final class PlacementController implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.info("group {} of {}: {} did not happen this round: {}{}", g, fleet, step, e.toString(),
                     e.getCause() == null ? "" : " (" + e.getCause() + ")");
+        }
+    }
+
+    /** Removes a node's replica of a group that no longer counts it in its configuration, with its files. */
+    private void drop(String fleet, int g, RaftGroupId id, String peer, Map<String, String> eligible) {
+        RaftPeer p = peer(peer, eligible.get(peer), 0);
+        try (RaftClient c = node.newClient(RaftGroup.valueOf(id, p), fewRetries())) {
+            check(c.getGroupManagementApi(p.getId()).remove(id, true, false));
+            LOG.info("group {} of {}: dropped the replica on {}, which the group no longer counts", g, fleet, peer);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("node {} did not drop its replica of group {} of {}: {}", peer, g, fleet, e.toString());
         }
     }
 

@@ -672,6 +672,7 @@ final class RaftNode implements AutoCloseable {
             closed = true;
         }
         placement.close();
+        machines.values().forEach(GroupMachine::stopping);
         for (FleetGroups f : List.copyOf(fleets.values())) {
             f.close();
         }

@@ -1,32 +1,21 @@
 package org.fos.itests.kv3;
 
-import java.util.Map;
-
 import org.fos.fleet.api.Fleet;
-import org.fos.kernel.api.Kernel;
+import org.fos.fleet.api.Replicated;
 import org.fos.kv.api.KeyValue;
-import org.fos.kv.impl.KeyValueMember;
-import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
 
-/** Version 3 of a key-value member, broken on purpose: it throws when it activates. */
+/** Version 3 of a key-value member, broken on purpose: its component cannot be created (the class is abstract), so it never serves. */
 @Component(service = KeyValue.class, scope = ServiceScope.PROTOTYPE, configurationPid = "org.fos.kv")
 @Fleet(name = KeyValue.NAME, members = 2)
-public class BrokenKeyValueMember extends KeyValueMember {
+@Replicated(groups = 8, replicas = 3)
+public abstract class BrokenKeyValueMember implements KeyValue {
 
-    /**
-     * Fails.
-     *
-     * @param properties the component properties
-     * @param libfos libfos
-     * @param kernel the kernel
-     */
+    /** Never runs: an abstract class has no instances. */
     @Activate
-    public BrokenKeyValueMember(Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {
-        super(properties, libfos, kernel);
-        throw new IllegalStateException("version 3 is broken on purpose: it cannot activate");
+    public BrokenKeyValueMember() {
+        throw new IllegalStateException("version 3 is broken on purpose");
     }
 }
