@@ -4,6 +4,7 @@ import static org.fos.testkit.FosOptions.bundleFile;
 import static org.fos.testkit.FosOptions.fileInstall;
 import static org.fos.testkit.FosOptions.fosBundle;
 import static org.fos.testkit.FosOptions.fosNode;
+import static org.fos.testkit.FosOptions.replication;
 import static org.junit.Assert.assertEquals;
 
 import java.io.File;
@@ -35,7 +36,7 @@ public class UpgradeByDeployIT extends LiveUpgradeSupport {
     public Option[] config() throws IOException {
         Files.createDirectories(DEPLOY.toPath());
         Files.copy(bundleFile("fos-kv").toPath(), new File(DEPLOY, "fos-kv.jar").toPath(), StandardCopyOption.REPLACE_EXISTING);
-        return new Option[] {fosNode(fosBundle("fos-kv-api"), fileInstall(DEPLOY))};
+        return new Option[] {fosNode(replication(), fosBundle("fos-kv-api"), fileInstall(DEPLOY))};
     }
 
     @Test

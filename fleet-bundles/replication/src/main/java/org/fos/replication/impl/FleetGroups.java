@@ -54,6 +54,25 @@ final class FleetGroups implements ReplicatedFleetHandle, Replicas {
         return replicas;
     }
 
+    /**
+     * Puts an implementation's command types on the codec's allow-list (the newest registration of a
+     * name decodes, so the bound version's classes read the log).
+     *
+     * @return the handles that take them off again
+     */
+    List<AutoCloseable> allow(ReplicatedFleet implementation) {
+        List<AutoCloseable> handles = new ArrayList<>();
+        try {
+            for (Class<?> type : implementation.commandTypes()) {
+                handles.add(node.codec().allow(type));
+            }
+        } catch (RuntimeException e) {
+            handles.forEach(RaftNode::closeQuietly);
+            throw new IllegalArgumentException("fleet " + fleet + ": the codec refuses a command type: " + e.getMessage(), e);
+        }
+        return handles;
+    }
+
     synchronized void allowed(List<AutoCloseable> handles) {
         this.allowed = handles;
     }
@@ -182,9 +201,30 @@ final class FleetGroups implements ReplicatedFleetHandle, Replicas {
         if (closed) {
             throw new IllegalStateException("fleet " + fleet + " is closed on node " + node.nodeId());
         }
-        record Prepared(GroupMachine machine, StateMachine sm, long generation) {
-        }
+        List<AutoCloseable> types = allow(newImplementation);
         List<Prepared> prepared = new ArrayList<>();
+        try {
+            prepare(newImplementation, prepared);
+        } catch (RuntimeException e) {
+            types.forEach(RaftNode::closeQuietly);
+            throw e;
+        }
+        implementation = newImplementation;
+        allowed.forEach(RaftNode::closeQuietly);
+        allowed = types;
+        for (Prepared p : prepared) {
+            if (!p.machine().activate(p.sm(), p.generation())) {
+                start(p.machine(), newImplementation);
+            }
+        }
+        LOG.info("fleet {}: {} replicas on node {} resumed", fleet, prepared.size(), node.nodeId());
+    }
+
+    private record Prepared(GroupMachine machine, StateMachine sm, long generation) {
+    }
+
+    /** Restores every replica's waiting state into a new state machine of the implementation; throws at the first it cannot take. */
+    private void prepare(ReplicatedFleet newImplementation, List<Prepared> prepared) {
         for (GroupMachine m : machines()) {
             GroupMachine.Waiting w = m.waiting();
             // what waits is what suspend() returned, unless the leader installed a newer snapshot since
@@ -200,13 +240,6 @@ final class FleetGroups implements ReplicatedFleetHandle, Replicas {
             }
             prepared.add(new Prepared(m, sm, w.generation()));
         }
-        implementation = newImplementation;
-        for (Prepared p : prepared) {
-            if (!p.machine().activate(p.sm(), p.generation())) {
-                start(p.machine(), newImplementation);
-            }
-        }
-        LOG.info("fleet {}: {} replicas on node {} resumed", fleet, prepared.size(), node.nodeId());
     }
 
     @Override

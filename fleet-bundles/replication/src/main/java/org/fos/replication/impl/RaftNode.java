@@ -282,11 +282,7 @@ final class RaftNode implements AutoCloseable {
         }
         directory.record(fleet, count);
         FleetGroups f = new FleetGroups(this, fleet, count, replicas, implementation);
-        List<AutoCloseable> types = new ArrayList<>();
-        for (Class<?> type : implementation.commandTypes()) {
-            types.add(codec.allow(type));
-        }
-        f.allowed(types);
+        f.allowed(f.allow(implementation));
         fleets.put(fleet, f);
         for (GroupMachine m : machines.values()) {
             if (m.identity().fleet().equals(fleet)) {
