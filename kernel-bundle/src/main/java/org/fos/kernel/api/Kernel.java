@@ -146,6 +146,17 @@ public interface Kernel {
     List<LinkInfo> links();
 
     /**
+     * Tells whether this node reaches another node now: some transport has a connection to it, or had
+     * one less than the kernel's {@code unreachableAfterMillis} ago. Resolutions leave out the members
+     * of a node that is out of reach (unless no other member is left), and libfos gives up calls
+     * waiting for them, even while the membership still lists the node.
+     *
+     * @param nodeId a node id
+     * @return true for this node, and for a node a transport reaches or reached lately
+     */
+    boolean reachable(String nodeId);
+
+    /**
      * Returns this node's counters.
      *
      * @return a snapshot

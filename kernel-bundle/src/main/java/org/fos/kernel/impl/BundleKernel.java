@@ -116,6 +116,11 @@ public final class BundleKernel implements Kernel, Names {
     }
 
     @Override
+    public boolean reachable(String nodeId) {
+        return core.reachable(nodeId);
+    }
+
+    @Override
     public KernelStats stats() {
         return core.stats();
     }

@@ -77,8 +77,49 @@ final class FleetView {
         return i;
     }
 
+    /** The nodes of this view's members. */
+    void nodesInto(java.util.Set<String> out) {
+        for (Capability c : members) {
+            out.add(c.address().node());
+        }
+    }
+
     boolean isEmpty() {
         return members.length == 0;
+    }
+
+    /**
+     * Picks a member among those whose nodes are not out of reach; if every member's node is, among
+     * all of them (a call then fails on its own terms rather than finding no member). The view is not
+     * empty.
+     */
+    Capability pick(Selection selection, Object key, java.util.Set<String> unreachable) {
+        if (unreachable.isEmpty()) {
+            return pick(selection, key);
+        }
+        int n = members.length;
+        if (selection == Selection.KEY_AFFINITY) {
+            // the key's owner, or the next reachable member on the ring
+            int start = position(Hashing.hashKey(key));
+            for (int k = 0; k < ring.length; k++) {
+                Capability c = members[ringOwner[(start + k) % ring.length]];
+                if (!unreachable.contains(c.address().node())) {
+                    return c;
+                }
+            }
+            return pick(selection, key);
+        }
+        if (localIndexes.length > 0 && selection != Selection.ROUND_ROBIN) {
+            return pick(selection, key); // local members are never out of reach
+        }
+        int first = rotate(n);
+        for (int k = 0; k < n; k++) {
+            Capability c = members[(first + k) % n];
+            if (!unreachable.contains(c.address().node())) {
+                return c;
+            }
+        }
+        return members[first];
     }
 
     /** Picks a member; the view is not empty. */

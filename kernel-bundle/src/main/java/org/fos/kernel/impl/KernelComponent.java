@@ -122,6 +122,16 @@ public final class KernelComponent implements SynchronousBundleListener {
                 + " one is refused at send with CODEC_ERROR. Keep it below the transports' frame limit"
                 + " (transport-tcp maxFrameBytes, 1 MiB by default) less a few KiB for the envelope.")
         int maxRemotePayloadBytes() default 1_000_000;
+
+        /**
+         * How long a node may be out of reach before its members are left out.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "Milliseconds no transport may reach another node (its connections down) before"
+                + " resolutions leave out that node's members (unless no other member is left) and calls waiting for them give"
+                + " up with NO_ROUTE, even while the membership still lists the node. Fixed at start.")
+        long unreachableAfterMillis() default 1_000;
     }
 
     private final BundleContext context;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -75,6 +76,10 @@ final class KernelCore implements Links {
     private volatile String homeNode;
     private final long epoch;
     private final LinkTable links;
+    /** Nodes no transport has reached for unreachableAfterMillis; usually empty, read on every resolution. */
+    private volatile java.util.Set<String> unreachable = java.util.Set.of();
+    /** When each node of the cached names was first seen out of reach (link timer only). */
+    private final Map<String, Long> downSince = new HashMap<>();
     private final ScheduledExecutorService linkTimer;
     private final ConcurrentHashMap<Long, RegistrationImpl> registrations = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Transport> transports = new CopyOnWriteArrayList<>();
@@ -111,6 +116,16 @@ final class KernelCore implements Links {
         });
         long period = Math.max(10, settings.retransmitMillis() / 4);
         linkTimer.scheduleWithFixedDelay(links::retransmitOverdue, period, period, TimeUnit.MILLISECONDS);
+        long check = Math.max(10, Math.min(250, settings.unreachableAfterMillis() / 4));
+        linkTimer.scheduleWithFixedDelay(this::checkReachabilityQuietly, check, check, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkReachabilityQuietly() {
+        try {
+            checkReachability();
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: checking which nodes are reached failed", nodeId, e);
+        }
     }
 
     String nodeId() {
@@ -652,7 +667,53 @@ final class KernelCore implements Links {
         if (view.isEmpty()) {
             throw reject(Status.NO_SUCH_NAME, null, "no member is registered under '" + name + "'");
         }
-        return view.pick(selection, key);
+        return view.pick(selection, key, unreachable);
+    }
+
+    /** Whether this node reaches a node now, or reached it less than unreachableAfterMillis ago. */
+    boolean reachable(String node) {
+        return !unreachable.contains(node);
+    }
+
+    /**
+     * Looks which nodes of the cached names no transport reaches, and since when: a node out of reach
+     * for {@code unreachableAfterMillis} joins {@link #unreachable}; one that is reached again leaves it.
+     * Runs on the link timer.
+     */
+    void checkReachability() {
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        for (Followed f : nameCache.values()) {
+            f.view.nodesInto(nodes);
+        }
+        nodes.remove(nodeId);
+        long now = System.nanoTime();
+        long after = TimeUnit.MILLISECONDS.toNanos(settings.unreachableAfterMillis());
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String node : nodes) {
+            if (route(node) != null) {
+                downSince.remove(node);
+                continue;
+            }
+            Long since = downSince.putIfAbsent(node, now);
+            if (since != null && now - since >= after) {
+                out.add(node);
+            }
+        }
+        downSince.keySet().retainAll(nodes);
+        if (!out.equals(unreachable)) {
+            for (String node : out) {
+                if (!unreachable.contains(node)) {
+                    LOG.warn("node {}: no transport has reached node {} for {} ms; its members are left out of resolutions",
+                            nodeId, node, settings.unreachableAfterMillis());
+                }
+            }
+            for (String node : unreachable) {
+                if (!out.contains(node)) {
+                    LOG.info("node {}: node {} is reached again", nodeId, node);
+                }
+            }
+            unreachable = java.util.Set.copyOf(out);
+        }
     }
 
     List<Capability> replicas(String name, Object key, int count) {

@@ -10,18 +10,21 @@ package org.fos.kernel.impl;
  * @param retransmitMillis how long a message to another node waits for its acknowledgement before it
  *        is sent again (fixed at start)
  * @param maxRemotePayloadBytes the largest encoded payload a message to another node may carry
+ * @param unreachableAfterMillis how long no transport may reach a node before resolutions leave out its
+ *        members and calls waiting for them give up (fixed at start)
  */
 record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeAllMessages, int linkCapacity,
-        long retransmitMillis, int maxRemotePayloadBytes) {
+        long retransmitMillis, int maxRemotePayloadBytes, long unreachableAfterMillis) {
 
-    static final KernelSettings DEFAULT = new KernelSettings(IdleStrategy.DEFAULT, 1 << 20, false, 1 << 16, 200, 1_000_000);
+    static final KernelSettings DEFAULT = new KernelSettings(IdleStrategy.DEFAULT, 1 << 20, false, 1 << 16, 200, 1_000_000, 1_000);
 
     KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeAllMessages) {
         this(idle, maxMailboxCapacity, encodeAllMessages, DEFAULT.linkCapacity(), DEFAULT.retransmitMillis());
     }
 
     KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeAllMessages, int linkCapacity, long retransmitMillis) {
-        this(idle, maxMailboxCapacity, encodeAllMessages, linkCapacity, retransmitMillis, DEFAULT.maxRemotePayloadBytes());
+        this(idle, maxMailboxCapacity, encodeAllMessages, linkCapacity, retransmitMillis, DEFAULT.maxRemotePayloadBytes(),
+                DEFAULT.unreachableAfterMillis());
     }
 
     KernelSettings {
@@ -37,6 +40,9 @@ record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeA
         if (maxRemotePayloadBytes < 1) {
             throw new IllegalArgumentException("maxRemotePayloadBytes must be positive, was " + maxRemotePayloadBytes);
         }
+        if (unreachableAfterMillis < 1) {
+            throw new IllegalArgumentException("unreachableAfterMillis must be positive, was " + unreachableAfterMillis);
+        }
     }
 
     static KernelSettings from(KernelComponent.Config config, boolean encodeAllByProperty) {
@@ -49,6 +55,6 @@ record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeA
         }
         return new KernelSettings(new IdleStrategy(config.idleSpinNanos(), config.idleYieldNanos()),
                 config.maxMailboxCapacity(), config.encodeAllMessages() || encodeAllByProperty, config.linkCapacity(),
-                config.retransmitMillis(), config.maxRemotePayloadBytes());
+                config.retransmitMillis(), config.maxRemotePayloadBytes(), config.unreachableAfterMillis());
     }
 }

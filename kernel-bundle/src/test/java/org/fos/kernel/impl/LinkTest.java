@@ -1,14 +1,23 @@
 package org.fos.kernel.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
+import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.Right;
+import org.fos.kernel.api.Selection;
 import org.fos.kernel.api.Status;
 import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.PayloadCodec;
@@ -88,6 +97,46 @@ class LinkTest {
             out.add(m.payload());
         }
         return out;
+    }
+
+    @Test
+    void shouldLeaveOutTheMembersOfANodeThatNoTransportReachesAndTakeThemBackWhenItIs() {
+        KernelCore c = new KernelCore("n-c", new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000, 1_000_000, 50),
+                id -> true);
+        try {
+            LocalNameStore store = new LocalNameStore();
+            c.setNameStore(store);
+            Mailbox local = new BundleKernel(c, 1).createMailbox("local member", 4);
+            Capability remote = new Capability(new Address("n-d", 7), Right.SEND.bit(), 11, 12);
+            store.add(new NameEntry("/t/fleet", remote, 1, Map.of()));
+            store.add(new NameEntry("/t/fleet", local.capability(), 2, Map.of()));
+            Wire wire = new Wire("n-d");
+            c.addTransport(wire);
+            assertThat(c.resolve("/t/fleet", Selection.ROUND_ROBIN, null)).isNotNull();
+            Set<Address> picked = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                picked.add(c.resolve("/t/fleet", Selection.ROUND_ROBIN, null).address());
+            }
+            assertThat(picked).as("both members while n-d is reached").hasSize(2);
+
+            wire.up = false;
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !c.reachable("n-d"));
+            for (int i = 0; i < 10; i++) {
+                assertThat(c.resolve("/t/fleet", Selection.ROUND_ROBIN, null).address()).isEqualTo(local.address());
+                assertThat(c.resolve("/t/fleet", Selection.KEY_AFFINITY, "key-" + i).address()).isEqualTo(local.address());
+            }
+            assertThat(c.reachable("n-c")).as("a node always reaches itself").isTrue();
+
+            wire.up = true;
+            await().atMost(10, TimeUnit.SECONDS).until(() -> c.reachable("n-d"));
+            picked.clear();
+            for (int i = 0; i < 10; i++) {
+                picked.add(c.resolve("/t/fleet", Selection.ROUND_ROBIN, null).address());
+            }
+            assertThat(picked).hasSize(2);
+        } finally {
+            c.shutdown();
+        }
     }
 
     @Test
@@ -209,7 +258,7 @@ class LinkTest {
                 throw new IllegalArgumentException("strings only");
             }
         });
-        a.update(new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000, 16));
+        a.update(new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000, 16, 1_000));
 
         assertThat(a.send(Message.of(inbox.capability(), "n", "first"))).isEqualTo(Status.OK);
         assertThat(a.send(Message.of(inbox.capability(), "n", 42))).as("a type the codec refuses").isEqualTo(Status.CODEC_ERROR);

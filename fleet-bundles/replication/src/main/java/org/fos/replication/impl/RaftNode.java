@@ -394,6 +394,38 @@ final class RaftNode implements AutoCloseable {
             case READ -> counters.reads.increment();
             default -> counters.staleReads.increment();
         }
+        return placed(fleet, group, id, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PLACEMENT_WAITS * settings.requestTimeoutMillis()))
+                .thenCompose(ready -> submitPlaced(fleet, group, id, kind, message));
+    }
+
+    /** How many request timeouts a request waits for a new group's first placement. */
+    private static final int PLACEMENT_WAITS = 6;
+
+    /**
+     * Completes once this node knows where a group is (a fleet's groups are made by placement
+     * shortly after the fleet starts), or fails after the deadline.
+     */
+    private CompletableFuture<Void> placed(String fleet, int group, RaftGroupId id, long deadline) {
+        if (division(id) != null || clients.containsKey(id) || !peers(fleet, group, id).isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (closed || System.nanoTime() - deadline >= 0) {
+            return CompletableFuture.failedFuture(new FleetException(Status.UNAVAILABLE, "group " + group + " of " + fleet
+                    + " is on no node yet: placement has not made it within " + PLACEMENT_WAITS * settings.requestTimeoutMillis()
+                    + " ms (fos:groups shows the groups)", null));
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        timer.schedule(() -> placed(fleet, group, id, deadline).whenComplete((x, e) -> {
+            if (e != null) {
+                f.completeExceptionally(unwrap(e));
+            } else {
+                f.complete(null);
+            }
+        }), 100, TimeUnit.MILLISECONDS);
+        return f;
+    }
+
+    private CompletableFuture<Message> submitPlaced(String fleet, int group, RaftGroupId id, Kind kind, Message message) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMillis());
         java.util.concurrent.atomic.AtomicReference<Throwable> last = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Message> result = attempt(fleet, group, id, kind, message, deadline, 0, last);

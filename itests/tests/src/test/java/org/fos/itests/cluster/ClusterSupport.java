@@ -51,21 +51,39 @@ final class ClusterSupport {
 
     /**
      * Starts a cluster whose node-a runs kvload, and waits until every node is a member, node-a sees
-     * {@code kvMembers} members of {@code /sys/kv} and kvload's commands are there. A cluster that
-     * does not get there is stopped before the failure is thrown, so no node process outlives it.
+     * {@code kvMembers} members of {@code /sys/kv}, every group of {@code /sys/kv} is on
+     * {@code replicas} nodes with a leader, and kvload's commands are there. A cluster that does not
+     * get there is stopped before the failure is thrown, so no node process outlives it.
      */
-    static Cluster startWithLoad(Cluster.Builder builder, int kvMembers) throws IOException {
+    static Cluster startWithLoad(Cluster.Builder builder, int kvMembers, int replicas) throws IOException {
         Cluster cluster = builder.start();
         try {
             cluster.awaitMembers(START);
             NodeProcess a = cluster.node("node-a");
             a.awaitNameMembers("/sys/kv", kvMembers, START);
+            awaitGroups(a, "/sys/kv", 8, replicas);
             awaitCommand(a, "kvload:start");
             return cluster;
         } catch (RuntimeException | Error e) {
             cluster.close();
             throw e;
         }
+    }
+
+    /** Waits until a node that runs a replicated fleet sees each of its groups on {@code replicas} nodes, with a leader. */
+    static void awaitGroups(NodeProcess node, String fleet, int groups, int replicas) {
+        Pattern group = Pattern.compile("GroupInfo\\[fleet=" + Pattern.quote(fleet) + ", group=\\d+, peers=\\[([^\\]]*)\\], leader=([^,]+),");
+        Awaitility.await("the " + groups + " groups of " + fleet + " on " + replicas + " nodes each, with a leader, as "
+                + node.nodeId() + " sees them").atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    Matcher m = group.matcher(node.execute("fos:groups " + fleet, COMMAND));
+                    int ready = 0;
+                    while (m.find()) {
+                        if (m.group(1).split(", ").length == replicas && !"null".equals(m.group(2))) {
+                            ready++;
+                        }
+                    }
+                    return ready == groups;
+                });
     }
 
     /** Waits until a node's shell knows a command (its bundle deployed and started). */

@@ -35,7 +35,7 @@ public class RollingUpgradeIT {
     @BeforeClass
     public static void startCluster() throws Exception {
         cluster = ClusterSupport.startWithLoad(Cluster.builder("rolling-it").nodes("node-a", "node-b", "node-c")
-                .configure("node-a", n -> n.deploy(FosOptions.bundleFile("fos-itest-kvload"))), 6);
+                .configure("node-a", n -> n.deploy(FosOptions.bundleFile("fos-itest-kvload"))), 6, 3);
         a = cluster.node("node-a");
     }
 

@@ -59,7 +59,7 @@ public class SharedMemoryClusterIT {
                                 "heartbeatTimeoutMillis", Long.toString(HEARTBEAT_TIMEOUT_MILLIS)))
                         .deploy(FosOptions.bundleFile("fos-itest-kvload")))
                 .configure("node-c", n -> n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv"))
-                        .config("org.fos.transport.shm", Map.of("clusterSecret", otherSecret.toString()))), 2);
+                        .config("org.fos.transport.shm", Map.of("clusterSecret", otherSecret.toString()))), 2, 1);
         a = cluster.node("node-a");
         b = cluster.node("node-b");
         c = cluster.node("node-c");

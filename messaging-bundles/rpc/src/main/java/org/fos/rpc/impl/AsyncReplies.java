@@ -113,7 +113,7 @@ final class AsyncReplies implements Runnable {
             }
             if (pending.remove(e.getKey()) != null) {
                 p.timeout.cancel(false);
-                p.future.completeExceptionally(LibfosImpl.memberGone(h, p.method, target));
+                p.future.completeExceptionally(libfos.memberGone(h, p.method, target));
             }
         }
     }

@@ -272,9 +272,18 @@ public final class LibfosImpl implements Libfos {
         }
     }
 
-    /** Whether the member a call went to has left its name (its node died, or it was closed). */
+    /**
+     * Whether the member a call went to is gone: it left its name (its node's session ended, or it was
+     * closed), or no transport has reached its node for the kernel's unreachableAfterMillis.
+     */
     boolean gone(ProxyHandler h, Capability target) {
-        if (h.member != null || closed) {
+        if (closed) {
+            return false;
+        }
+        if (!kernel.reachable(target.address().node())) {
+            return true;
+        }
+        if (h.member != null) {
             return false;
         }
         for (NameEntry e : kernel.names().cached(h.name)) {
@@ -285,11 +294,13 @@ public final class LibfosImpl implements Libfos {
         return true;
     }
 
-    static FleetException memberGone(ProxyHandler h, MethodModel m, Capability target) {
-        return new FleetException(Status.CLOSED, "member " + target.address() + " of " + h.name + " went away before it answered "
-                + m + (m.retryable ? "" : "; " + m.name + " is neither @Idempotent nor @Deduplicated, so it was not sent again:"
-                + " it may or may not have run"),
-                null);
+    FleetException memberGone(ProxyHandler h, MethodModel m, Capability target) {
+        boolean cut = !kernel.reachable(target.address().node());
+        String why = cut ? "node " + target.address().node() + " cannot be reached (no transport has a connection to it)"
+                : "member " + target.address() + " of " + h.target() + " went away";
+        return new FleetException(cut ? Status.NO_ROUTE : Status.CLOSED, why + " before it answered " + m
+                + (m.retryable ? "" : "; " + m.name + " is neither @Idempotent nor @Deduplicated, so it was not sent again:"
+                + " it may or may not have run"), null);
     }
 
     CompletionStage<Object> callAsync(ProxyHandler h, MethodModel m, List<Object> args) {
