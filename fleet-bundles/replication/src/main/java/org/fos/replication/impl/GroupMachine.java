@@ -21,6 +21,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.StateMachine;
@@ -72,15 +73,24 @@ final class GroupMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        load();
+        getLifeCycle().startAndTransition(() -> {
+            storage.init(raftStorage);
+            load();
+        });
         node.machineStarted(this);
+    }
+
+    /** Ratis pauses the replica before it installs a snapshot from the leader, and reinitializes it after. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
     @Override
     public void reinitialize() throws IOException {
         // a snapshot was installed from the leader: it replaces what this replica had
-        load();
+        getLifeCycle().startAndTransition(this::load);
     }
 
     @Override
@@ -135,9 +145,19 @@ final class GroupMachine extends BaseStateMachine {
         TermIndex at = TermIndex.valueOf(entry);
         byte[] result;
         try {
-            LogCodec.Entry e = codec.entry(entry.getStateMachineLogEntry().getLogData());
             synchronized (this) {
+                // the fleet's command types are on the codec's allow-list once its implementation is bound
                 StateMachine sm = awaitDelegate();
+                LogCodec.Entry e;
+                try {
+                    e = codec.entry(entry.getStateMachineLogEntry().getLogData());
+                } catch (IllegalArgumentException undecodable) {
+                    // an entry this version cannot read: every replica of this version refuses it alike
+                    LOG.error("{} cannot read log entry {}: {}", identity, at, undecodable.getMessage());
+                    result = codec.outcome(LogCodec.Outcome.failed(undecodable));
+                    updateLastAppliedTermIndex(at);
+                    return CompletableFuture.completedFuture(LogCodec.message(result));
+                }
                 result = dedup.outcome(e.client(), e.sequence());
                 if (result == null) {
                     LogCodec.Outcome outcome;
@@ -156,13 +176,6 @@ final class GroupMachine extends BaseStateMachine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
-        } catch (IllegalArgumentException undecodable) {
-            // an entry this version cannot read: every replica of this version refuses it alike
-            result = codec.outcome(LogCodec.Outcome.failed(undecodable));
-            synchronized (this) {
-                updateLastAppliedTermIndex(at);
-            }
-            LOG.error("{} cannot read log entry {}: {}", identity, at, undecodable.getMessage());
         }
         return CompletableFuture.completedFuture(LogCodec.message(result));
     }
@@ -171,9 +184,9 @@ final class GroupMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         LogCodec.Outcome outcome;
         try {
-            LogCodec.Query q = codec.query(request.getContent());
             synchronized (this) {
                 StateMachine sm = awaitDelegate();
+                LogCodec.Query q = codec.query(request.getContent());
                 outcome = LogCodec.Outcome.of(sm.query(q.query()));
             }
         } catch (InterruptedException e) {

@@ -160,14 +160,13 @@ final class PlacementController implements AutoCloseable {
                 }
             });
             List<String> ids = conf.stream().map(p -> p.getId().toString()).toList();
-            long liveInConf = ids.stream().filter(eligible::containsKey).count();
-            if (liveInConf >= Math.min(f.replicationFactor(), eligible.size())) {
-                for (Map.Entry<String, BitSet> h : hosted.entrySet()) {
-                    if (h.getValue().get(g) && !ids.contains(h.getKey()) && eligible.containsKey(h.getKey())) {
-                        // a replica left over on a node the group no longer counts (it was replaced while the node was gone)
-                        drop(fleet, g, id, h.getKey(), eligible);
-                        load.merge(h.getKey(), -1, Integer::sum);
-                    }
+            for (Map.Entry<String, BitSet> h : hosted.entrySet()) {
+                if (h.getValue().get(g) && !ids.contains(h.getKey()) && eligible.containsKey(h.getKey())) {
+                    // a replica left on a node the group no longer counts (it was replaced while the node was gone):
+                    // dropped, so that if the group needs the node again it starts afresh from a snapshot
+                    drop(fleet, g, id, h.getKey(), eligible);
+                    h.getValue().clear(g);
+                    load.merge(h.getKey(), -1, Integer::sum);
                 }
             }
             Placement.Step step = Placement.next(fleet, g, ids, eligible.keySet(), replaceable, f.replicationFactor(), load);
@@ -276,9 +275,16 @@ final class PlacementController implements AutoCloseable {
         }
     }
 
-    /** Gives a node a replica of a group: through this node's own server when it is this node, else through a client. */
+    /**
+     * Gives a node a replica of a group: through this node's own server when it is this node, else
+     * through a client. A node that has the group already (its replica may still be starting) is left
+     * alone: Ratis closes a replica that is added again.
+     */
     private void add(RaftClient c, RaftPeerId peer, RaftGroup group) throws IOException {
         if (peer.equals(node.server().getId())) {
+            if (node.division(group.getGroupId()) != null) {
+                return;
+            }
             try {
                 RaftClientReply reply = node.server().groupManagementAsync(GroupManagementRequest.newAdd(ClientId.randomId(), peer,
                         0, group, true)).get(2 * settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
@@ -294,6 +300,9 @@ final class PlacementController implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while adding group " + group.getGroupId());
             }
+            return;
+        }
+        if (c.getGroupManagementApi(peer).list().getGroupIds().contains(group.getGroupId())) {
             return;
         }
         try {

@@ -151,8 +151,14 @@ class RaftNodeTest {
         for (int i = 0; i < 60; i++) {
             assertThat(get(ledgers.get((i + 1) % 2), "k" + i)).isEqualTo("w" + i);
         }
+        // gone past the grace period (3 s here): the groups go on without it
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ledgers.get(0).replicas.describe())
+                .allSatisfy(g -> assertThat(g.peers()).containsExactlyInAnyOrder("a", "b")));
 
+        // back: it gets its replicas again, catching up from snapshots (one every 40 entries here)
         Ledger c = open(start("c"), 6, 3);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ledgers.get(0).replicas.describe())
+                .allSatisfy(g -> assertThat(g.peers()).containsExactlyInAnyOrder("a", "b", "c")));
         await().atMost(WAIT).untilAsserted(() -> {
             for (int i = 0; i < 60; i++) {
                 assertThat(join(c.replicas.readStale(c.replicas.groupOf("k" + i), new Ledger.Get("k" + i), String.class)))
