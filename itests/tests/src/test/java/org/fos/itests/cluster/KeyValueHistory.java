@@ -4,12 +4,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 import org.awaitility.Awaitility;
 import org.fos.kv.api.Entry;
 import org.fos.kv.api.KeyValue;
+import org.fos.rpc.api.FleetException;
 import org.fos.testkit.history.History;
 
 /**
@@ -19,6 +26,7 @@ import org.fos.testkit.history.History;
  * correct history look wrong.
  */
 final class KeyValueHistory implements AutoCloseable {
+    private static final long BACK_OFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private final KeyValue kv;
     private final History history = new History();
     private final String prefix;
@@ -26,6 +34,8 @@ final class KeyValueHistory implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong unknown = new AtomicLong();
+    private final AtomicLong succeeded = new AtomicLong();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     /**
@@ -65,9 +75,9 @@ final class KeyValueHistory implements AutoCloseable {
                 try {
                     kv.put(key, value.getBytes(StandardCharsets.UTF_8));
                     call.ok();
+                    succeeded.incrementAndGet();
                 } catch (RuntimeException e) {
-                    call.unknown(e.toString());
-                    unknown.incrementAndGet();
+                    failed(call, e);
                 }
             }
             completed.incrementAndGet();
@@ -79,10 +89,32 @@ final class KeyValueHistory implements AutoCloseable {
         try {
             Entry e = kv.get(key);
             call.okRead(e == null ? null : new String(e.value(), StandardCharsets.UTF_8));
+            succeeded.incrementAndGet();
         } catch (RuntimeException e) {
-            call.unknown(e.toString());
-            unknown.incrementAndGet();
+            failed(call, e);
         }
+    }
+
+    /** A call that threw is unknown to the history (a write may still be applied) and counted by its status. */
+    private void failed(History.Call call, RuntimeException e) {
+        call.unknown(e.toString());
+        unknown.incrementAndGet();
+        String kind = e instanceof FleetException fe ? fe.status().name() : e.getClass().getSimpleName();
+        failures.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        // a client backs off after a refusal rather than spin: a fleet with no member refuses at once
+        LockSupport.parkNanos(BACK_OFF_NANOS);
+    }
+
+    /** Calls that failed so far, by status (or exception class for a failure that is not a FleetException). */
+    Map<String, Long> failures() {
+        Map<String, Long> out = new TreeMap<>();
+        failures.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Calls that succeeded so far. */
+    long succeeded() {
+        return succeeded.get();
     }
 
     /** Waits until the threads completed {@code more} more calls than now. */

@@ -5,9 +5,21 @@ import static org.fos.itests.cluster.ClusterSupport.START;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import org.awaitility.Awaitility;
 import org.fos.testkit.Certificates;
@@ -18,9 +30,11 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
- * TLS between nodes: node-a and node-b hold certificates from the cluster's CA and talk; node-x
+ * TLS between nodes: node-a and node-b hold certificates from the cluster's CA and talk, on the
+ * TCP transport and between their Raft servers (each key-value group has a replica on both); node-x
  * registers in the same ZooKeeper but its certificate comes from another CA, so no node exchanges
- * a message with it: it sees the names (ZooKeeper does not check certificates) but no route.
+ * a message with it: it sees the names (ZooKeeper does not check certificates) but no route, and
+ * its certificate opens no Raft connection either.
  */
 public class TlsClusterIT {
     private static final String TCP = "org.fos.transport.tcp";
@@ -33,11 +47,10 @@ public class TlsClusterIT {
     public static void startCluster() throws Exception {
         Certificates rogueCa = Certificates.authority(Path.of("target", "rogue-ca").toAbsolutePath());
         cluster = Cluster.builder("tls-it").nodes("node-a", "node-b", "node-x").tls()
-                .configure("node-a", n -> n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv")))
                 // node-x's certificate is signed by another CA
                 .configure("node-x", n -> {
                     try {
-                        n.config(TCP, rogueCa.node("node-x"));
+                        n.config(TCP, rogueCa.node("node-x")).config(Cluster.REPLICATION_PID, rogueCa.node("node-x"));
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -48,7 +61,9 @@ public class TlsClusterIT {
         a = cluster.node("node-a");
         b = cluster.node("node-b");
         x = cluster.node("node-x");
-        a.awaitNameMembers("/sys/kv", 2, START);
+        a.awaitNameMembers("/sys/kv", 4, START);
+        // every group's two replicas elected a leader: their Raft servers talk through TLS
+        ClusterSupport.awaitGroups(a, "/sys/kv", 8, 2);
     }
 
     @AfterClass
@@ -83,6 +98,51 @@ public class TlsClusterIT {
         assertTrue("node-x wrote nothing: " + rogue, rogue.contains("null") || rogue.isBlank() || rogue.contains("no entry"));
         long delivered = Long.parseLong(counters(b).replaceAll("(?s).*\\bdelivered=(\\d+).*", "$1"));
         assertTrue("node-b delivered messages from node-a", delivered > 0);
+    }
+
+    @Test
+    public void aRaftServerTakesNoConnectionWithoutACertificateOfTheClustersCa() throws Exception {
+        assertEquals("true", a.executeMap("fos:replication", COMMAND).get("tls"));
+        int raft = cluster.ports("node-a").replication();
+        Certificates rogueCa = Certificates.authority(Path.of("target", "rogue-ca").toAbsolutePath());
+        Map<String, String> rogue = rogueCa.node("node-x");
+        char[] password = rogue.get("keyStorePassword").toCharArray();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(Path.of(rogue.get("keyStore")))) {
+            keys.load(in, password);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, password);
+        TrustManager anyServer = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                // this side only ever acts as a client
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                // the rogue client trusts whatever it reaches: the server is the one to refuse
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), new TrustManager[] {anyServer}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", raft)) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"h2"});
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout((int) COMMAND.toMillis());
+            socket.startHandshake();
+            // TLS 1.3 tells a client that its certificate was refused at its first read
+            int read = socket.getInputStream().read();
+            assertEquals("node-a's Raft server answered a client whose certificate is not of the cluster's CA", -1, read);
+        } catch (SSLException | java.net.SocketException refused) {
+            System.out.println("TlsClusterIT: node-a's Raft server refused node-x's certificate: " + refused);
+        }
     }
 
     private static String counters(NodeProcess n) {
