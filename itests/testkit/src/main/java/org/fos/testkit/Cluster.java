@@ -133,7 +133,8 @@ public final class Cluster implements AutoCloseable {
 
         /**
          * Turns TLS on between the nodes: a CA in the cluster's folder ({@code certs/}, made with
-         * {@code bin/fos-certs}) signs a certificate for each node, and every node trusts it.
+         * {@code bin/fos-certs}) signs a certificate for each node, and every node trusts it, on the
+         * TCP transport and on the replication's Raft servers alike.
          *
          * @return this builder
          */
@@ -252,7 +253,8 @@ public final class Cluster implements AutoCloseable {
                         b.config("org.fos.transport.tcp", Map.of("advertisedHost", network.hostName(id))).jvmOption(network.jvmOption(id));
                     }
                     if (tls) {
-                        b.config("org.fos.transport.tcp", Certificates.authority(folder.resolve("certs")).node(id));
+                        Map<String, String> stores = Certificates.authority(folder.resolve("certs")).node(id);
+                        b.config("org.fos.transport.tcp", stores).config(REPLICATION_PID, stores);
                     }
                     if (sharedMemory) {
                         b.config("org.fos.transport.shm", Map.of("clusterSecret", secret(folder).toString(), "clusterName", name));

@@ -228,6 +228,10 @@ final class RaftNode implements AutoCloseable {
         return nodeId;
     }
 
+    Settings settings() {
+        return settings;
+    }
+
     String endpoint() {
         return endpoint;
     }

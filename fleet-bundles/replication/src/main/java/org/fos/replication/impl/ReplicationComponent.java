@@ -284,6 +284,7 @@ public final class ReplicationComponent implements Replication {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("node", node.nodeId());
         out.put("endpoint", node.endpoint());
+        out.put("tls", node.settings().tls());
         out.put("replicas", node.machines().size());
         out.putAll(node.counterSnapshot());
         return out;
