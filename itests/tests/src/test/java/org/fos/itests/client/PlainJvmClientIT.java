@@ -41,8 +41,8 @@ import org.junit.rules.TemporaryFolder;
 /**
  * A plain JVM (this test's own, no OSGi in it) reaches a node process through the node's client
  * ticket: files through {@code java.nio.file.Files} on the node's file-system fleet, the key-value
- * fleet through a typed proxy; what it writes the node's shell sees. Bad and stale tickets fail
- * with a clear error and leave the node serving.
+ * fleet through a typed proxy; what it writes the node's shell sees, and a stop or a kill -9 of the
+ * node does not lose. Bad and stale tickets fail with a clear error and leave the node serving.
  */
 public class PlainJvmClientIT {
     private static final Duration START = Duration.ofMinutes(2);
@@ -166,6 +166,57 @@ public class PlainJvmClientIT {
         try (FosClient client = FosClient.connect(ticket)) {
             assertTrue(Files.isDirectory(client.fileSystem().getPath("/")));
         }
+    }
+
+    /**
+     * The single-node default keeps /sys/kv on disk (its Raft groups of one under data/raft): every
+     * acknowledged write is read back after {@code stop 0} and a start, and after kill -9 and a start.
+     */
+    @Test
+    public void keyValueWritesSurviveAStopAndAKillOfTheNode() throws Exception {
+        int keys = 300;
+        writeKeys("durable:stop:", keys);
+        assertEquals(0, node.stop(COMMAND));
+        startAgain();
+        assertEquals(keys, readKeys("durable:stop:", keys));
+        writeKeys("durable:kill:", keys);
+        node.kill();
+        startAgain();
+        assertEquals(keys, readKeys("durable:stop:", keys));
+        assertEquals(keys, readKeys("durable:kill:", keys));
+    }
+
+    private static void writeKeys(String prefix, int keys) throws IOException {
+        try (FosClient client = FosClient.connect(ticket)) {
+            KeyValue kv = client.fleet(KeyValue.class, KeyValue.NAME);
+            for (int i = 0; i < keys; i++) {
+                kv.put(prefix + i, ("value " + i).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** Reads the keys back and returns how many hold what was written. */
+    private static int readKeys(String prefix, int keys) throws IOException {
+        try (FosClient client = FosClient.connect(ticket)) {
+            KeyValue kv = client.fleet(KeyValue.class, KeyValue.NAME);
+            int found = 0;
+            for (int i = 0; i < keys; i++) {
+                Entry e = kv.get(prefix + i);
+                if (e != null && new String(e.value(), StandardCharsets.UTF_8).equals("value " + i)) {
+                    found++;
+                }
+            }
+            return found;
+        }
+    }
+
+    private static void startAgain() throws IOException {
+        Files.deleteIfExists(ticket); // a killed node leaves its ticket behind; the start writes a new one
+        node.start();
+        node.awaitReady(START);
+        Awaitility.await("the new client ticket").atMost(START).until(() -> Files.exists(ticket));
+        Awaitility.await("/sys/kv serving again").atMost(START).ignoreExceptions()
+                .until(() -> node.executeOk("fos:call /sys/kv get durable:probe", COMMAND) != null);
     }
 
     @Test
