@@ -99,13 +99,13 @@ public class NamingFleetIT extends FosTestSupport {
         KeyValue kv = client(KeyValue.class, KeyValue.NAME);
         int before = service(FleetRuntime.class).upgrades().size();
         Load load = Load.start(2, (t, seq) -> kv.put("naming-upgrade:" + t + ":" + seq, new byte[] {1}));
-        load.awaitCalls(200, Duration.ofMinutes(1));
+        load.awaitCalls(200, Duration.ofMinutes(5));
 
         updateWithShell(bundle("org.fos.naming"), bundleFile("fos-naming"));
 
         UpgradeReport upgrade = awaitUpgrade(NameService.NAME, before);
         service(NameStore.class);
-        load.awaitCalls(400, Duration.ofMinutes(1));
+        load.awaitCalls(400, Duration.ofMinutes(5));
         Load.Report report = load.stop();
         System.out.println("NamingFleetIT: naming " + upgrade.outcome() + " after a pause of " + upgrade.pause().toMillis()
                 + " ms; kv load " + report.summary());

@@ -34,7 +34,7 @@ public class UpgradeByCommandIT extends LiveUpgradeSupport {
     public void upgradeUnderLoadLosesNothing() throws Exception {
         fleetServing(KeyValue.NAME, 2);
         Load load = startLoad();
-        load.awaitCalls(300, Duration.ofMinutes(1));
+        load.awaitCalls(300, Duration.ofMinutes(5));
 
         UpgradeReport upgrade = upgradeWithCommand(KeyValue.NAME, bundleFile("fos-itest-kv-v2"));
 

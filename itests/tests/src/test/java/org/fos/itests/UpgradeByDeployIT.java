@@ -44,7 +44,7 @@ public class UpgradeByDeployIT extends LiveUpgradeSupport {
         fleetServing(KeyValue.NAME, 2);
         int before = service(FleetRuntime.class).upgrades().size();
         Load load = startLoad();
-        load.awaitCalls(300, Duration.ofMinutes(1));
+        load.awaitCalls(300, Duration.ofMinutes(5));
 
         overwriteDeployed(new File(DEPLOY, "fos-kv.jar"), bundleFile("fos-itest-kv-v2"));
 

@@ -35,7 +35,7 @@ public class UpgradeByShellUpdateIT extends LiveUpgradeSupport {
         fleetServing(KeyValue.NAME, 2);
         int before = service(FleetRuntime.class).upgrades().size();
         Load load = startLoad();
-        load.awaitCalls(300, Duration.ofMinutes(1));
+        load.awaitCalls(300, Duration.ofMinutes(5));
 
         updateWithShell(bundle("org.fos.kv"), bundleFile("fos-itest-kv-v2"));
 

@@ -36,11 +36,11 @@ public class UpgradeRollbackIT extends LiveUpgradeSupport {
         UpgradeReport toV2 = upgradeWithCommand(KeyValue.NAME, bundleFile("fos-itest-kv-v2"));
         assertEquals(UpgradeReport.Outcome.UPGRADED, toV2.outcome());
         Load load = startLoad();
-        load.awaitCalls(300, Duration.ofMinutes(1));
+        load.awaitCalls(300, Duration.ofMinutes(5));
 
         UpgradeReport toV3 = upgradeWithCommand(KeyValue.NAME, bundleFile("fos-itest-kv-v3"));
 
-        load.awaitCalls(600, Duration.ofMinutes(1));
+        load.awaitCalls(600, Duration.ofMinutes(5));
         Load.Report report = load.stop();
         assertEquals(toV3.detail(), UpgradeReport.Outcome.ROLLED_BACK, toV3.outcome());
         assertEquals("3.0.0", toV3.to());

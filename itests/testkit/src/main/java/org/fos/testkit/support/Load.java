@@ -330,7 +330,7 @@ public final class Load {
      * @throws AssertionError if they have not in time
      */
     public void awaitCalls(long calls) {
-        awaitCalls(calls, Duration.ofMinutes(1));
+        awaitCalls(calls, Duration.ofMinutes(5));
     }
 
     /**
@@ -341,6 +341,16 @@ public final class Load {
      * @throws AssertionError if they have not in time
      */
     public void awaitCalls(long calls, Duration timeout) {
+        try {
+            awaitEachThread(calls, timeout);
+        } catch (RuntimeException | Error e) {
+            // a test that fails here never reaches stop(): its threads must not go on filling memory
+            running = false;
+            throw e;
+        }
+    }
+
+    private void awaitEachThread(long calls, Duration timeout) {
         FosTestSupport.waitFor("every load thread to make " + calls + " calls", timeout, () -> {
             for (Thread t : threads) {
                 if (!t.isAlive()) {

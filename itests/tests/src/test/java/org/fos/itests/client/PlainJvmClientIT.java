@@ -45,7 +45,7 @@ import org.junit.rules.TemporaryFolder;
  * node does not lose. Bad and stale tickets fail with a clear error and leave the node serving.
  */
 public class PlainJvmClientIT {
-    private static final Duration START = Duration.ofMinutes(2);
+    private static final Duration START = Duration.ofMinutes(5);
     private static final Duration COMMAND = Duration.ofMinutes(1);
 
     private static NodeProcess node;

@@ -61,7 +61,7 @@ final class ClusterSupport {
             cluster.awaitMembers(START);
             NodeProcess a = cluster.node("node-a");
             a.awaitNameMembers("/sys/kv", kvMembers, START);
-            awaitGroups(a, "/sys/kv", 8, replicas);
+            awaitGroups(cluster.nodes(), "/sys/kv", 8, replicas);
             awaitCommand(a, "kvload:start");
             return cluster;
         } catch (RuntimeException | Error e) {
@@ -70,20 +70,34 @@ final class ClusterSupport {
         }
     }
 
+    /** Waits until one of the nodes (those that run the fleet see its groups) sees every group on {@code replicas} nodes, with a leader. */
+    static void awaitGroups(java.util.List<NodeProcess> nodes, String fleet, int groups, int replicas) {
+        Awaitility.await("the " + groups + " groups of " + fleet + " on " + replicas + " nodes each, with a leader")
+                .atMost(START).pollInterval(Duration.ofMillis(500))
+                .until(() -> nodes.stream().anyMatch(n -> readyGroups(n, fleet, replicas) == groups));
+    }
+
     /** Waits until a node that runs a replicated fleet sees each of its groups on {@code replicas} nodes, with a leader. */
     static void awaitGroups(NodeProcess node, String fleet, int groups, int replicas) {
-        Pattern group = Pattern.compile("GroupInfo\\[fleet=" + Pattern.quote(fleet) + ", group=\\d+, peers=\\[([^\\]]*)\\], leader=([^,]+),");
         Awaitility.await("the " + groups + " groups of " + fleet + " on " + replicas + " nodes each, with a leader, as "
-                + node.nodeId() + " sees them").atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> {
-                    Matcher m = group.matcher(node.execute("fos:groups " + fleet, COMMAND));
-                    int ready = 0;
-                    while (m.find()) {
-                        if (m.group(1).split(", ").length == replicas && !"null".equals(m.group(2))) {
-                            ready++;
-                        }
-                    }
-                    return ready == groups;
-                });
+                + node.nodeId() + " sees them").atMost(START).pollInterval(Duration.ofMillis(500))
+                .until(() -> readyGroups(node, fleet, replicas) == groups);
+    }
+
+    /** How many groups of a fleet a node sees on {@code replicas} nodes with a leader (none if it does not run the fleet). */
+    private static int readyGroups(NodeProcess node, String fleet, int replicas) {
+        if (!node.isAlive()) {
+            return 0;
+        }
+        Pattern group = Pattern.compile("GroupInfo\\[fleet=" + Pattern.quote(fleet) + ", group=\\d+, peers=\\[([^\\]]*)\\], leader=([^,]+),");
+        Matcher m = group.matcher(node.execute("fos:groups " + fleet, COMMAND));
+        int ready = 0;
+        while (m.find()) {
+            if (m.group(1).split(", ").length == replicas && !"null".equals(m.group(2))) {
+                ready++;
+            }
+        }
+        return ready;
     }
 
     /** Waits until a node's shell knows a command (its bundle deployed and started). */

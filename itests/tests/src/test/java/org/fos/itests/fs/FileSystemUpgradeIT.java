@@ -57,7 +57,7 @@ public class FileSystemUpgradeIT extends DefaultFileSystemTest {
                 Files.createDirectories(path("/upgrade/dst-" + t + "/d" + seq));
             }
         });
-        load.awaitCalls(60, Duration.ofMinutes(1));
+        load.awaitCalls(60, Duration.ofMinutes(5));
 
         UpgradeReport upgrade = upgradeWithCommand(FileSystemFleet.NAME, bundleFile("fos-itest-fs-v2"));
         long servedAtUpgrade = fleetServing(FileSystemFleet.NAME, 2).served();
