@@ -40,6 +40,8 @@ public class FaultInjectionIT {
             cluster.awaitMembers(START);
             a = cluster.node("node-a");
             a.awaitNameMembers("/sys/kv", 4, START);
+            // every group of /sys/kv on node-b and node-c, with a leader, before the first call
+            ClusterSupport.awaitGroups(cluster.nodes(), "/sys/kv", 8, 2);
         } catch (RuntimeException | Error e) {
             cluster.close();
             throw e;
