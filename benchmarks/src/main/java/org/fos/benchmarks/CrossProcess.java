@@ -43,9 +43,20 @@ final class CrossProcess implements AutoCloseable {
      * @param args the peer's arguments
      */
     CrossProcess(String... args) {
+        this(ShmPeer.class, args);
+    }
+
+    /**
+     * Starts a main class of the benchmarks in a JVM of its own, on this JVM's class path; its
+     * standard error goes to this JVM's, its output is read by {@link #ready()}.
+     *
+     * @param main the class whose {@code main} runs
+     * @param args its arguments
+     */
+    CrossProcess(Class<?> main, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                ShmPeer.class.getName()));
+                main.getName()));
         command.addAll(List.of(args));
         try {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

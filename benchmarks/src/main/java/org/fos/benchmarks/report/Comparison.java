@@ -25,7 +25,20 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         /** Times: ratio = baseline / fos, "times faster"; met if at least the goal. */
         SPEEDUP,
         /** Bytes allocated per message: GC profiler's allocation rate over the message rate; met if under one byte. */
-        ALLOCATION
+        ALLOCATION,
+        /**
+         * Medians of sample mode, ratio = fos / baseline, with an interval: from the fos iterations' smallest
+         * median over the baseline iterations' largest to the other way round. Met if the whole interval
+         * is at most the goal, MISSED if it is all above, else not judged.
+         */
+        P50,
+        /** As {@link #P50}, of the 99th percentiles. */
+        P99,
+        /**
+         * Rates, ratio = fos / baseline, with the interval that JMH's 99.9% error bars of both allow;
+         * judged as {@link #P50} but the other way round (met if all of it is at least the goal).
+         */
+        RATE
     }
 
     /** The most two fork medians of one figure may differ by before the figure is flagged. */
@@ -74,6 +87,9 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         if (fm.jumps(JUMP_FACTOR) || bm.jumps(JUMP_FACTOR)) {
             return new Outcome(Format.forks(fm), Format.forks(bm), "-", goalText, "FLAGGED", false);
         }
+        if (kind == Kind.P50 || kind == Kind.P99 || kind == Kind.RATE) {
+            return withInterval(f, fm, b, bm, goalText);
+        }
         double fv = value(f, fm);
         double bv = value(b, bm);
         double ratio = kind == Kind.SPEEDUP ? bv / fv : fv / bv;
@@ -88,6 +104,51 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
             return new Outcome(Format.figure(f, fm), Format.figure(b, bm), ratioText, goalText, "-", false);
         }
         return new Outcome(Format.figure(f, fm), Format.figure(b, bm), ratioText, goalText, met ? "met" : "MISSED", !met);
+    }
+
+    /** A ratio with its interval, judged by the whole interval (see {@link Kind#P50}). */
+    private Outcome withInterval(JmhResult f, JmhResult.Metric fm, JmhResult b, JmhResult.Metric bm, String goalText) {
+        double ratio;
+        double low;
+        double high;
+        String fosText;
+        String baseText;
+        if (kind == Kind.RATE) {
+            ratio = fm.score() / bm.score();
+            double fe = Double.isNaN(fm.error()) ? 0 : fm.error();
+            double be = Double.isNaN(bm.error()) ? 0 : bm.error();
+            low = (fm.score() - fe) / (bm.score() + be);
+            high = bm.score() > be ? (fm.score() + fe) / (bm.score() - be) : Double.POSITIVE_INFINITY;
+            fosText = Format.figure(f, fm);
+            baseText = Format.figure(b, bm);
+        } else {
+            boolean p99 = kind == Kind.P99;
+            double[] fi = p99 ? fm.iterationP99s() : fm.iterationP50s();
+            double[] bi = p99 ? bm.iterationP99s() : bm.iterationP50s();
+            ratio = p99 ? fm.p99() / bm.p99() : fm.p50() / bm.p50();
+            low = min(fi) / max(bi);
+            high = max(fi) / min(bi);
+            String name = p99 ? "p99 " : "p50 ";
+            fosText = name + Format.value(p99 ? fm.p99() : fm.p50(), fm.unit());
+            baseText = name + Format.value(p99 ? bm.p99() : bm.p50(), bm.unit());
+        }
+        low = Math.max(0, low);
+        String text = Format.ratio(ratio) + " [" + Format.ratio(low) + ", " + (Double.isInfinite(high) ? "unbounded" : Format.ratio(high)) + "]";
+        if (Double.isNaN(goal)) {
+            return new Outcome(fosText, baseText, text, goalText, "-", false);
+        }
+        boolean atMost = kind != Kind.RATE;
+        boolean met = atMost ? high <= goal : low >= goal;
+        boolean missed = atMost ? low > goal : high < goal;
+        return new Outcome(fosText, baseText, text, goalText, met ? "met" : missed ? "MISSED" : "not judged: the interval spans the goal", missed);
+    }
+
+    private static double min(double[] values) {
+        return java.util.Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
     }
 
     /** The figure compared: the median of the samples in sample mode, else JMH's score. */
@@ -110,8 +171,8 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
             return "(diagnostic)";
         }
         return switch (kind) {
-            case LATENCY -> "<= " + Format.plain(goal) + "x";
-            case THROUGHPUT -> ">= " + Format.plain(goal) + "x";
+            case LATENCY, P50, P99 -> "<= " + Format.plain(goal) + "x";
+            case THROUGHPUT, RATE -> ">= " + Format.plain(goal) + "x";
             case SPEEDUP -> ">= " + Format.plain(goal) + "x faster";
             case ALLOCATION -> "0 B/msg (under 1 B/msg)";
         };

@@ -17,10 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param mode JMH's mode: {@code sample}, {@code avgt}, {@code thrpt}, ...
  * @param settings forks, warm-up and measurement, as JMH ran them
  * @param jvm the JVM, as JMH saw it
+ * @param threads the benchmark threads JMH ran
  * @param primary the primary metric
  * @param secondary the secondary metrics (profilers, auxiliary counters), by name
  */
-record JmhResult(String benchmark, Map<String, String> params, String mode, String settings, String jvm, Metric primary,
+record JmhResult(String benchmark, Map<String, String> params, String mode, String settings, String jvm, int threads, Metric primary,
         Map<String, Metric> secondary) {
 
     /**
@@ -32,8 +33,11 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
      * @param p50 the median of all samples (sample mode) or of all iterations
      * @param p99 the 99th percentile of all samples (sample mode), else NaN
      * @param forkMedians the median of each fork, in fork order
+     * @param iterationP50s the median of each measurement iteration (sample mode), else each iteration's score
+     * @param iterationP99s the 99th percentile of each measurement iteration (sample mode), else empty
      */
-    record Metric(double score, double error, String unit, double p50, double p99, double[] forkMedians) {
+    record Metric(double score, double error, String unit, double p50, double p99, double[] forkMedians, double[] iterationP50s,
+            double[] iterationP99s) {
 
         /**
          * Tells whether the medians of the forks are more than {@code factor} apart.
@@ -50,6 +54,11 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
             return min > 0 ? max / min > factor : max > 0;
         }
     }
+
+    /** The pseudo-parameter of {@link #matches} that names JMH's mode ({@code sample}, {@code thrpt}, ...). */
+    static final String MODE = "mode";
+    /** The pseudo-parameter of {@link #matches} that names JMH's thread count. */
+    static final String THREADS = "threads";
 
     /**
      * Reads one element of a JMH JSON result array.
@@ -76,7 +85,8 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
         if (s != null) {
             s.properties().forEach(e -> secondary.put(e.getKey(), metric(e.getValue())));
         }
-        return new JmhResult(name, params, node.get("mode").asText(), settings, jvm, metric(node.get("primaryMetric")), secondary);
+        return new JmhResult(name, params, node.get("mode").asText(), settings, jvm, node.get("threads").asInt(),
+                metric(node.get("primaryMetric")), secondary);
     }
 
     private static Metric metric(JsonNode m) {
@@ -87,17 +97,24 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
         if (histograms != null) {
             List<double[]> all = new ArrayList<>();
             double[] forks = new double[histograms.size()];
+            List<Double> iterationP50s = new ArrayList<>();
+            List<Double> iterationP99s = new ArrayList<>();
             for (int f = 0; f < histograms.size(); f++) {
                 List<double[]> fork = new ArrayList<>();
                 for (JsonNode iteration : histograms.get(f)) {
+                    List<double[]> bins = new ArrayList<>();
                     for (JsonNode bin : iteration) {
-                        fork.add(new double[] {bin.get(0).asDouble(), bin.get(1).asDouble()});
+                        bins.add(new double[] {bin.get(0).asDouble(), bin.get(1).asDouble()});
                     }
+                    iterationP50s.add(percentile(bins, 50));
+                    iterationP99s.add(percentile(bins, 99));
+                    fork.addAll(bins);
                 }
                 forks[f] = percentile(fork, 50);
                 all.addAll(fork);
             }
-            return new Metric(score, error, unit, percentile(all, 50), percentile(all, 99), forks);
+            return new Metric(score, error, unit, percentile(all, 50), percentile(all, 99), forks, array(iterationP50s),
+                    array(iterationP99s));
         }
         JsonNode raw = m.get("rawData");
         List<Double> all = new ArrayList<>();
@@ -110,7 +127,11 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
             }
             forks[f] = median(values);
         }
-        return new Metric(score, error, unit, median(all.stream().mapToDouble(Double::doubleValue).toArray()), Double.NaN, forks);
+        return new Metric(score, error, unit, median(array(all)), Double.NaN, forks, array(all), new double[0]);
+    }
+
+    private static double[] array(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The percentile of a histogram given as (value, count) pairs. */
@@ -149,7 +170,8 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
      * Tells whether this is the result of a benchmark with the given parameters.
      *
      * @param name {@code Class.method}
-     * @param wanted parameters that must match; others are ignored
+     * @param wanted parameters that must match, others are ignored; {@value #MODE} and {@value #THREADS}
+     *        match JMH's mode and thread count unless the benchmark has parameters of those names
      * @return true if it matches
      */
     boolean matches(String name, Map<String, String> wanted) {
@@ -157,7 +179,13 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
             return false;
         }
         for (Map.Entry<String, String> e : wanted.entrySet()) {
-            if (!e.getValue().equals(params.get(e.getKey()))) {
+            String actual = params.get(e.getKey());
+            if (actual == null && e.getKey().equals(MODE)) {
+                actual = mode;
+            } else if (actual == null && e.getKey().equals(THREADS)) {
+                actual = Integer.toString(threads);
+            }
+            if (!e.getValue().equals(actual)) {
                 return false;
             }
         }

@@ -26,6 +26,7 @@ final class Rows {
     private static final String REMOTE_CALL = "RemoteCallBenchmark.call";
     private static final String PIPELINED = "PipelinedCallBenchmark.call";
     private static final String SHM_CALL = "ShmCallBenchmark.call";
+    private static final String KV_RAFT = "KvRaftBenchmark";
     /** The benchmark class of row 9. */
     static final String FILE_BENCHMARK = "FileBenchmark";
 
@@ -62,6 +63,20 @@ final class Rows {
 
     private static Figure pipelined(String peer) {
         return Figure.of(PIPELINED, "peer", peer);
+    }
+
+    private static Figure raft(String op, String side, String mode, int threads) {
+        return Figure.of(KV_RAFT + "." + op, "side", side, JmhResult.MODE, mode, JmhResult.THREADS, Integer.toString(threads));
+    }
+
+    private static Comparison raftLatency(String op, Kind kind) {
+        return new Comparison(op + " " + (kind == Kind.P50 ? "p50" : "p99") + ", 1 thread", kind, raft(op, "fos", "sample", 1),
+                raft(op, "ratis", "sample", 1), 1.3, KV_RAFT_PATH);
+    }
+
+    private static Comparison raftRate(String op, int threads) {
+        return new Comparison(op + " calls per second, " + threads + " thread" + (threads == 1 ? "" : "s"), Kind.RATE,
+                raft(op, "fos", "thrpt", threads), raft(op, "ratis", "thrpt", threads), Double.NaN, null);
     }
 
     private static Comparison file(String operation, String label, String why) {
@@ -109,6 +124,14 @@ final class Rows {
             + " thread waiting between batches) was 23% of the RUNNABLE samples, event-loop wake-ups (eventfd) and"
             + " socket writes most of the rest; each call allocates about 7.3 kB (`-prof gc`). On 2 cores the"
             + " yielding threads take time from the event loops that do the work.";
+
+    private static final String KV_RAFT_PATH = "A fos call crosses more processes than the bare Ratis call: the client's"
+            + " request goes over the fos transport to node-a (which runs no member), from there to a member of /sys/kv"
+            + " on node-b, node-c or node-d chosen by key affinity, and that member submits the command to the group's"
+            + " leader (directly when its own division leads, else through a Raft client to the leader's node); the"
+            + " bare Ratis client talks to the leader itself. Each hop is a fos call of row 5 (encode, event loops,"
+            + " mailboxes) on top of the Raft round the two sides share; the fos log entry also carries the request id"
+            + " that makes a retried write apply once, and a get returns the key's revision with its value.";
 
     private static final String FILE_PATH = "java.nio on tmpfs is one to four system calls, the kernel resolving the"
             + " path in its dentry cache. Through fos every operation is several fleet calls in series (counted with a"
@@ -294,5 +317,29 @@ final class Rows {
                     + " (counted before the measurement), both sides waiting as the transport's reading thread waits"
                     + " (spin, yield, park). Ratio of the medians.",
                     new Comparison("vs raw Aeron IPC ping-pong (same bytes)", Kind.LATENCY, shm("fosShm"), shm("rawAeron"), 2, SHM_PATH),
-                    new Comparison("vs the TCP transport", Kind.LATENCY, shm("fosShm"), shm("fosTcp"), 0.2, SHM_PATH)));
+                    new Comparison("vs the TCP transport", Kind.LATENCY, shm("fosShm"), shm("fosTcp"), 0.2, SHM_PATH)),
+            Row.measured(13, "replicated key-value fleet: put and linearizable get on a 3-node loopback cluster (issue 11)",
+                    "bare Ratis 3.1.3 state machine doing the same work, same run", "<= 1.3x at p50 and p99",
+                    "KvRaftBenchmark. fos: the shipped distribution (distribution/target/fos) started by the testkit's"
+                    + " Cluster: a ZooKeeper server and four node processes, node-b, node-c and node-d keeping /sys/kv (its"
+                    + " default 8 groups, 3 replicas each, a leader each, awaited through fos:groups before the"
+                    + " measurement), node-a running no member (excludedFleets=/sys/kv) and handing its client ticket to a"
+                    + " plain-JVM FosClient in the benchmark's JVM, which calls KeyValue.put and KeyValue.get"
+                    + " (linearizable). Bare Ratis: three KvRatisPeer processes (one RaftServer each, loopback gRPC), the"
+                    + " same 8 groups on all three with leadership moved to peer g mod 3, a map state machine"
+                    + " (BaseStateMachine: a put applied from the log answers its index, a get is a query), the Raft"
+                    + " settings copied from fos's RaftNode.properties() with the replication's defaults (read option"
+                    + " LINEARIZABLE, election timeout 1-2 s, first election 200-400 ms, pre-vote, request timeout 5 s,"
+                    + " 8 MB segments, 1 MB preallocation, snapshot every 100,000 entries), a RaftClient per group in the"
+                    + " benchmark's JVM (send for a put, sendReadOnly for a get, fos's retry policy). Both keep their"
+                    + " data under target/clusters of the working folder, on the same disk. 1,024 keys of 9 characters,"
+                    + " all written before the measurement, values of 100 bytes, the key of a call cycling from a random"
+                    + " start per thread. Latency: JMH sample mode at 1 thread, ratio of the p50s and of the p99s, the"
+                    + " interval from the iterations' own percentiles (smallest fos over largest baseline, and the other"
+                    + " way); a goal is judged only when the whole interval is on one side of it. Throughput: calls per"
+                    + " second with 1, 2 and 4 synchronous client threads, the interval from JMH's 99.9% error bars."
+                    + " Every trial starts its cluster afresh.",
+                    raftLatency("put", Kind.P50), raftLatency("put", Kind.P99), raftLatency("get", Kind.P50),
+                    raftLatency("get", Kind.P99), raftRate("put", 1), raftRate("put", 2), raftRate("put", 4), raftRate("get", 1),
+                    raftRate("get", 2), raftRate("get", 4)));
 }
