@@ -41,7 +41,11 @@ public class KvRaftBenchmark {
     @Param({"fos", "ratis"})
     public String side;
 
+    /** A side's running cluster that {@link KvRaftRun} started for every trial of this JVM, by side. */
+    private static final java.util.Map<String, KvClusters.Store> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private KvClusters.Store store;
+    private boolean own;
     private final byte[] value = new byte[VALUE_BYTES];
 
     /** Creates the benchmark state; JMH calls it. */
@@ -67,28 +71,66 @@ public class KvRaftBenchmark {
         return String.format("key:%05d", i);
     }
 
-    /** Starts the cluster, writes every key once and checks that one reads back. */
-    @Setup(Level.Trial)
-    public void setUp() {
-        store = switch (side) {
+    /**
+     * Starts a side's cluster, writes every key once and checks that one reads back.
+     *
+     * @param side {@code fos} or {@code ratis}
+     * @return the running store
+     */
+    static KvClusters.Store open(String side) {
+        KvClusters.Store store = switch (side) {
             case "fos" -> KvClusters.fos();
             case "ratis" -> KvClusters.ratis();
             default -> throw new IllegalArgumentException("no cluster named '" + side + "': fos or ratis");
         };
-        for (int i = 0; i < KEYS; i++) {
-            store.put(key(i), value);
+        byte[] value = new byte[VALUE_BYTES];
+        Arrays.fill(value, (byte) 'v');
+        try {
+            for (int i = 0; i < KEYS; i++) {
+                store.put(key(i), value);
+            }
+            byte[] back = store.get(key(KEYS - 1));
+            if (!Arrays.equals(back, value)) {
+                throw new IllegalStateException(side + " read back " + (back == null ? "nothing"
+                        : new String(back, StandardCharsets.UTF_8)) + " for a key it acknowledged");
+            }
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
-        byte[] back = store.get(key(KEYS - 1));
-        if (!Arrays.equals(back, value)) {
-            throw new IllegalStateException(side + " read back " + (back == null ? "nothing" : new String(back, StandardCharsets.UTF_8))
-                    + " for a key it acknowledged");
+        return store;
+    }
+
+    /**
+     * Lends a running cluster to the trials of this JVM (forks 0), or takes it back.
+     *
+     * @param side its side
+     * @param store the store, or null to take it back
+     */
+    static void share(String side, KvClusters.Store store) {
+        if (store == null) {
+            SHARED.remove(side);
+        } else {
+            SHARED.put(side, store);
         }
     }
 
-    /** Stops the cluster and its processes. */
+    /** Uses the side's cluster that {@link KvRaftRun} lent, else starts one of the trial's own. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        store = SHARED.get(side);
+        own = store == null;
+        if (own) {
+            store = open(side);
+        }
+    }
+
+    /** Stops the cluster and its processes if the trial started it. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        store.close();
+        if (own) {
+            store.close();
+        }
     }
 
     /**

@@ -33,6 +33,8 @@ public final class BenchmarkReport {
     static final String LIVE_UPGRADE_FILE = "live-upgrade.json";
     /** The codec's stack profile (JMH's human-readable output) in the results folder. */
     static final String CODEC_STACK_FILE = "codec-stack.txt";
+    /** Row 13's load averages around each side ({@code KvRaftRun}) in the results folder. */
+    static final String KV_RAFT_LOAD_FILE = "kv-raft-load.txt";
     /** Lines of the stack profile quoted. */
     private static final int STACK_LINES = 12;
 
@@ -40,9 +42,12 @@ public final class BenchmarkReport {
     private final LiveUpgradeResult liveUpgrade;
     private final List<String> codecStack;
     private final FileTime runTime;
+    private final String overload;
     private final StringBuilder out = new StringBuilder();
 
-    private BenchmarkReport(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack, FileTime runTime) {
+    private BenchmarkReport(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack, FileTime runTime,
+            List<String> kvRaftLoad) {
+        this.overload = overload(kvRaftLoad, Machine.cores());
         this.results = results;
         this.liveUpgrade = liveUpgrade;
         this.codecStack = codecStack;
@@ -90,13 +95,40 @@ public final class BenchmarkReport {
         LiveUpgradeResult liveUpgrade = Files.exists(live) ? json.readValue(live.toFile(), LiveUpgradeResult.class) : null;
         Path stack = dir.resolve(CODEC_STACK_FILE);
         List<String> codecStack = Files.exists(stack) ? Files.readAllLines(stack, StandardCharsets.UTF_8) : List.of();
-        String markdown = new BenchmarkReport(results, liveUpgrade, codecStack, runTime(dir)).write();
+        Path load = dir.resolve(KV_RAFT_LOAD_FILE);
+        List<String> kvRaftLoad = Files.exists(load) ? Files.readAllLines(load, StandardCharsets.UTF_8) : List.of();
+        String markdown = new BenchmarkReport(results, liveUpgrade, codecStack, runTime(dir), kvRaftLoad).write();
         Path target = Path.of(args[1]);
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());
         }
         Files.writeString(target, markdown, StandardCharsets.UTF_8);
         System.out.println("wrote " + target + " from " + results.size() + " JMH results" + (liveUpgrade == null ? "" : " and the live upgrade"));
+    }
+
+    /**
+     * Tells whether row 13 ran on an overloaded machine: a 1-minute load average above the cores in
+     * any line of its load file ({@code ... load average 1m 5m 15m ...}).
+     *
+     * @param loadLines the lines of {@value #KV_RAFT_LOAD_FILE}
+     * @param cores the machine's cores
+     * @return the mark to show instead of met or MISSED, or null if the load was within the cores
+     */
+    static String overload(List<String> loadLines, int cores) {
+        double worst = 0;
+        for (String l : loadLines) {
+            int at = l.indexOf("load average ");
+            if (at >= 0) {
+                worst = Math.max(worst, Double.parseDouble(l.substring(at + 13).split(" ")[0]));
+            }
+        }
+        return worst > cores ? "not judged: 1-minute load up to " + Format.plain(worst) + " on " + cores + " cores" : null;
+    }
+
+    /** A comparison's mark, or the overload's note for row 13 where it is met or missed. */
+    private String mark(Row row, Comparison.Outcome o) {
+        boolean judged = o.mark().equals("met") || o.mark().equals("MISSED");
+        return row.number() == Rows.KV_RAFT_ROW && overload != null && judged ? overload : o.mark();
     }
 
     private String write() {
@@ -155,7 +187,7 @@ public final class BenchmarkReport {
                 for (Comparison c : row.comparisons()) {
                     Comparison.Outcome o = c.evaluate(results);
                     line("| " + row.number() + " | " + measure + " | " + c.label() + " | " + o.ratio() + " | " + o.goal()
-                            + " | " + o.mark() + " |");
+                            + " | " + mark(row, o) + " |");
                     measure = "";
                 }
             }
@@ -182,7 +214,7 @@ public final class BenchmarkReport {
             for (Comparison c : row.comparisons()) {
                 Comparison.Outcome o = c.evaluate(results);
                 line("| " + c.label() + " | " + o.fos() + " | " + o.baseline() + " | " + o.ratio() + " | " + o.goal() + " | "
-                        + o.mark() + " |");
+                        + mark(row, o) + " |");
                 if (o.missed() && c.whyMissed() != null) {
                     for (String paragraph : c.whyMissed().split("\n\n")) {
                         if (!missed.contains(paragraph)) {

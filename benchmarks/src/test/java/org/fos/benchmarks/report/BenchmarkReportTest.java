@@ -39,6 +39,61 @@ class BenchmarkReportTest {
         assertThat(o.fos()).isEqualTo("p50 120 ns, p99 1.00 us");
     }
 
+    private static final Comparison P50 = new Comparison("fos vs spsc p50", Kind.P50,
+            Figure.of("RoundTripBenchmark.roundTrip", "path", "fos"), Figure.of("RoundTripBenchmark.roundTrip", "path", "spsc"),
+            1.5, "why");
+
+    @Test
+    void shouldMeetAGoalWhenTheWholeIntervalOfTheIterationsIsWithinIt() throws Exception {
+        List<JmhResult> results = List.of(sample("fos", "[[120,4]]", "[[130,4]]"), sample("spsc", "[[100,4]]", "[[100,4]]"));
+
+        Comparison.Outcome o = P50.evaluate(results);
+
+        assertThat(o.ratio()).isEqualTo("1.20x [1.20x, 1.30x]");
+        assertThat(o.mark()).isEqualTo("met");
+    }
+
+    @Test
+    void shouldNotJudgeAGoalWhenTheIntervalSpansIt() throws Exception {
+        List<JmhResult> results = List.of(sample("fos", "[[140,4]]", "[[160,4]]"), sample("spsc", "[[100,4]]", "[[100,4]]"));
+
+        Comparison.Outcome o = P50.evaluate(results);
+
+        assertThat(o.ratio()).isEqualTo("1.40x [1.40x, 1.60x]");
+        assertThat(o.mark()).startsWith("not judged");
+        assertThat(o.missed()).isFalse();
+    }
+
+    @Test
+    void shouldMissAGoalWhenTheWholeIntervalIsAboveIt() throws Exception {
+        List<JmhResult> results = List.of(sample("fos", "[[400,4]]", "[[410,4]]"), sample("spsc", "[[100,4]]", "[[110,4]]"));
+
+        Comparison.Outcome o = P50.evaluate(results);
+
+        assertThat(o.mark()).isEqualTo("MISSED");
+        assertThat(o.missed()).isTrue();
+    }
+
+    @Test
+    void shouldPickAResultByItsModeAndThreadsWhenTheFigureNamesThem() throws Exception {
+        JmhResult r = sample("fos", "[[100,4]]", "[[100,4]]");
+
+        assertThat(r.matches("RoundTripBenchmark.roundTrip", java.util.Map.of("path", "fos", JmhResult.MODE, "sample",
+                JmhResult.THREADS, "1"))).isTrue();
+        assertThat(r.matches("RoundTripBenchmark.roundTrip", java.util.Map.of("path", "fos", JmhResult.THREADS, "2"))).isFalse();
+        assertThat(r.matches("RoundTripBenchmark.roundTrip", java.util.Map.of(JmhResult.MODE, "thrpt"))).isFalse();
+    }
+
+    @Test
+    void shouldNotJudgeRow13WhenTheLoadExceededTheCores() {
+        List<String> busy = List.of("2026-12-02T15:44:18Z ratis starting: load average 1.50 2.00 2.10 3/341 8511",
+                "2026-12-02T15:46:39Z fos measuring: load average 55.12 34.73 24.44 27/1145 12032");
+
+        assertThat(BenchmarkReport.overload(busy, 2)).isEqualTo("not judged: 1-minute load up to 55.12 on 2 cores");
+        assertThat(BenchmarkReport.overload(busy.subList(0, 1), 2)).isNull();
+        assertThat(BenchmarkReport.overload(List.of(), 2)).isNull();
+    }
+
     @Test
     void shouldMarkMissedAndSayWhyWhenTheRatioIsAboveTheGoal() throws Exception {
         List<JmhResult> results = List.of(sample("fos", "[[400,4]]", "[[410,4]]"), sample("spsc", "[[100,4]]", "[[110,4]]"));
@@ -92,7 +147,7 @@ class BenchmarkReportTest {
 
     @Test
     void shouldMapEveryRowOfTheIssueToItsBenchmarks() {
-        assertThat(Rows.ALL).extracting(Row::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        assertThat(Rows.ALL).extracting(Row::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
         assertThat(Rows.ALL).filteredOn(r -> r.notMeasured() != null).isEmpty();
         assertThat(Rows.ALL).filteredOn(r -> r.number() != Rows.LIVE_UPGRADE).allSatisfy(r -> assertThat(r.comparisons())
                 .isNotEmpty().allSatisfy(c -> assertThat(Double.isNaN(c.goal()) || c.whyMissed() != null)
