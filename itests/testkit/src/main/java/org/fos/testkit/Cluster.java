@@ -246,7 +246,7 @@ public final class Cluster implements AutoCloseable {
                                     "clusterName", name, "sessionTimeoutMillis", Long.toString(sessionTimeoutMillis),
                                     "connectTimeoutMillis", "15000"))
                             .config("org.fos.transport.tcp", Map.of("host", "127.0.0.1", "port", Integer.toString(p.transport()),
-                                    "clusterName", name))
+                                    "clusterName", name, "clusterSecret", secret(folder).toString()))
                             .config(REPLICATION_PID, Map.of("host", "127.0.0.1", "port", Integer.toString(p.replication()),
                                     "advertisedHost", network == null ? "127.0.0.1" : network.hostName(id)));
                     if (network != null) {

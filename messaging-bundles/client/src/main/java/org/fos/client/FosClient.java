@@ -275,7 +275,8 @@ public final class FosClient implements AutoCloseable {
                 kernel.codec(codec);
                 TransportSettings settings = new TransportSettings("127.0.0.1", 0, "", ticket.cluster(),
                         Map.of(ticket.node(), TransportSettings.parseEndpoint(ticket.endpoint())), 10, 1 << 20,
-                        connectTimeout.toMillis(), 100, 10_000, 5_000, 1_000, 5_000, 1 << 20, 4 << 20, 1, tls);
+                        connectTimeout.toMillis(), 100, 10_000, 5_000, 1_000, 5_000, 1 << 20, 4 << 20, 1, tls)
+                        .withClient(ticket.credentials());
                 transport = new TcpTransport(settings, clientId, kernel.links(), codec);
                 kernel.addTransport(transport);
                 awaitLink(transport, ticket);
@@ -304,6 +305,12 @@ public final class FosClient implements AutoCloseable {
         private void awaitLink(TcpTransport transport, ClientTicket ticket) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + connectTimeout.toNanos();
             while (transport.cost(ticket.node()) < 0) {
+                String refusal = transport.refusal(ticket.node());
+                if (refusal != null) {
+                    throw new IOException("node " + ticket.node() + " at " + ticket.endpoint() + " refused the client: " + refusal
+                            + (refusal.contains("TLS") ? " (is the client's certificate from the cluster's CA, and does it name "
+                                    + clientId + "?)" : ""));
+                }
                 if (System.nanoTime() - deadline > 0) {
                     throw new IOException("node " + ticket.node() + " at " + ticket.endpoint() + " did not take the connection within "
                             + connectTimeout.toMillis() + " ms: is it running, is the ticket current, and does the cluster name ("

@@ -155,9 +155,11 @@ public class PlainJvmClientIT {
         Awaitility.await("the node counts the forged capability").atMost(COMMAND).until(() -> forged() > forgedBefore);
 
         Path otherCluster = Files.writeString(dir.resolve("cluster.ticket"), good.replaceAll("cluster=\\w+", "cluster=elsewhere"));
+        // told at once by the node (a REFUSE frame), not after the connect timeout
         IOException notTaken = assertThrows(IOException.class,
-                () -> FosClient.builder(otherCluster).connectTimeout(Duration.ofSeconds(2)).connect());
-        assertTrue(notTaken.getMessage(), notTaken.getMessage().contains("did not take the connection"));
+                () -> FosClient.builder(otherCluster).connectTimeout(Duration.ofSeconds(60)).connect());
+        assertTrue(notTaken.getMessage(), notTaken.getMessage().contains("refused the client")
+                && notTaken.getMessage().contains("WRONG_CLUSTER"));
 
         Path tls = Files.writeString(dir.resolve("tls.ticket"), good.replace("tls=false", "tls=true"));
         IOException noKeys = assertThrows(IOException.class, () -> FosClient.connect(tls));
@@ -275,8 +277,18 @@ public class PlainJvmClientIT {
             Path keyStore = Paths.get(mine.get("keyStore"));
             Path trustStore = Paths.get(mine.get("trustStore"));
             IOException otherName = assertThrows(IOException.class, () -> FosClient.builder(secureTicket).clientId("client-other")
-                    .tls(keyStore, password, trustStore, password).connectTimeout(Duration.ofSeconds(3)).connect());
-            assertTrue(otherName.getMessage(), otherName.getMessage().contains("did not take the connection"));
+                    .tls(keyStore, password, trustStore, password).connectTimeout(Duration.ofSeconds(60)).connect());
+            assertTrue(otherName.getMessage(), otherName.getMessage().contains("refused the client")
+                    && otherName.getMessage().contains("CERTIFICATE_MISMATCH"));
+
+            // a certificate from another CA: the TLS handshake fails, and the client says so at once
+            Map<String, String> stranger = Certificates.authority(tickets.newFolder("other-ca").toPath()).node("client-reports");
+            char[] strangerPassword = stranger.get("keyStorePassword").toCharArray();
+            IOException otherCa = assertThrows(IOException.class, () -> FosClient.builder(secureTicket).clientId("client-reports")
+                    .tls(Paths.get(stranger.get("keyStore")), strangerPassword, trustStore, password)
+                    .connectTimeout(Duration.ofSeconds(60)).connect());
+            assertTrue(otherCa.getMessage(), otherCa.getMessage().contains("refused the client")
+                    && otherCa.getMessage().contains("TLS_REFUSED"));
 
             try (FosClient client = FosClient.builder(secureTicket).clientId("client-reports").tls(keyStore, password, trustStore, password)
                     .connect()) {

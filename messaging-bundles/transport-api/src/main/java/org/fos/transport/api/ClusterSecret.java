@@ -1,6 +1,7 @@
 package org.fos.transport.api;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -19,6 +21,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The secret every node of a cluster holds, with which the nodes prove to each other at a link's
@@ -142,6 +147,65 @@ public final class ClusterSecret {
             Files.deleteIfExists(tmp);
         }
         return new ClusterSecret(key);
+    }
+
+    /**
+     * Derives another secret from this one: HMAC-SHA256 under this secret over the label and the
+     * context, each length-prefixed. Whoever holds this secret can derive it again; whoever holds only
+     * the derived one learns nothing about this one. A client ticket's key is derived this way from the
+     * cluster secret and the ticket's claims, so that every node can check a client's proof without a
+     * table of tickets, and a ticket whose claims were changed proves nothing.
+     *
+     * @param label what the derived secret is for, such as {@code fos-client-ticket-v1}
+     * @param context what it is bound to, such as the cluster name and the ticket's claims
+     * @return a secret of 32 bytes
+     * @since 1.1
+     */
+    public ClusterSecret derive(String label, String context) {
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(context, "context");
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            for (String part : new String[] {label, context}) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                mac.update(ByteBuffer.allocate(4).putInt(0, bytes.length));
+                mac.update(bytes);
+            }
+            return new ClusterSecret(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot compute HmacSHA256", e);
+        }
+    }
+
+    /**
+     * Returns the secret's bytes as hexadecimal text, for a file that holds it (a client ticket holds
+     * its derived key this way). Whoever reads the text holds the secret.
+     *
+     * @return the hexadecimal digits
+     * @since 1.1
+     */
+    public String toHex() {
+        return HexFormat.of().formatHex(key);
+    }
+
+    /**
+     * Reads a secret from hexadecimal text, as {@link #toHex()} writes it.
+     *
+     * @param hex the digits
+     * @return the secret
+     * @throws IllegalArgumentException if the text is not hexadecimal or the secret too short or long
+     * @since 1.1
+     */
+    public static ClusterSecret ofHex(String hex) {
+        Objects.requireNonNull(hex, "hex");
+        byte[] bytes;
+        try {
+            bytes = HexFormat.of().parseHex(hex.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a secret must be hexadecimal text: " + e.getMessage(), e);
+        }
+        return of(bytes);
     }
 
     /** The key, for {@link LinkChallenge}; not copied, never changed. */

@@ -82,8 +82,14 @@ public final class FrameDescriptor {
      * {@value LinkChallenge#PROOF_BYTES} bytes.
      */
     public static final byte TYPE_AUTH = 5;
+    /**
+     * The sender refuses the connection and closes it: sent at most once, so that the other end learns
+     * at once why (a bad ticket, another cluster, a limit) instead of waiting for a timeout. Body: the
+     * fault's name (string), then what was wrong (string).
+     */
+    public static final byte TYPE_REFUSE = 6;
     /** The highest frame type of this version. */
-    public static final byte MAX_TYPE = TYPE_AUTH;
+    public static final byte MAX_TYPE = TYPE_REFUSE;
 
     /** DATA flag: the message has a sender address (source mailbox in the header, node in the body). */
     public static final int FLAG_FROM = 1;
@@ -96,6 +102,12 @@ public final class FrameDescriptor {
      * bytes), and the sender expects an AUTH frame answering it before anything else.
      */
     public static final int FLAG_CHALLENGE = 1 << 3;
+    /**
+     * HELLO flag: the sender is a client, not a node of the cluster (a plain JVM with a client ticket);
+     * with {@link #FLAG_CHALLENGE} the body ends, after the nonce, with the ticket's claims (string),
+     * from which the receiver derives the key the client proves ({@link ClusterSecret#derive}).
+     */
+    public static final int FLAG_CLIENT = 1 << 4;
 
     /** Offset of the magic number (int). */
     public static final int MAGIC_OFFSET = 0;
@@ -124,6 +136,11 @@ public final class FrameDescriptor {
 
     /** The most bytes a string of a body may take (node ids, cluster names, message types). */
     public static final int MAX_STRING_BYTES = 1024;
+    /**
+     * The longest body of a HELLO: epoch, version, node id, cluster name, nonce and ticket claims,
+     * each string at its longest.
+     */
+    public static final int MAX_HELLO_BODY = 8 + 2 + 3 * (2 + MAX_STRING_BYTES) + LinkChallenge.NONCE_BYTES;
 
     private FrameDescriptor() {
     }
@@ -136,7 +153,7 @@ public final class FrameDescriptor {
      */
     public static int allowedFlags(byte type) {
         return switch (type) {
-            case TYPE_HELLO -> FLAG_CHALLENGE;
+            case TYPE_HELLO -> FLAG_CHALLENGE | FLAG_CLIENT;
             case TYPE_DATA -> FLAG_FROM | FLAG_REPLY_TO;
             case TYPE_ACK -> FLAG_GAP;
             default -> 0;
@@ -147,10 +164,34 @@ public final class FrameDescriptor {
      * Tells whether a byte is a frame type of this version.
      *
      * @param type the byte
-     * @return true for HELLO, DATA, ACK, HEARTBEAT and AUTH
+     * @return true for HELLO, DATA, ACK, HEARTBEAT, AUTH and REFUSE
      */
     public static boolean isKnownType(byte type) {
         return type >= TYPE_HELLO && type <= MAX_TYPE;
+    }
+
+    /**
+     * Tells whether a body length fits a frame type, so that a reader can refuse a frame from its
+     * header alone: ACK and HEARTBEAT have no body, AUTH exactly {@value LinkChallenge#PROOF_BYTES}
+     * bytes, HELLO at most {@link #MAX_HELLO_BODY}, REFUSE at most two strings; DATA is bounded only by
+     * the transport's frame limit.
+     *
+     * @param type a known frame type
+     * @param bodyLength the body length from the header
+     * @return true if a frame of that type may have that body length
+     * @since 1.1
+     */
+    public static boolean isValidBodyLength(byte type, int bodyLength) {
+        if (bodyLength < 0) {
+            return false;
+        }
+        return switch (type) {
+            case TYPE_ACK, TYPE_HEARTBEAT -> bodyLength == 0;
+            case TYPE_AUTH -> bodyLength == LinkChallenge.PROOF_BYTES;
+            case TYPE_HELLO -> bodyLength >= 8 + 2 + 2 + 2 && bodyLength <= MAX_HELLO_BODY;
+            case TYPE_REFUSE -> bodyLength >= 4 && bodyLength <= 2 * (2 + MAX_STRING_BYTES);
+            default -> true;
+        };
     }
 
     /**
@@ -176,6 +217,7 @@ public final class FrameDescriptor {
             case TYPE_ACK -> "ACK";
             case TYPE_HEARTBEAT -> "HEARTBEAT";
             case TYPE_AUTH -> "AUTH";
+            case TYPE_REFUSE -> "REFUSE";
             default -> "type-" + (type & 0xFF);
         };
     }

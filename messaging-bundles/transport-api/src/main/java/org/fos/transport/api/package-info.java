@@ -3,5 +3,5 @@
  * at a link's handshake, that both ends hold it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.fos.transport.api;

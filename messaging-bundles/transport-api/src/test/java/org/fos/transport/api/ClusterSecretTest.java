@@ -62,4 +62,33 @@ class ClusterSecretTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
     }
+
+    @Test
+    void shouldDeriveTheSameKeyFromTheSameSecretLabelAndContextOnly() {
+        ClusterSecret a = ClusterSecret.ofHex("11".repeat(32));
+        ClusterSecret b = ClusterSecret.ofHex("22".repeat(32));
+        assertThat(a.derive("l", "c").fingerprint()).isEqualTo(ClusterSecret.ofHex("11".repeat(32)).derive("l", "c").fingerprint());
+        assertThat(a.derive("l", "c").fingerprint()).isNotEqualTo(b.derive("l", "c").fingerprint())
+                .isNotEqualTo(a.derive("l", "c2").fingerprint()).isNotEqualTo(a.derive("l2", "c").fingerprint())
+                .isNotEqualTo(a.fingerprint());
+        // length prefixes: moving a character from the label to the context gives another key
+        assertThat(a.derive("ab", "c").fingerprint()).isNotEqualTo(a.derive("a", "bc").fingerprint());
+        assertThat(ClusterSecret.ofHex(a.derive("l", "c").toHex()).fingerprint()).isEqualTo(a.derive("l", "c").fingerprint());
+        assertThatThrownBy(() -> ClusterSecret.ofHex("xyz")).hasMessageContaining("hexadecimal");
+        assertThatThrownBy(() -> ClusterSecret.ofHex("11")).hasMessageContaining("not 1");
+    }
+
+    @Test
+    void shouldTellWhichBodyLengthsAFrameTypeMayHave() {
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_HEARTBEAT, 0)).isTrue();
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_HEARTBEAT, 1)).isFalse();
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_ACK, 8)).isFalse();
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_AUTH, LinkChallenge.PROOF_BYTES)).isTrue();
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_AUTH, LinkChallenge.PROOF_BYTES - 1)).isFalse();
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_HELLO, FrameDescriptor.MAX_HELLO_BODY)).isTrue();
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_HELLO, FrameDescriptor.MAX_HELLO_BODY + 1)).isFalse();
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_REFUSE, 3)).isFalse();
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_DATA, 1 << 20)).isTrue();
+        assertThat(FrameDescriptor.isValidBodyLength(FrameDescriptor.TYPE_DATA, -1)).isFalse();
+    }
 }

@@ -3,6 +3,7 @@ package org.fos.transport.tcp.impl;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.Properties;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Right;
+import org.fos.transport.api.ClusterSecret;
 
 /**
  * What a plain-JVM client needs to join a node (ADR 0028): the node's id, the TCP endpoint to dial,
@@ -24,13 +26,32 @@ import org.fos.kernel.api.Right;
  * through which the client finds every other fleet. The node writes it into a file only its user
  * may read; whoever can read that file can call the node's fleets, as a process on the node can.
  *
+ * <p>When the node has a cluster secret, the ticket also carries its claims (an id and an expiry,
+ * {@link TicketClaims}) and the key derived from them and the secret: the client proves the key at
+ * every node's HELLO, and every node of the cluster checks it without a table of tickets.
+ *
  * @param node the node's id
  * @param endpoint the node's TCP endpoint, {@code host:port}
  * @param cluster the cluster's name
  * @param tls whether the node's transport speaks TLS
  * @param names a capability of the node's naming fleet, with the send right only
+ * @param claims the ticket's claims, or null when the node has no cluster secret
+ * @param key the ticket's key as hexadecimal text, or null when the node has no cluster secret
  */
-public record ClientTicket(String node, String endpoint, String cluster, boolean tls, Capability names) {
+public record ClientTicket(String node, String endpoint, String cluster, boolean tls, Capability names, String claims, String key) {
+
+    /**
+     * A ticket without claims or key, of a node without a cluster secret.
+     *
+     * @param node the node's id
+     * @param endpoint the node's TCP endpoint
+     * @param cluster the cluster's name
+     * @param tls whether TLS is on
+     * @param names the naming fleet's capability
+     */
+    public ClientTicket(String node, String endpoint, String cluster, boolean tls, Capability names) {
+        this(node, endpoint, cluster, tls, names, null, null);
+    }
 
     /**
      * Checks the parts.
@@ -40,8 +61,11 @@ public record ClientTicket(String node, String endpoint, String cluster, boolean
      * @param cluster the cluster's name
      * @param tls whether TLS is on
      * @param names the naming fleet's capability
-     * @throws IllegalArgumentException if the endpoint is not {@code host:port} or the capability is
-     *         for another node or has more than the send right
+     * @param claims the claims or null
+     * @param key the key or null
+     * @throws IllegalArgumentException if the endpoint is not {@code host:port}, the capability is
+     *         for another node or has more than the send right, or the claims or key are malformed or
+     *         one is given without the other
      */
     public ClientTicket {
         Objects.requireNonNull(node, "node");
@@ -54,6 +78,22 @@ public record ClientTicket(String node, String endpoint, String cluster, boolean
             throw new IllegalArgumentException("the naming capability must carry the send right only, it has "
                     + Right.letters(names.rights()));
         }
+        if ((claims == null) != (key == null)) {
+            throw new IllegalArgumentException("a ticket has both claims and a key, or neither");
+        }
+        if (claims != null) {
+            TicketClaims.parse(claims);
+            ClusterSecret.ofHex(key);
+        }
+    }
+
+    /**
+     * Returns what the client proves at HELLO.
+     *
+     * @return the claims and the key (null without a key)
+     */
+    public TransportSettings.Client credentials() {
+        return claims == null ? new TransportSettings.Client("", null) : new TransportSettings.Client(claims, ClusterSecret.ofHex(key));
     }
 
     /**
@@ -71,6 +111,10 @@ public record ClientTicket(String node, String endpoint, String cluster, boolean
         p.setProperty("tls", Boolean.toString(tls));
         p.setProperty("names.mailbox", Long.toString(names.address().mailbox()));
         p.setProperty("names.token", HexFormat.of().toHexDigits(names.tokenHigh()) + HexFormat.of().toHexDigits(names.tokenLow()));
+        if (claims != null) {
+            p.setProperty("ticket.claims", claims);
+            p.setProperty("ticket.key", key);
+        }
         StringWriter text = new StringWriter();
         p.store(text, "fos client ticket of node " + node + ": whoever can read this file can call the node's fleets");
         Path dir = file.toAbsolutePath().getParent();
@@ -105,6 +149,8 @@ public record ClientTicket(String node, String endpoint, String cluster, boolean
             p.load(in);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("client ticket " + file + " is malformed: " + e.getMessage(), e);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("client ticket " + file + " is malformed: it is not UTF-8 text (" + e + ")", e);
         }
         try {
             String node = required(p, "node");
@@ -124,7 +170,13 @@ public record ClientTicket(String node, String endpoint, String cluster, boolean
             }
             Capability names = new Capability(new Address(node, mailbox), Right.SEND.bit(),
                     HexFormat.fromHexDigitsToLong(token, 0, 16), HexFormat.fromHexDigitsToLong(token, 16, 32));
-            return new ClientTicket(node, required(p, "endpoint"), required(p, "cluster"), Boolean.parseBoolean(tls), names);
+            String claims = p.getProperty("ticket.claims");
+            String key = p.getProperty("ticket.key");
+            if ((claims == null) != (key == null)) {
+                throw new IllegalArgumentException(claims == null ? "it has a ticket.key but no ticket.claims" : "it has ticket.claims but no ticket.key");
+            }
+            return new ClientTicket(node, required(p, "endpoint"), required(p, "cluster"), Boolean.parseBoolean(tls), names,
+                    claims == null ? null : claims.trim(), key == null ? null : key.trim());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("client ticket " + file + " is not valid: " + e.getMessage(), e);
         }

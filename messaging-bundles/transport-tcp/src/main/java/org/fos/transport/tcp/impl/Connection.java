@@ -26,6 +26,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Message;
 import org.fos.transport.api.FrameDescriptor;
+import org.fos.transport.api.LinkChallenge;
 
 /**
  * One TCP connection to a peer node, and the last handler of its pipeline: the handshake, the
@@ -50,7 +51,8 @@ import org.fos.transport.api.FrameDescriptor;
  */
 final class Connection extends ChannelInboundHandlerAdapter implements FrameDecoder.Sink {
 
-    enum State { HANDSHAKE, ESTABLISHED, CLOSED }
+    /** HANDSHAKE: waiting for the peer's HELLO; AUTHENTICATING: for its AUTH; then ESTABLISHED, CLOSED. */
+    enum State { HANDSHAKE, AUTHENTICATING, ESTABLISHED, CLOSED }
 
     private final TcpTransport transport;
     private final boolean outbound;
@@ -63,6 +65,19 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private volatile long establishedMillis;
     private final AtomicBoolean closing = new AtomicBoolean();
     private ScheduledFuture<?> handshakeTimer;
+    /** This end's nonce when it challenges (a cluster secret, or a client ticket); null otherwise. */
+    private final byte[] nonce;
+    /** The challenge of this connection once the peer's HELLO chose it (the cluster's, or a ticket's); null without. */
+    private LinkChallenge challenge;
+    private LinkChallenge.End peerEnd;
+    /** Whether the peer said it is a client. */
+    private volatile boolean peerClient;
+    /** Whether this accepted connection counts against maxUnauthenticatedConnections; cleared once. */
+    private final AtomicBoolean unauthenticated = new AtomicBoolean();
+    /** Why the transport refused this connection before its handshake began (a limit), or null. */
+    private volatile Fault overLimit;
+    private volatile String overLimitDetail;
+    private volatile FrameDecoder decoder;
 
     private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -100,6 +115,42 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         this.transport = transport;
         this.outbound = outbound;
         this.expectedPeer = expectedPeer;
+        this.nonce = transport.challenges() ? LinkChallenge.newNonce() : null;
+    }
+
+    /** Marks an accepted connection that counts against the unauthenticated limit until it is established or closed. */
+    void countUnauthenticated() {
+        unauthenticated.set(true);
+    }
+
+    /** Releases this connection's place among the unauthenticated ones, once. */
+    boolean releaseUnauthenticated() {
+        return unauthenticated.compareAndSet(true, false);
+    }
+
+    /** The transport refuses this accepted connection at once (a limit); it is told why when it becomes active. */
+    void refuseWhenActive(Fault fault, String detail) {
+        this.overLimitDetail = detail;
+        this.overLimit = fault;
+    }
+
+    void decoder(FrameDecoder d) {
+        this.decoder = d;
+    }
+
+    /** What the decoder holds of unfinished frames. */
+    int buffered() {
+        FrameDecoder d = decoder;
+        return d == null ? 0 : d.buffered();
+    }
+
+    boolean peerClient() {
+        return peerClient;
+    }
+
+    @Override
+    public boolean handshaking() {
+        return state != State.ESTABLISHED;
     }
 
     // ---------------------------------------------------------------- queries
@@ -118,6 +169,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
 
     String peerNode() {
         return peerNode;
+    }
+
+    /** The node this connection dialled, or null for an accepted one. */
+    String expectedPeer() {
+        return expectedPeer;
     }
 
     long peerEpoch() {
@@ -320,8 +376,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
 
     @Override
     public void channelActive(ChannelHandlerContext context) {
+        Fault limit = overLimit;
+        if (limit != null) {
+            refuse(limit, overLimitDetail);
+            context.fireChannelActive();
+            return;
+        }
         handshakeTimer = context.executor().schedule(() -> {
-            if (state == State.HANDSHAKE) {
+            if (state == State.HANDSHAKE || state == State.AUTHENTICATING) {
                 refuse(Fault.HANDSHAKE_TIMEOUT, "no HELLO within " + transport.settings.handshakeTimeoutMillis() + " ms");
             }
         }, transport.settings.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
@@ -340,7 +402,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     }
 
     private void sendHello(ChannelHandlerContext context) {
-        ByteBuf hello = Frames.hello(context.alloc(), transport.hello());
+        ByteBuf hello = Frames.hello(context.alloc(), transport.hello(nonce));
         countOut(hello.readableBytes());
         context.writeAndFlush(hello, context.voidPromise());
     }
@@ -393,11 +455,22 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
 
     private void onFrame(ByteBuf frame) throws FrameException {
         byte type = Frames.type(frame);
+        if (type == FrameDescriptor.TYPE_REFUSE) {
+            onRefusal(Frames.readRefusal(frame));
+            return;
+        }
         if (state == State.HANDSHAKE) {
             if (type != FrameDescriptor.TYPE_HELLO) {
                 throw new FrameException(Fault.UNEXPECTED_FRAME, FrameDescriptor.typeName(type) + " before the HELLO");
             }
             onHello(Frames.readHello(frame));
+            return;
+        }
+        if (state == State.AUTHENTICATING) {
+            if (type != FrameDescriptor.TYPE_AUTH) {
+                throw new FrameException(Fault.UNEXPECTED_FRAME, FrameDescriptor.typeName(type) + " before the AUTH");
+            }
+            onAuth(Frames.readAuth(frame));
             return;
         }
         switch (type) {
@@ -413,6 +486,17 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
                 // reading it was the point
             }
             default -> throw new FrameException(Fault.UNEXPECTED_FRAME, FrameDescriptor.typeName(type) + " after the handshake");
+        }
+    }
+
+    /** The peer refused this connection and said why: remembered for the peer dialled (a client reports it at once). */
+    private void onRefusal(Frames.Refusal r) {
+        String who = peerNode != null ? peerNode : expectedPeer != null ? expectedPeer : "the peer";
+        String detail = who + " refused the connection: " + r.fault() + ": " + r.detail();
+        if (closing.compareAndSet(false, true)) {
+            transport.counters.fault(Fault.REFUSED_BY_PEER, this, detail);
+            transport.refused(this, detail);
+            ctx.close();
         }
     }
 
@@ -433,6 +517,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         if (expectedPeer != null && !expectedPeer.equals(hello.nodeId())) {
             throw new FrameException(Fault.WRONG_NODE, "dialled node " + expectedPeer + " but " + hello.nodeId() + " answered");
         }
+        if (hello.client() && (dialled() || transport.settings.client() != null)) {
+            throw new FrameException(Fault.WRONG_NODE, "client " + hello.nodeId() + " where a node was expected"
+                    + (dialled() ? " (this node dialled it)" : " (a client takes no clients)"));
+        }
+        challenge = transport.challengeFor(hello, nonce != null);
+        if (!hello.client() && !dialled() && !transport.knows(hello.nodeId())) {
+            throw new FrameException(Fault.NOT_A_MEMBER, "node " + hello.nodeId() + " is not a member this node knows of");
+        }
         SslHandler tls = ctx.pipeline().get(SslHandler.class);
         if (tls != null) {
             List<String> names;
@@ -448,11 +540,43 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         }
         peerNode = hello.nodeId();
         peerEpoch = hello.epoch();
-        if (handshakeTimer != null) {
-            handshakeTimer.cancel(false);
-        }
+        peerClient = hello.client();
         if (!dialled()) {
             sendHello(ctx);
+        }
+        if (challenge == null) {
+            handshakeDone();
+            return;
+        }
+        peerEnd = new LinkChallenge.End(hello.nodeId(), hello.epoch(), hello.nonce());
+        state = State.AUTHENTICATING;
+        if (!dialled()) {
+            // the accepting side proves first; the dialling side answers once it has checked that proof
+            sendAuth();
+        }
+    }
+
+    private void sendAuth() {
+        byte[] proof = challenge.prove(new LinkChallenge.End(transport.nodeId, transport.epoch(), nonce), peerEnd);
+        ByteBuf auth = Frames.auth(ctx.alloc(), proof);
+        countOut(auth.readableBytes());
+        ctx.writeAndFlush(auth, ctx.voidPromise());
+    }
+
+    private void onAuth(byte[] proof) throws FrameException {
+        if (!challenge.verify(peerEnd, new LinkChallenge.End(transport.nodeId, transport.epoch(), nonce), proof)) {
+            throw new FrameException(Fault.AUTH_FAILED, (peerClient ? "client " + peerNode + " did not prove its ticket's key"
+                    : "node " + peerNode + " did not prove this cluster's secret") + " (another secret, or changed claims)");
+        }
+        if (dialled()) {
+            sendAuth();
+        }
+        handshakeDone();
+    }
+
+    private void handshakeDone() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
         }
         transport.establish(this);
     }
@@ -516,6 +640,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         state = State.CLOSED;
+        transport.releaseUnauthenticated(this);
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
@@ -530,15 +655,30 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         refuse(c instanceof SSLException ? Fault.TLS_REFUSED : Fault.IO_ERROR, c.toString());
     }
 
+    /**
+     * Refuses the connection: counts the fault, tells the peer why in a REFUSE frame where it can
+     * read one (no TLS, or TLS done), and closes.
+     */
     @Override
     public void refuse(Fault fault, String detail) {
         if (closing.compareAndSet(false, true)) {
             transport.counters.fault(fault, this, detail);
+            transport.refused(this, fault + ": " + detail);
             ChannelHandlerContext c = ctx;
-            if (c != null) {
+            if (c == null) {
+                return;
+            }
+            if (fault != Fault.IO_ERROR && fault != Fault.TLS_REFUSED && c.channel().isActive() && tlsDone(c)) {
+                c.writeAndFlush(Frames.refuse(c.alloc(), fault.name(), detail)).addListener(done -> c.close());
+            } else {
                 c.close();
             }
         }
+    }
+
+    private static boolean tlsDone(ChannelHandlerContext c) {
+        SslHandler tls = c.pipeline().get(SslHandler.class);
+        return tls == null || tls.handshakeFuture().isSuccess();
     }
 
     /** Closes without counting a fault (this node is stopping, or another connection to the peer won). */

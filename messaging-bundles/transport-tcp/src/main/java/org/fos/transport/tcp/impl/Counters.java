@@ -3,23 +3,29 @@ package org.fos.transport.tcp.impl;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport's counters: faults by reason and the traffic totals. The first fault of each reason
- * is logged at WARN with its detail; later ones go to DEBUG only, so hostile input cannot flood the
- * log. Thread-safe and lock-free.
+ * The transport's counters: faults by reason and the traffic totals. A fault is logged at WARN with
+ * its detail at most once per reason within {@code refusalLogIntervalMillis}, with the number of those
+ * of its reason that were only counted since; the others go to DEBUG, so hostile input cannot flood
+ * the log. Thread-safe and lock-free.
  */
 final class Counters {
     private static final Logger LOG = LoggerFactory.getLogger(Counters.class);
 
     private final String nodeId;
     private final EnumMap<Fault, LongAdder> faults = new EnumMap<>(Fault.class);
-    private final EnumMap<Fault, AtomicBoolean> logged = new EnumMap<>(Fault.class);
+    private final EnumMap<Fault, AtomicLong> nextLog = new EnumMap<>(Fault.class);
+    private final EnumMap<Fault, LongAdder> unlogged = new EnumMap<>(Fault.class);
+    private final long logIntervalNanos;
+    /** Lines the rate limit kept out of the log. */
+    final LongAdder suppressedLogLines = new LongAdder();
     final LongAdder accepted = new LongAdder();
     final LongAdder dialled = new LongAdder();
     final LongAdder dialFailures = new LongAdder();
@@ -37,16 +43,19 @@ final class Counters {
     final LongAdder alreadyInStream = new LongAdder();
     final LongAdder staleFrames = new LongAdder();
 
-    Counters(String nodeId) {
+    Counters(String nodeId, long logIntervalMillis) {
         this.nodeId = nodeId;
+        this.logIntervalNanos = TimeUnit.MILLISECONDS.toNanos(logIntervalMillis);
+        long now = System.nanoTime();
         for (Fault f : Fault.values()) {
             faults.put(f, new LongAdder());
-            logged.put(f, new AtomicBoolean());
+            nextLog.put(f, new AtomicLong(now));
+            unlogged.put(f, new LongAdder());
         }
     }
 
     /**
-     * Counts a fault and logs it if it is the first of its reason.
+     * Counts a fault and logs it unless one of its reason was logged within the interval.
      *
      * @param fault the reason
      * @param where the connection or peer, for the log
@@ -54,11 +63,20 @@ final class Counters {
      */
     void fault(Fault fault, Object where, String detail) {
         faults.get(fault).increment();
-        if (logged.get(fault).compareAndSet(false, true)) {
-            LOG.warn("node {}: {} on {}: {} ({}; further {} faults are only counted, see fos:transport)", nodeId, fault, where,
-                    detail, fault.closesConnection() ? "connection closed" : "refused", fault);
-        } else if (LOG.isDebugEnabled()) {
-            LOG.debug("node {}: {} on {}: {}", nodeId, fault, where, detail);
+        AtomicLong next = nextLog.get(fault);
+        long now = System.nanoTime();
+        long due = next.get();
+        if (now - due >= 0 && next.compareAndSet(due, now + logIntervalNanos)) {
+            long since = unlogged.get(fault).sumThenReset();
+            LOG.warn("node {}: {} on {}: {} ({}; {} more of this reason since the last line; at most one line per {} ms, all counted"
+                    + " in fos:transport)", nodeId, fault, where, detail, fault.closesConnection() ? "connection closed" : "refused",
+                    since, TimeUnit.NANOSECONDS.toMillis(logIntervalNanos));
+        } else {
+            unlogged.get(fault).increment();
+            suppressedLogLines.increment();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("node {}: {} on {}: {}", nodeId, fault, where, detail);
+            }
         }
     }
 
@@ -84,6 +102,7 @@ final class Counters {
         out.put("refusedBackpressure", backpressured.sum());
         out.put("skippedAlreadyInStream", alreadyInStream.sum());
         out.put("staleFrames", staleFrames.sum());
+        out.put("suppressedLogLines", suppressedLogLines.sum());
         for (Fault f : Fault.values()) {
             out.put("fault." + f.name(), faults.get(f).sum());
         }

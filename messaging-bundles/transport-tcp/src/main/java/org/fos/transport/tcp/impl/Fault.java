@@ -36,7 +36,29 @@ public enum Fault {
     /** Nothing read within {@code heartbeatTimeoutMillis} on an established connection. */
     HEARTBEAT_TIMEOUT(true),
     /** A connection closed because of a socket error. */
-    IO_ERROR(true);
+    IO_ERROR(true),
+    /**
+     * A HELLO without the challenge where this node has a cluster secret (the peer has none), or with
+     * one where this node has none: the two ends are configured differently.
+     */
+    UNAUTHENTICATED(true),
+    /** A proof (AUTH) that does not match: the peer holds another cluster secret, or a ticket whose key or claims were changed. */
+    AUTH_FAILED(true),
+    /** A client's ticket that cannot be used: claims that do not parse, or an expired ticket. */
+    BAD_TICKET(true),
+    /** A HELLO from a node id the membership does not list: no state is kept for it. */
+    NOT_A_MEMBER(true),
+    /**
+     * Without TLS and without a cluster secret, a second connection that says it is a node whose link
+     * is open: it cannot prove it, so it does not replace the link.
+     */
+    DUPLICATE_LINK(true),
+    /** An accepted connection beyond {@code maxConnections}. */
+    CONNECTION_LIMIT(true),
+    /** An accepted connection beyond {@code maxUnauthenticatedConnections} still in their handshake. */
+    HANDSHAKE_LIMIT(true),
+    /** The peer refused this node's connection and said why (a REFUSE frame). */
+    REFUSED_BY_PEER(true);
 
     private final boolean closesConnection;
 

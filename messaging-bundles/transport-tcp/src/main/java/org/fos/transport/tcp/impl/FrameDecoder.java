@@ -33,11 +33,22 @@ final class FrameDecoder extends ByteToMessageDecoder {
          * @param detail what was wrong
          */
         void refuse(Fault fault, String detail);
+
+        /**
+         * Tells whether the connection is still in its handshake: then only HELLO, AUTH and REFUSE
+         * frames may come, and a frame of another type is refused from its header, before its body
+         * is buffered.
+         *
+         * @return true until the connection is established
+         */
+        boolean handshaking();
     }
 
     private final int maxFrameBytes;
     private final Sink sink;
     private boolean broken;
+    /** What this decoder holds of a frame not yet whole, for {@code fos:transport}; written on the event loop. */
+    private volatile int buffered;
 
     FrameDecoder(int maxFrameBytes, Sink sink) {
         this.maxFrameBytes = maxFrameBytes;
@@ -46,26 +57,32 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (!broken && in.isReadable()) {
+        // one frame a call: the decoder's caller hands it on before it asks for the next, so a frame is
+        // checked against the connection's state after the frames before it (an AUTH that ends the handshake)
+        if (!broken && in.isReadable()) {
             int at = in.readerIndex();
             int readable = in.readableBytes();
-            String fault = check(in, at, readable);
-            if (fault != null) {
-                return;
+            if (check(in, at, readable) == null && readable >= HEADER_LENGTH) {
+                int frameLength = HEADER_LENGTH + in.getInt(at + BODY_LENGTH_OFFSET);
+                if (readable >= frameLength) {
+                    out.add(in.retainedSlice(at, frameLength));
+                    in.skipBytes(frameLength);
+                }
             }
-            if (readable < HEADER_LENGTH) {
-                return;
-            }
-            int frameLength = HEADER_LENGTH + in.getInt(at + BODY_LENGTH_OFFSET);
-            if (readable < frameLength) {
-                return;
-            }
-            out.add(in.retainedSlice(at, frameLength));
-            in.skipBytes(frameLength);
         }
         if (broken) {
             in.skipBytes(in.readableBytes());
         }
+        buffered = in.readableBytes();
+    }
+
+    /**
+     * Returns the bytes this decoder holds of frames not yet whole.
+     *
+     * @return the bytes, as of the last read
+     */
+    int buffered() {
+        return buffered;
     }
 
     /** Checks the header fields that have arrived; reports the first fault and returns its text. */
@@ -86,11 +103,21 @@ final class FrameDecoder extends ByteToMessageDecoder {
                 return fail(Fault.MALFORMED, String.format("flags 0x%04x on a %s frame", flags, FrameDescriptor.typeName(type)));
             }
         }
+        if (readable > TYPE_OFFSET && sink.handshaking()) {
+            byte type = in.getByte(at + TYPE_OFFSET);
+            if (type != FrameDescriptor.TYPE_HELLO && type != FrameDescriptor.TYPE_AUTH && type != FrameDescriptor.TYPE_REFUSE) {
+                return fail(Fault.UNEXPECTED_FRAME, FrameDescriptor.typeName(type) + " before the handshake is done");
+            }
+        }
         if (readable >= BODY_LENGTH_OFFSET + 4) {
             int body = in.getInt(at + BODY_LENGTH_OFFSET);
             if (body < 0 || body > maxFrameBytes - HEADER_LENGTH) {
                 return fail(Fault.OVERSIZED, "body length " + Integer.toUnsignedString(body) + ", at most "
                         + (maxFrameBytes - HEADER_LENGTH) + " (maxFrameBytes " + maxFrameBytes + ")");
+            }
+            byte type = in.getByte(at + TYPE_OFFSET);
+            if (!FrameDescriptor.isValidBodyLength(type, body)) {
+                return fail(Fault.MALFORMED, "a " + FrameDescriptor.typeName(type) + " frame with a body of " + body + " bytes");
             }
         }
         return null;

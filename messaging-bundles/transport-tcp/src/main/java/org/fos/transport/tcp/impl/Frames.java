@@ -4,6 +4,8 @@ import static org.fos.transport.api.FrameDescriptor.BODY_LENGTH_OFFSET;
 import static org.fos.transport.api.FrameDescriptor.CORRELATION_ID_OFFSET;
 import static org.fos.transport.api.FrameDescriptor.DESTINATION_MAILBOX_OFFSET;
 import static org.fos.transport.api.FrameDescriptor.FLAGS_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.FLAG_CHALLENGE;
+import static org.fos.transport.api.FrameDescriptor.FLAG_CLIENT;
 import static org.fos.transport.api.FrameDescriptor.FLAG_FROM;
 import static org.fos.transport.api.FrameDescriptor.FLAG_GAP;
 import static org.fos.transport.api.FrameDescriptor.FLAG_REPLY_TO;
@@ -20,6 +22,8 @@ import static org.fos.transport.api.FrameDescriptor.TYPE_DATA;
 import static org.fos.transport.api.FrameDescriptor.TYPE_HEARTBEAT;
 import static org.fos.transport.api.FrameDescriptor.TYPE_HELLO;
 import static org.fos.transport.api.FrameDescriptor.TYPE_OFFSET;
+import static org.fos.transport.api.FrameDescriptor.TYPE_AUTH;
+import static org.fos.transport.api.FrameDescriptor.TYPE_REFUSE;
 import static org.fos.transport.api.FrameDescriptor.VERSION;
 import static org.fos.transport.api.FrameDescriptor.VERSION_OFFSET;
 
@@ -33,6 +37,7 @@ import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Message;
 import org.fos.transport.api.FrameDescriptor;
+import org.fos.transport.api.LinkChallenge;
 
 /**
  * Writes and reads frames laid out by {@link FrameDescriptor}. Writers allocate exactly one buffer a
@@ -44,8 +49,22 @@ final class Frames {
     private Frames() {
     }
 
-    /** What a HELLO says. */
-    record Hello(String nodeId, String cluster, long epoch, int protocolVersion) {
+    /**
+     * What a HELLO says.
+     *
+     * @param nodeId the sender's node id
+     * @param cluster the sender's cluster name
+     * @param epoch the sender's kernel epoch
+     * @param protocolVersion the protocol version
+     * @param client whether the sender is a client
+     * @param nonce the sender's challenge nonce, or null without a challenge
+     * @param claims a client's ticket claims, or null
+     */
+    record Hello(String nodeId, String cluster, long epoch, int protocolVersion, boolean client, byte[] nonce, String claims) {
+    }
+
+    /** What a REFUSE says: the fault's name and the detail. */
+    record Refusal(String fault, String detail) {
     }
 
     // ---------------------------------------------------------------- writing
@@ -63,12 +82,50 @@ final class Frames {
 
     static ByteBuf hello(ByteBufAllocator alloc, Hello hello) {
         int body = 8 + 2 + stringLength(hello.nodeId()) + stringLength(hello.cluster());
-        ByteBuf b = header(alloc, TYPE_HELLO, 0, body);
+        int flags = hello.client() ? FLAG_CLIENT : 0;
+        if (hello.nonce() != null) {
+            flags |= FLAG_CHALLENGE;
+            body += hello.nonce().length;
+            if (hello.claims() != null) {
+                body += stringLength(hello.claims());
+            }
+        }
+        ByteBuf b = header(alloc, TYPE_HELLO, flags, body);
         b.writeLong(hello.epoch());
         b.writeShort(hello.protocolVersion());
         writeString(b, hello.nodeId());
         writeString(b, hello.cluster());
+        if (hello.nonce() != null) {
+            b.writeBytes(hello.nonce());
+            if (hello.claims() != null) {
+                writeString(b, hello.claims());
+            }
+        }
         return b;
+    }
+
+    static ByteBuf auth(ByteBufAllocator alloc, byte[] proof) {
+        ByteBuf b = header(alloc, TYPE_AUTH, 0, proof.length);
+        b.writeBytes(proof);
+        return b;
+    }
+
+    /** A REFUSE frame; the detail is cut to fit a wire string. */
+    static ByteBuf refuse(ByteBufAllocator alloc, String fault, String detail) {
+        String d = fit(detail);
+        ByteBuf b = header(alloc, TYPE_REFUSE, 0, stringLength(fault) + stringLength(d));
+        writeString(b, fault);
+        writeString(b, d);
+        return b;
+    }
+
+    /** Cuts a text to at most {@code MAX_STRING_BYTES} UTF-8 bytes (at a character boundary). */
+    static String fit(String text) {
+        String t = text;
+        while (ByteBufUtil.utf8Bytes(t) > MAX_STRING_BYTES) {
+            t = t.substring(0, Math.min(t.length() - 1, MAX_STRING_BYTES - 3)) + "...";
+        }
+        return t;
     }
 
     static ByteBuf ack(ByteBufAllocator alloc, long sequence, boolean gap) {
@@ -171,13 +228,42 @@ final class Frames {
 
     static Hello readHello(ByteBuf frame) throws FrameException {
         ByteBuf body = body(frame);
+        int flags = flags(frame);
         need(body, 10, "HELLO epoch and version");
         long epoch = body.readLong();
         int version = body.readUnsignedShort();
         String node = readString(body, "HELLO node id");
         String cluster = readString(body, "HELLO cluster name");
+        byte[] nonce = null;
+        String claims = null;
+        boolean client = (flags & FLAG_CLIENT) != 0;
+        if ((flags & FLAG_CHALLENGE) != 0) {
+            need(body, LinkChallenge.NONCE_BYTES, "HELLO nonce");
+            nonce = new byte[LinkChallenge.NONCE_BYTES];
+            body.readBytes(nonce);
+            if (client) {
+                claims = readString(body, "HELLO ticket claims");
+            }
+        }
         end(body, "HELLO");
-        return new Hello(node, cluster, epoch, version);
+        return new Hello(node, cluster, epoch, version, client, nonce, claims);
+    }
+
+    static byte[] readAuth(ByteBuf frame) throws FrameException {
+        ByteBuf body = body(frame);
+        need(body, LinkChallenge.PROOF_BYTES, "AUTH proof");
+        byte[] proof = new byte[LinkChallenge.PROOF_BYTES];
+        body.readBytes(proof);
+        end(body, "AUTH");
+        return proof;
+    }
+
+    static Refusal readRefusal(ByteBuf frame) throws FrameException {
+        ByteBuf body = body(frame);
+        String fault = readString(body, "REFUSE fault");
+        String detail = readString(body, "REFUSE detail");
+        end(body, "REFUSE");
+        return new Refusal(fault, detail);
     }
 
     /** The parts of a DATA frame's envelope, read before its payload is decoded. */
@@ -231,6 +317,9 @@ final class Frames {
             throw new FrameException(Fault.MALFORMED, what + " of " + n + " bytes is over the limit of " + MAX_STRING_BYTES);
         }
         need(body, n, what);
+        if (!ByteBufUtil.isText(body, body.readerIndex(), n, StandardCharsets.UTF_8)) {
+            throw new FrameException(Fault.MALFORMED, what + " is not UTF-8 text");
+        }
         return body.readCharSequence(n, StandardCharsets.UTF_8).toString();
     }
 }

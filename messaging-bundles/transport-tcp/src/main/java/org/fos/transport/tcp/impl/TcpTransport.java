@@ -3,6 +3,7 @@ package org.fos.transport.tcp.impl;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,7 +41,9 @@ import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
+import org.fos.transport.api.ClusterSecret;
 import org.fos.transport.api.FrameDescriptor;
+import org.fos.transport.api.LinkChallenge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +81,12 @@ public final class TcpTransport implements Transport, AutoCloseable {
     private final Map<String, Map<String, InetSocketAddress>> sources = new LinkedHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Set<Class<?>> unencodable = ConcurrentHashMap.newKeySet();
+    /** Accepted connections that have not finished their handshake. */
+    private final AtomicInteger unauthenticated = new AtomicInteger();
+    /** The cluster's challenge, with a cluster secret; null without. */
+    private final LinkChallenge clusterChallenge;
+    /** Whether a node must be named by a source (the membership) before its HELLO is taken. */
+    private volatile boolean requireKnownPeers;
     private volatile boolean closed;
 
     /** What the transport knows about one peer node; dial state is guarded by the instance. */
@@ -88,6 +97,8 @@ public final class TcpTransport implements Transport, AutoCloseable {
         int attempts;
         ScheduledFuture<?> pendingDial;
         Channel dialing;
+        /** Why the last connection this node dialled to the peer was refused; null once one is established. */
+        volatile String refusal;
 
         Peer(String node) {
             this.node = node;
@@ -109,7 +120,8 @@ public final class TcpTransport implements Transport, AutoCloseable {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.links = Objects.requireNonNull(links, "links");
         this.codec = Objects.requireNonNull(codec, "codec");
-        this.counters = new Counters(nodeId);
+        this.counters = new Counters(nodeId, settings.limits().refusalLogIntervalMillis());
+        this.clusterChallenge = settings.secret() == null ? null : new LinkChallenge(settings.secret(), settings.cluster());
         this.tls = settings.tls() == null ? null : TlsContexts.create(settings.tls());
         AtomicInteger threads = new AtomicInteger();
         this.group = new NioEventLoopGroup(settings.ioThreads(), r -> {
@@ -133,7 +145,19 @@ public final class TcpTransport implements Transport, AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         counters.accepted.increment();
-                        pipeline(ch, new Connection(TcpTransport.this, false, null));
+                        Connection c = new Connection(TcpTransport.this, false, null);
+                        TransportSettings.Limits limits = settings.limits();
+                        if (connections.size() >= limits.maxConnections()) {
+                            c.refuseWhenActive(Fault.CONNECTION_LIMIT, "this node has " + connections.size()
+                                    + " connections open, maxConnections is " + limits.maxConnections());
+                        } else if (unauthenticated.incrementAndGet() > limits.maxUnauthenticatedConnections()) {
+                            unauthenticated.decrementAndGet();
+                            c.refuseWhenActive(Fault.HANDSHAKE_LIMIT, "this node has " + limits.maxUnauthenticatedConnections()
+                                    + " accepted connections in their handshake (maxUnauthenticatedConnections)");
+                        } else {
+                            c.countUnauthenticated();
+                        }
+                        pipeline(ch, c);
                     }
                 });
         try {
@@ -148,8 +172,14 @@ public final class TcpTransport implements Transport, AutoCloseable {
             throw e;
         }
         this.advertised = InetSocketAddress.createUnresolved(advertisedHost(settings), ((InetSocketAddress) server.localAddress()).getPort());
-        LOG.info("node {}: TCP transport listening on {} (published as {}), cluster {}, TLS {}, maxFrameBytes {}", nodeId,
-                server.localAddress(), endpoint(), settings.cluster(), tls != null ? "on (mutual)" : "off", settings.maxFrameBytes());
+        LOG.info("node {}: TCP transport listening on {} (published as {}), cluster {}, TLS {}, peers {}, maxFrameBytes {}, {}", nodeId,
+                server.localAddress(), endpoint(), settings.cluster(), tls != null ? "on (mutual)" : "off", authentication(),
+                settings.maxFrameBytes(), settings.limits());
+        if (!settings.authenticatesPeers() && settings.client() == null
+                && !((InetSocketAddress) server.localAddress()).getAddress().isLoopbackAddress()) {
+            LOG.warn("node {}: the TCP transport has neither TLS nor a cluster secret (clusterSecret): any process that reaches {}"
+                    + " can join as a node; use this only on a trusted network", nodeId, server.localAddress());
+        }
         peers(CONFIG_PEERS, settings.peers());
     }
 
@@ -174,7 +204,9 @@ public final class TcpTransport implements Transport, AutoCloseable {
         }
         p.addLast("idle", new IdleStateHandler(settings.heartbeatTimeoutMillis(), settings.heartbeatIntervalMillis(), 0,
                 TimeUnit.MILLISECONDS));
-        p.addLast("frames", new FrameDecoder(settings.maxFrameBytes(), connection));
+        FrameDecoder decoder = new FrameDecoder(settings.maxFrameBytes(), connection);
+        connection.decoder(decoder);
+        p.addLast("frames", decoder);
         p.addLast("connection", connection);
         connections.add(connection);
     }
@@ -240,8 +272,142 @@ public final class TcpTransport implements Transport, AutoCloseable {
 
     // ---------------------------------------------------------------- connections
 
-    Frames.Hello hello() {
-        return new Frames.Hello(nodeId, settings.cluster(), links.epoch(), FrameDescriptor.VERSION);
+    /** How peers prove who they are, for logs and the shell. */
+    private String authentication() {
+        String how = tls != null && settings.secret() != null ? "TLS certificate and cluster secret " + settings.secret().fingerprint()
+                : tls != null ? "TLS certificate"
+                : settings.secret() != null ? "cluster secret " + settings.secret().fingerprint() : "none";
+        return settings.client() != null ? "client ticket" + (settings.client().key() != null ? " with key" : " without key")
+                + (tls != null ? ", TLS certificate" : "") : how;
+    }
+
+    /** Whether this end sends a challenge nonce in its HELLO: with a cluster secret, or as a client with a ticket key. */
+    boolean challenges() {
+        return settings.secret() != null || settings.client() != null && settings.client().key() != null;
+    }
+
+    long epoch() {
+        return links.epoch();
+    }
+
+    Frames.Hello hello(byte[] nonce) {
+        TransportSettings.Client client = settings.client();
+        return new Frames.Hello(nodeId, settings.cluster(), links.epoch(), FrameDescriptor.VERSION, client != null, nonce,
+                client != null && nonce != null ? client.claims() : null);
+    }
+
+    /**
+     * Chooses the challenge of a connection from the peer's HELLO: the cluster's for a node, the
+     * ticket's for a client, none where neither end has a secret; refuses a HELLO that does not
+     * match this end's configuration.
+     *
+     * @param hello the peer's HELLO
+     * @param weChallenge whether this end sent a nonce
+     * @return the challenge, or null for none
+     * @throws FrameException UNAUTHENTICATED, or BAD_TICKET for a client's claims
+     */
+    LinkChallenge challengeFor(Frames.Hello hello, boolean weChallenge) throws FrameException {
+        String who = (hello.client() ? "client " : "node ") + hello.nodeId();
+        TransportSettings.Client client = settings.client();
+        if (client != null) {
+            if (client.key() != null && hello.nonce() == null) {
+                throw new FrameException(Fault.UNAUTHENTICATED, who + " does not challenge, but the ticket has a key: the node has"
+                        + " no cluster secret now; read its current ticket");
+            }
+            if (client.key() == null && hello.nonce() != null) {
+                throw new FrameException(Fault.UNAUTHENTICATED, who + " has a cluster secret, the ticket has no key: read its current ticket");
+            }
+            return client.key() == null ? null : new LinkChallenge(client.key(), settings.cluster());
+        }
+        ClusterSecret secret = settings.secret();
+        if (secret == null) {
+            if (hello.nonce() != null) {
+                throw new FrameException(Fault.UNAUTHENTICATED, who + " proves a " + (hello.client() ? "ticket" : "cluster secret")
+                        + ", but this node has no cluster secret (clusterSecret): give every node the same one");
+            }
+            return null;
+        }
+        if (hello.nonce() == null) {
+            throw new FrameException(Fault.UNAUTHENTICATED, hello.client() ? who + " has a ticket without a key: this node needs"
+                    + " a current ticket" : who + " does not prove the cluster secret: this cluster needs the same clusterSecret on every node");
+        }
+        if (!hello.client()) {
+            return clusterChallenge;
+        }
+        if (hello.claims() == null) {
+            throw new FrameException(Fault.BAD_TICKET, who + " sent no ticket claims");
+        }
+        TicketClaims claims;
+        try {
+            claims = TicketClaims.parse(hello.claims());
+        } catch (IllegalArgumentException e) {
+            throw new FrameException(Fault.BAD_TICKET, who + ": " + e.getMessage());
+        }
+        if (claims.expired(System.currentTimeMillis())) {
+            throw new FrameException(Fault.BAD_TICKET, who + ": ticket " + claims.id() + " expired at "
+                    + Instant.ofEpochMilli(claims.expiresMillis()));
+        }
+        return new LinkChallenge(claims.key(secret, settings.cluster()), settings.cluster());
+    }
+
+    /**
+     * Tells whether a node id is one this transport may keep state for: named by a source (the
+     * membership, the static peers), or any while no membership is followed.
+     *
+     * @param node the node id a HELLO says
+     * @return true if its HELLO may be taken
+     */
+    boolean knows(String node) {
+        if (!requireKnownPeers) {
+            return true;
+        }
+        Peer p = peers.get(node);
+        if (p == null) {
+            return false;
+        }
+        synchronized (p) {
+            return p.address != null;
+        }
+    }
+
+    /**
+     * Takes HELLOs from nodes only once a source (the membership) names them; clients are not
+     * affected. Set while the node follows a membership.
+     *
+     * @param required whether to require it
+     */
+    public void requireKnownPeers(boolean required) {
+        this.requireKnownPeers = required;
+    }
+
+    /** A connection this node dialled was refused, by either end: remembered for {@link #refusal}. */
+    void refused(Connection c, String detail) {
+        if (!c.outbound() || c.expectedPeer() == null) {
+            return;
+        }
+        Peer p = peers.get(c.expectedPeer());
+        if (p != null) {
+            p.refusal = detail;
+        }
+    }
+
+    /**
+     * Returns why the last connection to a dialled node was refused (by this end or by the node), if
+     * none has been established since: a client reports it at once instead of waiting for a timeout.
+     *
+     * @param node the node
+     * @return the reason, or null
+     */
+    public String refusal(String node) {
+        Peer p = peers.get(node);
+        return p == null ? null : p.refusal;
+    }
+
+    /** An accepted connection is established or closed: it no longer counts as unauthenticated. */
+    void releaseUnauthenticated(Connection c) {
+        if (c.releaseUnauthenticated()) {
+            unauthenticated.decrementAndGet();
+        }
     }
 
     boolean isActive(Connection c) {
@@ -258,9 +424,20 @@ public final class TcpTransport implements Transport, AutoCloseable {
         }
         Peer p = peers.computeIfAbsent(c.peerNode(), Peer::new);
         synchronized (p) {
+            if (peers.get(p.node) != p) {
+                // the peer's last connection closed and took its state with it meanwhile: start afresh
+                establish(c);
+                return;
+            }
             Connection old = p.active;
             if (old != null && old.isOpen()) {
                 counters.duplicateConnections.increment();
+                if (!settings.authenticatesPeers()) {
+                    // nobody proved who they are: a newcomer must not take an open link over
+                    c.refuse(Fault.DUPLICATE_LINK, "node " + c.peerNode() + " has an open link to this node, and without TLS or a"
+                            + " cluster secret a second connection cannot prove it is that node");
+                    return;
+                }
                 if (!prefer(c, old)) {
                     LOG.debug("node {}: {} closed, {} is kept", nodeId, c, old);
                     c.close();
@@ -271,6 +448,8 @@ public final class TcpTransport implements Transport, AutoCloseable {
             }
             p.active = c;
             p.attempts = 0;
+            p.refusal = null;
+            releaseUnauthenticated(c);
             c.markEstablished();
             counters.established.increment();
             LOG.info("node {}: {} established, peer epoch {}", nodeId, c, Long.toHexString(c.peerEpoch()));
@@ -290,6 +469,10 @@ public final class TcpTransport implements Transport, AutoCloseable {
     /** Delivers a message that arrived on a connection, if it is the peer's active one; -1 otherwise. */
     long deliver(Connection c, long sequence, Message m) {
         Peer p = peers.get(c.peerNode());
+        if (p == null) {
+            counters.staleFrames.increment();
+            return -1;
+        }
         synchronized (p) {
             if (p.active != c) {
                 counters.staleFrames.increment();
@@ -306,6 +489,10 @@ public final class TcpTransport implements Transport, AutoCloseable {
     /** Passes on an acknowledgement that arrived on a connection, if it is the peer's active one. */
     boolean acknowledged(Connection c, long sequence) {
         Peer p = peers.get(c.peerNode());
+        if (p == null) {
+            counters.staleFrames.increment();
+            return false;
+        }
         synchronized (p) {
             if (p.active != c) {
                 counters.staleFrames.increment();
@@ -342,6 +529,11 @@ public final class TcpTransport implements Transport, AutoCloseable {
                 p.active = null;
                 LOG.info("node {}: {} closed", nodeId, c);
             }
+            if (p.address == null && p.active == null && p.dialing == null && p.pendingDial == null) {
+                // a client, or a node no source names: nothing of it stays once its connection is gone
+                peers.remove(p.node, p);
+                return;
+            }
         }
         scheduleDial(p);
     }
@@ -372,6 +564,15 @@ public final class TcpTransport implements Transport, AutoCloseable {
         for (Peer p : peers.values()) {
             synchronized (p) {
                 p.address = merged.get(p.node);
+                if (p.address == null && p.active == null && p.dialing == null) {
+                    // no source names it any more and no connection holds it: nothing of it stays
+                    if (p.pendingDial != null) {
+                        p.pendingDial.cancel(false);
+                        p.pendingDial = null;
+                    }
+                    peers.remove(p.node, p);
+                    continue;
+                }
             }
             scheduleDial(p);
         }
@@ -484,7 +685,11 @@ public final class TcpTransport implements Transport, AutoCloseable {
         out.put("endpoint", endpoint());
         out.put("cluster", settings.cluster());
         out.put("tls", tls != null);
+        out.put("authentication", authentication());
         out.put("maxFrameBytes", settings.maxFrameBytes());
+        out.put("limits", settings.limits().toString());
+        out.put("unauthenticatedConnections", unauthenticated.get());
+        out.put("bufferedBytes", bufferedBytes());
         Map<String, String> known = new java.util.TreeMap<>();
         for (Peer p : peers.values()) {
             Connection c = p.active;
@@ -499,6 +704,37 @@ public final class TcpTransport implements Transport, AutoCloseable {
         out.put("connections", connections());
         out.put("counters", counters.snapshot());
         return out;
+    }
+
+    /**
+     * Returns what every open connection holds of frames not yet whole.
+     *
+     * @return bytes
+     */
+    public long bufferedBytes() {
+        long n = 0;
+        for (Connection c : connections) {
+            n += c.buffered();
+        }
+        return n;
+    }
+
+    /**
+     * Returns the number of open connections.
+     *
+     * @return the connections, dialled and accepted, in any state
+     */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /**
+     * Returns the number of nodes and clients this transport keeps state for.
+     *
+     * @return the peers
+     */
+    public int peerCount() {
+        return peers.size();
     }
 
     /**

@@ -23,6 +23,7 @@ import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.NameStore;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
+import org.fos.transport.api.ClusterSecret;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -254,11 +255,50 @@ public final class TcpTransportComponent implements Transport {
         @AttributeDefinition(description = "A file to keep the client ticket in: what a plain-JVM client needs to reach this"
                 + " node and its fleets (ADR 0028); readable by the node's user only. Empty: no ticket.")
         String clientTicket() default "";
+
+        /**
+         * The cluster secret's file.
+         *
+         * @return a file path, or empty for none
+         */
+        @AttributeDefinition(description = "The cluster secret: a file of hexadecimal text (32 random bytes or more) that only"
+                + " the node's user can read, the same on every node. Every node peer proves it at HELLO, every client the key"
+                + " its ticket derives from it (ADR 0080). Empty: without TLS, any process that reaches the port can join.")
+        String clusterSecret() default "";
+
+        /**
+         * The connection limit.
+         *
+         * @return connections
+         */
+        @AttributeDefinition(description = "The most open connections; an accepted connection beyond is refused at once"
+                + " (fault.CONNECTION_LIMIT).")
+        int maxConnections() default 1024;
+
+        /**
+         * The handshake limit.
+         *
+         * @return connections
+         */
+        @AttributeDefinition(description = "The most accepted connections still in their handshake; one beyond is refused at"
+                + " once (fault.HANDSHAKE_LIMIT). Connections this node dials do not count.")
+        int maxUnauthenticatedConnections() default 64;
+
+        /**
+         * The log interval of refusals.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "At most one log line per fault reason within this many milliseconds; the others"
+                + " are only counted (fos:transport).")
+        long refusalLogIntervalMillis() default 60_000;
     }
 
     private final TcpTransport transport;
     /** Where the client ticket is kept, or null. */
     private final Path ticketFile;
+    /** The claims of the node's own ticket: one id while the transport runs, no expiry. */
+    private final TicketClaims claims;
     /** Follows the naming fleet for the ticket, or null. */
     private final Subscription ticketWatch;
     private final Object membershipLock = new Object();
@@ -280,6 +320,7 @@ public final class TcpTransportComponent implements Transport {
     public TcpTransportComponent(@Reference Kernel kernel, @Reference Links links, @Reference PayloadCodec codec, Config config) {
         TransportSettings settings = settings(config);
         this.ticketFile = ticketFile(config.clientTicket());
+        this.claims = TicketClaims.issue(null);
         this.transport = new TcpTransport(settings, kernel.nodeId(), links, codec);
         this.ticketWatch = ticketFile == null ? null
                 : kernel.names().subscribe(NameStore.BOOTSTRAP, event -> writeTicket(kernel, settings, event.members()));
@@ -306,7 +347,10 @@ public final class TcpTransportComponent implements Transport {
             Capability member = members.get(0).capability();
             // the ticket carries the send right only; names usually hand out no more than that
             Capability names = member.rights() == Right.SEND.bit() ? member : kernel.narrow(member, EnumSet.of(Right.SEND));
-            new ClientTicket(kernel.nodeId(), transport.endpoint(), settings.cluster(), settings.tls() != null, names).write(ticketFile);
+            ClusterSecret secret = settings.secret();
+            new ClientTicket(kernel.nodeId(), transport.endpoint(), settings.cluster(), settings.tls() != null, names,
+                    secret == null ? null : claims.text(), secret == null ? null : claims.key(secret, settings.cluster()).toHex())
+                    .write(ticketFile);
             LOG.info("node {}: client ticket written to {}", kernel.nodeId(), ticketFile);
         } catch (IOException | RuntimeException e) {
             LOG.error("node {}: cannot keep the client ticket in {}", kernel.nodeId(), ticketFile, e);
@@ -323,10 +367,18 @@ public final class TcpTransportComponent implements Transport {
     static TransportSettings settings(Config c) {
         TransportSettings.Tls tls = c.tls() ? new TransportSettings.Tls(c.keyStore(), c.keyStorePassword().toCharArray(),
                 c.keyStoreType(), c.trustStore(), c.trustStorePassword().toCharArray(), c.trustStoreType()) : null;
+        String secretFile = c.clusterSecret() == null ? "" : c.clusterSecret().trim();
+        ClusterSecret secret;
+        try {
+            secret = secretFile.isEmpty() ? null : ClusterSecret.read(Path.of(secretFile));
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("clusterSecret '" + secretFile + "' is not a file path: " + e.getMessage(), e);
+        }
         return new TransportSettings(c.host(), c.port(), c.advertisedHost(), c.clusterName(), TransportSettings.parsePeers(c.peers()),
                 c.cost(), c.maxFrameBytes(), c.connectTimeoutMillis(), c.reconnectMinMillis(), c.reconnectMaxMillis(),
                 c.handshakeTimeoutMillis(), c.heartbeatIntervalMillis(), c.heartbeatTimeoutMillis(), c.writeBufferLowWaterMarkBytes(),
-                c.writeBufferHighWaterMarkBytes(), c.ioThreads(), tls);
+                c.writeBufferHighWaterMarkBytes(), c.ioThreads(), tls, new TransportSettings.Limits(c.maxConnections(),
+                        c.maxUnauthenticatedConnections(), c.refusalLogIntervalMillis()), secret, null);
     }
 
     @Deactivate
@@ -351,6 +403,7 @@ public final class TcpTransportComponent implements Transport {
         synchronized (membershipLock) {
             stopFollowing();
             membership = m;
+            transport.requireKnownPeers(true);
             published = m.publish(ENDPOINT_KEY, transport.endpoint());
             watching = m.watch(this::membershipChanged);
         }
@@ -361,6 +414,7 @@ public final class TcpTransportComponent implements Transport {
             if (membership == m) {
                 stopFollowing();
                 membership = null;
+                transport.requireKnownPeers(false);
                 transport.peers(MEMBERSHIP, Map.of());
             }
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.fos.kernel.api.Address;
+import org.fos.transport.api.ClusterSecret;
 
 /**
  * The transport's settings, validated: each error names the attribute and the bad value. Immutable.
@@ -27,11 +28,96 @@ import org.fos.kernel.api.Address;
  * @param writeBufferHighWaterMarkBytes above this much queued output a connection refuses messages
  * @param ioThreads the Netty event-loop threads
  * @param tls the TLS settings, or null for plain TCP
+ * @param limits the limits on connections and on what they may hold
+ * @param secret the cluster secret every node peer must prove (and, through its ticket's key, every
+ *        client), or null: then, without TLS, any process that reaches the port may join as any node
+ * @param client for a client's transport: the ticket it proves at HELLO, or null for a node
  */
 public record TransportSettings(String host, int port, String advertisedHost, String cluster, Map<String, InetSocketAddress> peers,
         int cost, int maxFrameBytes, long connectTimeoutMillis, long reconnectMinMillis, long reconnectMaxMillis,
         long handshakeTimeoutMillis, long heartbeatIntervalMillis, long heartbeatTimeoutMillis, int writeBufferLowWaterMarkBytes,
-        int writeBufferHighWaterMarkBytes, int ioThreads, Tls tls) {
+        int writeBufferHighWaterMarkBytes, int ioThreads, Tls tls, Limits limits, ClusterSecret secret, Client client) {
+
+    /**
+     * How much a transport lets others hold: each limit is counted when it refuses something
+     * ({@code fos:transport}, {@code fault.CONNECTION_LIMIT}, {@code fault.HANDSHAKE_LIMIT}).
+     *
+     * @param maxConnections the most open connections, dialled and accepted; an accepted one beyond is refused at once
+     * @param maxUnauthenticatedConnections the most accepted connections that have not finished their
+     *        handshake; one beyond is refused at once (dialled connections do not count, so a node can
+     *        always reach its peers while strangers hold every slot)
+     * @param refusalLogIntervalMillis at most one log line a fault reason within this time; the rest are counted
+     */
+    public record Limits(int maxConnections, int maxUnauthenticatedConnections, long refusalLogIntervalMillis) {
+
+        /** The defaults of the configuration. */
+        public static final Limits DEFAULTS = new Limits(1024, 64, 60_000);
+
+        /**
+         * Checks the limits.
+         *
+         * @param maxConnections the most open connections
+         * @param maxUnauthenticatedConnections the most accepted connections in their handshake
+         * @param refusalLogIntervalMillis the log interval per fault reason
+         * @throws IllegalArgumentException naming the first bad limit
+         */
+        public Limits {
+            require(maxConnections >= 1 && maxConnections <= 1_000_000, "maxConnections", maxConnections, "must be from 1 to 1000000");
+            require(maxUnauthenticatedConnections >= 1 && maxUnauthenticatedConnections <= maxConnections,
+                    "maxUnauthenticatedConnections", maxUnauthenticatedConnections, "must be from 1 to maxConnections (" + maxConnections + ")");
+            require(refusalLogIntervalMillis >= 0, "refusalLogIntervalMillis", refusalLogIntervalMillis, "must not be negative");
+        }
+    }
+
+    /**
+     * What a client proves at HELLO: the claims of its ticket and the key derived from them
+     * ({@link ClientTicket}).
+     *
+     * @param claims the ticket's claims, as the ticket holds them
+     * @param key the ticket's key
+     */
+    public record Client(String claims, ClusterSecret key) {
+
+        /**
+         * Checks the parts.
+         *
+         * @param claims the claims
+         * @param key the key, or null for a node without a cluster secret (its tickets carry none)
+         */
+        public Client {
+            Objects.requireNonNull(claims, "claims");
+        }
+    }
+
+    /**
+     * Settings without a cluster secret and with the default limits, as before they existed.
+     *
+     * @param host the listen address
+     * @param port the listen port
+     * @param advertisedHost the published host or empty
+     * @param cluster the cluster name
+     * @param peers the static peers
+     * @param cost the cost
+     * @param maxFrameBytes the largest frame
+     * @param connectTimeoutMillis the dial timeout
+     * @param reconnectMinMillis the first reconnect delay
+     * @param reconnectMaxMillis the longest reconnect delay
+     * @param handshakeTimeoutMillis the HELLO timeout
+     * @param heartbeatIntervalMillis the heartbeat interval
+     * @param heartbeatTimeoutMillis the read timeout
+     * @param writeBufferLowWaterMarkBytes the low water mark
+     * @param writeBufferHighWaterMarkBytes the high water mark
+     * @param ioThreads the event-loop threads
+     * @param tls the TLS settings or null
+     */
+    public TransportSettings(String host, int port, String advertisedHost, String cluster, Map<String, InetSocketAddress> peers,
+            int cost, int maxFrameBytes, long connectTimeoutMillis, long reconnectMinMillis, long reconnectMaxMillis,
+            long handshakeTimeoutMillis, long heartbeatIntervalMillis, long heartbeatTimeoutMillis, int writeBufferLowWaterMarkBytes,
+            int writeBufferHighWaterMarkBytes, int ioThreads, Tls tls) {
+        this(host, port, advertisedHost, cluster, peers, cost, maxFrameBytes, connectTimeoutMillis, reconnectMinMillis,
+                reconnectMaxMillis, handshakeTimeoutMillis, heartbeatIntervalMillis, heartbeatTimeoutMillis, writeBufferLowWaterMarkBytes,
+                writeBufferHighWaterMarkBytes, ioThreads, tls, Limits.DEFAULTS, null, null);
+    }
 
     /** The smallest {@code maxFrameBytes}: a header and a small envelope. */
     public static final int MIN_FRAME_BYTES = 4096;
@@ -97,6 +183,9 @@ public record TransportSettings(String host, int port, String advertisedHost, St
      * @param writeBufferHighWaterMarkBytes the high water mark
      * @param ioThreads the event-loop threads
      * @param tls the TLS settings or null
+     * @param limits the limits
+     * @param secret the cluster secret or null
+     * @param client the client's ticket or null
      * @throws IllegalArgumentException naming the first bad attribute and its value
      */
     public TransportSettings {
@@ -123,6 +212,17 @@ public record TransportSettings(String host, int port, String advertisedHost, St
         require(writeBufferHighWaterMarkBytes >= writeBufferLowWaterMarkBytes, "writeBufferHighWaterMarkBytes",
                 writeBufferHighWaterMarkBytes, "must not be below writeBufferLowWaterMarkBytes (" + writeBufferLowWaterMarkBytes + ")");
         require(ioThreads >= 1 && ioThreads <= 64, "ioThreads", ioThreads, "must be from 1 to 64");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * Tells whether every peer proves who it is: by its certificate (TLS) or by the cluster secret.
+     * Only then may a new connection replace a node's open link.
+     *
+     * @return true with TLS or a cluster secret
+     */
+    public boolean authenticatesPeers() {
+        return tls != null || secret != null;
     }
 
     private static void require(boolean ok, String attribute, Object value, String rule) {
@@ -152,7 +252,43 @@ public record TransportSettings(String host, int port, String advertisedHost, St
     public TransportSettings withTls(Tls newTls) {
         return new TransportSettings(host, port, advertisedHost, cluster, peers, cost, maxFrameBytes, connectTimeoutMillis,
                 reconnectMinMillis, reconnectMaxMillis, handshakeTimeoutMillis, heartbeatIntervalMillis, heartbeatTimeoutMillis,
-                writeBufferLowWaterMarkBytes, writeBufferHighWaterMarkBytes, ioThreads, newTls);
+                writeBufferLowWaterMarkBytes, writeBufferHighWaterMarkBytes, ioThreads, newTls, limits, secret, client);
+    }
+
+    /**
+     * Returns a copy with a cluster secret.
+     *
+     * @param newSecret the secret or null
+     * @return the copy
+     */
+    public TransportSettings withSecret(ClusterSecret newSecret) {
+        return new TransportSettings(host, port, advertisedHost, cluster, peers, cost, maxFrameBytes, connectTimeoutMillis,
+                reconnectMinMillis, reconnectMaxMillis, handshakeTimeoutMillis, heartbeatIntervalMillis, heartbeatTimeoutMillis,
+                writeBufferLowWaterMarkBytes, writeBufferHighWaterMarkBytes, ioThreads, tls, limits, newSecret, client);
+    }
+
+    /**
+     * Returns a copy with other limits.
+     *
+     * @param newLimits the limits
+     * @return the copy
+     */
+    public TransportSettings withLimits(Limits newLimits) {
+        return new TransportSettings(host, port, advertisedHost, cluster, peers, cost, maxFrameBytes, connectTimeoutMillis,
+                reconnectMinMillis, reconnectMaxMillis, handshakeTimeoutMillis, heartbeatIntervalMillis, heartbeatTimeoutMillis,
+                writeBufferLowWaterMarkBytes, writeBufferHighWaterMarkBytes, ioThreads, tls, newLimits, secret, client);
+    }
+
+    /**
+     * Returns a copy for a client's transport that proves a ticket.
+     *
+     * @param newClient the ticket's claims and key, or null for a node
+     * @return the copy
+     */
+    public TransportSettings withClient(Client newClient) {
+        return new TransportSettings(host, port, advertisedHost, cluster, peers, cost, maxFrameBytes, connectTimeoutMillis,
+                reconnectMinMillis, reconnectMaxMillis, handshakeTimeoutMillis, heartbeatIntervalMillis, heartbeatTimeoutMillis,
+                writeBufferLowWaterMarkBytes, writeBufferHighWaterMarkBytes, ioThreads, tls, limits, secret, newClient);
     }
 
     /**
@@ -164,7 +300,7 @@ public record TransportSettings(String host, int port, String advertisedHost, St
     public TransportSettings withPort(int newPort) {
         return new TransportSettings(host, newPort, advertisedHost, cluster, peers, cost, maxFrameBytes, connectTimeoutMillis,
                 reconnectMinMillis, reconnectMaxMillis, handshakeTimeoutMillis, heartbeatIntervalMillis, heartbeatTimeoutMillis,
-                writeBufferLowWaterMarkBytes, writeBufferHighWaterMarkBytes, ioThreads, tls);
+                writeBufferLowWaterMarkBytes, writeBufferHighWaterMarkBytes, ioThreads, tls, limits, secret, client);
     }
 
     /**

@@ -2,25 +2,24 @@ package org.fos.transport.tcp.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.fos.transport.tcp.impl.TestWire.ALLOC;
+import static org.fos.transport.tcp.impl.TestWire.bytes;
+import static org.fos.transport.tcp.impl.TestWire.header;
+import static org.fos.transport.tcp.impl.TestWire.readFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.UnpooledByteBufAllocator;
 
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Mailbox;
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.Test;
  */
 class BadFramesTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final UnpooledByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
 
     private static TestNode victim;
     private static TestNode good;
@@ -68,57 +66,21 @@ class BadFramesTest {
         assertExchange();
     }
 
-    /** The well-behaved peer exchanges a message each way with the victim. */
     private void assertExchange() throws InterruptedException {
-        round++;
-        assertThat(good.kernel.send(Message.of(victimInbox.capability(), "ping", round))).isEqualTo(Status.OK);
-        Message m = victimInbox.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(m).isNotNull();
-        assertThat(m.payload()).isEqualTo(round);
-        assertThat(victim.kernel.send(Message.of(goodInbox.capability(), "pong", round))).isEqualTo(Status.OK);
-        Message r = goodInbox.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(r).isNotNull();
-        assertThat(r.payload()).isEqualTo(round);
+        TestWire.assertExchange(victim, victimInbox, good, goodInbox, ++round);
     }
 
     private static Socket connect() throws IOException {
-        Socket s = new Socket();
-        s.setTcpNoDelay(true);
-        s.setSoTimeout((int) WAIT.toMillis());
-        s.connect(new InetSocketAddress("127.0.0.1", victim.transport().port()));
-        return s;
-    }
-
-    private static byte[] bytes(ByteBuf b) {
-        try {
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return TestWire.connect(victim.transport());
     }
 
     private static byte[] hello(String node, String cluster) {
-        return bytes(Frames.hello(ALLOC, new Frames.Hello(node, cluster, 0x1234_5678L, FrameDescriptor.VERSION)));
-    }
-
-    private static byte[] header(int magic, int version, int type, int flags, int bodyLength) {
-        ByteBuf b = ALLOC.buffer(FrameDescriptor.HEADER_LENGTH);
-        b.writeInt(magic).writeByte(version).writeByte(type).writeShort(flags).writeInt(bodyLength);
-        b.writeZero(FrameDescriptor.HEADER_LENGTH - b.writerIndex());
-        return bytes(b);
+        return bytes(Frames.hello(ALLOC, new Frames.Hello(node, cluster, 0x1234_5678L, FrameDescriptor.VERSION, false, null, null)));
     }
 
     /** Reads until the peer closes; fails if it does not close within the wait. */
     private static void assertClosedByPeer(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        byte[] buf = new byte[4096];
-        try {
-            while (in.read(buf) >= 0) {
-                // the victim's HELLO, then nothing
-            }
-        } catch (SocketException e) {
-            // reset by the peer: closed as well
-        }
+        TestWire.drainUntilClosed(s);
     }
 
     /** Sends bytes on a fresh connection and waits for the victim to close it and count the fault. */
@@ -164,8 +126,10 @@ class BadFramesTest {
 
     @Test
     void shouldCloseAConnectionThatAnnouncesAnOversizedFrame() throws Exception {
-        assertRefused(Fault.OVERSIZED, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_DATA, 0, 1 << 30));
-        assertRefused(Fault.OVERSIZED, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_DATA, 0, -1));
+        assertRefused(Fault.OVERSIZED, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_HELLO, 0, 1 << 30));
+        assertRefused(Fault.OVERSIZED, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_HELLO, 0, -1));
+        // before the handshake a DATA frame is refused from its type, before its body length is looked at
+        assertRefused(Fault.UNEXPECTED_FRAME, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_DATA, 0, 1 << 30));
         assertExchange();
     }
 
@@ -195,6 +159,34 @@ class BadFramesTest {
     }
 
     @Test
+    void shouldRefuseEveryMalformedFrameKindAtOnce() throws Exception {
+        // a HEARTBEAT or an ACK with a body, an AUTH of the wrong length, a HELLO too long to be one: refused from the header
+        assertRefused(Fault.MALFORMED, hello("rogue-" + ROGUES.incrementAndGet(), "fos"),
+                header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_HEARTBEAT, 0, 8));
+        assertRefused(Fault.MALFORMED, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_AUTH, 0, 31));
+        assertRefused(Fault.MALFORMED, header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_HELLO, 0,
+                FrameDescriptor.MAX_HELLO_BODY + 1));
+        // a node id that is not UTF-8
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(header(FrameDescriptor.MAGIC, FrameDescriptor.VERSION, FrameDescriptor.TYPE_HELLO, 0, 8 + 2 + 2 + 2 + 2 + 3));
+        frame.write(new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 2, (byte) 0xC3, (byte) 0x28, 0, 3, 'f', 'o', 's'});
+        assertRefused(Fault.MALFORMED, frame.toByteArray());
+        assertExchange();
+    }
+
+    @Test
+    void shouldTellARefusedPeerWhyInARefuseFrame() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(hello("rogue-" + ROGUES.incrementAndGet(), "other-cluster"));
+            byte[] refuse = readFrame(new DataInputStream(s.getInputStream()), FrameDescriptor.TYPE_REFUSE);
+            Frames.Refusal r = Frames.readRefusal(io.netty.buffer.Unpooled.wrappedBuffer(refuse));
+            assertThat(r.fault()).isEqualTo("WRONG_CLUSTER");
+            assertThat(r.detail()).contains("other-cluster");
+        }
+        assertExchange();
+    }
+
+    @Test
     void shouldCloseAConnectionThatSendsDataBeforeTheHandshake() throws Exception {
         assertRefused(Fault.UNEXPECTED_FRAME, bytes(Frames.ack(ALLOC, 5, false)));
         assertExchange();
@@ -205,21 +197,6 @@ class BadFramesTest {
         assertRefused(Fault.WRONG_CLUSTER, hello("rogue", "other-cluster"));
         assertRefused(Fault.WRONG_NODE, hello("victim", "fos"));
         assertExchange();
-    }
-
-    /** Reads frames until one of the type arrives; returns it (header and body). */
-    private static byte[] readFrame(DataInputStream in, byte type) throws IOException {
-        while (true) {
-            byte[] header = new byte[FrameDescriptor.HEADER_LENGTH];
-            in.readFully(header);
-            int bodyLength = ((header[8] & 0xFF) << 24) | ((header[9] & 0xFF) << 16) | ((header[10] & 0xFF) << 8) | (header[11] & 0xFF);
-            byte[] frame = new byte[header.length + bodyLength];
-            System.arraycopy(header, 0, frame, 0, header.length);
-            in.readFully(frame, header.length, bodyLength);
-            if (frame[FrameDescriptor.TYPE_OFFSET] == type) {
-                return frame;
-            }
-        }
     }
 
     private static long sequence(byte[] frame) {

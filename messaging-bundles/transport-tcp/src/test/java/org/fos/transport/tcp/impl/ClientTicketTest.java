@@ -64,6 +64,33 @@ class ClientTicketTest {
         assertBad(file, "random \\uZZZZ bytes", "malformed");
     }
 
+    @Test
+    void shouldCarryTheClaimsAndKeyOfANodeWithASecret() throws IOException {
+        byte[] raw = new byte[32];
+        java.util.Arrays.fill(raw, (byte) 7);
+        org.fos.transport.api.ClusterSecret secret = org.fos.transport.api.ClusterSecret.of(raw);
+        TicketClaims claims = TicketClaims.issue(null);
+        ClientTicket ticket = new ClientTicket("n-1", "127.0.0.1:7101", "dev", false, NAMES, claims.text(),
+                claims.key(secret, "dev").toHex());
+        Path file = dir.resolve("client.ticket");
+        ticket.write(file);
+
+        ClientTicket read = ClientTicket.read(file);
+        assertThat(read).isEqualTo(ticket);
+        assertThat(read.credentials().key().fingerprint()).isEqualTo(claims.key(secret, "dev").fingerprint());
+        String good = Files.readString(file);
+        assertBad(file, good.replaceAll("(?m)^ticket.key=.*$", ""), "it has ticket.claims but no ticket.key");
+        assertBad(file, good.replaceAll("(?m)^ticket.claims=.*$", "ticket.claims=id\\=12"), "16 hexadecimal digits");
+    }
+
+    @Test
+    void shouldNameATicketThatIsNotUtf8() throws IOException {
+        Path file = dir.resolve("client.ticket");
+        Files.write(file, new byte[] {'n', 'o', 'd', 'e', '=', (byte) 0xC3, (byte) 0x28, '\n'});
+        assertThatThrownBy(() -> ClientTicket.read(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("client ticket " + file).hasMessageContaining("not UTF-8");
+    }
+
     private static void assertBad(Path file, String text, String message) throws IOException {
         Files.writeString(file, text);
         assertThatThrownBy(() -> ClientTicket.read(file)).isInstanceOf(IllegalArgumentException.class)

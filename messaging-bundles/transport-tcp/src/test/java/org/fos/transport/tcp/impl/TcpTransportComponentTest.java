@@ -160,6 +160,26 @@ class TcpTransportComponentTest {
                 .hasMessageContaining("clusterName = 'a b'");
         assertThat(TcpTransportComponent.settings(config(Map.of("peers", " node-b=127.0.0.1:7102 , node-c=[::1]:7103 ")))
                 .peers()).containsOnlyKeys("node-b", "node-c");
+        assertThatThrownBy(() -> TcpTransportComponent.settings(config(Map.of("clusterSecret", "/no/such/cluster.secret"))))
+                .hasMessageContaining("/no/such/cluster.secret does not exist");
+        assertThatThrownBy(() -> TcpTransportComponent.settings(config(Map.of("maxConnections", 10, "maxUnauthenticatedConnections", 11))))
+                .hasMessageContaining("maxUnauthenticatedConnections = '11' must be from 1 to maxConnections (10)");
+        assertThatThrownBy(() -> TcpTransportComponent.settings(config(Map.of("maxConnections", 0))))
+                .hasMessageContaining("maxConnections = '0'");
+    }
+
+    @Test
+    void shouldLinkNodesThatHoldTheSecretOfItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path secret = dir.resolve("cluster.secret");
+        org.fos.transport.api.ClusterSecret.generate(secret);
+        SharedMembership cluster = new SharedMembership();
+        TcpTransportComponent a = component("node-a", Map.of("clusterSecret", secret.toString()));
+        TcpTransportComponent b = component("node-b", Map.of("clusterSecret", secret.toString()));
+        a.bindMembership(cluster.view("node-a"));
+        b.bindMembership(cluster.view("node-b"));
+        await("linked, each proving the secret").atMost(WAIT).until(() -> a.cost("node-b") >= 0 && b.cost("node-a") >= 0);
+        assertThat((String) a.info().get("authentication")).startsWith("cluster secret ");
+        assertThat(a.transport().faults(Fault.AUTH_FAILED) + b.transport().faults(Fault.AUTH_FAILED)).isZero();
     }
 
     @Test

@@ -268,7 +268,7 @@ class TcpTransportTest {
                     10_000, 5_000, 1_000, 60_000, 64 << 10, high, 1, null);
             TestNode a = node(TestNode.start("node-a", s));
             try (Socket peer = slow.accept()) {
-                ByteBuf hello = Frames.hello(UnpooledByteBufAllocator.DEFAULT, new Frames.Hello("slow", "fos", 99, FrameDescriptor.VERSION));
+                ByteBuf hello = Frames.hello(UnpooledByteBufAllocator.DEFAULT, new Frames.Hello("slow", "fos", 99, FrameDescriptor.VERSION, false, null, null));
                 peer.getOutputStream().write(ByteBufUtil.getBytes(hello));
                 hello.release();
                 awaitConnected(a, "slow"); // and then the peer reads nothing more
