@@ -244,7 +244,7 @@ public final class Cluster implements AutoCloseable {
                     NodeProcess.Builder b = NodeProcess.builder(id).base(folder.resolve(id))
                             .config("org.fos.cluster", Map.of("zookeeper", network == null ? connect : network.connectString(id, ZOOKEEPER),
                                     "clusterName", name, "sessionTimeoutMillis", Long.toString(sessionTimeoutMillis),
-                                    "connectTimeoutMillis", "15000"))
+                                    "connectTimeoutMillis", "15000", "clusterSecret", secret(folder).toString()))
                             .config("org.fos.transport.tcp", Map.of("host", "127.0.0.1", "port", Integer.toString(p.transport()),
                                     "clusterName", name, "clusterSecret", secret(folder).toString()))
                             .config(REPLICATION_PID, Map.of("host", "127.0.0.1", "port", Integer.toString(p.replication()),

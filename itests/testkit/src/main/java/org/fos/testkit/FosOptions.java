@@ -252,6 +252,7 @@ public final class FosOptions {
      */
     public static Option cluster() {
         return composite(
+                fosBundle("fos-transport-api"),
                 fosBundle("fos-cluster"),
                 fosBundle("fos-coordination"));
     }

@@ -17,7 +17,9 @@ import org.fos.kernel.api.Names;
 
 /**
  * Writes what fos keeps in ZooKeeper as {@code java.util.Properties} text: node attributes, and name
- * entries. Reading checks every field; a malformed znode is refused with a message, never trusted.
+ * entries. A name entry holds its address, rights and registration, and its capability's token only
+ * sealed ({@link TokenSeal}, ADR 0081). Reading checks every field; a malformed znode, or one whose
+ * token does not open with this cluster's secret, is refused with a message, never trusted.
  */
 final class EntryCodec {
     private static final String PROPERTY = "p.";
@@ -59,7 +61,7 @@ final class EntryCodec {
         return out;
     }
 
-    static byte[] entry(NameEntry e) {
+    static byte[] entry(NameEntry e, TokenSeal seal) {
         Map<String, String> m = new HashMap<>();
         m.put("name", e.name());
         m.put("id", Long.toString(e.registrationId()));
@@ -67,27 +69,37 @@ final class EntryCodec {
         m.put("node", c.address().node());
         m.put("mailbox", Long.toString(c.address().mailbox()));
         m.put("rights", Integer.toString(c.rights()));
-        m.put("high", Long.toString(c.tokenHigh()));
-        m.put("low", Long.toString(c.tokenLow()));
+        m.put("sealed", seal.seal(c.tokenHigh(), c.tokenLow(), context(e.name(), c.address().node(), c.address().mailbox(), c.rights(),
+                e.registrationId())));
         e.properties().forEach((k, v) -> m.put(PROPERTY + k, v));
         return write(m);
     }
 
-    static NameEntry entry(byte[] bytes) {
+    static NameEntry entry(byte[] bytes, TokenSeal seal) {
         Map<String, String> m = read(bytes);
         try {
-            Capability c = new Capability(new Address(need(m, "node"), Long.parseLong(need(m, "mailbox"))),
-                    Integer.parseInt(need(m, "rights")), Long.parseLong(need(m, "high")), Long.parseLong(need(m, "low")));
+            String name = Names.requireValidName(need(m, "name"));
+            String node = need(m, "node");
+            long mailbox = Long.parseLong(need(m, "mailbox"));
+            int rights = Integer.parseInt(need(m, "rights"));
+            long id = Long.parseLong(need(m, "id"));
+            long[] token = seal.open(need(m, "sealed"), context(name, node, mailbox, rights, id));
+            Capability c = new Capability(new Address(node, mailbox), rights, token[0], token[1]);
             Map<String, String> props = new HashMap<>();
             m.forEach((k, v) -> {
                 if (k.startsWith(PROPERTY)) {
                     props.put(k.substring(PROPERTY.length()), v);
                 }
             });
-            return new NameEntry(Names.requireValidName(need(m, "name")), c, Long.parseLong(need(m, "id")), props);
+            return new NameEntry(name, c, id, props);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed name entry in ZooKeeper: " + e.getMessage(), e);
         }
+    }
+
+    /** What a sealed token is bound to: everything of the entry that says where the capability leads. */
+    private static String context(String name, String node, long mailbox, int rights, long id) {
+        return name + "\n" + node + "\n" + mailbox + "\n" + rights + "\n" + id;
     }
 
     private static String need(Map<String, String> m, String key) {

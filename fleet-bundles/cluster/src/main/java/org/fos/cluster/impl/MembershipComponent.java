@@ -1,5 +1,7 @@
 package org.fos.cluster.impl;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -8,6 +10,7 @@ import org.fos.cluster.api.ClusterNames;
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
 import org.fos.kernel.api.Kernel;
+import org.fos.transport.api.ClusterSecret;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -70,6 +73,16 @@ public final class MembershipComponent implements Membership {
         @AttributeDefinition(description = "Milliseconds to wait for ZooKeeper when connecting and when a name change"
                 + " must show before a registration returns.")
         long connectTimeoutMillis() default 15_000;
+
+        /**
+         * The cluster secret's file.
+         *
+         * @return a file path; required with a ZooKeeper ensemble
+         */
+        @AttributeDefinition(description = "The cluster secret (the transports' clusterSecret file), required with zookeeper:"
+                + " the node logs into ZooKeeper with a password derived from it, the cluster's tree is readable and writable"
+                + " by holders of the secret only, and the names' capability tokens are sealed under it (ADR 0081).")
+        String clusterSecret() default "";
     }
 
     private final Membership delegate;
@@ -98,12 +111,27 @@ public final class MembershipComponent implements Membership {
             if (config.sessionTimeoutMillis() < 1000 || config.connectTimeoutMillis() < 100) {
                 throw new IllegalArgumentException("sessionTimeoutMillis must be at least 1000 and connectTimeoutMillis at least 100");
             }
-            this.zookeeper = new ZooKeeperCluster(kernel.nodeId(), connect, config.clusterName(),
+            this.zookeeper = new ZooKeeperCluster(kernel.nodeId(), connect, config.clusterName(), secret(config.clusterSecret()),
                     Duration.ofMillis(config.sessionTimeoutMillis()), Duration.ofMillis(config.connectTimeoutMillis()));
             this.delegate = zookeeper.membership;
             this.names = context.registerService(ClusterNames.class, zookeeper.names, null);
         }
         LOG.info("node {} is {}", kernel.nodeId(), delegate);
+    }
+
+    /** Reads the cluster secret, which a node of a ZooKeeper cluster must have. */
+    static ClusterSecret secret(String file) {
+        String f = file == null ? "" : file.trim();
+        if (f.isEmpty()) {
+            throw new IllegalArgumentException("clusterSecret is required with zookeeper: name the cluster secret's file (the one the"
+                    + " transports' clusterSecret names; bin/fos-cluster makes cluster/cluster.secret). ZooKeeper access and the"
+                    + " names' capabilities are protected with it");
+        }
+        try {
+            return ClusterSecret.read(Path.of(f));
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("clusterSecret '" + f + "' is not a file path: " + e.getMessage(), e);
+        }
     }
 
     @Deactivate

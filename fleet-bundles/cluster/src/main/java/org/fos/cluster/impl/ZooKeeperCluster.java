@@ -1,8 +1,13 @@
 package org.fos.cluster.impl;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -19,21 +24,29 @@ import java.util.function.Predicate;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
 import org.fos.cluster.api.ClusterNames;
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
 import org.fos.kernel.api.NameEntry;
+import org.fos.transport.api.ClusterSecret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node in a ZooKeeper cluster, through Curator. Under {@code /fos/<cluster>}:
+ * A node in a ZooKeeper cluster, through Curator. It logs into ZooKeeper with the digest scheme, as
+ * user {@value #USER} with a password derived from the cluster secret, and everything it creates
+ * under {@code /fos/<cluster>} carries an ACL that lets that user only read and write it (ADR 0081);
+ * the tokens of name entries are sealed under the secret ({@link TokenSeal}). Under {@code /fos/<cluster>}:
  *
  * <pre>
  * nodes/&lt;node id&gt;                      ephemeral; data: the node's attributes
@@ -46,6 +59,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ZooKeeperCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperCluster.class);
+    /** The ZooKeeper user of every node of a cluster; its password is derived from the cluster secret. */
+    static final String USER = "fos";
+    /** The label under which the ZooKeeper password is derived from the cluster secret. */
+    static final String PASSWORD_LABEL = "fos-zookeeper-v1";
+    /** ZooKeeper's permission bits: read, write, create, delete, admin (its {@code ZooDefs.Perms.ALL}). */
+    private static final int ALL_PERMISSIONS = 31;
+    /** What anyone may do with {@code /fos}, which the clusters of an ensemble share. */
+    private static final List<ACL> OPEN = Collections.unmodifiableList(Arrays.asList(new ACL(ALL_PERMISSIONS, new Id("world", "anyone"))));
 
     private final String node;
     private final String root;
@@ -55,6 +76,9 @@ final class ZooKeeperCluster implements AutoCloseable {
     private final ExecutorService events;
     private final Duration timeout;
     private final PersistentNode self;
+    private final TokenSeal seal;
+    /** Who may do what below the cluster's root: the cluster's user, everything; anyone else, nothing. */
+    private final List<ACL> acl;
     private final Map<String, String> attributes = new ConcurrentHashMap<>();
     private final List<Consumer<List<NodeInfo>>> membershipListeners = new CopyOnWriteArrayList<>();
     private final Map<String, PersistentNode> ownEntries = new ConcurrentHashMap<>();
@@ -69,10 +93,14 @@ final class ZooKeeperCluster implements AutoCloseable {
     private record Ordered(long czxid, NameEntry entry) {
     }
 
-    ZooKeeperCluster(String node, String connect, String cluster, Duration sessionTimeout, Duration connectTimeout) {
+    ZooKeeperCluster(String node, String connect, String cluster, ClusterSecret secret, Duration sessionTimeout, Duration connectTimeout) {
         this.node = node;
         this.root = "/fos/" + cluster;
         this.timeout = connectTimeout;
+        this.seal = new TokenSeal(secret, cluster);
+        String password = password(secret, cluster);
+        // not List.of: ZooKeeper asks the list whether it contains null, which List.of answers with an exception
+        this.acl = Collections.unmodifiableList(Arrays.asList(new ACL(ALL_PERMISSIONS, new Id("digest", digest(USER + ":" + password)))));
         this.nodes = List.of(new NodeInfo(node, Map.of(), true));
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fos-cluster-events");
@@ -81,8 +109,26 @@ final class ZooKeeperCluster implements AutoCloseable {
         });
         this.client = CuratorFrameworkFactory.builder().connectString(connect)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis()).connectionTimeoutMs((int) connectTimeout.toMillis())
+                .authorization("digest", (USER + ":" + password).getBytes(StandardCharsets.UTF_8))
+                .aclProvider(new ACLProvider() {
+                    @Override
+                    public List<ACL> getDefaultAcl() {
+                        return acl;
+                    }
+
+                    @Override
+                    public List<ACL> getAclForPath(String path) {
+                        // /fos is shared by the clusters of an ensemble; each cluster's tree is its own
+                        return path.equals(root) || path.startsWith(root + "/") ? acl : OPEN;
+                    }
+                })
                 .retryPolicy(new ExponentialBackoffRetry(100, 10, 2000)).build();
-        client.getConnectionStateListenable().addListener((c, state) -> LOG.info("ZooKeeper connection of node {}: {}", node, state));
+        client.getConnectionStateListenable().addListener((c, state) -> {
+            LOG.info("ZooKeeper connection of node {}: {}", node, state);
+            if (state == ConnectionState.CONNECTED) {
+                events.execute(this::secureTree);
+            }
+        });
         client.start();
         this.self = new PersistentNode(client, CreateMode.EPHEMERAL, false, root + "/nodes/" + node, EntryCodec.write(Map.of()));
         self.start();
@@ -92,6 +138,48 @@ final class ZooKeeperCluster implements AutoCloseable {
         this.namesCache = CuratorCache.build(client, root + "/names");
         namesCache.listenable().addListener((type, oldData, data) -> events.execute(() -> nameChanged(oldData, data)), events);
         namesCache.start();
+    }
+
+    /** The ZooKeeper password of a cluster's nodes: derived from the secret, so that only its holders log in as {@value #USER}. */
+    static String password(ClusterSecret secret, String cluster) {
+        return secret.derive(PASSWORD_LABEL, cluster).toHex();
+    }
+
+    /** ZooKeeper's digest of {@code user:password}, as its digest authentication provider computes it. */
+    static String digest(String userPassword) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(userPassword.getBytes(StandardCharsets.UTF_8));
+            return userPassword.substring(0, userPassword.indexOf(':')) + ":" + Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-1", e);
+        }
+    }
+
+    /**
+     * Puts the cluster's ACL on its root and the folders below it that exist already: a tree that an
+     * earlier version made open to anyone is closed once a node with the secret connects. A tree
+     * closed under another secret cannot be changed, and says so in the log.
+     */
+    private void secureTree() {
+        List<String> paths = new ArrayList<>(List.of(root, root + "/nodes", root + "/names", root + "/claims"));
+        try {
+            if (client.checkExists().forPath(root + "/names") != null) {
+                for (String name : client.getChildren().forPath(root + "/names")) {
+                    paths.add(root + "/names/" + name);
+                }
+            }
+            for (String path : paths) {
+                if (client.checkExists().forPath(path) != null && !acl.equals(client.getACL().forPath(path))) {
+                    client.setACL().withACL(acl).forPath(path);
+                    LOG.info("node {}: ZooKeeper folder {} is now readable and writable by the cluster's nodes only", node, path);
+                }
+            }
+        } catch (KeeperException.NoAuthException e) {
+            LOG.error("node {}: ZooKeeper refuses this node access to {} ({}): that tree was made with another cluster secret."
+                    + " Give every node the same clusterSecret, or remove the tree", node, root, e.getMessage());
+        } catch (Exception e) {
+            LOG.warn("node {}: cannot check the ZooKeeper ACLs of {}: {}", node, root, e.toString());
+        }
     }
 
     // ---------------------------------------------------------------- membership
@@ -215,7 +303,7 @@ final class ZooKeeperCluster implements AutoCloseable {
                 members.remove(member);
             } else {
                 try {
-                    members.put(member, new Ordered(data.getStat() == null ? 0 : data.getStat().getCzxid(), EntryCodec.entry(data.getData())));
+                    members.put(member, new Ordered(data.getStat() == null ? 0 : data.getStat().getCzxid(), EntryCodec.entry(data.getData(), seal)));
                 } catch (IllegalArgumentException e) {
                     LOG.warn("ignoring malformed name entry {}: {}", d.getPath(), e.getMessage());
                     return;
@@ -283,7 +371,7 @@ final class ZooKeeperCluster implements AutoCloseable {
             String key = entry.address().node() + "~" + entry.registrationId();
             ownEntries.computeIfAbsent(key, k -> {
                 PersistentNode p = new PersistentNode(client, CreateMode.EPHEMERAL, false,
-                        root + "/names/" + EntryCodec.znode(entry.name()) + "/" + EntryCodec.member(entry), EntryCodec.entry(entry));
+                        root + "/names/" + EntryCodec.znode(entry.name()) + "/" + EntryCodec.member(entry), EntryCodec.entry(entry, seal));
                 p.start();
                 return p;
             });

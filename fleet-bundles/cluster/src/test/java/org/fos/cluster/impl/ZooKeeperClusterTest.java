@@ -1,19 +1,26 @@
 package org.fos.cluster.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.KeeperException;
 import org.fos.cluster.api.NodeInfo;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.NameEntry;
+import org.fos.transport.api.ClusterSecret;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +28,7 @@ import org.junit.jupiter.api.Test;
 /** Two nodes on a real ZooKeeper server: membership, published attributes, names, and a node that dies. */
 class ZooKeeperClusterTest {
 
+    private static final ClusterSecret SECRET = ClusterSecret.ofHex("5a".repeat(32));
     private TestingServer server;
     private ZooKeeperCluster a;
     private ZooKeeperCluster b;
@@ -28,8 +36,8 @@ class ZooKeeperClusterTest {
     @BeforeEach
     void start() throws Exception {
         server = new TestingServer(true);
-        a = new ZooKeeperCluster("node-a", server.getConnectString(), "test", Duration.ofSeconds(2), Duration.ofSeconds(10));
-        b = new ZooKeeperCluster("node-b", server.getConnectString(), "test", Duration.ofSeconds(2), Duration.ofSeconds(10));
+        a = new ZooKeeperCluster("node-a", server.getConnectString(), "test", SECRET, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        b = new ZooKeeperCluster("node-b", server.getConnectString(), "test", SECRET, Duration.ofSeconds(2), Duration.ofSeconds(10));
         assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
         assertThat(b.awaitConnected(Duration.ofSeconds(10))).isTrue();
     }
@@ -91,5 +99,86 @@ class ZooKeeperClusterTest {
         await().atMost(10, TimeUnit.SECONDS).until(() -> a.names.find("/app/x").size() == 1
                 && a.membership.nodes().size() == 1);
         assertThat(a.names.find("/app/x")).extracting(e -> e.address().node()).containsExactly("node-a");
+    }
+
+    /** A raw ZooKeeper client, logged in with the digest scheme as the given password, or not at all. */
+    private CuratorFramework raw(String password) {
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder().connectString(server.getConnectString())
+                .retryPolicy(new RetryOneTime(100));
+        if (password != null) {
+            builder.authorization("digest", (ZooKeeperCluster.USER + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+        CuratorFramework c = builder.build();
+        c.start();
+        return c;
+    }
+
+    @Test
+    void shouldKeepNoUsableCapabilityInZooKeeper() throws Exception {
+        long high = 0x1234_5678_9ABC_DEF0L;
+        long low = 0x0FED_CBA9_8765_4321L;
+        NameEntry e = new NameEntry("/sys/kv", new Capability(new Address("node-a", 9), 1, high, low), 9, Map.of());
+        a.names.add(e);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> b.names.find("/sys/kv").size() == 1);
+        assertThat(b.names.find("/sys/kv")).as("a node with the secret opens the token").containsExactly(e);
+
+        try (CuratorFramework member = raw(ZooKeeperCluster.password(SECRET, "test"))) {
+            String path = "/fos/test/names/|sys|kv/node-a~9";
+            String text = new String(member.getData().forPath(path), StandardCharsets.UTF_8);
+            assertThat(text).contains("sealed=").contains("mailbox=9").doesNotContain("high").doesNotContain("low")
+                    .doesNotContain(Long.toString(high)).doesNotContain(Long.toString(low))
+                    .doesNotContainIgnoringCase(Long.toHexString(high)).doesNotContainIgnoringCase(Long.toHexString(low));
+            // what ZooKeeper holds names the mailbox, but any token made up for it is not the capability
+            Capability guessed = new Capability(e.address(), 1, 0, 0);
+            assertThat(guessed).isNotEqualTo(e.capability());
+        }
+    }
+
+    @Test
+    void shouldRefuseClientsWithoutTheClustersPassword() throws Exception {
+        a.names.add(entry("/sys/kv", "node-a", 1));
+        a.membership.publish("tcp", "127.0.0.1:7101");
+        String entryPath = "/fos/test/names/|sys|kv/node-a~1";
+        for (String password : new String[] {null, ZooKeeperCluster.password(ClusterSecret.ofHex("6b".repeat(32)), "test")}) {
+            try (CuratorFramework stranger = raw(password)) {
+                assertThat(stranger.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+                assertThatThrownBy(() -> stranger.getData().forPath(entryPath)).isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> stranger.getData().forPath("/fos/test/nodes/node-a"))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> stranger.setData().forPath("/fos/test/nodes/node-a", "tcp=6.6.6.6:1".getBytes(StandardCharsets.UTF_8)))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> stranger.create().forPath("/fos/test/names/|sys|kv/evil~1", new byte[0]))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> stranger.create().forPath("/fos/test/names/|sys|fs", new byte[0]))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> stranger.delete().forPath(entryPath)).isInstanceOf(KeeperException.NoAuthException.class);
+            }
+        }
+        assertThat(b.names.find("/sys/kv")).hasSize(1);
+    }
+
+    @Test
+    void shouldCloseATreeThatAnEarlierVersionLeftOpen() throws Exception {
+        String open = "/fos/legacy/names/|app|y";
+        try (CuratorFramework old = raw(null)) {
+            assertThat(old.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+            old.create().creatingParentsIfNeeded().forPath(open, new byte[0]);
+        }
+        ZooKeeperCluster c = new ZooKeeperCluster("node-c", server.getConnectString(), "legacy", SECRET, Duration.ofSeconds(2),
+                Duration.ofSeconds(10));
+        try (CuratorFramework stranger = raw(null)) {
+            await("the legacy tree is closed").atMost(10, TimeUnit.SECONDS).until(() -> {
+                try {
+                    stranger.getData().forPath(open);
+                    return false;
+                } catch (KeeperException.NoAuthException refused) {
+                    return true;
+                }
+            });
+            assertThatThrownBy(() -> stranger.create().forPath("/fos/legacy/names/|app|z", new byte[0]))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+        } finally {
+            c.close();
+        }
     }
 }
