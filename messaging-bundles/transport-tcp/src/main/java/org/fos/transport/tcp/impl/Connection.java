@@ -95,6 +95,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
      * same flush); far below the kernel's retransmit time.
      */
     private static final long ACK_DELAY_MICROS = 1_000;
+    /** How long a refused connection waits for its REFUSE frame to be written before it closes anyway. */
+    private static final long REFUSE_LINGER_MILLIS = 1_000;
 
     private final AtomicLong ackWanted = new AtomicLong();
     private long ackSent;
@@ -668,8 +670,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             if (c == null) {
                 return;
             }
-            if (fault != Fault.IO_ERROR && fault != Fault.TLS_REFUSED && c.channel().isActive() && tlsDone(c)) {
+            if (fault != Fault.IO_ERROR && fault != Fault.TLS_REFUSED && c.channel().isActive() && c.channel().isWritable() && tlsDone(c)) {
                 c.writeAndFlush(Frames.refuse(c.alloc(), fault.name(), detail)).addListener(done -> c.close());
+                // a peer that reads nothing must not keep the connection open by not taking the REFUSE
+                c.executor().schedule(() -> {
+                    c.close();
+                }, REFUSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
             } else {
                 c.close();
             }
