@@ -160,6 +160,14 @@ final class PlacementController implements AutoCloseable {
                 }
             });
             List<String> ids = conf.stream().map(p -> p.getId().toString()).toList();
+            for (String n : ids) {
+                if (live.contains(n) && eligible.containsKey(n) && !hosted.getOrDefault(n, new BitSet()).get(g)) {
+                    // the configuration names a live node without a replica: a creation or an Add that failed half-way
+                    // (a timeout under load) reached the configuration but not that node, whose votes the group then
+                    // lacks for good; it gets its replica now (a node that has one already is left alone)
+                    heal(fleet, g, id, conf, n);
+                }
+            }
             for (Map.Entry<String, BitSet> h : hosted.entrySet()) {
                 if (h.getValue().get(g) && !ids.contains(h.getKey()) && eligible.containsKey(h.getKey())) {
                     // a replica left on a node the group no longer counts (it was replaced while the node was gone):
@@ -280,10 +288,10 @@ final class PlacementController implements AutoCloseable {
      * through a client. A node that has the group already (its replica may still be starting) is left
      * alone: Ratis closes a replica that is added again.
      */
-    private void add(RaftClient c, RaftPeerId peer, RaftGroup group) throws IOException {
+    private boolean add(RaftClient c, RaftPeerId peer, RaftGroup group) throws IOException {
         if (peer.equals(node.server().getId())) {
             if (node.division(group.getGroupId()) != null) {
-                return;
+                return false;
             }
             try {
                 RaftClientReply reply = node.server().groupManagementAsync(GroupManagementRequest.newAdd(ClientId.randomId(), peer,
@@ -293,6 +301,7 @@ final class PlacementController implements AutoCloseable {
                 if (!alreadyExists(e)) {
                     throw new IOException("adding group " + group.getGroupId() + " here failed: " + RaftNode.unwrap(e), RaftNode.unwrap(e));
                 }
+                return false;
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new IOException("adding group " + group.getGroupId() + " here took more than " + 2 * settings.requestTimeoutMillis()
                         + " ms", e);
@@ -300,20 +309,25 @@ final class PlacementController implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while adding group " + group.getGroupId());
             }
-            return;
+            return true;
         }
         if (c.getGroupManagementApi(peer).list().getGroupIds().contains(group.getGroupId())) {
-            return;
+            return false;
         }
         try {
             RaftClientReply reply = c.getGroupManagementApi(peer).add(group);
-            if (!reply.isSuccess() && !alreadyExists(reply.getException())) {
-                check(reply);
+            if (!reply.isSuccess()) {
+                if (!alreadyExists(reply.getException())) {
+                    check(reply);
+                }
+                return false;
             }
+            return true;
         } catch (IOException e) {
             if (!alreadyExists(e)) {
                 throw e;
             }
+            return false;
         }
     }
 
@@ -368,6 +382,19 @@ final class PlacementController implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.info("group {} of {}: {} did not happen this round: {}{}", g, fleet, step, e.toString(),
                     e.getCause() == null ? "" : " (" + e.getCause() + ")");
+        }
+    }
+
+    /** Gives a node that a group's configuration names its missing replica. */
+    private void heal(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, String peer) {
+        RaftGroup group = RaftGroup.valueOf(id, conf);
+        try (RaftClient c = node.newClient(group, fewRetries())) {
+            if (add(c, RaftPeerId.valueOf(peer), group)) {
+                node.counters().reconfigurations.increment();
+                LOG.info("group {} of {}: gave {} the replica its configuration names", g, fleet, peer);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.info("group {} of {}: giving {} its missing replica did not happen this round: {}", g, fleet, peer, e.toString());
         }
     }
 

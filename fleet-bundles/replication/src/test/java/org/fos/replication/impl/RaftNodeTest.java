@@ -168,6 +168,30 @@ class RaftNodeTest {
     }
 
     @Test
+    void shouldGiveANodeTheReplicaItsGroupsConfigurationNamesWhenItHasNone() throws Exception {
+        List<Ledger> ledgers = new ArrayList<>();
+        for (String id : List.of("a", "b", "c")) {
+            ledgers.add(open(start(id), 2, 3));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ledgers.get(0).replicas.describe())
+                .allSatisfy(g -> assertThat(g.peers()).containsExactlyInAnyOrder("a", "b", "c")));
+        put(ledgers.get(0), "k", "v");
+        // what a creation that timed out half-way leaves: the configuration names c, c has no replica
+        RaftNode c = nodes.get("c");
+        org.apache.ratis.protocol.RaftGroupId id = c.groupId("/test/ledger", ledgers.get(0).replicas.groupOf("k"));
+        org.apache.ratis.protocol.RaftClientReply removed = c.server().groupManagementAsync(
+                org.apache.ratis.protocol.GroupManagementRequest.newRemove(org.apache.ratis.protocol.ClientId.randomId(),
+                        c.server().getId(), 0, id, true, false)).get(60, TimeUnit.SECONDS);
+        assertThat(removed.isSuccess()).as("replica removed: %s", removed).isTrue();
+        assertThat(c.division(id)).isNull();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(c.division(id)).as("c's replica given back").isNotNull());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(
+                join(ledgers.get(2).replicas.readStale(ledgers.get(2).replicas.groupOf("k"), new Ledger.Get("k"), String.class)))
+                .isEqualTo("v"));
+    }
+
+    @Test
     void shouldRefuseWritesWithNoQuorumWhenTwoOfThreeAreGone() throws Exception {
         List<Ledger> ledgers = new ArrayList<>();
         for (String id : List.of("a", "b", "c")) {
