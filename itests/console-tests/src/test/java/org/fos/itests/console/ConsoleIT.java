@@ -1,0 +1,310 @@
+package org.fos.itests.console;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.awaitility.Awaitility;
+import org.fos.testkit.FosOptions;
+import org.fos.testkit.NodeProcess;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The web console of one node process, in a headless Chromium: every fos page loads without a
+ * script error and shows what the shell shows; an upgrade started from the console goes through
+ * and its report is the shell's; bad uploads change nothing; the console asks for its own
+ * credentials, listens on the loopback address only and keeps its password out of the logs.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class ConsoleIT {
+    static final Duration START = Duration.ofMinutes(3);
+    static final Duration COMMAND = Duration.ofMinutes(1);
+    static final List<String> PAGES = List.of("fos-cluster", "fos-fleets", "fos-upgrades", "fos-mailboxes", "fos-files");
+    /** Credentials of this test's node, set in its configuration: the default admin/admin must not work then. */
+    private static final String USER = "operator";
+    private static final String PASSWORD = "console-it-7c41f";
+    private static NodeProcess node;
+    private static Browser browser;
+
+    @BeforeClass
+    public static void startNode() throws Exception {
+        node = NodeProcess.builder("console-a").config("org.apache.felix.webconsole.internal.servlet.OsgiManager",
+                Map.of("username", USER, "password", PASSWORD, "default.render", "fos-cluster")).start();
+        node.awaitReady(START);
+        awaitConsole(node);
+    }
+
+    @AfterClass
+    public static void stopNode() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    /** The test class's browser, started on first use; the calling test is skipped if there is no Chromium. */
+    private static Browser browser() throws IOException {
+        if (browser == null) {
+            browser = Browser.open();
+        }
+        browser.errors(); // forget what earlier tests left
+        return browser;
+    }
+
+    /** Waits until a node's console answers (asking for credentials). */
+    static void awaitConsole(NodeProcess n) {
+        Awaitility.await("the web console of " + n.nodeId()).atMost(START).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions().until(() -> get(n.httpUrl() + "/system/console/fos-cluster", null).statusCode() == 401);
+    }
+
+    static HttpResponse<String> get(String url, String credentials) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (credentials != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The address of a console page with the credentials in it, as a browser takes them. */
+    static String page(NodeProcess n, String user, String password, String label) {
+        return n.httpUrl().replace("http://", "http://" + user + ":" + password + "@") + "/system/console/" + label;
+    }
+
+    private static String page(String label) {
+        return page(node, USER, PASSWORD, label);
+    }
+
+    @Test
+    public void a1_theConsoleAsksForItsCredentialsAndRefusesOthers() throws Exception {
+        assertEquals(401, get(node.httpUrl() + "/system/console/fos-fleets", null).statusCode());
+        assertEquals("the default credentials are replaced by the configured ones", 401,
+                get(node.httpUrl() + "/system/console/fos-fleets", "admin:admin").statusCode());
+        assertEquals(401, get(node.httpUrl() + "/system/console/fos-fleets", USER + ":wrong").statusCode());
+        HttpResponse<String> ok = get(node.httpUrl() + "/system/console/fos-fleets", USER + ":" + PASSWORD);
+        assertEquals(ok.body(), 200, ok.statusCode());
+        assertTrue(ok.body(), ok.body().contains("id='fos-fleets'"));
+    }
+
+    @Test
+    public void a2_theConsoleListensOnTheLoopbackAddressOnly() throws Exception {
+        InetAddress other = null;
+        for (NetworkInterface i : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress a : java.util.Collections.list(i.getInetAddresses())) {
+                if (!a.isLoopbackAddress() && a instanceof java.net.Inet4Address) {
+                    other = a;
+                }
+            }
+        }
+        org.junit.Assume.assumeTrue("this machine has no address but the loopback one to try", other != null);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(other, node.consolePort()), 2_000);
+            throw new AssertionError("the console accepted a connection on " + other + ":" + node.consolePort());
+        } catch (IOException refused) {
+            // as it must
+        }
+    }
+
+    @Test
+    public void a3_thePasswordIsNotWrittenToTheLogs() throws Exception {
+        for (Path log : List.of(node.dataDir().resolve("fos.log"), node.dataDir().resolve("console.log"))) {
+            if (Files.exists(log)) {
+                assertFalse(log + " holds the console password", Files.readString(log).contains(PASSWORD));
+            }
+        }
+    }
+
+    @Test
+    public void b1_everyPageLoadsWithoutAScriptErrorAndDrawsItsCharts() throws Exception {
+        Browser b = browser();
+        for (String label : PAGES) {
+            b.load(page(label));
+            assertNotNull(label + " is a fos page", b.driver().findElement(By.cssSelector(".fos-page")));
+            int charts = b.driver().findElements(By.cssSelector(".fos-chart")).size();
+            b.await(label + ": every chart drawn", Duration.ofSeconds(30),
+                    d -> d.findElements(By.cssSelector(".fos-chart[data-points]")).size() == charts);
+            assertEquals(label + ": script errors", List.of(), b.errors());
+        }
+    }
+
+    @Test
+    public void b2_theFleetsPageShowsWhatFosFleetsShows() throws Exception {
+        List<Map<String, String>> shell = ShellRecords.parse(node.executeOk("fos:fleets", COMMAND), "FleetInfo");
+        assertFalse("fos:fleets lists fleets", shell.isEmpty());
+        Browser b = browser();
+        b.load(page("fos-fleets"));
+        Map<String, Map<String, String>> fleets = b.table("fos-fleets");
+        Map<String, Map<String, String>> members = b.table("fos-members");
+        for (Map<String, String> f : shell) {
+            String key = f.get("name") + "@" + f.get("node");
+            Map<String, String> row = fleets.get(key);
+            assertNotNull("the page lists " + key + ": " + fleets.keySet(), row);
+            assertEquals(key, f.get("implementation"), row.get("implementation"));
+            assertEquals(key, f.get("version"), row.get("version"));
+            assertEquals(key, f.get("status"), row.get("status"));
+            List<Map<String, String>> shellMembers = ShellRecords.parse(f.get("members"), "MemberInfo");
+            assertEquals(key, String.valueOf(shellMembers.size()), row.get("members"));
+            for (Map<String, String> m : shellMembers) {
+                Map<String, String> member = members.get(f.get("name") + "#" + m.get("index") + "@" + f.get("node"));
+                assertNotNull(key + " member " + m, member);
+                assertEquals(key, m.get("address"), member.get("address"));
+            }
+        }
+        assertEquals(List.of(), b.errors());
+    }
+
+    @Test
+    public void b3_theMailboxesPageShowsWhatFosMailboxesShows() throws Exception {
+        List<Map<String, String>> before = ShellRecords.parse(node.executeOk("fos:mailboxes", COMMAND), "MailboxInfo");
+        Browser b = browser();
+        b.load(page("fos-mailboxes"));
+        Map<String, Map<String, String>> page = b.table("fos-mailboxes");
+        List<Map<String, String>> after = ShellRecords.parse(node.executeOk("fos:mailboxes", COMMAND), "MailboxInfo");
+        Set<String> stable = new TreeSet<>();
+        after.forEach(m -> stable.add(m.get("address")));
+        int checked = 0;
+        for (Map<String, String> m : before) {
+            if (!stable.contains(m.get("address"))) {
+                continue; // closed between the two listings
+            }
+            Map<String, String> row = page.get(m.get("address"));
+            assertNotNull("the page lists mailbox " + m.get("address") + ": " + page.keySet(), row);
+            assertEquals(m.get("label"), row.get("label"));
+            assertEquals(m.get("capacity"), row.get("capacity"));
+            assertTrue(row.get("owner"), row.get("owner").endsWith("(" + m.get("ownerBundleId") + ")"));
+            checked++;
+        }
+        assertTrue("mailboxes compared: " + checked, checked >= 5);
+        Map<String, Map<String, String>> rejections = b.table("fos-rejections");
+        Map<String, String> stat = node.executeMap("fos:stat", COMMAND);
+        assertEquals(stat.get("rejectedForged"), rejections.get("FORGED").get("count"));
+        assertEquals(stat.get("rejectedNoSuchName"), rejections.get("NO_SUCH_NAME").get("count"));
+    }
+
+    @Test
+    public void b4_theClusterPageShowsWhatFosNodesShows() throws Exception {
+        List<Map<String, String>> shell = ShellRecords.parse(node.executeOk("fos:nodes", COMMAND), "NodeView");
+        Browser b = browser();
+        b.load(page("fos-cluster"));
+        Map<String, Map<String, String>> nodes = b.table("fos-nodes");
+        assertEquals(shell.size(), nodes.size());
+        for (Map<String, String> n : shell) {
+            Map<String, String> row = nodes.get(n.get("node"));
+            assertNotNull(n.get("node") + " in " + nodes.keySet(), row);
+            assertTrue(n.get("attributes") + " has the endpoint " + row.get("tcp"), n.get("attributes").contains("tcp=" + row.get("tcp")));
+            assertEquals("yes", row.get("local"));
+        }
+        assertTrue("the console publishes its own address: " + shell,
+                shell.get(0).get("attributes").contains("console=" + node.httpUrl() + "/system/console"));
+        assertTrue(b.table("fos-transports").containsKey("tcp"));
+        assertEquals(node.executeMap("fos:stat", COMMAND).get("names"), b.table("fos-kernel").values().iterator().next().get("names"));
+    }
+
+    @Test
+    public void b5_theFilesPageShowsWhatFsDfShows() throws Exception {
+        Map<String, String> df = ShellRecords.parse(node.executeOk("fs:df", COMMAND), "DiskFree").get(0);
+        Browser b = browser();
+        b.load(page("fos-files"));
+        Map<String, String> row = b.table("fos-filesystems").get("/sys/fs");
+        assertNotNull(row);
+        for (String col : List.of("device", "sizeBytes", "usedBytes", "freeBytes", "inodes", "freeInodes", "groups", "largestFreeBytes")) {
+            assertEquals(col, df.get(col), row.get(col));
+        }
+    }
+
+    @Test
+    public void c1_badUploadsAreRefusedWithAReasonAndChangeNothing() throws Exception {
+        String before = node.executeOk("fos:fleets /sys/kv", COMMAND);
+        Path notAJar = Files.writeString(Path.of("target", "not-a-jar.jar").toAbsolutePath(), "this is text, not a jar");
+        Browser b = browser();
+        b.load(page("fos-upgrades"));
+        review(b, "/sys/kv", notAJar);
+        String error = b.driver().findElement(By.id("fos-upgrade-error")).getText();
+        assertTrue(error, error.contains("not-a-jar.jar") && error.contains("not a jar"));
+        assertTrue("no review to confirm", b.driver().findElements(By.id("fos-upgrade-confirm")).isEmpty());
+
+        b.load(page("fos-upgrades"));
+        review(b, "/sys/kv", FosOptions.bundleFile("fos-itest-echo").toPath());
+        error = b.driver().findElement(By.id("fos-upgrade-error")).getText();
+        assertTrue(error, error.contains("but /sys/kv runs org.fos.kv"));
+
+        b.load(page("fos-upgrades"));
+        ((org.openqa.selenium.JavascriptExecutor) b.driver()).executeScript(
+                "var f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+                        + "f.innerHTML = \"<input name='action' value='confirm'><input name='token' value='forged-token'>\";"
+                        + "document.body.appendChild(f); f.submit();", node.httpUrl() + "/system/console/fos-upgrades");
+        b.await("the forged confirmation answered", Duration.ofSeconds(30), d -> !d.findElements(By.id("fos-upgrade-error")).isEmpty());
+        error = b.driver().findElement(By.id("fos-upgrade-error")).getText();
+        assertTrue(error, error.contains("expired or was already used"));
+        assertEquals(List.of(), b.errors());
+        assertEquals("nothing changed", strip(before), strip(node.executeOk("fos:fleets /sys/kv", COMMAND)));
+        assertEquals("", node.executeOk("fos:upgrades", COMMAND));
+    }
+
+    /** Fleet output without the counters that move on their own. */
+    private static String strip(String fleets) {
+        return fleets.replaceAll("served=\\d+", "").replaceAll("depth=\\d+", "");
+    }
+
+    static void review(Browser b, String fleet, Path jar) {
+        new Select(b.driver().findElement(By.id("fos-upgrade-fleet"))).selectByValue(fleet);
+        b.driver().findElement(By.id("fos-upgrade-jar")).sendKeys(jar.toAbsolutePath().toString());
+        b.driver().findElement(By.id("fos-upgrade-review")).click();
+        b.await("the review of " + jar.getFileName(), Duration.ofSeconds(60),
+                d -> !d.findElements(By.id("fos-upgrade-confirm")).isEmpty() || !d.findElements(By.id("fos-upgrade-error")).isEmpty());
+    }
+
+    @Test
+    public void c2_anUpgradeStartedFromTheConsoleGoesThroughAndItsReportIsTheShells() throws Exception {
+        Browser b = browser();
+        b.load(page("fos-upgrades"));
+        review(b, "/sys/kv", FosOptions.bundleFile("fos-itest-kv-v2").toPath());
+        String review = b.driver().findElement(By.id("fos-upgrade-review")).getText();
+        assertTrue(review, review.contains("with version 2.0.0") && review.contains(node.executeMap("fos:stat", COMMAND).get("node")));
+        b.driver().findElement(By.id("fos-upgrade-confirm")).click();
+        b.await("the upgrade to finish", Duration.ofMinutes(2), d -> {
+            var s = d.findElements(By.cssSelector("#fos-rolling-summary[data-state='UPGRADED']"));
+            return !s.isEmpty();
+        });
+        b.load(page("fos-upgrades"));
+        Map<String, String> progress = b.table("fos-rolling").values().iterator().next();
+        assertEquals("2.0.0", progress.get("version"));
+        assertEquals("UPGRADED", progress.get("step"));
+        List<Map<String, String>> shell = ShellRecords.parse(node.executeOk("fos:upgrades", COMMAND), "UpgradeReport");
+        assertEquals(1, shell.size());
+        Map<String, String> row = b.table("fos-upgrade-history").values().iterator().next();
+        for (String col : List.of("fleet", "from", "to", "outcome", "queued")) {
+            assertEquals(col, shell.get(0).get(col), row.get(col));
+        }
+        assertEquals(String.format(java.util.Locale.ROOT, "%.1f", Long.parseLong(shell.get(0).get("pauseNanos")) / 1e6), row.get("pause"));
+        assertEquals(List.of(), b.errors());
+        assertTrue(node.executeOk("fos:fleets /sys/kv", COMMAND).contains("version=2.0.0, status=SERVING"));
+    }
+}
