@@ -163,4 +163,39 @@ public class ConsoleClusterIT {
         Awaitility.await("the load to make " + more + " more calls").atMost(START).pollInterval(Duration.ofMillis(200))
                 .until(() -> Long.parseLong(a.executeMap("kvload:status", COMMAND).get("acknowledged")) >= from + more);
     }
+
+    @Test
+    public void t4_everyNodeIsHealthyReachesTheOthersAndCountsItsLinksTraffic() throws Exception {
+        for (NodeProcess n : cluster.nodes()) {
+            Map<String, String> health = n.executeMap("fos:health", COMMAND);
+            assertEquals(n.nodeId() + ": " + health, "OK", health.get("overall"));
+            assertTrue(health.get("linksUp"), health.get("linksUp").contains("2 of 2 other node(s) reachable from " + n.nodeId()));
+            assertTrue(health.get("nodeJoined"), health.get("nodeJoined").contains("is one of 3 node(s)"));
+            assertEquals(200, ConsoleIT.get(n.httpUrl() + "/system/health", null).statusCode());
+        }
+        PrometheusText.assumeParser();
+        Map<String, PrometheusText.Family> before = PrometheusText.parse(ConsoleIT.get(a.httpUrl() + "/metrics", null).body());
+        a.executeOk("kvload:start -t 2", COMMAND);
+        awaitProgress(200);
+        a.executeMap("kvload:stop", COMMAND);
+        Map<String, PrometheusText.Family> after = PrometheusText.parse(ConsoleIT.get(a.httpUrl() + "/metrics", null).body());
+        for (String peer : List.of("node-b", "node-c")) {
+            Map<String, String> labels = Map.of("peer", peer);
+            assertTrue("link messages to " + peer, grew(before, after, "fos_link_messages_sent", "fos_link_messages_sent_total", labels));
+            assertTrue("bytes to " + peer, grew(before, after, "fos_transport_bytes_sent", "fos_transport_bytes_sent_total",
+                    Map.of("peer", peer, "transport", "tcp")));
+            assertTrue("frames from " + peer, grew(before, after, "fos_transport_frames_received", "fos_transport_frames_received_total",
+                    Map.of("peer", peer, "transport", "tcp")));
+            assertEquals(peer + " connected", 1.0, after.get("fos_transport_connected").sum("fos_transport_connected",
+                    Map.of("peer", peer, "transport", "tcp")), 0.0);
+        }
+        assertTrue("kv calls from node-a, by fleet", after.get("fos_fleet_calls_seconds").sum("fos_fleet_calls_seconds_count",
+                Map.of("fleet", "/sys/kv", "status", "OK")) >= 200);
+    }
+
+    private static boolean grew(Map<String, PrometheusText.Family> before, Map<String, PrometheusText.Family> after, String family,
+            String sample, Map<String, String> labels) {
+        double was = before.containsKey(family) ? before.get(family).sum(sample, labels) : 0;
+        return after.get(family).sum(sample, labels) > was;
+    }
 }

@@ -307,4 +307,112 @@ public class ConsoleIT {
         assertEquals(List.of(), b.errors());
         assertTrue(node.executeOk("fos:fleets /sys/kv", COMMAND).contains("version=2.0.0, status=SERVING"));
     }
+
+    private static String scrape() throws Exception {
+        HttpResponse<String> r = get(node.httpUrl() + "/metrics", null);
+        assertEquals(r.body(), 200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse(""), r.headers().firstValue("Content-Type").orElse("")
+                .startsWith("text/plain; version=0.0.4"));
+        return r.body();
+    }
+
+    @Test
+    public void d1_thePrometheusScrapeParsesFollowsTheConventionsAndItsCountersMoveWithTraffic() throws Exception {
+        PrometheusText.assumeParser();
+        Map<String, PrometheusText.Family> before = PrometheusText.parse(scrape());
+        for (String counter : List.of("fos_kernel_messages_sent", "fos_kernel_messages_received", "fos_kernel_rejections",
+                "fos_fleet_requests_served", "fos_fleet_dispatch_failures", "fos_link_messages_sent", "fos_transport_faults")) {
+            if (counter.startsWith("fos_link")) {
+                continue; // a node of its own has no link
+            }
+            assertNotNull(counter + " in " + before.keySet(), before.get(counter));
+            assertEquals(counter, "counter", before.get(counter).type());
+        }
+        for (String gauge : List.of("fos_fleet_queue_depth", "fos_fleet_serving", "fos_kernel_mailboxes_open", "jvm_memory_used_bytes")) {
+            assertNotNull(gauge + " in " + before.keySet(), before.get(gauge));
+            assertEquals(gauge, "gauge", before.get(gauge).type());
+        }
+        for (PrometheusText.Family f : before.values()) {
+            assertTrue(f.name() + ": lower case with underscores", f.name().matches("[a-z_][a-z0-9_]*"));
+            for (PrometheusText.Sample s : f.samples()) {
+                if (f.type().equals("counter")) {
+                    assertTrue(s.name() + ": a counter's sample ends in _total", s.name().endsWith("_total") || s.name().endsWith("_created"));
+                }
+            }
+        }
+        assertTrue("every rejection status is there", before.get("fos_kernel_rejections").samples().size() >= 12);
+
+        int calls = 20;
+        for (int i = 0; i < calls; i++) {
+            node.executeOk("fos:call /sys/kv put metrics-" + i + " v" + i, COMMAND);
+        }
+        String refused = node.execute("fos:call /sys/kv put " + "k".repeat(1100) + " v", COMMAND);
+        assertTrue(refused, refused.contains("key is 1100 characters"));
+        Map<String, PrometheusText.Family> after = PrometheusText.parse(scrape());
+
+        Map<String, String> kv = Map.of("fleet", "/sys/kv");
+        assertTrue("messages counted", delta(before, after, "fos_kernel_messages_sent", "fos_kernel_messages_sent_total", Map.of()) >= 2 * calls);
+        assertTrue("requests served", delta(before, after, "fos_fleet_requests_served", "fos_fleet_requests_served_total", kv) >= calls + 1);
+        PrometheusText.Family latency = after.get("fos_fleet_calls_seconds");
+        assertNotNull("the call histogram in " + after.keySet(), latency);
+        assertEquals("histogram", latency.type());
+        Map<String, String> ok = Map.of("fleet", "/sys/kv", "status", "OK");
+        double okCalls = latency.sum("fos_fleet_calls_seconds_count", ok)
+                - (before.containsKey("fos_fleet_calls_seconds") ? before.get("fos_fleet_calls_seconds").sum("fos_fleet_calls_seconds_count", ok) : 0);
+        assertTrue("OK calls counted: " + okCalls, okCalls >= calls);
+        assertEquals("the +Inf bucket holds every call", latency.sum("fos_fleet_calls_seconds_count", ok),
+                latency.sum("fos_fleet_calls_seconds_bucket", Map.of("fleet", "/sys/kv", "status", "OK", "le", "+Inf")), 0.0);
+        assertTrue("the method's failure is counted by its status",
+                latency.sum("fos_fleet_calls_seconds_count", Map.of("fleet", "/sys/kv", "status", "FAILED")) >= 1);
+        assertTrue("the latency sum grows", latency.sum("fos_fleet_calls_seconds_sum", ok) > 0);
+    }
+
+    private static double delta(Map<String, PrometheusText.Family> before, Map<String, PrometheusText.Family> after, String family, String sample,
+            Map<String, String> labels) {
+        return after.get(family).sum(sample, labels) - before.get(family).sum(sample, labels);
+    }
+
+    @Test
+    public void d2_theHealthEndpointAndFosHealthAgreeAndTurnCriticalWhenAFleetStops() throws Exception {
+        HttpResponse<String> r = get(node.httpUrl() + "/system/health", null);
+        assertEquals(r.body(), 200, r.statusCode());
+        Map<?, ?> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(r.body(), Map.class);
+        assertEquals(r.body(), "OK", json.get("overallResult"));
+        Set<String> names = new TreeSet<>();
+        for (Object o : (List<?>) json.get("results")) {
+            names.add(String.valueOf(((Map<?, ?>) o).get("name")));
+        }
+        assertEquals(Set.of("fos disk space", "fos fleets serving", "fos links up", "fos node joined"), names);
+        Map<String, String> shell = node.executeMap("fos:health", COMMAND);
+        assertEquals(shell.toString(), "OK", shell.get("overall"));
+        for (String check : List.of("nodeJoined", "fleetsServing", "linksUp", "diskSpace")) {
+            assertTrue(check + ": " + shell, shell.get(check).startsWith("OK"));
+        }
+        assertTrue(node.execute("fos:health nothing-carries-this", COMMAND).contains("no health check carries the tag 'nothing-carries-this'"));
+
+        String id = bundleId("org.fos.kv");
+        node.executeOk("felix:stop " + id, COMMAND);
+        try {
+            Awaitility.await("/system/health to say CRITICAL").atMost(COMMAND).pollInterval(Duration.ofMillis(500))
+                    .until(() -> get(node.httpUrl() + "/system/health", null).statusCode() == 503);
+            Map<String, String> down = node.executeMap("fos:health fleets", COMMAND);
+            assertEquals(down.toString(), "CRITICAL", down.get("overall"));
+            assertTrue(down.toString(), down.get("fleetsServing").contains("/sys/kv is paused"));
+        } finally {
+            node.executeOk("felix:start " + id, COMMAND);
+        }
+        Awaitility.await("/system/health to be OK again").atMost(COMMAND).pollInterval(Duration.ofMillis(500))
+                .until(() -> get(node.httpUrl() + "/system/health", null).statusCode() == 200);
+    }
+
+    /** A bundle's id, from the shell's bundle list. */
+    private static String bundleId(String symbolicName) {
+        for (String line : node.executeOk("lb -s " + symbolicName, COMMAND).split("\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*(\\d+)\\|.*\\|" + java.util.regex.Pattern.quote(symbolicName) + " ").matcher(line);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
 }
