@@ -65,6 +65,16 @@ public final class ClusterPage extends FosPage {
         }
         html.endTable();
 
+        html.table("fos-traffic", "transport", "peer", "connected", "frames in", "frames out", "bytes in", "bytes out", "queued bytes");
+        for (ConsoleModel.TrafficRow t : model.traffic()) {
+            html.row(t.transport() + "/" + t.peer().node()).cell("transport", t.transport()).cell("peer", t.peer().node())
+                    .cell("connected", t.peer().connected() ? "yes" : "no").cell("framesIn", t.peer().framesIn())
+                    .cell("framesOut", t.peer().framesOut()).cell("bytesIn", t.peer().bytesIn()).cell("bytesOut", t.peer().bytesOut())
+                    .cell("queuedBytes", t.peer().queuedBytes()).endRow();
+        }
+        html.endTable();
+        html.chart("fos-chart-bytes-out", "Bytes sent per second, by peer and transport", "bytes.out ");
+
         KernelStats s = model.stats();
         html.h2("Kernel of " + s.nodeId());
         html.table("fos-kernel", "mailboxes", "mailboxes created", "sent", "received", "forwarded", "capabilities", "names");

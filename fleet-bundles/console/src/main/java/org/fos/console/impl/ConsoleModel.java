@@ -26,6 +26,7 @@ import org.fos.kernel.api.LinkInfo;
 import org.fos.kernel.api.MailboxInfo;
 import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.spi.Transport;
+import org.fos.kernel.spi.TransportStats;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
 import org.osgi.framework.BundleContext;
@@ -129,6 +130,7 @@ public final class ConsoleModel {
     private final FleetRuntime runtime;
     private final Libfos libfos;
     private final Map<Transport, Map<String, Object>> transports = new ConcurrentHashMap<>();
+    private final Map<TransportStats, Map<String, Object>> traffic = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sampler;
     private final RateHistory history;
     private final CallOptions calls;
@@ -201,6 +203,37 @@ public final class ConsoleModel {
 
     void removeTransport(Transport t) {
         transports.remove(t);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addTraffic(TransportStats t, Map<String, Object> properties) {
+        traffic.put(t, properties);
+    }
+
+    void removeTraffic(TransportStats t) {
+        traffic.remove(t);
+    }
+
+    /**
+     * A transport's traffic with one peer, as the cluster page shows it.
+     *
+     * @param transport the transport's name
+     * @param peer what it reports for the peer
+     */
+    record TrafficRow(String transport, TransportStats.PeerStats peer) {
+    }
+
+    /** The traffic of every transport that describes it, by transport and peer. */
+    List<TrafficRow> traffic() {
+        List<TrafficRow> out = new ArrayList<>();
+        for (Map.Entry<TransportStats, Map<String, Object>> t : traffic.entrySet()) {
+            String name = name(t.getValue());
+            for (TransportStats.PeerStats p : t.getKey().peers()) {
+                out.add(new TrafficRow(name, p));
+            }
+        }
+        out.sort(Comparator.comparing(TrafficRow::transport).thenComparing(r -> r.peer().node()));
+        return out;
     }
 
     // ---------------------------------------------------------------- this node
@@ -370,6 +403,10 @@ public final class ConsoleModel {
                 totals.put("link.sent " + l.node(), l.sent());
                 totals.put("link.delivered " + l.node(), l.delivered());
                 totals.put("link.retransmitted " + l.node(), l.retransmitted());
+            }
+            for (TrafficRow r : traffic()) {
+                totals.put("bytes.out " + r.peer().node() + " (" + r.transport() + ")", r.peer().bytesOut());
+                totals.put("bytes.in " + r.peer().node() + " (" + r.transport() + ")", r.peer().bytesIn());
             }
             history.add(System.currentTimeMillis(), totals);
             publish();

@@ -88,6 +88,15 @@ public class ConsoleClusterIT {
             assertEquals(id, id.equals("node-a") ? "in-node" : "tcp (cost 10)", row.get("route"));
             assertEquals(id, cluster.node(id).httpUrl() + "/system/console", row.get("console"));
         }
+        Map<String, Map<String, String>> traffic = b.table("fos-traffic");
+        String transport = a.executeOk("fos:transport", COMMAND);
+        for (String peer : List.of("node-b", "node-c")) {
+            Map<String, String> row = traffic.get("tcp/" + peer);
+            assertNotNull(peer + " in " + traffic.keySet(), row);
+            assertEquals(peer, "yes", row.get("connected"));
+            assertTrue(peer + " as fos:transport shows it: " + transport, transport.contains(peer + "=connected"));
+            assertTrue(peer + " bytes out " + row, Long.parseLong(row.get("bytesOut")) > 0);
+        }
         // the link to node-b's console opens node-b's own cluster page
         b.load(page(cluster.node("node-b"), "fos-cluster"));
         assertEquals("node-b", b.driver().findElement(By.cssSelector(".fos-page")).getDomAttribute("data-node"));
