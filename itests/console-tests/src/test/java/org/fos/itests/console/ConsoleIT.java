@@ -228,8 +228,11 @@ public class ConsoleIT {
     }
 
     @Test
-    public void b5_theFilesPageShowsWhatFsDfShows() throws Exception {
+    public void b5_theFilesPageShowsWhatFsDfShowsAndEveryGroupWithItsJournal() throws Exception {
         Map<String, String> df = ShellRecords.parse(node.executeOk("fs:df", COMMAND), "DiskFree").get(0);
+        Map<String, String> fsFleet = ShellRecords.parse(node.executeOk("fos:fleets /sys/fs", COMMAND), "FleetInfo").get(0);
+        Set<String> members = new TreeSet<>();
+        ShellRecords.parse(fsFleet.get("members"), "MemberInfo").forEach(m -> members.add(m.get("address")));
         Browser b = browser();
         b.load(page("fos-files"));
         Map<String, String> row = b.table("fos-filesystems").get("/sys/fs");
@@ -237,6 +240,22 @@ public class ConsoleIT {
         for (String col : List.of("device", "sizeBytes", "usedBytes", "freeBytes", "inodes", "freeInodes", "groups", "largestFreeBytes")) {
             assertEquals(col, df.get(col), row.get(col));
         }
+        Map<String, Map<String, String>> groups = b.table("fos-groups");
+        assertEquals(groups.toString(), Integer.parseInt(df.get("groups")), groups.size());
+        long freeBlocks = 0;
+        long freeInodes = 0;
+        for (Map<String, String> g : groups.values()) {
+            assertTrue(g + " is owned by a member of /sys/fs " + members, members.contains(g.get("owner")));
+            assertTrue(g.toString(), Long.parseLong(g.get("journalBlocks")) > 0);
+            assertTrue(g.toString(), Long.parseLong(g.get("journalUsedBlocks")) <= Long.parseLong(g.get("journalBlocks")));
+            assertTrue(g.toString(), Long.parseLong(g.get("nextTransaction")) >= 1);
+            freeBlocks += Long.parseLong(g.get("freeBlocks"));
+            freeInodes += Long.parseLong(g.get("freeInodes"));
+        }
+        assertEquals("the groups' free space adds up to fs:df's", Long.parseLong(df.get("freeBytes")),
+                freeBlocks * Long.parseLong(b.table("fos-filesystems").get("/sys/fs").get("blockSize")));
+        assertEquals(Long.parseLong(df.get("freeInodes")), freeInodes);
+        assertEquals(List.of(), b.errors());
     }
 
     @Test
