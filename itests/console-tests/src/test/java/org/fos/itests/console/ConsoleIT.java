@@ -327,6 +327,27 @@ public class ConsoleIT {
         assertTrue(node.executeOk("fos:fleets /sys/kv", COMMAND).contains("version=2.0.0, status=SERVING"));
     }
 
+    @Test
+    public void c3_aFailingUpgradeFromTheConsoleIsRolledBackAndTheHistorySaysWhy() throws Exception {
+        Browser b = browser();
+        b.load(page("fos-upgrades"));
+        review(b, "/sys/kv", FosOptions.bundleFile("fos-itest-kv-v3").toPath());
+        b.driver().findElement(By.id("fos-upgrade-confirm")).click();
+        b.await("the upgrade to end", Duration.ofMinutes(3),
+                d -> !d.findElements(By.cssSelector("#fos-rolling-summary:not([data-state='RUNNING'])")).isEmpty());
+        b.load(page("fos-upgrades"));
+        assertEquals("ROLLED_BACK", b.driver().findElement(By.id("fos-rolling-summary")).getDomAttribute("data-state"));
+        List<Map<String, String>> shell = ShellRecords.parse(node.executeOk("fos:upgrades", COMMAND), "UpgradeReport");
+        Map<String, String> last = shell.get(shell.size() - 1);
+        assertEquals("ROLLED_BACK", last.get("outcome"));
+        Map<String, String> newest = b.table("fos-upgrade-history").values().iterator().next();
+        assertEquals("ROLLED_BACK", newest.get("outcome"));
+        assertTrue("the page's detail is the shell's: " + newest.get("detail"), !last.get("detail").isBlank()
+                && newest.get("detail").startsWith(last.get("detail"))); // the shell's record text is cut at its first comma here
+        assertEquals(List.of(), b.errors());
+        assertTrue("version 2 serves on", node.executeOk("fos:fleets /sys/kv", COMMAND).contains("version=2.0.0, status=SERVING"));
+    }
+
     private static String scrape() throws Exception {
         HttpResponse<String> r = get(node.httpUrl() + "/metrics", null);
         assertEquals(r.body(), 200, r.statusCode());
