@@ -97,6 +97,13 @@ public class ConsoleClusterIT {
             assertTrue(peer + " as fos:transport shows it: " + transport, transport.contains(peer + "=connected"));
             assertTrue(peer + " bytes out " + row, Long.parseLong(row.get("bytesOut")) > 0);
         }
+        for (String label : ConsoleIT.PAGES) {
+            b.load(page(a, label));
+            int charts = b.driver().findElements(By.cssSelector(".fos-chart")).size();
+            b.await(label + ": every chart drawn", Duration.ofSeconds(30),
+                    d -> d.findElements(By.cssSelector(".fos-chart[data-points]")).size() == charts);
+            assertEquals(label + " on node-a: script errors", List.of(), b.errors());
+        }
         // the link to node-b's console opens node-b's own cluster page
         b.load(page(cluster.node("node-b"), "fos-cluster"));
         assertEquals("node-b", b.driver().findElement(By.cssSelector(".fos-page")).getDomAttribute("data-node"));
