@@ -83,18 +83,20 @@ public class ConsoleClusterIT {
         b.load(page(a, "fos-cluster"));
         Map<String, Map<String, String>> nodes = b.table("fos-nodes");
         assertEquals(nodes.toString(), NODES, List.copyOf(nodes.keySet()));
+        List<Map<String, String>> routes = ShellRecords.parse(a.executeOk("fos:transport", COMMAND), "LinkRoute");
         for (String id : NODES) {
             Map<String, String> row = nodes.get(id);
-            assertEquals(id, id.equals("node-a") ? "in-node" : "tcp (cost 10)", row.get("route"));
+            String shell = routes.stream().filter(r -> r.get("node").equals(id)).map(r -> r.get("transport")).findFirst().orElse("in-node");
+            assertEquals(id + " as fos:transport routes it: " + routes, id.equals("node-a") ? "in-node" : shell + " (cost 10)", row.get("route"));
             assertEquals(id, cluster.node(id).httpUrl() + "/system/console", row.get("console"));
         }
         Map<String, Map<String, String>> traffic = b.table("fos-traffic");
-        String transport = a.executeOk("fos:transport", COMMAND);
+        String transport = a.executeOk("fos:transport tcp", COMMAND);
         for (String peer : List.of("node-b", "node-c")) {
             Map<String, String> row = traffic.get("tcp/" + peer);
             assertNotNull(peer + " in " + traffic.keySet(), row);
             assertEquals(peer, "yes", row.get("connected"));
-            assertTrue(peer + " as fos:transport shows it: " + transport, transport.contains(peer + "=connected"));
+            assertTrue(peer + " as fos:transport tcp shows it: " + transport, transport.contains(peer + "=connected"));
             assertTrue(peer + " bytes out " + row, Long.parseLong(row.get("bytesOut")) > 0);
         }
         for (String label : ConsoleIT.PAGES) {
