@@ -17,6 +17,7 @@ import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
+import org.fos.fleet.api.GroupInfo;
 import org.fos.fleet.api.MemberInfo;
 import org.fos.fleet.api.NodeAdmin;
 import org.fos.fleet.api.UpgradeReport;
@@ -62,6 +63,8 @@ public final class ConsoleModel {
     public static final String PID = "org.fos.console";
     /** The membership attribute that holds a node's console address. */
     public static final String CONSOLE_ATTRIBUTE = "console";
+    /** The prefix of the charts' series of groups' commit indexes: {@code group.commits <fleet>#<group>}. */
+    static final String COMMITS = "group.commits ";
     private static final String HTTP_RUNTIME = "org.osgi.service.servlet.runtime.HttpServiceRuntime";
 
     /** The console's configuration. */
@@ -398,6 +401,11 @@ public final class ConsoleModel {
                 }
                 totals.put("fleet.served " + f.name(), f.served());
                 totals.put("fleet.failed " + f.name(), failed);
+            }
+            for (GroupInfo g : runtime.groups()) {
+                if (g.commitIndex() > 0) {
+                    totals.put(COMMITS + g.fleet() + "#" + g.group(), g.commitIndex());
+                }
             }
             for (LinkInfo l : kernel.links()) {
                 totals.put("link.sent " + l.node(), l.sent());

@@ -1,8 +1,10 @@
 package org.fos.console.impl;
 
 import java.util.List;
+import java.util.TreeMap;
 
 import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.GroupInfo;
 import org.fos.fleet.api.MemberInfo;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,8 +15,8 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * The fleets page: every fleet on every node, as {@code fos:fleets} lists them (implementation,
- * version, status, and each member's queue depth, served and failed counts), and the recent call
- * rates of this node's fleets.
+ * version, status, and each member's queue depth, served and failed counts), the recent call
+ * rates of this node's fleets, and the Raft groups of its replicated fleets with their leaders.
  */
 @Component(service = Servlet.class, property = {
         "felix.webconsole.label=" + FleetsPage.LABEL,
@@ -79,8 +81,31 @@ public final class FleetsPage extends FosPage {
         html.chart("fos-chart-served", "Requests served per second by this node's members, by fleet", "fleet.served ");
         html.chart("fos-chart-failed", "Failed dispatches per second on this node, by fleet", "fleet.failed ");
 
-        html.h2("Replicated groups");
-        html.p("fos-note", "The fleet runtime of this version reports no replicated groups: fleet state is not kept in Raft groups"
-                + " yet, so there are no groups or leaders to show.");
+        groups(html, model.runtime().groups());
+    }
+
+    /**
+     * The groups of this node's replicated fleets as this node sees them, as {@code fos:groups}
+     * lists them: peers, leader, this node's role, term, commit, applied and snapshot index, and on
+     * the leader each follower's lag; and the rate at which each group commits.
+     */
+    private void groups(Html html, List<GroupInfo> groups) {
+        html.h2("Replicated groups, as " + model.nodeId() + " sees them");
+        if (groups.isEmpty()) {
+            html.p("fos-note", "No replicated fleet runs on this node, so it keeps no Raft group.");
+            return;
+        }
+        html.table("fos-groups", "fleet", "group", "peers", "leader", "role here", "term", "commit index", "applied index",
+                "snapshot index", "lag (entries, on the leader)");
+        for (GroupInfo g : groups) {
+            StringBuilder lag = new StringBuilder();
+            new TreeMap<>(g.lag()).forEach((node, entries) -> lag.append(lag.length() == 0 ? "" : ", ").append(node).append('=').append(entries));
+            html.row(g.fleet() + "#" + g.group()).cell("fleet", g.fleet()).cell("group", g.group())
+                    .cell("peers", String.join(", ", g.peers())).cell("leader", g.leader() == null ? "none" : g.leader())
+                    .cell("role", g.role()).cell("term", g.term()).cell("commitIndex", g.commitIndex())
+                    .cell("appliedIndex", g.appliedIndex()).cell("snapshotIndex", g.snapshotIndex()).cell("lag", lag).endRow();
+        }
+        html.endTable();
+        html.chart("fos-chart-commits", "Log entries committed per second, by group (as this node knows them)", ConsoleModel.COMMITS);
     }
 }

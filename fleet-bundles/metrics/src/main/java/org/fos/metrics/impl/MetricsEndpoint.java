@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
+import org.fos.fleet.api.GroupInfo;
 import org.fos.fleet.api.MemberInfo;
 import org.fos.fleet.api.UpgradeReport;
 import org.fos.kernel.api.Kernel;
@@ -48,7 +49,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * The node's metrics in Prometheus' text format at {@code /metrics} (HTTP whiteboard), through
  * Micrometer's Prometheus registry. Each scrape reads the node's services afresh: the kernel's
  * counters, rejections by status and links, this node's fleet members (requests served, failed
- * dispatches, queue depth) and upgrades (count by outcome, pauses), every transport's traffic per
+ * dispatches, queue depth) and upgrades (count by outcome, pauses), the Raft groups of its
+ * replicated fleets (leader, term, commit and applied index, followers' lag), every transport's traffic per
  * peer and its faults. The calls this node's bundles make through libfos (rate, latency histogram,
  * failures by status, per fleet) are recorded as they end ({@link CallObserver}). Plus the JVM's
  * memory, garbage collection, threads, classes, CPU and uptime. Names follow Prometheus'
@@ -161,6 +163,7 @@ public final class MetricsEndpoint extends HttpServlet implements CallObserver {
         dynamic.begin();
         kernel();
         fleets();
+        groups();
         upgrades();
         links();
         transports();
@@ -193,6 +196,29 @@ public final class MetricsEndpoint extends HttpServlet implements CallObserver {
                         m.failed(), "fleet", f.name(), "member", member);
                 dynamic.gauge("fos.fleet.queue.depth", "requests waiting in a member's mailbox", m.depth(), "fleet", f.name(), "member",
                         member);
+            }
+        }
+    }
+
+    /** The Raft groups of this node's replicated fleets, as this node sees them ({@code fos:groups}). */
+    private void groups() {
+        for (GroupInfo g : runtime.groups()) {
+            String group = Integer.toString(g.group());
+            dynamic.gauge("fos.replication.group.leader", "1 if this node leads the group, else 0 (summed over the nodes: 1 for a group that has a leader)",
+                    "LEADER".equals(g.role()) ? 1 : 0, "fleet", g.fleet(), "group", group);
+            dynamic.gauge("fos.replication.group.leader.known", "1 if this node knows a leader of the group, else 0", g.leader() == null ? 0 : 1,
+                    "fleet", g.fleet(), "group", group);
+            dynamic.gauge("fos.replication.group.peers", "the nodes that keep the group (its Raft configuration), as this node knows it",
+                    g.peers().size(), "fleet", g.fleet(), "group", group);
+            dynamic.gauge("fos.replication.group.term", "the group's Raft term as this node knows it, 0 if it keeps no replica", g.term(),
+                    "fleet", g.fleet(), "group", group);
+            dynamic.gauge("fos.replication.group.commit.index", "the highest log index this node knows committed in the group",
+                    g.commitIndex(), "fleet", g.fleet(), "group", group);
+            dynamic.gauge("fos.replication.group.applied.index", "the highest log index this node's state machine of the group applied",
+                    g.appliedIndex(), "fleet", g.fleet(), "group", group);
+            for (Map.Entry<String, Long> lag : g.lag().entrySet()) {
+                dynamic.gauge("fos.replication.follower.lag.entries", "on the leader: committed entries a follower has yet to receive",
+                        lag.getValue(), "fleet", g.fleet(), "group", group, "peer", lag.getKey());
             }
         }
     }
