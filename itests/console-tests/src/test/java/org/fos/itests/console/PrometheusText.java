@@ -68,10 +68,15 @@ final class PrometheusText {
 
     /** Skips the calling test if the parser is not installed. */
     static void assumeParser() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(PYTHON, "-c", "import prometheus_client.parser").redirectErrorStream(true).start();
-        boolean done = p.waitFor(60, TimeUnit.SECONDS);
         Assume.assumeTrue("Prometheus format test skipped: " + PYTHON + " cannot import prometheus_client (apt-get install"
-                + " python3-prometheus-client)", done && p.exitValue() == 0);
+                + " python3-prometheus-client)", available());
+    }
+
+    /** Whether the parser is installed. */
+    static boolean available() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(PYTHON, "-c", "import prometheus_client.parser").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
     /**
