@@ -34,7 +34,10 @@ import org.osgi.framework.wiring.BundleRevision;
  * at the level their {@value #START_LEVEL_HEADER} header asks for (the fos bundles: kernel, then
  * runtime and libraries, then fleets); {@code bundle/shell} (the Gogo shell) starts one level above
  * all of them, only once every other bundle is active, so that commands piped into the node find
- * their services. Stopping goes the reverse way. A bundle of the distribution that does not start stops the node with
+ * their services. {@code bundle/console} (the web console, the Prometheus endpoint, the health checks
+ * and the HTTP server they share) is installed like {@code bundle} unless {@value #CONSOLE} is
+ * {@code false}, as a system property or in {@code config.properties}: a node without them does not
+ * even load their classes. Stopping goes the reverse way. A bundle of the distribution that does not start stops the node with
  * exit status 1 and a message that names it; {@code stop 0} ends the node with status 0.
  */
 public final class Main {
@@ -49,6 +52,8 @@ public final class Main {
      * reverse order, so fleets stop while the runtime, the kernel and Declarative Services still run.
      */
     static final String START_LEVEL_HEADER = "Fos-StartLevel";
+    /** The setting that installs {@code bundle/console} (true unless it says {@code false}). */
+    static final String CONSOLE = "fos.console";
 
     private final Path home;
     private final Path base;
@@ -93,6 +98,9 @@ public final class Main {
             List<Bundle> node = new ArrayList<>();
             node.addAll(install(framework, home.resolve("bundle/boot"), 1));
             node.addAll(install(framework, home.resolve("bundle"), INFRASTRUCTURE));
+            if (console(config)) {
+                node.addAll(install(framework, home.resolve("bundle/console"), INFRASTRUCTURE));
+            }
             int top = INFRASTRUCTURE;
             for (Bundle b : node) {
                 top = Math.max(top, b.adapt(BundleStartLevel.class).getStartLevel());
@@ -133,6 +141,15 @@ public final class Main {
                 // the hook is running already
             }
         }
+    }
+
+    /** Whether the node runs the web console, metrics and health checks: the system property wins over config.properties. */
+    static boolean console(Map<String, String> config) {
+        String value = System.getProperty(CONSOLE, config.getOrDefault(CONSOLE, "true")).strip();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(CONSOLE + " must be true or false, was '" + value + "'");
+        }
+        return value.equals("true");
     }
 
     private static List<Bundle> install(Framework framework, Path dir, int level) throws IOException, BundleException {

@@ -36,4 +36,25 @@ class ConfigTest {
         Files.writeString(file, "a=${b\n");
         assertThatThrownBy(() -> Main.Config.load(file, Map.of("fos.base", "/n1"))).hasMessageContaining("unclosed ${");
     }
+
+    @Test
+    void shouldInstallTheConsoleUnlessTheSettingSaysFalseAndRefuseOtherWords() {
+        String was = System.getProperty(Main.CONSOLE);
+        try {
+            System.clearProperty(Main.CONSOLE);
+            assertThat(Main.console(Map.of())).isTrue();
+            assertThat(Main.console(Map.of(Main.CONSOLE, "false"))).isFalse();
+            assertThat(Main.console(Map.of(Main.CONSOLE, " true "))).isTrue();
+            assertThatThrownBy(() -> Main.console(Map.of(Main.CONSOLE, "no"))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("fos.console must be true or false, was 'no'");
+            System.setProperty(Main.CONSOLE, "false");
+            assertThat(Main.console(Map.of(Main.CONSOLE, "true"))).as("the system property wins").isFalse();
+        } finally {
+            if (was == null) {
+                System.clearProperty(Main.CONSOLE);
+            } else {
+                System.setProperty(Main.CONSOLE, was);
+            }
+        }
+    }
 }

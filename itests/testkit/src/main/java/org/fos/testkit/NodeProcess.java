@@ -43,6 +43,8 @@ public final class NodeProcess implements AutoCloseable {
 
     /** System property naming the distribution folder (with bin/fos); the fos build sets it for its tests. */
     public static final String DISTRIBUTION_DIR = "fos.distribution.dir";
+    /** The node's setting that turns the web console, metrics and health checks on or off (see {@link Builder#console}). */
+    public static final String CONSOLE = "fos.console";
     private static final Pattern MAP_ENTRY = Pattern.compile("^(\\w+)\\s+(.*)$");
     private static final AtomicLong MARKERS = new AtomicLong();
 
@@ -50,6 +52,7 @@ public final class NodeProcess implements AutoCloseable {
     private final Path home;
     private final Path base;
     private final List<String> jvmOptions;
+    private final int consolePort;
     private final Object outputLock = new Object();
     private final List<String> output = new ArrayList<>();
     private Process process;
@@ -64,7 +67,38 @@ public final class NodeProcess implements AutoCloseable {
         this.nodeId = nodeId;
         this.home = home;
         this.base = base;
-        this.jvmOptions = List.copyOf(jvmOptions);
+        List<String> opts = new ArrayList<>(jvmOptions);
+        this.consolePort = consolePort(opts);
+        this.jvmOptions = List.copyOf(opts);
+    }
+
+    /**
+     * The port of the node's web console: the one its options name, else a free one it is given
+     * (so that nodes on one machine never compete for the distribution's default), or -1 if the
+     * console is off. Unlike the distribution, a test node runs without its console unless its
+     * options turn it on ({@code -Dfos.console=true}, {@link Builder#console}): the many nodes a
+     * suite starts then start sooner and take less memory.
+     */
+    private static int consolePort(List<String> opts) {
+        if (opts.stream().noneMatch(o -> o.startsWith("-D" + CONSOLE + "="))) {
+            opts.add("-D" + CONSOLE + "=false"); // a test node runs without them unless it asks
+        }
+        for (String o : opts) {
+            if (o.equals("-D" + CONSOLE + "=false")) {
+                return -1;
+            }
+        }
+        for (String o : opts) {
+            if (o.startsWith("-D" + CONSOLE + ".port=")) {
+                return Integer.parseInt(o.substring(("-D" + CONSOLE + ".port=").length()).strip());
+            }
+        }
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            opts.add("-D" + CONSOLE + ".port=" + s.getLocalPort());
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the web console", e);
+        }
     }
 
     /**
@@ -143,6 +177,21 @@ public final class NodeProcess implements AutoCloseable {
         }
 
         /**
+         * Turns the node's web console, Prometheus endpoint and health checks on or off
+         * ({@code -Dfos.console=true|false}). A test node runs without them unless this turns them
+         * on (the distribution runs them by default). When on, the node listens on a free port of
+         * its own ({@link NodeProcess#consolePort()}) unless a {@code -Dfos.console.port} option names one.
+         *
+         * @param on true to start the node with them
+         * @return this builder
+         */
+        public Builder console(boolean on) {
+            jvmOptions.removeIf(o -> o.startsWith("-D" + CONSOLE + "="));
+            jvmOptions.add("-D" + CONSOLE + "=" + on);
+            return this;
+        }
+
+        /**
          * Writes a configuration into the node's {@code etc/} as {@code <pid>.cfg} (File Install gives
          * it to ConfigAdmin); a factory configuration's pid is {@code factoryPid-name}. Calls for
          * the same pid add to its properties, the later value of a key winning.
@@ -216,6 +265,28 @@ public final class NodeProcess implements AutoCloseable {
      */
     public Path base() {
         return base;
+    }
+
+    /**
+     * Returns the port of the node's HTTP server (web console, {@code /metrics}, {@code /system/health}).
+     *
+     * @return the port on 127.0.0.1, or -1 if the node runs without them
+     */
+    public int consolePort() {
+        return consolePort;
+    }
+
+    /**
+     * Returns the address of the node's HTTP server.
+     *
+     * @return for example {@code http://127.0.0.1:34567}
+     * @throws IllegalStateException if the node runs without its console
+     */
+    public String httpUrl() {
+        if (consolePort < 0) {
+            throw new IllegalStateException("node " + nodeId + " runs without its console: NodeProcess.Builder.console(true) turns it on");
+        }
+        return "http://127.0.0.1:" + consolePort;
     }
 
     /**

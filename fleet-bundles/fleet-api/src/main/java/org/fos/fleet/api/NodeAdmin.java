@@ -49,6 +49,15 @@ public interface NodeAdmin {
     byte[] implementation(String fleet);
 
     /**
+     * Returns the upgrades this node's runtime has done, as {@link FleetRuntime#upgrades()} does:
+     * how a console or a monitor learns each node's upgrade history, pauses and rollbacks.
+     *
+     * @return the reports, the oldest first
+     */
+    @Idempotent
+    List<UpgradeReport> upgrades();
+
+    /**
      * Returns the nodes of the cluster as this node's membership sees them, each with the attributes
      * it published (its TCP endpoint under {@code tcp}): how a plain-JVM client connected to this
      * node learns where the other nodes are.

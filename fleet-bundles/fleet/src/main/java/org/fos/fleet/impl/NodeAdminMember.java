@@ -92,6 +92,11 @@ public final class NodeAdminMember implements NodeAdmin {
     }
 
     @Override
+    public List<UpgradeReport> upgrades() {
+        return runtime.upgrades();
+    }
+
+    @Override
     public UpgradeReport upgrade(String fleet, byte[] bundle, long timeoutMillis) {
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("upgrade timeout must be positive, was " + timeoutMillis);

@@ -433,6 +433,18 @@ public interface FileSystemFleet {
     CompletionStage<FsStats> statfs() throws TryAgainException;
 
     /**
+     * Describes one group, asking its owner: its space and its journal (for monitoring: the web
+     * console's file-system page shows every group).
+     *
+     * @param group the group, from 0 to {@link FsStats#groups()} - 1
+     * @return completes with the group's state
+     * @throws IllegalArgumentException if the file system has no such group
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<GroupInfo> groupInfo(@Key int group) throws TryAgainException;
+
+    /**
      * Checks the whole file system: the members finish what they are doing, write their journals
      * home and hold further changes while the coordinator reads every structure from the device.
      *

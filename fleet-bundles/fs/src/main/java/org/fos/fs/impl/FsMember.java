@@ -21,6 +21,7 @@ import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
 import org.fos.fs.api.FsStats;
 import org.fos.fs.api.FsckReport;
+import org.fos.fs.api.GroupInfo;
 import org.fos.fs.api.GroupStats;
 import org.fos.fs.api.Mounted;
 import org.fos.fs.api.Opened;
@@ -455,6 +456,12 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
             return Gates.failed(gates.retiredError());
         }
         return Gates.attempt(() -> fleet.peerFsck(0, true));
+    }
+
+    @Override
+    public CompletionStage<GroupInfo> groupInfo(int group) {
+        Address owner = self;
+        return gates.call(group, 0, () -> store(group).info(owner == null ? "this member" : owner.toString()), () -> fleet.groupInfo(group));
     }
 
     @Override

@@ -49,6 +49,26 @@ final class GroupBlocks {
         return true;
     }
 
+    /** The blocks of the journal that can hold transactions. */
+    int journalCapacity() {
+        return journal.capacity();
+    }
+
+    /** The journal blocks the transactions since the last checkpoint take. */
+    int journalUsed() {
+        return journal.used();
+    }
+
+    /** How many transactions the journal holds since the last checkpoint. */
+    long journalTransactions() {
+        return journal.transactions();
+    }
+
+    /** The number the next transaction gets. */
+    long journalNextTransaction() {
+        return journal.nextSeq();
+    }
+
     /** Reads the journal without replaying it: how many blocks wait in it. */
     int pending() {
         return journal.replay().size();

@@ -17,6 +17,7 @@ import org.fos.fs.api.Attributes;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
+import org.fos.fs.api.GroupInfo;
 import org.fos.fs.api.GroupStats;
 import org.fos.fs.api.Opened;
 
@@ -295,6 +296,11 @@ final class GroupStore {
             put(tx, i);
             return null;
         });
+    }
+
+    GroupInfo info(String owner) {
+        return new GroupInfo(group, owner, layout.dataBlocksPerGroup(), alloc.freeBlocks(), layout.inodesPerGroup - 1L, alloc.freeInodes(),
+                blocks.journalCapacity(), blocks.journalUsed(), blocks.journalTransactions(), blocks.journalNextTransaction());
     }
 
     GroupStats stats() {

@@ -170,4 +170,19 @@ final class Journal {
     long nextSeq() {
         return nextSeq;
     }
+
+    /** The blocks that can hold transactions. */
+    int capacity() {
+        return capacity;
+    }
+
+    /** The blocks the transactions since the last checkpoint take. */
+    int used() {
+        return nextPos;
+    }
+
+    /** How many transactions the log holds since the last checkpoint. */
+    long transactions() {
+        return nextSeq - firstSeq;
+    }
 }

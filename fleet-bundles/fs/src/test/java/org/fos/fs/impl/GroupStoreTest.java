@@ -55,6 +55,21 @@ class GroupStoreTest {
     }
 
     @Test
+    void shouldDescribeItsSpaceAndJournalWhenAskedForItsInfo() throws Exception {
+        org.fos.fs.api.GroupInfo before = g0.info("n1:3");
+        assertThat(before.group()).isZero();
+        assertThat(before.owner()).isEqualTo("n1:3");
+        assertThat(before.journalBlocks()).isPositive();
+        assertThat(before.freeBlocks()).isEqualTo(g0.stats().freeBlocks());
+        g0.mkdir(ROOT, "info", 0755, 0, 0, 1);
+        org.fos.fs.api.GroupInfo after = g0.info("n1:3");
+        assertThat(after.nextTransaction()).isGreaterThan(before.nextTransaction());
+        assertThat(after.freeInodes()).isEqualTo(before.freeInodes() - 1);
+        assertThat(after.journalUsedBlocks()).isBetween(0, after.journalBlocks());
+        assertThat(after.journalTransactions() > 0).as("transactions in the journal take blocks").isEqualTo(after.journalUsedBlocks() > 0);
+    }
+
+    @Test
     void shouldCreateWriteReadAndListFilesAndDirectories() throws Exception {
         DirEntry docs = g0.mkdir(ROOT, "docs", 0755, 0, 0, 1);
         DirEntry a = Ops.create(g0, docs.inode(), "a.txt", true, 2);

@@ -50,8 +50,10 @@ public class DevClusterScriptIT {
             }
         }
         Files.createDirectories(dir);
+        // the nodes run without their web consoles: the script's process handling is the subject, and
+        // consoles on the fixed ports 8081-8083 would be slower to start and meet whatever else listens there
         env = Map.of("FOS_CLUSTER", dir.toString(), "FOS_ZK_PORT", Integer.toString(freePorts(1)), "FOS_PORT_BASE",
-                Integer.toString(freePorts(3) - 1), "JAVA_HOME", System.getProperty("java.home"));
+                Integer.toString(freePorts(3) - 1), "JAVA_HOME", System.getProperty("java.home"), "FOS_JAVA_OPTS", "-Dfos.console=false");
     }
 
     @After

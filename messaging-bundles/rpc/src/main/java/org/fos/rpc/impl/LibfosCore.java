@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.fos.kernel.spi.PayloadCodec;
+import org.fos.rpc.api.CallObserver;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -35,6 +36,9 @@ public final class LibfosCore {
     private final Map<Class<?>, Integer> uses = new HashMap<>();
     private final Map<Class<?>, AutoCloseable> allowed = new HashMap<>();
     private PayloadCodec codec;
+    /** The registered call observers; replaced, never changed, so that a call reads it without a lock. */
+    private volatile CallObserver[] observers = new CallObserver[0];
+    final LongAdder observerFailures = new LongAdder();
 
     /** Starts the shared part of libfos. */
     @Activate
@@ -81,6 +85,36 @@ public final class LibfosCore {
     synchronized void unsetCodec(PayloadCodec old) {
         if (codec == old) {
             setCodec(null);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addObserver(CallObserver observer) {
+        CallObserver[] next = java.util.Arrays.copyOf(observers, observers.length + 1);
+        next[next.length - 1] = observer;
+        observers = next;
+    }
+
+    synchronized void removeObserver(CallObserver observer) {
+        observers = java.util.Arrays.stream(observers).filter(o -> o != observer).toArray(CallObserver[]::new);
+    }
+
+    /** Whether any call observer is registered. */
+    boolean observed() {
+        return observers.length > 0;
+    }
+
+    /** Tells the observers that a call ended; an observer that throws is counted and skipped. */
+    void called(String fleet, String method, long startNanos, Throwable failure) {
+        long nanos = System.nanoTime() - startNanos;
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        for (CallObserver o : observers) {
+            try {
+                o.called(fleet, method, nanos, cause);
+            } catch (RuntimeException e) {
+                observerFailures.increment();
+            }
         }
     }
 

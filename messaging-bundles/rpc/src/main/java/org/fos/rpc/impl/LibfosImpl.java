@@ -164,9 +164,9 @@ public final class LibfosImpl implements Libfos {
         List<Object> list = java.util.Collections.unmodifiableList(java.util.Arrays.asList(values));
         try {
             if (!m.async) {
-                return callSync(handler, m, list);
+                return invoke(handler, m, list);
             }
-            return ((CompletionStage<?>) callAsync(handler, m, list)).toCompletableFuture()
+            return ((CompletionStage<?>) invoke(handler, m, list)).toCompletableFuture()
                     .get(options.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
@@ -191,6 +191,28 @@ public final class LibfosImpl implements Libfos {
     }
 
     // ---------------------------------------------------------------- calls
+
+    /** Makes a call and tells the call observers, if there are any, how it ended and how long it took. */
+    Object invoke(ProxyHandler h, MethodModel m, List<Object> args) throws Throwable {
+        if (!core.observed()) {
+            return m.async ? callAsync(h, m, args) : callSync(h, m, args);
+        }
+        long start = System.nanoTime();
+        if (m.async) {
+            CompletionStage<Object> stage = callAsync(h, m, args);
+            stage.whenComplete((value, error) -> core.called(h.name, m.name, start, error));
+            return stage;
+        }
+        Object value;
+        try {
+            value = callSync(h, m, args);
+        } catch (Throwable t) {
+            core.called(h.name, m.name, start, t);
+            throw t;
+        }
+        core.called(h.name, m.name, start, null);
+        return value;
+    }
 
     private Capability target(ProxyHandler h, MethodModel m, List<Object> args) {
         if (h.member != null) {

@@ -47,6 +47,6 @@ final class ProxyHandler implements InvocationHandler {
             throw new IllegalArgumentException(method + " is not a method of protocol " + protocol.type.getName());
         }
         List<Object> arguments = args == null ? List.of() : Collections.unmodifiableList(Arrays.asList(args.clone()));
-        return m.async ? libfos.callAsync(this, m, arguments) : libfos.callSync(this, m, arguments);
+        return libfos.invoke(this, m, arguments);
     }
 }

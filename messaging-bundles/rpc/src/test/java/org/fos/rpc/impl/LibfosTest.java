@@ -194,6 +194,44 @@ class LibfosTest {
         assertThat(calc.toString()).contains("Calc").contains("/test/calc");
     }
 
+    /** One call an observer was told of. */
+    private record Observed(String fleet, String method, long nanos, Throwable failure) {
+    }
+
+    @Test
+    void shouldTellCallObserversHowEveryCallEndedWhenOneIsRegistered() throws Exception {
+        serve("/test/calc", new CalcImpl("a"));
+        List<Observed> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        org.fos.rpc.api.CallObserver observer = (fleet, method, nanos, failure) -> seen.add(new Observed(fleet, method, nanos, failure));
+        Calc calc = client.proxy(Calc.class, "/test/calc");
+        calc.add(1, 1);
+        assertThat(seen).as("no observer, nothing told").isEmpty();
+
+        core.addObserver(observer);
+        core.addObserver((fleet, method, nanos, failure) -> {
+            throw new IllegalStateException("a broken observer changes no call's outcome");
+        });
+        assertThat(calc.add(2, 3)).isEqualTo(5);
+        assertThatThrownBy(() -> calc.fail("argument")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(calc.addLater(4, 5).toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(9);
+        assertThat(client.call(Calc.class, "/test/calc", "add", List.of("7", "8"), CallOptions.DEFAULT)).isEqualTo(15);
+        assertThatThrownBy(() -> client.proxy(Calc.class, "/test/none").add(1, 2)).isInstanceOf(FleetException.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 5);
+        assertThat(seen).extracting(Observed::method).containsExactlyInAnyOrder("add", "fail", "addLater", "add", "add");
+        assertThat(seen).allSatisfy(o -> assertThat(o.nanos()).isPositive());
+        assertThat(seen.get(0)).satisfies(o -> {
+            assertThat(o.fleet()).isEqualTo("/test/calc");
+            assertThat(o.failure()).isNull();
+        });
+        assertThat(seen.get(1).failure()).isInstanceOf(IllegalArgumentException.class);
+        Observed none = seen.stream().filter(o -> "/test/none".equals(o.fleet())).findFirst().orElseThrow();
+        assertThat(((FleetException) none.failure()).status()).isEqualTo(Status.NO_SUCH_NAME);
+        assertThat(core.observerFailures.sum()).isEqualTo(5);
+
+        core.removeObserver(observer);
+        assertThat(core.observed()).isTrue();
+    }
+
     @Test
     void shouldSurfaceRemoteExceptionsAsTypedExceptions() {
         serve("/test/calc", new CalcImpl("a"));

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +42,7 @@ import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
+import org.fos.kernel.spi.TransportStats.PeerStats;
 import org.fos.transport.api.ClusterSecret;
 import org.fos.transport.api.FrameDescriptor;
 import org.fos.transport.api.LinkChallenge;
@@ -704,6 +706,43 @@ public final class TcpTransport implements Transport, AutoCloseable {
         out.put("connections", connections());
         out.put("counters", counters.snapshot());
         return out;
+    }
+
+    /**
+     * Returns the traffic with each peer: the sums over its connections (there may be two while a
+     * duplicate is resolved), connected if one of them is established and active.
+     *
+     * @return one entry a peer this transport knows or has a connection with, by node id
+     */
+    public List<PeerStats> peerStats() {
+        Map<String, long[]> sums = new TreeMap<>();
+        Map<String, Boolean> up = new HashMap<>();
+        for (Peer p : peers.values()) {
+            sums.computeIfAbsent(p.node, k -> new long[5]);
+            Connection c = p.active;
+            up.put(p.node, c != null && c.isEstablished());
+        }
+        for (ConnectionInfo c : connections()) {
+            long[] s = sums.computeIfAbsent(c.peer(), k -> new long[5]);
+            s[0] += c.framesIn();
+            s[1] += c.framesOut();
+            s[2] += c.bytesIn();
+            s[3] += c.bytesOut();
+            s[4] += c.queuedBytes();
+        }
+        List<PeerStats> out = new ArrayList<>();
+        sums.forEach((node, s) -> out.add(new PeerStats(node, up.getOrDefault(node, false), s[0], s[1],
+                s[2], s[3], s[4])));
+        return out;
+    }
+
+    /**
+     * Returns the transport's counters: traffic totals, refusals and faults by reason.
+     *
+     * @return the counters, as {@code fos:transport} shows them
+     */
+    public Map<String, Long> counters() {
+        return counters.snapshot();
     }
 
     /**

@@ -23,6 +23,7 @@ import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.NameStore;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
+import org.fos.kernel.spi.TransportStats;
 import org.fos.transport.api.ClusterSecret;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -44,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * and the peers dialled from the membership and the static {@code peers} setting. A configuration
  * change restarts the transport; the kernel keeps the unacknowledged messages meanwhile.
  */
-@Component(service = {Transport.class, TcpTransportComponent.class}, configurationPid = TcpTransportComponent.PID,
+@Component(service = {Transport.class, TransportStats.class, TcpTransportComponent.class}, configurationPid = TcpTransportComponent.PID,
         property = Transport.NAME_PROPERTY + "=tcp")
 @Designate(ocd = TcpTransportComponent.Config.class)
-public final class TcpTransportComponent implements Transport {
+public final class TcpTransportComponent implements Transport, TransportStats {
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransportComponent.class);
 
     /** The configuration PID. */
@@ -471,6 +472,16 @@ public final class TcpTransportComponent implements Transport {
     @Override
     public Map<String, Object> info() {
         return transport.info();
+    }
+
+    @Override
+    public List<PeerStats> peers() {
+        return transport.peerStats();
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return transport.counters();
     }
 
     @Override
