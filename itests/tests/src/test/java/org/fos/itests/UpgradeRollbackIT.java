@@ -4,13 +4,17 @@ import static org.fos.testkit.FosOptions.bundleFile;
 import static org.fos.testkit.FosOptions.fosNode;
 import static org.fos.testkit.FosOptions.keyValueFleet;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
 
 import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.FleetRuntime;
 import org.fos.fleet.api.UpgradeReport;
 import org.fos.kv.api.KeyValue;
+import org.fos.testkit.support.CommandResult;
 import org.fos.testkit.support.Load;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -20,7 +24,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
-/** A v3 that throws on activation is rolled back to v2 with its state, under load, losing nothing. */
+/**
+ * A v3 that throws on activation is rolled back to v2 with its state, under load, losing nothing; a
+ * jar that is not a version of the fleet's bundle is refused before the fleet is touched.
+ */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class UpgradeRollbackIT extends LiveUpgradeSupport {
@@ -51,5 +58,26 @@ public class UpgradeRollbackIT extends LiveUpgradeSupport {
         assertEquals("2.0.0", fleet.version());
         assertTrue(kv.put("after", new byte[] {1}).servedBy().startsWith("org.fos.kv/2.0.0"));
         assertEquals("v2 took its own layout-2 state back", 202, kv.stats().stateLayout());
+    }
+
+    @Test
+    public void aJarThatIsNotAVersionOfTheFleetsBundleIsRefusedAndTheFleetNeverPauses() throws Exception {
+        FleetInfo before = fleetServing(KeyValue.NAME, 2);
+        FleetRuntime runtime = service(FleetRuntime.class);
+        int reports = runtime.upgrades().size();
+        byte[] other = Files.readAllBytes(bundleFile("fos-itest-kvload").toPath());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> runtime.upgrade(KeyValue.NAME, other, Duration.ofMinutes(1)));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("but /sys/kv runs bundle org.fos.kv"));
+
+        CommandResult shell = execute("fos:upgrade " + KeyValue.NAME + " " + bundleFile("fos-itest-kvload").toURI());
+        assertTrue("the shell's upgrade was refused: " + shell.output(), shell.failed());
+        String why = shell.output() + " " + shell.error();
+        assertTrue(why, why.contains("an upgrade takes a version of the fleet's own bundle"));
+
+        FleetInfo after = fleetServing(KeyValue.NAME, 2);
+        assertEquals(before.version(), after.version());
+        assertEquals("no upgrade started, so none was reported", reports, runtime.upgrades().size());
+        assertTrue(client(KeyValue.class, KeyValue.NAME).put("after-refusal", new byte[] {1}).servedBy().startsWith("org.fos.kv/" + before.version()));
     }
 }

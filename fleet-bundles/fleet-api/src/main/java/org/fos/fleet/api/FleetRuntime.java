@@ -39,7 +39,9 @@ public interface FleetRuntime {
      * @param timeout how long to wait for the new version to serve before rolling back
      * @return what happened
      * @throws IllegalArgumentException if no such fleet runs here, it has no implementation bound,
-     *         or the location cannot be read; nothing is changed then
+     *         the location cannot be read, or the jar is not a version of the fleet's bundle (another
+     *         symbolic name, no component providing the fleet's protocol, a mandatory import that no
+     *         bundle here exports in range); nothing is changed then, and the fleet never paused
      */
     UpgradeReport upgrade(String name, String location, Duration timeout);
 
@@ -52,7 +54,7 @@ public interface FleetRuntime {
      * @param timeout how long to wait for the outcome
      * @return what happened
      * @throws IllegalArgumentException if no such fleet runs here, it has no implementation bound, or
-     *         the bytes are not a jar
+     *         the bytes are not a jar that is a version of the fleet's bundle (as above)
      */
     UpgradeReport upgrade(String name, byte[] bundle, Duration timeout);
 

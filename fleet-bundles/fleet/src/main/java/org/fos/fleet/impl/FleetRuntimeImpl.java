@@ -460,6 +460,8 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         if (bundle == null) {
             throw new IllegalArgumentException("fleet " + name + " lost its implementation while the upgrade was prepared");
         }
+        Class<?> protocol = c.protocol();
+        UpgradeCheck.check(content, name, bundle, protocol == null ? "" : protocol.getName(), context.getBundles());
         CompletableFuture<UpgradeReport> report = c.nextReport();
         String from = bundle.getVersion().toString();
         executor.execute(() -> {
@@ -502,6 +504,13 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     public RollingUpgrade rollingUpgrade(String name, byte[] bundle, Duration timeout) {
         Names.requireValidName(name);
         Jars.check(bundle, "the new bundle");
+        FleetController here = controllers.get(name);
+        Bundle bound = here == null ? null : here.boundBundle();
+        if (bound != null) {
+            // refused before any node is touched; a node that does not run the fleet leaves this to the canary
+            Class<?> protocol = here.protocol();
+            UpgradeCheck.check(bundle, name, bound, protocol == null ? "" : protocol.getName(), context.getBundles());
+        }
         return new RollingUpgrader(kernel, libfos, this).run(name, bundle, timeout);
     }
 
