@@ -80,4 +80,30 @@ public class UpgradeRollbackIT extends LiveUpgradeSupport {
         assertEquals("no upgrade started, so none was reported", reports, runtime.upgrades().size());
         assertTrue(client(KeyValue.class, KeyValue.NAME).put("after-refusal", new byte[] {1}).servedBy().startsWith("org.fos.kv/" + before.version()));
     }
+
+    @Test
+    public void aCallThatTimedOutWhileTheFleetWasStoppedIsDroppedUnrunWhenItStartsAgain() throws Exception {
+        fleetServing(KeyValue.NAME, 2);
+        FleetRuntime runtime = service(FleetRuntime.class);
+        long expiredBefore = expired(runtime.fleet(KeyValue.NAME));
+        org.osgi.framework.Bundle kvBundle = bundle("org.fos.kv");
+        kvBundle.stop();
+        try {
+            CommandResult late = execute("fos:call -t 2000 " + KeyValue.NAME + " put deadline:late never");
+            assertTrue("the call timed out: " + late.output(), late.failed());
+            String why = late.output() + " " + late.error();
+            assertTrue(why, why.contains("TIMEOUT") || why.contains("no reply"));
+            assertTrue("the error says whether it may have run: " + why, why.contains("dropped unrun"));
+        } finally {
+            kvBundle.start();
+        }
+        fleetServing(KeyValue.NAME, 2);
+        waitFor("the queued call to be taken and dropped", Duration.ofMinutes(1),
+                () -> expired(runtime.fleet(KeyValue.NAME)) > expiredBefore);
+        assertEquals("the call that timed out never ran", null, client(KeyValue.class, KeyValue.NAME).get("deadline:late"));
+    }
+
+    private static long expired(FleetInfo fleet) {
+        return fleet.members().stream().mapToLong(org.fos.fleet.api.MemberInfo::expired).sum();
+    }
 }

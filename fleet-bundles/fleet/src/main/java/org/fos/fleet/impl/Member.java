@@ -35,6 +35,9 @@ final class Member implements Runnable {
     private Message held;
     private volatile long served;
     private volatile long failed;
+    /** The dispatcher last resumed with, and what the ones before it dropped for their deadline. */
+    private volatile Dispatcher last;
+    private volatile long expiredBefore;
 
     Member(String fleet, int index, Mailbox mailbox, int batch) {
         this.fleet = fleet;
@@ -105,7 +108,12 @@ final class Member implements Runnable {
     }
 
     /** Dispatches to {@code dispatcher} from the first message not yet dispatched. */
-    void resume(Dispatcher dispatcher) {
+    synchronized void resume(Dispatcher dispatcher) {
+        Dispatcher previous = last;
+        if (previous != null && previous != dispatcher) {
+            expiredBefore += previous.expired();
+        }
+        last = dispatcher;
         active = dispatcher;
         LockSupport.unpark(thread);
     }
@@ -129,6 +137,7 @@ final class Member implements Runnable {
     }
 
     MemberInfo info() {
-        return new MemberInfo(index, mailbox.address(), depth(), served, failed);
+        Dispatcher d = last;
+        return new MemberInfo(index, mailbox.address(), depth(), served, failed, expiredBefore + (d == null ? 0 : d.expired()));
     }
 }

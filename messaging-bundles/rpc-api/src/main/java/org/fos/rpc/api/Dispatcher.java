@@ -31,4 +31,16 @@ public interface Dispatcher {
      * @return the number of replies outstanding
      */
     int outstanding();
+
+    /**
+     * Counts the requests dropped unrun because their caller's deadline (its call timeout) had passed
+     * when this dispatcher took them: they were answered {@code TIMEOUT} and never ran, so a call that
+     * timed out while it waited in a mailbox is not applied later behind its caller's back.
+     *
+     * @return the number of requests dropped so
+     * @since 1.3
+     */
+    default long expired() {
+        return 0;
+    }
 }

@@ -124,7 +124,7 @@ final class AsyncReplies implements Runnable {
         ScheduledFuture<?> t = timer.schedule(() -> {
             if (pending.remove(correlation) != null) {
                 future.completeExceptionally(new FleetException(Status.TIMEOUT, "no reply from " + target + " to " + method
-                        + " within " + timeout.toMillis() + " ms", null));
+                        + " within " + timeout.toMillis() + " ms" + Replies.MAY_HAVE_RUN, null));
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         pending.put(correlation, new Pending(method, future, t));

@@ -12,6 +12,7 @@ import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
 import org.fos.rpc.api.CallContext;
 import org.fos.rpc.api.Dispatcher;
+import org.fos.rpc.api.FleetException;
 import org.fos.rpc.api.RequestId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ final class DispatcherImpl implements Dispatcher {
     private final Kernel kernel;
     private final LongAdder lostReplies;
     private final AtomicInteger outstanding = new AtomicInteger();
+    private final LongAdder expired = new LongAdder();
 
     DispatcherImpl(ProtocolModel protocol, Object implementation, Kernel kernel, LongAdder lostReplies) {
         this.protocol = protocol;
@@ -51,6 +53,14 @@ final class DispatcherImpl implements Dispatcher {
             reply(request, Wire.FAILURE, new Wire.Failure(IllegalArgumentException.class.getName(), "request for " + method
                     + " carries " + (request.payload() == null ? "no payload" : "a " + request.payload().getClass().getName())
                     + ", not a call"));
+            return true;
+        }
+        if (invocation.deadline() != 0 && System.currentTimeMillis() > invocation.deadline()) {
+            // the caller gave up on it while it waited in the mailbox: run it, and a write the caller
+            // was told timed out would happen behind its back
+            expired.increment();
+            reply(request, Wire.FAILURE, new Wire.Failure(FleetException.class.getName(), method + " was dropped unrun: its deadline"
+                    + " passed while it waited for the member", Status.TIMEOUT.name()));
             return true;
         }
         String problem = checkArguments(method, invocation.arguments());
@@ -93,6 +103,11 @@ final class DispatcherImpl implements Dispatcher {
         }
         reply(request, Wire.RESULT, new Wire.Outcome(result));
         return true;
+    }
+
+    @Override
+    public long expired() {
+        return expired.sum();
     }
 
     @Override

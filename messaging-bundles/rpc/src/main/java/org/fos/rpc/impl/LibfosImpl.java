@@ -244,7 +244,7 @@ public final class LibfosImpl implements Libfos {
         long deadline = System.nanoTime() + h.options.timeout().toNanos();
         SyncChannel ch = channel();
         long correlation = ch.nextCorrelation();
-        Wire.Request request = new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, invocation(args));
+        Wire.Request request = new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, invocation(args, h.options));
         Capability to = send(h, m, args, request, deadline);
         for (int resends = 0;; resends++) {
             Capability target = to;
@@ -266,7 +266,7 @@ public final class LibfosImpl implements Libfos {
             }
             if (reply == null) {
                 throw new FleetException(Status.TIMEOUT, "no reply from " + h.target() + " to " + m + " within "
-                        + h.options.timeout().toMillis() + " ms", null);
+                        + h.options.timeout().toMillis() + " ms" + Replies.MAY_HAVE_RUN, null);
             }
             return Replies.valueOf(m, reply);
         }
@@ -311,7 +311,8 @@ public final class LibfosImpl implements Libfos {
         }
         AsyncReplies replies = asyncReplies();
         long correlation = replies.expect(m, future, h.options.timeout(), h.target());
-        Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name, invocation(args));
+        Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name,
+                invocation(args, h.options));
         try {
             Capability to = send(h, m, args, request, System.nanoTime() + h.options.timeout().toNanos());
             replies.sentTo(correlation, h, args, request, to);
@@ -322,9 +323,12 @@ public final class LibfosImpl implements Libfos {
         return future;
     }
 
-    /** A call's arguments with a new request id; a resend of the call sends the same invocation. */
-    private Wire.Invocation invocation(List<Object> args) {
-        return new Wire.Invocation(args, clientId, sequence.incrementAndGet());
+    /**
+     * A call's arguments with a new request id and the call's deadline (its timeout from now, on the
+     * wall clock, which the member's node reads too); a resend of the call sends the same invocation.
+     */
+    private Wire.Invocation invocation(List<Object> args, CallOptions options) {
+        return new Wire.Invocation(args, clientId, sequence.incrementAndGet(), System.currentTimeMillis() + options.timeout().toMillis());
     }
 
     private static long newClientId() {

@@ -95,4 +95,8 @@ final class Replies {
         }
         return new Wire.Failure(t.getClass().getName(), text);
     }
+
+    /** What a caller whose call timed out can know: whether it ran depends on when the member took it. */
+    static final String MAY_HAVE_RUN = "; if a member took it before the deadline it may have run (and may still finish),"
+            + " if not it is dropped unrun";
 }

@@ -21,10 +21,17 @@ final class Wire {
     }
 
     /**
-     * The arguments of a call, one a parameter (null for a null argument), and the call's request id
-     * (0 and 0 from a sender that gives none, such as a version before request ids).
+     * The arguments of a call, one a parameter (null for a null argument), the call's request id
+     * (0 and 0 from a sender that gives none, such as a version before request ids), and its deadline:
+     * the caller's wall-clock time in epoch milliseconds after which it no longer waits for the answer
+     * (0 from a sender that gives none). A member that takes the request after its deadline drops it
+     * unrun.
      */
-    record Invocation(List<Object> arguments, long client, long sequence) {
+    record Invocation(List<Object> arguments, long client, long sequence, long deadline) {
+        Invocation(List<Object> arguments, long client, long sequence) {
+            this(arguments, client, sequence, 0L);
+        }
+
         /** The request id, or null if the sender gave none. */
         RequestId requestId() {
             return client == 0 && sequence == 0 ? null : new RequestId(client, sequence);

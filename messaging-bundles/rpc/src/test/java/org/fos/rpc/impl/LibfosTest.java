@@ -280,6 +280,35 @@ class LibfosTest {
     }
 
     @Test
+    void shouldDropARequestWhoseDeadlinePassedWhileItWaitedAndNeverRunIt() throws Exception {
+        Mailbox box = kernel.createMailbox("/test/late", 1024);
+        kernel.names().register("/test/late", box.capability(), Map.of());
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        Dispatcher d = server.dispatcher(Calc.class, new CalcImpl("late") {
+            @Override
+            public int add(int a, int b) {
+                ran.incrementAndGet();
+                return a + b;
+            }
+        });
+        Calc hasty = client.proxy(Calc.class, "/test/late", CallOptions.DEFAULT.withTimeout(Duration.ofMillis(100)));
+        assertThatThrownBy(() -> hasty.add(1, 2)).isInstanceOf(FleetException.class)
+                .satisfies(e -> assertThat(((FleetException) e).status()).isEqualTo(Status.TIMEOUT));
+        // the member takes it only now, after the caller gave up: it is answered, not run
+        Message late = box.receive(5, TimeUnit.SECONDS);
+        assertThat(late).isNotNull();
+        assertThat(d.dispatch(late)).isTrue();
+        assertThat(ran).hasValue(0);
+        assertThat(d.expired()).isEqualTo(1);
+
+        Calc patient = client.proxy(Calc.class, "/test/late", CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(30)));
+        CompletionStage<Integer> inTime = patient.addLater(2, 3);
+        d.dispatch(box.receive(5, TimeUnit.SECONDS));
+        assertThat(inTime.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(5);
+        assertThat(d.expired()).isEqualTo(1);
+    }
+
+    @Test
     void shouldAnswerBadRequestsWithErrorsAndKeepServing() {
         serve("/test/calc", new CalcImpl("a"));
         assertThatThrownBy(() -> client.call(Calc.class, "/test/calc", "nope", List.of(), CallOptions.DEFAULT))
