@@ -89,6 +89,23 @@ public interface FleetRuntime {
     List<GroupInfo> groups();
 
     /**
+     * Drops the state that a {@link FleetInfo.Status#REMOVED removed} fleet kept on this node for its
+     * next version: the members' exported states, and for a {@link Replicated} fleet this node's
+     * replicas of its groups with their files (each group that has other replicas is asked to let this
+     * node go first, so it keeps its quorum). A version of the fleet that was installed and refused
+     * because it could not take that state is bound at once, starting empty.
+     *
+     * @param name the fleet's name
+     * @return what was dropped, in a sentence
+     * @throws IllegalArgumentException if the fleet serves (or is paused, upgrading) on this node: it
+     *         must be removed first, by uninstalling its bundle; or this node keeps nothing of it
+     * @throws IllegalStateException if a group did not let this node's replica go; what was dropped
+     *         before stays dropped, and dropping again goes on
+     * @since 1.5
+     */
+    String drop(String name);
+
+    /**
      * Returns the upgrades this runtime has done, the oldest first.
      *
      * @return the reports

@@ -7,7 +7,7 @@ import java.time.Instant;
  * What happened when a fleet's implementation was replaced on a node.
  *
  * @param fleet the fleet's name
- * @param from the version that served before
+ * @param from the version that served before (or left the kept state), or null for a first version
  * @param to the version that was installed, or null if it never registered
  * @param outcome how it ended
  * @param pauseNanos how long the members did not dispatch, in nanoseconds
@@ -25,7 +25,15 @@ public record UpgradeReport(String fleet, String from, String to, Outcome outcom
         /** The new version failed; the previous version serves again, with its state. */
         ROLLED_BACK,
         /** The new version failed and so did the rollback: the fleet stays paused, its requests queued. */
-        FAILED
+        FAILED,
+        /**
+         * A version installed while the fleet was {@link FleetInfo.Status#REMOVED} (or a first version)
+         * did not serve: it cannot take the state the fleet kept, serves another protocol, or failed to
+         * activate. Nothing was bound and the fleet stays removed; the detail says what to do.
+         *
+         * @since 1.5
+         */
+        REFUSED
     }
 
     /**

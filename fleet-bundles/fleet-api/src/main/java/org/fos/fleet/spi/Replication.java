@@ -25,4 +25,18 @@ public interface Replication {
      * @throws IllegalArgumentException if the counts are out of range, or the fleet is open already
      */
     ReplicatedFleetHandle open(String fleet, int groups, int replicas, ReplicatedFleet implementation);
+
+    /**
+     * Deletes this node's replicas of a fleet that is not open here (its implementation was removed):
+     * each group that counts other nodes in its configuration is first asked, through its leader, to
+     * go on without this node; then the replica and its files under {@code data/raft} are removed.
+     *
+     * @param fleet the fleet's name
+     * @return how many replicas were removed (0 if this node kept none)
+     * @throws IllegalArgumentException if the fleet is open on this node
+     * @throws IllegalStateException if a group did not let this node go (no leader, for example); the
+     *         replicas removed before stay removed
+     * @since 1.1
+     */
+    int drop(String fleet);
 }

@@ -3,5 +3,5 @@
  * Ratis), to run {@link org.fos.fleet.api.Replicated} fleets.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.fos.fleet.spi;

@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
         "osgi.command.function=call",
         "osgi.command.function=upgrade",
         "osgi.command.function=upgrades",
+        "osgi.command.function=drop",
         "osgi.command.function=nodes",
         "osgi.command.function=remote"})
 public final class FleetCommands {
@@ -98,7 +99,9 @@ public final class FleetCommands {
      *
      * @return one entry a fleet and node
      */
-    @Descriptor("list the fleets of every node: node, protocol, implementation bundle and version, status, members with queue depths and calls served")
+    @Descriptor("list the fleets of every node: node, protocol, implementation bundle and version, status (SERVING, PAUSED,"
+            + " UPGRADING, ROLLING_BACK, REMOVED), members with queue depths and calls served, and unless it serves a detail"
+            + " saying why not and what to do")
     public List<FleetInfo> fleets() {
         List<FleetInfo> out = new ArrayList<>();
         List<NameEntry> admins = kernel.names().cached(NodeAdmin.NAME);
@@ -246,6 +249,19 @@ public final class FleetCommands {
     @Descriptor("list the upgrades of fleets on this node, with their outcome and how long dispatch paused")
     public List<UpgradeReport> upgrades() {
         return runtime.upgrades();
+    }
+
+    /**
+     * Drops the state a removed fleet kept on this node.
+     *
+     * @param name the fleet's name
+     * @return what was dropped
+     */
+    @Descriptor("drop the state a removed fleet (its bundle uninstalled, status REMOVED) kept on this node for its next version:"
+            + " its exported state, and a replicated fleet's replicas of its groups with their files (a group with replicas on"
+            + " other nodes lets this node go first); a version refused because it could not read that state then serves, empty")
+    public String drop(@Descriptor("the removed fleet's name, such as /app/counters") String name) {
+        return runtime.drop(Names.requireValidName(name));
     }
 
     /** The protocol interface of a fleet: from its local runtime, else from the name's fos.protocol property. */

@@ -31,9 +31,11 @@ import org.fos.kernel.api.Names;
 import org.fos.kernel.api.Registration;
 import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Dispatcher;
+import org.fos.rpc.api.FleetException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceObjects;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +78,10 @@ final class FleetController {
     private Binding binding;
     private LastGood lastGood;
     private FleetInfo.Status status = FleetInfo.Status.PAUSED;
+    /** The bundle of a version refused while the fleet was removed (or of a first version that failed). */
+    private Bundle refusedBundle;
+    /** Unless serving: why not, and what to do. */
+    private String detail = "no implementation has registered yet";
     private long pauseStartNanos;
     /** Set when the last implementation's bundle was updated: the next binding is an upgrade. */
     private boolean updated;
@@ -121,12 +127,19 @@ final class FleetController {
             return false;
         }
         if (protocol != null && !protocol.getName().equals(refProtocol.getName())) {
-            LOG.error("{} from bundle {} serves protocol {}, but fleet {} serves {}: not bound", ref, ref.getBundle(),
-                    refProtocol.getName(), name, protocol.getName());
+            String why = "version " + ref.getBundle().getVersion() + " of " + ref.getBundle().getSymbolicName() + " serves protocol "
+                    + refProtocol.getName() + ", but fleet " + name + " serves " + protocol.getName();
+            if (status == FleetInfo.Status.REMOVED) {
+                refused(ref.getBundle(), why);
+            } else {
+                LOG.error("{}: not bound", why);
+            }
             return false;
         }
-        if (members.isEmpty()) {
-            createMembers(refProtocol, memberCount, capacity, ref.getProperty(Names.SCOPE_PROPERTY));
+        // a fleet without members (first start, or removed) gets its names only once a version serves
+        boolean fresh = members.isEmpty();
+        if (fresh) {
+            createMembers(memberCount, capacity);
         } else if (memberCount != members.size()) {
             LOG.warn("fleet {}: the new implementation asks for {} members; the fleet keeps its {} (members are fixed at first start)",
                     name, memberCount, members.size());
@@ -162,8 +175,16 @@ final class FleetController {
         }
         if (failure != null) {
             release(objects, instances);
-            failed(bundle, failure);
+            if (fresh) {
+                stopMembers();
+                refused(bundle, failure);
+            } else {
+                failed(bundle, failure);
+            }
             return false;
+        }
+        if (fresh) {
+            registerNames(refProtocol, ref.getProperty(Names.SCOPE_PROPERTY));
         }
         byte[] archive;
         try {
@@ -182,7 +203,14 @@ final class FleetController {
         }
         FleetInfo.Status before = status;
         status = FleetInfo.Status.SERVING;
-        if (lastGood != null && (updated || before == FleetInfo.Status.ROLLING_BACK)) {
+        detail = null;
+        refusedBundle = null;
+        if (lastGood != null && before == FleetInfo.Status.REMOVED) {
+            boolean older = Version.parseVersion(version).compareTo(Version.parseVersion(lastGood.version())) < 0;
+            report(new UpgradeReport(name, lastGood.version(), version, UpgradeReport.Outcome.UPGRADED, 0L, 0, "version " + version
+                    + " was installed after " + lastGood.version() + " was removed and serves the state it kept"
+                    + (older ? " (an older version: it read the newer one's state)" : ""), System.currentTimeMillis()));
+        } else if (lastGood != null && (updated || before == FleetInfo.Status.ROLLING_BACK)) {
             long pause = System.nanoTime() - pauseStartNanos;
             UpgradeReport.Outcome outcome = before == FleetInfo.Status.ROLLING_BACK ? UpgradeReport.Outcome.ROLLED_BACK
                     : UpgradeReport.Outcome.UPGRADED;
@@ -284,26 +312,44 @@ final class FleetController {
         return null;
     }
 
-    /**
-     * Creates the members and registers them; an implementation whose service has the property
-     * {@link Names#SCOPE_PROPERTY} (a fleet per node, such as a device) passes it to the members' entries.
-     */
-    private void createMembers(Class<?> refProtocol, int count, int capacity, Object scope) {
-        Map<String, String> properties = new HashMap<>();
-        properties.put("fos.protocol", refProtocol.getName());
-        properties.put("fos.fleet.members", Integer.toString(count));
-        if (scope != null) {
-            properties.put(Names.SCOPE_PROPERTY, scope.toString());
-        }
+    /** Creates the members, paused: their mailboxes and threads, not yet their names. */
+    private void createMembers(int count, int capacity) {
         for (int i = 0; i < count; i++) {
             Mailbox box = kernel.createMailbox(name + "#" + i, capacity);
             Member m = new Member(name, i, box, runtime.batch());
             members.add(m);
-            properties.put("fos.member", Integer.toString(i));
-            registrations.add(kernel.names().register(name, kernel.narrow(box.capability(), EnumSet.of(Right.SEND, Right.GRANT)),
-                    Map.copyOf(properties)));
             m.start();
         }
+    }
+
+    /**
+     * Registers the members under the fleet's name; an implementation whose service has the property
+     * {@link Names#SCOPE_PROPERTY} (a fleet per node, such as a device) passes it to the members' entries.
+     */
+    private void registerNames(Class<?> refProtocol, Object scope) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("fos.protocol", refProtocol.getName());
+        properties.put("fos.fleet.members", Integer.toString(members.size()));
+        if (scope != null) {
+            properties.put(Names.SCOPE_PROPERTY, scope.toString());
+        }
+        for (Member m : members) {
+            properties.put("fos.member", Integer.toString(m.index));
+            registrations.add(kernel.names().register(name, kernel.narrow(m.mailbox.capability(), EnumSet.of(Right.SEND, Right.GRANT)),
+                    Map.copyOf(properties)));
+        }
+    }
+
+    /** Stops the members and closes their mailboxes; what still waits in them is discarded. */
+    private void stopMembers() {
+        for (Member m : members) {
+            try {
+                m.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        members.clear();
     }
 
     /** The bound implementation's service went away: pause, keep its state, release it. */
@@ -323,8 +369,161 @@ final class FleetController {
         binding = null;
         if (status == FleetInfo.Status.SERVING) {
             status = FleetInfo.Status.PAUSED;
+            Bundle b = lastGood.bundle();
+            detail = "bundle " + b.getSymbolicName() + " " + lastGood.version() + " (id " + b.getBundleId() + ") stopped, so nothing"
+                    + " serves " + name + " here: its calls queue (a call whose caller gave up is dropped unrun when it starts);"
+                    + " 'start " + b.getBundleId() + "' resumes it, 'uninstall " + b.getBundleId() + "' removes the fleet";
         }
         LOG.info("fleet {}: {} {} went away; {} requests wait", name, lastGood.bundle().getSymbolicName(), lastGood.version(), depth());
+    }
+
+    /** What became of a fleet whose bundle was uninstalled. */
+    enum Removal {
+        /** The bundle was not this fleet's last implementation (or the fleet is bound): nothing changed. */
+        NOT_MINE,
+        /** The fleet is removed and kept nothing: the runtime forgets it. */
+        NOTHING_KEPT,
+        /** The fleet is removed and keeps its state for a later version. */
+        STATE_KEPT
+    }
+
+    /**
+     * The bundle of the fleet's last implementation was uninstalled: its names go at once, so new
+     * calls fail with {@code NO_SUCH_NAME}; the calls that queued are answered {@code NO_SUCH_NAME}
+     * too (none of them ran); the members stop. The state the last version exported is kept for the
+     * next version installed, and a replicated fleet's replicas stay in their groups, suspended.
+     */
+    synchronized Removal removed(Bundle bundle) {
+        if (status == FleetInfo.Status.REMOVED && bundle.equals(refusedBundle)) {
+            // the version that was refused went: a fleet that keeps nothing is forgotten
+            refusedBundle = null;
+            return lastGood == null ? Removal.NOTHING_KEPT : Removal.NOT_MINE;
+        }
+        if (binding != null || lastGood == null || !lastGood.bundle().equals(bundle) || status == FleetInfo.Status.REMOVED) {
+            return Removal.NOT_MINE;
+        }
+        cancelWatchdog();
+        FleetInfo.Status was = status;
+        for (Registration r : registrations) {
+            r.close();
+        }
+        registrations.clear();
+        String why = "bundle " + bundle.getSymbolicName() + " " + lastGood.version() + " (id " + bundle.getBundleId() + ") was uninstalled";
+        int refused = refuseQueued("fleet " + name + " was removed from node " + kernel.nodeId() + " (" + why + ") before this call ran:"
+                + " it did not run");
+        stopMembers();
+        status = FleetInfo.Status.REMOVED;
+        updated = false;
+        boolean kept = lastGood.states() != null || replicated != null;
+        String state = replicated != null ? "this node's replicas of its groups stay in them and on disk, suspended"
+                : lastGood.states() != null ? "the state version " + lastGood.version() + " exported is kept in memory (until the node stops)"
+                : "it had no state to keep";
+        detail = why + ": " + name + " has no members here, calls fail with NO_SUCH_NAME; " + state
+                + (kept ? ". Installing a version that reads it serves it again (one that cannot is refused);"
+                        + " 'fos:drop " + name + "' drops it" : "");
+        if (was == FleetInfo.Status.UPGRADING || was == FleetInfo.Status.ROLLING_BACK) {
+            report(new UpgradeReport(name, lastGood.version(), rollbackFrom, UpgradeReport.Outcome.FAILED, System.nanoTime() - pauseStartNanos,
+                    refused, why + " while the fleet was " + was, System.currentTimeMillis()));
+        }
+        LOG.info("fleet {} removed: {}; {} queued calls answered NO_SUCH_NAME; {}", name, why, refused, state);
+        return kept ? Removal.STATE_KEPT : Removal.NOTHING_KEPT;
+    }
+
+    /**
+     * Answers every request waiting in the members' mailboxes with {@code NO_SUCH_NAME}: a dispatcher
+     * over an implementation of the protocol that refuses every method drains them.
+     *
+     * @return how many requests were answered
+     */
+    private int refuseQueued(String message) {
+        int queued = depth();
+        if (queued == 0 || protocol == null) {
+            return queued;
+        }
+        Object refuser = java.lang.reflect.Proxy.newProxyInstance(protocol.getClassLoader(), new Class<?>[] {protocol}, (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    default -> "removed fleet " + name;
+                };
+            }
+            throw new FleetException(org.fos.kernel.api.Status.NO_SUCH_NAME, message, null);
+        });
+        Dispatcher d = runtime.libfos().dispatcher(cast(protocol), refuser);
+        for (Member m : members) {
+            m.resume(d);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (depth() > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        for (Member m : members) {
+            m.pause();
+        }
+        int left = depth();
+        if (left > 0) {
+            LOG.warn("fleet {}: {} queued calls were not answered within 10 s; they are discarded and their callers time out", name, left);
+        }
+        return queued - left;
+    }
+
+    /**
+     * A version installed while the fleet is removed (or its first version) did not serve: nothing is
+     * bound, the fleet has no names here, and the outcome is reported.
+     */
+    private void refused(Bundle bundle, String reason) {
+        FleetInfo.Status was = status;
+        status = FleetInfo.Status.REMOVED;
+        refusedBundle = bundle;
+        String from = lastGood == null ? null : lastGood.version();
+        boolean kept = lastGood != null && (lastGood.states() != null || replicated != null);
+        detail = "version " + bundle.getVersion() + " of " + bundle.getSymbolicName() + " (id " + bundle.getBundleId() + ") was refused: "
+                + reason + ". Nothing serves " + name + " here, calls fail with NO_SUCH_NAME; "
+                + (kept ? "the state of version " + from + " is kept: install a version that reads it, or 'fos:drop " + name
+                        + "' to drop it and let this one start empty"
+                        : "install a version that activates");
+        LOG.error("fleet {}: {}", name, detail);
+        report(new UpgradeReport(name, from, bundle.getVersion().toString(), UpgradeReport.Outcome.REFUSED, 0L, 0,
+                (was == FleetInfo.Status.REMOVED && from != null ? "installed after " + from + " was removed: " : "") + detail,
+                System.currentTimeMillis()));
+    }
+
+    /**
+     * Drops what a removed fleet kept here: the exported state, and a replicated fleet's replicas on
+     * this node (through the replication service).
+     *
+     * @return what was dropped
+     */
+    synchronized String drop() {
+        if (status != FleetInfo.Status.REMOVED) {
+            throw new IllegalArgumentException("fleet " + name + " is " + status + " on node " + kernel.nodeId() + ": fos:drop drops the"
+                    + " state of a removed fleet; uninstall its bundle first");
+        }
+        List<String> dropped = new ArrayList<>();
+        if (lastGood != null && lastGood.states() != null) {
+            dropped.add("the state version " + lastGood.version() + " exported (" + lastGood.states().size() + " members)");
+        }
+        boolean replicas = replicated != null || lastGood != null && lastGood.replicated() != null;
+        if (replicated != null) {
+            replicated.close();
+            replicated = null;
+        }
+        if (replicas) {
+            Replication replication = runtime.replication();
+            if (replication == null) {
+                throw new IllegalStateException("fleet " + name + " keeps replicas on node " + kernel.nodeId() + ", and the node's"
+                        + " replication service is not running to drop them");
+            }
+            dropped.add(replication.drop(name) + " replicas of its groups on this node, with their files");
+        }
+        lastGood = null;
+        protocol = null;
+        if (dropped.isEmpty()) {
+            throw new IllegalArgumentException("fleet " + name + " keeps no state on node " + kernel.nodeId() + ": nothing to drop");
+        }
+        LOG.info("fleet {}: dropped {}", name, dropped);
+        return "dropped " + String.join(" and ", dropped);
     }
 
     /**
@@ -401,6 +600,9 @@ final class FleetController {
         status = FleetInfo.Status.UPGRADING;
         cancelWatchdog();
         long timeout = runtime.upgradeTimeoutMillis();
+        detail = "bundle " + bundle.getSymbolicName() + " (id " + bundle.getBundleId() + ") was updated from version " + lastGood.version()
+                + ": calls queue while it waits up to " + timeout + " ms for the new version to serve, then version "
+                + lastGood.version() + " is put back; fos:upgrades reports the outcome";
         watchdog = runtime.schedule(() -> timedOut(bundle), timeout);
     }
 
@@ -433,6 +635,7 @@ final class FleetController {
             return;
         }
         status = FleetInfo.Status.ROLLING_BACK;
+        detail = reason + "; version " + lastGood.version() + " is being put back with its state, calls queue meanwhile";
         rollbackReason = reason;
         rollbackFrom = bundle.getVersion().toString();
         rollbackTo = lastGood.version();
@@ -456,6 +659,9 @@ final class FleetController {
     private void giveUp(String reason) {
         LOG.error("fleet {}: {}; the fleet stays paused with {} requests queued", name, reason, depth());
         status = FleetInfo.Status.PAUSED;
+        String id = lastGood == null ? "" : " " + lastGood.bundle().getBundleId();
+        detail = reason + ". Calls queue: 'fos:upgrade " + name + " <jar of a working version>' puts one in,"
+                + " 'uninstall" + id + "' removes the fleet";
         report(new UpgradeReport(name, lastGood == null ? null : lastGood.version(), rollbackFrom, UpgradeReport.Outcome.FAILED,
                 System.nanoTime() - pauseStartNanos, depth(), reason, System.currentTimeMillis()));
         updated = false;
@@ -509,7 +715,8 @@ final class FleetController {
             m.add(member.info());
         }
         return new FleetInfo(kernel.nodeId(), name, protocol == null ? null : protocol.getName(),
-                binding == null ? null : binding.bundle().getSymbolicName(), binding == null ? null : binding.version(), status, m);
+                binding == null ? null : binding.bundle().getSymbolicName(), binding == null ? null : binding.version(), status, m,
+                status == FleetInfo.Status.SERVING ? null : detail);
     }
 
     /** Stops the fleet: members stop, names and mailboxes go. */
@@ -525,6 +732,7 @@ final class FleetController {
         for (Registration r : registrations) {
             r.close();
         }
+        registrations.clear();
         if (replicated != null) {
             replicated.close();
             replicated = null;

@@ -389,6 +389,13 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             for (FleetController c : controllers.values()) {
                 c.bundleUpdated(event.getBundle());
             }
+        } else if (event.getType() == BundleEvent.UNINSTALLED) {
+            // its services went before this event: a fleet it served is removed (names away, queued calls refused)
+            for (FleetController c : controllers.values()) {
+                if (c.removed(event.getBundle()) == FleetController.Removal.NOTHING_KEPT) {
+                    controllers.remove(c.name(), c);
+                }
+            }
         }
     }
 
@@ -521,6 +528,41 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             out.addAll(c.groups());
         }
         return out;
+    }
+
+    @Override
+    public String drop(String name) {
+        Names.requireValidName(name);
+        FleetController c = controllers.get(name);
+        String dropped;
+        if (c == null) {
+            // nothing runs under the name here; its replicas may still be on disk (a node restarted without the fleet)
+            Replication r = replication;
+            int replicas = r == null ? 0 : r.drop(name);
+            if (replicas == 0) {
+                throw new IllegalArgumentException("no fleet named " + name + " was removed on this node, and it keeps no replicas of one;"
+                        + " fleets here: " + controllers.keySet());
+            }
+            dropped = "dropped " + replicas + " replicas of the groups of " + name + " on this node, with their files";
+        } else {
+            dropped = c.drop();
+            controllers.remove(name, c);
+        }
+        // a version that was refused because it could not read that state starts empty now
+        ServiceReference<Object>[] refs = tracker.getServiceReferences();
+        if (refs != null) {
+            for (ServiceReference<Object> ref : refs) {
+                if (name.equals(ref.getProperty(Fleet.NAME))) {
+                    customizer.addingService(ref);
+                    FleetController now = controllers.get(name);
+                    if (now != null && now.isBound()) {
+                        FleetInfo f = now.info();
+                        return dropped + "; version " + f.version() + " of " + f.implementation() + " serves " + name + " now, starting empty";
+                    }
+                }
+            }
+        }
+        return dropped;
     }
 
     @Override

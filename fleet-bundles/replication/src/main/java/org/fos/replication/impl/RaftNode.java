@@ -303,6 +303,66 @@ final class RaftNode implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Removes this node's replicas of a fleet that is not open here, with their files: a group that
+     * counts other nodes is first asked to go on without this one, so it keeps its quorum.
+     *
+     * @return how many replicas were removed
+     */
+    synchronized int drop(String fleet) {
+        if (closed) {
+            throw new FleetException(Status.UNAVAILABLE, "the replication of node " + nodeId + " has stopped", null);
+        }
+        if (fleets.containsKey(fleet)) {
+            throw new IllegalArgumentException("fleet " + fleet + " is open on node " + nodeId + ": remove it before dropping its replicas");
+        }
+        RaftPeerId me = server.getId();
+        int removed = 0;
+        for (GroupMachine m : List.copyOf(machines.values())) {
+            if (!m.identity().fleet().equals(fleet)) {
+                continue;
+            }
+            RaftGroupId id = m.getGroupId();
+            RaftServer.Division d = division(id);
+            if (d != null) {
+                List<RaftPeer> conf = new ArrayList<>(d.getRaftConf().getCurrentPeers());
+                List<RaftPeer> others = conf.stream().filter(p -> !p.getId().equals(me)).toList();
+                if (!others.isEmpty() && others.size() < conf.size()) {
+                    try (RaftClient c = newClient(RaftGroup.valueOf(id, conf), RetryPolicies.retryUpToMaximumCountWithFixedSleep(5,
+                            TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))) {
+                        RaftClientReply reply = c.admin().setConfiguration(others);
+                        if (!reply.isSuccess()) {
+                            throw new IOException("refused: " + reply.getException());
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        throw new IllegalStateException("group " + m.identity().group() + " of " + fleet + " did not let node " + nodeId
+                                + " go (" + e.getMessage() + "); " + removed + " replicas were removed before it: drop again once the"
+                                + " group has a leader (fos:groups)", e);
+                    }
+                }
+            }
+            try {
+                RaftClientReply reply = server.groupManagementAsync(org.apache.ratis.protocol.GroupManagementRequest.newRemove(
+                        ClientId.randomId(), me, 0, id, true, false)).get(2 * settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+                if (!reply.isSuccess()) {
+                    throw new IOException("refused: " + reply.getException());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while removing group " + m.identity().group() + " of " + fleet, e);
+            } catch (IOException | java.util.concurrent.ExecutionException | TimeoutException | RuntimeException e) {
+                throw new IllegalStateException("removing this node's replica of group " + m.identity().group() + " of " + fleet
+                        + " failed: " + unwrap(e) + "; " + removed + " replicas were removed before it", e);
+            }
+            machines.remove(id, m);
+            dropClient(id);
+            removed++;
+        }
+        publishHosts();
+        LOG.info("node {} dropped its {} replicas of fleet {} with their files", nodeId, removed, fleet);
+        return removed;
+    }
+
     synchronized void closed(FleetGroups f) {
         fleets.remove(f.fleet(), f);
         publishHosts();

@@ -259,6 +259,12 @@ public final class ReplicationComponent implements Replication {
         return node.open(fleet, groups, replicas, implementation);
     }
 
+    @Override
+    public int drop(String fleet) {
+        Names.requireValidName(fleet);
+        return node.drop(fleet);
+    }
+
     /**
      * Describes the groups of the fleets open on this node.
      *
