@@ -218,6 +218,9 @@ final class FleetController {
                     : "version " + version + " serves with the state of " + lastGood.version();
             report(new UpgradeReport(name, lastGood.version(), outcome == UpgradeReport.Outcome.ROLLED_BACK ? rollbackFrom : version,
                     outcome, pause, depth(), detail, System.currentTimeMillis()));
+            if (outcome == UpgradeReport.Outcome.UPGRADED) {
+                runtime.deployedServes(bundle, archive);
+            }
         }
         updated = false;
         rollbackReason = null;
@@ -640,7 +643,7 @@ final class FleetController {
         rollbackFrom = bundle.getVersion().toString();
         rollbackTo = lastGood.version();
         byte[] archive = lastGood.archive();
-        runtime.updateLater(bundle, archive, error -> {
+        runtime.rollBackLater(bundle, archive, reason, error -> {
             synchronized (FleetController.this) {
                 if (binding == null && status == FleetInfo.Status.ROLLING_BACK) {
                     giveUp("rolling back to " + rollbackTo + " failed: " + error);

@@ -1,6 +1,8 @@
 package org.fos.fleet.impl;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -111,6 +113,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     private volatile Config config;
     private volatile Replication replication;
     private volatile Set<String> excluded = Set.of();
+    private final List<Path> deployFolders;
 
     /**
      * Starts the runtime.
@@ -129,6 +132,8 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         this.libfos = libfos;
         this.config = validate(config);
         this.excluded = excluded(config.excludedFleets());
+        this.deployFolders = DeployWatcher.folders(context.getProperty("fos.base"), context.getProperty("felix.fileinstall.dir"),
+                context.getProperty("felix.fileinstall.filter"));
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fos-fleet-upgrades");
             t.setDaemon(true);
@@ -269,15 +274,75 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         return executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Updates a bundle from bytes on the upgrade thread; reports a failure to {@code onError}. */
+    /**
+     * Updates a bundle from bytes on the upgrade thread; reports a failure to {@code onError}. A bundle
+     * File Install installed from {@code deploy/} is updated through its file instead (ADR 0036): the
+     * jar is written there and File Install applies it, so that the folder always holds what runs.
+     */
     void updateLater(Bundle bundle, byte[] content, Consumer<Exception> onError) {
+        Path deployed = deployed(bundle);
         executor.execute(() -> {
             try {
-                bundle.update(new ByteArrayInputStream(content));
-            } catch (BundleException | RuntimeException e) {
+                if (deployed != null) {
+                    DeployFiles.replace(deployed, content);
+                } else {
+                    bundle.update(new ByteArrayInputStream(content));
+                }
+            } catch (BundleException | IOException | RuntimeException e) {
                 onError.accept(e);
             }
         });
+    }
+
+    /**
+     * Puts the last good version back after a refused one: a bundle from {@code deploy/} gets its
+     * refused jar copied aside (into {@code deploy.refused/}, the reason beside it) and the good jar
+     * written in its place; any other bundle is updated directly.
+     */
+    void rollBackLater(Bundle bundle, byte[] good, String reason, Consumer<Exception> onError) {
+        Path deployed = deployed(bundle);
+        if (deployed != null) {
+            executor.execute(() -> {
+                try {
+                    Path aside = DeployFiles.setAside(deployed, reason);
+                    LOG.warn("{} was refused ({}); it is kept as {} and the jar that serves again is written in its place", deployed,
+                            reason, aside);
+                    DeployFiles.replace(deployed, good);
+                } catch (IOException | RuntimeException e) {
+                    onError.accept(e);
+                }
+            });
+        } else {
+            updateLater(bundle, good, onError);
+        }
+    }
+
+    /**
+     * After an upgrade that did not go through {@code deploy/} (a shell {@code update}), writes the jar
+     * that serves into the bundle's file there, if it came from there and holds another version.
+     */
+    void deployedServes(Bundle bundle, byte[] archive) {
+        Path deployed = deployed(bundle);
+        if (deployed == null || archive == null) {
+            return;
+        }
+        executor.execute(() -> {
+            try {
+                String there = DeployFiles.version(deployed);
+                if (!bundle.getVersion().toString().equals(there)) {
+                    LOG.info("{} held version {} while {} serves: writing the jar that serves there (File Install applies it once more)",
+                            deployed, there, bundle.getVersion());
+                    DeployFiles.replace(deployed, archive);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot write the jar that serves into {}: {}", deployed, e.toString());
+            }
+        });
+    }
+
+    /** The file in a deploy folder a bundle was installed from by File Install, or null. */
+    Path deployed(Bundle bundle) {
+        return DeployFiles.fileOf(bundle.getLocation(), deployFolders);
     }
 
     void recordUpgrade(UpgradeReport report) {
@@ -471,10 +536,16 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         UpgradeCheck.check(content, name, bundle, protocol == null ? "" : protocol.getName(), context.getBundles());
         CompletableFuture<UpgradeReport> report = c.nextReport();
         String from = bundle.getVersion().toString();
+        Path deployed = deployed(bundle);
         executor.execute(() -> {
             try {
-                bundle.update(new ByteArrayInputStream(content));
-            } catch (BundleException | RuntimeException e) {
+                if (deployed != null) {
+                    // File Install applies it, and deploy/ holds the jar that runs (ADR 0036)
+                    DeployFiles.replace(deployed, content);
+                } else {
+                    bundle.update(new ByteArrayInputStream(content));
+                }
+            } catch (BundleException | IOException | RuntimeException e) {
                 UpgradeReport refused = new UpgradeReport(name, from, null, UpgradeReport.Outcome.ROLLED_BACK, 0L, 0,
                         "the framework refused the new jar, version " + from + " serves on: " + e.getMessage(), System.currentTimeMillis());
                 recordUpgrade(refused);
