@@ -93,6 +93,8 @@ final class FleetController {
     private final List<CompletableFuture<UpgradeReport>> waiting = new ArrayList<>();
     /** A replicated fleet's groups on this node, once opened; kept across upgrades. */
     private ReplicatedFleetHandle replicated;
+    /** The replication service {@link #replicated} was opened with. */
+    private Replication openedWith;
 
     FleetController(String name, FleetRuntimeImpl runtime, Kernel kernel) {
         this.name = name;
@@ -259,6 +261,7 @@ final class FleetController {
             }
             replicated = replication.open(name, FleetRuntimeImpl.intProperty(ref, Replicated.GROUPS, 8, 1, 256),
                     FleetRuntimeImpl.intProperty(ref, Replicated.REPLICAS, 3, 1, 7), first);
+            openedWith = replication;
         } else if (lastGood != null && lastGood.replicated() != null) {
             try {
                 replicated.resume(first, lastGood.replicated());
@@ -274,16 +277,19 @@ final class FleetController {
 
     /** The node's replication service changed: a bound replicated fleet opens its groups with the new one. */
     synchronized void replicationChanged(Replication now) {
-        if (replicated == null) {
+        if (replicated == null || now == openedWith) {
+            // the news of a service this fleet opened its groups with already (it bound before the news came)
             return;
         }
         replicated = null;
+        openedWith = null;
         if (binding == null || now == null) {
             return;
         }
         Object[] instances = binding.instances();
         replicated = now.open(name, FleetRuntimeImpl.intProperty(binding.ref(), Replicated.GROUPS, 8, 1, 256),
                 FleetRuntimeImpl.intProperty(binding.ref(), Replicated.REPLICAS, 3, 1, 7), (ReplicatedFleet) instances[0]);
+        openedWith = now;
         for (Object instance : instances) {
             ((ReplicatedFleet) instance).replicas(replicated.replicas());
         }
@@ -511,6 +517,7 @@ final class FleetController {
         if (replicated != null) {
             replicated.close();
             replicated = null;
+            openedWith = null;
         }
         if (replicas) {
             Replication replication = runtime.replication();
@@ -739,6 +746,7 @@ final class FleetController {
         if (replicated != null) {
             replicated.close();
             replicated = null;
+            openedWith = null;
         }
         for (Member m : members) {
             try {
