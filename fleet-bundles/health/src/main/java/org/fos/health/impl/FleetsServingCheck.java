@@ -115,6 +115,14 @@ public final class FleetsServingCheck implements HealthCheck {
                 case UPGRADING -> log.warn("{} is being upgraded: requests queue until version {} is replaced", f.name(), f.version());
                 case ROLLING_BACK -> log.warn("{} is rolling back a failed upgrade: requests queue", f.name());
                 case PAUSED -> log.critical("{} is paused: no implementation is bound, its requests queue", f.name());
+                case REMOVED -> {
+                    // removed on purpose (its bundle uninstalled) unless this node must serve it
+                    if (required.contains(f.name())) {
+                        log.critical("{} must serve on this node but was removed: {}", f.name(), f.detail());
+                    } else {
+                        log.warn("{} was removed: {}", f.name(), f.detail());
+                    }
+                }
                 default -> log.critical("{} is {}", f.name(), f.status());
             }
         }

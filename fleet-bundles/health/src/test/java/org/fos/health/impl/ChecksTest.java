@@ -83,6 +83,14 @@ class ChecksTest {
     }
 
     @Test
+    void shouldWarnOfARemovedFleetUnlessThisNodeMustServeIt() {
+        assertThat(FleetsServingCheck.judge(List.of(fleet("/a", FleetInfo.Status.SERVING), fleet("/b", FleetInfo.Status.REMOVED)),
+                List.of()).getStatus()).isEqualTo(Result.Status.WARN);
+        assertThat(FleetsServingCheck.judge(List.of(fleet("/b", FleetInfo.Status.REMOVED)), List.of("/b")).getStatus())
+                .isEqualTo(Result.Status.CRITICAL);
+    }
+
+    @Test
     void shouldBeCriticalWhenARequiredFleetDoesNotRunHere() {
         Result r = FleetsServingCheck.judge(List.of(fleet("/a", FleetInfo.Status.SERVING)), List.of("/a", "/sys/kv"));
         assertThat(r.getStatus()).isEqualTo(Result.Status.CRITICAL);
