@@ -90,14 +90,7 @@ class LinkSecurityTest {
 
     private void assertExchange() throws InterruptedException {
         round++;
-        assertThat(good.kernel.send(Message.of(victimInbox.capability(), "ping", round))).isEqualTo(Status.OK);
-        Message m = victimInbox.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(m).isNotNull();
-        assertThat(m.payload()).isEqualTo(round);
-        assertThat(victim.kernel.send(Message.of(goodInbox.capability(), "pong", round))).isEqualTo(Status.OK);
-        Message r = goodInbox.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(r).isNotNull();
-        assertThat(r.payload()).isEqualTo(round);
+        TestWire.assertExchange(victim, victimInbox, good, goodInbox, round);
     }
 
     /** The victim's connection with the good peer: the one that was there before an attack must stay. */
