@@ -159,17 +159,33 @@ public final class FosOptions {
     }
 
     /**
-     * File Install, watching a folder, for tests that deploy bundles by dropping jars.
+     * File Install, watching a folder, for tests that deploy bundles by dropping jars: every file in
+     * it is taken.
      *
      * @param folder the folder to watch; created if missing
      * @return the composite option
      */
     public static Option fileInstall(File folder) {
+        return fileInstall(folder, ".*");
+    }
+
+    /**
+     * File Install, watching a folder, taking only the files whose names match {@code filter}.
+     * <p>
+     * Every File Install setting is given, the filter too: the native test container runs every test
+     * class's framework in one JVM, where a system property one class set stays set for the next.
+     *
+     * @param folder the folder to watch; created if missing
+     * @param filter a regular expression over file names, {@code felix.fileinstall.filter}
+     * @return the composite option
+     */
+    public static Option fileInstall(File folder, String filter) {
         if (!folder.isDirectory() && !folder.mkdirs()) {
             throw new IllegalArgumentException("cannot create the deploy folder " + folder);
         }
         return composite(
                 systemProperty("felix.fileinstall.dir").value(folder.getAbsolutePath()),
+                systemProperty("felix.fileinstall.filter").value(filter),
                 systemProperty("felix.fileinstall.poll").value("200"),
                 systemProperty("felix.fileinstall.noInitialDelay").value("true"),
                 systemProperty("felix.fileinstall.bundles.new.start").value("true"),
@@ -297,7 +313,7 @@ public final class FosOptions {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the file-system configurations", e);
         }
-        return composite(fileSystemBundles(), fileInstall(dir), systemProperty("felix.fileinstall.filter").value(".*\\.cfg"));
+        return composite(fileSystemBundles(), fileInstall(dir, ".*\\.cfg"));
     }
 
     private static void write(File file, String text) throws IOException {
