@@ -98,7 +98,7 @@ final class LocalFleet implements AutoCloseable {
         int index = members.size();
         Mailbox box = register(name, index);
         start(name, index, box, server.dispatcher(protocol, implementation));
-        return serverKernel.narrow(box.capability(), EnumSet.of(Right.SEND));
+        return serverKernel.narrow(box.capability(), EnumSet.of(Right.SEND, Right.CALL));
     }
 
     /**

@@ -162,4 +162,15 @@ public interface Kernel {
      * @return a snapshot
      */
     KernelStats stats();
+
+    /**
+     * Counts a refusal that a server made of a message it took from one of its mailboxes, such as a
+     * call whose capability lacks the right its method needs ({@link Status#NO_RIGHT}): it shows in
+     * {@link #stats()} and in the mailbox's count of capability refusals, as the kernel's own do.
+     *
+     * @param message the refused message
+     * @param status why it was refused; not {@link Status#OK}
+     * @throws IllegalArgumentException if the status is OK
+     */
+    void refused(Message message, Status status);
 }

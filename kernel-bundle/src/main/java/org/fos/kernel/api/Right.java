@@ -7,6 +7,12 @@ import java.util.Set;
 /**
  * A right that a {@link Capability} grants on one mailbox. The rights table in
  * {@code docs/kernel.md} says which right each kernel operation needs.
+ *
+ * <p>{@link #SEND}, {@link #RECEIVE} and {@link #GRANT} are the kernel's; {@link #CALL},
+ * {@link #PEER} and {@link #ADMIN} are checked by the server that receives a message (libfos checks
+ * them against the right each protocol method declares): a message whose capability lacks the
+ * right its method needs is refused with {@link Status#NO_RIGHT}. The kernel hands them out like
+ * the others: a new mailbox's capability holds every right, narrowing keeps a subset.
  */
 public enum Right {
     /** Put messages into the mailbox. */
@@ -14,10 +20,22 @@ public enum Right {
     /** Take messages out of the mailbox, close it and hand its ownership to another bundle. */
     RECEIVE(2),
     /** Derive narrower capabilities from this one, revoke them, and publish it under a name. */
-    GRANT(4);
+    GRANT(4),
+    /** Call the public methods of the protocol the mailbox serves (what a fleet's clients do). */
+    CALL(8),
+    /** Call the member-to-member methods of a fleet's protocol: held by the fleet's members only. */
+    PEER(16),
+    /** Call administration methods (running shell commands, installing code). */
+    ADMIN(32);
 
     /** The bits of all rights together. */
-    public static final int ALL_BITS = 7;
+    public static final int ALL_BITS = 63;
+
+    /** The rights a server checks rather than the kernel: {@link #CALL}, {@link #PEER}, {@link #ADMIN}. */
+    public static final int SERVER_BITS = 8 | 16 | 32;
+
+    /** The letters of {@link #letters(int)}, one a right in declaration order. */
+    private static final String LETTERS = "SRGCPA";
 
     private final int bit;
 
@@ -81,16 +99,16 @@ public enum Right {
 
     /**
      * Writes a mask in the short form used by the shell: one letter a right, {@code S}, {@code R},
-     * {@code G}, in that order, for example {@code SG}.
+     * {@code G}, {@code C}, {@code P}, {@code A}, in that order, for example {@code SGC}.
      *
      * @param mask a rights mask
      * @return the letters, or {@code -} for no right
      */
     public static String letters(int mask) {
-        StringBuilder b = new StringBuilder(3);
+        StringBuilder b = new StringBuilder(LETTERS.length());
         for (Right r : values()) {
             if (r.in(mask)) {
-                b.append(r.name().charAt(0));
+                b.append(LETTERS.charAt(r.ordinal()));
             }
         }
         return b.length() == 0 ? "-" : b.toString();
@@ -100,36 +118,33 @@ public enum Right {
      * Reads the short form written by {@link #letters(int)} (letters in any order and case) or
      * a comma-separated list of right names.
      *
-     * @param text the text, for example {@code SG} or {@code send,grant}
+     * @param text the text, for example {@code SG} or {@code send,grant,call}
      * @return the mask
      * @throws IllegalArgumentException naming the first letter or word that is no right
      */
     public static int parse(String text) {
         Objects.requireNonNull(text, "text");
         String t = text.trim();
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("no rights given: use letters " + LETTERS + " or names send, receive, grant, call, peer,"
+                    + " admin");
+        }
         int mask = 0;
-        if (t.contains(",") || t.length() > 3) {
+        boolean letters = t.chars().allMatch(c -> LETTERS.indexOf(Character.toUpperCase(c)) >= 0);
+        if (!letters) {
             for (String word : t.split(",")) {
                 String w = word.trim().toUpperCase(java.util.Locale.ROOT);
                 try {
                     mask |= Right.valueOf(w).bit;
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("unknown right '" + word.trim() + "': use send, receive or grant", e);
+                    throw new IllegalArgumentException("unknown right '" + word.trim() + "' in '" + text + "': use send, receive, grant,"
+                            + " call, peer or admin (or the letters " + LETTERS + ")", e);
                 }
             }
             return mask;
         }
-        if (t.isEmpty()) {
-            throw new IllegalArgumentException("no rights given: use letters S, R, G or names send, receive, grant");
-        }
         for (char c : t.toCharArray()) {
-            switch (Character.toUpperCase(c)) {
-                case 'S' -> mask |= SEND.bit;
-                case 'R' -> mask |= RECEIVE.bit;
-                case 'G' -> mask |= GRANT.bit;
-                default -> throw new IllegalArgumentException("unknown right letter '" + c + "' in '" + text
-                        + "': use S (send), R (receive), G (grant)");
-            }
+            mask |= values()[LETTERS.indexOf(Character.toUpperCase(c))].bit;
         }
         return mask;
     }

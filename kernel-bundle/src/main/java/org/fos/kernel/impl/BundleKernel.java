@@ -126,6 +126,11 @@ public final class BundleKernel implements Kernel, Names {
     }
 
     @Override
+    public void refused(Message message, Status status) {
+        core.refused(message, status);
+    }
+
+    @Override
     public Registration register(String name, Capability capability, Map<String, String> properties) {
         return core.register(bundleId, name, capability, properties);
     }

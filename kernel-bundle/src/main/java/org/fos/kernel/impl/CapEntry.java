@@ -17,6 +17,8 @@ final class CapEntry {
     final CapEntry parent;
     final List<CapEntry> children = new ArrayList<>(2);
     volatile boolean revoked;
+    /** Capabilities derived from this one to narrow the messages of clients, by rights mask; made on first need. */
+    volatile java.util.concurrent.ConcurrentHashMap<Integer, CapEntry> limited;
 
     CapEntry(Capability capability, MailboxImpl mailbox, CapEntry parent) {
         this.capability = capability;

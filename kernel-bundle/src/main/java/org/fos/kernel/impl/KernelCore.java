@@ -35,6 +35,7 @@ import org.fos.kernel.api.Right;
 import org.fos.kernel.api.Selection;
 import org.fos.kernel.api.Status;
 import org.fos.kernel.api.Subscription;
+import org.fos.kernel.spi.ClientLimits;
 import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.NameStore;
@@ -54,6 +55,10 @@ final class KernelCore implements Links {
 
     /** Bundle id that stands for the kernel itself as owner. */
     static final long KERNEL_OWNER = 0L;
+    /** The rights of the capability a name hands out to any holder: send and call. */
+    static final int PUBLIC_BITS = Right.SEND.bit() | Right.CALL.bit();
+    /** The rights of a name entry's member capability, which only the cluster's nodes receive. */
+    static final int MEMBER_BITS = PUBLIC_BITS | Right.PEER.bit() | Right.ADMIN.bit();
 
     private final String nodeId;
     private final LongPredicate bundleExists;
@@ -424,12 +429,71 @@ final class KernelCore implements Links {
 
     @Override
     public long deliver(String from, long peerEpoch, long sequence, Message message) {
+        return deliver(from, peerEpoch, sequence, message, null);
+    }
+
+    @Override
+    public long deliver(String from, long peerEpoch, long sequence, Message message, ClientLimits limits) {
         return links.deliver(from, peerEpoch, sequence, message, m -> {
             if (!nodeId.equals(m.to().address().node())) {
                 return count(Status.NO_ROUTE, null); // a node never relays: final
             }
-            return send(m, 0L);
+            return send(limits == null ? m : limited(m, limits), 0L);
         });
+    }
+
+    /**
+     * A client's message with its capability narrowed to what the client's ticket allows: the server
+     * rights it lists, and none on a mailbox not registered under a name it lists. The narrower
+     * capability is derived once for each capability and mask, and revoked with its parent.
+     */
+    private Message limited(Message m, ClientLimits limits) {
+        CapEntry e = capabilities.get(m.to());
+        if (e == null || e.revoked) {
+            return m; // refused by send
+        }
+        int allowed = e.rights & (Right.SEND.bit() | limits.rights());
+        if ((allowed & Right.SERVER_BITS) != 0 && !limits.names().isEmpty() && !registeredUnder(e.mailbox.address, limits.names())) {
+            allowed &= Right.SEND.bit();
+        }
+        if (allowed == e.rights) {
+            return m;
+        }
+        java.util.concurrent.ConcurrentHashMap<Integer, CapEntry> cache = e.limited;
+        if (cache == null) {
+            synchronized (capabilityLock) {
+                if (e.limited == null) {
+                    e.limited = new java.util.concurrent.ConcurrentHashMap<>(2);
+                }
+                cache = e.limited;
+            }
+        }
+        CapEntry narrowed;
+        try {
+            narrowed = cache.computeIfAbsent(allowed, mask -> derive(e, mask));
+        } catch (KernelException revokedMeanwhile) {
+            return m; // refused by send
+        }
+        return new Message(m.from(), narrowed.capability, m.replyTo(), m.correlationId(), m.type(), m.payload());
+    }
+
+    private boolean registeredUnder(Address address, Set<String> names) {
+        for (RegistrationImpl r : registrations.values()) {
+            NameEntry entry = r.entry();
+            if (entry.address().equals(address) && names.contains(entry.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void refused(Message message, Status status) {
+        Objects.requireNonNull(message, "message");
+        if (Objects.requireNonNull(status, "status") == Status.OK) {
+            throw new IllegalArgumentException("a refusal needs a status other than OK");
+        }
+        CapEntry e = capabilities.get(message.to());
+        count(status, e == null ? null : e.mailbox);
     }
 
     @Override
@@ -526,8 +590,15 @@ final class KernelCore implements Links {
                 throw new IllegalArgumentException("name properties must not hold null: " + properties);
             }
         }
-        CapEntry published = derive(e, Right.SEND.bit());
-        NameEntry entry = new NameEntry(name, published.capability, nextRegistration.getAndIncrement(), properties);
+        if (properties.containsKey(NameEntry.MEMBER)) {
+            throw new IllegalArgumentException("name property " + NameEntry.MEMBER + " is the kernel's: it carries the member capability");
+        }
+        // what every holder of the name gets (send, call), and what the cluster's nodes get besides (peer, admin)
+        CapEntry published = derive(e, e.rights & PUBLIC_BITS);
+        CapEntry member = derive(e, e.rights & MEMBER_BITS);
+        Map<String, String> withMember = new HashMap<>(properties);
+        withMember.put(NameEntry.MEMBER, NameEntry.memberProperty(member.capability));
+        NameEntry entry = new NameEntry(name, published.capability, nextRegistration.getAndIncrement(), withMember);
         RegistrationImpl r = new RegistrationImpl(this, entry, owner);
         synchronized (nameLock) {
             registrations.put(entry.registrationId(), r);
@@ -537,6 +608,7 @@ final class KernelCore implements Links {
                 registrations.remove(entry.registrationId());
                 synchronized (capabilityLock) {
                     markRevoked(published);
+                    markRevoked(member);
                 }
                 throw reject(Status.UNAVAILABLE, e.mailbox, "the name store did not take '" + name + "': " + ex.getMessage());
             }

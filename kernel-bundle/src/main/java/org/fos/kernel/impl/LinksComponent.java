@@ -1,6 +1,7 @@
 package org.fos.kernel.impl;
 
 import org.fos.kernel.api.Message;
+import org.fos.kernel.spi.ClientLimits;
 import org.fos.kernel.spi.Links;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -31,6 +32,11 @@ public final class LinksComponent implements Links {
     @Override
     public long deliver(String fromNode, long peerEpoch, long sequence, Message message) {
         return core.deliver(fromNode, peerEpoch, sequence, message);
+    }
+
+    @Override
+    public long deliver(String fromNode, long peerEpoch, long sequence, Message message, ClientLimits limits) {
+        return core.deliver(fromNode, peerEpoch, sequence, message, limits);
     }
 
     @Override

@@ -36,6 +36,22 @@ public interface Links {
     long deliver(String fromNode, long peerEpoch, long sequence, Message message);
 
     /**
+     * Hands over a message that arrived from a client, as {@link #deliver(String, long, long, Message)}
+     * does, after narrowing its capability to what the client's ticket allows: the server rights
+     * outside {@code limits} are taken away, and every server right where the mailbox is not
+     * registered under one of the names {@code limits} lists. The server that receives the message
+     * then refuses the methods it may not call ({@link org.fos.kernel.api.Status#NO_RIGHT}).
+     *
+     * @param fromNode the sending client's node id
+     * @param peerEpoch the sending kernel's epoch
+     * @param sequence the message's number on the link
+     * @param message the message, decoded
+     * @param limits what the client's ticket allows
+     * @return the highest number of this link delivered so far
+     */
+    long deliver(String fromNode, long peerEpoch, long sequence, Message message, ClientLimits limits);
+
+    /**
      * The peer has delivered every message of the link up to {@code sequence}: the kernel forgets them.
      *
      * @param nodeId the peer

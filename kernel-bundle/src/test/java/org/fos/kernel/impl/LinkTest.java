@@ -19,6 +19,7 @@ import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.Right;
 import org.fos.kernel.api.Selection;
 import org.fos.kernel.api.Status;
+import org.fos.kernel.spi.ClientLimits;
 import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
@@ -97,6 +98,53 @@ class LinkTest {
             out.add(m.payload());
         }
         return out;
+    }
+
+    @Test
+    void shouldNarrowTheCapabilityOfAClientsMessageToWhatItsTicketAllows() {
+        BundleKernel kb = new BundleKernel(b, 1);
+        Mailbox kv = kb.createMailbox("kv member", 8);
+        Mailbox fs = kb.createMailbox("fs member", 8);
+        NameEntry kvEntry = kb.register("/sys/kv", kv.capability(), Map.of()).entry();
+        NameEntry fsEntry = kb.register("/sys/fs", fs.capability(), Map.of()).entry();
+        ClientLimits callKvOnly = new ClientLimits(Right.CALL.bit(), Set.of("/sys/kv"));
+        long seq = 0;
+
+        // the member capability (send, call, peer, admin) of /sys/kv: a call-only client keeps send and call
+        b.deliver("client-1", 5, ++seq, Message.of(kvEntry.member(), "put", 1), callKvOnly);
+        Message got = kv.poll();
+        assertThat(got.payload()).isEqualTo(1);
+        assertThat(got.to().rights()).isEqualTo(Right.SEND.bit() | Right.CALL.bit());
+        assertThat(b.check(got.to())).as("a capability the kernel issued").isEqualTo(Status.OK);
+        // the same capability again: the narrowed one is derived once
+        int capabilities = b.stats().capabilities();
+        b.deliver("client-1", 5, ++seq, Message.of(kvEntry.member(), "put", 2), callKvOnly);
+        assertThat(kv.poll().to()).isEqualTo(got.to());
+        assertThat(b.stats().capabilities()).isEqualTo(capabilities);
+
+        // /sys/fs is not a name the ticket lists: the message arrives with send alone, and its server refuses any call
+        b.deliver("client-1", 5, ++seq, Message.of(fsEntry.capability(), "read", 3), callKvOnly);
+        assertThat(fs.poll().to().rights()).isEqualTo(Right.SEND.bit());
+
+        // without limits (a node) the capability is left as it came
+        b.deliver("n-a", a.epoch(), 1, Message.of(kvEntry.member(), "peer", 4));
+        assertThat(kv.poll().to()).isEqualTo(kvEntry.member());
+
+        // revoking the member capability revokes what was narrowed from it
+        kb.revoke(kv.capability(), kvEntry.member());
+        assertThat(b.check(got.to())).isEqualTo(Status.REVOKED);
+    }
+
+    @Test
+    void shouldCountTheRefusalsServersReport() {
+        BundleKernel kb = new BundleKernel(b, 1);
+        long before = b.stats().rejected(Status.NO_RIGHT);
+        Message m = Message.of(inbox.capability(), "execute", null);
+        kb.refused(m, Status.NO_RIGHT);
+        assertThat(b.stats().rejected(Status.NO_RIGHT)).isEqualTo(before + 1);
+        assertThat(kb.mailboxes().stream().filter(i -> i.address().equals(inbox.address())).findFirst().orElseThrow()
+                .rejectedCapability()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> kb.refused(m, Status.OK)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.KernelException;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
+import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.NameEvent;
 import org.fos.kernel.api.Names;
 import org.fos.kernel.api.Registration;
@@ -61,13 +62,24 @@ class NamesTest {
     }
 
     @Test
-    void shouldPublishASendOnlyCapabilityAndNeedGrant() {
+    void shouldPublishASendAndCallCapabilityWithAMemberOneAndNeedGrant() {
         Mailbox box = kernel.createMailbox("x", 8);
         Registration r = names.register("/test/a", box.capability(), Map.of("version", "1"));
         Capability published = names.resolve("/test/a", Selection.ROUND_ROBIN);
-        assertThat(published.rights()).isEqualTo(Right.SEND.bit());
+        assertThat(published.rights()).isEqualTo(Right.SEND.bit() | Right.CALL.bit());
         assertThat(published.address()).isEqualTo(box.address());
         assertThat(r.entry().properties()).containsEntry("version", "1");
+        Capability member = r.entry().member();
+        assertThat(member.rights()).isEqualTo(Right.mask(EnumSet.of(Right.SEND, Right.CALL, Right.PEER, Right.ADMIN)));
+        assertThat(kernel.check(member)).isEqualTo(Status.OK);
+        assertThat(names.find("/test/a").get(0).member()).isEqualTo(member);
+        assertThat(r.entry().withMember(null).member()).isNull();
+        assertThatThrownBy(() -> names.register("/test/c", box.capability(), Map.of(NameEntry.MEMBER, "63:" + "0".repeat(32))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(NameEntry.MEMBER);
+        // a capability narrowed to send and grant publishes no more than send
+        Registration narrow = names.register("/test/d", kernel.narrow(box.capability(), EnumSet.of(Right.SEND, Right.GRANT)), Map.of());
+        assertThat(narrow.entry().capability().rights()).isEqualTo(Right.SEND.bit());
+        assertThat(narrow.entry().member().rights()).isEqualTo(Right.SEND.bit());
         Capability sendOnly = kernel.narrow(box.capability(), EnumSet.of(Right.SEND));
         assertThatThrownBy(() -> names.register("/test/b", sendOnly, Map.of())).hasMessageContaining("NO_RIGHT")
                 .hasMessageContaining("GRANT");

@@ -18,11 +18,14 @@ import org.fos.kernel.api.Names;
 /**
  * Writes what fos keeps in ZooKeeper as {@code java.util.Properties} text: node attributes, and name
  * entries. A name entry holds its address, rights and registration, and its capability's token only
- * sealed ({@link TokenSeal}, ADR 0081). Reading checks every field; a malformed znode, or one whose
+ * sealed ({@link TokenSeal}, ADR 0081), and its member capability ({@link NameEntry#member()}) sealed the
+ * same way. Reading checks every field; a malformed znode, or one whose
  * token does not open with this cluster's secret, is refused with a message, never trusted.
  */
 final class EntryCodec {
     private static final String PROPERTY = "p.";
+    /** Added to a member capability's seal context, so that its token cannot pass for the entry's and back. */
+    private static final String MEMBER_CONTEXT = "\nmember";
 
     private EntryCodec() {
     }
@@ -71,7 +74,17 @@ final class EntryCodec {
         m.put("rights", Integer.toString(c.rights()));
         m.put("sealed", seal.seal(c.tokenHigh(), c.tokenLow(), context(e.name(), c.address().node(), c.address().mailbox(), c.rights(),
                 e.registrationId())));
-        e.properties().forEach((k, v) -> m.put(PROPERTY + k, v));
+        Capability member = e.member();
+        if (member != null) {
+            m.put("member.rights", Integer.toString(member.rights()));
+            m.put("member.sealed", seal.seal(member.tokenHigh(), member.tokenLow(), context(e.name(), c.address().node(),
+                    c.address().mailbox(), member.rights(), e.registrationId()) + MEMBER_CONTEXT));
+        }
+        e.properties().forEach((k, v) -> {
+            if (!k.equals(NameEntry.MEMBER)) {
+                m.put(PROPERTY + k, v);
+            }
+        });
         return write(m);
     }
 
@@ -91,7 +104,15 @@ final class EntryCodec {
                     props.put(k.substring(PROPERTY.length()), v);
                 }
             });
-            return new NameEntry(name, c, id, props);
+            props.remove(NameEntry.MEMBER); // a member capability comes sealed or not at all
+            NameEntry entry = new NameEntry(name, c, id, props);
+            String sealedMember = m.get("member.sealed");
+            if (sealedMember == null) {
+                return entry;
+            }
+            int memberRights = Integer.parseInt(need(m, "member.rights"));
+            long[] memberToken = seal.open(sealedMember, context(name, node, mailbox, memberRights, id) + MEMBER_CONTEXT);
+            return entry.withMember(new Capability(new Address(node, mailbox), memberRights, memberToken[0], memberToken[1]));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed name entry in ZooKeeper: " + e.getMessage(), e);
         }

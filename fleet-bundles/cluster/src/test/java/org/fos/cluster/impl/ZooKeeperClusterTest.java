@@ -117,17 +117,23 @@ class ZooKeeperClusterTest {
     void shouldKeepNoUsableCapabilityInZooKeeper() throws Exception {
         long high = 0x1234_5678_9ABC_DEF0L;
         long low = 0x0FED_CBA9_8765_4321L;
-        NameEntry e = new NameEntry("/sys/kv", new Capability(new Address("node-a", 9), 1, high, low), 9, Map.of());
+        long memberHigh = 0x1111_2222_3333_4444L;
+        long memberLow = 0x5555_6666_7777_0001L;
+        NameEntry e = new NameEntry("/sys/kv", new Capability(new Address("node-a", 9), 9, high, low), 9, Map.of())
+                .withMember(new Capability(new Address("node-a", 9), 57, memberHigh, memberLow));
         a.names.add(e);
         await().atMost(10, TimeUnit.SECONDS).until(() -> b.names.find("/sys/kv").size() == 1);
-        assertThat(b.names.find("/sys/kv")).as("a node with the secret opens the token").containsExactly(e);
+        assertThat(b.names.find("/sys/kv")).as("a node with the secret opens the tokens").containsExactly(e);
+        assertThat(b.names.find("/sys/kv").get(0).member()).isEqualTo(e.member());
 
         try (CuratorFramework member = raw(ZooKeeperCluster.password(SECRET, "test"))) {
             String path = "/fos/test/names/|sys|kv/node-a~9";
             String text = new String(member.getData().forPath(path), StandardCharsets.UTF_8);
             assertThat(text).contains("sealed=").contains("mailbox=9").doesNotContain("high").doesNotContain("low")
                     .doesNotContain(Long.toString(high)).doesNotContain(Long.toString(low))
-                    .doesNotContainIgnoringCase(Long.toHexString(high)).doesNotContainIgnoringCase(Long.toHexString(low));
+                    .doesNotContainIgnoringCase(Long.toHexString(high)).doesNotContainIgnoringCase(Long.toHexString(low))
+                    .as("the member capability is sealed too").contains("member.sealed=").doesNotContain(NameEntry.MEMBER)
+                    .doesNotContainIgnoringCase(Long.toHexString(memberHigh)).doesNotContainIgnoringCase(Long.toHexString(memberLow));
             // what ZooKeeper holds names the mailbox, but any token made up for it is not the capability
             Capability guessed = new Capability(e.address(), 1, 0, 0);
             assertThat(guessed).isNotEqualTo(e.capability());

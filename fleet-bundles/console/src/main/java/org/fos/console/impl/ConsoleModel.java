@@ -25,6 +25,7 @@ import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.KernelStats;
 import org.fos.kernel.api.LinkInfo;
 import org.fos.kernel.api.MailboxInfo;
+import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.spi.Transport;
 import org.fos.kernel.spi.TransportStats;
@@ -374,7 +375,9 @@ public final class ConsoleModel {
     NodeAdmin admin(String node, Duration timeout) {
         for (NameEntry e : kernel.names().cached(NodeAdmin.NAME)) {
             if (e.address().node().equals(node)) {
-                return libfos.proxy(NodeAdmin.class, e.capability(), CallOptions.DEFAULT.withTimeout(timeout));
+                // upgrades need ADMIN: the member capability, which this node has as a member of the cluster
+                Capability c = e.member() != null ? e.member() : e.capability();
+                return libfos.proxy(NodeAdmin.class, c, CallOptions.DEFAULT.withTimeout(timeout));
             }
         }
         return null;

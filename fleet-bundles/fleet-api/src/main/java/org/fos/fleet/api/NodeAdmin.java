@@ -3,13 +3,17 @@ package org.fos.fleet.api;
 import java.util.List;
 import java.util.Map;
 
+import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Idempotent;
+import org.fos.rpc.api.Needs;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What each node's fleet runtime serves to the cluster under {@link #NAME} (one member a node): a
  * view of the node's fleets, the replacement of a fleet's implementation on that node, and a shell
  * for remote commands. Rolling upgrades and the cluster-wide shell commands are built on it.
+ * {@link #upgrade}, {@link #implementation} and {@link #execute} need {@link Right#ADMIN}: the cluster's
+ * nodes hold it, and clients whose ticket grants it.
  */
 @ProviderType
 public interface NodeAdmin {
@@ -35,6 +39,7 @@ public interface NodeAdmin {
      * @return what happened on this node
      * @throws IllegalArgumentException if this node does not run the fleet or the jar is not one
      */
+    @Needs(Right.ADMIN)
     UpgradeReport upgrade(String fleet, byte[] bundle, long timeoutMillis);
 
     /**
@@ -46,6 +51,7 @@ public interface NodeAdmin {
      * @throws IllegalArgumentException if this node does not run the fleet or has no copy
      */
     @Idempotent
+    @Needs(Right.ADMIN)
     byte[] implementation(String fleet);
 
     /**
@@ -73,6 +79,7 @@ public interface NodeAdmin {
      * @param commandLine the command line, for example {@code fos:mailboxes}
      * @return what the command printed or returned, or its error
      */
+    @Needs(Right.ADMIN)
     CommandOutput execute(String commandLine);
 
     /**

@@ -174,7 +174,7 @@ public final class FleetCommands {
         NameEntry admin = kernel.names().cached(NodeAdmin.NAME).stream().filter(e -> e.address().node().equals(node)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node '" + node + "' answers under " + NodeAdmin.NAME
                         + "; fos:nodes lists the nodes"));
-        NodeAdmin.CommandOutput out = libfos.proxy(NodeAdmin.class, admin.capability(), QUICK).execute(String.join(" ", words));
+        NodeAdmin.CommandOutput out = libfos.proxy(NodeAdmin.class, admin.member() != null ? admin.member() : admin.capability(), QUICK).execute(String.join(" ", words));
         if (out.failed()) {
             throw new IllegalStateException("on node " + node + ": " + out.text());
         }

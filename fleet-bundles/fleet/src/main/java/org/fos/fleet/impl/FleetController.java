@@ -344,7 +344,8 @@ final class FleetController {
         }
         for (Member m : members) {
             properties.put("fos.member", Integer.toString(m.index));
-            registrations.add(kernel.names().register(name, kernel.narrow(m.mailbox.capability(), EnumSet.of(Right.SEND, Right.GRANT)),
+            registrations.add(kernel.names().register(name, kernel.narrow(m.mailbox.capability(),
+                    EnumSet.of(Right.SEND, Right.GRANT, Right.CALL, Right.PEER, Right.ADMIN)),
                     Map.copyOf(properties)));
         }
     }

@@ -46,7 +46,8 @@ final class RollingUpgrader {
                 ? Duration.ofMillis(3 * runtime.upgradeTimeoutMillis()) : Duration.ZERO));
         List<Node> nodes = new ArrayList<>();
         for (NameEntry e : kernel.names().cached(NodeAdmin.NAME)) {
-            NodeAdmin admin = libfos.proxy(NodeAdmin.class, e.capability(), options);
+            // upgrade needs ADMIN: the member capability, which this node has as a member of the cluster
+            NodeAdmin admin = libfos.proxy(NodeAdmin.class, e.member() != null ? e.member() : e.capability(), options);
             if (runs(admin, fleet)) {
                 nodes.add(new Node(e.address().node(), admin));
             }

@@ -8,8 +8,10 @@ import java.nio.file.NotDirectoryException;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
+import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Idempotent;
 import org.fos.rpc.api.Key;
+import org.fos.rpc.api.Needs;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -476,6 +478,7 @@ public interface FileSystemFleet {
      * @throws FileSystemException if the device holds something else or cannot be read
      * @throws TryAgainException if the call was let go; call again
      */
+    @Needs(Right.PEER)
     CompletionStage<Mounted> peerMount(@Key int group) throws FileSystemException, TryAgainException;
 
     /**
@@ -488,6 +491,7 @@ public interface FileSystemFleet {
      * @return completes with one result a probe
      * @throws TryAgainException if the call was let go; call again
      */
+    @Needs(Right.PEER)
     CompletionStage<List<ProbeResult>> peerPin(@Key int group, long tx, List<Probe> probes) throws TryAgainException;
 
     /**
@@ -501,6 +505,7 @@ public interface FileSystemFleet {
      * @throws FileSystemException if the journal cannot take the change
      * @throws TryAgainException if the call was let go; call again
      */
+    @Needs(Right.PEER)
     CompletionStage<Void> peerFinish(@Key int group, long tx, List<Step> steps) throws FileSystemException, TryAgainException;
 
     /**
@@ -516,6 +521,7 @@ public interface FileSystemFleet {
      * @throws FileSystemException for the rest, as for the public methods
      * @throws TryAgainException if the call was let go; call again
      */
+    @Needs(Right.PEER)
     CompletionStage<DirEntry> peerCross(@Key int group, CrossOp op) throws NoSuchFileException, NotDirectoryException,
             FileAlreadyExistsException, DirectoryNotEmptyException, FileSystemException, TryAgainException;
 
@@ -528,6 +534,7 @@ public interface FileSystemFleet {
      * @return completes with the report ({@code after} null without repair)
      * @throws TryAgainException if the call was let go; call again
      */
+    @Needs(Right.PEER)
     CompletionStage<RepairReport> peerFsck(@Key int group, boolean repair) throws TryAgainException;
 
     /**
@@ -540,6 +547,7 @@ public interface FileSystemFleet {
      * @param failure what failed, or null
      * @return completes at once
      */
+    @Needs(Right.PEER)
     CompletionStage<Void> peerResume(@Key int group, long tx, List<ProbeResult> results, String failure);
 
     /**
@@ -552,6 +560,7 @@ public interface FileSystemFleet {
      *         used (marked in use, held by no inode: the check must not take them for leaks)
      * @throws TryAgainException if the call was let go; call again
      */
+    @Needs(Right.PEER)
     CompletionStage<List<Long>> peerFreeze(int group, boolean frozen) throws TryAgainException;
 
     /**
@@ -562,6 +571,7 @@ public interface FileSystemFleet {
      * @throws TryAgainException if the call was let go; call again
      */
     @Idempotent
+    @Needs(Right.PEER)
     CompletionStage<GroupStats> peerGroupStats(@Key int group) throws TryAgainException;
 
     /**
@@ -575,6 +585,7 @@ public interface FileSystemFleet {
      * @throws FileSystemException if the journal cannot take the change
      * @throws TryAgainException if the call was let go; call again
      */
+    @Needs(Right.PEER)
     CompletionStage<List<Long>> peerLend(@Key int group, int count) throws FileSystemException, TryAgainException;
 
     /**
@@ -586,5 +597,6 @@ public interface FileSystemFleet {
      * @throws FileSystemException if the journal cannot take the change
      * @throws TryAgainException if the call was let go; call again
      */
+    @Needs(Right.PEER)
     CompletionStage<Void> peerReturn(@Key int group, List<Long> blocks) throws FileSystemException, TryAgainException;
 }

@@ -4,7 +4,9 @@ import java.util.List;
 
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Idempotent;
+import org.fos.rpc.api.Needs;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -16,6 +18,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * watcher sees a gap if it ever misses one. {@link #add} and {@link #remove} return the number of
  * the last change sent to the calling node's watcher, so that it can wait until its own change has
  * reached it (read-your-writes).
+ *
+ * <p>Only a node's own kernel adds and removes names ({@link Right#PEER}). What {@link #find},
+ * {@link #list}, {@link #watch} and the changes sent to watchers hold carries each entry's member
+ * capability ({@link NameEntry#member()}) only for callers whose capability holds {@link Right#PEER}
+ * or {@link Right#ADMIN}; others, such as plain-JVM clients, get the entries without it.
  */
 @ProviderType
 public interface NameService {
@@ -31,6 +38,7 @@ public interface NameService {
      * @return the number of the last change sent to {@code watcher} (0 if none)
      */
     @Idempotent
+    @Needs(Right.PEER)
     long add(NameEntry entry, Capability watcher);
 
     /**
@@ -41,6 +49,7 @@ public interface NameService {
      * @return the number of the last change sent to {@code watcher} (0 if none)
      */
     @Idempotent
+    @Needs(Right.PEER)
     long remove(NameEntry entry, Capability watcher);
 
     /**

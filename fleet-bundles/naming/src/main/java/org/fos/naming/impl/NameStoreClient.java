@@ -113,7 +113,7 @@ public final class NameStoreClient implements NameStore, NameWatcher {
         this.availability = availability;
         this.service = libfos.proxy(NameService.class, NameService.NAME, CallOptions.DEFAULT.withTimeout(TIMEOUT));
         this.mailbox = kernel.createMailbox("name watcher", 1 << 16);
-        this.watcher = kernel.narrow(mailbox.capability(), EnumSet.of(Right.SEND));
+        this.watcher = kernel.narrow(mailbox.capability(), EnumSet.of(Right.SEND, Right.CALL));
         Dispatcher dispatcher = libfos.dispatcher(NameWatcher.class, this);
         this.loop = new Thread(() -> serve(dispatcher), "fos-name-watcher");
         loop.setDaemon(true);

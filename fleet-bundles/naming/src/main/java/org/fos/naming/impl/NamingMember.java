@@ -21,10 +21,12 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.NameEvent;
 import org.fos.kernel.api.Names;
+import org.fos.kernel.api.Right;
 import org.fos.kernel.api.Status;
 import org.fos.naming.api.NameService;
 import org.fos.naming.api.NameWatcher;
 import org.fos.naming.api.WatchStart;
+import org.fos.rpc.api.CallContext;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.FleetException;
 import org.fos.rpc.api.Libfos;
@@ -61,12 +63,39 @@ public final class NamingMember implements NameService, Stateful {
         final NameWatcher proxy;
         final Set<String> names = new LinkedHashSet<>();
         long number;
+        /** Whether it is told member capabilities: its caller held PEER or ADMIN. */
+        boolean members;
 
-        Watcher(Capability capability, long number) {
+        Watcher(Capability capability, long number, boolean members) {
             this.capability = capability;
             this.proxy = libfos.proxy(NameWatcher.class, capability, PUSH);
             this.number = number;
+            this.members = members;
         }
+    }
+
+    /** Whether the call served now may see member capabilities: its capability holds PEER or ADMIN. */
+    private static boolean trusted() {
+        return (CallContext.rights() & (Right.PEER.bit() | Right.ADMIN.bit())) != 0;
+    }
+
+    /** The entries as a caller sees them: without member capabilities unless it is trusted. */
+    private static List<NameEntry> seen(List<NameEntry> entries, boolean trusted) {
+        if (trusted) {
+            return entries;
+        }
+        List<NameEntry> out = new ArrayList<>(entries.size());
+        for (NameEntry e : entries) {
+            out.add(e.properties().containsKey(NameEntry.MEMBER) ? e.withMember(null) : e);
+        }
+        return out;
+    }
+
+    private static NameEvent seen(NameEvent event, boolean trusted) {
+        if (trusted) {
+            return event;
+        }
+        return new NameEvent(event.name(), event.kind(), seen(List.of(event.entry()), false).get(0), seen(event.members(), false));
     }
 
     private final Libfos libfos;
@@ -192,7 +221,7 @@ public final class NamingMember implements NameService, Stateful {
             if (w.names.contains(event.name())) {
                 long n = ++w.number;
                 Address address = w.capability.address();
-                w.proxy.changed(n, event).whenComplete((ok, error) -> {
+                w.proxy.changed(n, seen(event, w.members)).whenComplete((ok, error) -> {
                     if (error != null) {
                         Throwable cause = error.getCause() != null ? error.getCause() : error;
                         if (cause instanceof FleetException f && (f.status() == Status.CLOSED || f.status() == Status.FORGED
@@ -210,12 +239,13 @@ public final class NamingMember implements NameService, Stateful {
     @Override
     public List<NameEntry> find(String name) {
         Names.requireValidName(name);
+        boolean trusted = trusted();
         if (cluster != null) {
-            return cluster.find(name);
+            return seen(cluster.find(name), trusted);
         }
         synchronized (lock) {
             List<NameEntry> members = entries.get(name);
-            return members == null ? List.of() : List.copyOf(members);
+            return members == null ? List.of() : seen(List.copyOf(members), trusted);
         }
     }
 
@@ -224,8 +254,9 @@ public final class NamingMember implements NameService, Stateful {
         if (!"/".equals(prefix)) {
             Names.requireValidName(prefix);
         }
+        boolean trusted = trusted();
         if (cluster != null) {
-            return cluster.list(prefix);
+            return seen(cluster.list(prefix), trusted);
         }
         synchronized (lock) {
             List<NameEntry> out = new ArrayList<>();
@@ -241,16 +272,18 @@ public final class NamingMember implements NameService, Stateful {
                 }
                 out.addAll(e.getValue());
             }
-            return out;
+            return seen(out, trusted);
         }
     }
 
     @Override
     public WatchStart watch(String name, Capability watcher) {
         Names.requireValidName(name);
+        boolean trusted = trusted();
         synchronized (lock) {
             dropGone();
-            Watcher w = watchers.computeIfAbsent(watcher.address(), a -> new Watcher(watcher, 0));
+            Watcher w = watchers.computeIfAbsent(watcher.address(), a -> new Watcher(watcher, 0, trusted));
+            w.members &= trusted;
             w.names.add(name);
             if (cluster != null && !clusterWatches.containsKey(name)) {
                 known.put(name, cluster.find(name));
@@ -258,7 +291,7 @@ public final class NamingMember implements NameService, Stateful {
             }
             List<NameEntry> members = cluster != null ? known.get(name)
                     : entries.containsKey(name) ? List.copyOf(entries.get(name)) : List.of();
-            return new WatchStart(w.number, members);
+            return new WatchStart(w.number, seen(members, w.members));
         }
     }
 
@@ -314,6 +347,7 @@ public final class NamingMember implements NameService, Stateful {
             m.put("capability", StateCodec.capability(w.capability));
             m.put("number", w.number);
             m.put("names", List.copyOf(w.names));
+            m.put("members", w.members);
             ws.add(m);
         }
         return new FleetState(LAYOUT, Map.of("entries", es, "watchers", ws));
@@ -354,7 +388,8 @@ public final class NamingMember implements NameService, Stateful {
         }
         for (Object o : StateCodec.list(data.get("watchers"), "watchers")) {
             Map<?, ?> m = StateCodec.map(o, "watcher");
-            Watcher w = new Watcher(StateCodec.capability(m.get("capability")), (Long) m.get("number"));
+            // state of a version before rights per operation: every watcher saw everything then
+            Watcher w = new Watcher(StateCodec.capability(m.get("capability")), (Long) m.get("number"), !Boolean.FALSE.equals(m.get("members")));
             for (Object n : StateCodec.list(m.get("names"), "names")) {
                 w.names.add((String) n);
             }

@@ -7,7 +7,9 @@ import static org.fos.itests.cluster.ClusterSupport.endpoint;
 import static org.fos.itests.cluster.ClusterSupport.number;
 import static org.fos.itests.cluster.ClusterSupport.stopAndVerify;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,13 +23,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.fos.client.FosClient;
+import org.fos.fleet.api.NodeAdmin;
+import org.fos.fs.api.FileSystemFleet;
+import org.fos.kernel.api.Status;
 import org.fos.kv.api.KeyValue;
+import org.fos.rpc.api.FleetException;
 import org.fos.testkit.Cluster;
 import org.fos.testkit.FosOptions;
 import org.fos.testkit.NodeProcess;
@@ -132,6 +142,71 @@ public class ClusterIT {
             // a fleet per node resolves to the connected node's members
             assertEquals("node-a", Files.readString(client.fileSystem().getPath("/whose")).trim());
         }
+    }
+
+    @Test
+    public void t2d_aClientsTicketAllowsOnlyTheRightsAndNamesItClaims() throws Exception {
+        Path kvCall = Paths.get("target/cluster-it-kv-call.ticket").toAbsolutePath();
+        String issued = a.executeOk("fos:ticket -n /sys/kv -r call -e 1h " + kvCall, COMMAND);
+        assertTrue(issued, issued.contains("/sys/kv") && issued.contains("rights") && Files.exists(kvCall));
+        long refusedBefore = noRightRefusals();
+        try (FosClient client = FosClient.connect(kvCall)) {
+            KeyValue kv = client.fleet(KeyValue.class, KeyValue.NAME);
+            kv.put("ticket:kv", "allowed".getBytes(StandardCharsets.UTF_8));
+            assertEquals("allowed", new String(kv.get("ticket:kv").value(), StandardCharsets.UTF_8));
+            FileSystemFleet fs = client.fleet(FileSystemFleet.class, "/sys/fs");
+            assertNoRight("a name the ticket does not list", () -> fs.stat(0, 1L).toCompletableFuture().get(1, TimeUnit.MINUTES));
+            assertNoRight("a peer method", () -> fs.peerGroupStats(0).toCompletableFuture().get(1, TimeUnit.MINUTES));
+            assertNoRight("NodeAdmin.execute", () -> client.fleet(NodeAdmin.class, NodeAdmin.NAME).execute("fos:stat"));
+        }
+        Awaitility.await("the three refusals counted").atMost(COMMAND).until(() -> noRightRefusals() >= refusedBefore + 3);
+
+        // the node's own ticket keeps its meaning (call and admin on every name), yet a peer method stays the members'
+        try (FosClient client = FosClient.connect(TICKET)) {
+            NodeAdmin.CommandOutput out = client.fleet(NodeAdmin.class, NodeAdmin.NAME).execute("fos:stat");
+            assertFalse(out.text(), out.failed());
+            FileSystemFleet fs = client.fleet(FileSystemFleet.class, "/sys/fs");
+            assertNoRight("a peer method with the node's own ticket",
+                    () -> fs.peerGroupStats(0).toCompletableFuture().get(1, TimeUnit.MINUTES));
+        }
+
+        // an expired ticket is refused at once, with its reason
+        Path brief = Paths.get("target/cluster-it-brief.ticket").toAbsolutePath();
+        a.executeOk("fos:ticket -n /sys/kv -e 2s " + brief, COMMAND);
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(brief)) {
+            p.load(in);
+        }
+        Matcher expires = Pattern.compile("expires=(\\d+)").matcher(p.getProperty("ticket.claims"));
+        assertTrue(p.toString(), expires.find());
+        long at = Long.parseLong(expires.group(1));
+        Awaitility.await("the brief ticket expired").atMost(COMMAND).until(() -> System.currentTimeMillis() > at);
+        try (FosClient client = FosClient.connect(brief)) {
+            fail("an expired ticket connected: " + client);
+        } catch (IOException e) {
+            assertTrue(e.toString(), e.toString().contains("expired"));
+        }
+    }
+
+    /** Asserts that a call is refused with NO_RIGHT. */
+    private static void assertNoRight(String what, Callable<?> call) throws Exception {
+        try {
+            call.call();
+            fail(what + " was allowed");
+        } catch (ExecutionException e) {
+            assertTrue(what + ": " + e.getCause(), e.getCause() instanceof FleetException f && f.status() == Status.NO_RIGHT);
+        } catch (FleetException e) {
+            assertEquals(what + ": " + e, Status.NO_RIGHT, e.status());
+        }
+    }
+
+    /** The calls the nodes' members refused for want of a right, summed over the nodes. */
+    private static long noRightRefusals() {
+        long sum = 0;
+        for (NodeProcess n : new NodeProcess[] {a, b, c}) {
+            sum += number(n.executeMap("fos:stat", COMMAND), "rejectedNoRight");
+        }
+        return sum;
     }
 
     @Test

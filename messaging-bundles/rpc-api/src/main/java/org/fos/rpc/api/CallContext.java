@@ -8,6 +8,7 @@ package org.fos.rpc.api;
  */
 public final class CallContext {
     private static final ThreadLocal<RequestId> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<Integer> RIGHTS = new ThreadLocal<>();
 
     private CallContext() {
     }
@@ -19,6 +20,45 @@ public final class CallContext {
      */
     public static RequestId requestId() {
         return CURRENT.get();
+    }
+
+    /**
+     * Returns the rights of the capability the call served on this thread came with, so that a
+     * method can answer callers differently (the naming fleet gives member capabilities only to
+     * callers with {@link org.fos.kernel.api.Right#PEER} or {@link org.fos.kernel.api.Right#ADMIN}).
+     * Read it before returning a stage, as {@link #requestId()}.
+     *
+     * @return a mask of {@link org.fos.kernel.api.Right} bits; every right outside a call (a direct
+     *         call in the same bundle)
+     */
+    public static int rights() {
+        Integer r = RIGHTS.get();
+        return r == null ? org.fos.kernel.api.Right.ALL_BITS : r;
+    }
+
+    /**
+     * Enters the rights of a call's capability on this thread (for dispatchers).
+     *
+     * @param rights the mask
+     * @return what this replaces, to be given to {@link #leaveRights(Integer)}
+     */
+    public static Integer enterRights(int rights) {
+        Integer previous = RIGHTS.get();
+        RIGHTS.set(rights);
+        return previous;
+    }
+
+    /**
+     * Leaves the rights of a call, going back to what {@link #enterRights(int)} replaced.
+     *
+     * @param previous what {@link #enterRights(int)} returned
+     */
+    public static void leaveRights(Integer previous) {
+        if (previous == null) {
+            RIGHTS.remove();
+        } else {
+            RIGHTS.set(previous);
+        }
     }
 
     /**

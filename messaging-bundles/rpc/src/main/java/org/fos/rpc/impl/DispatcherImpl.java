@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Right;
 import org.fos.kernel.api.Status;
 import org.fos.rpc.api.CallContext;
 import org.fos.rpc.api.Dispatcher;
@@ -55,6 +56,12 @@ final class DispatcherImpl implements Dispatcher {
                     + ", not a call"));
             return true;
         }
+        if (!method.needs.in(request.to().rights())) {
+            kernel.refused(request, Status.NO_RIGHT);
+            reply(request, Wire.FAILURE, new Wire.Failure(FleetException.class.getName(), method + " needs the " + method.needs
+                    + " right; the capability it was called with has only " + Right.letters(request.to().rights()), Status.NO_RIGHT.name()));
+            return true;
+        }
         if (invocation.deadline() != 0 && System.currentTimeMillis() > invocation.deadline()) {
             // the caller gave up on it while it waited in the mailbox: run it, and a write the caller
             // was told timed out would happen behind its back
@@ -70,6 +77,7 @@ final class DispatcherImpl implements Dispatcher {
         }
         Object result;
         RequestId outer = CallContext.enter(invocation.requestId());
+        Integer outerRights = CallContext.enterRights(request.to().rights());
         try {
             result = method.invoker.invoke(implementation, invocation.arguments().toArray());
         } catch (Throwable t) {
@@ -79,6 +87,7 @@ final class DispatcherImpl implements Dispatcher {
             reply(request, Wire.FAILURE, Replies.failureOf(t));
             return true;
         } finally {
+            CallContext.leaveRights(outerRights);
             CallContext.leave(outer);
         }
         if (method.async) {

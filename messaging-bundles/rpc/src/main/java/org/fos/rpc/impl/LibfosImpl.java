@@ -132,7 +132,9 @@ public final class LibfosImpl implements Libfos {
         ProtocolModel model = use(protocol);
         List<T> out = new ArrayList<>();
         for (NameEntry e : kernel.names().find(name)) {
-            out.add(newProxy(protocol, new ProxyHandler(this, model, name, e.capability(), options)));
+            // the member capability where this node has it, so that member-to-member methods go through
+            Capability member = e.member();
+            out.add(newProxy(protocol, new ProxyHandler(this, model, name, member != null ? member : e.capability(), options)));
         }
         return out;
     }
@@ -218,18 +220,36 @@ public final class LibfosImpl implements Libfos {
         if (h.member != null) {
             return h.member;
         }
+        Capability c;
         try {
             if (m.keyIndex >= 0) {
                 Object key = args.get(m.keyIndex);
                 if (key == null) {
                     throw new IllegalArgumentException("the @Key argument of " + m + " must not be null");
                 }
-                return kernel.names().resolve(h.name, Selection.KEY_AFFINITY, key);
+                c = kernel.names().resolve(h.name, Selection.KEY_AFFINITY, key);
+            } else {
+                c = kernel.names().resolve(h.name, h.options.selection());
             }
-            return kernel.names().resolve(h.name, h.options.selection());
         } catch (KernelException e) {
             throw new FleetException(e.status(), "cannot call " + m + " on " + h.name + ": " + e.getMessage(), e);
         }
+        return m.needs.in(c.rights()) ? c : memberOf(h.name, c);
+    }
+
+    /**
+     * The member capability of the entry a name resolved to, for a method that needs more than the
+     * capability names hand out (PEER, ADMIN); the capability itself where this node has none (the
+     * member then refuses the call with NO_RIGHT).
+     */
+    private Capability memberOf(String name, Capability resolved) {
+        for (NameEntry e : kernel.names().cached(name)) {
+            if (e.capability().equals(resolved)) {
+                Capability member = e.member();
+                return member != null ? member : resolved;
+            }
+        }
+        return resolved;
     }
 
     /**

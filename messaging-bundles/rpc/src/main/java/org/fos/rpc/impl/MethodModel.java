@@ -9,9 +9,11 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.concurrent.CompletionStage;
 
+import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Deduplicated;
 import org.fos.rpc.api.Idempotent;
 import org.fos.rpc.api.Key;
+import org.fos.rpc.api.Needs;
 
 /** One method of a protocol: how to call it, which parameter is the key, whether it is asynchronous. */
 final class MethodModel {
@@ -30,6 +32,8 @@ final class MethodModel {
     final Type valueType;
     /** (Object target, Object[] args) -> Object, for the server side. */
     final MethodHandle invoker;
+    /** The right a call's capability must hold: the method's {@code @Needs}, else its interface's, else CALL. */
+    final Right needs;
 
     MethodModel(Method method) {
         this.method = method;
@@ -48,6 +52,15 @@ final class MethodModel {
         this.keyIndex = key;
         this.async = CompletionStage.class.equals(method.getReturnType());
         this.idempotent = method.isAnnotationPresent(Idempotent.class);
+        Needs needed = method.getAnnotation(Needs.class);
+        if (needed == null) {
+            needed = method.getDeclaringClass().getAnnotation(Needs.class);
+        }
+        this.needs = needed == null ? Right.CALL : needed.value();
+        if (!Right.of(Right.SERVER_BITS).contains(needs)) {
+            throw new IllegalArgumentException(ProtocolModel.where(method) + " needs " + needs + ": @Needs takes CALL, PEER or ADMIN,"
+                    + " the rights a server checks");
+        }
         this.retryable = idempotent || method.isAnnotationPresent(Deduplicated.class)
                 || method.getDeclaringClass().isAnnotationPresent(Deduplicated.class);
         if (async) {

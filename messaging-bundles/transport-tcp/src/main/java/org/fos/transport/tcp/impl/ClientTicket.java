@@ -22,8 +22,8 @@ import org.fos.transport.api.ClusterSecret;
 
 /**
  * What a plain-JVM client needs to join a node (ADR 0028): the node's id, the TCP endpoint to dial,
- * the cluster's name, whether TLS is on, and a send-only capability for the node's naming fleet,
- * through which the client finds every other fleet. The node writes it into a file only its user
+ * the cluster's name, whether TLS is on, and a capability for the node's naming fleet (send and
+ * the server rights, no receive or grant), through which the client finds every other fleet. The node writes it into a file only its user
  * may read; whoever can read that file can call the node's fleets, as a process on the node can.
  *
  * <p>When the node has a cluster secret, the ticket also carries its claims (an id and an expiry,
@@ -34,7 +34,7 @@ import org.fos.transport.api.ClusterSecret;
  * @param endpoint the node's TCP endpoint, {@code host:port}
  * @param cluster the cluster's name
  * @param tls whether the node's transport speaks TLS
- * @param names a capability of the node's naming fleet, with the send right only
+ * @param names a capability of the node's naming fleet: send, and no receive or grant
  * @param claims the ticket's claims, or null when the node has no cluster secret
  * @param key the ticket's key as hexadecimal text, or null when the node has no cluster secret
  */
@@ -64,7 +64,7 @@ public record ClientTicket(String node, String endpoint, String cluster, boolean
      * @param claims the claims or null
      * @param key the key or null
      * @throws IllegalArgumentException if the endpoint is not {@code host:port}, the capability is
-     *         for another node or has more than the send right, or the claims or key are malformed or
+     *         for another node, lacks send or has receive or grant, or the claims or key are malformed or
      *         one is given without the other
      */
     public ClientTicket {
@@ -74,8 +74,8 @@ public record ClientTicket(String node, String endpoint, String cluster, boolean
         if (!names.address().node().equals(node)) {
             throw new IllegalArgumentException("the naming capability is for node " + names.address().node() + ", not " + node);
         }
-        if (names.rights() != Right.SEND.bit()) {
-            throw new IllegalArgumentException("the naming capability must carry the send right only, it has "
+        if (!Right.SEND.in(names.rights()) || (names.rights() & (Right.RECEIVE.bit() | Right.GRANT.bit())) != 0) {
+            throw new IllegalArgumentException("the naming capability must carry send and neither receive nor grant, it has "
                     + Right.letters(names.rights()));
         }
         if ((claims == null) != (key == null)) {
@@ -110,6 +110,7 @@ public record ClientTicket(String node, String endpoint, String cluster, boolean
         p.setProperty("cluster", cluster);
         p.setProperty("tls", Boolean.toString(tls));
         p.setProperty("names.mailbox", Long.toString(names.address().mailbox()));
+        p.setProperty("names.rights", Right.letters(names.rights()));
         p.setProperty("names.token", HexFormat.of().toHexDigits(names.tokenHigh()) + HexFormat.of().toHexDigits(names.tokenLow()));
         if (claims != null) {
             p.setProperty("ticket.claims", claims);
@@ -168,7 +169,14 @@ public record ClientTicket(String node, String endpoint, String cluster, boolean
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("names.mailbox must be a number, was '" + p.getProperty("names.mailbox") + "'", e);
             }
-            Capability names = new Capability(new Address(node, mailbox), Right.SEND.bit(),
+            String rights = p.getProperty("names.rights", "S").trim();
+            int mask;
+            try {
+                mask = Right.parse(rights);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("names.rights: " + e.getMessage(), e);
+            }
+            Capability names = new Capability(new Address(node, mailbox), mask,
                     HexFormat.fromHexDigitsToLong(token, 0, 16), HexFormat.fromHexDigitsToLong(token, 16, 32));
             String claims = p.getProperty("ticket.claims");
             String key = p.getProperty("ticket.key");

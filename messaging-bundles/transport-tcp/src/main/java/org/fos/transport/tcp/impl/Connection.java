@@ -25,6 +25,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Message;
+import org.fos.kernel.spi.ClientLimits;
 import org.fos.transport.api.FrameDescriptor;
 import org.fos.transport.api.LinkChallenge;
 
@@ -70,6 +71,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     /** The challenge of this connection once the peer's HELLO chose it (the cluster's, or a ticket's); null without. */
     private LinkChallenge challenge;
     private LinkChallenge.End peerEnd;
+    /** What the ticket of a client that proved one allows its messages; null for a node or a client without a ticket key. */
+    private volatile ClientLimits limits;
     /** Whether the peer said it is a client. */
     private volatile boolean peerClient;
     /** Whether this accepted connection counts against maxUnauthenticatedConnections; cleared once. */
@@ -523,7 +526,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             throw new FrameException(Fault.WRONG_NODE, "client " + hello.nodeId() + " where a node was expected"
                     + (dialled() ? " (this node dialled it)" : " (a client takes no clients)"));
         }
+        if (hello.client() && transport.namedBySource(hello.nodeId())) {
+            throw new FrameException(Fault.WRONG_NODE, "client " + hello.nodeId() + " takes the id of a node of the cluster");
+        }
         challenge = transport.challengeFor(hello, nonce != null);
+        if (hello.client() && challenge != null && hello.claims() != null) {
+            limits = TicketClaims.parse(hello.claims()).limits(); // checked by challengeFor
+        }
         if (!hello.client() && !dialled() && !transport.knows(hello.nodeId())) {
             throw new FrameException(Fault.NOT_A_MEMBER, "node " + hello.nodeId() + " is not a member this node knows of");
         }
@@ -581,6 +590,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             handshakeTimer.cancel(false);
         }
         transport.establish(this);
+    }
+
+    /**
+     * Returns what the peer's ticket allows its messages.
+     *
+     * @return the limits, or null for a node (or a client of a node without a cluster secret)
+     */
+    ClientLimits limits() {
+        return limits;
     }
 
     /** Called by the transport under the peer's lock once this connection is the peer's active one. */

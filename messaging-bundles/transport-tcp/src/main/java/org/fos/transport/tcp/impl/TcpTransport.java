@@ -38,6 +38,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import org.fos.kernel.api.Message;
+import org.fos.kernel.spi.ClientLimits;
 import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.PayloadCodec;
@@ -373,6 +374,23 @@ public final class TcpTransport implements Transport, AutoCloseable {
     }
 
     /**
+     * Tells whether a source (the membership, the static peers) names a node id: a client may not
+     * take it.
+     *
+     * @param node the node id a client's HELLO says
+     * @return true if it is a node's
+     */
+    boolean namedBySource(String node) {
+        Peer p = peers.get(node);
+        if (p == null) {
+            return false;
+        }
+        synchronized (p) {
+            return p.address != null;
+        }
+    }
+
+    /**
      * Takes HELLOs from nodes only once a source (the membership) names them; clients are not
      * affected. Set while the node follows a membership.
      *
@@ -480,7 +498,9 @@ public final class TcpTransport implements Transport, AutoCloseable {
                 counters.staleFrames.increment();
                 return -1;
             }
-            long delivered = links.deliver(p.node, c.peerEpoch(), sequence, m);
+            ClientLimits limits = c.limits();
+            long delivered = limits == null ? links.deliver(p.node, c.peerEpoch(), sequence, m)
+                    : links.deliver(p.node, c.peerEpoch(), sequence, m, limits);
             if (delivered >= sequence) {
                 counters.delivered.increment();
             }

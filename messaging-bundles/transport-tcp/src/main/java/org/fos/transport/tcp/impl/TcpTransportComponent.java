@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,6 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.NameEntry;
-import org.fos.kernel.api.Right;
 import org.fos.kernel.api.Subscription;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.NameStore;
@@ -296,6 +294,8 @@ public final class TcpTransportComponent implements Transport, TransportStats {
     }
 
     private final TcpTransport transport;
+    private final Kernel kernel;
+    private final TransportSettings settings;
     /** Where the client ticket is kept, or null. */
     private final Path ticketFile;
     /** The claims of the node's own ticket: one id while the transport runs, no expiry. */
@@ -320,6 +320,8 @@ public final class TcpTransportComponent implements Transport, TransportStats {
     @Activate
     public TcpTransportComponent(@Reference Kernel kernel, @Reference Links links, @Reference PayloadCodec codec, Config config) {
         TransportSettings settings = settings(config);
+        this.kernel = kernel;
+        this.settings = settings;
         this.ticketFile = ticketFile(config.clientTicket());
         this.claims = TicketClaims.issue(null);
         this.transport = new TcpTransport(settings, kernel.nodeId(), links, codec);
@@ -338,6 +340,39 @@ public final class TcpTransportComponent implements Transport, TransportStats {
         }
     }
 
+    /**
+     * Issues a client ticket of this node for some rights and names, with an expiry: what
+     * {@code fos:ticket} writes. Every node of the cluster takes it (its key derives from the cluster
+     * secret and its claims) and narrows the client's messages to what it claims.
+     *
+     * @param expires when it expires, or null for never
+     * @param rights the rights it grants, a mask of {@link org.fos.kernel.api.Right#CALL} and
+     *        {@link org.fos.kernel.api.Right#ADMIN}
+     * @param names the names whose members it may call; empty for every name
+     * @return the ticket
+     * @throws IllegalStateException if this node has no cluster secret (a ticket could claim nothing) or
+     *         no naming fleet yet
+     * @throws IllegalArgumentException if the rights or a name are not valid, or the expiry has passed
+     */
+    public ClientTicket issue(java.time.Instant expires, int rights, java.util.Set<String> names) {
+        ClusterSecret secret = settings.secret();
+        if (secret == null) {
+            throw new IllegalStateException("node " + kernel.nodeId() + " has no cluster secret (clusterSecret): without one a ticket"
+                    + " proves nothing and limits nothing");
+        }
+        if (expires != null && !expires.isAfter(java.time.Instant.now())) {
+            throw new IllegalArgumentException("the expiry " + expires + " has passed");
+        }
+        List<NameEntry> members = kernel.names().find(NameStore.BOOTSTRAP);
+        if (members.isEmpty()) {
+            throw new IllegalStateException("node " + kernel.nodeId() + " has no naming fleet (" + NameStore.BOOTSTRAP + ") yet");
+        }
+        TicketClaims c = TicketClaims.issue(expires, rights, names);
+        NameEntry entry = members.get(0);
+        return new ClientTicket(kernel.nodeId(), transport.endpoint(), settings.cluster(), settings.tls() != null,
+                entry.member() != null ? entry.member() : entry.capability(), c.text(), c.key(secret, settings.cluster()).toHex());
+    }
+
     /** Keeps the ticket in step with the naming fleet's member: written while it has one, removed when not. */
     private void writeTicket(Kernel kernel, TransportSettings settings, List<NameEntry> members) {
         try {
@@ -345,9 +380,11 @@ public final class TcpTransportComponent implements Transport, TransportStats {
                 Files.deleteIfExists(ticketFile);
                 return;
             }
-            Capability member = members.get(0).capability();
-            // the ticket carries the send right only; names usually hand out no more than that
-            Capability names = member.rights() == Right.SEND.bit() ? member : kernel.narrow(member, EnumSet.of(Right.SEND));
+            // the member capability: what a client may do with it is what its ticket's claims allow (the
+            // kernel narrows each message of a client to them), and the naming fleet gives member
+            // capabilities to a client whose ticket grants admin only
+            NameEntry entry = members.get(0);
+            Capability names = entry.member() != null ? entry.member() : entry.capability();
             ClusterSecret secret = settings.secret();
             new ClientTicket(kernel.nodeId(), transport.endpoint(), settings.cluster(), settings.tls() != null, names,
                     secret == null ? null : claims.text(), secret == null ? null : claims.key(secret, settings.cluster()).toHex())

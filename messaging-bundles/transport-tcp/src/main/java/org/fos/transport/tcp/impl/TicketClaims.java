@@ -6,21 +6,33 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
+import org.fos.kernel.api.Names;
+import org.fos.kernel.api.Right;
+import org.fos.kernel.spi.ClientLimits;
 import org.fos.transport.api.ClusterSecret;
 
 /**
  * What a client ticket claims, as one line of text that the client sends in its HELLO and the node
- * reads: {@code id=<16 hex digits>;expires=<epoch milliseconds, 0 for never>}. The ticket's key is
- * derived from the cluster secret and this very text ({@link #key}), so a node needs no table of
- * tickets to check a client, and a client that changes its claims (a later expiry) can no longer
- * prove them. Immutable.
+ * reads: {@code id=<16 hex digits>;expires=<epoch milliseconds, 0 for never>}, optionally followed by
+ * {@code ;rights=<letters>} (of {@code C} for call and {@code A} for admin; without it both) and
+ * {@code ;names=<name>,<name>...} (the names whose members the client may call; without it every
+ * name). The ticket's key is derived from the cluster secret and this very text ({@link #key}), so a
+ * node needs no table of tickets to check a client, and a client that changes its claims (a later
+ * expiry, more rights) can no longer prove them. Immutable.
  *
  * @param id the ticket's id, 16 hexadecimal digits
  * @param expiresMillis when it expires, in epoch milliseconds; 0 for never
+ * @param rights the server rights it grants, a mask of {@link Right#CALL} and {@link Right#ADMIN}
+ * @param names the names whose members it may call; empty for every name
  * @param text the claims as written
  */
-public record TicketClaims(String id, long expiresMillis, String text) {
+public record TicketClaims(String id, long expiresMillis, int rights, Set<String> names, String text) {
+
+    /** The rights a ticket may grant: call and admin (peer is the cluster's members' alone). */
+    public static final int GRANTABLE = Right.CALL.bit() | Right.ADMIN.bit();
 
     /** The label under which a ticket's key is derived from the cluster secret. */
     public static final String KEY_LABEL = "fos-client-ticket-v1";
@@ -31,11 +43,23 @@ public record TicketClaims(String id, long expiresMillis, String text) {
      *
      * @param id the id
      * @param expiresMillis the expiry or 0
+     * @param rights the rights
+     * @param names the names
      * @param text the text
      */
     public TicketClaims {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(text, "text");
+        names = Set.copyOf(names);
+    }
+
+    /**
+     * What the ticket allows the messages of a client that proved it.
+     *
+     * @return the limits the kernel narrows its messages to
+     */
+    public ClientLimits limits() {
+        return new ClientLimits(rights, names);
     }
 
     /**
@@ -45,11 +69,37 @@ public record TicketClaims(String id, long expiresMillis, String text) {
      * @return the claims
      */
     public static TicketClaims issue(Instant expires) {
+        return issue(expires, GRANTABLE, Set.of());
+    }
+
+    /**
+     * Makes the claims of a new ticket with a random id, for some rights and names.
+     *
+     * @param expires when it expires, or null for never
+     * @param rights the rights it grants: a non-empty mask of {@link Right#CALL} and {@link Right#ADMIN}
+     * @param names the names whose members it may call, valid names; empty for every name
+     * @return the claims
+     * @throws IllegalArgumentException if the rights are empty or hold others, or a name is not valid
+     */
+    public static TicketClaims issue(Instant expires, int rights, Set<String> names) {
+        if (rights == 0 || (rights & ~GRANTABLE) != 0) {
+            throw new IllegalArgumentException("a ticket grants call, admin or both, not " + Right.letters(rights));
+        }
+        for (String n : names) {
+            Names.requireValidName(n);
+        }
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
         String hex = HexFormat.of().formatHex(id);
         long at = expires == null ? 0 : Math.max(1, expires.toEpochMilli());
-        return new TicketClaims(hex, at, "id=" + hex + ";expires=" + at);
+        StringBuilder text = new StringBuilder("id=" + hex + ";expires=" + at);
+        if (rights != GRANTABLE) {
+            text.append(";rights=").append(Right.letters(rights));
+        }
+        if (!names.isEmpty()) {
+            text.append(";names=").append(String.join(",", new TreeSet<>(names)));
+        }
+        return new TicketClaims(hex, at, rights, names, text.toString());
     }
 
     /**
@@ -85,7 +135,35 @@ public record TicketClaims(String id, long expiresMillis, String text) {
         if (at < 0) {
             throw new IllegalArgumentException("ticket claims: expires " + at + " is negative");
         }
-        return new TicketClaims(id, at, text);
+        int rights = GRANTABLE;
+        String r = fields.get("rights");
+        if (r != null) {
+            try {
+                rights = Right.parse(r);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ticket claims: " + e.getMessage(), e);
+            }
+            if ((rights & ~GRANTABLE) != 0) {
+                throw new IllegalArgumentException("ticket claims: rights=" + r + " grants more than call and admin");
+            }
+        }
+        Set<String> names = new TreeSet<>();
+        String n = fields.get("names");
+        if (n != null) {
+            for (String name : n.split(",")) {
+                try {
+                    names.add(Names.requireValidName(name));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("ticket claims: " + e.getMessage(), e);
+                }
+            }
+        }
+        for (String k : fields.keySet()) {
+            if (!Set.of("id", "expires", "rights", "names").contains(k)) {
+                throw new IllegalArgumentException("ticket claims: unknown claim '" + Frames.fit(k) + "'");
+            }
+        }
+        return new TicketClaims(id, at, rights, names, text);
     }
 
     /**

@@ -37,10 +37,16 @@ class ClientTicketTest {
     }
 
     @Test
-    void shouldRefuseACapabilityWithMoreThanTheSendRightOrForAnotherNode() {
+    void shouldRefuseACapabilityWithReceiveOrGrantOrWithoutSendOrForAnotherNode() {
         Capability granting = new Capability(new Address("n-1", 8), Right.SEND.bit() | Right.GRANT.bit(), 1, 2);
         assertThatThrownBy(() -> new ClientTicket("n-1", "127.0.0.1:7101", "dev", false, granting))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("send right only");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("neither receive nor grant");
+        Capability callOnly = new Capability(new Address("n-1", 8), Right.CALL.bit(), 1, 2);
+        assertThatThrownBy(() -> new ClientTicket("n-1", "127.0.0.1:7101", "dev", false, callOnly))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must carry send");
+        Capability member = new Capability(new Address("n-1", 8), Right.mask(java.util.EnumSet.of(Right.SEND, Right.CALL, Right.PEER,
+                Right.ADMIN)), 1, 2);
+        assertThat(new ClientTicket("n-1", "127.0.0.1:7101", "dev", false, member).names()).isEqualTo(member);
         assertThatThrownBy(() -> new ClientTicket("n-2", "127.0.0.1:7101", "dev", false, NAMES))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("the naming capability is for node n-1, not n-2");
         assertThatThrownBy(() -> new ClientTicket("n-1", "no port", "dev", false, NAMES))

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +25,8 @@ import io.netty.buffer.Unpooled;
 
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Registration;
+import org.fos.kernel.api.Right;
 import org.fos.kernel.api.Status;
 import org.fos.transport.api.ClusterSecret;
 import org.fos.transport.api.FrameDescriptor;
@@ -258,6 +261,44 @@ class LinkSecurityTest {
         assertRefusedClient("client-garbled", new TransportSettings.Client("id=zz", SECRET.derive("x", "y")), "BAD_TICKET");
         // a ticket without a key, to a node with a secret
         assertRefusedClient("client-keyless", new TransportSettings.Client(claims.text(), null), "UNAUTHENTICATED");
+        assertExchange();
+    }
+
+    @Test
+    void shouldNarrowAClientsMessagesToTheRightsAndNamesItsTicketClaims() throws Exception {
+        Mailbox kv = victim.kernel.createMailbox("kv member", 8);
+        Mailbox fs = victim.kernel.createMailbox("fs member", 8);
+        try (Registration kvName = victim.kernel.names().register("/test/kv", kv.capability(), Map.of());
+                Registration fsName = victim.kernel.names().register("/test/fs", fs.capability(), Map.of())) {
+            TicketClaims callKv = TicketClaims.issue(Instant.now().plusSeconds(3600), Right.CALL.bit(), Set.of("/test/kv"));
+            assertThat(callKv.text()).endsWith(";rights=C;names=/test/kv");
+            try (TestNode client = TestNode.start("client-kv", TransportSettings.loopback(victim.asPeer())
+                    .withClient(new TransportSettings.Client(callKv.text(), callKv.key(SECRET, "fos"))))) {
+                await().atMost(WAIT).until(() -> client.transport().cost("victim") >= 0);
+                // even with the member capabilities in hand (send, call, peer, admin), the ticket's rights are what arrive
+                assertThat(client.kernel.send(Message.of(kvName.entry().member(), "put", 1L))).isEqualTo(Status.OK);
+                Message m = kv.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(m.to().rights()).isEqualTo(Right.SEND.bit() | Right.CALL.bit());
+                assertThat(client.kernel.send(Message.of(fsName.entry().member(), "read", 2L))).isEqualTo(Status.OK);
+                assertThat(fs.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS).to().rights()).as("a name the ticket does not list")
+                        .isEqualTo(Right.SEND.bit());
+            }
+            // claims widened after the key was derived (admin, every name): the key no longer proves them
+            String widened = callKv.text().replace(";rights=C;names=/test/kv", "");
+            assertRefusedClient("client-widened", new TransportSettings.Client(widened, callKv.key(SECRET, "fos")), "AUTH_FAILED");
+            // a claim this node does not know could be a limit it would not apply: refused
+            TicketClaims plain = TicketClaims.issue(null);
+            String unknown = plain.text() + ";fleets=/x";
+            assertRefusedClient("client-unknown-claim", new TransportSettings.Client(unknown, plain.key(SECRET, "fos")), "unknown claim");
+        }
+        assertExchange();
+    }
+
+    @Test
+    void shouldRefuseAClientThatTakesTheIdOfANodeOfTheCluster() throws Exception {
+        TicketClaims claims = TicketClaims.issue(null);
+        assertRefusedClient("good", new TransportSettings.Client(claims.text(), claims.key(SECRET, "fos")), "WRONG_NODE");
+        assertThat(goodLink().active()).isTrue();
         assertExchange();
     }
 
