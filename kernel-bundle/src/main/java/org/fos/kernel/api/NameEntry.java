@@ -45,6 +45,23 @@ public record NameEntry(String name, Capability capability, long registrationId,
         return capability.address();
     }
 
+    /**
+     * Returns a readable form that, like {@link Capability#toString()}, reveals no token: the member
+     * capability shows as a capability, not as its property.
+     *
+     * @return the readable form
+     */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new java.util.TreeMap<>(properties);
+        Capability member = member();
+        if (shown.remove(MEMBER) != null) {
+            shown.put("member", member == null ? "(malformed)" : member.toString());
+        }
+        return "NameEntry[name=" + name + ", capability=" + capability + ", registrationId=" + registrationId + ", properties=" + shown
+                + ']';
+    }
+
     /** The property that carries the member capability: {@code <rights mask>:<32 hexadecimal digits of the token>}. */
     public static final String MEMBER = "fos.capability.member";
 

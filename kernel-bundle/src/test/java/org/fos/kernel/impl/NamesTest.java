@@ -74,6 +74,8 @@ class NamesTest {
         assertThat(kernel.check(member)).isEqualTo(Status.OK);
         assertThat(names.find("/test/a").get(0).member()).isEqualTo(member);
         assertThat(r.entry().withMember(null).member()).isNull();
+        assertThat(r.entry().toString()).as("no token in logs or the shell").contains("member=cap(")
+                .doesNotContain(r.entry().properties().get(NameEntry.MEMBER));
         assertThatThrownBy(() -> names.register("/test/c", box.capability(), Map.of(NameEntry.MEMBER, "63:" + "0".repeat(32))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(NameEntry.MEMBER);
         // a capability narrowed to send and grant publishes no more than send
