@@ -64,4 +64,14 @@ public interface Membership {
      * @throws IllegalStateException if the cluster's store cannot be reached
      */
     String claim(String key, String value);
+
+    /**
+     * Returns what a key was claimed with ({@link #claim}), without claiming it.
+     *
+     * @param key a claim key, as {@link #claim} takes it
+     * @return the stored value, or null if nobody claimed the key
+     * @throws IllegalArgumentException if the key is not valid
+     * @throws IllegalStateException if the cluster's store cannot be reached
+     */
+    String claimed(String key);
 }

@@ -55,6 +55,11 @@ final class LocalMembership implements Membership {
         return claims.computeIfAbsent(Attributes.requireClaimKey(key), k -> Attributes.requireValue(k, value));
     }
 
+    @Override
+    public String claimed(String key) {
+        return claims.get(Attributes.requireClaimKey(key));
+    }
+
     private void changed() {
         List<NodeInfo> now = nodes();
         for (Consumer<List<NodeInfo>> l : listeners) {

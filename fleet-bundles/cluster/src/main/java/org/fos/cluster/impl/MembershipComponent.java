@@ -168,4 +168,9 @@ public final class MembershipComponent implements Membership {
     public String claim(String key, String value) {
         return delegate.claim(key, value);
     }
+
+    @Override
+    public String claimed(String key) {
+        return delegate.claimed(key);
+    }
 }

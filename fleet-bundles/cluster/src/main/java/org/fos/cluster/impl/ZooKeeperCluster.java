@@ -258,6 +258,18 @@ final class ZooKeeperCluster implements AutoCloseable {
         }
 
         @Override
+        public String claimed(String key) {
+            String path = root + "/claims/" + Attributes.requireClaimKey(key);
+            try {
+                return new String(client.getData().forPath(path), StandardCharsets.UTF_8);
+            } catch (KeeperException.NoNodeException none) {
+                return null;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read claim " + key + " from ZooKeeper: " + e, e);
+            }
+        }
+
+        @Override
         public String toString() {
             return "a member of ZooKeeper cluster " + root;
         }

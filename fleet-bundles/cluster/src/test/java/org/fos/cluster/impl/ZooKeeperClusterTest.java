@@ -114,6 +114,15 @@ class ZooKeeperClusterTest {
     }
 
     @Test
+    void shouldTellAClaimToEveryNodeWithoutClaimingIt() {
+        assertThat(b.membership.claimed("tickets/revoked/00aa11bb22cc33dd")).isNull();
+        assertThat(a.membership.claim("tickets/revoked/00aa11bb22cc33dd", "lost laptop")).isEqualTo("lost laptop");
+        assertThat(b.membership.claimed("tickets/revoked/00aa11bb22cc33dd")).isEqualTo("lost laptop");
+        assertThat(b.membership.claim("tickets/revoked/00aa11bb22cc33dd", "again")).as("the first claim stays").isEqualTo("lost laptop");
+        assertThat(new LocalMembership("solo").claimed("tickets/revoked/00aa11bb22cc33dd")).isNull();
+    }
+
+    @Test
     void shouldKeepNoUsableCapabilityInZooKeeper() throws Exception {
         long high = 0x1234_5678_9ABC_DEF0L;
         long low = 0x0FED_CBA9_8765_4321L;

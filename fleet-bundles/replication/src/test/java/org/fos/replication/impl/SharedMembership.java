@@ -77,6 +77,13 @@ final class SharedMembership {
                     return claims.computeIfAbsent(key, k -> value);
                 }
             }
+
+            @Override
+            public String claimed(String key) {
+                synchronized (SharedMembership.this) {
+                    return claims.get(key);
+                }
+            }
         };
     }
 }

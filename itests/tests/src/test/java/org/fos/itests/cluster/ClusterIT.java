@@ -186,6 +186,25 @@ public class ClusterIT {
         } catch (IOException e) {
             assertTrue(e.toString(), e.toString().contains("expired"));
         }
+
+        // a ticket revoked on another node is refused at once, with its reason
+        a.executeOk("fos:ticket -n /sys/kv -e 1h " + kvCall, COMMAND);
+        try (FosClient client = FosClient.connect(kvCall)) {
+            client.fleet(KeyValue.class, KeyValue.NAME).put("ticket:before-revoke", new byte[] {1});
+        }
+        Properties issuedClaims = new Properties();
+        try (InputStream in = Files.newInputStream(kvCall)) {
+            issuedClaims.load(in);
+        }
+        Matcher id = Pattern.compile("id=([0-9a-f]{16})").matcher(issuedClaims.getProperty("ticket.claims"));
+        assertTrue(issuedClaims.toString(), id.find());
+        String revoked = b.executeOk("fos:revoke " + id.group(1) + " lost laptop", COMMAND);
+        assertTrue(revoked, revoked.contains("lost laptop"));
+        try (FosClient client = FosClient.connect(kvCall)) {
+            fail("a revoked ticket connected: " + client);
+        } catch (IOException e) {
+            assertTrue(e.toString(), e.toString().contains("revoked: lost laptop"));
+        }
     }
 
     /** Asserts that a call is refused with NO_RIGHT. */

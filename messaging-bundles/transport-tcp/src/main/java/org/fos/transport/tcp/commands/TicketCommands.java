@@ -26,10 +26,12 @@ import org.osgi.service.component.annotations.Reference;
  * The {@code fos:ticket} command: writes a client ticket that allows some rights on some names until
  * an expiry, for a plain-JVM client (ADR 0082). Every node of the cluster takes the ticket, since its
  * key derives from the cluster secret and its claims, and narrows the client's messages to them.
+ * {@code fos:revoke} revokes one.
  */
 @Component(service = TicketCommands.class, immediate = true, property = {
         "osgi.command.scope=fos",
-        "osgi.command.function=ticket"})
+        "osgi.command.function=ticket",
+        "osgi.command.function=revoke"})
 public final class TicketCommands {
     /** The names a client needs to find fleets and nodes, added to any list of names a ticket allows. */
     static final Set<String> CLIENT_NAMES = Set.of(NameStore.BOOTSTRAP, "/sys/nodes");
@@ -103,6 +105,22 @@ public final class TicketCommands {
         TicketClaims claims = TicketClaims.parse(ticket.claims());
         return new Issued(target.toString(), claims.id(), until == null ? "never" : until.toString(), Right.letters(claims.rights()),
                 allowed.isEmpty() ? List.of("*") : List.copyOf(allowed));
+    }
+
+    /**
+     * Revokes a ticket for the whole cluster.
+     *
+     * @param id the ticket's id
+     * @param reason why
+     * @return the revocation as stored
+     */
+    @Descriptor("revoke a client ticket for the whole cluster: every node refuses it from now on, saying why")
+    public String revoke(@Descriptor("the ticket's id, 16 hexadecimal digits, as fos:ticket showed it") String id,
+            @Descriptor("why, told to the clients it refuses") String... reason) {
+        if (reason.length == 0) {
+            throw new IllegalArgumentException("give a reason: fos:revoke <ticket id> <reason>");
+        }
+        return "ticket " + id + " revoked: " + tcp.revoke(id, String.join(" ", reason));
     }
 
     /**

@@ -73,6 +73,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private LinkChallenge.End peerEnd;
     /** What the ticket of a client that proved one allows its messages; null for a node or a client without a ticket key. */
     private volatile ClientLimits limits;
+    /** The id of the ticket a client proved; null for a node. */
+    private volatile String ticketId;
     /** Whether the peer said it is a client. */
     private volatile boolean peerClient;
     /** Whether this accepted connection counts against maxUnauthenticatedConnections; cleared once. */
@@ -531,7 +533,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         }
         challenge = transport.challengeFor(hello, nonce != null);
         if (hello.client() && challenge != null && hello.claims() != null) {
-            limits = TicketClaims.parse(hello.claims()).limits(); // checked by challengeFor
+            TicketClaims claims = TicketClaims.parse(hello.claims()); // checked by challengeFor
+            limits = claims.limits();
+            ticketId = claims.id();
         }
         if (!hello.client() && !dialled() && !transport.knows(hello.nodeId())) {
             throw new FrameException(Fault.NOT_A_MEMBER, "node " + hello.nodeId() + " is not a member this node knows of");
@@ -599,6 +603,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
      */
     ClientLimits limits() {
         return limits;
+    }
+
+    /** The id of the ticket the peer proved, or null for a node (or a client without a ticket key). */
+    String ticketId() {
+        return ticketId;
     }
 
     /** Called by the transport under the peer's lock once this connection is the peer's active one. */

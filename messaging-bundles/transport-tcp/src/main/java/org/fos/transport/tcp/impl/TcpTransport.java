@@ -90,6 +90,8 @@ public final class TcpTransport implements Transport, AutoCloseable {
     private final LinkChallenge clusterChallenge;
     /** Whether a node must be named by a source (the membership) before its HELLO is taken. */
     private volatile boolean requireKnownPeers;
+    /** Says why a ticket id was revoked, or null if it was not; null while nothing keeps revocations. */
+    private volatile java.util.function.Function<String, String> revocations;
     private volatile boolean closed;
 
     /** What the transport knows about one peer node; dial state is guarded by the instance. */
@@ -350,6 +352,20 @@ public final class TcpTransport implements Transport, AutoCloseable {
             throw new FrameException(Fault.BAD_TICKET, who + ": ticket " + claims.id() + " expired at "
                     + Instant.ofEpochMilli(claims.expiresMillis()));
         }
+        java.util.function.Function<String, String> revoked = revocations;
+        if (revoked != null) {
+            String why;
+            try {
+                why = revoked.apply(claims.id());
+            } catch (RuntimeException e) {
+                // fail closed: a ticket that may have been revoked is not taken
+                throw new FrameException(Fault.BAD_TICKET, who + ": cannot tell whether ticket " + claims.id() + " was revoked: "
+                        + e.getMessage());
+            }
+            if (why != null) {
+                throw new FrameException(Fault.BAD_TICKET, who + ": ticket " + claims.id() + " was revoked: " + why);
+            }
+        }
         return new LinkChallenge(claims.key(secret, settings.cluster()), settings.cluster());
     }
 
@@ -371,6 +387,34 @@ public final class TcpTransport implements Transport, AutoCloseable {
         synchronized (p) {
             return p.address != null;
         }
+    }
+
+    /**
+     * Sets where revoked tickets are kept: a client's HELLO is refused ({@code BAD_TICKET}) if its
+     * ticket's id was revoked, or if that cannot be told.
+     *
+     * @param revocations says why a ticket id was revoked, or null if it was not; null to check none
+     */
+    public void revocations(java.util.function.Function<String, String> revocations) {
+        this.revocations = revocations;
+    }
+
+    /**
+     * Closes the connections of clients that proved a ticket, after it was revoked.
+     *
+     * @param ticketId the ticket's id
+     * @param reason why, told to each client
+     * @return how many connections were closed
+     */
+    public int closeClients(String ticketId, String reason) {
+        int n = 0;
+        for (Connection c : connections) {
+            if (ticketId.equals(c.ticketId())) {
+                c.refuse(Fault.BAD_TICKET, "ticket " + ticketId + " was revoked: " + reason);
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

@@ -54,6 +54,8 @@ public final class TcpTransportComponent implements Transport, TransportStats {
     /** The membership attribute that holds a node's TCP endpoint, {@code host:port}. */
     public static final String ENDPOINT_KEY = "tcp";
     private static final String MEMBERSHIP = "membership";
+    /** Where the membership keeps revoked tickets: a claim a ticket id, whose value says why and when. */
+    static final String REVOKED = "tickets/revoked/";
 
     /** The transport's configuration; every duration and size says its unit. */
     @ObjectClassDefinition(name = "fos TCP transport", description = "Carries messages between nodes over TCP (Netty),"
@@ -373,6 +375,40 @@ public final class TcpTransportComponent implements Transport, TransportStats {
                 entry.member() != null ? entry.member() : entry.capability(), c.text(), c.key(secret, settings.cluster()).toHex());
     }
 
+    /**
+     * Revokes a client ticket for the whole cluster: every node refuses its HELLO from now on, with
+     * the reason, and this node closes the connections of clients that proved it. In a ZooKeeper
+     * cluster the revocation is kept in ZooKeeper (it outlives every node); a cluster of one keeps it
+     * in memory until the node stops. Connections that other nodes took before stay until they end.
+     *
+     * @param ticketId the ticket's id, 16 hexadecimal digits (what {@code fos:ticket} said, or the
+     *        {@code id=} of the ticket's claims)
+     * @param reason why, told to the clients it refuses
+     * @return the revocation as stored: this one, or an earlier one of the same ticket
+     * @throws IllegalArgumentException if the id or the reason is not valid
+     * @throws IllegalStateException if no membership keeps revocations, or its store cannot be reached
+     */
+    public String revoke(String ticketId, String reason) {
+        if (ticketId == null || ticketId.length() != 16 || !ticketId.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new IllegalArgumentException("a ticket id is 16 hexadecimal digits, not '" + ticketId + "'");
+        }
+        if (reason == null || reason.isBlank() || reason.length() > 200 || reason.contains("\n")) {
+            throw new IllegalArgumentException("give a reason of one line, at most 200 characters");
+        }
+        Membership m;
+        synchronized (membershipLock) {
+            m = membership;
+        }
+        if (m == null) {
+            throw new IllegalStateException("node " + kernel.nodeId() + " follows no membership: nothing keeps revocations");
+        }
+        String stored = m.claim(REVOKED + ticketId.toLowerCase(java.util.Locale.ROOT), reason.strip() + " (revoked at "
+                + java.time.Instant.now() + " on " + kernel.nodeId() + ")");
+        int closed = transport.closeClients(ticketId.toLowerCase(java.util.Locale.ROOT), stored);
+        LOG.info("node {}: ticket {} revoked: {}; {} connections closed", kernel.nodeId(), ticketId, stored, closed);
+        return stored;
+    }
+
     /** Keeps the ticket in step with the naming fleet's member: written while it has one, removed when not. */
     private void writeTicket(Kernel kernel, TransportSettings settings, List<NameEntry> members) {
         try {
@@ -444,6 +480,7 @@ public final class TcpTransportComponent implements Transport, TransportStats {
             transport.requireKnownPeers(true);
             published = m.publish(ENDPOINT_KEY, transport.endpoint());
             watching = m.watch(this::membershipChanged);
+            transport.revocations(id -> m.claimed(REVOKED + id));
         }
     }
 
@@ -452,6 +489,7 @@ public final class TcpTransportComponent implements Transport, TransportStats {
             if (membership == m) {
                 stopFollowing();
                 membership = null;
+                transport.revocations(null);
                 transport.requireKnownPeers(false);
                 transport.peers(MEMBERSHIP, Map.of());
             }

@@ -295,6 +295,33 @@ class LinkSecurityTest {
     }
 
     @Test
+    void shouldCloseAndThenRefuseAClientWhoseTicketWasRevokedSayingWhy() throws Exception {
+        Map<String, String> revoked = new java.util.concurrent.ConcurrentHashMap<>();
+        victim.transport().revocations(revoked::get);
+        try {
+            TicketClaims claims = TicketClaims.issue(Instant.now().plusSeconds(3600), Right.CALL.bit(), Set.of());
+            TransportSettings.Client ticket = new TransportSettings.Client(claims.text(), claims.key(SECRET, "fos"));
+            try (TestNode client = TestNode.start("client-revoked", TransportSettings.loopback(victim.asPeer()).withClient(ticket))) {
+                await().atMost(WAIT).until(() -> client.transport().cost("victim") >= 0);
+                revoked.put(claims.id(), "lost laptop");
+                assertThat(victim.transport().closeClients(claims.id(), "lost laptop")).isEqualTo(1);
+                await("the client told why").atMost(WAIT).until(() -> client.transport().refusal("victim") != null);
+                assertThat(client.transport().refusal("victim")).contains("BAD_TICKET").contains("revoked: lost laptop");
+            }
+            assertRefusedClient("client-revoked-again", ticket, "was revoked: lost laptop");
+            // a store that cannot be asked: the ticket is not taken
+            victim.transport().revocations(id -> {
+                throw new IllegalStateException("ZooKeeper is away");
+            });
+            TicketClaims other = TicketClaims.issue(null);
+            assertRefusedClient("client-unknown", new TransportSettings.Client(other.text(), other.key(SECRET, "fos")), "ZooKeeper is away");
+        } finally {
+            victim.transport().revocations(null);
+        }
+        assertExchange();
+    }
+
+    @Test
     void shouldRefuseAClientThatTakesTheIdOfANodeOfTheCluster() throws Exception {
         TicketClaims claims = TicketClaims.issue(null);
         assertRefusedClient("good", new TransportSettings.Client(claims.text(), claims.key(SECRET, "fos")), "WRONG_NODE");

@@ -61,6 +61,13 @@ class TcpTransportComponentTest {
                 }
 
                 @Override
+                public String claimed(String key) {
+                    synchronized (SharedMembership.this) {
+                        return claims.get(key);
+                    }
+                }
+
+                @Override
                 public List<NodeInfo> nodes() {
                     return SharedMembership.this.nodes(local);
                 }
