@@ -36,8 +36,9 @@ public interface Names {
     String SCOPE_NODE = "node";
 
     /**
-     * Publishes a mailbox under a name. The name service keeps a send-only capability derived from
-     * {@code capability}; revoking {@code capability} therefore also disables the published one. The
+     * Publishes a mailbox under a name. The name service keeps two capabilities derived from
+     * {@code capability}, one with send and call and the member capability with peer and admin
+     * besides ({@link NameEntry#member()}); revoking {@code capability} therefore also disables them. The
      * registration belongs to the calling bundle and ends when it stops, when it is closed, or when
      * the mailbox is closed.
      *
@@ -88,7 +89,8 @@ public interface Names {
      * @param name a valid name
      * @param selection how to pick; {@link Selection#KEY_AFFINITY} needs
      *        {@link #resolve(String, Selection, Object)}
-     * @return a send-only capability for the member's mailbox
+     * @return a capability for the member's mailbox: the entry's member capability where this node
+     *         has it (a node of the cluster), else the one names hand out (send and call)
      * @throws KernelException {@link Status#NO_SUCH_NAME} if no member is registered
      * @throws IllegalArgumentException if the name is not valid or the selection needs a key
      */
@@ -103,7 +105,8 @@ public interface Names {
      * @param selection how to pick
      * @param key the key ({@code String}, {@code byte[]}, or any value by its {@code toString()}); not
      *        null for {@link Selection#KEY_AFFINITY}, ignored otherwise
-     * @return a send-only capability for the member's mailbox
+     * @return a capability for the member's mailbox: the entry's member capability where this node
+     *         has it (a node of the cluster), else the one names hand out (send and call)
      * @throws KernelException {@link Status#NO_SUCH_NAME} if no member is registered
      * @throws IllegalArgumentException if the name is not valid or the key is missing
      */
@@ -118,7 +121,7 @@ public interface Names {
      * @param name a valid name
      * @param key the key
      * @param count how many replicas, at least 1
-     * @return up to {@code count} send-only capabilities on distinct nodes, the owner first; fewer if
+     * @return up to {@code count} capabilities (as {@link #resolve} gives them) on distinct nodes, the owner first; fewer if
      *         the members span fewer nodes
      * @throws KernelException {@link Status#NO_SUCH_NAME} if no member is registered
      * @throws IllegalArgumentException if the name is not valid, the key is null or the count below 1

@@ -38,7 +38,10 @@ final class FleetView {
         this.local = local;
         int locals = 0;
         for (int i = 0; i < n; i++) {
-            members[i] = entries.get(i).capability();
+            // the member capability where the entry carries one (this node is a member of the cluster), so that
+            // calls from this node may use PEER and ADMIN methods; a client's entries carry only the public one
+            Capability member = entries.get(i).member();
+            members[i] = member != null ? member : entries.get(i).capability();
             if (local[i] != null) {
                 locals++;
             }
