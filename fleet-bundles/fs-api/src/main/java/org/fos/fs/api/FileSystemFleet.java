@@ -462,10 +462,14 @@ public interface FileSystemFleet {
      * damaged inodes, directories' parents, files deleted while open that no open holds any more. What
      * cannot be repaired (a damaged superblock or group header, a block held twice) is said, not
      * guessed at. The members reload their groups afterwards.
+     * <p>
+     * Repairing changes every group while the members are held, so it needs {@link Right#ADMIN}: a
+     * node's shell has it ({@code fs:fsck --repair}), a client only with a ticket that grants it.
      *
      * @return completes with the check before, the repairs, what was not repaired, and the check after
      * @throws TryAgainException if the call was let go; call again
      */
+    @Needs(Right.ADMIN)
     CompletionStage<RepairReport> repair() throws TryAgainException;
 
     /**

@@ -66,6 +66,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private volatile long establishedMillis;
     private final AtomicBoolean closing = new AtomicBoolean();
     private ScheduledFuture<?> handshakeTimer;
+    /** Closes a refused connection whose peer does not take the REFUSE frame; cancelled when it closes first. */
+    private volatile ScheduledFuture<?> refuseLinger;
     /** This end's nonce when it challenges (a cluster secret, or a client ticket); null otherwise. */
     private final byte[] nonce;
     /** The challenge of this connection once the peer's HELLO chose it (the cluster's, or a ticket's); null without. */
@@ -673,6 +675,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
+        ScheduledFuture<?> linger = refuseLinger;
+        if (linger != null) {
+            // else the event loop holds this closed connection until the timer fires: under a flood of
+            // refused HELLOs, a second's worth of them
+            linger.cancel(false);
+        }
         releaseQueue();
         transport.closed(this);
         context.fireChannelInactive();
@@ -700,7 +708,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             if (fault != Fault.IO_ERROR && fault != Fault.TLS_REFUSED && c.channel().isActive() && c.channel().isWritable() && tlsDone(c)) {
                 c.writeAndFlush(Frames.refuse(c.alloc(), fault.name(), detail)).addListener(done -> c.close());
                 // a peer that reads nothing must not keep the connection open by not taking the REFUSE
-                c.executor().schedule(() -> {
+                refuseLinger = c.executor().schedule(() -> {
                     c.close();
                 }, REFUSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
             } else {
