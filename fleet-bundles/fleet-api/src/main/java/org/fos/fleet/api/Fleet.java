@@ -35,6 +35,8 @@ public @interface Fleet {
     String NAME = "fos.fleet.name";
     /** Service property: how many members. */
     String MEMBERS = "fos.fleet.members";
+    /** Service property: the class name of the members' private protocol ({@link #peers()}). */
+    String PEERS = "fos.fleet.peers";
     /** Service property: the capacity of each member's mailbox. */
     String CAPACITY = "fos.fleet.capacity";
 
@@ -59,4 +61,15 @@ public @interface Fleet {
      * @return the capacity
      */
     int capacity() default 4096;
+
+    /**
+     * The members' own protocol: an interface in a package the bundle does not export that extends
+     * the fleet's protocol with the methods only members call on each other (mark them
+     * {@code @Needs(Right.PEER)}). The members dispatch it, so they answer both; other bundles and
+     * clients see only the exported protocol, and a call of a peer method without PEER is refused.
+     * {@code Void} (the default): none.
+     *
+     * @return the interface, or {@code Void.class}
+     */
+    Class<?> peers() default Void.class;
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.MemberAware;
@@ -75,6 +76,8 @@ final class FleetController {
     private final List<Dispatcher> dispatchers = new ArrayList<>();
     private final List<Registration> registrations = new ArrayList<>();
     private Class<?> protocol;
+    /** What the members dispatch: the protocol, or its members' private extension of it ({@link Fleet#peers()}). */
+    private Class<?> dispatched;
     private Binding binding;
     private LastGood lastGood;
     private FleetInfo.Status status = FleetInfo.Status.PAUSED;
@@ -124,7 +127,7 @@ final class FleetController {
     }
 
     /** Binds a registered implementation if none is bound; false if it was not taken. */
-    synchronized boolean bind(ServiceReference<Object> ref, Class<?> refProtocol, int memberCount, int capacity) {
+    synchronized boolean bind(ServiceReference<Object> ref, Class<?> refProtocol, Class<?> refDispatched, int memberCount, int capacity) {
         if (binding != null) {
             return false;
         }
@@ -147,6 +150,7 @@ final class FleetController {
                     name, memberCount, members.size());
         }
         protocol = refProtocol;
+        dispatched = refDispatched;
         Bundle bundle = ref.getBundle();
         String version = bundle.getVersion().toString();
         ServiceObjects<Object> objects = runtime.serviceObjects(ref);
@@ -199,7 +203,7 @@ final class FleetController {
         cancelWatchdog();
         dispatchers.clear();
         for (int i = 0; i < members.size(); i++) {
-            Dispatcher d = runtime.libfos().dispatcher(cast(protocol), instances[i]);
+            Dispatcher d = runtime.libfos().dispatcher(cast(dispatched), instances[i]);
             dispatchers.add(d);
             members.get(i).resume(d);
         }
@@ -447,10 +451,10 @@ final class FleetController {
      */
     private int refuseQueued(String message) {
         int queued = depth();
-        if (queued == 0 || protocol == null) {
+        if (queued == 0 || dispatched == null) {
             return queued;
         }
-        Object refuser = java.lang.reflect.Proxy.newProxyInstance(protocol.getClassLoader(), new Class<?>[] {protocol}, (proxy, method, args) -> {
+        Object refuser = java.lang.reflect.Proxy.newProxyInstance(dispatched.getClassLoader(), new Class<?>[] {dispatched}, (proxy, method, args) -> {
             if (method.getDeclaringClass() == Object.class) {
                 return switch (method.getName()) {
                     case "equals" -> proxy == args[0];
@@ -460,7 +464,7 @@ final class FleetController {
             }
             throw new FleetException(org.fos.kernel.api.Status.NO_SUCH_NAME, message, null);
         });
-        Dispatcher d = runtime.libfos().dispatcher(cast(protocol), refuser);
+        Dispatcher d = runtime.libfos().dispatcher(cast(dispatched), refuser);
         for (Member m : members) {
             m.resume(d);
         }
@@ -530,6 +534,7 @@ final class FleetController {
         }
         lastGood = null;
         protocol = null;
+        dispatched = null;
         if (dropped.isEmpty()) {
             throw new IllegalArgumentException("fleet " + name + " keeps no state on node " + kernel.nodeId() + ": nothing to drop");
         }

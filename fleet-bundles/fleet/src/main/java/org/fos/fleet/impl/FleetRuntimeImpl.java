@@ -368,7 +368,8 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             try {
                 Names.requireValidName(name);
                 FleetController c = controllers.computeIfAbsent(name, n -> new FleetController(n, FleetRuntimeImpl.this, kernel));
-                c.bind(ref, protocolOf(ref), intProperty(ref, Fleet.MEMBERS, 1, 1, MAX_MEMBERS),
+                Class<?> protocol = protocolOf(ref);
+                c.bind(ref, protocol, dispatchedOf(ref, protocol), intProperty(ref, Fleet.MEMBERS, 1, 1, MAX_MEMBERS),
                         intProperty(ref, Fleet.CAPACITY, 4096, 2, 1 << 20));
             } catch (IllegalArgumentException e) {
                 LOG.error("fleet service {} of bundle {} is not usable: {}", ref.getProperty(Constants.SERVICE_ID),
@@ -429,6 +430,29 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             throw new IllegalArgumentException("it registers no protocol interface (service types " + List.of(classes) + ")");
         }
         return found;
+    }
+
+    /**
+     * What a fleet's members dispatch: the interface {@link Fleet#PEERS} names (its bundle's private
+     * extension of the protocol with the member-to-member methods), else the protocol itself.
+     */
+    static Class<?> dispatchedOf(ServiceReference<Object> ref, Class<?> protocol) {
+        Object v = ref.getProperty(Fleet.PEERS);
+        String peers = v == null ? "" : v.toString().trim();
+        if (peers.isEmpty() || peers.equals(Void.class.getName())) {
+            return protocol;
+        }
+        Class<?> c;
+        try {
+            c = ref.getBundle().loadClass(peers);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException(Fleet.PEERS + " names " + peers + ", which its bundle cannot load", e);
+        }
+        if (!c.isInterface() || !protocol.isAssignableFrom(c) || c == protocol) {
+            throw new IllegalArgumentException(Fleet.PEERS + " names " + peers + ", which is not an interface extending the protocol "
+                    + protocol.getName());
+        }
+        return c;
     }
 
     static int intProperty(ServiceReference<?> ref, String key, int fallback, int min, int max) {

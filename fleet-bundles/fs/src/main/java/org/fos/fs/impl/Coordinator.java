@@ -15,13 +15,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import org.fos.block.api.BlockDevice;
-import org.fos.fs.api.CrossOp;
-import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FsckReport;
-import org.fos.fs.api.Probe;
-import org.fos.fs.api.ProbeResult;
 import org.fos.fs.api.RepairReport;
-import org.fos.fs.api.Step;
 import org.fos.fs.api.TryAgainException;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
@@ -75,7 +70,7 @@ final class Coordinator {
     private final String fleetName;
     private final String deviceName;
     private final BlockDevice device;
-    private final FileSystemFleet fleet;
+    private final FsPeers fleet;
     private final Libfos libfos;
     private final FsMember.Config config;
     private final Host host;
@@ -88,7 +83,7 @@ final class Coordinator {
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private Current current;
 
-    Coordinator(String fleetName, String deviceName, BlockDevice device, FileSystemFleet fleet, Libfos libfos, FsMember.Config config,
+    Coordinator(String fleetName, String deviceName, BlockDevice device, FsPeers fleet, Libfos libfos, FsMember.Config config,
             Host host) {
         this.fleetName = fleetName;
         this.deviceName = deviceName;
@@ -295,7 +290,7 @@ final class Coordinator {
     private void freezeAll(boolean frozenNow) {
         long tx = current.tx;
         List<CompletableFuture<List<Long>>> calls = new ArrayList<>();
-        for (FileSystemFleet m : libfos.members(FileSystemFleet.class, fleetName, CallOptions.DEFAULT
+        for (FsPeers m : libfos.members(FsPeers.class, fleetName, CallOptions.DEFAULT
                 .withTimeout(Duration.ofMillis(config.callTimeoutMillis())))) {
             calls.add(Gates.attempt(() -> m.peerFreeze(-1, frozenNow)).toCompletableFuture());
         }

@@ -9,13 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.fos.fs.api.CrossOp;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
-import org.fos.fs.api.Probe;
-import org.fos.fs.api.ProbeResult;
-import org.fos.fs.api.Step;
 
 /**
  * Decides a cross-group operation from what the groups answered: either more facts to ask for

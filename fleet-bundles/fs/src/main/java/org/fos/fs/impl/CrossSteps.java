@@ -7,9 +7,6 @@ import java.util.List;
 
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileType;
-import org.fos.fs.api.Probe;
-import org.fos.fs.api.ProbeResult;
-import org.fos.fs.api.Step;
 
 /**
  * A group's part in operations that span groups: it answers the coordinator's probes and applies

@@ -15,20 +15,14 @@ import org.fos.fleet.api.MemberAware;
 import org.fos.fleet.api.MemberIdentity;
 import org.fos.fleet.api.Stateful;
 import org.fos.fs.api.Attributes;
-import org.fos.fs.api.CrossOp;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
 import org.fos.fs.api.FsStats;
 import org.fos.fs.api.FsckReport;
 import org.fos.fs.api.GroupInfo;
-import org.fos.fs.api.GroupStats;
-import org.fos.fs.api.Mounted;
 import org.fos.fs.api.Opened;
-import org.fos.fs.api.Probe;
-import org.fos.fs.api.ProbeResult;
 import org.fos.fs.api.RepairReport;
-import org.fos.fs.api.Step;
 import org.fos.fs.api.TryAgainException;
 import org.fos.fs.api.Walked;
 import org.fos.kernel.api.Address;
@@ -66,9 +60,9 @@ import org.slf4j.LoggerFactory;
 @Component(service = FileSystemFleet.class, scope = ServiceScope.PROTOTYPE, configurationPid = FsMember.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = Names.SCOPE_PROPERTY + "=" + Names.SCOPE_NODE)
-@Fleet(name = FileSystemFleet.NAME, members = 2)
+@Fleet(name = FileSystemFleet.NAME, members = 2, peers = FsPeers.class)
 @Designate(ocd = FsMember.Config.class, factory = true)
-public class FsMember implements FileSystemFleet, Stateful, MemberAware {
+public class FsMember implements FsPeers, Stateful, MemberAware {
     private static final Logger LOG = LoggerFactory.getLogger(FsMember.class);
 
     /** The factory PID of file-system fleets. */
@@ -118,7 +112,7 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
     private final String fleetName;
     private final String deviceName;
     private final BlockDevice device;
-    private final FileSystemFleet fleet;
+    private final FsPeers fleet;
     private final String servedBy;
     private final Coordinator coordinator;
 
@@ -143,7 +137,7 @@ public class FsMember implements FileSystemFleet, Stateful, MemberAware {
         }
         CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(config.callTimeoutMillis()));
         this.device = libfos.proxy(BlockDevice.class, deviceName, options);
-        this.fleet = libfos.proxy(FileSystemFleet.class, fleetName, options.withSelection(Selection.ROUND_ROBIN));
+        this.fleet = libfos.proxy(FsPeers.class, fleetName, options.withSelection(Selection.ROUND_ROBIN));
         Bundle b = FrameworkUtil.getBundle(getClass());
         this.servedBy = b == null ? getClass().getSimpleName() : b.getSymbolicName() + "/" + b.getVersion();
         this.gates = new Gates(fleetName, deviceName, servedBy, device, fleet, this::owns);

@@ -11,8 +11,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.IntPredicate;
 
 import org.fos.block.api.BlockDevice;
-import org.fos.fs.api.FileSystemFleet;
-import org.fos.fs.api.Mounted;
 import org.fos.fs.api.TryAgainException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +40,7 @@ final class Gates {
     private final String deviceName;
     private final String servedBy;
     private final BlockDevice device;
-    private final FileSystemFleet fleet;
+    private final FsPeers fleet;
     private final IntPredicate owns;
 
     private volatile Layout layout;
@@ -53,7 +51,7 @@ final class Gates {
     private final List<Held> held = new ArrayList<>();
     private boolean frozen;
 
-    Gates(String fleetName, String deviceName, String servedBy, BlockDevice device, FileSystemFleet fleet, IntPredicate owns) {
+    Gates(String fleetName, String deviceName, String servedBy, BlockDevice device, FsPeers fleet, IntPredicate owns) {
         this.fleetName = fleetName;
         this.deviceName = deviceName;
         this.servedBy = servedBy;

@@ -18,7 +18,6 @@ import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
 import org.fos.fs.api.GroupInfo;
-import org.fos.fs.api.GroupStats;
 import org.fos.fs.api.Opened;
 
 /**

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.fos.fs.api.FileType;
-import org.fos.fs.api.Step;
 
 /**
  * The record of a committed cross-group operation, kept in group 0's header: its sequence number

@@ -18,10 +18,6 @@ import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
 import org.fos.fs.api.FsStats;
-import org.fos.fs.api.GroupStats;
-import org.fos.fs.api.Probe;
-import org.fos.fs.api.ProbeResult;
-import org.fos.fs.api.Step;
 import org.fos.fs.api.Walked;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +35,7 @@ final class OwnedGroups {
 
     private final String fleetName;
     private final BlockDevice device;
-    private final FileSystemFleet fleet;
+    private final FsPeers fleet;
     private final Gates gates;
     private final Map<Integer, GroupStore> stores = new HashMap<>();
     /** Opens of the files of the groups this member owns, by inode. */
@@ -49,7 +45,7 @@ final class OwnedGroups {
     /** Inodes reserved by cross-group operations in flight, by operation. */
     private final Map<Long, List<Long>> reservations = new HashMap<>();
 
-    OwnedGroups(String fleetName, BlockDevice device, FileSystemFleet fleet, Gates gates) {
+    OwnedGroups(String fleetName, BlockDevice device, FsPeers fleet, Gates gates) {
         this.fleetName = fleetName;
         this.device = device;
         this.fleet = fleet;

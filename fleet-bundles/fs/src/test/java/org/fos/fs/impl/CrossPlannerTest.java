@@ -9,11 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.fos.fs.api.CrossOp;
 import org.fos.fs.api.FileType;
-import org.fos.fs.api.Probe;
-import org.fos.fs.api.ProbeResult;
-import org.fos.fs.api.Step;
 import org.junit.jupiter.api.Test;
 
 class CrossPlannerTest {

@@ -8,7 +8,6 @@ import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
 import org.fos.fs.api.FsckReport;
-import org.fos.fs.api.Step;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

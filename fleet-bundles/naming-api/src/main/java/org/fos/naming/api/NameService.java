@@ -6,7 +6,6 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Idempotent;
-import org.fos.rpc.api.Needs;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -15,11 +14,12 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>A <em>watcher</em> is a mailbox served with the {@link NameWatcher} protocol. For each name it
  * watches it gets every change, numbered: the numbers count the changes sent to that watcher, so a
- * watcher sees a gap if it ever misses one. {@link #add} and {@link #remove} return the number of
- * the last change sent to the calling node's watcher, so that it can wait until its own change has
- * reached it (read-your-writes).
+ * watcher sees a gap if it ever misses one.
  *
- * <p>Only a node's own kernel adds and removes names ({@link Right#PEER}). What {@link #find},
+ * <p>Only a node's own kernel adds and removes names: the methods that do are in the naming
+ * bundle's private extension of this protocol and need {@link Right#PEER}; each returns the number
+ * of the last change sent to the calling node's watcher, so that it can wait until its own change
+ * has reached it (read-your-writes). What {@link #find},
  * {@link #list}, {@link #watch} and the changes sent to watchers hold carries each entry's member
  * capability ({@link NameEntry#member()}) only for callers whose capability holds {@link Right#PEER}
  * or {@link Right#ADMIN}; others, such as plain-JVM clients, get the entries without it.
@@ -29,28 +29,6 @@ public interface NameService {
 
     /** The well-known name of the naming fleet. */
     String NAME = "/sys/names";
-
-    /**
-     * Publishes an entry.
-     *
-     * @param entry the entry
-     * @param watcher the caller's watcher, or null
-     * @return the number of the last change sent to {@code watcher} (0 if none)
-     */
-    @Idempotent
-    @Needs(Right.PEER)
-    long add(NameEntry entry, Capability watcher);
-
-    /**
-     * Removes an entry.
-     *
-     * @param entry the entry
-     * @param watcher the caller's watcher, or null
-     * @return the number of the last change sent to {@code watcher} (0 if none)
-     */
-    @Idempotent
-    @Needs(Right.PEER)
-    long remove(NameEntry entry, Capability watcher);
 
     /**
      * Returns the members of a name.

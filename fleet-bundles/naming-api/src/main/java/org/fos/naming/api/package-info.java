@@ -4,5 +4,5 @@
  * naming bundle's {@code NameStore}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.fos.naming.api;

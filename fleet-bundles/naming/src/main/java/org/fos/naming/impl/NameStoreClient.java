@@ -63,7 +63,7 @@ public final class NameStoreClient implements NameStore, NameWatcher {
     }
 
     private final Availability availability;
-    private final NameService service;
+    private final NamePeers service;
     private final Mailbox mailbox;
     private final Capability watcher;
     private final Thread loop;
@@ -111,7 +111,7 @@ public final class NameStoreClient implements NameStore, NameWatcher {
      */
     public NameStoreClient(Kernel kernel, Libfos libfos, Availability availability) {
         this.availability = availability;
-        this.service = libfos.proxy(NameService.class, NameService.NAME, CallOptions.DEFAULT.withTimeout(TIMEOUT));
+        this.service = libfos.proxy(NamePeers.class, NameService.NAME, CallOptions.DEFAULT.withTimeout(TIMEOUT));
         this.mailbox = kernel.createMailbox("name watcher", 1 << 16);
         this.watcher = kernel.narrow(mailbox.capability(), EnumSet.of(Right.SEND, Right.CALL));
         Dispatcher dispatcher = libfos.dispatcher(NameWatcher.class, this);
@@ -205,7 +205,7 @@ public final class NameStoreClient implements NameStore, NameWatcher {
     }
 
     /** The naming fleet, while this client runs: once it is stopping, callers fail at once. */
-    private NameService service() {
+    private NamePeers service() {
         if (!running) {
             throw new IllegalStateException("the naming fleet's client is stopping");
         }

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * upgrade, so watchers keep their numbering and miss nothing.
  */
 @Component(service = NameService.class, scope = ServiceScope.PROTOTYPE, configurationPid = "org.fos.naming")
-@Fleet(name = NameService.NAME, members = 1)
-public final class NamingMember implements NameService, Stateful {
+@Fleet(name = NameService.NAME, members = 1, peers = NamePeers.class)
+public final class NamingMember implements NamePeers, Stateful {
     private static final Logger LOG = LoggerFactory.getLogger(NamingMember.class);
     static final int LAYOUT = 1;
     private static final CallOptions PUSH = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10));

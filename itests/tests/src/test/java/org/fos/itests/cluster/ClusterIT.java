@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -53,6 +54,21 @@ import org.junit.runners.MethodSorters;
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ClusterIT {
+
+    /**
+     * A member-to-member method of the file-system fleet, written out by hand as an attacker would: it
+     * is in no exported package (org.fos.fs.impl.FsPeers), and calling it needs PEER.
+     */
+    public interface PeerMethod {
+        /**
+         * The file-system members' group statistics, asked as a member would.
+         *
+         * @param group the group
+         * @return never, for a caller without PEER
+         */
+        CompletionStage<String> peerGroupStats(int group);
+    }
+
     /** Where node-a keeps its client ticket, for a plain JVM (this test's) to connect. */
     private static final Path TICKET = Paths.get("target/cluster-it-client.ticket").toAbsolutePath();
     private static Cluster cluster;
@@ -156,7 +172,8 @@ public class ClusterIT {
             assertEquals("allowed", new String(kv.get("ticket:kv").value(), StandardCharsets.UTF_8));
             FileSystemFleet fs = client.fleet(FileSystemFleet.class, "/sys/fs");
             assertNoRight("a name the ticket does not list", () -> fs.stat(0, 1L).toCompletableFuture().get(1, TimeUnit.MINUTES));
-            assertNoRight("a peer method", () -> fs.peerGroupStats(0).toCompletableFuture().get(1, TimeUnit.MINUTES));
+            PeerMethod peer = client.fleet(PeerMethod.class, "/sys/fs");
+            assertNoRight("a peer method", () -> peer.peerGroupStats(0).toCompletableFuture().get(1, TimeUnit.MINUTES));
             assertNoRight("NodeAdmin.execute", () -> client.fleet(NodeAdmin.class, NodeAdmin.NAME).execute("fos:stat"));
         }
         Awaitility.await("the three refusals counted").atMost(COMMAND).until(() -> noRightRefusals() >= refusedBefore + 3);
@@ -165,9 +182,9 @@ public class ClusterIT {
         try (FosClient client = FosClient.connect(TICKET)) {
             NodeAdmin.CommandOutput out = client.fleet(NodeAdmin.class, NodeAdmin.NAME).execute("fos:stat");
             assertFalse(out.text(), out.failed());
-            FileSystemFleet fs = client.fleet(FileSystemFleet.class, "/sys/fs");
+            PeerMethod peer = client.fleet(PeerMethod.class, "/sys/fs");
             assertNoRight("a peer method with the node's own ticket",
-                    () -> fs.peerGroupStats(0).toCompletableFuture().get(1, TimeUnit.MINUTES));
+                    () -> peer.peerGroupStats(0).toCompletableFuture().get(1, TimeUnit.MINUTES));
         }
 
         // an expired ticket is refused at once, with its reason

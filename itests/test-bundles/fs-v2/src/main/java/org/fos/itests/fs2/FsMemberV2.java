@@ -5,6 +5,7 @@ import java.util.Map;
 import org.fos.fleet.api.Fleet;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.impl.FsMember;
+import org.fos.fs.impl.FsPeers;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Names;
 import org.fos.rpc.api.Libfos;
@@ -18,7 +19,7 @@ import org.osgi.service.component.annotations.ServiceScope;
 @Component(service = FileSystemFleet.class, scope = ServiceScope.PROTOTYPE, configurationPid = FsMember.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = Names.SCOPE_PROPERTY + "=" + Names.SCOPE_NODE)
-@Fleet(name = FileSystemFleet.NAME, members = 2)
+@Fleet(name = FileSystemFleet.NAME, members = 2, peers = FsPeers.class)
 public class FsMemberV2 extends FsMember {
 
     /**

@@ -1,4 +1,4 @@
-package org.fos.fs.api;
+package org.fos.fs.impl;
 
 /**
  * Between members: one fact the coordinator of a cross-group operation asks a group's owner for.

@@ -1,4 +1,4 @@
-package org.fos.fs.api;
+package org.fos.fs.impl;
 
 /**
  * Between members: a namespace operation whose entries and inodes lie in more than one group,

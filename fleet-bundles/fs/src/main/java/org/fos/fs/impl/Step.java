@@ -1,4 +1,6 @@
-package org.fos.fs.api;
+package org.fos.fs.impl;
+
+import org.fos.fs.api.FileType;
 
 /**
  * Between members: one change a cross-group operation makes in one group, written in its intent and

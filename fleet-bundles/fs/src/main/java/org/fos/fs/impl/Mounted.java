@@ -1,4 +1,4 @@
-package org.fos.fs.api;
+package org.fos.fs.impl;
 
 /**
  * Between members: the coordinator's answer once the file system is mounted. Not for applications.

@@ -1,4 +1,6 @@
-package org.fos.fs.api;
+package org.fos.fs.impl;
+
+import org.fos.fs.api.FileType;
 
 /**
  * Between members: the answer to a {@link Probe}. Not for applications.

@@ -1,4 +1,4 @@
-package org.fos.fs.api;
+package org.fos.fs.impl;
 
 /**
  * The space of one group, between members.
