@@ -174,6 +174,12 @@ public final class FosOptions {
      * <p>
      * Every File Install setting is given, the filter too: the native test container runs every test
      * class's framework in one JVM, where a system property one class set stays set for the next.
+     * <p>
+     * File Install does not write configurations back to their files
+     * ({@code felix.fileinstall.enableConfigSave=false}, as in the distribution): it would rewrite a
+     * {@code .cfg} in place after every configuration event, and a poll that read the file while it
+     * was being rewritten took it for empty, which emptied the configuration and then the file (a
+     * file system came up on the default device {@code /dev/block/disk0} with the default members).
      *
      * @param folder the folder to watch; created if missing
      * @param filter a regular expression over file names, {@code felix.fileinstall.filter}
@@ -189,6 +195,7 @@ public final class FosOptions {
                 systemProperty("felix.fileinstall.poll").value("200"),
                 systemProperty("felix.fileinstall.noInitialDelay").value("true"),
                 systemProperty("felix.fileinstall.bundles.new.start").value("true"),
+                systemProperty("felix.fileinstall.enableConfigSave").value("false"),
                 mavenBundle("org.apache.felix", "org.apache.felix.fileinstall", version("felix.fileinstall")));
     }
 
