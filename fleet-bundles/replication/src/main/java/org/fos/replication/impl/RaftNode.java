@@ -144,21 +144,13 @@ final class RaftNode implements AutoCloseable {
         publishHosts();
         this.placement = new PlacementController(this, settings);
         LOG.info("node {} keeps Raft groups in {} and serves Raft on {}", nodeId, settings.storage(), endpoint);
-        if (!settings.tls() && !loopback(settings.host())) {
+        if (!settings.tls() && !Settings.loopback(settings.host())) {
             LOG.warn("node {} serves Raft on {} without TLS: Ratis's gRPC authenticates nobody, so any process that reaches the port"
-                    + " can read and write the replicated fleets' state; set tls=true (with the cluster's CA) or keep host at 127.0.0.1"
-                    + " (ADR 0082)", nodeId, endpoint);
+                    + " can read and write the replicated fleets' state (plainTextOnNetwork=true); set tls=true (with the cluster's CA)"
+                    + " or keep host at 127.0.0.1 (ADR 0083)", nodeId, endpoint);
         }
     }
 
-    /** Whether a listen address serves this host only. */
-    static boolean loopback(String host) {
-        try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
 
     /** The port: the configured one, or the one kept from an earlier start, or a free one kept for later. */
     private static int port(Settings settings) throws IOException {

@@ -206,6 +206,16 @@ public final class ReplicationComponent implements Replication {
          */
         @AttributeDefinition(description = "The trust store's type.")
         String trustStoreType() default "PKCS12";
+
+        /**
+         * Whether Raft may run in plain text on an address other hosts reach.
+         *
+         * @return true to allow it
+         */
+        @AttributeDefinition(description = "Allow Raft without TLS on a host that is not a loopback address: only on a network that"
+                + " nobody but the cluster's nodes reaches, since Ratis's gRPC authenticates nobody. Without it such a configuration"
+                + " is refused.")
+        boolean plainTextOnNetwork() default false;
     }
 
     private final RaftNode node;
@@ -226,7 +236,8 @@ public final class ReplicationComponent implements Replication {
                 config.electionTimeoutMinMillis(), config.electionTimeoutMaxMillis(), config.requestTimeoutMillis(),
                 config.replaceAfterMillis(), config.placementPeriodMillis(), config.settleMillis(), config.snapshotEveryEntries(),
                 config.dedupWindowMillis(), config.dedupMaxEntries(), config.tls(), config.keyStore().trim(), config.keyStorePassword(),
-                config.keyStoreType(), config.trustStore().trim(), config.trustStorePassword(), config.trustStoreType());
+                config.keyStoreType(), config.trustStore().trim(), config.trustStorePassword(), config.trustStoreType(),
+                config.plainTextOnNetwork());
         try {
             this.node = new RaftNode(settings, kernel.nodeId(), membership, codec);
         } catch (IOException e) {

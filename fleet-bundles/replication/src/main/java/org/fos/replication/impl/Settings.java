@@ -26,11 +26,13 @@ import java.nio.file.Path;
  * @param trustStore the cluster CA's store
  * @param trustStorePassword its password
  * @param trustStoreType its type
+ * @param plainTextOnNetwork whether Raft may run without TLS on an address that is not loopback
  */
 record Settings(String host, int port, String advertisedHost, Path storage, long electionTimeoutMinMillis,
         long electionTimeoutMaxMillis, long requestTimeoutMillis, long replaceAfterMillis, long placementPeriodMillis,
         long settleMillis, long snapshotEveryEntries, long dedupWindowMillis, int dedupMaxEntries, boolean tls, String keyStore,
-        String keyStorePassword, String keyStoreType, String trustStore, String trustStorePassword, String trustStoreType) {
+        String keyStorePassword, String keyStoreType, String trustStore, String trustStorePassword, String trustStoreType,
+        boolean plainTextOnNetwork) {
 
     /**
      * Checks the settings.
@@ -64,6 +66,21 @@ record Settings(String host, int port, String advertisedHost, Path storage, long
         positive("dedupMaxEntries", dedupMaxEntries);
         if (tls && (keyStore.isBlank() || trustStore.isBlank())) {
             throw new IllegalArgumentException("tls=true needs keyStore and trustStore");
+        }
+        if (!tls && !plainTextOnNetwork && !loopback(host)) {
+            throw new IllegalArgumentException("host=" + host + " without tls: Ratis's gRPC authenticates nobody, so any process that"
+                    + " reaches " + host + " could read and write the replicated fleets' state. Set tls=true with the cluster CA's"
+                    + " stores (bin/fos-certs), keep host at 127.0.0.1, or, on a network only the cluster's nodes reach,"
+                    + " set plainTextOnNetwork=true (ADR 0083)");
+        }
+    }
+
+    /** Whether a listen address serves this host only. */
+    static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -43,7 +43,7 @@ class RaftNodeTest {
 
     private Settings settings(String node) {
         return new Settings("127.0.0.1", 0, "", dir.resolve(node), 500, 1_000, 6_000, 3_000, 300, 300, 40, 600_000, 10_000, false,
-                "", "", "PKCS12", "", "", "PKCS12");
+                "", "", "PKCS12", "", "", "PKCS12", false);
     }
 
     private RaftNode start(String node) throws Exception {

@@ -11,12 +11,19 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import org.awaitility.Awaitility;
 import org.fos.testkit.NodeProcess;
@@ -94,6 +101,8 @@ public class DevClusterScriptIT {
         String status = script(START, "status");
         assertTrue(status, status.contains("ZooKeeper: running") && status.contains("node-2: running (pid " + pids.get(1) + ")"));
 
+        raftIsMutualTlsAndServes();
+
         kill("-KILL", Long.toString(pids.get(1)));
         Awaitility.await("status to report node-2 dead").atMost(START).pollInterval(Duration.ofMillis(250))
                 .until(() -> script(START, "status").contains("node-2: dead (pid " + pids.get(1)));
@@ -108,6 +117,83 @@ public class DevClusterScriptIT {
         assertEquals("processes left: " + processesOf(dir), List.of(), processesOf(dir));
         status = script(START, "status");
         assertEquals("ZooKeeper: stopped", status.strip());
+    }
+
+    /**
+     * The Raft servers talk mutual TLS with keys from the cluster's CA (ADR 0083): their settings
+     * are readable by the nodes' user only, a write through node-1 is read on node-3, and a process
+     * without a certificate from the CA gets no Raft conversation out of node-1.
+     */
+    private void raftIsMutualTlsAndServes() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            Path raft = dir.resolve("node-" + i + "/etc/org.fos.replication.cfg");
+            assertTrue(raft + " turns TLS on", Files.readAllLines(raft).contains("tls=true"));
+            assertEquals(raft + " is the user's only", "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(raft)));
+        }
+        assertEquals("the CA's key is the user's only", "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("certs/ca.p12"))));
+
+        Awaitility.await("a put through node-1").atMost(START).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            shell(1, "fos:call /sys/kv put dev-raft over-tls");
+            return Files.readString(dir.resolve("node-1/console.log")).contains("PutResult[revision=");
+        });
+        Awaitility.await("node-3 to read it").atMost(START).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            shell(3, "fos:call /sys/kv get dev-raft");
+            return Files.readString(dir.resolve("node-3/console.log")).contains("dev-raft=over-tls");
+        });
+
+        int port = Integer.parseInt(Files.readString(dir.resolve("node-1/data/raft/port")).strip());
+        // in plain text: a gRPC server without TLS would answer HTTP/2's preface with its SETTINGS frame
+        try (java.net.Socket plain = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            plain.setSoTimeout(30_000);
+            plain.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1));
+            plain.getOutputStream().flush();
+            int first;
+            try {
+                first = plain.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                first = -1;
+            }
+            assertTrue("node-1's Raft port answered plain HTTP/2 with byte " + first, first == -1 || first == 0x15);
+        }
+        SSLContext stranger = SSLContext.getInstance("TLS");
+        stranger.init(null, new TrustManager[] {new TrustEverything()}, null);
+        try (SSLSocket s = (SSLSocket) stranger.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(30_000);
+            s.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+            s.startHandshake();
+            s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            int read = s.getInputStream().read();
+            assertEquals("a stranger without a certificate read from node-1's Raft port", -1, read);
+        } catch (javax.net.ssl.SSLException refused) {
+            // the server spoke TLS and refused: an alert, not a plain-text server's garbage
+            assertTrue(refused.toString(), String.valueOf(refused.getMessage()).contains("alert"));
+            System.out.println("DevClusterScriptIT: a stranger at node-1's Raft port: " + refused);
+        }
+    }
+
+    /** Writes a command to node {@code i}'s shell. */
+    private void shell(int i, String command) throws IOException {
+        try (java.io.RandomAccessFile fifo = new java.io.RandomAccessFile(dir.resolve("node-" + i + "/shell.in").toFile(), "rw")) {
+            fifo.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A stranger's trust: any server certificate; it is the server that must refuse. */
+    private static final class TrustEverything implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 
     /** Runs bin/fos-cluster with the test's environment; fails if it does not end in time or fails. */
