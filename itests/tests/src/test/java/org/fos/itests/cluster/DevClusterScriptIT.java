@@ -91,10 +91,7 @@ public class DevClusterScriptIT {
         for (int i = 1; i <= 3; i++) {
             Path node = dir.resolve("node-" + i);
             String marker = "ready-" + i;
-            // opened for reading and writing, so that the test never blocks on a FIFO nobody reads
-            try (java.io.RandomAccessFile fifo = new java.io.RandomAccessFile(node.resolve("shell.in").toFile(), "rw")) {
-                fifo.write(("echo " + marker + "\n").getBytes(StandardCharsets.UTF_8));
-            }
+            shell(i, "echo " + marker);
             Awaitility.await("node-" + i + "'s shell").atMost(START).pollInterval(Duration.ofMillis(250))
                     .until(() -> Files.readString(node.resolve("console.log")).contains(marker));
         }
@@ -180,7 +177,10 @@ public class DevClusterScriptIT {
         }
     }
 
-    /** Writes a command to node {@code i}'s shell. */
+    /**
+     * Writes a command to node {@code i}'s shell, through its FIFO opened for reading and writing so
+     * that the test never blocks on a FIFO nobody reads.
+     */
     private void shell(int i, String command) throws IOException {
         try (java.io.RandomAccessFile fifo = new java.io.RandomAccessFile(dir.resolve("node-" + i + "/shell.in").toFile(), "rw")) {
             fifo.write((command + "\n").getBytes(StandardCharsets.UTF_8));
