@@ -10,6 +10,7 @@ import org.fos.cluster.api.ClusterNames;
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
 import org.fos.kernel.api.Kernel;
+import org.fos.kernel.spi.NodeDirectory;
 import org.fos.transport.api.ClusterSecret;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's place in a cluster (PID {@code org.fos.cluster}): a cluster of one unless a ZooKeeper
- * ensemble is configured; then it also offers the cluster's names ({@link ClusterNames}).
+ * ensemble is configured; then it also offers the cluster's names ({@link ClusterNames}). It offers
+ * the membership to the node's transports as the kernel's {@link NodeDirectory} too.
  */
 @Component(service = Membership.class, immediate = true, configurationPid = MembershipComponent.PID)
 @Designate(ocd = MembershipComponent.Config.class)
@@ -88,6 +90,7 @@ public final class MembershipComponent implements Membership {
     private final Membership delegate;
     private final ZooKeeperCluster zookeeper;
     private final ServiceRegistration<ClusterNames> names;
+    private final ServiceRegistration<NodeDirectory> directory;
 
     /**
      * Starts the membership.
@@ -116,6 +119,7 @@ public final class MembershipComponent implements Membership {
             this.delegate = zookeeper.membership;
             this.names = context.registerService(ClusterNames.class, zookeeper.names, null);
         }
+        this.directory = context.registerService(NodeDirectory.class, new MembershipDirectory(delegate), null);
         LOG.info("node {} is {}", kernel.nodeId(), delegate);
     }
 
@@ -136,6 +140,7 @@ public final class MembershipComponent implements Membership {
 
     @Deactivate
     void deactivate() {
+        directory.unregister();
         if (names != null) {
             names.unregister();
         }

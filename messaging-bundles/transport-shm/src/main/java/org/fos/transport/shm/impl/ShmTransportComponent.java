@@ -11,11 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.fos.cluster.api.Membership;
-import org.fos.cluster.api.NodeInfo;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.spi.Links;
+import org.fos.kernel.spi.NodeDirectory;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.fos.transport.api.ClusterSecret;
@@ -206,7 +205,7 @@ public final class ShmTransportComponent implements Transport {
 
     private final ShmTransport transport;
     private final Object membershipLock = new Object();
-    private Membership membership;
+    private NodeDirectory membership;
     private AutoCloseable published;
     private AutoCloseable watching;
 
@@ -285,7 +284,7 @@ public final class ShmTransportComponent implements Transport {
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindMembership(Membership m) {
+    void bindMembership(NodeDirectory m) {
         synchronized (membershipLock) {
             stopFollowing();
             membership = m;
@@ -295,7 +294,7 @@ public final class ShmTransportComponent implements Transport {
         }
     }
 
-    void unbindMembership(Membership m) {
+    void unbindMembership(NodeDirectory m) {
         synchronized (membershipLock) {
             if (membership == m) {
                 stopFollowing();
@@ -323,9 +322,9 @@ public final class ShmTransportComponent implements Transport {
         }
     }
 
-    private void membershipChanged(List<NodeInfo> nodes) {
+    private void membershipChanged(List<NodeDirectory.Node> nodes) {
         Map<String, ShmEndpoint> endpoints = new HashMap<>();
-        for (NodeInfo n : nodes) {
+        for (NodeDirectory.Node n : nodes) {
             String value = n.attributes().get(ShmEndpoint.ATTRIBUTE);
             if (n.local() || value == null) {
                 continue;

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.fos.cluster.api.Membership;
-import org.fos.cluster.api.NodeInfo;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Message;
@@ -19,6 +17,7 @@ import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.Subscription;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.NameStore;
+import org.fos.kernel.spi.NodeDirectory;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.fos.kernel.spi.TransportStats;
@@ -305,7 +304,7 @@ public final class TcpTransportComponent implements Transport, TransportStats {
     /** Follows the naming fleet for the ticket, or null. */
     private final Subscription ticketWatch;
     private final Object membershipLock = new Object();
-    private Membership membership;
+    private NodeDirectory membership;
     private AutoCloseable published;
     private AutoCloseable watching;
 
@@ -395,7 +394,7 @@ public final class TcpTransportComponent implements Transport, TransportStats {
         if (reason == null || reason.isBlank() || reason.length() > 200 || reason.contains("\n")) {
             throw new IllegalArgumentException("give a reason of one line, at most 200 characters");
         }
-        Membership m;
+        NodeDirectory m;
         synchronized (membershipLock) {
             m = membership;
         }
@@ -473,7 +472,7 @@ public final class TcpTransportComponent implements Transport, TransportStats {
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindMembership(Membership m) {
+    void bindMembership(NodeDirectory m) {
         synchronized (membershipLock) {
             stopFollowing();
             membership = m;
@@ -484,7 +483,7 @@ public final class TcpTransportComponent implements Transport, TransportStats {
         }
     }
 
-    void unbindMembership(Membership m) {
+    void unbindMembership(NodeDirectory m) {
         synchronized (membershipLock) {
             if (membership == m) {
                 stopFollowing();
@@ -514,9 +513,9 @@ public final class TcpTransportComponent implements Transport, TransportStats {
         }
     }
 
-    private void membershipChanged(List<NodeInfo> nodes) {
+    private void membershipChanged(List<NodeDirectory.Node> nodes) {
         Map<String, InetSocketAddress> endpoints = new HashMap<>();
-        for (NodeInfo n : nodes) {
+        for (NodeDirectory.Node n : nodes) {
             String endpoint = n.attributes().get(ENDPOINT_KEY);
             if (n.local() || endpoint == null) {
                 continue;

@@ -14,13 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.fos.cluster.api.Membership;
-import org.fos.cluster.api.NodeInfo;
 import org.fos.codec.impl.SmilePayloadCodec;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
 import org.fos.kernel.impl.StandaloneKernel;
+import org.fos.kernel.spi.NodeDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,19 +34,19 @@ class TcpTransportComponentTest {
     /** A cluster's membership shared by the nodes of one JVM: what each publishes, seen by all. */
     private static final class SharedMembership {
         final Map<String, Map<String, String>> attributes = new TreeMap<>();
-        final List<Consumer<List<NodeInfo>>> watchers = new CopyOnWriteArrayList<>();
+        final List<Consumer<List<NodeDirectory.Node>>> watchers = new CopyOnWriteArrayList<>();
 
         private final Map<String, String> claims = new java.util.HashMap<>();
 
-        synchronized List<NodeInfo> nodes(String local) {
-            List<NodeInfo> out = new ArrayList<>();
-            attributes.forEach((id, a) -> out.add(new NodeInfo(id, a, id.equals(local))));
+        synchronized List<NodeDirectory.Node> nodes(String local) {
+            List<NodeDirectory.Node> out = new ArrayList<>();
+            attributes.forEach((id, a) -> out.add(new NodeDirectory.Node(id, a, id.equals(local))));
             return out;
         }
 
-        Membership view(String local) {
+        NodeDirectory view(String local) {
             attributes.putIfAbsent(local, new TreeMap<>());
-            return new Membership() {
+            return new NodeDirectory() {
                 @Override
                 public String localNode() {
                     return local;
@@ -68,13 +67,13 @@ class TcpTransportComponentTest {
                 }
 
                 @Override
-                public List<NodeInfo> nodes() {
+                public List<NodeDirectory.Node> nodes() {
                     return SharedMembership.this.nodes(local);
                 }
 
                 @Override
-                public AutoCloseable watch(Consumer<List<NodeInfo>> listener) {
-                    Consumer<List<NodeInfo>> w = ignored -> listener.accept(nodes());
+                public AutoCloseable watch(Consumer<List<NodeDirectory.Node>> listener) {
+                    Consumer<List<NodeDirectory.Node>> w = ignored -> listener.accept(nodes());
                     watchers.add(w);
                     w.accept(null);
                     return () -> watchers.remove(w);
@@ -129,8 +128,8 @@ class TcpTransportComponentTest {
         SharedMembership cluster = new SharedMembership();
         TcpTransportComponent a = component("node-a", Map.of());
         TcpTransportComponent b = component("node-b", Map.of());
-        Membership viewA = cluster.view("node-a");
-        Membership viewB = cluster.view("node-b");
+        NodeDirectory viewA = cluster.view("node-a");
+        NodeDirectory viewB = cluster.view("node-b");
         a.bindMembership(viewA);
         b.bindMembership(viewB);
         assertThat(cluster.nodes("node-a")).extracting(n -> n.attributes().get("tcp"))
