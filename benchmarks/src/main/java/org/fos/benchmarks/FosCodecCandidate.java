@@ -2,7 +2,7 @@ package org.fos.benchmarks;
 
 import java.util.Map;
 
-import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.codec.embed.SmileCodec;
 import org.fos.kernel.spi.PayloadCodec;
 
 /**
@@ -12,7 +12,7 @@ import org.fos.kernel.spi.PayloadCodec;
  */
 final class FosCodecCandidate implements Candidate {
 
-    private final PayloadCodec codec = new SmilePayloadCodec();
+    private final PayloadCodec codec = SmileCodec.create();
 
     /**
      * Creates the candidate.

@@ -10,13 +10,13 @@ import org.fos.block.ram.RamBlockDevice;
 import org.fos.fleet.api.Fleet;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.client.FosFileSystemProvider;
-import org.fos.fs.impl.FsMember;
+import org.fos.fs.embed.FsMembers;
 import org.fos.rpc.api.CallOptions;
 
 /**
  * A node's files outside OSGi, set up as the distribution sets them up but on a RAM device: the
  * block device fleet {@value #DEVICE} (one member, {@link RamBlockDevice}), the file-system fleet
- * {@value FileSystemFleet#NAME} on it ({@value #MEMBERS} {@link FsMember}s, {@value #GROUPS} groups,
+ * {@value FileSystemFleet#NAME} on it ({@value #MEMBERS} members from {@link FsMembers}, {@value #GROUPS} groups,
  * formatted on first use), and the {@code fos:} provider ({@link FosFileSystemProvider}) of a client
  * bundle, reaching the fleet through libfos as {@code OsgiFosFiles} does. One kernel, default
  * settings.
@@ -39,12 +39,11 @@ final class FosFilesNode implements AutoCloseable {
     FosFilesNode() {
         fleets.addFleet(DEVICE, BlockDevice.class, List.of(new RamBlockDevice(
                 Configs.of(RamBlockDevice.Config.class, Map.of("blockSize", 4096, "blockCount", BLOCKS)), Map.of(Fleet.NAME, DEVICE))));
-        FsMember.Config config = Configs.of(FsMember.Config.class, Map.of("device", DEVICE.substring(BlockDevice.NAME_PREFIX.length()),
-                "groups", GROUPS, "format", true));
-        Map<String, Object> properties = Map.of(Fleet.NAME, FileSystemFleet.NAME, Fleet.MEMBERS, MEMBERS);
-        FsMember[] members = new FsMember[MEMBERS];
+        FsMembers settings = FsMembers.builder(FileSystemFleet.NAME).device(DEVICE.substring(BlockDevice.NAME_PREFIX.length()))
+                .groups(GROUPS).format(true).members(MEMBERS);
+        FileSystemFleet[] members = new FileSystemFleet[MEMBERS];
         for (int i = 0; i < MEMBERS; i++) {
-            members[i] = new FsMember(config, properties, fleets.serverLibfos(), fleets.serverKernel());
+            members[i] = settings.create(fleets.serverLibfos(), fleets.serverKernel());
         }
         fleets.addFleet(FileSystemFleet.NAME, FileSystemFleet.class, List.of(members));
         CallOptions options = CallOptions.DEFAULT.withTimeout(TIMEOUT);

@@ -12,12 +12,12 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Right;
-import org.fos.kernel.impl.StandaloneKernel;
+import org.fos.kernel.embed.EmbeddedKernel;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Dispatcher;
 import org.fos.rpc.api.Libfos;
-import org.fos.rpc.impl.TestLibfos;
+import org.fos.rpc.embed.EmbeddedLibfos;
 
 /**
  * A fleet on a real kernel outside OSGi, built as the fleet runtime builds one: each member is a
@@ -34,9 +34,9 @@ final class LocalFleet implements AutoCloseable {
     private static final int MAILBOX_CAPACITY = 1024;
 
     private final String name;
-    private final StandaloneKernel node;
+    private final EmbeddedKernel node;
     private final boolean ownsNode;
-    private final TestLibfos libfos;
+    private final EmbeddedLibfos libfos;
     private final Kernel serverKernel;
     private final Libfos server;
     private final Libfos client;
@@ -48,7 +48,7 @@ final class LocalFleet implements AutoCloseable {
      * @param name the fleet's name
      */
     LocalFleet(String name) {
-        this(name, StandaloneKernel.start("bench", false), true);
+        this(name, EmbeddedKernel.start("bench"), true, null);
     }
 
     /**
@@ -59,7 +59,7 @@ final class LocalFleet implements AutoCloseable {
      * @param idleYieldNanos how long after it started waiting a receiver yields before it parks
      */
     LocalFleet(String name, long idleSpinNanos, long idleYieldNanos) {
-        this(name, StandaloneKernel.start("bench", false, idleSpinNanos, idleYieldNanos), true);
+        this(name, EmbeddedKernel.start("bench", false, idleSpinNanos, idleYieldNanos), true, null);
     }
 
     /**
@@ -70,16 +70,15 @@ final class LocalFleet implements AutoCloseable {
      * @param node the kernel, with the same codec set
      * @param codec the node's payload codec; libfos puts the types it sends on its allow-list
      */
-    LocalFleet(String name, StandaloneKernel node, PayloadCodec codec) {
-        this(name, node, false);
-        libfos.codec(codec);
+    LocalFleet(String name, EmbeddedKernel node, PayloadCodec codec) {
+        this(name, node, false, codec);
     }
 
-    private LocalFleet(String name, StandaloneKernel node, boolean ownsNode) {
+    private LocalFleet(String name, EmbeddedKernel node, boolean ownsNode, PayloadCodec codec) {
         this.name = name;
         this.node = node;
         this.ownsNode = ownsNode;
-        libfos = new TestLibfos(node);
+        libfos = EmbeddedLibfos.start(node, codec);
         serverKernel = node.kernel(SERVER_BUNDLE);
         server = libfos.libfos(SERVER_BUNDLE, "bench-server");
         client = libfos.libfos(CLIENT_BUNDLE, "bench-client");
@@ -179,13 +178,9 @@ final class LocalFleet implements AutoCloseable {
     @Override
     public void close() {
         members.forEach(EchoThread::close);
-        try {
-            libfos.shutdown();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        libfos.close();
         if (ownsNode) {
-            node.shutdown();
+            node.close();
         }
     }
 }

@@ -7,7 +7,7 @@ import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.MessageHandler;
 import org.fos.kernel.api.Status;
-import org.fos.kernel.impl.StandaloneKernel;
+import org.fos.kernel.embed.EmbeddedKernel;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -48,7 +48,7 @@ public class MailboxThroughputBenchmark {
     @Param({"fos", "jctools"})
     public String queue;
 
-    private StandaloneKernel node;
+    private EmbeddedKernel node;
     private Kernel kernel;
     private Mailbox mailbox;
     private Message message;
@@ -103,7 +103,7 @@ public class MailboxThroughputBenchmark {
     public void setUp() {
         switch (queue) {
             case "fos" -> {
-                node = StandaloneKernel.start("bench", false);
+                node = EmbeddedKernel.start("bench", false);
                 kernel = node.kernel(1);
                 mailbox = kernel.createMailbox("throughput", CAPACITY);
                 message = Message.of(mailbox.capability(), "tick", "tick");
@@ -111,7 +111,7 @@ public class MailboxThroughputBenchmark {
             }
             case "jctools" -> {
                 raw = new MpscArrayQueue<>(CAPACITY);
-                node = StandaloneKernel.start("bench", false);
+                node = EmbeddedKernel.start("bench", false);
                 Mailbox target = node.kernel(1).createMailbox("throughput", 2);
                 message = Message.of(target.capability(), "tick", "tick");
                 rawHandler = m -> last = m;
@@ -123,7 +123,7 @@ public class MailboxThroughputBenchmark {
     /** Stops the kernel. */
     @TearDown
     public void tearDown() {
-        node.shutdown();
+        node.close();
     }
 
     private void produce(Refused refused) {

@@ -9,7 +9,7 @@ import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Names;
 import org.fos.kernel.api.Selection;
-import org.fos.kernel.impl.StandaloneKernel;
+import org.fos.kernel.embed.EmbeddedKernel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -35,7 +35,7 @@ public class NameCacheBenchmark {
     private static final String OTHER_NAMES = "/bench/other-";
     private static final int OTHER_COUNT = 15;
 
-    private StandaloneKernel node;
+    private EmbeddedKernel node;
     private Names names;
     private final Map<String, Capability> map = new ConcurrentHashMap<>();
     /** Fields, not constants, so that the JIT cannot fold the lookups. */
@@ -49,7 +49,7 @@ public class NameCacheBenchmark {
     /** Registers the fleet and other names, and makes the cache follow every name. */
     @Setup
     public void setUp() {
-        node = StandaloneKernel.start("bench", false);
+        node = EmbeddedKernel.start("bench", false);
         Kernel kernel = node.kernel(1);
         names = kernel.names();
         register(kernel, NAME);
@@ -72,7 +72,7 @@ public class NameCacheBenchmark {
     /** Stops the kernel. */
     @TearDown
     public void tearDown() {
-        node.shutdown();
+        node.close();
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
-import org.fos.kernel.impl.StandaloneKernel;
+import org.fos.kernel.embed.EmbeddedKernel;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.SpscArrayQueue;
@@ -48,14 +48,14 @@ final class PingPongs {
      * {@code spinNanos}, then parking.
      */
     private static final class Fos implements PingPong {
-        private final StandaloneKernel node;
+        private final EmbeddedKernel node;
         private final Kernel kernel;
         private final Mailbox client;
         private final Message ping;
         private final EchoThread echo;
 
         Fos(long spinNanos) {
-            node = StandaloneKernel.start("bench", false, spinNanos, spinNanos);
+            node = EmbeddedKernel.start("bench", false, spinNanos, spinNanos);
             kernel = node.kernel(1);
             client = kernel.createMailbox("ping-pong client", CAPACITY);
             Mailbox server = kernel.createMailbox("ping-pong server", CAPACITY);
@@ -81,7 +81,7 @@ final class PingPongs {
         @Override
         public void close() {
             echo.close();
-            node.shutdown();
+            node.close();
         }
     }
 

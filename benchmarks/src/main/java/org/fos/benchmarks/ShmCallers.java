@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 
 import io.aeron.Aeron;
@@ -17,18 +19,15 @@ import io.aeron.logbuffer.FragmentHandler;
 
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.codec.embed.SmileCodec;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
-import org.fos.kernel.impl.StandaloneKernel;
-import org.fos.kernel.spi.Transport;
+import org.fos.kernel.embed.EmbeddedKernel;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.rpc.api.Libfos;
 import org.fos.transport.api.ClusterSecret;
-import org.fos.transport.shm.impl.ShmEndpoint;
-import org.fos.transport.shm.impl.ShmSettings;
-import org.fos.transport.shm.impl.ShmTransport;
-import org.fos.transport.tcp.impl.TcpTransport;
-import org.fos.transport.tcp.impl.TransportSettings;
+import org.fos.transport.shm.embed.EmbeddedShm;
+import org.fos.transport.tcp.embed.EmbeddedTcp;
 
 /**
  * The callers of row 12 (issue 13), each calling {@code add} in another process ({@link ShmPeer}):
@@ -92,9 +91,11 @@ final class ShmCallers {
     private static final class Fos implements Callers.Caller {
         private final Path folder = CrossProcess.folder();
         private final CrossProcess peer;
-        private final StandaloneKernel node;
+        private final EmbeddedKernel node;
         private final LocalFleet clients;
-        private final Transport transport;
+        /** The transport's cost to a node, its description, and its stop. */
+        private final ToIntFunction<String> cost;
+        private final Supplier<Map<String, Object>> info;
         private final Runnable stopTransport;
         private final Adder proxy;
 
@@ -105,26 +106,28 @@ final class ShmCallers {
                 ClusterSecret key = ClusterSecret.generate(secret);
                 peer = shm ? new CrossProcess("shm", folder.toString(), secret.toString()) : new CrossProcess("tcp", folder.toString());
                 String[] ready = peer.ready();
-                node = StandaloneKernel.start(CrossProcess.A, false);
-                SmilePayloadCodec codec = new SmilePayloadCodec();
+                node = EmbeddedKernel.start(CrossProcess.A);
+                PayloadCodec codec = SmileCodec.create();
                 node.codec(codec);
                 clients = new LocalFleet(Callers.FLEET, node, codec);
+                Object transport;
                 if (shm) {
-                    ShmTransport t = new ShmTransport(ShmSettings.defaults(folder.resolve(CrossProcess.A), "bench", key), CrossProcess.A,
-                            node.links(), codec);
-                    t.peers(Map.of(CrossProcess.B, ShmEndpoint.parse(ready[4])));
-                    peer.tell("PEER " + t.endpoint().format());
+                    EmbeddedShm t = EmbeddedShm.start(node, codec, folder.resolve(CrossProcess.A), "bench", key);
+                    t.peers(Map.of(CrossProcess.B, ready[4]));
+                    peer.tell("PEER " + t.endpoint());
                     transport = t;
+                    cost = t::cost;
+                    info = t::info;
                     stopTransport = t::close;
                 } else {
-                    TcpTransport t = new TcpTransport(TransportSettings.loopback(Map.of(CrossProcess.B, ShmPeer.tcpEndpoint(ready[4]))),
-                            CrossProcess.A, node.links(), codec);
+                    EmbeddedTcp t = EmbeddedTcp.builder().peers(Map.of(CrossProcess.B, ShmPeer.tcpEndpoint(ready[4]))).start(node, codec);
                     transport = t;
+                    cost = t::cost;
+                    info = t::info;
                     stopTransport = t::close;
                 }
-                node.addTransport(transport);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ShmPeer.READY_SECONDS);
-                while (transport.cost(CrossProcess.B) < 0) {
+                while (cost.applyAsInt(CrossProcess.B) < 0) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("node-a's " + transport + " did not link node-b in time");
                     }
@@ -140,7 +143,7 @@ final class ShmCallers {
         }
 
         long counter(String name) {
-            Object counters = transport.info().get("counters");
+            Object counters = info.get().get("counters");
             return ((Map<?, ?>) counters).get(name) instanceof Long l ? l : 0L;
         }
 
@@ -151,10 +154,9 @@ final class ShmCallers {
 
         @Override
         public void close() {
-            node.removeTransport(transport);
             stopTransport.run();
             clients.close();
-            node.shutdown();
+            node.close();
             peer.close();
             delete(folder);
         }

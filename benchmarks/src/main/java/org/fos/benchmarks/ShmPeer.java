@@ -16,15 +16,13 @@ import io.aeron.driver.MediaDriver;
 
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.codec.embed.SmileCodec;
 import org.fos.kernel.api.Capability;
-import org.fos.kernel.impl.StandaloneKernel;
+import org.fos.kernel.embed.EmbeddedKernel;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.transport.api.ClusterSecret;
-import org.fos.transport.shm.impl.ShmEndpoint;
-import org.fos.transport.shm.impl.ShmSettings;
-import org.fos.transport.shm.impl.ShmTransport;
-import org.fos.transport.tcp.impl.TcpTransport;
-import org.fos.transport.tcp.impl.TransportSettings;
+import org.fos.transport.shm.embed.EmbeddedShm;
+import org.fos.transport.tcp.embed.EmbeddedTcp;
 
 /**
  * The other process of the cross-process benchmark (row 12, {@link ShmCallBenchmark}): node
@@ -62,22 +60,19 @@ public final class ShmPeer {
     }
 
     private static void node(String transport, Path folder, Path secret, BufferedReader in) throws IOException {
-        StandaloneKernel node = StandaloneKernel.start(CrossProcess.B, false);
-        SmilePayloadCodec codec = new SmilePayloadCodec();
+        EmbeddedKernel node = EmbeddedKernel.start(CrossProcess.B);
+        PayloadCodec codec = SmileCodec.create();
         node.codec(codec);
         LocalFleet fleet = new LocalFleet(Callers.FLEET, node, codec);
         Capability member = fleet.addMember(Adder.class, (a, b) -> a + b);
         String endpoint;
-        ShmTransport shm = null;
-        TcpTransport tcp = null;
+        EmbeddedShm shm = null;
+        EmbeddedTcp tcp = null;
         if (transport.equals("shm")) {
-            shm = new ShmTransport(ShmSettings.defaults(folder.resolve(CrossProcess.B), "bench", ClusterSecret.read(secret)),
-                    CrossProcess.B, node.links(), codec);
-            node.addTransport(shm);
-            endpoint = shm.endpoint().format();
+            shm = EmbeddedShm.start(node, codec, folder.resolve(CrossProcess.B), "bench", ClusterSecret.read(secret));
+            endpoint = shm.endpoint();
         } else {
-            tcp = new TcpTransport(TransportSettings.loopback(Map.of()), CrossProcess.B, node.links(), codec);
-            node.addTransport(tcp);
+            tcp = EmbeddedTcp.builder().start(node, codec);
             endpoint = Integer.toString(tcp.port());
         }
         System.out.println("READY " + member.address().mailbox() + " " + member.rights() + " " + member.tokenHigh() + " "
@@ -85,7 +80,7 @@ public final class ShmPeer {
         System.out.flush();
         for (String line; (line = in.readLine()) != null;) {
             if (line.startsWith("PEER ") && shm != null) {
-                shm.peers(Map.of(CrossProcess.A, ShmEndpoint.parse(line.substring(5))));
+                shm.peers(Map.of(CrossProcess.A, line.substring(5)));
             }
         }
         if (shm != null) {
@@ -95,7 +90,7 @@ public final class ShmPeer {
             tcp.close();
         }
         fleet.close();
-        node.shutdown();
+        node.close();
     }
 
     /** The echo side of the raw ping-pong: answers every message with a reply of the asked length. */

@@ -4,11 +4,10 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.fos.codec.impl.SmilePayloadCodec;
-import org.fos.kernel.impl.StandaloneKernel;
-import org.fos.transport.tcp.impl.ConnectionInfo;
-import org.fos.transport.tcp.impl.TcpTransport;
-import org.fos.transport.tcp.impl.TransportSettings;
+import org.fos.codec.embed.SmileCodec;
+import org.fos.kernel.embed.EmbeddedKernel;
+import org.fos.kernel.spi.PayloadCodec;
+import org.fos.transport.tcp.embed.EmbeddedTcp;
 
 /**
  * Two fos nodes in this JVM, {@value #A} and {@value #B}: each a real kernel outside OSGi with the
@@ -23,24 +22,22 @@ final class TcpPair implements AutoCloseable {
     /** The node that is dialled. */
     static final String B = "node-b";
 
-    private final StandaloneKernel nodeA;
-    private final StandaloneKernel nodeB;
-    private final SmilePayloadCodec codecA = new SmilePayloadCodec();
-    private final SmilePayloadCodec codecB = new SmilePayloadCodec();
-    private final TcpTransport transportA;
-    private final TcpTransport transportB;
+    private final EmbeddedKernel nodeA;
+    private final EmbeddedKernel nodeB;
+    private final PayloadCodec codecA = SmileCodec.create();
+    private final PayloadCodec codecB = SmileCodec.create();
+    private final EmbeddedTcp transportA;
+    private final EmbeddedTcp transportB;
 
     /** Starts both nodes and their transports and waits, up to 30 s, until they are linked. */
     TcpPair() {
-        nodeA = StandaloneKernel.start(A, false);
-        nodeB = StandaloneKernel.start(B, false);
+        nodeA = EmbeddedKernel.start(A);
+        nodeB = EmbeddedKernel.start(B);
         nodeA.codec(codecA);
         nodeB.codec(codecB);
-        transportB = new TcpTransport(TransportSettings.loopback(Map.of()), B, nodeB.links(), codecB);
-        nodeB.addTransport(transportB);
-        transportA = new TcpTransport(TransportSettings.loopback(Map.of(B, InetSocketAddress.createUnresolved("127.0.0.1",
-                transportB.port()))), A, nodeA.links(), codecA);
-        nodeA.addTransport(transportA);
+        transportB = EmbeddedTcp.builder().start(nodeB, codecB);
+        transportA = EmbeddedTcp.builder().peers(Map.of(B, InetSocketAddress.createUnresolved("127.0.0.1", transportB.port())))
+                .start(nodeA, codecA);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (transportA.cost(B) < 0 || transportB.cost(A) < 0) {
             if (System.nanoTime() > deadline) {
@@ -56,7 +53,7 @@ final class TcpPair implements AutoCloseable {
      *
      * @return its kernels
      */
-    StandaloneKernel a() {
+    EmbeddedKernel a() {
         return nodeA;
     }
 
@@ -65,7 +62,7 @@ final class TcpPair implements AutoCloseable {
      *
      * @return its kernels
      */
-    StandaloneKernel b() {
+    EmbeddedKernel b() {
         return nodeB;
     }
 
@@ -74,7 +71,7 @@ final class TcpPair implements AutoCloseable {
      *
      * @return the codec
      */
-    SmilePayloadCodec codecA() {
+    PayloadCodec codecA() {
         return codecA;
     }
 
@@ -83,7 +80,7 @@ final class TcpPair implements AutoCloseable {
      *
      * @return the codec
      */
-    SmilePayloadCodec codecB() {
+    PayloadCodec codecB() {
         return codecB;
     }
 
@@ -95,22 +92,15 @@ final class TcpPair implements AutoCloseable {
      * @return the bytes
      */
     long bytesWritten(String node) {
-        TcpTransport t = A.equals(node) ? transportA : transportB;
-        long bytes = 0;
-        for (ConnectionInfo c : t.connections()) {
-            bytes += c.bytesOut();
-        }
-        return bytes;
+        return (A.equals(node) ? transportA : transportB).bytesWritten();
     }
 
     /** Stops the transports, then the kernels. */
     @Override
     public void close() {
-        nodeA.removeTransport(transportA);
-        nodeB.removeTransport(transportB);
         transportA.close();
         transportB.close();
-        nodeA.shutdown();
-        nodeB.shutdown();
+        nodeA.close();
+        nodeB.close();
     }
 }

@@ -12,13 +12,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.codec.embed.SmileCodec;
 import org.fos.fleet.api.NodeAdmin;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.client.FleetConnector;
@@ -27,24 +26,24 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.Subscription;
-import org.fos.kernel.impl.StandaloneKernel;
+import org.fos.kernel.embed.EmbeddedKernel;
 import org.fos.kernel.spi.NameStore;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.naming.api.NameService;
-import org.fos.naming.impl.NameStoreClient;
+import org.fos.naming.embed.NamingClient;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
-import org.fos.rpc.impl.StandaloneLibfos;
-import org.fos.transport.tcp.impl.ClientTicket;
-import org.fos.transport.tcp.impl.TcpTransport;
-import org.fos.transport.tcp.impl.TcpTransportComponent;
-import org.fos.transport.tcp.impl.TransportSettings;
+import org.fos.rpc.embed.EmbeddedLibfos;
+import org.fos.transport.tcp.embed.EmbeddedTcp;
+import org.fos.transport.tcp.embed.TcpTicket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A plain JVM's way into a fos node (ADR 0028). The client is a small node of its own: a kernel, the
  * TCP transport dialling the node its ticket names, libfos, and a name store that asks that node's
- * naming fleet, so fleet names resolve as on the node and follow its changes. Applications then use
+ * naming fleet, so fleet names resolve as on the node and follow its changes. It is assembled from
+ * the embedding API (docs/embedding.md) as any plain JVM may assemble a node. Applications then use
  * typed fleet proxies, or {@code java.nio.file} on the file system of a file-system fleet:
  *
  * <pre>{@code
@@ -64,31 +63,33 @@ public final class FosClient implements AutoCloseable {
     /** The transport's source of the endpoints learnt from the connected node. */
     private static final String CLUSTER = "cluster";
 
-    private final ClientTicket ticket;
+    private final TcpTicket ticket;
     private final String clientId;
-    private final StandaloneKernel kernel;
-    private final TcpTransport transport;
-    private final StandaloneLibfos libfos;
-    private final NameStoreClient names;
+    private final EmbeddedKernel kernel;
+    private final EmbeddedTcp transport;
+    private final EmbeddedLibfos libfos;
+    private final Libfos own;
+    private final NamingClient names;
     private final FosFileSystemProvider files;
     private final CallOptions callOptions;
     /** Learns the cluster's other nodes from the connected one, whenever {@code /sys/nodes} changes. */
     private final ExecutorService follower;
     private final Subscription nodesWatch;
 
-    private FosClient(Builder b, ClientTicket ticket, StandaloneKernel kernel, TcpTransport transport, StandaloneLibfos libfos,
-            NameStoreClient names) {
+    private FosClient(Builder b, TcpTicket ticket, EmbeddedKernel kernel, EmbeddedTcp transport, EmbeddedLibfos libfos, Libfos own,
+            NamingClient names) {
         this.ticket = ticket;
         this.clientId = b.clientId;
         this.kernel = kernel;
         this.transport = transport;
         this.libfos = libfos;
+        this.own = own;
         this.names = names;
         this.callOptions = CallOptions.DEFAULT.withTimeout(b.callTimeout);
         this.files = new FosFileSystemProvider(new FleetConnector() {
             @Override
             public FileSystemFleet connect(String fleet) {
-                return libfos.libfos().proxy(FileSystemFleet.class, fleet, callOptions);
+                return own.proxy(FileSystemFleet.class, fleet, callOptions);
             }
 
             @Override
@@ -102,9 +103,9 @@ public final class FosClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Kernel own = kernel.kernel(OWNER);
-        awaitNodes(followNodes(own), b.connectTimeout);
-        this.nodesWatch = own.names().subscribe(NodeAdmin.NAME, event -> follower.execute(() -> followNodes(own)));
+        Kernel ownKernel = kernel.kernel(OWNER);
+        awaitNodes(followNodes(ownKernel), b.connectTimeout);
+        this.nodesWatch = ownKernel.names().subscribe(NodeAdmin.NAME, event -> follower.execute(() -> followNodes(ownKernel)));
     }
 
     /** Waits, up to the connect timeout, until the transport reaches the cluster's other nodes; says which it did not. */
@@ -130,10 +131,10 @@ public final class FosClient implements AutoCloseable {
      *
      * @return the nodes learnt, this client's and the connected one's aside
      */
-    private Set<String> followNodes(Kernel own) {
+    private Set<String> followNodes(Kernel ownKernel) {
         try {
             Capability admin = null;
-            for (NameEntry e : own.names().find(NodeAdmin.NAME)) {
+            for (NameEntry e : ownKernel.names().find(NodeAdmin.NAME)) {
                 if (e.address().node().equals(ticket.node())) {
                     admin = e.capability();
                 }
@@ -141,13 +142,13 @@ public final class FosClient implements AutoCloseable {
             if (admin == null) {
                 return Set.of();
             }
-            Map<String, Map<String, String>> nodes = libfos.libfos().proxy(NodeAdmin.class, admin, callOptions).nodes();
+            Map<String, Map<String, String>> nodes = own.proxy(NodeAdmin.class, admin, callOptions).nodes();
             Map<String, InetSocketAddress> endpoints = new HashMap<>();
             nodes.forEach((node, attributes) -> {
-                String endpoint = attributes.get(TcpTransportComponent.ENDPOINT_KEY);
+                String endpoint = attributes.get(EmbeddedTcp.ENDPOINT_KEY);
                 if (endpoint != null && !node.equals(clientId)) {
                     try {
-                        endpoints.put(node, TransportSettings.parseEndpoint(endpoint));
+                        endpoints.put(node, EmbeddedTcp.parseEndpoint(endpoint));
                     } catch (IllegalArgumentException bad) {
                         LOG.warn("node {} publishes a TCP endpoint the client cannot use: {}", node, bad.getMessage());
                     }
@@ -190,7 +191,10 @@ public final class FosClient implements AutoCloseable {
         private String clientId = "client-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
         private Duration callTimeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private TransportSettings.Tls tls;
+        private Path keyStore;
+        private char[] keyStorePassword;
+        private Path trustStore;
+        private char[] trustStorePassword;
 
         private Builder(Path ticketFile) {
             this.ticketFile = ticketFile;
@@ -242,8 +246,10 @@ public final class FosClient implements AutoCloseable {
          * @return this builder
          */
         public Builder tls(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword) {
-            this.tls = new TransportSettings.Tls(keyStore.toString(), keyStorePassword, "PKCS12", trustStore.toString(),
-                    trustStorePassword, "PKCS12");
+            this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
+            this.keyStorePassword = Objects.requireNonNull(keyStorePassword, "keyStorePassword");
+            this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+            this.trustStorePassword = Objects.requireNonNull(trustStorePassword, "trustStorePassword");
             return this;
         }
 
@@ -255,43 +261,36 @@ public final class FosClient implements AutoCloseable {
          *         reached through it; nothing is left running then
          */
         public FosClient connect() throws IOException {
-            ClientTicket ticket;
+            TcpTicket ticket;
             try {
-                ticket = ClientTicket.read(ticketFile);
+                ticket = TcpTicket.read(ticketFile);
             } catch (IllegalArgumentException e) {
                 throw new IOException(e.getMessage(), e);
             }
-            if (ticket.tls() && tls == null) {
+            if (ticket.tls() && keyStore == null) {
                 throw new IOException("node " + ticket.node() + " speaks TLS: give the client a key store and a trust store"
                         + " (FosClient.Builder.tls)");
             }
-            StandaloneKernel kernel = StandaloneKernel.start(clientId, false);
+            EmbeddedKernel kernel = EmbeddedKernel.start(clientId);
             kernel.homeNode(ticket.node()); // fleets per node (a file system, a device) resolve to the connected node's
-            TcpTransport transport = null;
-            StandaloneLibfos libfos = null;
-            NameStoreClient names = null;
+            EmbeddedTcp transport = null;
+            EmbeddedLibfos libfos = null;
+            NamingClient names = null;
             try {
-                SmilePayloadCodec codec = new SmilePayloadCodec();
+                PayloadCodec codec = SmileCodec.create();
                 kernel.codec(codec);
-                TransportSettings settings = new TransportSettings("127.0.0.1", 0, "", ticket.cluster(),
-                        Map.of(ticket.node(), TransportSettings.parseEndpoint(ticket.endpoint())), 10, 1 << 20,
-                        connectTimeout.toMillis(), 100, 10_000, 5_000, 1_000, 5_000, 1 << 20, 4 << 20, 1, tls)
-                        .withClient(ticket.credentials());
-                transport = new TcpTransport(settings, clientId, kernel.links(), codec);
-                kernel.addTransport(transport);
+                EmbeddedTcp.Builder tcp = EmbeddedTcp.builder().ticket(ticket).connectTimeout(connectTimeout);
+                if (keyStore != null) {
+                    tcp.tls(keyStore, keyStorePassword, trustStore, trustStorePassword);
+                }
+                transport = tcp.start(kernel, codec);
                 awaitLink(transport, ticket);
                 kernel.bootstrapMember(NameStore.BOOTSTRAP, ticket.names(), Map.of());
-                Kernel own = kernel.kernel(OWNER);
-                libfos = new StandaloneLibfos(own, OWNER, clientId, codec);
-                CountDownLatch offered = new CountDownLatch(1);
-                names = new NameStoreClient(own, libfos.libfos(), (store, available) -> {
-                    kernel.nameStore(available ? store : null);
-                    if (available) {
-                        offered.countDown();
-                    }
-                });
-                awaitNames(libfos.libfos(), offered, ticket);
-                return new FosClient(this, ticket, kernel, transport, libfos, names);
+                libfos = EmbeddedLibfos.start(kernel, codec);
+                Libfos own = libfos.libfos(OWNER, clientId);
+                names = NamingClient.start(kernel, kernel.kernel(OWNER), own);
+                awaitNames(own, names, ticket);
+                return new FosClient(this, ticket, kernel, transport, libfos, own, names);
             } catch (IOException | RuntimeException e) {
                 stop(names, libfos, transport, kernel);
                 throw e;
@@ -302,7 +301,7 @@ public final class FosClient implements AutoCloseable {
             }
         }
 
-        private void awaitLink(TcpTransport transport, ClientTicket ticket) throws IOException, InterruptedException {
+        private void awaitLink(EmbeddedTcp transport, TcpTicket ticket) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + connectTimeout.toNanos();
             while (transport.cost(ticket.node()) < 0) {
                 String refusal = transport.refusal(ticket.node());
@@ -321,7 +320,7 @@ public final class FosClient implements AutoCloseable {
         }
 
         /** Asks the node's naming fleet once through the ticket's capability: a stale ticket fails here. */
-        private void awaitNames(Libfos libfos, CountDownLatch offered, ClientTicket ticket) throws IOException, InterruptedException {
+        private void awaitNames(Libfos libfos, NamingClient names, TcpTicket ticket) throws IOException, InterruptedException {
             NameService service = libfos.proxy(NameService.class, ticket.names(), CallOptions.DEFAULT.withTimeout(connectTimeout));
             try {
                 // any answer will do: the node's kernel took the capability
@@ -331,7 +330,7 @@ public final class FosClient implements AutoCloseable {
                         + connectTimeout.toMillis() + " ms (" + e.getMessage() + "): the ticket may be from before the node"
                         + " restarted; read it again", e);
             }
-            if (!offered.await(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!names.awaitStore(connectTimeout)) {
                 throw new IOException("the client's name store did not start within " + connectTimeout.toMillis() + " ms");
             }
         }
@@ -371,7 +370,7 @@ public final class FosClient implements AutoCloseable {
      * @return the proxy
      */
     public <T> T fleet(Class<T> protocol, String fleet) {
-        return libfos.libfos().proxy(protocol, fleet, callOptions);
+        return own.proxy(protocol, fleet, callOptions);
     }
 
     /**
@@ -380,7 +379,7 @@ public final class FosClient implements AutoCloseable {
      * @return libfos
      */
     public Libfos libfos() {
-        return libfos.libfos();
+        return own;
     }
 
     /**
@@ -411,22 +410,17 @@ public final class FosClient implements AutoCloseable {
         stop(names, libfos, transport, kernel);
     }
 
-    private static void stop(NameStoreClient names, StandaloneLibfos libfos, TcpTransport transport, StandaloneKernel kernel) {
-        try {
-            if (names != null) {
-                names.close();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private static void stop(NamingClient names, EmbeddedLibfos libfos, EmbeddedTcp transport, EmbeddedKernel kernel) {
+        if (names != null) {
+            names.close();
         }
         if (libfos != null) {
             libfos.close();
         }
         if (transport != null) {
-            kernel.removeTransport(transport);
             transport.close();
         }
-        kernel.shutdown();
+        kernel.close();
     }
 
     @Override

@@ -9,8 +9,8 @@ import org.fos.kernel.spi.PayloadCodec;
 import org.fos.rpc.api.Libfos;
 
 /**
- * libfos outside OSGi, for the tests and benchmarks of other modules (published in the rpc module's
- * test jar): the shared part once, and one {@link Libfos} for each bundle id asked for, over a
+ * libfos outside OSGi, for this module's tests (other modules and the benchmarks use
+ * {@code org.fos.rpc.embed.EmbeddedLibfos}): the shared part once, and one {@link Libfos} for each bundle id asked for, over a
  * kernel from {@link StandaloneKernel}. Thread-safe.
  */
 public final class TestLibfos {
