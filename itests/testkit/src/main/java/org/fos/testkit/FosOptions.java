@@ -239,8 +239,9 @@ public final class FosOptions {
     }
 
     /**
-     * The TCP transport (PID {@code org.fos.transport.tcp}), the Netty 4.1 bundles it runs on and the
-     * cluster membership API it publishes its endpoint through.
+     * The TCP transport (PID {@code org.fos.transport.tcp}) and the Netty 4.1 bundles it runs on. It
+     * follows the cluster's nodes through the kernel SPI's {@code NodeDirectory} when the cluster
+     * bundle runs ({@link #cluster()}), else it dials its configured peers.
      *
      * @return the composite option
      */
@@ -250,7 +251,6 @@ public final class FosOptions {
                 "netty-transport-native-unix-common", "netty-codec", "netty-handler")) {
             options.add(mavenBundle("io.netty", netty, version("netty")));
         }
-        options.add(fosBundle("fos-cluster-api"));
         options.add(fosBundle("fos-transport-api"));
         options.add(fosBundle("fos-transport-tcp"));
         return composite(options.toArray(new Option[0]));
