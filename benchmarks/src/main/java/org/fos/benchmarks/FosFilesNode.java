@@ -45,7 +45,7 @@ final class FosFilesNode implements AutoCloseable {
         for (int i = 0; i < MEMBERS; i++) {
             members[i] = settings.create(fleets.serverLibfos(), fleets.serverKernel());
         }
-        fleets.addFleet(FileSystemFleet.NAME, FileSystemFleet.class, List.of(members));
+        fleets.addFleet(FileSystemFleet.NAME, List.of(members), member -> settings.dispatcher(fleets.serverLibfos(), member));
         CallOptions options = CallOptions.DEFAULT.withTimeout(TIMEOUT);
         FosFileSystemProvider provider = new FosFileSystemProvider(
                 fleet -> fleets.clientLibfos().proxy(FileSystemFleet.class, fleet, options), TIMEOUT.toMillis());

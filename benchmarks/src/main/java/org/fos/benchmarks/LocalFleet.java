@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.fos.fleet.api.MemberAware;
 import org.fos.fleet.api.MemberIdentity;
@@ -110,6 +111,20 @@ final class LocalFleet implements AutoCloseable {
      * @param implementations one a member, in member order
      */
     <T> void addFleet(String fleet, Class<T> protocol, List<? extends T> implementations) {
+        addFleet(fleet, implementations, implementation -> server.dispatcher(protocol, implementation));
+    }
+
+    /**
+     * Adds a fleet whose members serve through dispatchers of their own making: members whose
+     * fleet has a private member-to-member protocol ({@code @Fleet(peers = ...)}) serve it as well as
+     * the public one, as the fleet runtime has them do.
+     *
+     * @param <T> the members' type
+     * @param fleet the fleet's name
+     * @param implementations one a member, in member order
+     * @param dispatchers makes the dispatcher of a member
+     */
+    <T> void addFleet(String fleet, List<? extends T> implementations, Function<T, Dispatcher> dispatchers) {
         List<Mailbox> boxes = new ArrayList<>();
         for (int i = 0; i < implementations.size(); i++) {
             boxes.add(register(fleet, i));
@@ -120,7 +135,7 @@ final class LocalFleet implements AutoCloseable {
             }
         }
         for (int i = 0; i < implementations.size(); i++) {
-            start(fleet, i, boxes.get(i), server.dispatcher(protocol, implementations.get(i)));
+            start(fleet, i, boxes.get(i), dispatchers.apply(implementations.get(i)));
         }
     }
 

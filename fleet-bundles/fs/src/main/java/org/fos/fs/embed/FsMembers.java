@@ -8,7 +8,9 @@ import java.util.Objects;
 import org.fos.fleet.api.Fleet;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.impl.FsMember;
+import org.fos.fs.impl.FsPeers;
 import org.fos.kernel.api.Kernel;
+import org.fos.rpc.api.Dispatcher;
 import org.fos.rpc.api.Libfos;
 
 /**
@@ -16,12 +18,14 @@ import org.fos.rpc.api.Libfos;
  * {@code org.fos.fs} configuration gives them (docs/embedding.md). The embedder serves each member
  * as the fleet runtime does: a mailbox registered under the fleet's name, a dispatcher of
  * {@link FileSystemFleet} on a thread, and {@code MemberAware.joined} told its identity before it
- * serves (a member implements {@link org.fos.fleet.api.MemberAware}). The block device fleet the
+ * serves (a member implements {@link org.fos.fleet.api.MemberAware}), and the dispatcher of
+ * {@link #dispatcher}, which serves the members' private protocol too. The block device fleet the
  * members use must be reachable through the libfos given.
  *
  * <pre>{@code
  * FsMembers members = FsMembers.builder(FileSystemFleet.NAME).device("ram0").members(2);
  * FileSystemFleet first = members.create(libfos, kernel);
+ * Dispatcher serving = members.dispatcher(libfos, first);
  * }</pre>
  */
 public final class FsMembers {
@@ -143,5 +147,22 @@ public final class FsMembers {
         };
         return new FsMember(config, Map.of(Fleet.NAME, fleet, Fleet.MEMBERS, members), Objects.requireNonNull(libfos, "libfos"),
                 Objects.requireNonNull(kernel, "kernel"));
+    }
+
+    /**
+     * Makes the dispatcher a member serves with: its public protocol ({@link FileSystemFleet}) and
+     * the members' private one (the methods members call on each other, which need the PEER right),
+     * as the fleet runtime dispatches a member of {@code @Fleet(peers = ...)}.
+     *
+     * @param libfos the libfos of the member's owner
+     * @param member a member from {@link #create}
+     * @return the dispatcher
+     * @throws IllegalArgumentException if the member was not made by {@link #create}
+     */
+    public Dispatcher dispatcher(Libfos libfos, FileSystemFleet member) {
+        if (!(member instanceof FsPeers peers)) {
+            throw new IllegalArgumentException(member + " is no member made by FsMembers.create");
+        }
+        return libfos.dispatcher(FsPeers.class, peers);
     }
 }
