@@ -36,6 +36,14 @@ public interface Names {
     String SCOPE_NODE = "node";
 
     /**
+     * The member property of a member that is leaving its fleet (value {@code true}): resolutions
+     * no longer pick it while other members serve, but it stays among the {@link #cached(String)}
+     * members, so calls already sent to it are still awaited, not taken for lost, until it has
+     * answered them and its entry goes. A fleet that shrinks re-registers the member with it first.
+     */
+    String DRAINING_PROPERTY = "fos.draining";
+
+    /**
      * Publishes a mailbox under a name. The name service keeps two capabilities derived from
      * {@code capability}, one with send and call and the member capability with peer and admin
      * besides ({@link NameEntry#member()}); revoking {@code capability} therefore also disables them. The
@@ -131,7 +139,8 @@ public interface Names {
     /**
      * Returns the members of a name as the name cache has them (following the name from now on if it
      * did not yet): cheaper than {@link #find(String)}, which asks the name store. For a node-scoped
-     * fleet ({@link #SCOPE_PROPERTY}) these are the members resolutions pick from: one node's.
+     * fleet ({@link #SCOPE_PROPERTY}) these are the members resolutions pick from: one node's. Members
+     * that are leaving ({@link #DRAINING_PROPERTY}) are among them, though resolutions skip them.
      *
      * @param name a valid name
      * @return the members, ordered by registration

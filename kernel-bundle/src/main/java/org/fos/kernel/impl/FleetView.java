@@ -10,12 +10,14 @@ import org.fos.kernel.api.Selection;
 /**
  * The name cache's immutable view of one name: its members, the local mailboxes among them (for
  * their depth) and the consistent-hash ring. A new view replaces the old one on every change.
+ * Members that are leaving ({@link org.fos.kernel.api.Names#DRAINING_PROPERTY}) are among its
+ * {@link #entries} but not among those it picks, unless no other member is left.
  */
 final class FleetView {
     /** Points a member gets on the ring; more points spread keys more evenly. */
     static final int POINTS_PER_MEMBER = 128;
 
-    static final FleetView EMPTY = new FleetView(List.of(), new MailboxImpl[0]);
+    static final FleetView EMPTY = new FleetView(List.of(), List.of(), new MailboxImpl[0]);
 
     final List<NameEntry> entries;
     private final Capability[] members;
@@ -31,17 +33,22 @@ final class FleetView {
      */
     private int next;
 
-    FleetView(List<NameEntry> entries, MailboxImpl[] local) {
+    /**
+     * @param entries every member
+     * @param serving the members resolutions pick from (those of {@code entries} that are not leaving)
+     * @param local this node's mailbox of each serving member, or null
+     */
+    FleetView(List<NameEntry> entries, List<NameEntry> serving, MailboxImpl[] local) {
         this.entries = List.copyOf(entries);
-        int n = entries.size();
+        int n = serving.size();
         this.members = new Capability[n];
         this.local = local;
         int locals = 0;
         for (int i = 0; i < n; i++) {
             // the member capability where the entry carries one (this node is a member of the cluster), so that
             // calls from this node may use PEER and ADMIN methods; a client's entries carry only the public one
-            Capability member = entries.get(i).member();
-            members[i] = member != null ? member : entries.get(i).capability();
+            Capability member = serving.get(i).member();
+            members[i] = member != null ? member : serving.get(i).capability();
             if (local[i] != null) {
                 locals++;
             }

@@ -869,14 +869,26 @@ final class KernelCore implements Links {
 
     private FleetView viewOf(List<NameEntry> all) {
         List<NameEntry> members = resolvable(all, nodeId, homeNode);
-        MailboxImpl[] localBoxes = new MailboxImpl[members.size()];
+        List<NameEntry> serving = serving(members);
+        MailboxImpl[] localBoxes = new MailboxImpl[serving.size()];
         for (int i = 0; i < localBoxes.length; i++) {
-            Address a = members.get(i).address();
+            Address a = serving.get(i).address();
             if (nodeId.equals(a.node())) {
                 localBoxes[i] = mailboxes.get(a.mailbox());
             }
         }
-        return new FleetView(members, localBoxes);
+        return new FleetView(members, serving, localBoxes);
+    }
+
+    /** The members that are not leaving ({@link Names#DRAINING_PROPERTY}); all of them if every one is. */
+    static List<NameEntry> serving(List<NameEntry> members) {
+        List<NameEntry> serving = new ArrayList<>(members.size());
+        for (NameEntry e : members) {
+            if (!"true".equals(e.properties().get(Names.DRAINING_PROPERTY))) {
+                serving.add(e);
+            }
+        }
+        return serving.isEmpty() ? members : serving;
     }
 
     /**

@@ -293,4 +293,26 @@ class NamesTest {
         assertThatThrownBy(() -> names.replicas("/kv", null, 2)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> names.replicas("/none", "k", 2)).hasMessageStartingWith("NO_SUCH_NAME");
     }
+
+    @Test
+    void shouldNotPickALeavingMemberWhileOthersServeButKeepItCached() {
+        Mailbox staying = kernel.createMailbox("staying", 8);
+        Mailbox leaving = kernel.createMailbox("leaving", 8);
+        Registration stays = names.register("/test/elastic", staying.capability(), Map.of());
+        Registration first = names.register("/test/elastic", leaving.capability(), Map.of());
+        Registration draining = names.register("/test/elastic", leaving.capability(), Map.of(Names.DRAINING_PROPERTY, "true"));
+        first.close();
+        for (Selection s : Selection.values()) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(names.resolve("/test/elastic", s, "key-" + i).address()).as(s.name()).isEqualTo(staying.address());
+            }
+        }
+        assertThat(names.cached("/test/elastic")).extracting(NameEntry::address)
+                .as("calls sent to the leaving member are still awaited").containsExactly(staying.address(), leaving.address());
+        stays.close();
+        assertThat(names.resolve("/test/elastic", Selection.ROUND_ROBIN).address()).as("the last member, leaving or not")
+                .isEqualTo(leaving.address());
+        draining.close();
+        assertThat(names.cached("/test/elastic")).isEmpty();
+    }
 }

@@ -111,4 +111,12 @@ public interface FleetRuntime {
      * @return the reports
      */
     List<UpgradeReport> upgrades();
+
+    /**
+     * Returns what this runtime does with each {@link Elastic} fleet it runs.
+     *
+     * @return one entry a fleet, by name
+     * @since 1.7
+     */
+    List<Elasticity> elasticity();
 }

@@ -13,6 +13,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
+import org.fos.fleet.api.Elasticity;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
 import org.fos.fleet.api.NodeAdmin;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
         "osgi.command.function=call",
         "osgi.command.function=upgrade",
         "osgi.command.function=upgrades",
+        "osgi.command.function=sched",
         "osgi.command.function=drop",
         "osgi.command.function=nodes",
         "osgi.command.function=remote"})
@@ -249,6 +251,35 @@ public final class FleetCommands {
     @Descriptor("list the upgrades of fleets on this node, with their outcome and how long dispatch paused")
     public List<UpgradeReport> upgrades() {
         return runtime.upgrades();
+    }
+
+    /**
+     * Shows what this node's fleet runtime does with its elastic fleets.
+     *
+     * @return one entry an elastic fleet
+     */
+    @Descriptor("show this node's elastic fleets (@Elastic): bounds and target queue depth, the members that serve and those"
+            + " leaving, whether scaling is off and why, and the latest changes with what caused them")
+    public List<Elasticity> sched() {
+        return runtime.elasticity();
+    }
+
+    /**
+     * Shows what this node's fleet runtime does with one elastic fleet.
+     *
+     * @param name the fleet's name
+     * @return its entry
+     */
+    @Descriptor("show one elastic fleet of this node")
+    public Elasticity sched(@Descriptor("the fleet's name, such as /app/resize") String name) {
+        Names.requireValidName(name);
+        for (Elasticity e : runtime.elasticity()) {
+            if (e.fleet().equals(name)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("no elastic fleet " + name + " runs on node " + kernel.nodeId() + " (fos:sched lists those"
+                + " that do; a fleet is elastic when its component declares @Elastic or the property fos.elastic.max)");
     }
 
     /**

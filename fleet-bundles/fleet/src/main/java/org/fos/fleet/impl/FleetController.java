@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.fos.fleet.api.Elasticity;
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetState;
@@ -34,6 +35,7 @@ import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Dispatcher;
 import org.fos.rpc.api.FleetException;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceObjects;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
@@ -74,7 +76,15 @@ final class FleetController {
     private final List<Member> members = new ArrayList<>();
     /** The dispatchers of the bound implementation, one a member. */
     private final List<Dispatcher> dispatchers = new ArrayList<>();
-    private final List<Registration> registrations = new ArrayList<>();
+    /** The properties of the members' name entries, set when the names are first registered. */
+    private Map<String, String> nameProperties;
+    private int capacity;
+    /** An elastic fleet's policy, or null; why it is not scaled though declared elastic, or null. */
+    private ElasticPolicy elastic;
+    private String elasticOff;
+    private final java.util.ArrayDeque<Elasticity.Event> elasticEvents = new java.util.ArrayDeque<>();
+    private long lastSampleNanos = System.nanoTime();
+    private long lastBusyNanos;
     private Class<?> protocol;
     /** What the members dispatch: the protocol, or its members' private extension of it ({@link Fleet#peers()}). */
     private Class<?> dispatched;
@@ -127,7 +137,8 @@ final class FleetController {
     }
 
     /** Binds a registered implementation if none is bound; false if it was not taken. */
-    synchronized boolean bind(ServiceReference<Object> ref, Class<?> refProtocol, Class<?> refDispatched, int memberCount, int capacity) {
+    synchronized boolean bind(ServiceReference<Object> ref, Class<?> refProtocol, Class<?> refDispatched, int memberCount, int capacity,
+            ElasticPolicy.Settings elasticSettings) {
         if (binding != null) {
             return false;
         }
@@ -144,8 +155,8 @@ final class FleetController {
         // a fleet without members (first start, or removed) gets its names only once a version serves
         boolean fresh = members.isEmpty();
         if (fresh) {
-            createMembers(memberCount, capacity);
-        } else if (memberCount != members.size()) {
+            createMembers(elasticSettings == null ? memberCount : elasticSettings.initial(memberCount), capacity);
+        } else if (memberCount != members.size() && elasticSettings == null && elastic == null) {
             LOG.warn("fleet {}: the new implementation asks for {} members; the fleet keeps its {} (members are fixed at first start)",
                     name, memberCount, members.size());
         }
@@ -167,7 +178,7 @@ final class FleetController {
             if (failure == null) {
                 for (int i = 0; i < instances.length; i++) {
                     if (instances[i] instanceof MemberAware aware) {
-                        aware.joined(new MemberIdentity(name, i, members.size(), members.get(i).mailbox.address()));
+                        aware.joined(new MemberIdentity(name, members.get(i).index, members.size(), members.get(i).mailbox.address()));
                     }
                 }
             }
@@ -192,6 +203,7 @@ final class FleetController {
         if (fresh) {
             registerNames(refProtocol, ref.getProperty(Names.SCOPE_PROPERTY));
         }
+        elasticBound(ref, instances, elasticSettings);
         byte[] archive;
         try {
             archive = BundleArchive.of(bundle);
@@ -327,6 +339,7 @@ final class FleetController {
 
     /** Creates the members, paused: their mailboxes and threads, not yet their names. */
     private void createMembers(int count, int capacity) {
+        this.capacity = capacity;
         for (int i = 0; i < count; i++) {
             Mailbox box = kernel.createMailbox(name + "#" + i, capacity);
             Member m = new Member(name, i, box, runtime.batch());
@@ -346,11 +359,30 @@ final class FleetController {
         if (scope != null) {
             properties.put(Names.SCOPE_PROPERTY, scope.toString());
         }
+        nameProperties = Map.copyOf(properties);
         for (Member m : members) {
-            properties.put("fos.member", Integer.toString(m.index));
-            registrations.add(kernel.names().register(name, kernel.narrow(m.mailbox.capability(),
-                    EnumSet.of(Right.SEND, Right.GRANT, Right.CALL, Right.PEER, Right.ADMIN)),
-                    Map.copyOf(properties)));
+            m.registration = register(m, false);
+        }
+    }
+
+    /** Publishes a member under the fleet's name; a leaving one with {@link Names#DRAINING_PROPERTY}. */
+    private Registration register(Member m, boolean draining) {
+        Map<String, String> properties = new HashMap<>(nameProperties);
+        properties.put("fos.member", Integer.toString(m.index));
+        if (draining) {
+            properties.put(Names.DRAINING_PROPERTY, "true");
+        }
+        return kernel.names().register(name, kernel.narrow(m.mailbox.capability(),
+                EnumSet.of(Right.SEND, Right.GRANT, Right.CALL, Right.PEER, Right.ADMIN)), Map.copyOf(properties));
+    }
+
+    /** Takes the members' names away. */
+    private void closeNames() {
+        for (Member m : members) {
+            if (m.registration != null) {
+                m.registration.close();
+                m.registration = null;
+            }
         }
     }
 
@@ -418,10 +450,7 @@ final class FleetController {
         }
         cancelWatchdog();
         FleetInfo.Status was = status;
-        for (Registration r : registrations) {
-            r.close();
-        }
-        registrations.clear();
+        closeNames();
         String why = "bundle " + bundle.getSymbolicName() + " " + lastGood.version() + " (id " + bundle.getBundleId() + ") was uninstalled";
         int refused = refuseQueued("fleet " + name + " was removed from node " + kernel.nodeId() + " (" + why + ") before this call ran:"
                 + " it did not run");
@@ -745,10 +774,7 @@ final class FleetController {
             release(binding.objects(), binding.instances());
             binding = null;
         }
-        for (Registration r : registrations) {
-            r.close();
-        }
-        registrations.clear();
+        closeNames();
         if (replicated != null) {
             replicated.close();
             replicated = null;
@@ -763,5 +789,289 @@ final class FleetController {
         }
         waiting.forEach(f -> f.completeExceptionally(new IllegalStateException("the fleet runtime stopped")));
         waiting.clear();
+    }
+
+    // ---------------------------------------------------------------- elastic fleets
+
+    /** How long a leaving member must have had nothing to answer before its name goes, ms. */
+    static final long DRAIN_QUIET_MILLIS = 2_000;
+    /** How long after its name went it must stay empty before its mailbox closes, ms. */
+    static final long STOP_QUIET_MILLIS = 500;
+    private static final int EVENTS_KEPT = 32;
+
+    /** Takes an implementation's elastic settings on a binding, and says why they cannot apply if they cannot. */
+    private void elasticBound(ServiceReference<Object> ref, Object[] instances, ElasticPolicy.Settings settings) {
+        if (settings == null) {
+            elastic = null;
+            elasticOff = null;
+            return;
+        }
+        if (elastic == null) {
+            elastic = new ElasticPolicy(settings, System.nanoTime());
+        } else {
+            elastic.settings(settings);
+        }
+        String off = null;
+        if (isReplicated(ref)) {
+            off = "a replicated fleet's members are its groups' replicas on this node; its size follows the groups, not the load";
+        } else if (instances.length > 0 && instances[0] instanceof Stateful
+                && Constants.SCOPE_PROTOTYPE.equals(ref.getProperty(Constants.SERVICE_SCOPE))) {
+            off = "its members are Stateful prototype instances, each with state of its own, which a member that goes would take"
+                    + " with it: share one instance, or keep the state elsewhere (a replicated fleet)";
+        }
+        if (off != null && !off.equals(elasticOff)) {
+            LOG.error("fleet {} declares @Elastic, but {}: its members stay {}", name, off, members.size());
+        }
+        elasticOff = off;
+    }
+
+    /** The implementation's changed service properties have elastic settings that are not valid: the ones before stay. */
+    synchronized void settingsRefused(ServiceReference<Object> ref, String why) {
+        if (binding != null && binding.ref().equals(ref) && elastic != null) {
+            int n = servingCount();
+            event(n, n, "the changed settings were refused, the ones before stay: " + why);
+        } else {
+            LOG.error("fleet {}: the changed properties of its service are not usable: {}", name, why);
+        }
+    }
+
+    /** The implementation's service properties changed: elastic settings apply at once. */
+    synchronized void propertiesChanged(ServiceReference<Object> ref, ElasticPolicy.Settings settings) {
+        if (binding != null && binding.ref().equals(ref)) {
+            elasticBound(ref, binding.instances(), settings);
+        }
+    }
+
+    /**
+     * One sample of an elastic fleet, on the runtime's scaling thread: the policy decides, and a
+     * member is added or starts leaving.
+     *
+     * @param fixed whether the node's configuration keeps this fleet's members as they are
+     */
+    void elasticTick(boolean fixed) {
+        long now = System.nanoTime();
+        ElasticPolicy policy;
+        int serving = 0;
+        int queued = 0;
+        long busy;
+        long interval;
+        synchronized (this) {
+            policy = elastic;
+            if (policy == null) {
+                return;
+            }
+            long total = 0;
+            for (Member m : members) {
+                total += m.busyNanos();
+                if (!m.draining) {
+                    serving++;
+                    queued += m.depth();
+                }
+            }
+            busy = Math.max(0, total - lastBusyNanos);
+            lastBusyNanos = total;
+            interval = now - lastSampleNanos;
+            lastSampleNanos = now;
+            if (elasticOff != null || fixed || !policy.settings().enabled() || binding == null || status != FleetInfo.Status.SERVING) {
+                return;
+            }
+        }
+        switch (policy.sample(now, serving, queued, busy, interval)) {
+            case GROW -> grow(policy.reason());
+            case SHRINK -> retire(policy.reason());
+            default -> {
+                // within bounds and target
+            }
+        }
+    }
+
+    private int servingCount() {
+        int n = 0;
+        for (Member m : members) {
+            n += m.draining ? 0 : 1;
+        }
+        return n;
+    }
+
+    private void event(int from, int to, String reason) {
+        if (elasticEvents.size() == EVENTS_KEPT) {
+            elasticEvents.removeFirst();
+        }
+        elasticEvents.addLast(new Elasticity.Event(System.currentTimeMillis(), from, to, reason));
+        if (from == to) {
+            LOG.warn("fleet {} on node {}: {}", name, kernel.nodeId(), reason);
+        } else {
+            LOG.info("fleet {} on node {}: {} -> {} members: {}", name, kernel.nodeId(), from, to, reason);
+        }
+    }
+
+    /**
+     * Adds a member: its mailbox, thread and instance first (the instance activates outside this
+     * object's lock), then, if the same implementation still serves, it joins and its name is
+     * published; otherwise it is undone.
+     */
+    private void grow(String reason) {
+        Binding b;
+        int index = 0;
+        int size;
+        synchronized (this) {
+            if (binding == null || status != FleetInfo.Status.SERVING) {
+                return;
+            }
+            b = binding;
+            for (Member m : members) {
+                index = Math.max(index, m.index + 1);
+            }
+            size = servingCount() + 1;
+        }
+        Mailbox box = kernel.createMailbox(name + "#" + index, capacity);
+        Member member = new Member(name, index, box, runtime.batch());
+        Object instance = null;
+        String failure = null;
+        try {
+            instance = b.objects().getService();
+            if (instance == null) {
+                failure = "its component did not activate (see the log)";
+            } else if (instance instanceof MemberAware aware) {
+                aware.joined(new MemberIdentity(name, index, size, box.address()));
+            }
+        } catch (RuntimeException e) {
+            failure = e.toString();
+        }
+        synchronized (this) {
+            if (failure == null && binding == b && status == FleetInfo.Status.SERVING) {
+                members.add(member);
+                Object[] instances = java.util.Arrays.copyOf(b.instances(), b.instances().length + 1);
+                instances[instances.length - 1] = instance;
+                binding = new Binding(b.ref(), b.bundle(), b.version(), instances, b.objects(), b.archive());
+                Dispatcher d = runtime.libfos().dispatcher(cast(dispatched), instance);
+                dispatchers.add(d);
+                member.start();
+                member.resume(d);
+                member.registration = register(member, false);
+                event(size - 1, size, reason);
+                return;
+            }
+            if (failure != null) {
+                event(size - 1, size - 1, "adding member " + index + " failed: " + failure);
+            }
+        }
+        release(b.objects(), new Object[] {instance});
+        box.close();
+    }
+
+    /**
+     * Starts a member leaving: the one with the highest index is published again as draining (the new
+     * entry first, then the old one goes, so that it is never missing from the name), and a task
+     * on the scaling thread takes it away once it has answered everything.
+     */
+    private synchronized void retire(String reason) {
+        if (binding == null || status != FleetInfo.Status.SERVING) {
+            return;
+        }
+        Member leaving = null;
+        for (Member m : members) {
+            if (!m.draining && (leaving == null || m.index > leaving.index)) {
+                leaving = m;
+            }
+        }
+        int from = servingCount();
+        if (leaving == null || from <= 1) {
+            return;
+        }
+        Registration old = leaving.registration;
+        leaving.registration = register(leaving, true);
+        leaving.draining = true;
+        if (old != null) {
+            old.close();
+        }
+        event(from, from - 1, reason + "; member " + leaving.index + " leaves once it has answered what it holds");
+        Member m = leaving;
+        runtime.scheduleElastic(() -> drain(m, Long.MIN_VALUE), 100);
+    }
+
+    /**
+     * One step of a leaving member's departure, every 100 ms until it is gone: while it holds calls
+     * (queued, or dispatched and not yet answered) or the fleet is not serving, it waits; once it
+     * had nothing for {@link #DRAIN_QUIET_MILLIS}, its name goes; after another
+     * {@link #STOP_QUIET_MILLIS} with nothing, it stops and its instance is released.
+     */
+    private void drain(Member m, long quietSince) {
+        Object instance;
+        ServiceObjects<Object> objects;
+        synchronized (this) {
+            int at = members.indexOf(m);
+            if (at < 0) {
+                return; // the fleet was removed or stopped: its members went with it
+            }
+            long now = System.nanoTime();
+            boolean quiet = binding != null && status == FleetInfo.Status.SERVING && m.depth() == 0
+                    && dispatchers.size() == members.size() && dispatchers.get(at).outstanding() == 0;
+            if (!quiet) {
+                runtime.scheduleElastic(() -> drain(m, Long.MIN_VALUE), 100);
+                return;
+            }
+            long since = quietSince == Long.MIN_VALUE ? now : quietSince;
+            if (m.registration != null) {
+                if (now - since >= TimeUnit.MILLISECONDS.toNanos(DRAIN_QUIET_MILLIS)) {
+                    m.registration.close();
+                    m.registration = null;
+                    since = now;
+                }
+                long next = since;
+                runtime.scheduleElastic(() -> drain(m, next), 100);
+                return;
+            }
+            if (now - since < TimeUnit.MILLISECONDS.toNanos(STOP_QUIET_MILLIS)) {
+                long from = since;
+                runtime.scheduleElastic(() -> drain(m, from), 100);
+                return;
+            }
+            m.pause();
+            if (m.depth() > 0) {
+                // a call came in after all: it is answered first
+                m.resume(dispatchers.get(at));
+                runtime.scheduleElastic(() -> drain(m, Long.MIN_VALUE), 100);
+                return;
+            }
+            m.mailbox.close();
+            members.remove(at);
+            dispatchers.remove(at);
+            Binding b = binding;
+            Object[] instances = new Object[b.instances().length - 1];
+            System.arraycopy(b.instances(), 0, instances, 0, at);
+            System.arraycopy(b.instances(), at + 1, instances, at, instances.length - at);
+            instance = b.instances()[at];
+            objects = b.objects();
+            binding = new Binding(b.ref(), b.bundle(), b.version(), instances, objects, b.archive());
+        }
+        try {
+            m.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        release(objects, new Object[] {instance});
+        LOG.info("fleet {} on node {}: member {} left after answering everything it held", name, kernel.nodeId(), m.index);
+    }
+
+    /** What the runtime does with this fleet, or null if it is not elastic. */
+    synchronized Elasticity elasticity(boolean fixed) {
+        ElasticPolicy policy = elastic;
+        if (policy == null) {
+            return null;
+        }
+        ElasticPolicy.Settings s = policy.settings();
+        String off = elasticOff != null ? elasticOff
+                : fixed ? "the node's configuration keeps it fixed (fixedFleets of " + FleetRuntimeImpl.PID + ")"
+                : !s.enabled() ? "switched off (fos.elastic.enabled=false)"
+                : status != FleetInfo.Status.SERVING ? "the fleet is " + status + ", not serving"
+                : null;
+        List<Integer> serving = new ArrayList<>();
+        List<Integer> draining = new ArrayList<>();
+        for (Member m : members) {
+            (m.draining ? draining : serving).add(m.index);
+        }
+        return new Elasticity(kernel.nodeId(), name, s.min(), s.max(), s.depth(), s.periodMillis(), s.idleMillis(), off, serving, draining,
+                List.copyOf(elasticEvents));
     }
 }

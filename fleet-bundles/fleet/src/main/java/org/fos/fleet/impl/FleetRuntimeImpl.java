@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import org.fos.fleet.api.Elasticity;
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
@@ -100,6 +101,15 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         @AttributeDefinition(description = "Names of fleets this node does not run even if their implementation is"
                 + " installed (placement: for example /sys/kv on a node meant only for clients).")
         String[] excludedFleets() default {};
+
+        /**
+         * Elastic fleets this node does not scale.
+         *
+         * @return fleet names
+         */
+        @AttributeDefinition(description = "Names of @Elastic fleets whose members this node neither adds nor removes: they stay"
+                + " as many as they are (fos:sched shows them as off).")
+        String[] fixedFleets() default {};
     }
 
     private final BundleContext context;
@@ -113,6 +123,9 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     private volatile Config config;
     private volatile Replication replication;
     private volatile Set<String> excluded = Set.of();
+    private volatile Set<String> fixed = Set.of();
+    /** The scaling thread: samples elastic fleets and takes leaving members away (never the upgrade thread, which may block). */
+    private final ScheduledThreadPoolExecutor scaler;
     private final List<Path> deployFolders;
 
     /**
@@ -132,6 +145,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         this.libfos = libfos;
         this.config = validate(config);
         this.excluded = excluded(config.excludedFleets());
+        this.fixed = fleetNames("fixedFleets", config.fixedFleets());
         this.deployFolders = DeployWatcher.folders(context.getProperty("fos.base"), context.getProperty("felix.fileinstall.dir"),
                 context.getProperty("felix.fileinstall.filter"));
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -140,6 +154,12 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
+        this.scaler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "fos-fleet-elastic");
+            t.setDaemon(true);
+            return t;
+        });
+        scaler.scheduleWithFixedDelay(this::sampleElastic, 100, 100, TimeUnit.MILLISECONDS);
         context.addBundleListener(this);
         context.addFrameworkListener(this);
         this.tracker = new ServiceTracker<>(context, context.createFilter("(" + Fleet.NAME + "=*)"), customizer);
@@ -150,6 +170,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
 
     private static Config validate(Config c) {
         excluded(c.excludedFleets());
+        fleetNames("fixedFleets", c.fixedFleets());
         if (c.upgradeTimeoutMillis() < 1) {
             throw new IllegalArgumentException("upgradeTimeoutMillis must be positive, was " + c.upgradeTimeoutMillis());
         }
@@ -164,6 +185,11 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
      * {@code .cfg} file gives it); each must be a valid name.
      */
     static Set<String> excluded(String[] entries) {
+        return fleetNames("excludedFleets", entries);
+    }
+
+    /** Fleet names of a configuration attribute, as {@link #excluded(String[])} reads them. */
+    static Set<String> fleetNames(String attribute, String[] entries) {
         Set<String> out = new TreeSet<>();
         for (String entry : entries) {
             for (String name : entry.split(",")) {
@@ -172,7 +198,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
                     try {
                         Names.requireValidName(n);
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("excludedFleets: " + e.getMessage(), e);
+                        throw new IllegalArgumentException(attribute + ": " + e.getMessage(), e);
                     }
                     out.add(n);
                 }
@@ -185,12 +211,14 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     void modified(Config newConfig) {
         this.config = validate(newConfig);
         this.excluded = excluded(newConfig.excludedFleets());
+        this.fixed = fleetNames("fixedFleets", newConfig.fixedFleets());
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
         context.removeBundleListener(this);
         context.removeFrameworkListener(this);
+        scaler.shutdownNow();
         tracker.close();
         // the naming fleet last: the others' names are removed through it
         List<FleetController> order = new ArrayList<>(controllers.values());
@@ -272,6 +300,40 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
 
     ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
         return executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a step of an elastic fleet's change on the scaling thread; nothing once the runtime stops. */
+    void scheduleElastic(Runnable task, long delayMillis) {
+        if (!scaler.isShutdown()) {
+            try {
+                scaler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                LOG.debug("the fleet runtime stopped: an elastic fleet's step is not run");
+            }
+        }
+    }
+
+    private void sampleElastic() {
+        for (FleetController c : controllers.values()) {
+            try {
+                c.elasticTick(fixed.contains(c.name()));
+            } catch (RuntimeException e) {
+                LOG.error("fleet {}: scaling failed", c.name(), e);
+            }
+        }
+    }
+
+    @Override
+    public List<Elasticity> elasticity() {
+        List<Elasticity> out = new ArrayList<>();
+        for (FleetController c : controllers.values()) {
+            Elasticity e = c.elasticity(fixed.contains(c.name()));
+            if (e != null) {
+                out.add(e);
+            }
+        }
+        out.sort(Comparator.comparing(Elasticity::fleet));
+        return out;
     }
 
     /**
@@ -370,7 +432,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
                 FleetController c = controllers.computeIfAbsent(name, n -> new FleetController(n, FleetRuntimeImpl.this, kernel));
                 Class<?> protocol = protocolOf(ref);
                 c.bind(ref, protocol, dispatchedOf(ref, protocol), intProperty(ref, Fleet.MEMBERS, 1, 1, MAX_MEMBERS),
-                        intProperty(ref, Fleet.CAPACITY, 4096, 2, 1 << 20));
+                        intProperty(ref, Fleet.CAPACITY, 4096, 2, 1 << 20), ElasticPolicy.Settings.of(ref));
             } catch (IllegalArgumentException e) {
                 LOG.error("fleet service {} of bundle {} is not usable: {}", ref.getProperty(Constants.SERVICE_ID),
                         ref.getBundle().getSymbolicName(), e.getMessage());
@@ -380,7 +442,15 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
 
         @Override
         public void modifiedService(ServiceReference<Object> ref, ServiceReference<Object> service) {
-            // a fleet keeps its name and members for its life
+            // a fleet keeps its name for its life; an elastic fleet's settings apply at once
+            FleetController c = controllers.get(String.valueOf(ref.getProperty(Fleet.NAME)));
+            if (c != null) {
+                try {
+                    c.propertiesChanged(ref, ElasticPolicy.Settings.of(ref));
+                } catch (IllegalArgumentException e) {
+                    c.settingsRefused(ref, e.getMessage());
+                }
+            }
         }
 
         @Override

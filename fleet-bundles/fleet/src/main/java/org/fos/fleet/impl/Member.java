@@ -38,6 +38,11 @@ final class Member implements Runnable {
     /** The dispatcher last resumed with, and what the ones before it dropped for their deadline. */
     private volatile Dispatcher last;
     private volatile long expiredBefore;
+    /** Nanoseconds spent dispatching, summed over batches (one clock read a batch, not a message). */
+    private volatile long busyNanos;
+    /** The member's name entry, and whether it is the leaving one; the controller sets both under its lock. */
+    org.fos.kernel.api.Registration registration;
+    boolean draining;
 
     Member(String fleet, int index, Mailbox mailbox, int batch) {
         this.fleet = fleet;
@@ -80,8 +85,10 @@ final class Member implements Runnable {
                     continue;
                 }
                 held = null;
+                long start = System.nanoTime();
                 dispatch(d, first);
                 mailbox.drain(m -> dispatch(d, m), batch);
+                busyNanos += System.nanoTime() - start;
             } catch (KernelException closed) {
                 break;
             } finally {
@@ -125,6 +132,11 @@ final class Member implements Runnable {
     /** Messages waiting, including one held across a pause. */
     int depth() {
         return mailbox.isClosed() ? 0 : mailbox.depth() + (held != null ? 1 : 0);
+    }
+
+    /** Nanoseconds this member has spent dispatching. */
+    long busyNanos() {
+        return busyNanos;
     }
 
     void stop() throws InterruptedException {
