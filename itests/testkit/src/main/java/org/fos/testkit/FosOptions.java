@@ -97,6 +97,8 @@ public final class FosOptions {
                 fosBundle("fos-rpc"),
                 fosBundle("fos-fleet-api"),
                 fosBundle("fos-fleet"),
+                mavenBundle("net.java.dev.jna", "jna", version("jna")),
+                mavenBundle("net.openhft", "affinity", version("affinity")),
                 fosBundle("fos-cluster-api"),
                 mavenBundle("org.hamcrest", "hamcrest", version("hamcrest")),
                 mavenBundle("org.awaitility", "awaitility", version("awaitility")),

@@ -222,4 +222,73 @@ public class ElasticFleetIT extends FosTestSupport {
         String refused = String.valueOf(execute("fos:sched /test/nothing-here").error());
         assertTrue(refused, refused.contains("no elastic fleet /test/nothing-here runs on node"));
     }
+
+    /** The cores a thread of this JVM may run on, as Linux lists them. */
+    private static String allowedCores(int threadId) throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/task/" + threadId + "/status"))) {
+            if (line.startsWith("Cpus_allowed_list:")) {
+                return line.substring("Cpus_allowed_list:".length()).strip();
+            }
+        }
+        throw new AssertionError("no Cpus_allowed_list for thread " + threadId);
+    }
+
+    @Test
+    public void membersOfAPinnedFleetRunOnTheCoresNotKeptForClients() throws Exception {
+        org.junit.Assume.assumeTrue("Linux with /proc", java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/task")));
+        fleetServing(Work.NAME, 1);
+        FleetRuntime runtime = service(FleetRuntime.class);
+        ConfigurationAdmin cm = service(ConfigurationAdmin.class);
+        declaredSettings(runtime, cm);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int expected = cores > 1 ? 1 : 0;
+        org.osgi.service.cm.Configuration fleetRuntime = cm.getConfiguration("org.fos.fleet", "?");
+        Dictionary<String, Object> before = fleetRuntime.getProperties();
+        try {
+            Dictionary<String, Object> props = before == null ? new Hashtable<>() : before;
+            props.put("pinnedFleets", new String[] {Work.NAME});
+            props.put("clientCores", 1);
+            fleetRuntime.update(props);
+            waitFor("the member of " + Work.NAME + " to be bound to core " + expected, WAIT, () -> {
+                org.fos.fleet.api.CoreMap map = runtime.cores();
+                return map.members().size() == 1 && map.members().get(0).bound() && map.members().get(0).core() == expected;
+            });
+            org.fos.fleet.api.CoreMap.Pinned pinned = runtime.cores().members().get(0);
+            assertEquals(Work.NAME, pinned.fleet());
+            assertEquals("the OS runs the member's thread on its core only", Integer.toString(expected), allowedCores(pinned.threadId()));
+            String shown = String.valueOf(executeOk("fos:sched"));
+            assertTrue(shown, shown.contains("Pinned[fleet=" + Work.NAME + ", member=0, core=" + expected));
+            // a grown member gets a core too, and calls are served on the pinned members
+            Work work = client(Work.class, Work.NAME);
+            Load heavy = new Load(work, new AtomicLong(1L << 50), 12, 2_000, 0);
+            try {
+                waitFor("a second pinned member", WAIT, () -> runtime.cores().members().size() >= 2
+                        && runtime.cores().members().stream().allMatch(org.fos.fleet.api.CoreMap.Pinned::bound));
+            } finally {
+                heavy.stop();
+            }
+            assertTrue("every call was answered: " + heavy.failures, heavy.failures.isEmpty());
+            for (org.fos.fleet.api.CoreMap.Pinned p : runtime.cores().members()) {
+                assertEquals(p.toString(), Integer.toString(p.core()), allowedCores(p.threadId()));
+            }
+            // unpinned, the threads run anywhere again
+            props.put("pinnedFleets", new String[0]);
+            fleetRuntime.update(props);
+            waitFor("no pinned member", WAIT, () -> runtime.cores().members().isEmpty());
+            String all = cores == 1 ? "0" : "0-" + (cores - 1);
+            waitFor("the thread to run on every core again", WAIT, () -> {
+                try {
+                    return all.equals(allowedCores(pinned.threadId()));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        } finally {
+            if (before == null) {
+                fleetRuntime.delete();
+            } else {
+                fleetRuntime.update(before);
+            }
+        }
+    }
 }

@@ -119,4 +119,12 @@ public interface FleetRuntime {
      * @since 1.7
      */
     List<Elasticity> elasticity();
+
+    /**
+     * Returns the cores the members of this node's pinned fleets run on.
+     *
+     * @return the map
+     * @since 1.7
+     */
+    CoreMap cores();
 }

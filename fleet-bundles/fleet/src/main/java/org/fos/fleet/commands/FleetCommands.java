@@ -13,6 +13,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
+import org.fos.fleet.api.CoreMap;
 import org.fos.fleet.api.Elasticity;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
@@ -254,14 +255,24 @@ public final class FleetCommands {
     }
 
     /**
-     * Shows what this node's fleet runtime does with its elastic fleets.
+     * What the node's fleet runtime schedules: the cores of pinned fleets' members and the elastic fleets.
      *
-     * @return one entry an elastic fleet
+     * @param cores the map of cores to the members of pinned fleets
+     * @param elastic the elastic fleets
      */
-    @Descriptor("show this node's elastic fleets (@Elastic): bounds and target queue depth, the members that serve and those"
-            + " leaving, whether scaling is off and why, and the latest changes with what caused them")
-    public List<Elasticity> sched() {
-        return runtime.elasticity();
+    public record Schedule(CoreMap cores, List<Elasticity> elastic) {
+    }
+
+    /**
+     * Shows what this node's fleet runtime schedules.
+     *
+     * @return the map of cores to pinned members, and the elastic fleets
+     */
+    @Descriptor("show what this node schedules: the map of cores to the members of pinned fleets (pinnedFleets, clientCores of"
+            + " org.fos.fleet; whether the OS binds each thread, and why not), and the elastic fleets (@Elastic): bounds and target"
+            + " queue depth, the members that serve and those leaving, whether scaling is off and why, the latest changes")
+    public Schedule sched() {
+        return new Schedule(runtime.cores(), runtime.elasticity());
     }
 
     /**

@@ -1054,6 +1054,11 @@ final class FleetController {
         LOG.info("fleet {} on node {}: member {} left after answering everything it held", name, kernel.nodeId(), m.index);
     }
 
+    /** The members now, serving or leaving. */
+    synchronized List<Member> membersNow() {
+        return List.copyOf(members);
+    }
+
     /** What the runtime does with this fleet, or null if it is not elastic. */
     synchronized Elasticity elasticity(boolean fixed) {
         ElasticPolicy policy = elastic;

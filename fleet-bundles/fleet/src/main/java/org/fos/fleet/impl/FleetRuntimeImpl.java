@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import org.fos.fleet.api.CoreMap;
 import org.fos.fleet.api.Elasticity;
 import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetInfo;
@@ -110,6 +111,24 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         @AttributeDefinition(description = "Names of @Elastic fleets whose members this node neither adds nor removes: they stay"
                 + " as many as they are (fos:sched shows them as off).")
         String[] fixedFleets() default {};
+
+        /**
+         * Fleets whose members are bound to cores.
+         *
+         * @return fleet names
+         */
+        @AttributeDefinition(description = "Names of fleets whose members each run on a core of their own among those not kept for"
+                + " clients (thread affinity where the OS allows; fos:sched shows the map).")
+        String[] pinnedFleets() default {};
+
+        /**
+         * Cores kept for clients.
+         *
+         * @return cores
+         */
+        @AttributeDefinition(description = "How many of the first cores are kept for clients and the kernel: members of pinned"
+                + " fleets are placed on the others (on all of them if that leaves none).")
+        int clientCores() default 1;
     }
 
     private final BundleContext context;
@@ -124,6 +143,8 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     private volatile Replication replication;
     private volatile Set<String> excluded = Set.of();
     private volatile Set<String> fixed = Set.of();
+    private volatile Set<String> pinned = Set.of();
+    private final int cores = Runtime.getRuntime().availableProcessors();
     /** The scaling thread: samples elastic fleets and takes leaving members away (never the upgrade thread, which may block). */
     private final ScheduledThreadPoolExecutor scaler;
     private final List<Path> deployFolders;
@@ -146,6 +167,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         this.config = validate(config);
         this.excluded = excluded(config.excludedFleets());
         this.fixed = fleetNames("fixedFleets", config.fixedFleets());
+        this.pinned = fleetNames("pinnedFleets", config.pinnedFleets());
         this.deployFolders = DeployWatcher.folders(context.getProperty("fos.base"), context.getProperty("felix.fileinstall.dir"),
                 context.getProperty("felix.fileinstall.filter"));
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -171,6 +193,10 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     private static Config validate(Config c) {
         excluded(c.excludedFleets());
         fleetNames("fixedFleets", c.fixedFleets());
+        fleetNames("pinnedFleets", c.pinnedFleets());
+        if (c.clientCores() < 0 || c.clientCores() > 4096) {
+            throw new IllegalArgumentException("clientCores must be from 0 to 4096, was " + c.clientCores());
+        }
         if (c.upgradeTimeoutMillis() < 1) {
             throw new IllegalArgumentException("upgradeTimeoutMillis must be positive, was " + c.upgradeTimeoutMillis());
         }
@@ -212,6 +238,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         this.config = validate(newConfig);
         this.excluded = excluded(newConfig.excludedFleets());
         this.fixed = fleetNames("fixedFleets", newConfig.fixedFleets());
+        this.pinned = fleetNames("pinnedFleets", newConfig.pinnedFleets());
     }
 
     @Deactivate
@@ -314,6 +341,11 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     }
 
     private void sampleElastic() {
+        try {
+            placeOnCores();
+        } catch (RuntimeException e) {
+            LOG.error("placing members on cores failed", e);
+        }
         for (FleetController c : controllers.values()) {
             try {
                 c.elasticTick(fixed.contains(c.name()));
@@ -321,6 +353,48 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
                 LOG.error("fleet {}: scaling failed", c.name(), e);
             }
         }
+    }
+
+    /** The members of pinned fleets in a stable order: by fleet name, then index. */
+    private List<Map.Entry<String, Member>> pinnedMembers() {
+        List<Map.Entry<String, Member>> out = new ArrayList<>();
+        for (String name : new TreeSet<>(controllers.keySet())) {
+            FleetController c = controllers.get(name);
+            if (c == null || !pinned.contains(name)) {
+                continue;
+            }
+            List<Member> ms = new ArrayList<>(c.membersNow());
+            ms.sort(Comparator.comparingInt(m -> m.index));
+            ms.forEach(m -> out.add(Map.entry(name, m)));
+        }
+        return out;
+    }
+
+    /** Space partitioning: each member of a pinned fleet on its core, every other member anywhere. */
+    private void placeOnCores() {
+        List<Map.Entry<String, Member>> members = pinnedMembers();
+        Map<Member, Integer> plan = new java.util.IdentityHashMap<>();
+        List<Member> order = new ArrayList<>();
+        members.forEach(e -> order.add(e.getValue()));
+        Cores.plan(cores, config.clientCores(), order).forEach(plan::put);
+        for (FleetController c : controllers.values()) {
+            for (Member m : c.membersNow()) {
+                m.pin(plan.getOrDefault(m, -1));
+            }
+        }
+    }
+
+    @Override
+    public CoreMap cores() {
+        List<CoreMap.Pinned> out = new ArrayList<>();
+        for (Map.Entry<String, Member> e : pinnedMembers()) {
+            Member m = e.getValue();
+            Cores.Applied a = m.applied();
+            boolean current = a != null && a.core() == m.wantedCore();
+            out.add(new CoreMap.Pinned(e.getKey(), m.index, m.wantedCore(), current ? a.threadId() : -1, current && a.bound(),
+                    current ? a.note() : "not applied yet: the member's thread binds itself before its next receive"));
+        }
+        return new CoreMap(kernel.nodeId(), cores, config.clientCores(), out);
     }
 
     @Override

@@ -43,6 +43,11 @@ final class Member implements Runnable {
     /** The member's name entry, and whether it is the leaving one; the controller sets both under its lock. */
     org.fos.kernel.api.Registration registration;
     boolean draining;
+    /** The core the runtime wants this member on (-1: anywhere), what the loop last applied, and its outcome. */
+    private volatile int wantedCore = -1;
+    private int appliedCore = -1;
+    private volatile Cores.Applied applied;
+    private final int cores = Runtime.getRuntime().availableProcessors();
 
     Member(String fleet, int index, Mailbox mailbox, int batch) {
         this.fleet = fleet;
@@ -60,6 +65,11 @@ final class Member implements Runnable {
     @Override
     public void run() {
         while (running) {
+            int core = wantedCore;
+            if (core != appliedCore) {
+                applied = Cores.bindCurrentThread(core, cores);
+                appliedCore = core;
+            }
             if (active == null) {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
                 continue;
@@ -132,6 +142,24 @@ final class Member implements Runnable {
     /** Messages waiting, including one held across a pause. */
     int depth() {
         return mailbox.isClosed() ? 0 : mailbox.depth() + (held != null ? 1 : 0);
+    }
+
+    /** Places this member's thread on a core (-1: anywhere); its loop binds itself before its next receive. */
+    void pin(int core) {
+        if (wantedCore != core) {
+            wantedCore = core;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** The core the runtime placed this member on (-1: anywhere). */
+    int wantedCore() {
+        return wantedCore;
+    }
+
+    /** What binding the member's thread came to, or null if it was never placed. */
+    Cores.Applied applied() {
+        return applied;
     }
 
     /** Nanoseconds this member has spent dispatching. */
