@@ -75,7 +75,9 @@ final class EmbeddedNode implements AutoCloseable {
         for (Bundle b : bundles) {
             BundleRevision revision = b.adapt(BundleRevision.class);
             boolean fragment = revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
-            if (!fragment && b.getState() != Bundle.ACTIVE) {
+            String policy = b.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
+            boolean lazy = b.getState() == Bundle.STARTING && policy != null && policy.strip().startsWith(Constants.ACTIVATION_LAZY);
+            if (!fragment && b.getState() != Bundle.ACTIVE && !lazy) {
                 throw new BundleException("bundle " + b.getSymbolicName() + " of " + distribution + " did not start");
             }
         }

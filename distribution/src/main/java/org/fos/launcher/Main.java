@@ -197,6 +197,15 @@ public final class Main {
         return r != null && (r.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
     }
 
+    /**
+     * Whether a bundle asks to be activated lazily (JNA does): started with its activation policy, it
+     * stays STARTING, resolved and usable, until a class is loaded from it.
+     */
+    static boolean isLazy(Bundle b) {
+        String policy = b.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
+        return policy != null && policy.strip().startsWith(Constants.ACTIVATION_LAZY);
+    }
+
     private static void startLater(Bundle b) throws BundleException {
         if (!isFragment(b)) {
             b.start(Bundle.START_ACTIVATION_POLICY);
@@ -220,7 +229,8 @@ public final class Main {
     private static List<String> failures(List<Bundle> bundles) {
         List<String> out = new ArrayList<>();
         for (Bundle b : bundles) {
-            boolean ok = isFragment(b) ? b.getState() == Bundle.RESOLVED : b.getState() == Bundle.ACTIVE;
+            boolean ok = isFragment(b) ? b.getState() == Bundle.RESOLVED
+                    : b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING && isLazy(b);
             if (!ok) {
                 String reason = "";
                 if (b.getState() == Bundle.INSTALLED) {
