@@ -45,7 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state of a node's kernel: its mailboxes, the capability table, the names and the name cache,
+ * The state of a node's kernel: its mailboxes, the capability table, the names (their cache is {@link NameCache}),
  * the transports. One instance a node; every bundle's {@link BundleKernel} delegates here with its
  * bundle id. Thread-safe: the send path takes no lock; creation, narrowing, revocation and name
  * changes are serialised where they change trees.
@@ -74,11 +74,9 @@ final class KernelCore implements Links {
     private final LocalNameStore local = new LocalNameStore();
     private final Object nameLock = new Object();
     private final AtomicLong nextRegistration = new AtomicLong(1);
-    private final ConcurrentHashMap<String, Followed> nameCache = new ConcurrentHashMap<>();
     private final Set<UserSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile NameStore external;
-    /** The node whose members of node-scoped fleets this kernel uses when it has none; null: none. */
-    private volatile String homeNode;
+    private final NameCache nameCache;
     private final long epoch;
     private final LinkTable links;
     /** Nodes no transport has reached for unreachableAfterMillis; usually empty, read on every resolution. */
@@ -100,6 +98,7 @@ final class KernelCore implements Links {
         this.nodeId = Address.requireValidNodeId(nodeId);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.bundleExists = Objects.requireNonNull(bundleExists, "bundleExists");
+        this.nameCache = new NameCache(this.nodeId, nameLock, this::storeFor, mailboxes::get, (status, message) -> reject(status, null, message));
         for (int i = 0; i < rejections.length; i++) {
             rejections[i] = new LongAdder();
         }
@@ -710,36 +709,8 @@ final class KernelCore implements Links {
         }
     }
 
-    /** A name the cache follows: its current view, kept up to date by the store's events. */
-    private final class Followed implements NameListener {
-        final String name;
-        volatile FleetView view = FleetView.EMPTY;
-        AutoCloseable watch;
-
-        Followed(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public void onChange(NameEvent event) {
-            view = viewOf(event.members());
-        }
-    }
-
     Capability resolve(String name, Selection selection, Object key) {
-        Objects.requireNonNull(selection, "selection");
-        Followed f = nameCache.get(name);
-        if (f == null) {
-            f = follow(Names.requireValidName(name));
-        }
-        if (selection == Selection.KEY_AFFINITY && key == null) {
-            throw new IllegalArgumentException("KEY_AFFINITY needs a key to resolve '" + name + "'");
-        }
-        FleetView view = f.view;
-        if (view.isEmpty()) {
-            throw reject(Status.NO_SUCH_NAME, null, "no member is registered under '" + name + "'");
-        }
-        return view.pick(selection, key, unreachable);
+        return nameCache.resolve(name, selection, key, unreachable);
     }
 
     /** Whether this node reaches a node now, or reached it less than unreachableAfterMillis ago. */
@@ -754,9 +725,7 @@ final class KernelCore implements Links {
      */
     void checkReachability() {
         java.util.Set<String> nodes = new java.util.HashSet<>();
-        for (Followed f : nameCache.values()) {
-            f.view.nodesInto(nodes);
-        }
+        nameCache.nodesInto(nodes);
         nodes.remove(nodeId);
         long now = System.nanoTime();
         long after = TimeUnit.MILLISECONDS.toNanos(settings.unreachableAfterMillis());
@@ -789,106 +758,16 @@ final class KernelCore implements Links {
     }
 
     List<Capability> replicas(String name, Object key, int count) {
-        if (key == null) {
-            throw new IllegalArgumentException("replicas of '" + name + "' need a key");
-        }
-        if (count < 1) {
-            throw new IllegalArgumentException("replica count must be at least 1, was " + count);
-        }
-        Followed f = nameCache.get(name);
-        if (f == null) {
-            f = follow(Names.requireValidName(name));
-        }
-        FleetView view = f.view;
-        if (view.isEmpty()) {
-            throw reject(Status.NO_SUCH_NAME, null, "no member is registered under '" + name + "'");
-        }
-        return view.replicas(key, count);
+        return nameCache.replicas(name, key, count);
     }
 
     List<NameEntry> cached(String name) {
-        Followed f = nameCache.get(name);
-        if (f == null) {
-            f = follow(Names.requireValidName(name));
-        }
-        return f.view.entries;
-    }
-
-    /** Makes the cache follow a name on its first resolution; the store fills it before this returns. */
-    private Followed follow(String name) {
-        synchronized (nameLock) {
-            Followed f = nameCache.get(name);
-            if (f == null) {
-                f = new Followed(name);
-                try {
-                    f.watch = storeFor(name).watch(name, f);
-                } catch (RuntimeException ex) {
-                    throw reject(Status.UNAVAILABLE, null, "the name store cannot follow '" + name + "': " + ex.getMessage());
-                }
-                nameCache.put(name, f);
-            }
-            return f;
-        }
+        return nameCache.cached(name);
     }
 
     /** Sets the node whose members of a node-scoped fleet this kernel uses when it has none of its own. */
     void homeNode(String node) {
-        synchronized (nameLock) {
-            homeNode = node;
-        }
-    }
-
-    /**
-     * The members a resolution picks from: all of them, or for a node-scoped fleet
-     * ({@link Names#SCOPE_PROPERTY}) those of this node, else of the home node, else of the first node.
-     */
-    static List<NameEntry> resolvable(List<NameEntry> members, String self, String home) {
-        boolean scoped = false;
-        for (NameEntry e : members) {
-            if (Names.SCOPE_NODE.equals(e.properties().get(Names.SCOPE_PROPERTY))) {
-                scoped = true;
-                break;
-            }
-        }
-        if (!scoped || members.isEmpty()) {
-            return members;
-        }
-        TreeSet<String> nodes = new TreeSet<>();
-        for (NameEntry e : members) {
-            nodes.add(e.address().node());
-        }
-        String chosen = nodes.contains(self) ? self : home != null && nodes.contains(home) ? home : nodes.first();
-        List<NameEntry> picked = new ArrayList<>();
-        for (NameEntry e : members) {
-            if (e.address().node().equals(chosen)) {
-                picked.add(e);
-            }
-        }
-        return picked;
-    }
-
-    private FleetView viewOf(List<NameEntry> all) {
-        List<NameEntry> members = resolvable(all, nodeId, homeNode);
-        List<NameEntry> serving = serving(members);
-        MailboxImpl[] localBoxes = new MailboxImpl[serving.size()];
-        for (int i = 0; i < localBoxes.length; i++) {
-            Address a = serving.get(i).address();
-            if (nodeId.equals(a.node())) {
-                localBoxes[i] = mailboxes.get(a.mailbox());
-            }
-        }
-        return new FleetView(members, serving, localBoxes);
-    }
-
-    /** The members that are not leaving ({@link Names#DRAINING_PROPERTY}); all of them if every one is. */
-    static List<NameEntry> serving(List<NameEntry> members) {
-        List<NameEntry> serving = new ArrayList<>(members.size());
-        for (NameEntry e : members) {
-            if (!"true".equals(e.properties().get(Names.DRAINING_PROPERTY))) {
-                serving.add(e);
-            }
-        }
-        return serving.isEmpty() ? members : serving;
+        nameCache.homeNode(node);
     }
 
     /**
@@ -913,12 +792,7 @@ final class KernelCore implements Links {
                 }
             }
             external = store;
-            for (Followed f : nameCache.values()) {
-                if (!isBootstrap(f.name)) {
-                    closeQuietly(f.watch);
-                    f.watch = after.watch(f.name, f);
-                }
-            }
+            nameCache.rewatch(after, n -> !isBootstrap(n));
             for (UserSubscription s : subscriptions) {
                 if (!isBootstrap(s.name)) {
                     closeQuietly(s.watch);
@@ -944,7 +818,7 @@ final class KernelCore implements Links {
         }
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    static void closeQuietly(AutoCloseable c) {
         if (c == null) {
             return;
         }

@@ -24,21 +24,21 @@ class NodeScopeTest {
 
     @Test
     void aNodeScopedFleetResolvesToTheMembersOfThisNode() {
-        assertThat(KernelCore.resolvable(SCOPED, "node-c", null)).containsExactly(SCOPED.get(0), SCOPED.get(2));
-        assertThat(KernelCore.resolvable(SCOPED, "node-b", "node-c")).containsExactly(SCOPED.get(1), SCOPED.get(3));
+        assertThat(NameCache.resolvable(SCOPED, "node-c", null)).containsExactly(SCOPED.get(0), SCOPED.get(2));
+        assertThat(NameCache.resolvable(SCOPED, "node-b", "node-c")).containsExactly(SCOPED.get(1), SCOPED.get(3));
     }
 
     @Test
     void withoutMembersHereItTakesTheHomeNodesThenTheFirstNodes() {
-        assertThat(KernelCore.resolvable(SCOPED, "client-1", "node-c")).containsExactly(SCOPED.get(0), SCOPED.get(2));
-        assertThat(KernelCore.resolvable(SCOPED, "client-1", "node-z")).containsExactly(SCOPED.get(1), SCOPED.get(3));
-        assertThat(KernelCore.resolvable(SCOPED, "node-a", null)).containsExactly(SCOPED.get(1), SCOPED.get(3));
+        assertThat(NameCache.resolvable(SCOPED, "client-1", "node-c")).containsExactly(SCOPED.get(0), SCOPED.get(2));
+        assertThat(NameCache.resolvable(SCOPED, "client-1", "node-z")).containsExactly(SCOPED.get(1), SCOPED.get(3));
+        assertThat(NameCache.resolvable(SCOPED, "node-a", null)).containsExactly(SCOPED.get(1), SCOPED.get(3));
     }
 
     @Test
     void aFleetWithoutTheScopeSpansEveryNode() {
         List<NameEntry> spread = List.of(member("node-c", 3, false), member("node-b", 4, false));
-        assertThat(KernelCore.resolvable(spread, "node-c", null)).isEqualTo(spread);
-        assertThat(KernelCore.resolvable(List.of(), "node-c", "node-b")).isEmpty();
+        assertThat(NameCache.resolvable(spread, "node-c", null)).isEqualTo(spread);
+        assertThat(NameCache.resolvable(List.of(), "node-c", "node-b")).isEmpty();
     }
 }
