@@ -128,4 +128,27 @@ final class ClusterSupport {
         assertEquals("counters off (an increment lost or applied twice)", 0, number(verify, "counterMismatches"));
         return report;
     }
+
+    /**
+     * A stranger's trust: any server certificate, so that a test client reaches the handshake and
+     * the server is the one that must refuse.
+     */
+    static javax.net.ssl.X509TrustManager trustEverything() {
+        return new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                // only ever a client
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                // trusts whatever it reaches: the server is the one to refuse
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+    }
 }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.awaitility.Awaitility;
 import org.fos.testkit.NodeProcess;
@@ -154,7 +152,7 @@ public class DevClusterScriptIT {
             assertTrue("node-1's Raft port answered plain HTTP/2 with byte " + first, first == -1 || first == 0x15);
         }
         SSLContext stranger = SSLContext.getInstance("TLS");
-        stranger.init(null, new TrustManager[] {new TrustEverything()}, null);
+        stranger.init(null, new TrustManager[] {ClusterSupport.trustEverything()}, null);
         boolean handshaken = false;
         try (SSLSocket s = (SSLSocket) stranger.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(30_000);
@@ -184,22 +182,6 @@ public class DevClusterScriptIT {
     private void shell(int i, String command) throws IOException {
         try (java.io.RandomAccessFile fifo = new java.io.RandomAccessFile(dir.resolve("node-" + i + "/shell.in").toFile(), "rw")) {
             fifo.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** A stranger's trust: any server certificate; it is the server that must refuse. */
-    private static final class TrustEverything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 
