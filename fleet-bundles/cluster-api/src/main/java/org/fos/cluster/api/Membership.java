@@ -74,4 +74,35 @@ public interface Membership {
      * @throws IllegalStateException if the cluster's store cannot be reached
      */
     String claimed(String key);
+
+    /**
+     * Records a value under a key for the whole cluster, replacing what was recorded there before:
+     * unlike {@link #claim}, the last call wins. In a ZooKeeper cluster the record is a persistent entry
+     * under {@code /fos/<cluster>/records}, readable and writable by the cluster's nodes only; a cluster
+     * of one keeps it in memory. The replication records there, for example, the node a group was
+     * moved to, so that its placement keeps the group there.
+     *
+     * @param key a path of segments of letters, digits, '.', '_' and '-' separated by '/', at most 200 characters
+     * @param value one line, at most 1024 characters
+     * @throws IllegalArgumentException if the key or the value is not valid
+     * @throws IllegalStateException if the cluster's store cannot be reached
+     * @throws UnsupportedOperationException if this membership keeps no records
+     * @since 1.3
+     */
+    default void record(String key, String value) {
+        throw new UnsupportedOperationException(this + " keeps no records");
+    }
+
+    /**
+     * Returns what was last recorded under a key ({@link #record}).
+     *
+     * @param key a key, as {@link #record} takes it
+     * @return the value, or null if nothing is recorded under the key
+     * @throws IllegalArgumentException if the key is not valid
+     * @throws IllegalStateException if the cluster's store cannot be reached
+     * @since 1.3
+     */
+    default String recorded(String key) {
+        return null;
+    }
 }

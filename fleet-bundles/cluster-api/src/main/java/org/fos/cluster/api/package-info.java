@@ -3,5 +3,5 @@
  * transport endpoints). A single node is a cluster of one; several nodes follow ZooKeeper.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.fos.cluster.api;

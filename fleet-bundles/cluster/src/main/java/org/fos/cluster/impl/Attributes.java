@@ -19,9 +19,10 @@ final class Attributes {
     private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
 
     static String requireClaimKey(String key) {
-        if (key == null || key.length() > 200 || !CLAIM.matcher(key).matches()) {
+        if (key == null || key.length() > 200 || !CLAIM.matcher(key).matches()
+                || java.util.Arrays.stream(key.split("/")).anyMatch(s -> s.equals(".") || s.equals(".."))) {
             throw new IllegalArgumentException("invalid claim key '" + key + "': use segments of letters, digits, '.', '_' or '-'"
-                    + " separated by '/', at most 200 characters");
+                    + " separated by '/', at most 200 characters, none of them '.' or '..'");
         }
         return key;
     }

@@ -15,6 +15,7 @@ final class LocalMembership implements Membership {
     private final Map<String, String> attributes = new ConcurrentHashMap<>();
     private final List<Consumer<List<NodeInfo>>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, String> claims = new ConcurrentHashMap<>();
+    private final Map<String, String> records = new ConcurrentHashMap<>();
 
     LocalMembership(String node) {
         this.node = node;
@@ -58,6 +59,16 @@ final class LocalMembership implements Membership {
     @Override
     public String claimed(String key) {
         return claims.get(Attributes.requireClaimKey(key));
+    }
+
+    @Override
+    public void record(String key, String value) {
+        records.put(Attributes.requireClaimKey(key), Attributes.requireValue(key, value));
+    }
+
+    @Override
+    public String recorded(String key) {
+        return records.get(Attributes.requireClaimKey(key));
     }
 
     private void changed() {

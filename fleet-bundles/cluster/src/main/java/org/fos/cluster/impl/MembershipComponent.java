@@ -178,4 +178,14 @@ public final class MembershipComponent implements Membership {
     public String claimed(String key) {
         return delegate.claimed(key);
     }
+
+    @Override
+    public void record(String key, String value) {
+        delegate.record(key, value);
+    }
+
+    @Override
+    public String recorded(String key) {
+        return delegate.recorded(key);
+    }
 }

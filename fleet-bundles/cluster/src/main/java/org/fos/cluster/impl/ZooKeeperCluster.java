@@ -161,7 +161,7 @@ final class ZooKeeperCluster implements AutoCloseable {
      * closed under another secret cannot be changed, and says so in the log.
      */
     private void secureTree() {
-        List<String> paths = new ArrayList<>(List.of(root, root + "/nodes", root + "/names", root + "/claims"));
+        List<String> paths = new ArrayList<>(List.of(root, root + "/nodes", root + "/names", root + "/claims", root + "/records"));
         try {
             if (client.checkExists().forPath(root + "/names") != null) {
                 for (String name : client.getChildren().forPath(root + "/names")) {
@@ -266,6 +266,37 @@ final class ZooKeeperCluster implements AutoCloseable {
                 return null;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot read claim " + key + " from ZooKeeper: " + e, e);
+            }
+        }
+
+        @Override
+        public void record(String key, String value) {
+            String path = root + "/records/" + Attributes.requireClaimKey(key);
+            byte[] bytes = Attributes.requireValue(key, value).getBytes(StandardCharsets.UTF_8);
+            try {
+                try {
+                    client.setData().forPath(path, bytes);
+                } catch (KeeperException.NoNodeException absent) {
+                    try {
+                        client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, bytes);
+                    } catch (KeeperException.NodeExistsException raced) {
+                        client.setData().forPath(path, bytes);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot record " + key + " in ZooKeeper: " + e, e);
+            }
+        }
+
+        @Override
+        public String recorded(String key) {
+            String path = root + "/records/" + Attributes.requireClaimKey(key);
+            try {
+                return new String(client.getData().forPath(path), StandardCharsets.UTF_8);
+            } catch (KeeperException.NoNodeException none) {
+                return null;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read record " + key + " from ZooKeeper: " + e, e);
             }
         }
 

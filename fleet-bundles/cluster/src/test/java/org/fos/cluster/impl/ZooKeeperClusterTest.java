@@ -123,6 +123,22 @@ class ZooKeeperClusterTest {
     }
 
     @Test
+    void shouldTellEveryNodeTheLastRecordAndRefuseBadKeys() {
+        assertThat(b.membership.recorded("raft-pins/sys/kv/3")).isNull();
+        a.membership.record("raft-pins/sys/kv/3", "node-d");
+        assertThat(b.membership.recorded("raft-pins/sys/kv/3")).isEqualTo("node-d");
+        b.membership.record("raft-pins/sys/kv/3", "node-e");
+        assertThat(a.membership.recorded("raft-pins/sys/kv/3")).as("the last record wins").isEqualTo("node-e");
+        assertThatThrownBy(() -> a.membership.record("../escape", "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid claim key");
+        assertThatThrownBy(() -> a.membership.record("raft-pins/x", "two\nlines"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one line");
+        LocalMembership solo = new LocalMembership("solo");
+        solo.record("raft-pins/sys/kv/3", "solo");
+        assertThat(solo.recorded("raft-pins/sys/kv/3")).isEqualTo("solo");
+    }
+
+    @Test
     void shouldKeepNoUsableCapabilityInZooKeeper() throws Exception {
         long high = 0x1234_5678_9ABC_DEF0L;
         long low = 0x0FED_CBA9_8765_4321L;

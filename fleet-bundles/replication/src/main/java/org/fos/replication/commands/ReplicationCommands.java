@@ -6,16 +6,17 @@ import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
 import org.fos.fleet.api.GroupInfo;
 import org.fos.kernel.api.Names;
+import org.fos.replication.impl.Move;
 import org.fos.replication.impl.ReplicationComponent;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The shell's view of the replication: {@code fos:groups} and {@code fos:replication}.
+ * The shell's view of the replication: {@code fos:groups}, {@code fos:replication} and {@code fos:move}.
  */
 @Component(service = ReplicationCommands.class, property = {"osgi.command.scope=fos", "osgi.command.function=groups",
-        "osgi.command.function=replication"})
+        "osgi.command.function=replication", "osgi.command.function=move"})
 public final class ReplicationCommands {
 
     private final ReplicationComponent replication;
@@ -64,5 +65,23 @@ public final class ReplicationCommands {
     @Descriptor("show this node's Raft endpoint, replica count and replication counters")
     public Map<String, Object> replication() {
         return replication.status();
+    }
+
+    /**
+     * Moves one group's replica of a replicated fleet from one node to another while it serves.
+     *
+     * @param fleet the fleet's name
+     * @param group the group's number
+     * @param from the node that keeps a replica now
+     * @param to the node that is to keep it instead
+     * @return what the move did: the group's nodes before and after, who leads it, how long it took
+     */
+    @Descriptor("move a group's replica of a replicated fleet to another node while it serves: the new replica catches up, takes the"
+            + " lead if the old one led, then the old one goes; placement keeps the group there")
+    public Move move(@Descriptor("the fleet's name, for example /sys/kv") String fleet,
+            @Descriptor("the group's number, as fos:groups shows it") int group,
+            @Descriptor("the node that keeps a replica now") String from,
+            @Descriptor("the node that is to keep it instead") String to) {
+        return replication.move(fleet, group, from, to);
     }
 }

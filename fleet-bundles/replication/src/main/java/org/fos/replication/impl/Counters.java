@@ -20,6 +20,10 @@ final class Counters {
     final LongAdder snapshots = new LongAdder();
     /** Configuration changes placement made. */
     final LongAdder reconfigurations = new LongAdder();
+    /** Groups moved by hand ({@code fos:move}). */
+    final LongAdder moves = new LongAdder();
+    /** Replicas the balancer added to even out the load. */
+    final LongAdder rebalances = new LongAdder();
 
     Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -32,6 +36,8 @@ final class Counters {
         m.put("deduplicated", deduplicated.sum());
         m.put("snapshots", snapshots.sum());
         m.put("reconfigurations", reconfigurations.sum());
+        m.put("moves", moves.sum());
+        m.put("rebalances", rebalances.sum());
         return m;
     }
 }

@@ -18,12 +18,18 @@ import java.util.TreeSet;
  * if fewer) gains the least loaded node that runs the fleet and keeps none of its replicas;</li>
  * <li>a group with a replica on a node gone longer than the grace period gains a replacement first,
  * then loses the gone node (a gone node without a replacement stays: it may come back);</li>
- * <li>a group with more replicas than the factor loses its most loaded one;</li>
+ * <li>a group with more replicas than the factor loses the node its pin says to leave, else its most
+ * loaded one that its pin does not keep;</li>
  * <li>each group has a preferred leader among its live replicas, chosen so that the leaders spread
  * evenly over the nodes; Raft's priorities make it lead whenever it is up to date.</li>
  * </ol>
  * Load is the number of the fleet's groups a node keeps; ties go by rendezvous hashing of the
  * fleet, group and node, so that different groups prefer different nodes.
+ * <p>When every group is where it should be, {@link #rebalance} moves one replica at a time from the
+ * most to the least loaded node while they differ by more than one (a node that joins receives
+ * replicas this way): it adds the replica, and the surplus rule above removes the old one. A group
+ * moved by hand ({@code fos:move}) carries a {@link Pin}: the node it was moved to keeps it, and the
+ * node it left does not get it back.
  */
 final class Placement {
 
@@ -53,6 +59,40 @@ final class Placement {
      * @param node the node
      */
     record Lead(String node) implements Step {
+    }
+
+    /**
+     * What a move by hand asks of a group's placement: keep a replica on one node, and none on another.
+     *
+     * @param keep the node the group was moved to, or null
+     * @param avoid the node it was moved from, or null
+     */
+    record Pin(String keep, String avoid) {
+        /** No pin. */
+        static final Pin NONE = new Pin(null, null);
+
+        /**
+         * Reads a pin as {@link #toString()} writes it.
+         *
+         * @param text for example {@code node-d,-node-a}; null for none
+         * @return the pin
+         * @throws IllegalArgumentException if the text is not a pin
+         */
+        static Pin parse(String text) {
+            if (text == null || text.isBlank()) {
+                return NONE;
+            }
+            String[] parts = text.split(",");
+            if (parts.length != 2 || !parts[1].startsWith("-") || parts[0].isBlank() || parts[1].length() < 2) {
+                throw new IllegalArgumentException("not a pin: '" + text + "' (expected <keep>,-<avoid>)");
+            }
+            return new Pin(parts[0], parts[1].substring(1));
+        }
+
+        @Override
+        public String toString() {
+            return keep + ",-" + avoid;
+        }
     }
 
     private Placement() {
@@ -87,10 +127,32 @@ final class Placement {
      */
     static Step next(String fleet, int group, List<String> conf, Set<String> eligible, Set<String> replaceable, int replicas,
             Map<String, Integer> load) {
+        return next(fleet, group, conf, eligible, replaceable, replicas, load, Pin.NONE);
+    }
+
+    /**
+     * The next change a group needs, if any, for its membership and its pin; see the class description.
+     *
+     * @param fleet the fleet
+     * @param group the group
+     * @param conf the nodes of its Raft configuration now
+     * @param eligible the live nodes that run the fleet
+     * @param replaceable the nodes gone for longer than the grace period
+     * @param replicas the factor
+     * @param load the number of the fleet's groups each node keeps now
+     * @param pin what a move by hand asked of the group
+     * @return the step, or null if the group is where it should be
+     */
+    static Step next(String fleet, int group, List<String> conf, Set<String> eligible, Set<String> replaceable, int replicas,
+            Map<String, Integer> load, Pin pin) {
         List<String> live = conf.stream().filter(eligible::contains).toList();
         List<String> waiting = conf.stream().filter(n -> !eligible.contains(n) && !replaceable.contains(n)).toList();
         List<String> replace = conf.stream().filter(n -> !eligible.contains(n) && replaceable.contains(n)).sorted().toList();
-        List<String> candidates = rank(fleet, group, eligible.stream().filter(n -> !conf.contains(n)).toList(), load);
+        List<String> outside = eligible.stream().filter(n -> !conf.contains(n)).toList();
+        List<String> candidates = rank(fleet, group, outside.stream().filter(n -> !n.equals(pin.avoid())).toList(), load);
+        if (candidates.isEmpty()) {
+            candidates = rank(fleet, group, outside, load); // the node a move left, rather than too few replicas
+        }
         int want = Math.min(replicas, eligible.size() + waiting.size());
         if (live.size() + waiting.size() < want && !candidates.isEmpty()) {
             return new Add(candidates.get(0));
@@ -99,10 +161,40 @@ final class Placement {
             return new Remove(replace.get(0));
         }
         if (conf.size() > replicas && live.size() > 1) {
-            List<String> ranked = rank(fleet, group, live, load);
+            if (live.contains(pin.avoid())) {
+                return new Remove(pin.avoid());
+            }
+            List<String> ranked = rank(fleet, group, live.stream().filter(n -> !n.equals(pin.keep())).toList(), load);
             return new Remove(ranked.get(ranked.size() - 1));
         }
         return null;
+    }
+
+    /**
+     * A move that evens out the load, for a group that is where it should be: a replica for the least
+     * loaded node without one, when the group has a replica on a node (its pin does not keep) that keeps
+     * more than one group more. The surplus rule of {@link #next} then removes the old replica.
+     *
+     * @param fleet the fleet
+     * @param group the group
+     * @param conf the nodes of its Raft configuration now
+     * @param eligible the live nodes that run the fleet
+     * @param load the number of the fleet's groups each node keeps now
+     * @param pin what a move by hand asked of the group
+     * @return an {@link Add}, or null if moving one of this group's replicas would not even out the load
+     */
+    static Step rebalance(String fleet, int group, List<String> conf, Set<String> eligible, Map<String, Integer> load, Pin pin) {
+        if (!eligible.containsAll(conf)) {
+            return null; // a group with a replica on a gone node is placement's, not the balancer's
+        }
+        List<String> to = rank(fleet, group, eligible.stream().filter(n -> !conf.contains(n) && !n.equals(pin.avoid())).toList(), load);
+        List<String> from = rank(fleet, group, conf.stream().filter(n -> !n.equals(pin.keep())).toList(), load);
+        if (to.isEmpty() || from.isEmpty()) {
+            return null;
+        }
+        String least = to.get(0);
+        String most = from.get(from.size() - 1);
+        return load.getOrDefault(most, 0) - load.getOrDefault(least, 0) > 1 ? new Add(least) : null;
     }
 
     /**

@@ -41,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * A group is created once cluster-wide: its first nodes are claimed in the membership first
  * ({@code raft/<fleet>/<group>}), and a group whose claim names nodes that are not all up is left
  * alone until they are. All Raft administration runs on one thread, one change a group a round.
+ * <p>When a round finds every group of a fleet where it should be, it lets {@link Placement#rebalance}
+ * move one replica toward the least loaded node (unless the fleet is in {@code rebalanceOff}); a move
+ * by hand ({@link #move}) runs on the same thread, and records a {@link Placement.Pin} in the
+ * membership first, so that whichever node places the fleet finishes the move and keeps it.
+ * A replica that a node keeps but its group's configuration does not name is dropped, unless the
+ * node is the one the group's pin keeps: then, for {@code replaceAfterMillis}, it is taken for a move in
+ * flight from another node, which Ratis stages and catches up before the new configuration counts it.
  */
 final class PlacementController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
@@ -56,6 +63,8 @@ final class PlacementController implements AutoCloseable {
     /** Each fleet's eligible nodes as last seen, and since when (nanoTime). */
     private final Map<String, Set<String>> lastEligible = new HashMap<>();
     private final Map<String, Long> eligibleSince = new HashMap<>();
+    /** Replicas kept on the node their group's pin keeps, which the configuration does not name yet: by fleet#group@node, since when (nanoTime). */
+    private final Map<String, Long> strays = new HashMap<>();
     /** Groups whose claim names nodes that are down: logged once. */
     private final Set<String> waitingReported = new HashSet<>();
     private volatile boolean closed;
@@ -135,6 +144,9 @@ final class PlacementController implements AutoCloseable {
         Map<String, Integer> load = new HashMap<>();
         hosted.forEach((n, b) -> load.put(n, b.cardinality()));
         Map<Integer, List<RaftPeer>> confs = new HashMap<>();
+        Map<Integer, Placement.Pin> pins = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        boolean changed = false;
         List<java.util.concurrent.CompletableFuture<Void>> creations = new ArrayList<>();
         for (int g = 0; g < f.groups(); g++) {
             RaftGroupId id = node.groupId(fleet, g);
@@ -168,17 +180,27 @@ final class PlacementController implements AutoCloseable {
                     heal(fleet, g, id, conf, n);
                 }
             }
+            Placement.Pin pin = pin(fleet, g);
+            pins.put(g, pin);
             for (Map.Entry<String, BitSet> h : hosted.entrySet()) {
                 if (h.getValue().get(g) && !ids.contains(h.getKey()) && eligible.containsKey(h.getKey())) {
+                    String stray = fleet + "#" + g + "@" + h.getKey();
+                    seen.add(stray);
+                    if (h.getKey().equals(pin.keep())
+                            && now - strays.computeIfAbsent(stray, k -> now) < TimeUnit.MILLISECONDS.toNanos(settings.replaceAfterMillis())) {
+                        continue; // a move in flight, made elsewhere: Ratis catches the replica up before the configuration names it
+                    }
                     // a replica left on a node the group no longer counts (it was replaced while the node was gone):
                     // dropped, so that if the group needs the node again it starts afresh from a snapshot
                     drop(fleet, g, id, h.getKey(), eligible);
+                    strays.remove(stray);
                     h.getValue().clear(g);
                     load.merge(h.getKey(), -1, Integer::sum);
                 }
             }
-            Placement.Step step = Placement.next(fleet, g, ids, eligible.keySet(), replaceable, f.replicationFactor(), load);
+            Placement.Step step = Placement.next(fleet, g, ids, eligible.keySet(), replaceable, f.replicationFactor(), load, pin);
             if (step != null) {
+                changed = true;
                 apply(fleet, g, id, conf, step, eligible, hosted);
                 if (step instanceof Placement.Add a) {
                     load.merge(a.node(), 1, Integer::sum);
@@ -193,12 +215,54 @@ final class PlacementController implements AutoCloseable {
         java.util.concurrent.CompletableFuture.allOf(creations.toArray(new java.util.concurrent.CompletableFuture<?>[0])).join();
         Map<Integer, List<String>> settledConfs = new HashMap<>();
         confs.forEach((g, c) -> settledConfs.put(g, c.stream().map(p -> p.getId().toString()).toList()));
+        strays.keySet().removeIf(k -> k.startsWith(fleet + "#") && !seen.contains(k));
         Placement.leaders(fleet, settledConfs, eligible.keySet()).forEach((g, leader) -> {
             List<RaftPeer> conf = confs.get(g);
             if (priorityOf(conf, leader) < 1 || conf.stream().anyMatch(p -> !p.getId().toString().equals(leader) && p.getPriority() > 0)) {
                 apply(fleet, g, node.groupId(fleet, g), conf, new Placement.Lead(leader), eligible, hosted);
             }
         });
+        if (!changed && creations.isEmpty() && settled && confs.size() == f.groups() && rebalances(fleet)) {
+            rebalance(fleet, settledConfs, confs, pins, eligible, hosted, load);
+        }
+    }
+
+    /** Whether the balancer may move the fleet's groups. */
+    private boolean rebalances(String fleet) {
+        return !settings.rebalanceOff().contains(fleet) && !settings.rebalanceOff().contains("*");
+    }
+
+    /** Moves one replica of the fleet toward the least loaded node, if that evens out the load. */
+    private void rebalance(String fleet, Map<Integer, List<String>> settledConfs, Map<Integer, List<RaftPeer>> confs,
+            Map<Integer, Placement.Pin> pins, Map<String, String> eligible, Map<String, BitSet> hosted, Map<String, Integer> load) {
+        for (Map.Entry<Integer, List<String>> e : new java.util.TreeMap<>(settledConfs).entrySet()) {
+            int g = e.getKey();
+            Placement.Step step = Placement.rebalance(fleet, g, e.getValue(), eligible.keySet(), load,
+                    pins.getOrDefault(g, Placement.Pin.NONE));
+            if (step != null) {
+                LOG.info("rebalancing {}: group {} gains a replica on {} (load {}); the most loaded of its replicas goes next", fleet, g,
+                        ((Placement.Add) step).node(), load);
+                if (apply(fleet, g, node.groupId(fleet, g), confs.get(g), step, eligible, hosted)) {
+                    node.counters().rebalances.increment();
+                }
+                return;
+            }
+        }
+    }
+
+    /** What a move by hand asked of a group, as recorded in the membership. */
+    private Placement.Pin pin(String fleet, int group) {
+        try {
+            return Placement.Pin.parse(node.membership().recorded(pinKey(fleet, group)));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the pin of group {} of {}; placing it as if it had none: {}", group, fleet, e.toString());
+            return Placement.Pin.NONE;
+        }
+    }
+
+    /** The membership record of a group's pin. */
+    static String pinKey(String fleet, int group) {
+        return "raft-pins" + fleet + "/" + group;
     }
 
     private static int priorityOf(List<RaftPeer> conf, String node) {
@@ -341,48 +405,201 @@ final class PlacementController implements AutoCloseable {
         return false;
     }
 
-    private void apply(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Placement.Step step, Map<String, String> eligible,
+    /** Makes a change, logging what came of it; true if it happened. */
+    private boolean apply(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Placement.Step step, Map<String, String> eligible,
             Map<String, BitSet> hosted) {
-        List<RaftPeer> next = new ArrayList<>();
         try {
-            if (step instanceof Placement.Add a) {
-                next.addAll(conf);
-                next.add(peer(a.node(), eligible.get(a.node()), 0));
-                RaftGroup group = RaftGroup.valueOf(id, next);
-                try (RaftClient c = node.newClient(group, fewRetries())) {
-                    if (!hosted.getOrDefault(a.node(), new BitSet()).get(g)) {
-                        // adding a group to a server that has it already closes its replica (Ratis): only to nodes without one
-                        add(c, RaftPeerId.valueOf(a.node()), group);
-                    }
-                    check(c.admin().setConfiguration(next));
-                }
-            } else if (step instanceof Placement.Remove r) {
-                for (RaftPeer p : conf) {
-                    if (!p.getId().toString().equals(r.node())) {
-                        next.add(p);
-                    }
-                }
-                try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
-                    check(c.admin().setConfiguration(next));
-                }
-                if (eligible.containsKey(r.node())) {
-                    // a surplus replica on a live node: its copy goes too (a gone node's copy is dropped if it comes back)
-                    drop(fleet, g, id, r.node(), eligible);
-                }
-            } else if (step instanceof Placement.Lead l) {
-                for (RaftPeer p : conf) {
-                    next.add(peer(p.getId().toString(), p.getAddress(), p.getId().toString().equals(l.node()) ? 1 : 0));
-                }
-                try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
-                    check(c.admin().setConfiguration(next));
-                }
-            }
-            node.counters().reconfigurations.increment();
-            LOG.info("group {} of {}: {} (now {})", g, fleet, step, next.stream().map(p -> p.getId() + (p.getPriority() > 0 ? "*" : "")).toList());
+            change(fleet, g, id, conf, step, eligible, hosted);
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.info("group {} of {}: {} did not happen this round: {}{}", g, fleet, step, e.toString(),
                     e.getCause() == null ? "" : " (" + e.getCause() + ")");
+            return false;
         }
+    }
+
+    /** Makes a change to a group's configuration, or throws saying why it did not happen. */
+    private void change(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Placement.Step step, Map<String, String> eligible,
+            Map<String, BitSet> hosted) throws IOException {
+        List<RaftPeer> next;
+        if (step instanceof Placement.Add a) {
+            next = addReplica(g, id, conf, peer(a.node(), eligible.get(a.node()), 0), hosted);
+        } else if (step instanceof Placement.Remove r) {
+            next = removeReplica(fleet, g, id, conf, r.node(), eligible);
+        } else {
+            String leader = ((Placement.Lead) step).node();
+            next = new ArrayList<>();
+            for (RaftPeer p : conf) {
+                next.add(peer(p.getId().toString(), p.getAddress(), p.getId().toString().equals(leader) ? 1 : 0));
+            }
+            try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
+                check(c.admin().setConfiguration(next));
+            }
+        }
+        node.counters().reconfigurations.increment();
+        LOG.info("group {} of {}: {} (now {})", g, fleet, step, next.stream().map(p -> p.getId() + (p.getPriority() > 0 ? "*" : "")).toList());
+    }
+
+    /**
+     * Gives a group a replica on one more node: the replica first (unless the node has one), then the
+     * configuration that counts it, which Ratis commits once the new replica has caught up.
+     *
+     * @return the new configuration
+     */
+    private List<RaftPeer> addReplica(int g, RaftGroupId id, List<RaftPeer> conf, RaftPeer added, Map<String, BitSet> hosted)
+            throws IOException {
+        List<RaftPeer> next = new ArrayList<>(conf);
+        next.add(added);
+        RaftGroup group = RaftGroup.valueOf(id, next);
+        try (RaftClient c = node.newClient(group, fewRetries())) {
+            if (!hosted.getOrDefault(added.getId().toString(), new BitSet()).get(g)) {
+                // adding a group to a server that has it already closes its replica (Ratis): only to nodes without one
+                add(c, added.getId(), group);
+            }
+            check(c.admin().setConfiguration(next));
+        }
+        return next;
+    }
+
+    /**
+     * Takes a group's replica off a node: the configuration without it, then, if the node is up, its copy.
+     *
+     * @return the new configuration
+     */
+    private List<RaftPeer> removeReplica(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, String gone, Map<String, String> eligible)
+            throws IOException {
+        List<RaftPeer> next = new ArrayList<>();
+        for (RaftPeer p : conf) {
+            if (!p.getId().toString().equals(gone)) {
+                next.add(p);
+            }
+        }
+        try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
+            check(c.admin().setConfiguration(next));
+        }
+        if (eligible.containsKey(gone)) {
+            // a surplus replica on a live node: its copy goes too (a gone node's copy is dropped if it comes back)
+            drop(fleet, g, id, gone, eligible);
+        }
+        return next;
+    }
+
+    /**
+     * Moves a group's replica from one node to another while the group serves: records the move as the
+     * group's pin, gives the new node a replica (Ratis catches it up from the leader's snapshot and log
+     * before the configuration counts it) and makes it the preferred leader, hands it the leadership if
+     * the old node leads, and takes the old node's replica away. Each step is tried again, from the
+     * group's configuration as it then is, until the move is done or 30 request timeouts have passed;
+     * it runs on placement's thread, so this node places nothing meanwhile.
+     *
+     * @param fleet the fleet
+     * @param group the group
+     * @param from the node that keeps a replica now
+     * @param to the node to keep it instead: up, running the fleet, without a replica of the group
+     * @return what the move did
+     * @throws IllegalArgumentException if the fleet, group or nodes are not as described
+     * @throws IllegalStateException if the move did not finish in time (the pin stays: placement finishes it)
+     */
+    Move move(String fleet, int group, String from, String to) {
+        long timeout = 30 * settings.requestTimeoutMillis();
+        try {
+            return worker.submit(() -> moveNow(fleet, group, from, to, timeout)).get(timeout + settings.requestTimeoutMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("moving group " + group + " of " + fleet + " failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("moving group " + group + " of " + fleet + " did not finish within " + timeout + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while moving group " + group + " of " + fleet, e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the replication of this node is stopping", e);
+        }
+    }
+
+    private Move moveNow(String fleet, int group, String from, String to, long timeoutMillis) {
+        FleetGroups f = node.fleets().get(fleet);
+        if (f == null) {
+            throw new IllegalArgumentException("no replicated fleet named " + fleet + " runs on this node");
+        }
+        if (group < 0 || group >= f.groups()) {
+            throw new IllegalArgumentException("group must be from 0 to " + (f.groups() - 1) + " for " + fleet + ", was " + group);
+        }
+        Map<String, String> eligible = node.eligible(fleet);
+        if (!eligible.containsKey(to)) {
+            throw new IllegalArgumentException("node " + to + " is not up or does not run " + fleet + "; the nodes that do: " + eligible.keySet());
+        }
+        RaftGroupId id = node.groupId(fleet, group);
+        long t0 = System.nanoTime();
+        List<String> before = ids(confOrFail(fleet, group, id));
+        if (!before.contains(from)) {
+            throw new IllegalArgumentException("group " + group + " of " + fleet + " has no replica on " + from + "; it is on " + before);
+        }
+        if (before.contains(to)) {
+            throw new IllegalArgumentException("group " + group + " of " + fleet + " has a replica on " + to + " already; it is on " + before);
+        }
+        node.membership().record(pinKey(fleet, group), new Placement.Pin(to, from).toString());
+        LOG.info("moving group {} of {} from {} to {} (it is on {})", group, fleet, from, to, before);
+        long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        String leader = null;
+        while (true) {
+            try {
+                List<RaftPeer> conf = confOrFail(fleet, group, id);
+                List<String> ids = ids(conf);
+                if (!ids.contains(to)) {
+                    List<RaftPeer> unprioritized = new ArrayList<>();
+                    conf.forEach(p -> unprioritized.add(peer(p.getId().toString(), p.getAddress(), 0)));
+                    addReplica(group, id, unprioritized, peer(to, eligible.get(to), 1), node.hosted(fleet));
+                    node.counters().reconfigurations.increment();
+                    LOG.info("moving group {} of {}: {} keeps a replica, caught up, and is the preferred leader", group, fleet, to);
+                } else if (ids.contains(from)) {
+                    try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
+                        if (node.liveNodes().contains(from)) {
+                            check(c.admin().transferLeadership(RaftPeerId.valueOf(to), settings.requestTimeoutMillis()));
+                        }
+                    }
+                    removeReplica(fleet, group, id, conf, from, node.eligible(fleet));
+                    node.counters().reconfigurations.increment();
+                    LOG.info("moving group {} of {}: {} leads it, and {} keeps no replica of it", group, fleet, to, from);
+                } else {
+                    try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
+                        check(c.admin().setConfiguration(conf)); // a no-op that tells who leads now
+                        leader = c.getLeaderId() == null ? null : c.getLeaderId().toString();
+                    } catch (IOException e) {
+                        LOG.debug("moved group {} of {}, but asking who leads it failed: {}", group, fleet, e.toString());
+                    }
+                    node.counters().moves.increment();
+                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                    LOG.info("moved group {} of {} from {} to {} in {} ms; it is on {}", group, fleet, from, to, millis, ids);
+                    return new Move(fleet, group, from, to, before, ids, leader, millis);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof IllegalArgumentException) {
+                    throw (IllegalArgumentException) e;
+                }
+                if (closed || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("moving group " + group + " of " + fleet + " from " + from + " to " + to
+                            + " did not finish within " + timeoutMillis + " ms (placement finishes it, as its pin says): " + e, e);
+                }
+                LOG.info("moving group {} of {}: a step did not happen, tried again: {}", group, fleet, e.toString());
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+        }
+    }
+
+    private List<RaftPeer> confOrFail(String fleet, int group, RaftGroupId id) {
+        List<RaftPeer> conf = conf(fleet, group, id, node.hosted(fleet), node.liveNodes());
+        if (conf == null) {
+            throw new IllegalStateException("no live node keeps group " + group + " of " + fleet);
+        }
+        return conf;
+    }
+
+    private static List<String> ids(List<RaftPeer> conf) {
+        return conf.stream().map(p -> p.getId().toString()).toList();
     }
 
     /** Gives a node that a group's configuration names its missing replica. */

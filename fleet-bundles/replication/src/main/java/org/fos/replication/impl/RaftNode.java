@@ -234,6 +234,16 @@ final class RaftNode implements AutoCloseable {
         return nodeId;
     }
 
+    /** Runs a round of placement now and waits for it (at most a request timeout). */
+    void placementRound() {
+        placement.runNow(settings.requestTimeoutMillis());
+    }
+
+    /** Moves a group's replica by hand; see {@link PlacementController#move}. */
+    Move move(String fleet, int group, String from, String to) {
+        return placement.move(fleet, group, from, to);
+    }
+
     Settings settings() {
         return settings;
     }

@@ -118,6 +118,15 @@ public final class ReplicationComponent implements Replication {
         long placementPeriodMillis() default 2_000;
 
         /**
+         * The fleets whose groups the balancer does not move.
+         *
+         * @return fleet names, or {@code *} for all
+         */
+        @AttributeDefinition(description = "Replicated fleets whose groups the balancer leaves where they are ('*': every fleet). Placement"
+                + " still replaces the replicas of gone nodes, and fos:move still moves a group by hand.")
+        String[] rebalanceOff() default {};
+
+        /**
          * How long the nodes of a new fleet must stay put.
          *
          * @return milliseconds
@@ -237,7 +246,7 @@ public final class ReplicationComponent implements Replication {
                 config.replaceAfterMillis(), config.placementPeriodMillis(), config.settleMillis(), config.snapshotEveryEntries(),
                 config.dedupWindowMillis(), config.dedupMaxEntries(), config.tls(), config.keyStore().trim(), config.keyStorePassword(),
                 config.keyStoreType(), config.trustStore().trim(), config.trustStorePassword(), config.trustStoreType(),
-                config.plainTextOnNetwork());
+                config.plainTextOnNetwork(), java.util.Set.of(config.rebalanceOff()));
         try {
             this.node = new RaftNode(settings, kernel.nodeId(), membership, codec);
         } catch (IOException e) {
@@ -290,6 +299,31 @@ public final class ReplicationComponent implements Replication {
             }
         }
         return out;
+    }
+
+    /**
+     * Moves a group's replica from one node to another while the group serves (see
+     * {@code fos:move}): a replica on {@code to} first, caught up and made the preferred leader, then the
+     * leadership, then the old replica away. Placement keeps the group on {@code to} afterwards.
+     *
+     * @param fleet the fleet's name
+     * @param group the group
+     * @param from the node that keeps a replica now
+     * @param to the node that is to keep it instead
+     * @return what the move did
+     * @throws IllegalArgumentException if the fleet does not run here, the group does not exist, {@code from}
+     *         keeps no replica of it, or {@code to} is not up, does not run the fleet or keeps one already
+     * @throws IllegalStateException if the move did not finish within 30 request timeouts
+     */
+    public Move move(String fleet, int group, String from, String to) {
+        Names.requireValidName(fleet);
+        if (from == null || to == null || from.isBlank() || to.isBlank()) {
+            throw new IllegalArgumentException("name the node the group leaves and the node it goes to");
+        }
+        if (from.equals(to)) {
+            throw new IllegalArgumentException("a group moves from one node to another, not from " + from + " to itself");
+        }
+        return node.move(fleet, group, from, to);
     }
 
     /**

@@ -27,12 +27,13 @@ import java.nio.file.Path;
  * @param trustStorePassword its password
  * @param trustStoreType its type
  * @param plainTextOnNetwork whether Raft may run without TLS on an address that is not loopback
+ * @param rebalanceOff the fleets whose groups the balancer leaves where they are ({@code *}: every fleet)
  */
 record Settings(String host, int port, String advertisedHost, Path storage, long electionTimeoutMinMillis,
         long electionTimeoutMaxMillis, long requestTimeoutMillis, long replaceAfterMillis, long placementPeriodMillis,
         long settleMillis, long snapshotEveryEntries, long dedupWindowMillis, int dedupMaxEntries, boolean tls, String keyStore,
         String keyStorePassword, String keyStoreType, String trustStore, String trustStorePassword, String trustStoreType,
-        boolean plainTextOnNetwork) {
+        boolean plainTextOnNetwork, java.util.Set<String> rebalanceOff) {
 
     /**
      * Checks the settings.
@@ -61,6 +62,12 @@ record Settings(String host, int port, String advertisedHost, Path storage, long
         }
         if (snapshotEveryEntries < 16) {
             throw new IllegalArgumentException("snapshotEveryEntries must be at least 16, was " + snapshotEveryEntries);
+        }
+        rebalanceOff = java.util.Set.copyOf(rebalanceOff);
+        for (String fleet : rebalanceOff) {
+            if (!fleet.equals("*")) {
+                org.fos.kernel.api.Names.requireValidName(fleet);
+            }
         }
         positive("dedupWindowMillis", dedupWindowMillis);
         positive("dedupMaxEntries", dedupMaxEntries);

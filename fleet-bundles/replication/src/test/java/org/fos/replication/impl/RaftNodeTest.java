@@ -43,7 +43,7 @@ class RaftNodeTest {
 
     private Settings settings(String node) {
         return new Settings("127.0.0.1", 0, "", dir.resolve(node), 500, 1_000, 6_000, 3_000, 300, 300, 40, 600_000, 10_000, false,
-                "", "", "PKCS12", "", "", "PKCS12", false);
+                "", "", "PKCS12", "", "", "PKCS12", false, java.util.Set.of());
     }
 
     private RaftNode start(String node) throws Exception {
@@ -165,6 +165,66 @@ class RaftNodeTest {
                         .isEqualTo("w" + i);
             }
         });
+    }
+
+    @Test
+    void shouldGiveANodeThatJoinsReplicasAndMoveAGroupByHandKeepingItsState() throws Exception {
+        List<Ledger> ledgers = new ArrayList<>();
+        for (String id : List.of("a", "b")) {
+            ledgers.add(open(start(id), 4, 2));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ledgers.get(0).replicas.describe())
+                .allSatisfy(g -> assertThat(g.peers()).containsExactlyInAnyOrder("a", "b")));
+        for (int i = 0; i < 40; i++) {
+            put(ledgers.get(i % 2), "k" + i, "v" + i);
+        }
+
+        // c joins: the balancer moves replicas to it until the loads differ by one at most (4, 4, 0 -> 3, 3, 2)
+        Ledger c = open(start("c"), 4, 2);
+        await().atMost(WAIT).untilAsserted(() -> {
+            Map<String, Integer> load = new HashMap<>();
+            for (GroupInfo g : ledgers.get(0).replicas.describe()) {
+                assertThat(g.peers()).hasSize(2);
+                g.peers().forEach(p -> load.merge(p, 1, Integer::sum));
+            }
+            assertThat(load).containsOnlyKeys("a", "b", "c").allSatisfy((n, count) -> assertThat(count).isBetween(2, 3));
+        });
+        long rebalanced = nodes.values().stream().mapToLong(n -> n.counters().rebalances.sum()).sum();
+        assertThat(rebalanced).as("replicas the balancer moved").isEqualTo(2);
+
+        // a group moved by hand from a node that keeps it to one that does not, under writes, with its state
+        GroupInfo moved = ledgers.get(0).replicas.describe().stream().filter(g -> !g.peers().contains("c")).findFirst().orElseThrow();
+        String from = moved.peers().get(0);
+        assertThatThrownBy(() -> nodes.get("a").move("/test/ledger", moved.group(), "c", from))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no replica on c");
+        assertThatThrownBy(() -> nodes.get("a").move("/test/ledger", 99, from, "c"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("group must be from 0 to 3");
+        assertThatThrownBy(() -> nodes.get("a").move("/test/ledger", moved.group(), from, "nobody"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not up or does not run");
+        CompletableFuture<Move> move = CompletableFuture.supplyAsync(() -> nodes.get("c").move("/test/ledger", moved.group(), from, "c"));
+        List<String> written = new ArrayList<>();
+        for (int i = 0; !move.isDone() || i < 20; i++) {
+            String key = "m" + i;
+            if (ledgers.get(0).replicas.groupOf(key) == moved.group()) {
+                put(c, key, "w" + i);
+                written.add(key);
+            }
+        }
+        Move done = move.get(120, TimeUnit.SECONDS);
+        assertThat(done.before()).contains(from).doesNotContain("c");
+        assertThat(done.after()).contains("c").doesNotContain(from).hasSize(2);
+        assertThat(nodes.get("c").counters().moves.sum()).isEqualTo(1);
+        for (String key : written) {
+            assertThat(get(ledgers.get(1), key)).as(key).isEqualTo("w" + key.substring(1));
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(get(c, "k" + i)).isEqualTo("v" + i);
+        }
+        // the pin holds: placement rounds on the node that places the fleet neither move the group back nor leave it short
+        for (int round = 0; round < 3; round++) {
+            nodes.get("a").placementRound();
+        }
+        assertThat(ledgers.get(0).replicas.describe().get(moved.group()).peers()).contains("c").doesNotContain(from);
     }
 
     @Test

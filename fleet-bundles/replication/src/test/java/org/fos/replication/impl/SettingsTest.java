@@ -14,7 +14,7 @@ class SettingsTest {
     private static Settings settings(String host, boolean tls, boolean plainTextOnNetwork) {
         String store = tls ? "/nonexistent/node.p12" : "";
         return new Settings(host, 0, "", Path.of("target/settings-test"), 500, 1_000, 6_000, 3_000, 300, 300, 40, 600_000, 10_000, tls,
-                store, "", "PKCS12", store, "", "PKCS12", plainTextOnNetwork);
+                store, "", "PKCS12", store, "", "PKCS12", plainTextOnNetwork, java.util.Set.of());
     }
 
     @Test

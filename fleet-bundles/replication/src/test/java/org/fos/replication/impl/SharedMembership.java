@@ -15,6 +15,7 @@ import org.fos.cluster.api.NodeInfo;
 final class SharedMembership {
     private final Map<String, Map<String, String>> attributes = new TreeMap<>();
     private final Map<String, String> claims = new HashMap<>();
+    private final Map<String, String> records = new HashMap<>();
     private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
 
     synchronized List<NodeInfo> nodes(String local) {
@@ -82,6 +83,20 @@ final class SharedMembership {
             public String claimed(String key) {
                 synchronized (SharedMembership.this) {
                     return claims.get(key);
+                }
+            }
+
+            @Override
+            public void record(String key, String value) {
+                synchronized (SharedMembership.this) {
+                    records.put(key, value);
+                }
+            }
+
+            @Override
+            public String recorded(String key) {
+                synchronized (SharedMembership.this) {
+                    return records.get(key);
                 }
             }
         };
