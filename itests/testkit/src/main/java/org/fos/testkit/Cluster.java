@@ -101,6 +101,7 @@ public final class Cluster implements AutoCloseable {
         private boolean sharedMemory;
         private boolean faults;
         private final List<String> extraParticipants = new ArrayList<>();
+        private final java.util.Set<String> later = new java.util.HashSet<>();
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -117,6 +118,19 @@ public final class Cluster implements AutoCloseable {
          */
         public Builder nodes(String... nodeIds) {
             ids.addAll(List.of(nodeIds));
+            return this;
+        }
+
+        /**
+         * Names nodes that are prepared with the others (folder, configuration, ports, a place on the
+         * faulty network) but not started: {@code node(id).start()} starts one later, to join the
+         * running cluster.
+         *
+         * @param nodeIds the node ids, each also named in {@link #nodes}
+         * @return this builder
+         */
+        public Builder later(String... nodeIds) {
+            later.addAll(List.of(nodeIds));
             return this;
         }
 
@@ -209,6 +223,9 @@ public final class Cluster implements AutoCloseable {
             if (ids.isEmpty()) {
                 throw new IllegalStateException("a cluster needs at least one node");
             }
+            if (!ids.containsAll(later)) {
+                throw new IllegalStateException("later() names nodes that nodes() does not: " + later);
+            }
             if (faults && sharedMemory) {
                 throw new IllegalStateException("faultInjection() and sharedMemory() exclude each other: shared memory would carry"
                         + " the nodes' messages past the network's proxies");
@@ -261,7 +278,7 @@ public final class Cluster implements AutoCloseable {
                     }
                     all.forEach(c -> c.accept(b));
                     customizers.getOrDefault(id, List.of()).forEach(c -> c.accept(b));
-                    cluster.nodes.put(id, b.start());
+                    cluster.nodes.put(id, later.contains(id) ? b.prepare() : b.start());
                 }
             } catch (IOException | RuntimeException e) {
                 if (cluster != null) {

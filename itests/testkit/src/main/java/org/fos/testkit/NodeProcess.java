@@ -223,6 +223,19 @@ public final class NodeProcess implements AutoCloseable {
          * @throws IOException if the folder cannot be prepared or the process not started
          */
         public NodeProcess start() throws IOException {
+            NodeProcess node = prepare();
+            node.start();
+            return node;
+        }
+
+        /**
+         * Prepares the node's folder (configuration and deployed jars, as {@link #start()} does) without
+         * starting it: {@link NodeProcess#start()} starts it later, for example to join a running cluster.
+         *
+         * @return the node, not running
+         * @throws IOException if the folder cannot be prepared
+         */
+        public NodeProcess prepare() throws IOException {
             if (!Files.isExecutable(home.resolve("bin/fos"))) {
                 throw new IllegalStateException("no distribution at " + home + " (set -D" + DISTRIBUTION_DIR + ")");
             }
@@ -243,9 +256,7 @@ public final class NodeProcess implements AutoCloseable {
             for (File jar : deploy) {
                 Files.copy(jar.toPath(), base.resolve("deploy").resolve(jar.getName()), StandardCopyOption.REPLACE_EXISTING);
             }
-            NodeProcess node = new NodeProcess(this);
-            node.start();
-            return node;
+            return new NodeProcess(this);
         }
     }
 

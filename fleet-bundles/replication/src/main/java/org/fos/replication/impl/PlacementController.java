@@ -150,7 +150,9 @@ final class PlacementController implements AutoCloseable {
         List<java.util.concurrent.CompletableFuture<Void>> creations = new ArrayList<>();
         for (int g = 0; g < f.groups(); g++) {
             RaftGroupId id = node.groupId(fleet, g);
-            List<RaftPeer> conf = conf(fleet, g, id, hosted, live);
+            Placement.Pin pin = pin(fleet, g);
+            pins.put(g, pin);
+            List<RaftPeer> conf = conf(fleet, g, id, hosted, live, node.nodeId().equals(pin.keep()));
             if (conf == null) {
                 if (settled) {
                     int group = g;
@@ -180,8 +182,6 @@ final class PlacementController implements AutoCloseable {
                     heal(fleet, g, id, conf, n);
                 }
             }
-            Placement.Pin pin = pin(fleet, g);
-            pins.put(g, pin);
             for (Map.Entry<String, BitSet> h : hosted.entrySet()) {
                 if (h.getValue().get(g) && !ids.contains(h.getKey()) && eligible.containsKey(h.getKey())) {
                     String stray = fleet + "#" + g + "@" + h.getKey();
@@ -274,9 +274,18 @@ final class PlacementController implements AutoCloseable {
         return 0;
     }
 
-    /** A group's configuration: this node's division's, else a live node's that keeps it; null if no live node does. */
-    private List<RaftPeer> conf(String fleet, int group, RaftGroupId id, Map<String, BitSet> hosted, Set<String> live) {
+    /**
+     * A group's configuration: this node's division's, else a live node's that keeps it; null if no live
+     * node does. A division here without a configuration, which never applied anything, is a creation
+     * that did not finish, and is removed, unless {@code mayBeJoining}: then it may be a replica added to
+     * this node that waits for the leader to catch it up.
+     */
+    private List<RaftPeer> conf(String fleet, int group, RaftGroupId id, Map<String, BitSet> hosted, Set<String> live,
+            boolean mayBeJoining) {
         RaftServer.Division d = node.division(id);
+        if (d != null && d.getRaftConf().getCurrentPeers().isEmpty() && d.getInfo().getLastAppliedIndex() < 0 && mayBeJoining) {
+            d = null; // its configuration is not the group's yet: ask the others
+        }
         if (d != null && d.getRaftConf().getCurrentPeers().isEmpty() && d.getInfo().getLastAppliedIndex() < 0) {
             // a creation that did not finish (the node stopped meanwhile): the replica never took part in anything
             LOG.warn("group {} of {} has a replica here without a configuration: removing it so that the group can be made", group, fleet);
@@ -303,7 +312,10 @@ final class PlacementController implements AutoCloseable {
             }
             try (RaftClient c = node.newClient(RaftGroup.valueOf(id, host), fewRetries())) {
                 GroupInfoReply info = c.getGroupManagementApi(host.getId()).info(id);
-                return new ArrayList<>(info.getGroup().getPeers());
+                if (!info.getGroup().getPeers().isEmpty()) {
+                    return new ArrayList<>(info.getGroup().getPeers());
+                } // else a replica still joining the group: another node knows its configuration
+
             } catch (IOException e2) {
                 LOG.debug("node {} did not describe group {} of {}: {}", e.getKey(), group, fleet, e2.toString());
             }
@@ -450,11 +462,13 @@ final class PlacementController implements AutoCloseable {
             throws IOException {
         List<RaftPeer> next = new ArrayList<>(conf);
         next.add(added);
-        RaftGroup group = RaftGroup.valueOf(id, next);
-        try (RaftClient c = node.newClient(group, fewRetries())) {
+        try (RaftClient c = node.newClient(RaftGroup.valueOf(id, next), fewRetries())) {
             if (!hosted.getOrDefault(added.getId().toString(), new BitSet()).get(g)) {
-                // adding a group to a server that has it already closes its replica (Ratis): only to nodes without one
-                add(c, added.getId(), group);
+                // adding a group to a server that has it already closes its replica (Ratis): only to nodes without one.
+                // The new replica starts without peers, so it waits for the leader: one that started with the new
+                // configuration would campaign if the leader took longer than an election timeout to reach it, and the
+                // leader, whose configuration does not count it yet, would tell it to shut down (it then stays closed)
+                add(c, added.getId(), RaftGroup.valueOf(id));
             }
             check(c.admin().setConfiguration(next));
         }
@@ -591,7 +605,7 @@ final class PlacementController implements AutoCloseable {
     }
 
     private List<RaftPeer> confOrFail(String fleet, int group, RaftGroupId id) {
-        List<RaftPeer> conf = conf(fleet, group, id, node.hosted(fleet), node.liveNodes());
+        List<RaftPeer> conf = conf(fleet, group, id, node.hosted(fleet), node.liveNodes(), true);
         if (conf == null) {
             throw new IllegalStateException("no live node keeps group " + group + " of " + fleet);
         }

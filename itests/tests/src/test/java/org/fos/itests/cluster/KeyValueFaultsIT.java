@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.fos.client.FosClient;
@@ -32,7 +33,9 @@ import org.junit.Test;
  * while node-b, node-c and node-d (two members each, every group on all three) suffer, in turn: one
  * stopped and started; the leader of a group frozen (SIGSTOP) until another leads, then resumed; one
  * cut off from every node; one killed (kill -9), then a second (no majority: calls refused with
- * NO_QUORUM); the third stopped as well, so that the whole cluster is down, and all three started. Every call is recorded;
+ * NO_QUORUM); the third stopped as well, so that the whole cluster is down, and all three started; then node-e joins,
+ * and the balancer moves replicas to it until every node keeps 6 of the 24; then {@code fos:move}, run on another node
+ * than the one that places the fleet, moves group 0 away from its leader. Every call is recorded;
  * at the end every key is read once more and the history is checked: linearizable per key, no
  * acknowledged write lost, none applied twice, no phantom. The cluster runs on the testkit's faulty
  * network (ADR 0070) so that a partition needs no root; this JVM is its participant {@code client-1}
@@ -44,7 +47,7 @@ public class KeyValueFaultsIT {
     /** The hosts file this JVM resolves names with (the pom's faulty-network-client execution sets it). */
     private static final Path HOSTS = Paths.get(System.getProperty("jdk.net.hosts.file", "target/faulty-network-client.hosts")).toAbsolutePath();
     private static final List<String> REPLICA_NODES = List.of("node-b", "node-c", "node-d");
-    private static final Pattern LEADER = Pattern.compile("GroupInfo\\[fleet=/sys/kv, group=(\\d+), peers=\\[[^\\]]*\\], leader=([^,]+),");
+    private static final Pattern GROUP = Pattern.compile("GroupInfo\\[fleet=/sys/kv, group=(\\d+), peers=\\[([^\\]]*)\\], leader=([^,]+),");
 
     @Test
     public void theHistoryOfEveryFaultUnderLoadIsLinearizableAndLosesNothing() throws Exception {
@@ -52,7 +55,8 @@ public class KeyValueFaultsIT {
         Assume.assumeTrue("run by the pom's faulty-network-client execution, which gives this JVM a hosts file",
                 System.getProperty("jdk.net.hosts.file") != null);
         Files.copy(Path.of("/etc/hosts"), HOSTS, StandardCopyOption.REPLACE_EXISTING); // until the network exists
-        Cluster.Builder builder = Cluster.builder("kv-faults").nodes("node-a", "node-b", "node-c", "node-d").faultInjection("client-1")
+        Cluster.Builder builder = Cluster.builder("kv-faults").nodes("node-a", "node-b", "node-c", "node-d", "node-e").later("node-e")
+                .faultInjection("client-1")
                 .configure("node-a", n -> n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv"))
                         .config("org.fos.transport.tcp", Map.of("clientTicket", TICKET.toString())));
         try (Cluster cluster = builder.start()) {
@@ -112,6 +116,37 @@ public class KeyValueFaultsIT {
                     load.awaitProgress(1_000, START);
                 });
 
+                phase(load, "node-e joins: the balancer moves replicas to it", () -> {
+                    cluster.node("node-e").start();
+                    cluster.node("node-e").awaitReady(START);
+                    Awaitility.await("every node keeping 6 of the 24 replicas").atMost(Duration.ofMinutes(4))
+                            .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                                Map<Integer, Group> groups = groups(cluster.node("node-b"));
+                                Map<String, Integer> spread = new java.util.TreeMap<>();
+                                groups.values().forEach(g -> g.peers().forEach(n -> spread.merge(n, 1, Integer::sum)));
+                                return groups.size() == 8 && groups.values().stream().allMatch(g -> g.peers().size() == 3 && g.leader() != null)
+                                        && spread.size() == 4 && spread.values().stream().allMatch(n -> n == 6);
+                            });
+                    load.awaitProgress(1_000, START);
+                });
+                awaitGroups(cluster, "node-e");
+
+                phase(load, "fos:move group 0 away from its leader, from node-c", () -> {
+                    Group before = groups(cluster.node("node-b")).get(0);
+                    String to = Stream.of("node-b", "node-c", "node-d", "node-e").filter(n -> !before.peers().contains(n)).findFirst()
+                            .orElseThrow();
+                    String out = cluster.node("node-c").execute("fos:move /sys/kv 0 " + before.leader() + " " + to, Duration.ofMinutes(4));
+                    System.out.println("KeyValueFaultsIT: " + out.trim());
+                    assertTrue("fos:move says what it did: " + out, out.contains("Move[fleet=/sys/kv, group=0, from=" + before.leader()));
+                    Awaitility.await("group 0 on " + to + " and not on " + before.leader()).atMost(START)
+                            .pollInterval(Duration.ofMillis(500)).until(() -> {
+                                Group after = groups(cluster.node("node-b")).get(0);
+                                return after != null && after.peers().contains(to) && !after.peers().contains(before.leader())
+                                        && after.peers().size() == 3 && after.leader() != null;
+                            });
+                    load.awaitProgress(1_000, START);
+                });
+
                 History history = load.stopAndReadAll();
                 HistoryCheck check = HistoryCheck.of(history.operations());
                 System.out.println("KeyValueFaultsIT: " + check.summary() + "; failures by status " + load.failures());
@@ -145,13 +180,22 @@ public class KeyValueFaultsIT {
         ClusterSupport.awaitGroups(node, "/sys/kv", 8, REPLICA_NODES.size());
     }
 
-    private static String leaderOfGroupZero(NodeProcess asker) {
-        Matcher m = LEADER.matcher(asker.execute("fos:groups /sys/kv", COMMAND));
+    /** A group as {@code fos:groups} shows it. */
+    private record Group(List<String> peers, String leader) {
+    }
+
+    /** The groups of /sys/kv as a node sees them, by number. */
+    private static Map<Integer, Group> groups(NodeProcess asker) {
+        Matcher m = GROUP.matcher(asker.execute("fos:groups /sys/kv", COMMAND));
+        Map<Integer, Group> out = new java.util.TreeMap<>();
         while (m.find()) {
-            if (m.group(1).equals("0")) {
-                return m.group(2);
-            }
+            out.put(Integer.parseInt(m.group(1)), new Group(List.of(m.group(2).split(", ")), "null".equals(m.group(3)) ? null : m.group(3)));
         }
-        return "null";
+        return out;
+    }
+
+    private static String leaderOfGroupZero(NodeProcess asker) {
+        Group g = groups(asker).get(0);
+        return g == null || g.leader() == null ? "null" : g.leader();
     }
 }
