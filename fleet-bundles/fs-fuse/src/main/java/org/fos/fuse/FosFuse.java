@@ -43,6 +43,7 @@ import ru.serce.jnrfuse.struct.Timespec;
  * several threads.
  */
 final class FosFuse extends FuseStubFS {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FosFuse.class);
     private static final int O_ACCMODE = 3;
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
@@ -64,6 +65,29 @@ final class FosFuse extends FuseStubFS {
         this.fs = fs;
         this.fleet = fleet;
         this.timeoutMillis = timeoutMillis;
+        utimeOmitOk();
+    }
+
+    /**
+     * Sets {@code flag_utime_omit_ok} in the operations libfuse 2.9 is given: without it, libfuse calls
+     * {@link #utimens} only when both times change, so {@code touch -a} or {@code touch -m} (one time,
+     * the other {@code UTIME_OMIT}) did nothing. jnr-fuse declares the C bit fields ({@code
+     * flag_nullpath_ok:1, flag_nopath:1, flag_utime_omit_ok:1, flag_reserved:29}, one unsigned int) as
+     * padding (a byte each), so the bit is set in the struct's memory: the third from the lowest of the
+     * first byte, as GCC lays bit fields out on little-endian machines. The padding's offset is not
+     * public in jnr-ffi: it is read by reflection.
+     */
+    private void utimeOmitOk() {
+        try {
+            java.lang.reflect.Method offset = Class.forName("jnr.ffi.Struct$Member").getDeclaredMethod("offset");
+            offset.setAccessible(true);
+            long at = (Long) offset.invoke(fuseOperations.flag_nullpath_ok);
+            jnr.ffi.Pointer memory = jnr.ffi.Struct.getMemory(fuseOperations);
+            memory.putByte(at, (byte) (memory.getByte(at) | 1 << 2));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("cannot tell libfuse that this file system takes UTIME_OMIT: touch -a and touch -m will change nothing ({})",
+                    e.toString());
+        }
     }
 
     /**

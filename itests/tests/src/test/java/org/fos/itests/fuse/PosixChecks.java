@@ -190,6 +190,16 @@ final class PosixChecks {
             String[] f = sh("stat -f -c '%b %f %S' .").strip().split(" ");
             assertTrue(Long.parseLong(f[0]) > 0 && Long.parseLong(f[1]) > 0 && f[2].equals("4096"));
         });
+        check("utimensat: touch -d sets both times, -a the access time only, -m the modification time only, also right after a write", () -> {
+            sh("echo t > times && touch -d @981173106 times");
+            assertEquals("981173106 981173106", sh("stat -c '%X %Y' times").strip());
+            sh("touch -a -d @1012709106 times");
+            assertEquals("1012709106 981173106", sh("stat -c '%X %Y' times").strip());
+            sh("touch -m -d @1044245106 times");
+            assertEquals("1012709106 1044245106", sh("stat -c '%X %Y' times").strip());
+            sh("printf x >> times && touch -m -d @1107403506 times");
+            assertEquals("1107403506", sh("stat -c '%Y' times").strip());
+        });
         return passed;
     }
 
