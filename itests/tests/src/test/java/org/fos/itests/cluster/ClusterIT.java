@@ -57,7 +57,7 @@ public class ClusterIT {
 
     /**
      * A member-to-member method of the file-system fleet, written out by hand as an attacker would: it
-     * is in no exported package (org.fos.fs.impl.FsPeers), and calling it needs PEER.
+     * is in no exported package (org.fos.fs.peers.FsPeers), and calling it needs PEER.
      */
     public interface PeerMethod {
         /**
