@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
  * checked over the sources of every module of the reactor: a main class that names an
  * {@code org.fos...impl} package (an import or a qualified name in code, not in comments) must be
  * in the module that holds that package. What an embedder needs lives in each module's exported
- * {@code embed} package instead (docs/embedding.md). The one known exception is listed below with
- * its reason; anything else fails the build, naming the file, the line and the package.
+ * {@code embed} package instead (docs/embedding.md), and a new version of a module is made of the
+ * packages that module publishes, never of its old implementation (ADR 0043). There are no exceptions: a
+ * crossing fails the build, naming the file, the line and the package.
  */
 class ModuleBoundaryTest {
 
@@ -35,15 +36,6 @@ class ModuleBoundaryTest {
     private static final Pattern BLOCK_COMMENT = Pattern.compile("/\\*.*?\\*/", Pattern.DOTALL);
     private static final Pattern LINE_COMMENT = Pattern.compile("//[^\\n]*");
     private static final Pattern STRING = Pattern.compile("\"(?:\\\\.|[^\"\\\\\\n])*\"");
-
-    /**
-     * Known crossings, by module and package, each with why it stays: version 2 of the file-system
-     * test bundle extends version 1's member and re-includes its implementation packages; issue 19,
-     * item 4 ("versions by composition") replaces that by reading the old state through the state
-     * API.
-     */
-    private static final Map<String, String> KNOWN = Map.of(
-            "itests/test-bundles/fs-v2 -> org.fos.fs.impl", "fs v2 extends v1's FsMember until issue 19, item 4");
 
     /** One reference of a main source file to another module's implementation package, with its source line. */
     record Crossing(String file, int line, String text, String module, String implPackage, String owner) {
@@ -55,21 +47,8 @@ class ModuleBoundaryTest {
 
     @Test
     void shouldFindNoMainClassThatUsesAnotherModulesImplPackage() throws IOException {
-        List<Crossing> crossings = crossings(root());
-
-        List<String> unexpected = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (Crossing c : crossings) {
-            String key = c.module() + " -> " + c.implPackage();
-            seen.add(key);
-            if (!KNOWN.containsKey(key)) {
-                unexpected.add(c.toString());
-            }
-        }
-        assertThat(unexpected).as("main code that imports another module's .impl package (use that module's embed or API"
-                + " package; docs/embedding.md)").isEmpty();
-        assertThat(seen).as("known crossings that no longer happen: take them off ModuleBoundaryTest.KNOWN")
-                .containsAll(KNOWN.keySet());
+        assertThat(crossings(root())).extracting(Crossing::toString).as("main code that imports another module's .impl package (use"
+                + " that module's embed or API package; docs/embedding.md)").isEmpty();
     }
 
     @Test

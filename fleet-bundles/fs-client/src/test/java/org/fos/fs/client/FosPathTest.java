@@ -8,6 +8,8 @@ import java.nio.file.FileSystem;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +74,49 @@ class FosPathTest {
         assertThat(provider.fileSystem("/sys/fs2").getPath("/x").toUri().toString()).isEqualTo("fos:/x?fleet=/sys/fs2");
         assertThatThrownBy(() -> provider.getPath(URI.create("fos:relative"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> provider.getPath(URI.create("file:/x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldAnswerRootNamesAndSubpathsAndRefuseIndexesOutOfRange() {
+        Path a = p("/a/b/c");
+        assertThat(a.getRoot().toString()).isEqualTo("/");
+        assertThat(p("a/b").getRoot()).isNull();
+        assertThat(a.getName(0).toString()).isEqualTo("a");
+        assertThat(a.getName(0).isAbsolute()).isFalse();
+        assertThatThrownBy(() -> a.getName(3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("which has 3");
+        assertThatThrownBy(() -> a.getName(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> a.subpath(2, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> a.subpath(0, 4)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(p("/").getFileName()).isNull();
+        assertThat(p("/").getNameCount()).isZero();
+        List<String> names = new ArrayList<>();
+        a.forEach(n -> names.add(n.toString()));
+        assertThat(names).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void shouldMakeRelativePathsAbsoluteAndCompareSuffixesByWholeNames() {
+        Path a = p("/a/b/c");
+        assertThat(p("a/b").toAbsolutePath().toString()).isEqualTo("/a/b");
+        assertThat(a.toAbsolutePath()).isSameAs(a);
+        assertThat(a.resolveSibling("x").toString()).isEqualTo("/a/b/x");
+        assertThat(a.relativize(a).toString()).isEmpty();
+        assertThat(a.endsWith(p("/a/b/c"))).isTrue();
+        assertThat(a.endsWith(p("/b/c"))).isFalse();
+        assertThat(a.endsWith(p("b/c"))).isTrue();
+        assertThat(a.endsWith(p("bb/c"))).isFalse();
+        assertThat(p("b/c").endsWith(a)).isFalse();
+        assertThat(a.startsWith(p("/a/b/c/d"))).isFalse();
+        assertThat(a.startsWith(p("/a/bb"))).isFalse();
+        assertThat(p("a/../..").normalize().toString()).isEqualTo("..");
+    }
+
+    @Test
+    void shouldBeEqualOnlyWithinOneFileSystemAndAbsoluteness() {
+        assertThat(p("/a/b")).isEqualTo(p("/a//b/")).hasSameHashCodeAs(p("/a//b/"));
+        assertThat(p("/a")).isNotEqualTo(p("a"));
+        assertThat(p("/a/b")).isNotEqualTo(provider.fileSystem("/sys/fs2").getPath("/a/b"));
+        assertThat(p("/a").compareTo(p("/a/b"))).isNegative();
+        assertThat(p("/b").compareTo(p("/a/b"))).isPositive();
     }
 }

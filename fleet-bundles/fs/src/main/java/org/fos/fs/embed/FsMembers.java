@@ -1,14 +1,11 @@
 package org.fos.fs.embed;
 
-import java.lang.annotation.Annotation;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
-import org.fos.fleet.api.Fleet;
 import org.fos.fs.api.FileSystemFleet;
-import org.fos.fs.impl.FsMember;
-import org.fos.fs.impl.FsPeers;
+import org.fos.fs.engine.FsEngine;
+import org.fos.fs.peers.FsPeers;
 import org.fos.kernel.api.Kernel;
 import org.fos.rpc.api.Dispatcher;
 import org.fos.rpc.api.Libfos;
@@ -112,40 +109,11 @@ public final class FsMembers {
      * @param libfos the libfos it calls the device and the other members through
      * @param kernel the kernel as its owner sees it
      * @return the member, to serve with a {@link FileSystemFleet} dispatcher
-     * @throws IllegalArgumentException if the call timeout is not positive
+     * @throws IllegalArgumentException if the groups or the call timeout are not positive
      */
     public FileSystemFleet create(Libfos libfos, Kernel kernel) {
-        String d = device;
-        boolean f = format;
-        int g = groups;
-        long timeout = callTimeoutMillis;
-        FsMember.Config config = new FsMember.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return FsMember.Config.class;
-            }
-
-            @Override
-            public String device() {
-                return d;
-            }
-
-            @Override
-            public boolean format() {
-                return f;
-            }
-
-            @Override
-            public int groups() {
-                return g;
-            }
-
-            @Override
-            public long callTimeoutMillis() {
-                return timeout;
-            }
-        };
-        return new FsMember(config, Map.of(Fleet.NAME, fleet, Fleet.MEMBERS, members), Objects.requireNonNull(libfos, "libfos"),
+        FsEngine.Settings settings = new FsEngine.Settings(fleet, device, format, groups, callTimeoutMillis);
+        return new FsEngine(settings, "embedded " + FsEngine.class.getSimpleName(), Objects.requireNonNull(libfos, "libfos"),
                 Objects.requireNonNull(kernel, "kernel"));
     }
 

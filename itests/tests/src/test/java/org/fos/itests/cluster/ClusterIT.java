@@ -43,21 +43,21 @@ import org.fos.testkit.Cluster;
 import org.fos.testkit.FosOptions;
 import org.fos.testkit.NodeProcess;
 import org.junit.AfterClass;
+import org.junit.Before;
 import org.junit.BeforeClass;
-import org.junit.FixMethodOrder;
 import org.junit.Test;
-import org.junit.runners.MethodSorters;
 
 /**
  * Three node processes and a ZooKeeper server, each running the key-value fleet (its groups on all
- * three, so that one can die); node-a also runs the clients. The tests go in order; the last kills node-b.
+ * three, so that one can die); node-a also runs the clients. The tests run in any order: each starts
+ * from the whole cluster ({@link #wholeCluster}, which starts again a node an earlier test killed) and
+ * makes what it reads.
  */
-@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ClusterIT {
 
     /**
      * A member-to-member method of the file-system fleet, written out by hand as an attacker would: it
-     * is in no exported package (org.fos.fs.impl.FsPeers), and calling it needs PEER.
+     * is in no exported package (org.fos.fs.peers.FsPeers), and calling it needs PEER.
      */
     public interface PeerMethod {
         /**
@@ -84,6 +84,12 @@ public class ClusterIT {
         a = cluster.node("node-a");
         b = cluster.node("node-b");
         c = cluster.node("node-c");
+    }
+
+    /** Every node running, a member, with its key-value members and groups: one test may have killed node-b. */
+    @Before
+    public void wholeCluster() throws IOException {
+        ClusterSupport.awaitWhole(cluster, 6, 3);
     }
 
     @AfterClass
@@ -141,6 +147,7 @@ public class ClusterIT {
 
     @Test
     public void t2c_aPlainJvmConnectedToNodeAReachesMembersOnNodesBAndC() throws Exception {
+        a.executeOk("fs:write /whose node-a", COMMAND);
         Awaitility.await("node-a's client ticket").atMost(START).until(() -> Files.exists(TICKET));
         try (FosClient client = FosClient.connect(TICKET)) {
             KeyValue kv = client.fleet(KeyValue.class, KeyValue.NAME);

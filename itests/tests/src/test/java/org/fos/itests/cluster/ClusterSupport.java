@@ -58,16 +58,31 @@ final class ClusterSupport {
     static Cluster startWithLoad(Cluster.Builder builder, int kvMembers, int replicas) throws IOException {
         Cluster cluster = builder.start();
         try {
-            cluster.awaitMembers(START);
-            NodeProcess a = cluster.node("node-a");
-            a.awaitNameMembers("/sys/kv", kvMembers, START);
-            awaitGroups(cluster.nodes(), "/sys/kv", 8, replicas);
-            awaitCommand(a, "kvload:start");
+            awaitWhole(cluster, kvMembers, replicas);
             return cluster;
         } catch (RuntimeException | Error e) {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes a cluster of {@link #startWithLoad} whole again for a test that may come after any other:
+     * starts every node an earlier test killed or stopped, in its folder, and waits as
+     * {@link #startWithLoad} does (members, {@code kvMembers} members of {@code /sys/kv}, every group
+     * on {@code replicas} nodes with a leader, kvload's commands). A whole cluster passes at once.
+     */
+    static void awaitWhole(Cluster cluster, int kvMembers, int replicas) throws IOException {
+        for (NodeProcess n : cluster.nodes()) {
+            if (!n.isAlive()) {
+                n.restart();
+            }
+        }
+        cluster.awaitMembers(START);
+        NodeProcess a = cluster.node("node-a");
+        a.awaitNameMembers("/sys/kv", kvMembers, START);
+        awaitGroups(cluster.nodes(), "/sys/kv", 8, replicas);
+        awaitCommand(a, "kvload:start");
     }
 
     /** Waits until one of the nodes (those that run the fleet see its groups) sees every group on {@code replicas} nodes, with a leader. */

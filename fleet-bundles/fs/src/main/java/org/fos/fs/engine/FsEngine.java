@@ -1,0 +1,654 @@
+package org.fos.fs.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.fos.block.api.BlockDevice;
+import org.fos.fleet.api.Fleet;
+import org.fos.fleet.api.FleetState;
+import org.fos.fleet.api.MemberAware;
+import org.fos.fleet.api.MemberIdentity;
+import org.fos.fleet.api.Stateful;
+import org.fos.fs.api.Attributes;
+import org.fos.fs.api.DirEntry;
+import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.FileType;
+import org.fos.fs.api.FsStats;
+import org.fos.fs.api.FsckReport;
+import org.fos.fs.api.GroupInfo;
+import org.fos.fs.api.Opened;
+import org.fos.fs.api.RepairReport;
+import org.fos.fs.api.TryAgainException;
+import org.fos.fs.api.Walked;
+import org.fos.fs.peers.CrossOp;
+import org.fos.fs.peers.FsPeers;
+import org.fos.fs.peers.GroupStats;
+import org.fos.fs.peers.Mounted;
+import org.fos.fs.peers.Probe;
+import org.fos.fs.peers.ProbeResult;
+import org.fos.fs.peers.Step;
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.KernelException;
+import org.fos.kernel.api.Selection;
+import org.fos.rpc.api.CallOptions;
+import org.fos.rpc.api.Libfos;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member's work in a file-system fleet, on the format of ADR 0040: a member of any version of the
+ * fleet is a component that holds an engine and hands it every call (ADR 0043). The engine owns the
+ * groups that key affinity sends its member and keeps them loaded ({@link GroupStore}); everything it
+ * does with them runs on the member thread, so it needs no lock. The owner of group 0 is also the
+ * coordinator: it mounts the file system (recovery) before any member touches a group, and runs
+ * cross-group operations and checks one at a time (see {@code docs/files.md}).
+ *
+ * <p>Each protocol method is a few lines that route the call: {@link Gates} says when it may run
+ * (after the mount, not while its group is pinned or the member frozen, not after a replacement),
+ * {@link OwnedGroups} holds the groups, open counts and lent blocks, {@link Coordinator} the
+ * coordinator's work.
+ *
+ * <p>Not thread-safe: the fleet runtime calls a member on its member thread only.
+ */
+public final class FsEngine implements FsPeers, Stateful, MemberAware {
+    private static final Logger LOG = LoggerFactory.getLogger(FsEngine.class);
+
+    /**
+     * The layout of the state {@link #exportState} hands on: 2 (the open files, the blocks lent and
+     * not yet used, the version that served); {@link #importState} also reads 1, which held no open
+     * files.
+     */
+    public static final int STATE_LAYOUT = 2;
+
+    /** The factory PID a node configures file-system fleets by, whichever version serves them. */
+    public static final String PID = "org.fos.fs";
+
+    /**
+     * The configuration of a file-system fleet: what a node's {@code org.fos.fs} factory configurations
+     * hold, the same for every version's member.
+     */
+    @ObjectClassDefinition(name = "fos file system", description = "A file-system fleet on a block device, served under fos.fleet.name.")
+    public @interface Config {
+        /**
+         * The device.
+         *
+         * @return its name
+         */
+        @AttributeDefinition(description = "The block device's name: the fleet uses /dev/block/<device>.")
+        String device() default "disk0";
+
+        /**
+         * Whether to make a file system on a blank device.
+         *
+         * @return true to format a device without a superblock
+         */
+        @AttributeDefinition(description = "Make a file system when the device holds none (a blank device); never formats a device"
+                + " that holds something else.")
+        boolean format() default true;
+
+        /**
+         * Groups of a new file system.
+         *
+         * @return groups
+         */
+        @AttributeDefinition(description = "How many groups a new file system gets: the units the members divide, each with its own"
+                + " inodes, bitmaps and journal.")
+        int groups() default 4;
+
+        /**
+         * Milliseconds a call to the device or another member may take.
+         *
+         * @return milliseconds
+         */
+        @AttributeDefinition(description = "Milliseconds a call to the block device or to another member may take.")
+        long callTimeoutMillis() default 30_000;
+    }
+
+    /**
+     * What a file-system fleet's members are made with.
+     *
+     * @param fleet the fleet's name, such as {@value FileSystemFleet#NAME}
+     * @param device the block device's name: the members use the fleet {@code /dev/block/<device>}
+     * @param format whether to make a file system on a blank device (never on one that holds
+     *        something else)
+     * @param groups how many groups a new file system gets
+     * @param callTimeoutMillis milliseconds a call to the device or another member may take
+     */
+    public record Settings(String fleet, String device, boolean format, int groups, long callTimeoutMillis) {
+        /**
+         * Checks the settings.
+         *
+         * @param fleet the fleet's name
+         * @param device the block device's name
+         * @param format whether to format a blank device
+         * @param groups the groups of a new file system, at least 1
+         * @param callTimeoutMillis the call timeout, at least 1
+         * @throws NullPointerException if the fleet or the device is null
+         * @throws IllegalArgumentException if the groups or the timeout are not positive
+         */
+        public Settings {
+            Objects.requireNonNull(fleet, "fleet");
+            Objects.requireNonNull(device, "device");
+            if (groups < 1) {
+                throw new IllegalArgumentException("groups must be positive, was " + groups);
+            }
+            if (callTimeoutMillis < 1) {
+                throw new IllegalArgumentException("callTimeoutMillis must be positive, was " + callTimeoutMillis);
+            }
+        }
+
+        /**
+         * The settings of a member component.
+         *
+         * @param config its configuration
+         * @param properties its component properties: the fleet's name is {@code fos.fleet.name}, else
+         *        {@value FileSystemFleet#NAME}
+         * @return the settings
+         * @throws IllegalArgumentException if the groups or the timeout are not positive
+         */
+        public static Settings of(Config config, Map<String, Object> properties) {
+            return new Settings(String.valueOf(properties.getOrDefault(Fleet.NAME, FileSystemFleet.NAME)), config.device(), config.format(),
+                    config.groups(), config.callTimeoutMillis());
+        }
+    }
+
+    /**
+     * Names the implementation that serves, for logs and errors.
+     *
+     * @param member the member's class
+     * @return its bundle's symbolic name and version, or the class's simple name outside OSGi
+     */
+    public static String servedBy(Class<?> member) {
+        Bundle b = FrameworkUtil.getBundle(member);
+        return b == null ? member.getSimpleName() : b.getSymbolicName() + "/" + b.getVersion();
+    }
+
+    private final Kernel kernel;
+    private volatile Address self;
+    private final String fleetName;
+    private final String deviceName;
+    private final BlockDevice device;
+    private final FsPeers fleet;
+    private final String servedBy;
+    private final Coordinator coordinator;
+
+    private final Gates gates;
+    private final OwnedGroups owned;
+
+    /**
+     * Creates a member's engine. It does nothing until it is called: the first call mounts the file
+     * system.
+     *
+     * @param settings the fleet's settings
+     * @param servedBy the implementation that serves, for logs and errors: its bundle's symbolic name
+     *        and version
+     * @param libfos libfos, for the device and the other members
+     * @param kernel the kernel, for the name resolution that says which groups this member owns
+     */
+    public FsEngine(Settings settings, String servedBy, Libfos libfos, Kernel kernel) {
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        this.fleetName = settings.fleet();
+        this.deviceName = BlockDevice.NAME_PREFIX + settings.device();
+        this.servedBy = Objects.requireNonNull(servedBy, "servedBy");
+        CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(settings.callTimeoutMillis()));
+        this.device = libfos.proxy(BlockDevice.class, deviceName, options);
+        this.fleet = libfos.proxy(FsPeers.class, fleetName, options.withSelection(Selection.ROUND_ROBIN));
+        this.gates = new Gates(fleetName, deviceName, servedBy, device, fleet, this::owns);
+        this.owned = new OwnedGroups(fleetName, device, fleet, gates);
+        this.coordinator = new Coordinator(fleetName, deviceName, device, fleet, libfos, settings, new Coordinator.Host() {
+            @Override
+            public GroupStore group0() {
+                return store(0);
+            }
+
+            @Override
+            public TryAgainException retiredError() {
+                return gates.retiredError();
+            }
+        });
+    }
+
+    @Override
+    public void joined(MemberIdentity member) {
+        this.self = member.address();
+    }
+
+    /**
+     * Whether this member owns a group: whether key affinity picks it for the group now. A call can
+     * reach another member only while the fleet's members are still registering; it is then sent on.
+     */
+    private boolean owns(int group) {
+        Address me = self;
+        if (me == null) {
+            return true;
+        }
+        try {
+            return kernel.names().resolve(fleetName, Selection.KEY_AFFINITY, group).address().equals(me);
+        } catch (KernelException | IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    private GroupStore store(int group) {
+        return owned.store(group);
+    }
+
+    private static void checkGroup(int group, long inode) {
+        if (FileSystemFleet.groupOf(inode) != group) {
+            throw new IllegalArgumentException("inode " + inode + " lives in group " + FileSystemFleet.groupOf(inode) + ", not " + group);
+        }
+    }
+
+    private int groupFor(long dir, String name) {
+        int h = (Long.toString(dir) + '/' + name).hashCode();
+        return Math.floorMod(h * 0x9E3779B1, gates.layout().groups);
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    // ---------------------------------------------------------------- the protocol: names
+
+    @Override
+    public CompletionStage<DirEntry> lookup(int group, long dir, String name) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, dir);
+            return store(group).lookup(dir, name);
+        }, () -> fleet.lookup(group, dir, name));
+    }
+
+    @Override
+    public CompletionStage<Walked> walk(int group, long dir, List<String> names) {
+        if (names == null || names.size() > 4096) {
+            return Gates.failed(new IllegalArgumentException("a walk takes 0 to 4096 names, not " + (names == null ? "null" : names.size())));
+        }
+        return gates.call(group, 0, () -> {
+            checkGroup(group, dir);
+            return owned.walk(group, dir, names, g -> g == group || owns(g) && !gates.held(g, 0));
+        }, () -> fleet.walk(group, dir, names));
+    }
+
+    @Override
+    public CompletionStage<Attributes> stat(int group, long inode) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, inode);
+            return store(group).stat(inode);
+        }, () -> fleet.stat(group, inode));
+    }
+
+    @Override
+    public CompletionStage<List<DirEntry>> readdir(int group, long dir, String after, int limit) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, dir);
+            return store(group).readdir(dir, after, limit);
+        }, () -> fleet.readdir(group, dir, after, limit));
+    }
+
+    @Override
+    public CompletionStage<Opened> open(int group, long dir, String name, int flags, int mode, int uid, int gid) {
+        return gates.call(group, 0, owned.changing(group, () -> {
+            checkGroup(group, dir);
+            Opened o = store(group).open(dir, name, flags, mode, uid, gid, now());
+            if (o.attributes() != null && o.entry().type() == FileType.FILE) {
+                owned.opened(o.entry().inode());
+            }
+            return o;
+        }), () -> fleet.open(group, dir, name, flags, mode, uid, gid));
+    }
+
+    @Override
+    public CompletionStage<Attributes> openInode(int group, long inode, int flags) {
+        return gates.call(group, 0, owned.changing(group, () -> {
+            checkGroup(group, inode);
+            return owned.openInode(group, inode, flags);
+        }), () -> fleet.openInode(group, inode, flags));
+    }
+
+    @Override
+    public CompletionStage<Void> close(int group, long inode, int generation) {
+        return gates.call(group, 0, owned.changing(group, () -> {
+            checkGroup(group, inode);
+            owned.closed(group, inode);
+            return (Void) null;
+        }), () -> fleet.close(group, inode, generation));
+    }
+
+    @Override
+    public CompletionStage<DirEntry> mkdir(int group, long dir, String name, int mode, int uid, int gid) {
+        CompletionStage<CompletionStage<DirEntry>> s = gates.call(group, 0, () -> {
+            checkGroup(group, dir);
+            FsErrors.checkName(name);
+            int target = groupFor(dir, name);
+            if (target == group) {
+                return CompletableFuture.completedFuture(store(group).mkdir(dir, name, mode, uid, gid, now()));
+            }
+            store(group).lookupAbsent(dir, name);
+            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.MKDIR, dir, name, 0, null, false, target, 0, mode, uid, gid));
+        }, () -> CompletableFuture.completedFuture(fleet.mkdir(group, dir, name, mode, uid, gid)));
+        return s.thenCompose(x -> x);
+    }
+
+    @Override
+    public CompletionStage<DirEntry> symlink(int group, long dir, String name, String target, int uid, int gid) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, dir);
+            return store(group).symlink(dir, name, target, uid, gid, now());
+        }, () -> fleet.symlink(group, dir, name, target, uid, gid));
+    }
+
+    @Override
+    public CompletionStage<String> readlink(int group, long inode) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, inode);
+            return store(group).contents.readlink(inode);
+        }, () -> fleet.readlink(group, inode));
+    }
+
+    @Override
+    public CompletionStage<DirEntry> link(int group, long dir, String name, long inode) {
+        CompletionStage<CompletionStage<DirEntry>> s = gates.call(group, 0, () -> {
+            checkGroup(group, dir);
+            FsErrors.checkName(name);
+            if (FileSystemFleet.groupOf(inode) == group) {
+                return CompletableFuture.completedFuture(store(group).link(dir, name, inode, now()));
+            }
+            store(group).lookupAbsent(dir, name);
+            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.LINK, dir, name, 0, null, false, 0, inode, 0, 0, 0));
+        }, () -> CompletableFuture.completedFuture(fleet.link(group, dir, name, inode)));
+        return s.thenCompose(x -> x);
+    }
+
+    @Override
+    public CompletionStage<Void> delete(int group, long dir, String name) {
+        CompletionStage<CompletionStage<DirEntry>> s = gates.call(group, 0, owned.changing(group, () -> {
+            checkGroup(group, dir);
+            GroupStore g = store(group);
+            DirEntry e = g.lookup(dir, name);
+            if (FileSystemFleet.groupOf(e.inode()) == group) {
+                g.delete(dir, name, now());
+                return CompletableFuture.completedFuture(null);
+            }
+            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.DELETE, dir, name, 0, null, false, 0, 0, 0, 0, 0));
+        }), () -> CompletableFuture.completedFuture(fleet.delete(group, dir, name).thenApply(v -> (DirEntry) null)));
+        return s.thenCompose(x -> x).thenApply(x -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> rename(int group, long dir, String name, long targetDir, String targetName, boolean replace) {
+        CompletionStage<CompletionStage<DirEntry>> s = gates.call(group, 0, owned.changing(group, () -> {
+            checkGroup(group, dir);
+            if (targetDir <= 0) {
+                throw new IllegalArgumentException("target directory " + targetDir + " is not an inode");
+            }
+            if (store(group).renameLocal(dir, name, targetDir, targetName, replace, now())) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return fleet.peerCross(0, new CrossOp(CrossOp.Kind.RENAME, dir, name, targetDir, targetName, replace, 0, 0, 0, 0, 0));
+        }), () -> CompletableFuture.completedFuture(fleet.rename(group, dir, name, targetDir, targetName, replace)
+                .thenApply(v -> (DirEntry) null)));
+        return s.thenCompose(x -> x).thenApply(x -> null);
+    }
+
+    // ---------------------------------------------------------------- the protocol: content
+
+    @Override
+    public CompletionStage<byte[]> read(int group, long inode, int generation, long offset, int length) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, inode);
+            return store(group).contents.read(inode, generation, offset, length);
+        }, () -> fleet.read(group, inode, generation, offset, length));
+    }
+
+    @Override
+    public CompletionStage<Long> write(int group, long inode, int generation, long offset, byte[] data) {
+        return owned.spacious(group, data == null ? 0 : data.length, () -> {
+            checkGroup(group, inode);
+            return store(group).contents.write(inode, generation, offset, data, false, now());
+        }, () -> fleet.write(group, inode, generation, offset, data));
+    }
+
+    @Override
+    public CompletionStage<Long> append(int group, long inode, int generation, byte[] data) {
+        return owned.spacious(group, data == null ? 0 : data.length, () -> {
+            checkGroup(group, inode);
+            return store(group).contents.write(inode, generation, 0, data, true, now());
+        }, () -> fleet.append(group, inode, generation, data));
+    }
+
+    @Override
+    public CompletionStage<Long> reserve(int group, long inode, int generation, long length) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, inode);
+            return store(group).contents.reserve(inode, generation, length, now());
+        }, () -> fleet.reserve(group, inode, generation, length));
+    }
+
+    @Override
+    public CompletionStage<Void> truncate(int group, long inode, int generation, long size) {
+        return gates.call(group, 0, owned.changing(group, () -> {
+            checkGroup(group, inode);
+            store(group).contents.truncate(inode, generation, size, now());
+            return (Void) null;
+        }), () -> fleet.truncate(group, inode, generation, size));
+    }
+
+    @Override
+    public CompletionStage<Void> setTimes(int group, long inode, long modifiedMillis, long accessedMillis) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, inode);
+            store(group).setTimes(inode, modifiedMillis, accessedMillis, now());
+            return (Void) null;
+        }, () -> fleet.setTimes(group, inode, modifiedMillis, accessedMillis));
+    }
+
+    @Override
+    public CompletionStage<Attributes> setAttributes(int group, long inode, int mode, int uid, int gid) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, inode);
+            return store(group).setAttributes(inode, mode, uid, gid, now());
+        }, () -> fleet.setAttributes(group, inode, mode, uid, gid));
+    }
+
+    @Override
+    public CompletionStage<Void> fsync(int group, long inode) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, inode);
+            store(group).stat(inode);
+            device.flush();
+            return (Void) null;
+        }, () -> fleet.fsync(group, inode));
+    }
+
+    // ---------------------------------------------------------------- the whole file system
+
+    @Override
+    public CompletionStage<FsStats> statfs() {
+        if (gates.retired()) {
+            return Gates.failed(gates.retiredError());
+        }
+        Layout l = gates.layout();
+        if (l == null) {
+            return gates.mount().thenCompose(x -> Gates.attempt(fleet::statfs));
+        }
+        List<CompletableFuture<GroupStats>> parts = new ArrayList<>();
+        for (int g = 0; g < l.groups; g++) {
+            int group = g;
+            parts.add(Gates.attempt(() -> fleet.peerGroupStats(group)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> OwnedGroups.sum(deviceName, l, parts.stream().map(CompletableFuture::join).toList()));
+    }
+
+    @Override
+    public CompletionStage<FsckReport> fsck() {
+        if (gates.retired()) {
+            return Gates.failed(gates.retiredError());
+        }
+        return Gates.attempt(() -> fleet.peerFsck(0, false)).thenApply(RepairReport::before);
+    }
+
+    @Override
+    public CompletionStage<RepairReport> repair() {
+        if (gates.retired()) {
+            return Gates.failed(gates.retiredError());
+        }
+        return Gates.attempt(() -> fleet.peerFsck(0, true));
+    }
+
+    @Override
+    public CompletionStage<GroupInfo> groupInfo(int group) {
+        Address owner = self;
+        return gates.call(group, 0, () -> store(group).info(owner == null ? "this member" : owner.toString()), () -> fleet.groupInfo(group));
+    }
+
+    @Override
+    public CompletionStage<GroupStats> peerGroupStats(int group) {
+        return gates.call(group, 0, () -> store(group).stats(), () -> fleet.peerGroupStats(group));
+    }
+
+    @Override
+    public CompletionStage<List<Long>> peerLend(int group, int count) {
+        if (count < 1 || count > 4096) {
+            return Gates.failed(new IllegalArgumentException("a loan is 1 to 4096 blocks, not " + count));
+        }
+        return gates.call(group, 0, () -> owned.lend(group, count), () -> fleet.peerLend(group, count));
+    }
+
+    @Override
+    public CompletionStage<Void> peerReturn(int group, List<Long> blocks) {
+        return gates.call(group, 0, () -> owned.takeBack(group, blocks), () -> fleet.peerReturn(group, blocks));
+    }
+
+    // ---------------------------------------------------------------- the coordinator
+
+    @Override
+    public CompletionStage<Mounted> peerMount(int group) {
+        if (gates.retired()) {
+            return Gates.failed(gates.retiredError());
+        }
+        if (!owns(0)) {
+            return Gates.attempt(() -> fleet.peerMount(0));
+        }
+        return Gates.run(() -> {
+            coordinator.mount();
+            return new Mounted(coordinator.fence(), coordinator.groups());
+        });
+    }
+
+    @Override
+    public CompletionStage<DirEntry> peerCross(int group, CrossOp op) {
+        if (!owns(0)) {
+            return Gates.attempt(() -> fleet.peerCross(0, op));
+        }
+        if (gates.retired()) {
+            return Gates.failed(gates.retiredError());
+        }
+        return coordinator.enqueue(op, false).thenApply(o -> (DirEntry) o);
+    }
+
+    @Override
+    public CompletionStage<RepairReport> peerFsck(int group, boolean repair) {
+        if (!owns(0)) {
+            return Gates.attempt(() -> fleet.peerFsck(0, repair));
+        }
+        if (gates.retired()) {
+            return Gates.failed(gates.retiredError());
+        }
+        return coordinator.enqueue(null, repair).thenApply(o -> (RepairReport) o);
+    }
+
+    @Override
+    public CompletionStage<Void> peerResume(int group, long tx, List<ProbeResult> results, String failure) {
+        if (!gates.retired()) {
+            coordinator.resume(tx, results, failure);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    // ---------------------------------------------------------------- the participants
+
+    @Override
+    public CompletionStage<List<ProbeResult>> peerPin(int group, long tx, List<Probe> probes) {
+        if (tx < gates.fence() && gates.layout() != null) {
+            return Gates.failed(new TryAgainException("operation " + tx + " comes from a replaced coordinator"));
+        }
+        return gates.call(group, tx, () -> {
+            if (tx < gates.fence()) {
+                throw new TryAgainException("operation " + tx + " comes from a replaced coordinator");
+            }
+            gates.pin(group, tx);
+            return owned.probe(group, tx, probes);
+        }, () -> fleet.peerPin(group, tx, probes));
+    }
+
+    @Override
+    public CompletionStage<Void> peerFinish(int group, long tx, List<Step> steps) {
+        return gates.call(group, tx, owned.changing(group, () -> {
+            try {
+                owned.apply(group, tx, steps);
+            } finally {
+                gates.unpin(group, tx);
+            }
+            return (Void) null;
+        }), () -> fleet.peerFinish(group, tx, steps));
+    }
+
+    @Override
+    public CompletionStage<List<Long>> peerFreeze(int group, boolean frozenNow) {
+        if (gates.retired()) {
+            return Gates.failed(gates.retiredError());
+        }
+        return Gates.run(() -> {
+            if (frozenNow) {
+                List<Long> lent = owned.checkpointAll();
+                gates.freeze(true);
+                return lent;
+            }
+            // a repair may have changed any block: read the groups again (which frees orphans no open holds)
+            owned.forget();
+            gates.freeze(false);
+            return List.<Long>of();
+        });
+    }
+
+    // ---------------------------------------------------------------- upgrade
+
+    /**
+     * Lets go of everything in flight: kept calls and the coordinator's operations are answered with
+     * {@link TryAgainException} (their callers call again and the next version serves them). The
+     * state handed on is the open files (so that files deleted while open stay until their last
+     * close) and the blocks other groups lent and no file uses yet; the file system is on the device, and the next version mounts it again, replaying the
+     * journals and finishing a committed cross-group operation.
+     */
+    @Override
+    public FleetState exportState() {
+        gates.retire();
+        coordinator.retire();
+        Map<String, Object> data = new HashMap<>();
+        data.put("servedBy", servedBy);
+        owned.export(data);
+        return new FleetState(STATE_LAYOUT, data);
+    }
+
+    @Override
+    public void importState(FleetState state) {
+        if (state.version() != STATE_LAYOUT && state.version() != 1) {
+            throw new IllegalArgumentException("this version reads state layouts 1 and " + STATE_LAYOUT + ", not " + state.version());
+        }
+        int open = state.data() instanceof Map<?, ?> m ? owned.importFrom(m) : 0;
+        LOG.info("{}: {} takes over from {} ({} open files); the file system is mounted again on first use", fleetName, servedBy,
+                state.data() instanceof Map<?, ?> m ? m.get("servedBy") : "?", open);
+    }
+}

@@ -1,0 +1,172 @@
+package org.fos.fs.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.List;
+import java.util.Random;
+
+import org.fos.fs.api.DirEntry;
+import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.FileType;
+import org.fos.fs.api.FsckReport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GroupStoreTest {
+    static final long ROOT = FileSystemFleet.ROOT;
+
+    MemDevice device;
+    GroupStore g0;
+
+    @BeforeEach
+    void mkfs() throws Exception {
+        device = new MemDevice(4096, 8192);
+        Layout l = Volume.mkfs(device, 2);
+        Volume.recover(device, l);
+        g0 = GroupStore.open(l, 0, device);
+    }
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    void assertClean() {
+        g0.checkpoint();
+        FsckReport r = Fsck.check(device);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.clean()).isTrue();
+    }
+
+    @Test
+    void shouldStartWithAnEmptyRootThatFsckFindsClean() throws Exception {
+        assertThat(g0.readdir(ROOT, "", 10)).isEmpty();
+        assertThat(g0.stat(ROOT).type()).isEqualTo(FileType.DIRECTORY);
+        FsckReport r = Fsck.check(device);
+        assertThat(r.clean()).as(r.problems().toString()).isTrue();
+        assertThat(r.directories()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDescribeItsSpaceAndJournalWhenAskedForItsInfo() throws Exception {
+        org.fos.fs.api.GroupInfo before = g0.info("n1:3");
+        assertThat(before.group()).isZero();
+        assertThat(before.owner()).isEqualTo("n1:3");
+        assertThat(before.journalBlocks()).isPositive();
+        assertThat(before.freeBlocks()).isEqualTo(g0.stats().freeBlocks());
+        g0.mkdir(ROOT, "info", 0755, 0, 0, 1);
+        org.fos.fs.api.GroupInfo after = g0.info("n1:3");
+        assertThat(after.nextTransaction()).isGreaterThan(before.nextTransaction());
+        assertThat(after.freeInodes()).isEqualTo(before.freeInodes() - 1);
+        assertThat(after.journalUsedBlocks()).isBetween(0, after.journalBlocks());
+        assertThat(after.journalTransactions() > 0).as("transactions in the journal take blocks").isEqualTo(after.journalUsedBlocks() > 0);
+    }
+
+    @Test
+    void shouldCreateWriteReadAndListFilesAndDirectories() throws Exception {
+        DirEntry docs = g0.mkdir(ROOT, "docs", 0755, 0, 0, 1);
+        DirEntry a = Ops.create(g0, docs.inode(), "a.txt", true, 2);
+        byte[] content = random(3 * 4096 + 17, 1);
+        assertThat(g0.contents.write(a.inode(), -1, 0, content, false, 3)).isEqualTo(content.length);
+        assertThat(g0.contents.read(a.inode(), -1, 0, content.length + 100)).isEqualTo(content);
+        assertThat(g0.contents.read(a.inode(), -1, 4095, 2)).containsExactly(content[4095], content[4096]);
+        assertThat(g0.contents.read(a.inode(), -1, content.length, 10)).isEmpty();
+        assertThat(g0.contents.write(a.inode(), -1, 0, new byte[] {1, 2}, true, 4)).isEqualTo(content.length + 2);
+        assertThat(g0.lookup(docs.inode(), "a.txt")).isEqualTo(a);
+        assertThat(g0.readdir(ROOT, "", 10)).containsExactly(docs);
+        for (int i = 0; i < 300; i++) {
+            Ops.create(g0, docs.inode(), String.format("f%03d", i), true, 5);
+        }
+        List<DirEntry> page = g0.readdir(docs.inode(), "f149", 1000);
+        assertThat(page).hasSize(150);
+        assertThat(page.get(0).name()).isEqualTo("f150");
+        assertThat(g0.stat(docs.inode()).size()).isGreaterThan(4096);
+        assertClean();
+    }
+
+    @Test
+    void shouldKeepSparseGapsAndLargeFilesThroughIndexBlocks() throws Exception {
+        DirEntry f = Ops.create(g0, ROOT, "big", true, 1);
+        byte[] tail = random(5000, 2);
+        long offset = (12 + 1024 + 10) * 4096L + 100;
+        g0.contents.write(f.inode(), -1, offset, tail, false, 2);
+        assertThat(g0.stat(f.inode()).size()).isEqualTo(offset + tail.length);
+        assertThat(g0.contents.read(f.inode(), -1, offset - 10, 10)).isEqualTo(new byte[10]);
+        assertThat(g0.contents.read(f.inode(), -1, offset, tail.length)).isEqualTo(tail);
+        assertClean();
+        g0.contents.truncate(f.inode(), -1, 10, 3);
+        assertThat(g0.stat(f.inode()).blocks()).isZero();
+        g0.contents.write(f.inode(), -1, 0, random(4096 * 20, 3), false, 4);
+        g0.contents.truncate(f.inode(), -1, 4096 * 13 + 5, 5);
+        assertThat(g0.contents.read(f.inode(), -1, 4096 * 13, 4096)).hasSize(5);
+        g0.contents.truncate(f.inode(), -1, 4096 * 14, 6);
+        assertThat(g0.contents.read(f.inode(), -1, 4096 * 13 + 5, 100)).as("a grown tail reads as zeros").isEqualTo(new byte[100]);
+        assertClean();
+    }
+
+    @Test
+    void shouldRefuseBadNamesAndReportStandardErrors() throws Exception {
+        DirEntry d = g0.mkdir(ROOT, "d", 0755, 0, 0, 1);
+        DirEntry f = Ops.create(g0, d.inode(), "f", true, 1);
+        assertThatThrownBy(() -> Ops.create(g0, ROOT, "a/b", true, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/'");
+        assertThatThrownBy(() -> Ops.create(g0, ROOT, "..", true, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Ops.create(g0, ROOT, "x".repeat(256), true, 1)).hasMessageContaining("more than 255");
+        assertThatThrownBy(() -> Ops.create(g0, d.inode(), "f", true, 1)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThatThrownBy(() -> g0.lookup(d.inode(), "nope")).isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> g0.lookup(f.inode(), "x")).isInstanceOf(NotDirectoryException.class);
+        assertThatThrownBy(() -> g0.contents.read(d.inode(), -1, 0, 1)).isInstanceOf(FileSystemException.class).hasMessageContaining("is a directory");
+        assertThatThrownBy(() -> g0.delete(ROOT, "d", 2)).isInstanceOf(DirectoryNotEmptyException.class);
+        assertThatThrownBy(() -> g0.contents.read(f.inode(), -1, -1, 1)).isInstanceOf(IllegalArgumentException.class);
+        g0.delete(d.inode(), "f", 3);
+        assertThatThrownBy(() -> g0.stat(f.inode())).isInstanceOf(NoSuchFileException.class);
+        g0.delete(ROOT, "d", 4);
+        assertThat(g0.readdir(ROOT, "", 10)).isEmpty();
+        assertClean();
+    }
+
+    @Test
+    void shouldRenameWithinTheGroupAndReplaceFiles() throws Exception {
+        DirEntry a = g0.mkdir(ROOT, "a", 0755, 0, 0, 1);
+        DirEntry b = g0.mkdir(ROOT, "b", 0755, 0, 0, 1);
+        DirEntry x = Ops.create(g0, a.inode(), "x", true, 1);
+        DirEntry y = Ops.create(g0, b.inode(), "y", true, 1);
+        g0.contents.write(y.inode(), -1, 0, random(10_000, 4), false, 1);
+        assertThatThrownBy(() -> g0.renameLocal(a.inode(), "x", b.inode(), "y", false, 2)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(g0.renameLocal(a.inode(), "x", b.inode(), "y", true, 2)).isTrue();
+        assertThat(g0.lookup(b.inode(), "y").inode()).isEqualTo(x.inode());
+        assertThatThrownBy(() -> g0.stat(y.inode())).isInstanceOf(NoSuchFileException.class);
+        assertThat(g0.renameLocal(ROOT, "a", b.inode(), "a2", false, 3)).as("a directory changing parent needs the coordinator").isFalse();
+        assertThat(g0.renameLocal(ROOT, "a", ROOT, "a2", false, 3)).isTrue();
+        assertThat(g0.lookup(ROOT, "a2").inode()).isEqualTo(a.inode());
+        assertClean();
+    }
+
+    @Test
+    void shouldRefuseAWriteWhenTheGroupIsFullAndLeaveTheFileAsItWas() throws Exception {
+        DirEntry f = Ops.create(g0, ROOT, "fill", true, 1);
+        byte[] chunk = random(1 << 20, 5);
+        long written = 0;
+        FileSystemException full = null;
+        while (full == null) {
+            try {
+                written = g0.contents.write(f.inode(), -1, written, chunk, false, 2);
+            } catch (FileSystemException e) {
+                full = e;
+            }
+        }
+        assertThat(full.getMessage()).contains("no space left on the device");
+        assertThat(g0.stat(f.inode()).size()).isEqualTo(written);
+        assertClean();
+        g0.delete(ROOT, "fill", 3);
+        assertThat(g0.stats().freeBlocks()).as("all but the root directory's block").isEqualTo(g0.stats().dataBlocks() - 1);
+        g0.contents.write(Ops.create(g0, ROOT, "again", true, 4).inode(), -1, 0, chunk, false, 5);
+        assertClean();
+    }
+}

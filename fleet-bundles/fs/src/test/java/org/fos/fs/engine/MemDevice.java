@@ -1,0 +1,48 @@
+package org.fos.fs.engine;
+
+import java.util.Arrays;
+
+import org.fos.block.api.Geometry;
+import org.fos.block.spi.AbstractBlockDevice;
+
+/** A device in one array, whose content can be copied at any moment to play a crash. */
+final class MemDevice extends AbstractBlockDevice {
+    final byte[] bytes;
+
+    MemDevice(int blockSize, long blocks) {
+        this(new Geometry("mem", blockSize, blocks, false), new byte[(int) (blockSize * blocks)]);
+    }
+
+    private MemDevice(Geometry g, byte[] bytes) {
+        super(g);
+        this.bytes = bytes;
+    }
+
+    /** The device as a crash at this moment would leave it. */
+    MemDevice crashCopy() {
+        return new MemDevice(geometry, bytes.clone());
+    }
+
+    void corrupt(long block, int offset) {
+        bytes[(int) (block * geometry.blockSize()) + offset] ^= (byte) 0xff;
+    }
+
+    @Override
+    protected void readBlocks(long block, byte[] into) {
+        System.arraycopy(bytes, (int) (block * geometry.blockSize()), into, 0, into.length);
+    }
+
+    @Override
+    protected void writeBlocks(long block, byte[] data) {
+        System.arraycopy(data, 0, bytes, (int) (block * geometry.blockSize()), data.length);
+    }
+
+    @Override
+    protected void force() {
+        // memory
+    }
+
+    byte[] block(long n) {
+        return Arrays.copyOfRange(bytes, (int) (n * geometry.blockSize()), (int) ((n + 1) * geometry.blockSize()));
+    }
+}

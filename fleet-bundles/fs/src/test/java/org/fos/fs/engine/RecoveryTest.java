@@ -1,0 +1,129 @@
+package org.fos.fs.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.fos.fs.api.DirEntry;
+import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.FileType;
+import org.fos.fs.api.FsckReport;
+import org.fos.fs.peers.Step;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Crashes played by copying the device at chosen moments, then recovering the copy. */
+class RecoveryTest {
+    static final long ROOT = FileSystemFleet.ROOT;
+
+    MemDevice device;
+    Layout layout;
+
+    @BeforeEach
+    void mkfs() throws Exception {
+        device = new MemDevice(4096, 8192);
+        layout = Volume.mkfs(device, 2);
+    }
+
+    static void assertClean(MemDevice d) {
+        FsckReport r = Fsck.check(d);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.clean()).isTrue();
+    }
+
+    @Test
+    void shouldReplayCommittedTransactionsThatNeverReachedHome() throws Exception {
+        GroupStore g = GroupStore.open(layout, 0, device);
+        DirEntry d = g.mkdir(ROOT, "d", 0755, 0, 0, 1);
+        DirEntry f = Ops.create(g, d.inode(), "f", true, 1);
+        byte[] content = GroupStoreTest.random(20_000, 7);
+        g.contents.write(f.inode(), -1, 0, content, false, 2);
+        assertThat(g.isClean()).as("the changes are only in the journal").isFalse();
+        MemDevice crashed = device.crashCopy();
+        FsckReport before = Fsck.check(crashed);
+        assertThat(before.clean()).isFalse();
+        assertThat(before.problems().get(0)).contains("journal of group 0 holds");
+
+        assertThat(Volume.recover(crashed, layout)).isEqualTo(1);
+        assertClean(crashed);
+        GroupStore again = GroupStore.open(layout, 0, crashed);
+        assertThat(again.contents.read(again.lookup(d.inode(), "f").inode(), -1, 0, 30_000)).isEqualTo(content);
+    }
+
+    @Test
+    void shouldIgnoreATornTransactionAndKeepTheOnesBefore() throws Exception {
+        GroupStore g = GroupStore.open(layout, 0, device);
+        g.mkdir(ROOT, "kept", 0755, 0, 0, 1);
+        long journalEnd = device.stats().bytesWritten();
+        g.mkdir(ROOT, "torn", 0755, 0, 0, 2);
+        assertThat(device.stats().bytesWritten()).isGreaterThan(journalEnd);
+        MemDevice crashed = device.crashCopy();
+        // the second transaction's commit block is the last journal block written: damage it
+        long second = layout.journalStart(0) + 1;
+        int n = 0;
+        while (n < 2) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(crashed.block(second));
+            int blocks = b.getInt(32);
+            n++;
+            if (n == 2) {
+                crashed.corrupt(second + blocks + 1, 28);
+            }
+            second += blocks + 2;
+        }
+        Volume.recover(crashed, layout);
+        assertClean(crashed);
+        GroupStore again = GroupStore.open(layout, 0, crashed);
+        assertThat(again.readdir(ROOT, "", 10)).extracting(DirEntry::name).containsExactly("kept");
+    }
+
+    @Test
+    void shouldFinishACrossGroupOperationOnTheGroupsThatMissedIt() throws Exception {
+        GroupStore g0 = GroupStore.open(layout, 0, device);
+        GroupStore g1 = GroupStore.open(layout, 1, device);
+        long fresh = g1.alloc.reserveInode(g1.begin());
+        Intent intent = new Intent(1, List.of(
+                new Intent.GroupStep(1, new Step(Step.Kind.INIT_DIRECTORY, 0, null, fresh, FileType.DIRECTORY, ROOT, 5, 0755, 0, 0)),
+                new Intent.GroupStep(0, new Step(Step.Kind.PUT, ROOT, "far", fresh, FileType.DIRECTORY, 0, 5, 0, 0, 0))));
+        Tx tx = g0.begin();
+        g0.header.writeIntent(tx, intent.encode());
+        g0.commit(tx);
+        g1.cross.apply(1, intent.stepsOf(1));
+        MemDevice crashed = device.crashCopy();
+        FsckReport half = Fsck.check(crashed);
+        assertThat(half.clean()).isFalse();
+
+        Volume.recover(crashed, layout);
+        assertClean(crashed);
+        GroupStore again = GroupStore.open(layout, 0, crashed);
+        assertThat(again.lookup(ROOT, "far").inode()).isEqualTo(fresh);
+        assertThat(Intent.decode(again.header.intent())).isEqualTo(Intent.decode(intent.encode()));
+        assertThat(Volume.recover(crashed, layout)).as("applying it again changes nothing").isZero();
+    }
+
+    @Test
+    void shouldFindDamageThatFsckIsThereFor() throws Exception {
+        GroupStore g = GroupStore.open(layout, 0, device);
+        DirEntry f = Ops.create(g, ROOT, "f", true, 1);
+        g.contents.write(f.inode(), -1, 0, new byte[8192], false, 1);
+        g.checkpoint();
+        assertClean(device);
+        // mark a free data block in use: a leak
+        long bitmap = layout.blockBitmapStart(0);
+        int leaked = layout.blocksPerGroup - 1;
+        byte[] map = device.block(bitmap);
+        map[leaked >>> 3] |= (byte) (1 << (leaked & 7));
+        Checksums.sealTail(bitmap, map);
+        device.write(bitmap, map);
+        // and free the file's inode in its bitmap: an entry naming a free inode
+        long inodes = layout.inodeBitmapStart(0);
+        byte[] imap = device.block(inodes);
+        int idx = Layout.indexOf(f.inode());
+        imap[idx >>> 3] &= (byte) ~(1 << (idx & 7));
+        Checksums.sealTail(inodes, imap);
+        device.write(inodes, imap);
+        FsckReport r = Fsck.check(device);
+        assertThat(r.clean()).isFalse();
+        assertThat(r.problems()).anyMatch(p -> p.contains("is marked in use but no inode holds it"))
+                .anyMatch(p -> p.contains("which is free"));
+    }
+}

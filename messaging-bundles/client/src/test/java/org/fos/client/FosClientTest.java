@@ -1,0 +1,205 @@
+package org.fos.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.fos.codec.embed.SmileCodec;
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.Kernel;
+import org.fos.kernel.api.Mailbox;
+import org.fos.kernel.api.NameEntry;
+import org.fos.kernel.api.Right;
+import org.fos.kernel.embed.EmbeddedKernel;
+import org.fos.kernel.spi.PayloadCodec;
+import org.fos.naming.api.NameService;
+import org.fos.naming.impl.NamePeers;
+import org.fos.naming.impl.NamingMember;
+import org.fos.rpc.api.Dispatcher;
+import org.fos.rpc.embed.EmbeddedLibfos;
+import org.fos.transport.tcp.embed.EmbeddedTcp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plain-JVM client against a node over real sockets: a kernel in this JVM with the TCP transport
+ * listening on loopback and the naming fleet served on it, as a node serves it (the member of
+ * {@code fos-naming}). The client connects with a ticket written as the node writes one, and is
+ * refused with the reason for a missing or malformed ticket, a stale naming capability, another
+ * cluster's name, a closed port, a host that does not resolve, and TLS without a key store.
+ */
+class FosClientTest {
+    private static final Duration CONNECT = Duration.ofSeconds(3);
+
+    @TempDir
+    Path dir;
+
+    private EmbeddedKernel node;
+    private EmbeddedTcp tcp;
+    private EmbeddedLibfos rpc;
+    private Thread naming;
+    private Capability names;
+    private NamingMember member;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (naming != null) {
+            naming.interrupt();
+            naming.join();
+        }
+        if (rpc != null) {
+            rpc.close();
+        }
+        if (tcp != null) {
+            tcp.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    /** Starts node-a: TCP on a free loopback port in cluster {@code fos}, and /sys/names served by a naming member. */
+    private void startNode() {
+        node = EmbeddedKernel.start("node-a");
+        PayloadCodec codec = SmileCodec.create();
+        node.codec(codec);
+        tcp = EmbeddedTcp.builder().listen("127.0.0.1", 0).cluster("fos").start(node, codec);
+        rpc = EmbeddedLibfos.start(node, codec);
+        Kernel kernel = node.kernel(3);
+        Mailbox box = kernel.createMailbox("naming", 1024);
+        member = new NamingMember(rpc.libfos(3, "naming"), null);
+        Dispatcher d = rpc.libfos(3, "naming").dispatcher(NamePeers.class, member);
+        naming = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    box.drain(d::dispatch, 64, 50, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "naming member");
+        naming.start();
+        kernel.names().register(NameService.NAME, box.capability(), Map.of());
+        names = kernel.narrow(box.capability(), EnumSet.of(Right.SEND, Right.CALL));
+    }
+
+    /** Writes a ticket as a node writes its {@code clientTicket}, with the parts given. */
+    private Path ticket(String nodeId, String endpoint, String cluster, boolean tls, Capability naming) throws IOException {
+        Path file = dir.resolve("client-" + System.nanoTime() + ".ticket");
+        Files.writeString(file, String.join("\n", "node=" + nodeId, "endpoint=" + endpoint, "cluster=" + cluster, "tls=" + tls,
+                "names.mailbox=" + naming.address().mailbox(), "names.rights=" + Right.letters(naming.rights()),
+                "names.token=" + HexFormat.of().toHexDigits(naming.tokenHigh()) + HexFormat.of().toHexDigits(naming.tokenLow())) + "\n",
+                StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private Path goodTicket() throws IOException {
+        return ticket("node-a", "127.0.0.1:" + tcp.port(), "fos", false, names);
+    }
+
+    private static FosClient connect(Path ticket) throws IOException {
+        return FosClient.builder(ticket).clientId("client-test").connectTimeout(CONNECT).callTimeout(Duration.ofSeconds(30)).connect();
+    }
+
+    @Test
+    void shouldConnectWithTheNodesTicketAndCallItsFleets() throws IOException {
+        startNode();
+        NameEntry echo = new NameEntry("/app/echo", node.kernel(5).createMailbox("echo", 16).capability(), 1, Map.of("role", "test"));
+        member.add(echo, null); // as the node's name store adds what the node registers
+        try (FosClient client = connect(goodTicket())) {
+            assertThat(client.node()).isEqualTo("node-a");
+            assertThat(client.clientId()).isEqualTo("client-test");
+            List<NameEntry> found = client.fleet(NameService.class, NameService.NAME).find("/app/echo");
+            assertThat(found).singleElement().satisfies(e -> {
+                assertThat(e.address()).isEqualTo(echo.address());
+                assertThat(e.properties()).containsEntry("role", "test");
+            });
+            assertThat(client.toString()).contains("client-test").contains("node-a");
+        }
+        // the node serves on for the next client
+        try (FosClient again = connect(goodTicket())) {
+            assertThat(again.fleet(NameService.class, NameService.NAME).find("/app/echo")).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldRefuseATicketWhoseNamingCapabilityTheNodeDoesNotKnow() throws IOException {
+        startNode();
+        Capability stale = new Capability(names.address(), names.rights(), names.tokenHigh() ^ 1, names.tokenLow());
+        assertThatThrownBy(() -> connect(ticket("node-a", "127.0.0.1:" + tcp.port(), "fos", false, stale)))
+                .isInstanceOf(IOException.class).hasMessageContaining("did not answer through the ticket's naming capability")
+                .hasMessageContaining("read it again");
+    }
+
+    @Test
+    void shouldRefuseATicketOfAnotherCluster() throws IOException {
+        startNode();
+        assertThatThrownBy(() -> connect(ticket("node-a", "127.0.0.1:" + tcp.port(), "other", false, names)))
+                .isInstanceOf(IOException.class).hasMessageContaining("node-a");
+    }
+
+    @Test
+    void shouldSayWhenNothingListensAtTheTicketsEndpoint() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Capability someNames = new Capability(new org.fos.kernel.api.Address("node-a", 7), Right.SEND.bit() | Right.CALL.bit(), 1, 2);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> connect(ticket("node-a", "127.0.0.1:" + port, "fos", false, someNames))).isInstanceOf(IOException.class)
+                .hasMessageContaining("did not take the connection within " + CONNECT.toMillis() + " ms")
+                .hasMessageContaining("is it running");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("it gives up after the connect timeout").isLessThan(
+                CONNECT.multipliedBy(5));
+    }
+
+    @Test
+    void shouldRefuseAnEndpointWhoseHostDoesNotResolve() throws IOException {
+        Capability someNames = new Capability(new org.fos.kernel.api.Address("node-a", 7), Right.SEND.bit() | Right.CALL.bit(), 1, 2);
+        assertThatThrownBy(() -> connect(ticket("node-a", "no-such-host.invalid:7000", "fos", false, someNames)))
+                .isInstanceOf(IOException.class).hasMessageContaining("node-a");
+    }
+
+    @Test
+    void shouldRefuseAMissingOrMalformedTicketNamingWhatIsWrong() throws IOException {
+        assertThatThrownBy(() -> connect(dir.resolve("none.ticket"))).isInstanceOf(NoSuchFileException.class);
+        Path noToken = dir.resolve("no-token.ticket");
+        Files.writeString(noToken, "node=node-a\nendpoint=127.0.0.1:7000\ncluster=fos\ntls=false\nnames.mailbox=7\n");
+        assertThatThrownBy(() -> connect(noToken)).isInstanceOf(IOException.class).hasMessageContaining("no-token.ticket")
+                .hasMessageContaining("names.token");
+        Path badTls = dir.resolve("bad-tls.ticket");
+        Files.writeString(badTls, "node=node-a\nendpoint=127.0.0.1:7000\ncluster=fos\ntls=maybe\nnames.mailbox=7\nnames.token="
+                + "0".repeat(32) + "\n");
+        assertThatThrownBy(() -> connect(badTls)).isInstanceOf(IOException.class).hasMessageContaining("tls must be true or false");
+    }
+
+    @Test
+    void shouldAskForAKeyStoreWhenTheNodeSpeaksTls() throws IOException {
+        Capability someNames = new Capability(new org.fos.kernel.api.Address("node-a", 7), Right.SEND.bit() | Right.CALL.bit(), 1, 2);
+        assertThatThrownBy(() -> connect(ticket("node-a", "127.0.0.1:7000", "fos", true, someNames))).isInstanceOf(IOException.class)
+                .hasMessageContaining("speaks TLS").hasMessageContaining("FosClient.Builder.tls");
+    }
+
+    @Test
+    void shouldRefuseTimeoutsThatAreNotPositive() {
+        FosClient.Builder b = FosClient.builder(dir.resolve("x.ticket"));
+        assertThatThrownBy(() -> b.callTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(
+                "call timeout must be positive");
+        assertThatThrownBy(() -> b.connectTimeout(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.connectTimeout(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FosClient.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("ticket");
+    }
+}
