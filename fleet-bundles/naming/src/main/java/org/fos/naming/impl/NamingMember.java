@@ -370,6 +370,10 @@ public final class NamingMember implements NamePeers, Stateful {
         }
     }
 
+    /**
+     * Replaces this member's names and watchers with a state's; a state that cannot be read is refused
+     * with the reason and leaves them as they were.
+     */
     private void load(FleetState state) {
         if (state.version() != LAYOUT) {
             throw new IllegalArgumentException("the naming fleet reads state layout " + LAYOUT + ", not " + state.version());
@@ -378,22 +382,27 @@ public final class NamingMember implements NamePeers, Stateful {
             return;
         }
         Map<?, ?> data = StateCodec.map(state.data(), "state");
-        entries.clear();
-        watchers.clear();
+        Map<String, List<NameEntry>> readEntries = new HashMap<>();
+        Map<Address, Watcher> readWatchers = new HashMap<>();
         for (Object o : StateCodec.list(data.get("entries"), "entries")) {
             Map<?, ?> m = StateCodec.map(o, "entry");
-            NameEntry e = new NameEntry((String) m.get("name"), StateCodec.capability(m.get("capability")), (Long) m.get("id"),
-                    StateCodec.stringMap(m.get("properties")));
-            entries.computeIfAbsent(e.name(), n -> new ArrayList<>()).add(e);
+            NameEntry e = new NameEntry(StateCodec.text(m.get("name"), "entry's name"), StateCodec.capability(m.get("capability")),
+                    StateCodec.number(m.get("id"), "entry's id"), StateCodec.stringMap(m.get("properties")));
+            readEntries.computeIfAbsent(e.name(), n -> new ArrayList<>()).add(e);
         }
         for (Object o : StateCodec.list(data.get("watchers"), "watchers")) {
             Map<?, ?> m = StateCodec.map(o, "watcher");
             // state of a version before rights per operation: every watcher saw everything then
-            Watcher w = new Watcher(StateCodec.capability(m.get("capability")), (Long) m.get("number"), !Boolean.FALSE.equals(m.get("members")));
+            Watcher w = new Watcher(StateCodec.capability(m.get("capability")), StateCodec.number(m.get("number"), "watcher's number"),
+                    !Boolean.FALSE.equals(m.get("members")));
             for (Object n : StateCodec.list(m.get("names"), "names")) {
-                w.names.add((String) n);
+                w.names.add(StateCodec.text(n, "watched name"));
             }
-            watchers.put(w.capability.address(), w);
+            readWatchers.put(w.capability.address(), w);
         }
+        entries.clear();
+        entries.putAll(readEntries);
+        watchers.clear();
+        watchers.putAll(readWatchers);
     }
 }

@@ -32,6 +32,20 @@ final class StateCodec {
         }
     }
 
+    static long number(Object o, String what) {
+        if (!(o instanceof Long || o instanceof Integer)) {
+            throw new IllegalArgumentException("the naming state's " + what + " is not a whole number: " + o);
+        }
+        return ((Number) o).longValue();
+    }
+
+    static String text(Object o, String what) {
+        if (!(o instanceof String s)) {
+            throw new IllegalArgumentException("the naming state's " + what + " is not text: " + o);
+        }
+        return s;
+    }
+
     static Map<?, ?> map(Object o, String what) {
         if (!(o instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException("the naming state's " + what + " is not a map: " + o);

@@ -349,6 +349,24 @@ class NamingMemberTest {
     }
 
     @Test
+    void shouldKeepItsNamesWhenAStateFailsHalfWay() {
+        NamingMember member = new NamingMember(libfos, null);
+        member.add(entry("/sys/kept", "node-a", 3, 13), null);
+        FleetState good = member.exportState();
+        Map<String, Object> badId = Map.of("name", "/sys/kv", "capability", StateCodec.capability(capability("node-b", 4)), "id", "seven",
+                "properties", Map.of());
+        List<Object> entries = new java.util.ArrayList<>((List<?>) ((Map<?, ?>) good.data()).get("entries"));
+        entries.add(badId);
+        assertThatThrownBy(() -> member.importState(new FleetState(NamingMember.LAYOUT, Map.of("entries", entries, "watchers",
+                List.of())))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entry's id is not a whole number: seven");
+        Map<String, Object> badName = Map.of("name", 42, "capability", StateCodec.capability(capability("node-b", 4)), "id", 1L,
+                "properties", Map.of());
+        assertThatThrownBy(() -> member.importState(new FleetState(NamingMember.LAYOUT, Map.of("entries", List.of(badName), "watchers",
+                List.of())))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entry's name is not text: 42");
+        assertThat(member.list("/sys/kept")).as("the names it had").hasSize(1);
+    }
+
+    @Test
     void shouldKeepNamesInTheClusterAndTellWatchersWhatTheClusterTellsBeforeAddReturns() {
         Cluster cluster = new Cluster();
         NamingMember member = new NamingMember(libfos, cluster);
