@@ -129,7 +129,9 @@ final class FosPath implements Path {
 
     @Override
     public boolean startsWith(Path other) {
-        FosPath o = check(other);
+        if (!(java.util.Objects.requireNonNull(other) instanceof FosPath o) || o.fs != fs) {
+            return false; // a path of another file system, as the JDK's paths answer
+        }
         if (o.absolute != absolute || o.names.length > names.length) {
             return false;
         }
@@ -143,7 +145,9 @@ final class FosPath implements Path {
 
     @Override
     public boolean endsWith(Path other) {
-        FosPath o = check(other);
+        if (!(java.util.Objects.requireNonNull(other) instanceof FosPath o) || o.fs != fs) {
+            return false;
+        }
         if (o.absolute) {
             return equals(o);
         }

@@ -119,4 +119,16 @@ class FosPathTest {
         assertThat(p("/a").compareTo(p("/a/b"))).isNegative();
         assertThat(p("/b").compareTo(p("/a/b"))).isPositive();
     }
+
+    @Test
+    void shouldNotStartOrEndWithAPathOfAnotherFileSystem() {
+        FileSystem other = provider.fileSystem("/sys/other-fs");
+        assertThat(p("/a/b").startsWith(other.getPath("/a"))).isFalse();
+        assertThat(p("/a/b").endsWith(other.getPath("b"))).isFalse();
+        assertThat(p("/a/b").startsWith(java.nio.file.Path.of("/a"))).isFalse();
+        assertThat(p("/a/b").endsWith(java.nio.file.Path.of("b"))).isFalse();
+        assertThat(p("/a/b").startsWith(p("/a"))).isTrue();
+        assertThat(p("/a/b").endsWith(p("b"))).isTrue();
+        assertThatThrownBy(() -> p("/a").startsWith((java.nio.file.Path) null)).isInstanceOf(NullPointerException.class);
+    }
 }
