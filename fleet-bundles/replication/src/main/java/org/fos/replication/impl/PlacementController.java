@@ -18,16 +18,10 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.GroupManagementRequest;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,10 +62,14 @@ final class PlacementController implements AutoCloseable {
     /** Groups whose claim names nodes that are down: logged once. */
     private final Set<String> waitingReported = new HashSet<>();
     private volatile boolean closed;
+    private final GroupAdmin admin;
+    private final GroupMover mover;
 
     PlacementController(RaftNode node, Settings settings) {
         this.node = node;
         this.settings = settings;
+        this.admin = new GroupAdmin(node, settings);
+        this.mover = new GroupMover(node, settings, admin, this);
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fos-raft-placement");
             t.setDaemon(true);
@@ -179,7 +177,7 @@ final class PlacementController implements AutoCloseable {
                     // the configuration names a live node without a replica: a creation or an Add that failed half-way
                     // (a timeout under load) reached the configuration but not that node, whose votes the group then
                     // lacks for good; it gets its replica now (a node that has one already is left alone)
-                    heal(fleet, g, id, conf, n);
+                    admin.heal(fleet, g, id, conf, n);
                 }
             }
             for (Map.Entry<String, BitSet> h : hosted.entrySet()) {
@@ -192,7 +190,7 @@ final class PlacementController implements AutoCloseable {
                     }
                     // a replica left on a node the group no longer counts (it was replaced while the node was gone):
                     // dropped, so that if the group needs the node again it starts afresh from a snapshot
-                    drop(fleet, g, id, h.getKey(), eligible);
+                    admin.drop(fleet, g, id, h.getKey(), eligible);
                     strays.remove(stray);
                     h.getValue().clear(g);
                     load.merge(h.getKey(), -1, Integer::sum);
@@ -201,7 +199,7 @@ final class PlacementController implements AutoCloseable {
             Placement.Step step = Placement.next(fleet, g, ids, eligible.keySet(), replaceable, f.replicationFactor(), load, pin);
             if (step != null) {
                 changed = true;
-                apply(fleet, g, id, conf, step, eligible, hosted);
+                admin.apply(fleet, g, id, conf, step, eligible, hosted);
                 if (step instanceof Placement.Add a) {
                     load.merge(a.node(), 1, Integer::sum);
                 } else if (step instanceof Placement.Remove r) {
@@ -219,7 +217,7 @@ final class PlacementController implements AutoCloseable {
         Placement.leaders(fleet, settledConfs, eligible.keySet()).forEach((g, leader) -> {
             List<RaftPeer> conf = confs.get(g);
             if (priorityOf(conf, leader) < 1 || conf.stream().anyMatch(p -> !p.getId().toString().equals(leader) && p.getPriority() > 0)) {
-                apply(fleet, g, node.groupId(fleet, g), conf, new Placement.Lead(leader), eligible, hosted);
+                admin.apply(fleet, g, node.groupId(fleet, g), conf, new Placement.Lead(leader), eligible, hosted);
             }
         });
         if (!changed && creations.isEmpty() && settled && confs.size() == f.groups() && rebalances(fleet)) {
@@ -242,7 +240,7 @@ final class PlacementController implements AutoCloseable {
             if (step != null) {
                 LOG.info("rebalancing {}: group {} gains a replica on {} (load {}); the most loaded of its replicas goes next", fleet, g,
                         ((Placement.Add) step).node(), load);
-                if (apply(fleet, g, node.groupId(fleet, g), confs.get(g), step, eligible, hosted)) {
+                if (admin.apply(fleet, g, node.groupId(fleet, g), confs.get(g), step, eligible, hosted)) {
                     node.counters().rebalances.increment();
                 }
                 return;
@@ -280,7 +278,7 @@ final class PlacementController implements AutoCloseable {
      * that did not finish, and is removed, unless {@code mayBeJoining}: then it may be a replica added to
      * this node that waits for the leader to catch it up.
      */
-    private List<RaftPeer> conf(String fleet, int group, RaftGroupId id, Map<String, BitSet> hosted, Set<String> live,
+    List<RaftPeer> conf(String fleet, int group, RaftGroupId id, Map<String, BitSet> hosted, Set<String> live,
             boolean mayBeJoining) {
         RaftServer.Division d = node.division(id);
         if (d != null && d.getRaftConf().getCurrentPeers().isEmpty() && d.getInfo().getLastAppliedIndex() < 0 && mayBeJoining) {
@@ -306,11 +304,11 @@ final class PlacementController implements AutoCloseable {
             if (!e.getValue().get(group) || !live.contains(e.getKey())) {
                 continue;
             }
-            RaftPeer host = peer(e.getKey(), node.eligible(fleet).get(e.getKey()), 0);
+            RaftPeer host = GroupAdmin.peer(e.getKey(), node.eligible(fleet).get(e.getKey()), 0);
             if (host.getAddress() == null) {
                 continue;
             }
-            try (RaftClient c = node.newClient(RaftGroup.valueOf(id, host), fewRetries())) {
+            try (RaftClient c = node.newClient(RaftGroup.valueOf(id, host), admin.fewRetries())) {
                 GroupInfoReply info = c.getGroupManagementApi(host.getId()).info(id);
                 if (!info.getGroup().getPeers().isEmpty()) {
                     return new ArrayList<>(info.getGroup().getPeers());
@@ -343,13 +341,13 @@ final class PlacementController implements AutoCloseable {
         }
         List<RaftPeer> raftPeers = new ArrayList<>();
         for (int i = 0; i < peers.size(); i++) {
-            raftPeers.add(peer(peers.get(i), eligible.get(peers.get(i)), i == 0 ? 1 : 0));
+            raftPeers.add(GroupAdmin.peer(peers.get(i), eligible.get(peers.get(i)), i == 0 ? 1 : 0));
         }
         RaftGroup group = RaftGroup.valueOf(id, raftPeers);
-        try (RaftClient c = node.newClient(group, fewRetries())) {
+        try (RaftClient c = node.newClient(group, admin.fewRetries())) {
             for (RaftPeer p : raftPeers) {
                 if (!hosted.getOrDefault(p.getId().toString(), new BitSet()).get(g)) {
-                    add(c, p.getId(), group);
+                    admin.add(c, p.getId(), group);
                 }
             }
             node.counters().reconfigurations.increment();
@@ -357,145 +355,6 @@ final class PlacementController implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("creating group {} of {} on {} failed, to be tried again: {}", g, fleet, peers, e.toString());
         }
-    }
-
-    /**
-     * Gives a node a replica of a group: through this node's own server when it is this node, else
-     * through a client. A node that has the group already (its replica may still be starting) is left
-     * alone: Ratis closes a replica that is added again.
-     */
-    private boolean add(RaftClient c, RaftPeerId peer, RaftGroup group) throws IOException {
-        if (peer.equals(node.server().getId())) {
-            if (node.division(group.getGroupId()) != null) {
-                return false;
-            }
-            try {
-                RaftClientReply reply = node.server().groupManagementAsync(GroupManagementRequest.newAdd(ClientId.randomId(), peer,
-                        0, group, true)).get(2 * settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
-                check(reply);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!alreadyExists(e)) {
-                    throw new IOException("adding group " + group.getGroupId() + " here failed: " + RaftNode.unwrap(e), RaftNode.unwrap(e));
-                }
-                return false;
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new IOException("adding group " + group.getGroupId() + " here took more than " + 2 * settings.requestTimeoutMillis()
-                        + " ms", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while adding group " + group.getGroupId());
-            }
-            return true;
-        }
-        if (c.getGroupManagementApi(peer).list().getGroupIds().contains(group.getGroupId())) {
-            return false;
-        }
-        try {
-            RaftClientReply reply = c.getGroupManagementApi(peer).add(group);
-            if (!reply.isSuccess()) {
-                if (!alreadyExists(reply.getException())) {
-                    check(reply);
-                }
-                return false;
-            }
-            return true;
-        } catch (IOException e) {
-            if (!alreadyExists(e)) {
-                throw e;
-            }
-            return false;
-        }
-    }
-
-    /** Whether a failure says the node keeps the group already (a retried add, or a replica that came back). */
-    private static boolean alreadyExists(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof AlreadyExistsException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Makes a change, logging what came of it; true if it happened. */
-    private boolean apply(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Placement.Step step, Map<String, String> eligible,
-            Map<String, BitSet> hosted) {
-        try {
-            change(fleet, g, id, conf, step, eligible, hosted);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            LOG.info("group {} of {}: {} did not happen this round: {}{}", g, fleet, step, e.toString(),
-                    e.getCause() == null ? "" : " (" + e.getCause() + ")");
-            return false;
-        }
-    }
-
-    /** Makes a change to a group's configuration, or throws saying why it did not happen. */
-    private void change(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Placement.Step step, Map<String, String> eligible,
-            Map<String, BitSet> hosted) throws IOException {
-        List<RaftPeer> next;
-        if (step instanceof Placement.Add a) {
-            next = addReplica(g, id, conf, peer(a.node(), eligible.get(a.node()), 0), hosted);
-        } else if (step instanceof Placement.Remove r) {
-            next = removeReplica(fleet, g, id, conf, r.node(), eligible);
-        } else {
-            String leader = ((Placement.Lead) step).node();
-            next = new ArrayList<>();
-            for (RaftPeer p : conf) {
-                next.add(peer(p.getId().toString(), p.getAddress(), p.getId().toString().equals(leader) ? 1 : 0));
-            }
-            try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
-                check(c.admin().setConfiguration(next));
-            }
-        }
-        node.counters().reconfigurations.increment();
-        LOG.info("group {} of {}: {} (now {})", g, fleet, step, next.stream().map(p -> p.getId() + (p.getPriority() > 0 ? "*" : "")).toList());
-    }
-
-    /**
-     * Gives a group a replica on one more node: the replica first (unless the node has one), then the
-     * configuration that counts it, which Ratis commits once the new replica has caught up.
-     *
-     * @return the new configuration
-     */
-    private List<RaftPeer> addReplica(int g, RaftGroupId id, List<RaftPeer> conf, RaftPeer added, Map<String, BitSet> hosted)
-            throws IOException {
-        List<RaftPeer> next = new ArrayList<>(conf);
-        next.add(added);
-        try (RaftClient c = node.newClient(RaftGroup.valueOf(id, next), fewRetries())) {
-            if (!hosted.getOrDefault(added.getId().toString(), new BitSet()).get(g)) {
-                // adding a group to a server that has it already closes its replica (Ratis): only to nodes without one.
-                // The new replica starts without peers, so it waits for the leader: one that started with the new
-                // configuration would campaign if the leader took longer than an election timeout to reach it, and the
-                // leader, whose configuration does not count it yet, would tell it to shut down (it then stays closed)
-                add(c, added.getId(), RaftGroup.valueOf(id));
-            }
-            check(c.admin().setConfiguration(next));
-        }
-        return next;
-    }
-
-    /**
-     * Takes a group's replica off a node: the configuration without it, then, if the node is up, its copy.
-     *
-     * @return the new configuration
-     */
-    private List<RaftPeer> removeReplica(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, String gone, Map<String, String> eligible)
-            throws IOException {
-        List<RaftPeer> next = new ArrayList<>();
-        for (RaftPeer p : conf) {
-            if (!p.getId().toString().equals(gone)) {
-                next.add(p);
-            }
-        }
-        try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
-            check(c.admin().setConfiguration(next));
-        }
-        if (eligible.containsKey(gone)) {
-            // a surplus replica on a live node: its copy goes too (a gone node's copy is dropped if it comes back)
-            drop(fleet, g, id, gone, eligible);
-        }
-        return next;
     }
 
     /**
@@ -517,7 +376,7 @@ final class PlacementController implements AutoCloseable {
     Move move(String fleet, int group, String from, String to) {
         long timeout = 30 * settings.requestTimeoutMillis();
         try {
-            return worker.submit(() -> moveNow(fleet, group, from, to, timeout)).get(timeout + settings.requestTimeoutMillis(),
+            return worker.submit(() -> mover.moveNow(fleet, group, from, to, timeout)).get(timeout + settings.requestTimeoutMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
@@ -534,124 +393,9 @@ final class PlacementController implements AutoCloseable {
         }
     }
 
-    private Move moveNow(String fleet, int group, String from, String to, long timeoutMillis) {
-        FleetGroups f = node.fleets().get(fleet);
-        if (f == null) {
-            throw new IllegalArgumentException("no replicated fleet named " + fleet + " runs on this node");
-        }
-        if (group < 0 || group >= f.groups()) {
-            throw new IllegalArgumentException("group must be from 0 to " + (f.groups() - 1) + " for " + fleet + ", was " + group);
-        }
-        Map<String, String> eligible = node.eligible(fleet);
-        if (!eligible.containsKey(to)) {
-            throw new IllegalArgumentException("node " + to + " is not up or does not run " + fleet + "; the nodes that do: " + eligible.keySet());
-        }
-        RaftGroupId id = node.groupId(fleet, group);
-        long t0 = System.nanoTime();
-        List<String> before = ids(confOrFail(fleet, group, id));
-        if (!before.contains(from)) {
-            throw new IllegalArgumentException("group " + group + " of " + fleet + " has no replica on " + from + "; it is on " + before);
-        }
-        if (before.contains(to)) {
-            throw new IllegalArgumentException("group " + group + " of " + fleet + " has a replica on " + to + " already; it is on " + before);
-        }
-        node.membership().record(pinKey(fleet, group), new Placement.Pin(to, from).toString());
-        LOG.info("moving group {} of {} from {} to {} (it is on {})", group, fleet, from, to, before);
-        long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        String leader = null;
-        while (true) {
-            try {
-                List<RaftPeer> conf = confOrFail(fleet, group, id);
-                List<String> ids = ids(conf);
-                if (!ids.contains(to)) {
-                    List<RaftPeer> unprioritized = new ArrayList<>();
-                    conf.forEach(p -> unprioritized.add(peer(p.getId().toString(), p.getAddress(), 0)));
-                    addReplica(group, id, unprioritized, peer(to, eligible.get(to), 1), node.hosted(fleet));
-                    node.counters().reconfigurations.increment();
-                    LOG.info("moving group {} of {}: {} keeps a replica, caught up, and is the preferred leader", group, fleet, to);
-                } else if (ids.contains(from)) {
-                    try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
-                        if (node.liveNodes().contains(from)) {
-                            check(c.admin().transferLeadership(RaftPeerId.valueOf(to), settings.requestTimeoutMillis()));
-                        }
-                    }
-                    removeReplica(fleet, group, id, conf, from, node.eligible(fleet));
-                    node.counters().reconfigurations.increment();
-                    LOG.info("moving group {} of {}: {} leads it, and {} keeps no replica of it", group, fleet, to, from);
-                } else {
-                    try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
-                        check(c.admin().setConfiguration(conf)); // a no-op that tells who leads now
-                        leader = c.getLeaderId() == null ? null : c.getLeaderId().toString();
-                    } catch (IOException e) {
-                        LOG.debug("moved group {} of {}, but asking who leads it failed: {}", group, fleet, e.toString());
-                    }
-                    node.counters().moves.increment();
-                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                    LOG.info("moved group {} of {} from {} to {} in {} ms; it is on {}", group, fleet, from, to, millis, ids);
-                    return new Move(fleet, group, from, to, before, ids, leader, millis);
-                }
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof IllegalArgumentException) {
-                    throw (IllegalArgumentException) e;
-                }
-                if (closed || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("moving group " + group + " of " + fleet + " from " + from + " to " + to
-                            + " did not finish within " + timeoutMillis + " ms (placement finishes it, as its pin says): " + e, e);
-                }
-                LOG.info("moving group {} of {}: a step did not happen, tried again: {}", group, fleet, e.toString());
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-            }
-        }
-    }
-
-    private List<RaftPeer> confOrFail(String fleet, int group, RaftGroupId id) {
-        List<RaftPeer> conf = conf(fleet, group, id, node.hosted(fleet), node.liveNodes(), true);
-        if (conf == null) {
-            throw new IllegalStateException("no live node keeps group " + group + " of " + fleet);
-        }
-        return conf;
-    }
-
-    private static List<String> ids(List<RaftPeer> conf) {
-        return conf.stream().map(p -> p.getId().toString()).toList();
-    }
-
-    /** Gives a node that a group's configuration names its missing replica. */
-    private void heal(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, String peer) {
-        RaftGroup group = RaftGroup.valueOf(id, conf);
-        try (RaftClient c = node.newClient(group, fewRetries())) {
-            if (add(c, RaftPeerId.valueOf(peer), group)) {
-                node.counters().reconfigurations.increment();
-                LOG.info("group {} of {}: gave {} the replica its configuration names", g, fleet, peer);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.info("group {} of {}: giving {} its missing replica did not happen this round: {}", g, fleet, peer, e.toString());
-        }
-    }
-
-    /** Removes a node's replica of a group that no longer counts it in its configuration, with its files. */
-    private void drop(String fleet, int g, RaftGroupId id, String peer, Map<String, String> eligible) {
-        RaftPeer p = peer(peer, eligible.get(peer), 0);
-        try (RaftClient c = node.newClient(RaftGroup.valueOf(id, p), fewRetries())) {
-            check(c.getGroupManagementApi(p.getId()).remove(id, true, false));
-            LOG.info("group {} of {}: dropped the replica on {}, which the group no longer counts", g, fleet, peer);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("node {} did not drop its replica of group {} of {}: {}", peer, g, fleet, e.toString());
-        }
-    }
-
-    private static void check(RaftClientReply reply) throws IOException {
-        if (!reply.isSuccess()) {
-            throw reply.getException() != null ? reply.getException() : new IOException("refused: " + reply);
-        }
-    }
-
-    private static RaftPeer peer(String id, String address, int priority) {
-        return RaftPeer.newBuilder().setId(id).setAddress(address).setPriority(priority).build();
-    }
-
-    private RetryPolicy fewRetries() {
-        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS));
+    /** Whether placement has stopped. */
+    boolean closed() {
+        return closed;
     }
 
     @Override

@@ -2,11 +2,7 @@ package org.fos.replication.impl;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -28,25 +24,17 @@ import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
-import org.apache.ratis.protocol.exceptions.GroupMismatchException;
-import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
@@ -90,8 +78,6 @@ final class RaftNode implements AutoCloseable {
     private final Map<RaftGroupId, GroupMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, FleetGroups> fleets = new ConcurrentHashMap<>();
     private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
-    private final ClientId localClient = ClientId.randomId();
-    private final AtomicLong callIds = new AtomicLong();
     /** Request ids for writes made outside a call: this node's random half and a counter. */
     private final long requestClient = new java.security.SecureRandom().nextLong() | 1L;
     private final AtomicLong requestSequence = new AtomicLong();
@@ -105,20 +91,24 @@ final class RaftNode implements AutoCloseable {
     private final AutoCloseable endpointAttribute;
     private volatile AutoCloseable hostsAttribute;
     private final PlacementController placement;
+    private final GroupDescriptions descriptions;
+    private final Requests requests;
     private volatile boolean closed;
 
     RaftNode(Settings settings, String nodeId, Membership membership, PayloadCodec payloadCodec) throws IOException {
         this.settings = settings;
         this.nodeId = nodeId;
+        this.descriptions = new GroupDescriptions(this);
+        this.requests = new Requests(this, settings, counters);
         this.membership = membership;
         this.codec = new LogCodec(payloadCodec);
         this.allowed = codec.allowOwnTypes();
         Files.createDirectories(settings.storage());
         this.directory = new Directory(settings.storage().resolve("directory"));
-        int port = port(settings);
+        int port = RatisConfig.port(settings);
         this.endpoint = settings.published() + ":" + port;
-        this.properties = properties(settings, port);
-        this.parameters = parameters(settings);
+        this.properties = RatisConfig.properties(settings, port);
+        this.parameters = RatisConfig.parameters(settings);
         this.timer = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "fos-raft-timer");
             t.setDaemon(true);
@@ -149,73 +139,6 @@ final class RaftNode implements AutoCloseable {
                     + " can read and write the replicated fleets' state (plainTextOnNetwork=true); set tls=true (with the cluster's CA)"
                     + " or keep host at 127.0.0.1 (ADR 0083)", nodeId, endpoint);
         }
-    }
-
-
-    /** The port: the configured one, or the one kept from an earlier start, or a free one kept for later. */
-    private static int port(Settings settings) throws IOException {
-        if (settings.port() != 0) {
-            return settings.port();
-        }
-        Path kept = settings.storage().resolve("port");
-        if (Files.exists(kept)) {
-            String text = Files.readString(kept, StandardCharsets.UTF_8).trim();
-            try {
-                return Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                throw new IOException(kept + " holds '" + text + "', not a port", e);
-            }
-        }
-        int port;
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(settings.host(), 0));
-            port = s.getLocalPort();
-        }
-        Files.writeString(kept, Integer.toString(port), StandardCharsets.UTF_8);
-        return port;
-    }
-
-    private static RaftProperties properties(Settings s, int port) {
-        RaftProperties p = new RaftProperties();
-        GrpcConfigKeys.Server.setHost(p, s.host());
-        GrpcConfigKeys.Server.setPort(p, port);
-        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("16MB"));
-        // a client's request (to another node's division, or placement's administration) may take a whole request timeout
-        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(s.requestTimeoutMillis(),
-                TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.setStorageDir(p, List.of(s.storage().resolve("groups").toFile()));
-        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionTimeoutMinMillis(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(s.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
-        // a group's first election, after a start or its creation, need not wait a whole election timeout
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(Math.max(50, s.electionTimeoutMinMillis() / 5),
-                TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(Math.max(100, s.electionTimeoutMaxMillis() / 5),
-                TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p,
-                TimeDuration.valueOf(2 * s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
-        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
-        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
-        RaftServerConfigKeys.setSleepDeviationThreshold(p, TimeDuration.valueOf(s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
-        return p;
-    }
-
-    private static Parameters parameters(Settings s) {
-        Parameters p = new Parameters();
-        if (s.tls()) {
-            GrpcTlsConfig tls = TlsStores.grpc(s);
-            GrpcConfigKeys.Server.setTlsConf(p, tls);
-            GrpcConfigKeys.Admin.setTlsConf(p, tls);
-            GrpcConfigKeys.Client.setTlsConf(p, tls);
-            GrpcConfigKeys.TLS.setConf(p, tls);
-        }
-        return p;
     }
 
     /** Runs Ratis code with its bundle's class loader as the context loader: its ServiceLoader calls need it. */
@@ -465,165 +388,20 @@ final class RaftNode implements AutoCloseable {
 
     /**
      * Submits a request to a group and completes with the reply's content, or fails with a
-     * {@link FleetException} whose status says why.
+     * {@link FleetException} whose status says why; see {@link Requests}.
      */
     CompletableFuture<Message> submit(String fleet, int group, Kind kind, Message message) {
-        RaftGroupId id = groupId(fleet, group);
-        switch (kind) {
-            case WRITE -> counters.writes.increment();
-            case READ -> counters.reads.increment();
-            default -> counters.staleReads.increment();
-        }
-        return placed(fleet, group, id, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PLACEMENT_WAITS * settings.requestTimeoutMillis()))
-                .thenCompose(ready -> submitPlaced(fleet, group, id, kind, message));
+        return requests.submit(fleet, group, kind, message);
     }
 
-    /** How many request timeouts a request waits for a new group's first placement. */
-    private static final int PLACEMENT_WAITS = 6;
-
-    /**
-     * Completes once this node knows where a group is (a fleet's groups are made by placement
-     * shortly after the fleet starts), or fails after the deadline.
-     */
-    private CompletableFuture<Void> placed(String fleet, int group, RaftGroupId id, long deadline) {
-        if (division(id) != null || clients.containsKey(id) || !peers(fleet, group, id).isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (closed || System.nanoTime() - deadline >= 0) {
-            return CompletableFuture.failedFuture(new FleetException(Status.UNAVAILABLE, "group " + group + " of " + fleet
-                    + " is on no node yet: placement has not made it within " + PLACEMENT_WAITS * settings.requestTimeoutMillis()
-                    + " ms (fos:groups shows the groups)", null));
-        }
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        timer.schedule(() -> placed(fleet, group, id, deadline).whenComplete((x, e) -> {
-            if (e != null) {
-                f.completeExceptionally(unwrap(e));
-            } else {
-                f.complete(null);
-            }
-        }), 100, TimeUnit.MILLISECONDS);
-        return f;
+    /** Whether this node's replication is closing or closed. */
+    boolean isClosed() {
+        return closed;
     }
 
-    private CompletableFuture<Message> submitPlaced(String fleet, int group, RaftGroupId id, Kind kind, Message message) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMillis());
-        java.util.concurrent.atomic.AtomicReference<Throwable> last = new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<Message> result = attempt(fleet, group, id, kind, message, deadline, 0, last);
-        return result.orTimeout(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS).handle((reply, error) -> {
-            if (error == null) {
-                return reply;
-            }
-            Throwable cause = unwrap(error);
-            throw new CompletionException(failure(fleet, group, cause instanceof TimeoutException && last.get() != null ? last.get() : cause));
-        });
-    }
-
-    /**
-     * One try: this node's division if it can serve the request, else the group's client. Whatever
-     * fails but a state machine's refusal is tried again, after a short pause, until the deadline: a
-     * write carries its request id, so a write tried again is applied once.
-     */
-    private CompletableFuture<Message> attempt(String fleet, int group, RaftGroupId id, Kind kind, Message message, long deadline,
-            int attempt, java.util.concurrent.atomic.AtomicReference<Throwable> last) {
-        if (closed) {
-            return CompletableFuture.failedFuture(new FleetException(Status.UNAVAILABLE, "the replication of node " + nodeId
-                    + " has stopped", null));
-        }
-        CompletableFuture<Message> tried;
-        try {
-            RaftServer.Division local = division(id);
-            if (local != null && kind == Kind.STALE_READ) {
-                counters.local.increment();
-                tried = local.getStateMachine().query(message);
-            } else if (local != null && (kind == Kind.READ || local.getInfo().isLeader())) {
-                counters.local.increment();
-                tried = local(id, kind, message);
-            } else {
-                tried = viaClient(fleet, group, id, kind, message);
-            }
-        } catch (IOException | RuntimeException e) {
-            tried = CompletableFuture.failedFuture(e);
-        }
-        return tried.handle((reply, error) -> {
-            if (error == null) {
-                return CompletableFuture.completedFuture(reply);
-            }
-            Throwable cause = unwrap(error);
-            last.set(cause);
-            if (cause instanceof StateMachineException || closed || System.nanoTime() - deadline >= 0) {
-                return CompletableFuture.<Message>failedFuture(cause);
-            }
-            if (cause instanceof GroupMismatchException || cause instanceof AlreadyClosedException) {
-                dropClient(id);
-            }
-            return later(() -> attempt(fleet, group, id, kind, message, deadline, attempt + 1, last));
-        }).thenCompose(f -> f);
-    }
-
-    /** Submits to this node's own division, without a network hop. */
-    private CompletableFuture<Message> local(RaftGroupId id, Kind kind, Message message) throws IOException {
-        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localClient).setServerId(server.getId())
-                .setGroupId(id).setCallId(callIds.incrementAndGet()).setMessage(message)
-                .setType(kind == Kind.WRITE ? RaftClientRequest.writeRequestType() : RaftClientRequest.readRequestType())
-                .build();
-        return server.submitClientRequestAsync(request).thenCompose(RaftNode::content);
-    }
-
-    private static CompletableFuture<Message> content(RaftClientReply reply) {
-        if (reply.isSuccess()) {
-            return CompletableFuture.completedFuture(reply.getMessage());
-        }
-        if (reply.getStateMachineException() != null) {
-            return CompletableFuture.failedFuture(reply.getStateMachineException());
-        }
-        return CompletableFuture.failedFuture(reply.getException() != null ? reply.getException()
-                : new IOException("the group refused the request: " + reply));
-    }
-
-    /** Sends through the group's client, which finds the leader. */
-    private CompletableFuture<Message> viaClient(String fleet, int group, RaftGroupId id, Kind kind, Message message) {
-        RaftClient client = client(fleet, group, id);
-        counters.forwarded.increment();
-        CompletableFuture<RaftClientReply> reply = switch (kind) {
-            case WRITE -> client.async().send(message);
-            case READ -> client.async().sendReadOnly(message);
-            default -> client.async().sendStaleRead(message, 0, peers(fleet, group, id).get(0).getId());
-        };
-        return reply.thenCompose(RaftNode::content);
-    }
-
-    /** Tries again after a short pause, on the request thread pool (a Raft client may block its caller while its window is full). */
-    private CompletableFuture<Message> later(Supplier<CompletableFuture<Message>> again) {
-        CompletableFuture<Message> f = new CompletableFuture<>();
-        timer.schedule(() -> retries.execute(() -> again.get().whenComplete((m, e) -> {
-            if (e != null) {
-                f.completeExceptionally(unwrap(e));
-            } else {
-                f.complete(m);
-            }
-        })), 100, TimeUnit.MILLISECONDS);
-        return f;
-    }
-
-    private FleetException failure(String fleet, int group, Throwable error) {
-        Throwable cause = unwrap(error);
-        if (cause instanceof FleetException fe) {
-            if (fe.status() == Status.NO_QUORUM) {
-                counters.noQuorum.increment();
-            }
-            return fe;
-        }
-        if (cause instanceof StateMachineException sme) {
-            return new FleetException(Status.FAILED, "group " + group + " of " + fleet + " failed: " + sme.getMessage(), sme);
-        }
-        if (cause instanceof AlreadyClosedException && closed) {
-            return new FleetException(Status.UNAVAILABLE, "the replication of node " + nodeId + " has stopped", cause);
-        }
-        counters.noQuorum.increment();
-        String why = cause instanceof TimeoutException ? "no answer" : cause.toString();
-        return new FleetException(Status.NO_QUORUM, "group " + group + " of " + fleet + " has no leader that a majority follows"
-                + " within " + settings.requestTimeoutMillis() + " ms (" + why + "); a write may still be applied if it reached"
-                + " the old leader's log", cause);
+    /** Whether this node holds a Raft client for a group (it forwarded a request to it before). */
+    boolean hasClient(RaftGroupId id) {
+        return clients.containsKey(id);
     }
 
     static Throwable unwrap(Throwable t) {
@@ -646,7 +424,7 @@ final class RaftNode implements AutoCloseable {
     }
 
     /** The client of a group, built from its configuration as this node knows it. */
-    private RaftClient client(String fleet, int group, RaftGroupId id) {
+    RaftClient client(String fleet, int group, RaftGroupId id) {
         RaftClient c = clients.get(id);
         if (c != null) {
             return c;
@@ -697,38 +475,7 @@ final class RaftNode implements AutoCloseable {
     // ---------------------------------------------------------------- describing
 
     GroupInfo describe(String fleet, int group) {
-        RaftGroupId id = groupId(fleet, group);
-        RaftServer.Division d = division(id);
-        if (d == null) {
-            List<String> peers = peers(fleet, group, id).stream().map(p -> p.getId().toString()).toList();
-            return new GroupInfo(fleet, group, peers, null, 0, 0, 0, 0, Map.of(), "NONE");
-        }
-        List<String> peers = d.getRaftConf().getCurrentPeers().stream().map(p -> p.getId().toString()).toList();
-        try {
-            return describe(fleet, group, d, peers);
-        } catch (IllegalStateException starting) {
-            // Ratis has not opened the replica's log yet
-            return new GroupInfo(fleet, group, peers, null, 0, 0, 0, 0, Map.of(), "STARTING");
-        }
-    }
-
-    private GroupInfo describe(String fleet, int group, RaftServer.Division d, List<String> peers) {
-        RaftPeerId leader = d.getInfo().getLeaderId();
-        Map<String, Long> lag = new TreeMap<>();
-        long commit = d.getRaftLog().getLastCommittedIndex();
-        if (d.getInfo().isLeader()) {
-            // the leader's view of how far each follower has committed
-            for (var info : d.getCommitInfos()) {
-                String peer = info.getServer().getId().toStringUtf8();
-                if (!peer.equals(nodeId)) {
-                    lag.put(peer, Math.max(0, commit - info.getCommitIndex()));
-                }
-            }
-        }
-        var snapshot = d.getStateMachine().getLatestSnapshot();
-        return new GroupInfo(fleet, group, peers, leader == null ? null : leader.toString(), d.getInfo().getCurrentTerm(), commit,
-                d.getInfo().getLastAppliedIndex(), snapshot == null ? 0 : snapshot.getIndex(), lag,
-                d.getInfo().getCurrentRole().name());
+        return descriptions.describe(fleet, group);
     }
 
     Map<String, Long> counterSnapshot() {

@@ -1,0 +1,94 @@
+package org.fos.replication.impl;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * How a node's Ratis server is set up from its {@link Settings}: its port (kept across starts), the
+ * Raft properties (timeouts, read option, snapshots, log segments) and the TLS parameters.
+ */
+final class RatisConfig {
+
+    private RatisConfig() {
+    }
+
+    /** The port: the configured one, or the one kept from an earlier start, or a free one kept for later. */
+    static int port(Settings settings) throws IOException {
+        if (settings.port() != 0) {
+            return settings.port();
+        }
+        Path kept = settings.storage().resolve("port");
+        if (Files.exists(kept)) {
+            String text = Files.readString(kept, StandardCharsets.UTF_8).trim();
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new IOException(kept + " holds '" + text + "', not a port", e);
+            }
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(settings.host(), 0));
+            port = s.getLocalPort();
+        }
+        Files.writeString(kept, Integer.toString(port), StandardCharsets.UTF_8);
+        return port;
+    }
+
+    static RaftProperties properties(Settings s, int port) {
+        RaftProperties p = new RaftProperties();
+        GrpcConfigKeys.Server.setHost(p, s.host());
+        GrpcConfigKeys.Server.setPort(p, port);
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("16MB"));
+        // a client's request (to another node's division, or placement's administration) may take a whole request timeout
+        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(s.requestTimeoutMillis(),
+                TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.setStorageDir(p, List.of(s.storage().resolve("groups").toFile()));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionTimeoutMinMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(s.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
+        // a group's first election, after a start or its creation, need not wait a whole election timeout
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(Math.max(50, s.electionTimeoutMinMillis() / 5),
+                TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(Math.max(100, s.electionTimeoutMaxMillis() / 5),
+                TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p,
+                TimeDuration.valueOf(2 * s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
+        RaftServerConfigKeys.setSleepDeviationThreshold(p, TimeDuration.valueOf(s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
+        return p;
+    }
+
+    static Parameters parameters(Settings s) {
+        Parameters p = new Parameters();
+        if (s.tls()) {
+            GrpcTlsConfig tls = TlsStores.grpc(s);
+            GrpcConfigKeys.Server.setTlsConf(p, tls);
+            GrpcConfigKeys.Admin.setTlsConf(p, tls);
+            GrpcConfigKeys.Client.setTlsConf(p, tls);
+            GrpcConfigKeys.TLS.setConf(p, tls);
+        }
+        return p;
+    }
+}
