@@ -7,6 +7,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import org.agrona.ExpandableArrayBuffer;
 import org.fos.kernel.api.Message;
+import org.fos.transport.api.StreamWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +18,8 @@ import org.slf4j.LoggerFactory;
  * into the log on their own thread; the agent writes control frames ({@link #control}). Both under
  * this object's lock.
  *
- * <p>The window works as the TCP transport's: a number of the window sent again (the kernel's
- * retransmit timer fired while the acknowledgement was on its way) is not written twice; an ACK with
- * the GAP flag cuts the window back ({@link #rewind}); a number beyond its end + 1 starts it again
- * (the numbers between went through another transport), unless the log is refusing for want of room.
+ * <p>The {@link StreamWindow} works as the TCP transport's: a number already in the log is not
+ * written twice, an ACK with the GAP flag cuts the window back ({@link #rewind}).
  */
 final class Outbound {
     private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
@@ -34,10 +33,8 @@ final class Outbound {
     private final Counters counters;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);
     boolean helloSent;
-    private boolean hasWindow;
-    private boolean inOrder = true;
-    private long low;
-    private long high;
+    /** The numbers in the peer's log. */
+    private final StreamWindow window = new StreamWindow();
     volatile long lastWriteNanos;
 
     Outbound(Aeron client, ExclusivePublication publication, byte[] nonce, ShmEndpoint endpoint, long createdNanos, ShmCodec codec,
@@ -68,17 +65,18 @@ final class Outbound {
      */
     long transmit(String node, long sequence, Message message, boolean waitingForRoom) {
         synchronized (this) {
-            if (inOrder && hasWindow && sequence >= low && sequence <= high) {
-                counters.alreadyInLog.increment();
-                return TAKEN;
-            }
-            if (inOrder && hasWindow && sequence > high + 1) {
-                if (waitingForRoom) {
+            switch (window.admit(sequence, waitingForRoom)) {
+                case StreamWindow.IN_STREAM -> {
+                    counters.alreadyInLog.increment();
+                    return TAKEN;
+                }
+                case StreamWindow.WAIT -> {
                     counters.backpressured.increment();
                     return WAIT;
                 }
-                // the numbers between went through another transport: this log's window starts again here
-                hasWindow = false;
+                default -> {
+                    // write it
+                }
             }
             int length = codec.encode(buffer, sequence, message, node);
             if (length < 0) {
@@ -88,15 +86,7 @@ final class Outbound {
             if (r < 0) {
                 return r;
             }
-            if (!hasWindow) {
-                hasWindow = true;
-                low = sequence;
-                high = sequence;
-            } else if (sequence == high + 1) {
-                high = sequence;
-            } else {
-                inOrder = false;
-            }
+            window.written(sequence);
             return TAKEN;
         }
     }
@@ -123,14 +113,7 @@ final class Outbound {
 
     /** The peer dropped frames after {@code acknowledged}: they must be written again. */
     synchronized void rewind(long acknowledged) {
-        if (!inOrder || !hasWindow) {
-            return;
-        }
-        if (acknowledged < low) {
-            hasWindow = false;
-        } else if (acknowledged < high) {
-            high = acknowledged;
-        }
+        window.rewind(acknowledged);
     }
 
     /** Closes the publication and the client (may block: not on the agent). */

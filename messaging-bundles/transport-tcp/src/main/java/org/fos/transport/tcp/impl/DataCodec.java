@@ -36,35 +36,36 @@ final class DataCodec {
     }
 
     /**
-     * Encodes a DATA frame for a connection, or counts why it cannot be sent.
+     * Encodes a DATA frame, or counts why it cannot be sent.
      *
+     * @param where the connection, named in the fault
      * @return the frame, or null if the message cannot cross the wire (counted as UNENCODABLE_MESSAGE)
      */
-    ByteBuf encode(ByteBufAllocator alloc, Connection c, long sequence, Message m) {
+    ByteBuf encode(ByteBufAllocator alloc, Object where, long sequence, Message m) {
         byte[] payload;
         int length;
         try {
             payload = m.payload() instanceof EncodedPayload e ? e.bytes() : codec.encode(m.payload());
             length = Frames.dataLength(m, payload);
         } catch (IllegalArgumentException e) {
-            unencodable(c, m, e.getMessage());
+            unencodable(where, m, e.getMessage());
             return null;
         }
         if (length > maxFrameBytes) {
-            unencodable(c, m, "a frame of " + length + " bytes is over maxFrameBytes " + maxFrameBytes);
+            unencodable(where, m, "a frame of " + length + " bytes is over maxFrameBytes " + maxFrameBytes);
             return null;
         }
         return Frames.data(alloc, sequence, m, payload);
     }
 
-    private void unencodable(Connection c, Message m, String why) {
+    private void unencodable(Object where, Message m, String why) {
         Class<?> type = m.payload() == null ? Void.class : m.payload().getClass();
         if (unencodable.add(type)) {
             LOG.warn("node {}: a message of type '{}' with a {} payload cannot be sent to {}: {}. The link to that node waits"
                     + " for it: allow the type in the codec on both nodes, or set the kernel's maxRemotePayloadBytes below"
-                    + " maxFrameBytes so that the sender is refused at once.", nodeId, m.type(), type.getName(), c.peerNode(), why);
+                    + " maxFrameBytes so that the sender is refused at once.", nodeId, m.type(), type.getName(), m.to().address().node(), why);
         }
-        counters.fault(Fault.UNENCODABLE_MESSAGE, c, why);
+        counters.fault(Fault.UNENCODABLE_MESSAGE, where, why);
     }
 
     /**
@@ -74,13 +75,13 @@ final class DataCodec {
      *         the connection stays open and the link sends it again)
      * @throws FrameException if the envelope is malformed or not for this node
      */
-    Message decode(Connection c, long sequence, ByteBuf frame) throws FrameException {
+    Message decode(Object where, long sequence, ByteBuf frame) throws FrameException {
         Frames.Envelope e = Frames.readData(frame, nodeId);
         Object payload;
         try {
             payload = codec.decode(e.payload());
         } catch (IllegalArgumentException ex) {
-            counters.fault(Fault.UNDECODABLE_PAYLOAD, c, "message " + sequence + " of type '" + e.type() + "': " + ex.getMessage());
+            counters.fault(Fault.UNDECODABLE_PAYLOAD, where, "message " + sequence + " of type '" + e.type() + "': " + ex.getMessage());
             return null;
         }
         return new Message(e.from(), e.to(), e.replyTo(), e.correlationId(), e.type(), payload);

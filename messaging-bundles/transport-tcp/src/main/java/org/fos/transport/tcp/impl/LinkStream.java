@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import org.fos.kernel.api.Message;
 import org.fos.transport.api.FrameDescriptor;
+import org.fos.transport.api.StreamWindow;
 
 /**
  * What one {@link Connection} writes of its link: DATA frames through a queue bounded by bytes, the
@@ -25,14 +26,10 @@ import org.fos.transport.api.FrameDescriptor;
  * memory; beyond that {@code transmit} answers false and the kernel keeps the message. When the queue
  * is down to the low water mark again, {@code onRoom} runs (the kernel then sends what waits).
  *
- * <p><b>What is in the stream.</b> A live TCP connection carries what it took, in order, or breaks.
- * The stream remembers the contiguous range of sequence numbers it took; when the kernel sends a
- * number of that range again (its retransmit timer fired while the acknowledgement was still on its
- * way), the frame is not written twice. When the peer says it dropped frames (an ACK with the GAP
- * flag: its mailbox was full), the range is cut back so that they are written again ({@link #rewind}).
- * A number beyond the range's end + 1 is refused while the stream is refusing messages for want of
- * room (the peer would drop it anyway); otherwise the numbers between went through another transport,
- * and the range starts again at this number.
+ * <p><b>What is in the stream.</b> A live TCP connection carries what it took, in order, or breaks:
+ * the {@link StreamWindow} keeps a number the kernel sends again from being written twice, and an ACK
+ * with the GAP flag (the peer's mailbox was full) cuts it back so that the dropped frames are written
+ * again ({@link #rewind}).
  *
  * <p><b>Acknowledgements.</b> What the reading side delivered ({@link #delivered}) is acknowledged
  * with the next batch of frames, or after at most {@value #ACK_DELAY_MICROS} microseconds; a gap (a
@@ -45,7 +42,7 @@ final class LinkStream {
      */
     static final long ACK_DELAY_MICROS = 1_000;
 
-    private final Connection connection;
+    private final Object where;
     private final DataCodec codec;
     private final Counters counters;
     private final TransportSettings settings;
@@ -58,11 +55,8 @@ final class LinkStream {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile boolean refusedForCapacity;
 
-    private final Object window = new Object();
-    private boolean hasWindow;
-    private boolean inOrder = true;
-    private long low;
-    private long high;
+    /** The numbers in the stream; guarded by itself. */
+    private final StreamWindow window = new StreamWindow();
 
     private final AtomicLong ackWanted = new AtomicLong();
     private long ackSent;
@@ -73,14 +67,14 @@ final class LinkStream {
     private volatile long bytesOut;
 
     /**
-     * @param connection the connection whose stream this is (named in counted faults)
+     * @param where the connection whose stream this is, named in counted faults
      * @param codec encodes the DATA frames
      * @param counters the transport's counters
      * @param settings the water marks
      * @param onRoom runs on the event loop when a stream that refused messages for want of room has room again
      */
-    LinkStream(Connection connection, DataCodec codec, Counters counters, TransportSettings settings, Runnable onRoom) {
-        this.connection = connection;
+    LinkStream(Object where, DataCodec codec, Counters counters, TransportSettings settings, Runnable onRoom) {
+        this.where = where;
         this.codec = codec;
         this.counters = counters;
         this.settings = settings;
@@ -113,37 +107,29 @@ final class LinkStream {
      */
     boolean transmit(long sequence, Message message) {
         synchronized (window) {
-            if (inOrder && hasWindow && sequence >= low && sequence <= high) {
-                counters.alreadyInStream.increment();
-                return true;
-            }
-            if (inOrder && hasWindow && sequence > high + 1) {
-                if (refusedForCapacity) {
+            switch (window.admit(sequence, refusedForCapacity)) {
+                case StreamWindow.IN_STREAM -> {
+                    counters.alreadyInStream.increment();
+                    return true;
+                }
+                case StreamWindow.WAIT -> {
                     counters.backpressured.increment();
                     return false;
                 }
-                // the numbers between went through another transport (the link moved to it and back):
-                // this connection's stream starts again here
-                hasWindow = false;
+                default -> {
+                    // write it
+                }
             }
             if (queuedBytes.get() >= settings.writeBufferHighWaterMarkBytes()) {
                 refusedForCapacity = true;
                 counters.backpressured.increment();
                 return false;
             }
-            ByteBuf frame = codec.encode(ctx.alloc(), connection, sequence, message);
+            ByteBuf frame = codec.encode(ctx.alloc(), where, sequence, message);
             if (frame == null) {
                 return false;
             }
-            if (!hasWindow) {
-                hasWindow = true;
-                low = sequence;
-                high = sequence;
-            } else if (sequence == high + 1) {
-                high = sequence;
-            } else {
-                inOrder = false;
-            }
+            window.written(sequence);
             enqueue(frame);
             return true;
         }
@@ -158,14 +144,7 @@ final class LinkStream {
     /** The peer dropped frames after {@code acknowledged}: they must be written again. */
     void rewind(long acknowledged) {
         synchronized (window) {
-            if (!inOrder || !hasWindow) {
-                return;
-            }
-            if (acknowledged < low) {
-                hasWindow = false;
-            } else if (acknowledged < high) {
-                high = acknowledged;
-            }
+            window.rewind(acknowledged);
         }
     }
 

@@ -50,12 +50,11 @@ import org.slf4j.LoggerFactory;
  * connections to one peer are established at once (both dialled), the one dialled by the node with
  * the smaller id is kept on both sides.
  *
- * <p>A message goes one way through the transport. Out: {@link #transmit} finds the peer's active
- * {@link Connection} and hands it the message; the connection's {@link LinkStream} encodes it with the
- * {@link DataCodec} it was given and queues the frame for the event loop. In: the connection decodes a
- * DATA frame and hands it to {@link #deliver(Connection, long, Message)}, which passes it, if the
- * connection is the peer's active one, to the kernel's {@link Links}. The handshake's content is
- * {@link Handshakes}'s, dialling {@link Dialler}'s.
+ * <p>A message goes one way. Out: {@link #transmit} hands it to the peer's active {@link Connection},
+ * whose {@link LinkStream} encodes it with the {@link DataCodec} handed down and queues the frame. In:
+ * the connection decodes a DATA frame and hands it to {@link #deliver(Connection, long, Message)},
+ * which passes it on to the kernel's {@link Links} if the connection is the peer's active one.
+ * Handshake content: {@link Handshakes}; dialling: {@link Dialler}.
  *
  * <p>Thread-safe; no method blocks except {@link #close()}. Usable without OSGi (tests, benchmarks):
  * {@code TcpTransportComponent} wraps it as a DS component.
@@ -304,9 +303,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
     }
 
     boolean isActive(Connection c) {
-        String node = c.peerNode();
-        Peer p = node == null ? null : peers.get(node);
-        return p != null && p.active == c;
+        return c.peerNode() != null && active(c.peerNode()) == c;
     }
 
     /** A connection finished its handshake: makes it the peer's active one, or closes it if another wins. */
