@@ -1,25 +1,36 @@
 package org.fos.kernel.impl;
 
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.fos.kernel.api.LinkInfo;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
+import org.fos.kernel.spi.ClientLimits;
+import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The links of this node to other nodes: numbering, the buffer of unacknowledged messages, repeats,
- * and exactly-once, in-order delivery of what arrives (go-back-N). It lives in the kernel, so that a
- * transport can be replaced without losing or repeating a message.
+ * The links of this node to other nodes, and the {@link Links} the transports are given: the
+ * transports and the choice of one for each node, numbering, the buffer of unacknowledged messages,
+ * repeats, and exactly-once, in-order delivery of what arrives (go-back-N). It lives in the kernel, so
+ * that a transport can be replaced without losing or repeating a message.
+ *
+ * <p>Messages pass through it one way. Out: the kernel hands it a message for another node
+ * ({@link #forward}), it numbers it and gives it to the cheapest transport ({@link Transport#transmit}).
+ * In: a transport hands it a message ({@link #deliver(String, long, long, Message, ClientLimits)}), it
+ * drops repeats and gaps and puts the rest into a mailbox through the {@link Inbox} the kernel gave it
+ * when it built it. Thread-safe; no method blocks.
  */
-final class LinkTable {
+final class LinkTable implements Links {
     private static final Logger LOG = LoggerFactory.getLogger(LinkTable.class);
 
     /** A message waiting for its acknowledgement. */
@@ -47,20 +58,69 @@ final class LinkTable {
     }
 
     private final ConcurrentHashMap<String, Link> links = new ConcurrentHashMap<>();
-    private final Function<String, Transport> route;
+    private final CopyOnWriteArrayList<Transport> transports = new CopyOnWriteArrayList<>();
+    private final Inbox inbox;
     private final int capacity;
     private final long retransmitNanos;
+    private final long epoch;
 
     /**
-     * @param route the best transport for a node now, or null
+     * @param inbox where messages from other nodes go: the node's mailboxes
      * @param capacity the most unacknowledged messages a link keeps
      * @param retransmitNanos how long a message may wait for its acknowledgement before it is sent again
      */
-    LinkTable(Function<String, Transport> route, int capacity, long retransmitNanos) {
-        this.route = route;
+    LinkTable(Inbox inbox, int capacity, long retransmitNanos) {
+        this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.capacity = capacity;
         this.retransmitNanos = retransmitNanos;
+        SecureRandom random = new SecureRandom();
+        long e;
+        do {
+            e = random.nextLong();
+        } while (e == 0);
+        this.epoch = e;
     }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    // ---------------------------------------------------------------- transports
+
+    void addTransport(Transport transport) {
+        transports.add(transport);
+    }
+
+    void removeTransport(Transport transport) {
+        transports.remove(transport);
+    }
+
+    List<Transport> transports() {
+        return List.copyOf(transports);
+    }
+
+    /** The cheapest transport that reaches a node now, or null. */
+    Transport route(String node) {
+        Transport best = null;
+        int bestCost = Integer.MAX_VALUE;
+        for (Transport t : transports) {
+            int c;
+            try {
+                c = t.cost(node);
+            } catch (RuntimeException e) {
+                LOG.warn("transport {} failed to say whether it reaches node {}", t, node, e);
+                continue;
+            }
+            if (c >= 0 && c < bestCost) {
+                best = t;
+                bestCost = c;
+            }
+        }
+        return best;
+    }
+
+    // ---------------------------------------------------------------- outbound
 
     /**
      * Numbers a message for its node and transmits it.
@@ -69,7 +129,7 @@ final class LinkTable {
      *         reached the node
      */
     Status forward(String node, Message message) {
-        Transport t = route.apply(node);
+        Transport t = route(node);
         Link l = t != null ? links.computeIfAbsent(node, Link::new) : links.get(node);
         if (l == null) {
             return Status.NO_ROUTE;
@@ -97,7 +157,8 @@ final class LinkTable {
         }
     }
 
-    void acknowledged(String node, long sequence) {
+    @Override
+    public void acknowledged(String node, long sequence) {
         Link l = links.get(node);
         if (l == null) {
             return;
@@ -109,7 +170,8 @@ final class LinkTable {
         }
     }
 
-    void connected(String node, long peerEpoch) {
+    @Override
+    public void connected(String node, long peerEpoch) {
         Link l = links.computeIfAbsent(node, Link::new);
         synchronized (l) {
             if (l.peerEpoch != 0 && l.peerEpoch != peerEpoch) {
@@ -141,7 +203,7 @@ final class LinkTable {
         if (l.unacked.isEmpty()) {
             return;
         }
-        Transport t = route.apply(l.node);
+        Transport t = route(l.node);
         if (t == null) {
             return;
         }
@@ -154,13 +216,15 @@ final class LinkTable {
         l.retransmitted += n;
     }
 
-    /**
-     * Takes a message from another node.
-     *
-     * @param local delivers into a local mailbox, checking the capability
-     * @return the highest number of the link delivered so far
-     */
-    long deliver(String from, long peerEpoch, long sequence, Message message, Function<Message, Status> local) {
+    // ---------------------------------------------------------------- inbound
+
+    @Override
+    public long deliver(String from, long peerEpoch, long sequence, Message message) {
+        return deliver(from, peerEpoch, sequence, message, null);
+    }
+
+    @Override
+    public long deliver(String from, long peerEpoch, long sequence, Message message, ClientLimits limits) {
         Link l = links.computeIfAbsent(from, Link::new);
         synchronized (l.in) {
             if (peerEpoch != l.inEpoch) {
@@ -175,7 +239,7 @@ final class LinkTable {
                 l.outOfOrder++;
                 return l.delivered;
             }
-            Status s = local.apply(message);
+            Status s = inbox.deliver(message, limits);
             if (s == Status.FULL) {
                 l.deferred++;
                 return l.delivered;

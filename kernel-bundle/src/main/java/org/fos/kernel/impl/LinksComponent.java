@@ -8,11 +8,13 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The kernel's {@link Links} service, for transports.
+ * Registers the node's {@link LinkTable} as the {@link Links} service, for transports: only the OSGi
+ * shell of it (a DS component must be its own service object), every call goes straight to the link
+ * table.
  */
 @Component(service = Links.class)
 public final class LinksComponent implements Links {
-    private final KernelCore core;
+    private final LinkTable links;
 
     /**
      * Creates the service.
@@ -21,31 +23,31 @@ public final class LinksComponent implements Links {
      */
     @Activate
     public LinksComponent(@Reference KernelComponent kernel) {
-        this.core = kernel.core();
+        this.links = kernel.core().linkTable();
     }
 
     @Override
     public long epoch() {
-        return core.epoch();
+        return links.epoch();
     }
 
     @Override
     public long deliver(String fromNode, long peerEpoch, long sequence, Message message) {
-        return core.deliver(fromNode, peerEpoch, sequence, message);
+        return links.deliver(fromNode, peerEpoch, sequence, message);
     }
 
     @Override
     public long deliver(String fromNode, long peerEpoch, long sequence, Message message, ClientLimits limits) {
-        return core.deliver(fromNode, peerEpoch, sequence, message, limits);
+        return links.deliver(fromNode, peerEpoch, sequence, message, limits);
     }
 
     @Override
     public void acknowledged(String nodeId, long sequence) {
-        core.acknowledged(nodeId, sequence);
+        links.acknowledged(nodeId, sequence);
     }
 
     @Override
     public void connected(String nodeId, long peerEpoch) {
-        core.connected(nodeId, peerEpoch);
+        links.connected(nodeId, peerEpoch);
     }
 }

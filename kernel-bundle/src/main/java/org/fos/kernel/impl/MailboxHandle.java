@@ -13,22 +13,22 @@ import org.fos.kernel.api.Status;
 
 /** A receiving handle bound to the capability it was opened with; checks it on every call. */
 final class MailboxHandle implements Mailbox {
-    private final KernelCore kernel;
+    private final MailboxTable table;
     private final MailboxImpl mailbox;
     private final CapEntry entry;
 
-    MailboxHandle(KernelCore kernel, MailboxImpl mailbox, CapEntry entry) {
-        this.kernel = kernel;
+    MailboxHandle(MailboxTable table, MailboxImpl mailbox, CapEntry entry) {
+        this.table = table;
         this.mailbox = mailbox;
         this.entry = entry;
     }
 
     private void check(String operation) {
         if (mailbox.closed) {
-            throw kernel.reject(Status.CLOSED, null, operation + ": mailbox " + mailbox.address + " is closed");
+            throw table.reject(Status.CLOSED, null, operation + ": mailbox " + mailbox.address + " is closed");
         }
         if (entry.revoked) {
-            throw kernel.reject(Status.REVOKED, mailbox, operation + " with revoked " + entry.capability);
+            throw table.reject(Status.REVOKED, mailbox, operation + " with revoked " + entry.capability);
         }
     }
 
@@ -103,10 +103,10 @@ final class MailboxHandle implements Mailbox {
         }
         check("close");
         if (!Right.RECEIVE.in(entry.rights)) {
-            throw kernel.reject(Status.NO_RIGHT, mailbox, "close needs the RECEIVE right, " + entry.capability
+            throw table.reject(Status.NO_RIGHT, mailbox, "close needs the RECEIVE right, " + entry.capability
                     + " has only " + Right.letters(entry.rights));
         }
-        kernel.close(mailbox);
+        table.close(mailbox);
     }
 
     @Override

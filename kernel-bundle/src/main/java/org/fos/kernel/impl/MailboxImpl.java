@@ -26,7 +26,7 @@ final class MailboxImpl {
     final String label;
     final int capacity;
     private final MpscArrayQueue<Message> queue;
-    private final KernelCore kernel;
+    private final MailboxTable table;
     final AtomicLong rejectedFull = new AtomicLong();
     final AtomicLong rejectedCapability = new AtomicLong();
     volatile long ownerBundleId;
@@ -34,8 +34,8 @@ final class MailboxImpl {
     volatile CapEntry root;
     private volatile Thread waiter;
 
-    MailboxImpl(KernelCore kernel, Address address, String label, int capacity, long ownerBundleId) {
-        this.kernel = kernel;
+    MailboxImpl(MailboxTable table, Address address, String label, int capacity, long ownerBundleId) {
+        this.table = table;
         this.address = address;
         this.label = label;
         this.queue = new MpscArrayQueue<>(capacity);
@@ -61,7 +61,7 @@ final class MailboxImpl {
             return Status.OK;
         }
         long start = System.nanoTime();
-        IdleStrategy idle = kernel.idleStrategy();
+        IdleStrategy idle = table.idleStrategy();
         while (true) {
             if (closed) {
                 return Status.CLOSED;
@@ -103,7 +103,7 @@ final class MailboxImpl {
         }
         long timeoutNanos = unit.toNanos(timeout);
         long start = System.nanoTime();
-        IdleStrategy idle = kernel.idleStrategy();
+        IdleStrategy idle = table.idleStrategy();
         while (queue.isEmpty()) {
             if (closed) {
                 throw new KernelException(Status.CLOSED, "mailbox " + address + " was closed while waiting");

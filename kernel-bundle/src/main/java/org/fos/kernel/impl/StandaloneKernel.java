@@ -135,7 +135,7 @@ public final class StandaloneKernel {
      * @return the links
      */
     public Links links() {
-        return core;
+        return core.linkTable();
     }
 
     /**

@@ -87,8 +87,8 @@ class LinkTest {
     /** Carries frames from a to b and b's acknowledgements back. */
     private void carry(List<Frame> frames) {
         for (Frame f : frames) {
-            long delivered = b.deliver("n-a", a.epoch(), f.sequence(), f.message());
-            a.acknowledged("n-b", delivered);
+            long delivered = b.linkTable().deliver("n-a", a.linkTable().epoch(), f.sequence(), f.message());
+            a.linkTable().acknowledged("n-b", delivered);
         }
     }
 
@@ -111,23 +111,23 @@ class LinkTest {
         long seq = 0;
 
         // the member capability (send, call, peer, admin) of /sys/kv: a call-only client keeps send and call
-        b.deliver("client-1", 5, ++seq, Message.of(kvEntry.member(), "put", 1), callKvOnly);
+        b.linkTable().deliver("client-1", 5, ++seq, Message.of(kvEntry.member(), "put", 1), callKvOnly);
         Message got = kv.poll();
         assertThat(got.payload()).isEqualTo(1);
         assertThat(got.to().rights()).isEqualTo(Right.SEND.bit() | Right.CALL.bit());
         assertThat(b.check(got.to())).as("a capability the kernel issued").isEqualTo(Status.OK);
         // the same capability again: the narrowed one is derived once
         int capabilities = b.stats().capabilities();
-        b.deliver("client-1", 5, ++seq, Message.of(kvEntry.member(), "put", 2), callKvOnly);
+        b.linkTable().deliver("client-1", 5, ++seq, Message.of(kvEntry.member(), "put", 2), callKvOnly);
         assertThat(kv.poll().to()).isEqualTo(got.to());
         assertThat(b.stats().capabilities()).isEqualTo(capabilities);
 
         // /sys/fs is not a name the ticket lists: the message arrives with send alone, and its server refuses any call
-        b.deliver("client-1", 5, ++seq, Message.of(fsEntry.capability(), "read", 3), callKvOnly);
+        b.linkTable().deliver("client-1", 5, ++seq, Message.of(fsEntry.capability(), "read", 3), callKvOnly);
         assertThat(fs.poll().to().rights()).isEqualTo(Right.SEND.bit());
 
         // without limits (a node) the capability is left as it came
-        b.deliver("n-a", a.epoch(), 1, Message.of(kvEntry.member(), "peer", 4));
+        b.linkTable().deliver("n-a", a.linkTable().epoch(), 1, Message.of(kvEntry.member(), "peer", 4));
         assertThat(kv.poll().to()).isEqualTo(kvEntry.member());
 
         // revoking the member capability revokes what was narrowed from it
@@ -191,7 +191,7 @@ class LinkTest {
     void shouldDeliverOnceInOrderDespiteRepeatsAndLosses() {
         Wire wire = new Wire("n-b");
         a.addTransport(wire);
-        a.connected("n-b", b.epoch());
+        a.linkTable().connected("n-b", b.linkTable().epoch());
         for (int i = 1; i <= 3; i++) {
             assertThat(a.send(msg(i))).isEqualTo(Status.OK);
         }
@@ -209,7 +209,7 @@ class LinkTest {
     void shouldKeepMessagesAcrossATransportSwapAndSendThemAgain() {
         Wire first = new Wire("n-b");
         a.addTransport(first);
-        a.connected("n-b", b.epoch());
+        a.linkTable().connected("n-b", b.linkTable().epoch());
         a.send(msg(1));
         a.send(msg(2));
         first.take(); // lost with the connection
@@ -218,7 +218,7 @@ class LinkTest {
 
         Wire second = new Wire("n-b");
         a.addTransport(second);
-        a.connected("n-b", b.epoch());
+        a.linkTable().connected("n-b", b.linkTable().epoch());
         carry(second.take());
         assertThat(drain()).containsExactly(1, 2, 3);
         assertThat(a.links().get(0).retransmitted()).isEqualTo(3);
@@ -239,7 +239,7 @@ class LinkTest {
     void shouldLeaveAMessageForAFullMailboxToBeSentAgain() throws Exception {
         Wire wire = new Wire("n-b");
         a.addTransport(wire);
-        a.connected("n-b", b.epoch());
+        a.linkTable().connected("n-b", b.linkTable().epoch());
         for (int i = 1; i <= 6; i++) {
             a.send(msg(i));
         }
@@ -247,7 +247,7 @@ class LinkTest {
         assertThat(a.links().get(0).unacknowledged()).isEqualTo(2);
         assertThat(b.links().get(0).deferred()).isEqualTo(1);
         assertThat(drain()).containsExactly(1, 2, 3, 4);
-        a.connected("n-b", b.epoch()); // sends the unacknowledged again
+        a.linkTable().connected("n-b", b.linkTable().epoch()); // sends the unacknowledged again
         carry(wire.take());
         assertThat(drain()).containsExactly(5, 6);
         assertThat(inbox.receive(1, TimeUnit.MILLISECONDS)).isNull();
@@ -257,10 +257,10 @@ class LinkTest {
     void shouldStartAfreshWhenThePeerRestarted() {
         Wire wire = new Wire("n-b");
         a.addTransport(wire);
-        a.connected("n-b", b.epoch());
+        a.linkTable().connected("n-b", b.linkTable().epoch());
         a.send(msg(1));
         wire.take();
-        a.connected("n-b", b.epoch() + 1); // n-b came back as a new incarnation
+        a.linkTable().connected("n-b", b.linkTable().epoch() + 1); // n-b came back as a new incarnation
         assertThat(a.links().get(0).unacknowledged()).isZero();
         a.send(msg(2));
         assertThat(wire.take()).extracting(Frame::sequence).containsExactly(1L);
@@ -270,7 +270,7 @@ class LinkTest {
     void shouldCountAForgedCapabilityOnTheOwningNodeAndTreatItAsFinal() {
         Wire wire = new Wire("n-b");
         a.addTransport(wire);
-        a.connected("n-b", b.epoch());
+        a.linkTable().connected("n-b", b.linkTable().epoch());
         var real = inbox.capability();
         var forged = new org.fos.kernel.api.Capability(real.address(), real.rights(), real.tokenHigh() ^ 1, real.tokenLow());
         a.send(Message.of(forged, "n", "bad"));
@@ -286,7 +286,7 @@ class LinkTest {
     void shouldRefuseAtSendWhatCannotCrossTheWireAndKeepTheLinkFlowing() {
         Wire wire = new Wire("n-b");
         a.addTransport(wire);
-        a.connected("n-b", b.epoch());
+        a.linkTable().connected("n-b", b.linkTable().epoch());
         a.setCodec(new PayloadCodec() {
             @Override
             public byte[] encode(Object payload) {
@@ -322,7 +322,7 @@ class LinkTest {
         for (Frame f : frames) {
             Message m = f.message();
             Object payload = new String(((EncodedPayload) m.payload()).bytes(), StandardCharsets.UTF_8);
-            a.acknowledged("n-b", b.deliver("n-a", a.epoch(), f.sequence(),
+            a.linkTable().acknowledged("n-b", b.linkTable().deliver("n-a", a.linkTable().epoch(), f.sequence(),
                     new Message(m.from(), m.to(), m.replyTo(), m.correlationId(), m.type(), payload)));
         }
         assertThat(drain()).containsExactly("first", "second");

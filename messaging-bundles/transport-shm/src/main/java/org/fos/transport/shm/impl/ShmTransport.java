@@ -1,14 +1,11 @@
 package org.fos.transport.shm.impl;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -16,38 +13,26 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToIntFunction;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
-import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Image;
-import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import io.aeron.exceptions.AeronEvent;
-import io.aeron.logbuffer.Header;
 
-import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
-import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Message;
-import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
-import org.fos.transport.api.FrameDescriptor;
 import org.fos.transport.api.LinkChallenge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +57,13 @@ import org.slf4j.LoggerFactory;
  * {@code heartbeatTimeoutMillis}, the handshake takes too long, or its session writes a bad frame.
  * Reliability is the kernel's: a reset loses at most what the kernel sends again.
  *
+ * <p><b>The rooms.</b> This class starts the driver, chooses the members to link, and is the kernel's
+ * {@link Transport}. A message goes one way: out, {@link #transmit} hands it to the link's
+ * {@link Outbound}, which encodes it with the {@link ShmCodec} it was given and writes it into the
+ * peer's log; in, {@link ShmReader} checks each frame of this node's stream and hands DATA up to the
+ * kernel's {@link Links}. The state of each link (dialling, HELLO and AUTH, heartbeats, resets) is
+ * {@link ShmPeers}'s.
+ *
  * <p><b>Threads.</b> Kernel threads call {@link #transmit}: the frame is encoded and written into the
  * peer's log on the calling thread, under the publication's lock (no hand-off). One agent thread
  * ({@code fos-shm-<node>}) reads this node's stream, delivers, acknowledges in batches, and runs the
@@ -80,7 +72,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShmTransport implements Transport, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShmTransport.class);
-    private static final int NO_SESSION = Integer.MIN_VALUE;
     private static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int FRAGMENTS_PER_POLL = 32;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
@@ -88,7 +79,6 @@ public final class ShmTransport implements Transport, AutoCloseable {
     final String nodeId;
     final ShmSettings settings;
     final Counters counters;
-    private final PayloadCodec codec;
     private final Links links;
     private final LinkChallenge challenge;
     /** Why the transport links no node, or null when it runs. */
@@ -102,94 +92,15 @@ public final class ShmTransport implements Transport, AutoCloseable {
     private final ShmEndpoint endpoint;
     private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
     private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
-    private final Set<Class<?>> unencodable = ConcurrentHashMap.newKeySet();
     /** Why each member of the membership is linked or not, for the shell. */
     private volatile Map<String, String> selection = Map.of();
     private volatile boolean closed;
 
     // ---------------------------------------------------------------- the agent's own state (one thread)
     private final Int2ObjectHashMap<Session> sessions = new Int2ObjectHashMap<>();
-    private final List<Peer> agentPeers = new ArrayList<>();
+    private final ShmPeers state;
+    private final ShmReader reader;
     private long lastHousekeeping;
-    private long now;
-
-    /** One peer node; see the class comment for which thread owns which field. */
-    private static final class Peer {
-        final String node;
-        /** Where to dial it; null when the membership no longer lists it here. Agent. */
-        ShmEndpoint endpoint;
-        /** The publication into its driver, or null. Written by the agent, read by kernel threads. */
-        volatile Outbound out;
-        volatile boolean established;
-        /** A kernel thread found its log full: tell the kernel once there is room. */
-        volatile boolean resumeWanted;
-        /** Why another thread wants the link reset, or null. */
-        volatile String broken;
-        final AtomicLong ackRequested = new AtomicLong();
-        int session = NO_SESSION;
-        long peerEpoch;
-        long lastReadNanos;
-        long handshakeStartNanos;
-        int attempts;
-        long nextDialNanos;
-        boolean dialling;
-        long ackWanted;
-        long ackSent;
-        boolean gap;
-        volatile String state = "new";
-
-        Peer(String node) {
-            this.node = node;
-        }
-    }
-
-    /** This node's publication into one peer's driver, with the frame buffer and the stream window; guarded by itself. */
-    private static final class Outbound {
-        final Aeron client;
-        final ExclusivePublication publication;
-        final byte[] nonce;
-        final ShmEndpoint endpoint;
-        final long createdNanos;
-        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);
-        boolean helloSent;
-        boolean hasWindow;
-        boolean inOrder = true;
-        long low;
-        long high;
-        volatile long lastWriteNanos;
-
-        Outbound(Aeron client, ExclusivePublication publication, byte[] nonce, ShmEndpoint endpoint, long createdNanos) {
-            this.client = client;
-            this.publication = publication;
-            this.nonce = nonce;
-            this.endpoint = endpoint;
-            this.createdNanos = createdNanos;
-            this.lastWriteNanos = createdNanos;
-        }
-    }
-
-    private enum SessionState { NEW, HELLO, BOUND, STALE, REFUSED }
-
-    /** One publisher's log in this node's driver. Agent only. */
-    private static final class Session {
-        final int id;
-        SessionState state = SessionState.NEW;
-        String node;
-        long epoch;
-        byte[] nonce;
-        int authFailures;
-        /** The outbound through which this session's HELLO was answered. */
-        Outbound answered;
-
-        Session(int id) {
-            this.id = id;
-        }
-
-        @Override
-        public String toString() {
-            return "session " + id + (node == null ? "" : " of " + node);
-        }
-    }
 
     /**
      * Starts the transport: makes its directory (owner only), launches the media driver and starts
@@ -205,7 +116,7 @@ public final class ShmTransport implements Transport, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.links = Objects.requireNonNull(links, "links");
-        this.codec = Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(codec, "codec");
         this.counters = new Counters(nodeId);
         if (settings.secret() == null) {
             off = "no cluster secret is configured (clusterSecret): shared-memory links need one";
@@ -217,6 +128,8 @@ public final class ShmTransport implements Transport, AutoCloseable {
             runner = null;
             dialer = null;
             endpoint = null;
+            state = null;
+            reader = null;
             LOG.info("node {}: shared-memory transport off: {}", nodeId, off);
             return;
         }
@@ -264,13 +177,16 @@ public final class ShmTransport implements Transport, AutoCloseable {
         }
         driver = d;
         aeron = a;
-        assembler = new FragmentAssembler(this::onFragment);
         endpoint = new ShmEndpoint(settings.hostId(), settings.stream(), dir);
         dialer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fos-shm-dial-" + nodeId);
             t.setDaemon(true);
             return t;
         });
+        ShmCodec frames = new ShmCodec(nodeId, codec, settings.maxFrameBytes(), counters);
+        state = new ShmPeers(nodeId, settings, counters, links, challenge, frames, peers, sessions, dialer, commands);
+        reader = new ShmReader(nodeId, settings, counters, links, challenge, frames, peers, sessions, state);
+        assembler = new FragmentAssembler(reader::onFragment);
         runner = new AgentRunner(new BackoffIdleStrategy(settings.idleSpins(), settings.idleYields(), 1_000, settings.idleParkMaxNanos()),
                 t -> LOG.error("node {}: shared-memory agent failed: {}", nodeId, t.toString(), t), null, new ShmAgent());
         AgentRunner.startOnThread(runner, r -> {
@@ -351,39 +267,14 @@ public final class ShmTransport implements Transport, AutoCloseable {
         if (!to.equals(node)) {
             throw new IllegalArgumentException("message for node " + to + " handed to the link to " + node);
         }
-        synchronized (o) {
-            if (o.inOrder && o.hasWindow && sequence >= o.low && sequence <= o.high) {
-                counters.alreadyInLog.increment();
-                return true;
-            }
-            if (o.inOrder && o.hasWindow && sequence > o.high + 1) {
-                if (p.resumeWanted) {
-                    counters.backpressured.increment();
-                    return false;
-                }
-                // the numbers between went through another transport: this log's window starts again here
-                o.hasWindow = false;
-            }
-            int length = encode(o.buffer, sequence, message, node);
-            if (length < 0) {
-                return false;
-            }
-            long r = offer(o, length);
-            if (r < 0) {
-                refused(p, o, r);
-                return false;
-            }
-            if (!o.hasWindow) {
-                o.hasWindow = true;
-                o.low = sequence;
-                o.high = sequence;
-            } else if (sequence == o.high + 1) {
-                o.high = sequence;
-            } else {
-                o.inOrder = false;
-            }
+        long r = o.transmit(node, sequence, message, p.resumeWanted);
+        if (r == Outbound.TAKEN) {
             return true;
         }
+        if (r < 0 && r != Outbound.UNENCODABLE) {
+            p.refused(o, r, counters);
+        }
+        return false;
     }
 
     @Override
@@ -392,78 +283,6 @@ public final class ShmTransport implements Transport, AutoCloseable {
         if (p != null) {
             p.ackRequested.accumulateAndGet(sequence, Math::max);
         }
-    }
-
-    /** Encodes a DATA frame into the buffer; its length, or -1 (counted) if it cannot be sent. */
-    private int encode(ExpandableArrayBuffer buffer, long sequence, Message m, String node) {
-        int length;
-        try {
-            byte[] payload = m.payload() instanceof EncodedPayload e ? e.bytes() : codec.encode(m.payload());
-            length = ShmFrames.data(buffer, sequence, m, payload);
-        } catch (IllegalArgumentException e) {
-            unencodable(m, node, e.getMessage());
-            return -1;
-        }
-        if (length > settings.maxFrameBytes()) {
-            unencodable(m, node, "a frame of " + length + " bytes is over maxFrameBytes " + settings.maxFrameBytes());
-            return -1;
-        }
-        return length;
-    }
-
-    private void unencodable(Message m, String node, String why) {
-        Class<?> type = m.payload() == null ? Void.class : m.payload().getClass();
-        if (unencodable.add(type)) {
-            LOG.warn("node {}: a message of type '{}' with a {} payload cannot be sent to {}: {}. The link to that node waits for it:"
-                    + " allow the type in the codec on both nodes, or set the kernel's maxRemotePayloadBytes below maxFrameBytes.",
-                    nodeId, m.type(), type.getName(), node, why);
-        }
-        counters.fault(Fault.UNENCODABLE_MESSAGE, node, why);
-    }
-
-    /** Under the outbound's lock: writes a frame from its buffer into the peer's log. */
-    private long offer(Outbound o, int length) {
-        long r;
-        int tries = 0;
-        do {
-            r = o.publication.offer(o.buffer, 0, length);
-        } while (r == Publication.ADMIN_ACTION && ++tries < 4);
-        if (r > 0) {
-            o.lastWriteNanos = System.nanoTime();
-            counters.framesOut.increment();
-            counters.bytesOut.add(length);
-        }
-        return r;
-    }
-
-    /**
-     * A write the log refused: full (the kernel keeps the message; resume once there is room) or gone
-     * (reset the link, unless the link has another publication already).
-     */
-    private void refused(Peer p, Outbound o, long result) {
-        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) {
-            counters.backpressured.increment();
-            p.resumeWanted = true;
-        } else {
-            counters.notConnected.increment();
-            if (p.out != o) {
-                return;
-            }
-            p.broken = result == Publication.NOT_CONNECTED ? "its subscription went away" : result == Publication.CLOSED
-                    ? "the publication to it was closed" : "its log is at its end (" + result + ")";
-        }
-    }
-
-    /** The agent sends a frame the writer puts into the outbound's buffer; the offer's result. */
-    private long control(Peer p, Outbound o, ToIntFunction<ExpandableArrayBuffer> writer) {
-        long r;
-        synchronized (o) {
-            r = offer(o, writer.applyAsInt(o.buffer));
-        }
-        if (r < 0 && r != Publication.BACK_PRESSURED && r != Publication.ADMIN_ACTION) {
-            refused(p, o, r);
-        }
-        return r;
     }
 
     // ---------------------------------------------------------------- membership (any thread)
@@ -498,7 +317,7 @@ public final class ShmTransport implements Transport, AutoCloseable {
         }
         selection = Map.copyOf(why);
         if (off == null) {
-            commands.offer(() -> applyPeers(chosen));
+            commands.offer(() -> state.applyPeers(chosen));
         }
     }
 
@@ -514,12 +333,13 @@ public final class ShmTransport implements Transport, AutoCloseable {
                 c.run();
                 work++;
             }
-            now = System.nanoTime();
+            long now = System.nanoTime();
+            state.tick(now);
             work += subscription.poll(assembler, FRAGMENTS_PER_POLL);
-            work += flushAcks();
+            work += state.flushAcks();
             if (now - lastHousekeeping >= HOUSEKEEPING_NANOS) {
                 lastHousekeeping = now;
-                housekeeping();
+                state.housekeeping(now);
             }
             return work;
         }
@@ -530,471 +350,13 @@ public final class ShmTransport implements Transport, AutoCloseable {
         }
     }
 
-    private void applyPeers(Map<String, ShmEndpoint> chosen) {
-        for (Map.Entry<String, ShmEndpoint> c : chosen.entrySet()) {
-            Peer p = peers.computeIfAbsent(c.getKey(), Peer::new);
-            if (!agentPeers.contains(p)) {
-                agentPeers.add(p);
-            }
-            p.endpoint = c.getValue();
-        }
-        for (Peer p : agentPeers) {
-            if (!chosen.containsKey(p.node)) {
-                p.endpoint = null;
-            }
-        }
-    }
-
-    private int flushAcks() {
-        int work = 0;
-        for (int i = 0, n = agentPeers.size(); i < n; i++) {
-            Peer p = agentPeers.get(i);
-            long want = Math.max(p.ackWanted, p.ackRequested.get());
-            Outbound o = p.out;
-            if (!p.established || o == null || (want <= p.ackSent && !p.gap)) {
-                continue;
-            }
-            boolean gap = p.gap;
-            if (control(p, o, b -> ShmFrames.ack(b, want, gap)) > 0) {
-                p.ackSent = want;
-                p.gap = false;
-                counters.acksSent.increment();
-                work++;
-            }
-        }
-        return work;
-    }
-
-    private void housekeeping() {
-        for (int i = 0; i < agentPeers.size(); i++) {
-            Peer p = agentPeers.get(i);
-            String broken = p.broken;
-            if (broken != null) {
-                p.broken = null;
-                reset(p, Fault.PEER_GONE, broken);
-                continue;
-            }
-            Outbound o = p.out;
-            ShmEndpoint e = p.endpoint;
-            if (e == null) {
-                if (o != null || p.session != NO_SESSION) {
-                    reset(p, null, "the membership no longer lists it on this host");
-                }
-                if (!p.dialling) {
-                    agentPeers.remove(i--);
-                    peers.remove(p.node, p);
-                }
-                continue;
-            }
-            if (o == null) {
-                if (!p.dialling && now - p.nextDialNanos >= 0) {
-                    dial(p, e);
-                }
-                continue;
-            }
-            if (!o.endpoint.equals(e)) {
-                reset(p, null, "it publishes another endpoint now");
-                continue;
-            }
-            handshakeOrHeartbeat(p, o);
-        }
-    }
-
-    private void handshakeOrHeartbeat(Peer p, Outbound o) {
-        long timeout = TimeUnit.MILLISECONDS.toNanos(settings.handshakeTimeoutMillis());
-        if (!o.helloSent) {
-            if (o.publication.isConnected()) {
-                ShmFrames.Hello hello = new ShmFrames.Hello(nodeId, settings.cluster(), links.epoch(), FrameDescriptor.VERSION, o.nonce);
-                if (control(p, o, b -> ShmFrames.hello(b, hello)) > 0) {
-                    o.helloSent = true;
-                    p.handshakeStartNanos = now;
-                    p.state = "handshake";
-                    answerWaitingHellos(p, o);
-                }
-            } else if (now - o.createdNanos > timeout) {
-                reset(p, Fault.HANDSHAKE_TIMEOUT, "nothing reads stream " + o.endpoint.stream() + " in " + o.endpoint.directory()
-                        + " after " + settings.handshakeTimeoutMillis() + " ms");
-            }
-            return;
-        }
-        if (!p.established) {
-            if (now - p.handshakeStartNanos > timeout) {
-                reset(p, Fault.HANDSHAKE_TIMEOUT, "no valid HELLO and AUTH within " + settings.handshakeTimeoutMillis() + " ms");
-            }
-            return;
-        }
-        if (!o.publication.isConnected()) {
-            reset(p, Fault.PEER_GONE, "its subscription went away");
-            return;
-        }
-        if (now - p.lastReadNanos > TimeUnit.MILLISECONDS.toNanos(settings.heartbeatTimeoutMillis())) {
-            reset(p, Fault.HEARTBEAT_TIMEOUT, "nothing read for " + settings.heartbeatTimeoutMillis() + " ms");
-            return;
-        }
-        if (now - o.lastWriteNanos >= TimeUnit.MILLISECONDS.toNanos(settings.heartbeatIntervalMillis())) {
-            control(p, o, ShmFrames::heartbeat);
-        }
-        if (p.resumeWanted && o.publication.availableWindow() > 0) {
-            p.resumeWanted = false;
-            links.connected(p.node, p.peerEpoch);
-        }
-    }
-
-    /** Answers the HELLOs of the peer that came before this node's publication to it was ready. */
-    private void answerWaitingHellos(Peer p, Outbound o) {
-        for (Session s : sessions.values()) {
-            if (s.state == SessionState.HELLO && p.node.equals(s.node) && s.answered != o) {
-                answer(p, o, s);
-            }
-        }
-    }
-
-    private void answer(Peer p, Outbound o, Session s) {
-        byte[] proof = challenge.prove(new LinkChallenge.End(nodeId, links.epoch(), o.nonce), new LinkChallenge.End(s.node, s.epoch, s.nonce));
-        if (control(p, o, b -> ShmFrames.auth(b, proof)) > 0) {
-            s.answered = o;
-        }
-    }
-
-    private void dial(Peer p, ShmEndpoint e) {
-        p.dialling = true;
-        p.state = "dialling " + e.directory();
-        counters.dialled.increment();
-        byte[] nonce = LinkChallenge.newNonce();
-        long startedNanos = now;
-        dialer.execute(() -> {
-            Outbound made = null;
-            String failure = null;
-            try {
-                File dir = e.directory().toFile();
-                if (!dir.isDirectory()) {
-                    failure = "there is no folder " + dir + " here";
-                } else if (!CommonContext.isDriverActive(dir, settings.driverTimeoutMillis(), s -> { })) {
-                    failure = "no media driver answers in " + dir;
-                } else {
-                    Aeron[] holder = new Aeron[1];
-                    Aeron client = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.toString())
-                            .clientName("fos node " + nodeId + " to " + p.node).driverTimeoutMs(settings.driverTimeoutMillis())
-                            .idleStrategy(new SleepingMillisIdleStrategy(1))
-                            .errorHandler(t -> clientFailed(p, holder, t)));
-                    holder[0] = client;
-                    try {
-                        ExclusivePublication pub = client.addExclusivePublication("aeron:ipc?term-length=" + settings.termBytes(), e.stream());
-                        made = new Outbound(client, pub, nonce, e, startedNanos);
-                    } catch (RuntimeException x) {
-                        client.close();
-                        throw x;
-                    }
-                }
-            } catch (RuntimeException x) {
-                failure = x.toString();
-            }
-            Outbound o = made;
-            String why = failure;
-            commands.offer(() -> dialled(p, o, why));
-        });
-    }
-
-    /** An error of the client connected to a peer's driver (its driver stopped answering, most often). */
-    private void clientFailed(Peer p, Aeron[] holder, Throwable t) {
-        if (t instanceof AeronEvent) {
-            LOG.debug("node {}: the client to {}'s driver reports {}", nodeId, p.node, t.toString());
-            return;
-        }
-        Outbound o = p.out;
-        if (o != null && o.client == holder[0]) {
-            p.broken = "its media driver: " + t;
-        }
-    }
-
-    private void dialled(Peer p, Outbound o, String failure) {
-        p.dialling = false;
-        if (o == null) {
-            counters.dialFailures.increment();
-            p.attempts++;
-            p.nextDialNanos = System.nanoTime() + backoff(p.attempts);
-            p.state = "not linked: " + failure;
-            LOG.debug("node {}: dialling {} failed: {}", nodeId, p.node, failure);
-            return;
-        }
-        if (closed || p.endpoint == null || !p.endpoint.equals(o.endpoint) || p.out != null) {
-            dialer.execute(() -> closeQuietly(o));
-            return;
-        }
-        p.out = o;
-        p.state = "waiting for its subscription";
-    }
-
-    /** Closes the link's publication, unbinds its session and dials again after a back-off. */
-    private void reset(Peer p, Fault fault, String detail) {
-        if (fault != null) {
-            counters.fault(fault, "link to " + p.node, detail);
-        }
-        boolean was = p.established;
-        p.established = false;
-        if (p.session != NO_SESSION) {
-            Session s = sessions.get(p.session);
-            if (s != null) {
-                s.state = SessionState.STALE;
-            }
-            p.session = NO_SESSION;
-        }
-        Outbound o = p.out;
-        p.out = null;
-        if (o != null) {
-            dialer.execute(() -> closeQuietly(o));
-        }
-        p.ackSent = 0;
-        p.gap = false;
-        p.resumeWanted = false;
-        p.attempts++;
-        p.nextDialNanos = System.nanoTime() + backoff(p.attempts);
-        p.state = "down: " + (fault == null ? "" : fault + ", ") + detail;
-        if (was) {
-            LOG.info("node {}: shared-memory link to {} down: {}", nodeId, p.node, detail);
-        }
-    }
-
-    /** No delay before the first attempt; then exponential from reconnectMinMillis to reconnectMaxMillis, with jitter. */
-    private long backoff(int attempts) {
-        if (attempts <= 1) {
-            return 0;
-        }
-        long max = settings.reconnectMaxMillis();
-        long d = settings.reconnectMinMillis() << Math.min(attempts - 2, 30);
-        if (d <= 0 || d > max) {
-            d = max;
-        }
-        return TimeUnit.MILLISECONDS.toNanos(d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1));
-    }
-
-    private void closeQuietly(Outbound o) {
-        try {
-            o.publication.close();
-        } catch (RuntimeException e) {
-            LOG.debug("node {}: closing a publication: {}", nodeId, e.toString());
-        }
-        try {
-            o.client.close();
-        } catch (RuntimeException e) {
-            LOG.debug("node {}: closing a client: {}", nodeId, e.toString());
-        }
-    }
-
-    // ---------------------------------------------------------------- reading (the agent)
-
+    /** A publisher's image went away: the agent frees its buffer and ends its session. */
     private void imageGone(Image image) {
         int id = image.sessionId();
         commands.offer(() -> {
             assembler.freeSessionBuffer(id);
-            Session s = sessions.remove(id);
-            if (s != null && s.state == SessionState.BOUND) {
-                Peer p = peers.get(s.node);
-                if (p != null && p.session == id) {
-                    reset(p, Fault.PEER_GONE, "its session ended (it closed its publication or stopped)");
-                }
-            }
+            reader.sessionEnded(id);
         });
-    }
-
-    private void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
-        int id = header.sessionId();
-        Session s = sessions.get(id);
-        if (s == null) {
-            s = new Session(id);
-            sessions.put(id, s);
-            counters.sessions.increment();
-        }
-        counters.framesIn.increment();
-        counters.bytesIn.add(length);
-        switch (s.state) {
-            case REFUSED -> {
-                counters.refusedSessionFrames.increment();
-                return;
-            }
-            case STALE -> {
-                counters.staleFrames.increment();
-                return;
-            }
-            default -> {
-                // read it
-            }
-        }
-        try {
-            byte type = ShmFrames.check(buffer, offset, length, settings.maxBodyBytes());
-            switch (s.state) {
-                case NEW -> {
-                    if (type != FrameDescriptor.TYPE_HELLO) {
-                        throw new ShmFrames.FrameException(Fault.UNEXPECTED_FRAME, FrameDescriptor.typeName(type) + " before the HELLO");
-                    }
-                    onHello(s, ShmFrames.readHello(buffer, offset, length));
-                }
-                case HELLO -> {
-                    if (type == FrameDescriptor.TYPE_AUTH) {
-                        onAuth(s, ShmFrames.readAuth(buffer, offset, length));
-                    } else if (type == FrameDescriptor.TYPE_HELLO) {
-                        throw new ShmFrames.FrameException(Fault.UNEXPECTED_FRAME, "a second HELLO");
-                    } else {
-                        counters.unauthenticatedFrames.increment();
-                    }
-                }
-                default -> onLinkFrame(s, type, buffer, offset, length);
-            }
-        } catch (ShmFrames.FrameException e) {
-            refuse(s, e.fault(), e.getMessage());
-        }
-    }
-
-    private void onHello(Session s, ShmFrames.Hello h) throws ShmFrames.FrameException {
-        if (h.protocolVersion() != FrameDescriptor.VERSION) {
-            throw new ShmFrames.FrameException(Fault.BAD_VERSION, "HELLO for protocol version " + h.protocolVersion());
-        }
-        if (!h.cluster().equals(settings.cluster())) {
-            throw new ShmFrames.FrameException(Fault.WRONG_CLUSTER, "node " + h.nodeId() + " is in cluster '" + h.cluster()
-                    + "', this node in '" + settings.cluster() + "'");
-        }
-        if (!Address.isValidNodeId(h.nodeId()) || h.epoch() == 0) {
-            throw new ShmFrames.FrameException(Fault.MALFORMED, "HELLO with node id '" + h.nodeId() + "' and epoch " + h.epoch());
-        }
-        if (h.nodeId().equals(nodeId)) {
-            throw new ShmFrames.FrameException(Fault.WRONG_NODE, "the writer says it is this node, " + nodeId);
-        }
-        if (h.nonce() == null) {
-            throw new ShmFrames.FrameException(Fault.UNAUTHENTICATED, "a HELLO from " + h.nodeId() + " without a challenge");
-        }
-        s.state = SessionState.HELLO;
-        s.node = h.nodeId();
-        s.epoch = h.epoch();
-        s.nonce = h.nonce();
-        Peer p = peers.get(s.node);
-        if (p == null || p.endpoint == null) {
-            counters.fault(Fault.NOT_A_MEMBER, s, "node " + s.node + " is not a member on this host (yet); its HELLO waits");
-            return;
-        }
-        if (p.established) {
-            // the peer set its side up again: a new incarnation, or its link was reset; this side follows
-            reset(p, p.peerEpoch != s.epoch ? Fault.PEER_RESTARTED : null, "it said HELLO again (epoch "
-                    + Long.toHexString(s.epoch) + ")");
-            return;
-        }
-        Outbound o = p.out;
-        if (o != null && o.helloSent) {
-            answer(p, o, s);
-        }
-    }
-
-    private void onAuth(Session s, byte[] proof) {
-        Peer p = peers.get(s.node);
-        Outbound o = p == null ? null : p.out;
-        if (o == null || !o.helloSent) {
-            counters.unauthenticatedFrames.increment();
-            return;
-        }
-        if (!challenge.verify(new LinkChallenge.End(s.node, s.epoch, s.nonce), new LinkChallenge.End(nodeId, links.epoch(), o.nonce), proof)) {
-            counters.fault(Fault.AUTH_FAILED, s, "the proof of node " + s.node + " does not match this cluster's secret and this"
-                    + " node's challenge");
-            if (++s.authFailures >= 8) {
-                refuse(s, Fault.AUTH_FAILED, "8 wrong proofs");
-            }
-            return;
-        }
-        if (s.answered != o) {
-            answer(p, o, s);
-        }
-        if (p.session != NO_SESSION && p.session != s.id) {
-            Session old = sessions.get(p.session);
-            if (old != null) {
-                old.state = SessionState.STALE;
-            }
-        }
-        s.state = SessionState.BOUND;
-        p.session = s.id;
-        p.peerEpoch = s.epoch;
-        p.lastReadNanos = now;
-        p.ackSent = 0;
-        p.attempts = 0;
-        p.established = true;
-        p.state = "established (session " + s.id + ", peer epoch " + Long.toHexString(s.epoch) + ")";
-        counters.established.increment();
-        LOG.info("node {}: shared-memory link to {} established through {}, peer epoch {}", nodeId, p.node, o.endpoint.directory(),
-                Long.toHexString(s.epoch));
-        links.connected(p.node, s.epoch);
-    }
-
-    private void onLinkFrame(Session s, byte type, DirectBuffer buffer, int offset, int length) throws ShmFrames.FrameException {
-        Peer p = peers.get(s.node);
-        if (p == null || p.session != s.id) {
-            counters.staleFrames.increment();
-            return;
-        }
-        p.lastReadNanos = now;
-        switch (type) {
-            case FrameDescriptor.TYPE_DATA -> onData(p, ShmFrames.readData(buffer, offset, length, nodeId));
-            case FrameDescriptor.TYPE_ACK -> {
-                ShmFrames.checkEmpty(buffer, offset, length, "ACK");
-                counters.acksReceived.increment();
-                long sequence = ShmFrames.sequence(buffer, offset);
-                links.acknowledged(p.node, sequence);
-                if ((ShmFrames.flags(buffer, offset) & FrameDescriptor.FLAG_GAP) != 0) {
-                    rewind(p.out, sequence);
-                }
-            }
-            case FrameDescriptor.TYPE_HEARTBEAT -> ShmFrames.checkEmpty(buffer, offset, length, "HEARTBEAT");
-            default -> throw new ShmFrames.FrameException(Fault.UNEXPECTED_FRAME, FrameDescriptor.typeName(type) + " after the handshake");
-        }
-    }
-
-    private void onData(Peer p, ShmFrames.Envelope e) {
-        Object payload;
-        try {
-            payload = codec.decode(e.payload());
-        } catch (IllegalArgumentException ex) {
-            counters.fault(Fault.UNDECODABLE_PAYLOAD, "link from " + p.node, "message " + e.sequence() + " of type '" + e.type() + "': "
-                    + ex.getMessage());
-            p.gap = true;
-            return;
-        }
-        Message m = new Message(e.from(), e.to(), e.replyTo(), e.correlationId(), e.type(), payload);
-        long delivered = links.deliver(p.node, p.peerEpoch, e.sequence(), m);
-        if (delivered >= e.sequence()) {
-            counters.delivered.increment();
-        }
-        if (delivered > p.ackWanted) {
-            p.ackWanted = delivered;
-        }
-        if (e.sequence() > delivered) {
-            p.gap = true;
-        }
-    }
-
-    /** The peer dropped frames after {@code acknowledged}: they must be written again. */
-    private static void rewind(Outbound o, long acknowledged) {
-        if (o == null) {
-            return;
-        }
-        synchronized (o) {
-            if (!o.inOrder || !o.hasWindow) {
-                return;
-            }
-            if (acknowledged < o.low) {
-                o.hasWindow = false;
-            } else if (acknowledged < o.high) {
-                o.high = acknowledged;
-            }
-        }
-    }
-
-    /** Refuses a session for a bad frame: it is read on and ignored; a link bound to it is reset. */
-    private void refuse(Session s, Fault fault, String detail) {
-        boolean bound = s.state == SessionState.BOUND;
-        s.state = SessionState.REFUSED;
-        counters.fault(fault, s, detail);
-        if (bound) {
-            Peer p = peers.get(s.node);
-            if (p != null && p.session == s.id) {
-                reset(p, null, "its session wrote a bad frame (" + fault + ")");
-            }
-        }
     }
 
     // ---------------------------------------------------------------- information
@@ -1066,14 +428,7 @@ public final class ShmTransport implements Transport, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Peer p : peers.values()) {
-            p.established = false;
-            Outbound o = p.out;
-            p.out = null;
-            if (o != null) {
-                closeQuietly(o);
-            }
-        }
+        state.close();
         aeron.close();
         driver.close();
         LOG.info("node {}: shared-memory transport stopped", nodeId);

@@ -3,12 +3,8 @@ package org.fos.transport.tcp.impl;
 import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -23,32 +19,22 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.spi.ClientLimits;
 import org.fos.transport.api.FrameDescriptor;
 import org.fos.transport.api.LinkChallenge;
 
 /**
- * One TCP connection to a peer node, and the last handler of its pipeline: the handshake, the
- * frames that arrive, the output queue and the acknowledgements.
+ * One TCP connection to a peer node, and the last handler of its pipeline: the sequence of the
+ * handshake (HELLO, AUTH), the frames that arrive, heartbeats and refusals. What it writes of the
+ * link (DATA frames, the range of numbers in the stream, acknowledgements) is its {@link LinkStream};
+ * the DATA frames are encoded and decoded by the {@link DataCodec} and the handshake's content is
+ * checked by the {@link Handshakes} the transport hands it when it makes the connection.
  *
- * <p><b>Threads.</b> Frames are read, and output is written, on the channel's event loop. Kernel
- * threads call {@link #transmit} and {@link #acknowledge}: they encode the frame on their own thread
- * and put it on a lock-free queue that one task on the event loop drains, writing a batch and flushing
- * once. The queue is bounded by bytes ({@code writeBufferHighWaterMarkBytes}), and it is drained only
- * while Netty's outbound buffer is under its own water mark, so a slow peer costs at most about twice
- * the high water mark of memory; beyond that {@code transmit} answers false and the kernel keeps the
- * message.
- *
- * <p><b>What is in the stream.</b> A live TCP connection carries what it took, in order, or breaks.
- * The connection remembers the contiguous range of sequence numbers it took; when the kernel sends a
- * number of that range again (its retransmit timer fired while the acknowledgement was still on its
- * way), the frame is not written twice. When the peer says it dropped frames (an ACK with the GAP
- * flag: its mailbox was full), the range is cut back so that they are written again. A number beyond
- * the range's end + 1 is refused while the connection is refusing messages for want of room (the peer
- * would drop it anyway); otherwise the numbers between went through another transport, and the range
- * starts again at this number.
+ * <p>A message goes one way through it: out, the transport gives it to {@link #transmit}, which hands
+ * it to the stream (encoded on the sending thread, written on the event loop); in, a DATA frame is
+ * decoded here and handed up to the transport ({@link TcpTransport#deliver}), which hands it to the
+ * kernel's link table. Frames are read, and output is written, on the channel's event loop.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements FrameDecoder.Sink {
 
@@ -85,46 +71,31 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private volatile Fault overLimit;
     private volatile String overLimitDetail;
     private volatile FrameDecoder decoder;
+    private final Handshakes handshakes;
+    private final DataCodec data;
+    private final LinkStream stream;
 
-    private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private volatile boolean refusedForCapacity;
-
-    private final Object window = new Object();
-    private boolean hasWindow;
-    private boolean inOrder = true;
-    private long low;
-    private long high;
-
-    /**
-     * How long an acknowledgement may wait for a frame going the other way to ride along with (in the
-     * same flush); far below the kernel's retransmit time.
-     */
-    private static final long ACK_DELAY_MICROS = 1_000;
     /** How long a refused connection waits for its REFUSE frame to be written before it closes anyway. */
     private static final long REFUSE_LINGER_MILLIS = 1_000;
 
-    private final AtomicLong ackWanted = new AtomicLong();
-    private long ackSent;
-    private long gapAt = -1;
-    private boolean ackTimer;
-
     private volatile long framesIn;
-    private volatile long framesOut;
     private volatile long bytesIn;
-    private volatile long bytesOut;
 
     /**
      * @param transport the owner
+     * @param handshakes what this end says and checks in the handshake
+     * @param data encodes and decodes DATA frames
      * @param outbound whether this node dialled
      * @param expectedPeer the node dialled, or null for an accepted connection
      */
-    Connection(TcpTransport transport, boolean outbound, String expectedPeer) {
+    Connection(TcpTransport transport, Handshakes handshakes, DataCodec data, boolean outbound, String expectedPeer) {
         this.transport = transport;
+        this.handshakes = handshakes;
+        this.data = data;
         this.outbound = outbound;
         this.expectedPeer = expectedPeer;
-        this.nonce = transport.challenges() ? LinkChallenge.newNonce() : null;
+        this.nonce = handshakes.challenges() ? LinkChallenge.newNonce() : null;
+        this.stream = new LinkStream(this, data, transport.counters, transport.settings, () -> transport.resume(this));
     }
 
     /** Marks an accepted connection that counts against the unauthenticated limit until it is established or closed. */
@@ -204,8 +175,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         SocketAddress remote = ch == null ? null : ch.remoteAddress();
         return new ConnectionInfo(peerNode == null ? (expectedPeer == null ? "?" : expectedPeer) : peerNode,
                 String.valueOf(remote), outbound ? "out" : "in", state.name(), transport.isActive(this),
-                Instant.ofEpochMilli(establishedMillis == 0 ? createdMillis : establishedMillis).toString(), framesIn, framesOut, bytesIn, bytesOut,
-                queuedBytes.get() + nettyBuffered(ch), ch != null && ch.isWritable());
+                Instant.ofEpochMilli(establishedMillis == 0 ? createdMillis : establishedMillis).toString(), framesIn, stream.framesOut(), bytesIn,
+                stream.bytesOut(), stream.queuedBytes() + nettyBuffered(ch), ch != null && ch.isWritable());
     }
 
     private static long nettyBuffered(Channel ch) {
@@ -236,144 +207,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         if (!to.equals(peerNode)) {
             throw new IllegalArgumentException("message for node " + to + " handed to the link to " + peerNode);
         }
-        synchronized (window) {
-            if (inOrder && hasWindow && sequence >= low && sequence <= high) {
-                transport.counters.alreadyInStream.increment();
-                return true;
-            }
-            if (inOrder && hasWindow && sequence > high + 1) {
-                if (refusedForCapacity) {
-                    transport.counters.backpressured.increment();
-                    return false;
-                }
-                // the numbers between went through another transport (the link moved to it and back):
-                // this connection's stream starts again here
-                hasWindow = false;
-            }
-            if (queuedBytes.get() >= transport.settings.writeBufferHighWaterMarkBytes()) {
-                refusedForCapacity = true;
-                transport.counters.backpressured.increment();
-                return false;
-            }
-            ByteBuf frame = transport.encode(this, sequence, message);
-            if (frame == null) {
-                return false;
-            }
-            if (!hasWindow) {
-                hasWindow = true;
-                low = sequence;
-                high = sequence;
-            } else if (sequence == high + 1) {
-                high = sequence;
-            } else {
-                inOrder = false;
-            }
-            enqueue(frame);
-            return true;
-        }
+        return stream.transmit(sequence, message);
     }
 
     /** Asks for an acknowledgement of everything up to {@code sequence}. */
     void acknowledge(long sequence) {
-        ackWanted.accumulateAndGet(sequence, Math::max);
-        scheduleDrain();
-    }
-
-    /** The peer dropped frames after {@code acknowledged}: they must be written again. */
-    private void rewind(long acknowledged) {
-        synchronized (window) {
-            if (!inOrder || !hasWindow) {
-                return;
-            }
-            if (acknowledged < low) {
-                hasWindow = false;
-            } else if (acknowledged < high) {
-                high = acknowledged;
-            }
-        }
-    }
-
-    private void enqueue(ByteBuf frame) {
-        queuedBytes.addAndGet(frame.readableBytes());
-        queue.add(frame);
-        scheduleDrain();
-    }
-
-    private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            ChannelHandlerContext c = ctx;
-            try {
-                c.executor().execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                drainScheduled.set(false);
-                releaseQueue();
-            }
-        }
-    }
-
-    /** On the event loop: writes what is queued while Netty's buffer has room, the due ACK, and flushes once. */
-    private void drain() {
-        drainScheduled.set(false);
-        ChannelHandlerContext c = ctx;
-        Channel ch = c.channel();
-        if (!ch.isActive() || state == State.CLOSED) {
-            releaseQueue();
-            return;
-        }
-        boolean wrote = writeAck(c);
-        int frames = 0;
-        long bytes = 0;
-        ByteBuf frame;
-        while (ch.isWritable() && (frame = queue.poll()) != null) {
-            int n = frame.readableBytes();
-            queuedBytes.addAndGet(-n);
-            bytes += n;
-            frames++;
-            c.write(frame, c.voidPromise());
-        }
-        if (frames > 0 || wrote) {
-            c.flush();
-        }
-        if (frames > 0) {
-            framesOut += frames;
-            bytesOut += bytes;
-            transport.counters.framesOut.add(frames);
-            transport.counters.bytesOut.add(bytes);
-        }
-        if (refusedForCapacity && ch.isWritable() && queuedBytes.get() <= transport.settings.writeBufferLowWaterMarkBytes()) {
-            refusedForCapacity = false;
-            transport.resume(this);
-        }
-    }
-
-    private boolean writeAck(ChannelHandlerContext c) {
-        long want = ackWanted.get();
-        boolean gap = gapAt >= 0 && gapAt == want;
-        if (want <= ackSent && !gap) {
-            return false;
-        }
-        c.write(Frames.ack(c.alloc(), want, gap), c.voidPromise());
-        ackSent = want;
-        gapAt = -1;
-        transport.counters.acksSent.increment();
-        countOut(FrameDescriptor.HEADER_LENGTH);
-        return true;
-    }
-
-    /** Counts one frame written outside the batches of {@link #drain()}. */
-    private void countOut(int bytes) {
-        framesOut++;
-        bytesOut += bytes;
-        transport.counters.framesOut.increment();
-        transport.counters.bytesOut.add(bytes);
-    }
-
-    private void releaseQueue() {
-        ByteBuf frame;
-        while ((frame = queue.poll()) != null) {
-            queuedBytes.addAndGet(-frame.readableBytes());
-            frame.release();
-        }
+        stream.acknowledge(sequence);
     }
 
     // ---------------------------------------------------------------- the pipeline (event loop)
@@ -381,6 +220,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        stream.attach(context);
     }
 
     @Override
@@ -411,8 +251,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     }
 
     private void sendHello(ChannelHandlerContext context) {
-        ByteBuf hello = Frames.hello(context.alloc(), transport.hello(nonce));
-        countOut(hello.readableBytes());
+        ByteBuf hello = Frames.hello(context.alloc(), handshakes.hello(nonce));
+        stream.countOut(hello.readableBytes());
         context.writeAndFlush(hello, context.voidPromise());
     }
 
@@ -432,7 +272,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
                         "nothing read for " + transport.settings.heartbeatTimeoutMillis() + " ms");
                 case WRITER_IDLE -> {
                     if (state == State.ESTABLISHED) {
-                        countOut(FrameDescriptor.HEADER_LENGTH);
+                        stream.countOut(FrameDescriptor.HEADER_LENGTH);
                         context.writeAndFlush(Frames.heartbeat(context.alloc()), context.voidPromise());
                     }
                 }
@@ -488,7 +328,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
                 transport.counters.acksReceived.increment();
                 long sequence = Frames.sequence(frame);
                 if (transport.acknowledged(this, sequence) && Frames.gap(frame)) {
-                    rewind(sequence);
+                    stream.rewind(sequence);
                 }
             }
             case FrameDescriptor.TYPE_HEARTBEAT -> {
@@ -510,30 +350,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     }
 
     private void onHello(Frames.Hello hello) throws FrameException {
-        if (hello.protocolVersion() != FrameDescriptor.VERSION) {
-            throw new FrameException(Fault.BAD_VERSION, "HELLO for protocol version " + hello.protocolVersion());
-        }
-        if (!hello.cluster().equals(transport.settings.cluster())) {
-            throw new FrameException(Fault.WRONG_CLUSTER, "node " + hello.nodeId() + " is in cluster '" + hello.cluster()
-                    + "', this node in '" + transport.settings.cluster() + "'");
-        }
-        if (!Address.isValidNodeId(hello.nodeId()) || hello.epoch() == 0) {
-            throw new FrameException(Fault.MALFORMED, "HELLO with node id '" + hello.nodeId() + "' and epoch " + hello.epoch());
-        }
-        if (hello.nodeId().equals(transport.nodeId)) {
-            throw new FrameException(Fault.WRONG_NODE, "the peer says it is this node, " + hello.nodeId());
-        }
-        if (expectedPeer != null && !expectedPeer.equals(hello.nodeId())) {
-            throw new FrameException(Fault.WRONG_NODE, "dialled node " + expectedPeer + " but " + hello.nodeId() + " answered");
-        }
-        if (hello.client() && (dialled() || transport.settings.client() != null)) {
-            throw new FrameException(Fault.WRONG_NODE, "client " + hello.nodeId() + " where a node was expected"
-                    + (dialled() ? " (this node dialled it)" : " (a client takes no clients)"));
-        }
+        handshakes.check(hello, expectedPeer);
         if (hello.client() && transport.namedBySource(hello.nodeId())) {
             throw new FrameException(Fault.WRONG_NODE, "client " + hello.nodeId() + " takes the id of a node of the cluster");
         }
-        challenge = transport.challengeFor(hello, nonce != null);
+        challenge = handshakes.challengeFor(hello);
         if (hello.client() && challenge != null && hello.claims() != null) {
             TicketClaims claims = TicketClaims.parse(hello.claims()); // checked by challengeFor
             limits = claims.limits();
@@ -574,14 +395,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     }
 
     private void sendAuth() {
-        byte[] proof = challenge.prove(new LinkChallenge.End(transport.nodeId, transport.epoch(), nonce), peerEnd);
+        byte[] proof = challenge.prove(handshakes.self(nonce), peerEnd);
         ByteBuf auth = Frames.auth(ctx.alloc(), proof);
-        countOut(auth.readableBytes());
+        stream.countOut(auth.readableBytes());
         ctx.writeAndFlush(auth, ctx.voidPromise());
     }
 
     private void onAuth(byte[] proof) throws FrameException {
-        if (!challenge.verify(peerEnd, new LinkChallenge.End(transport.nodeId, transport.epoch(), nonce), proof)) {
+        if (!challenge.verify(peerEnd, handshakes.self(nonce), proof)) {
             throw new FrameException(Fault.AUTH_FAILED, (peerClient ? "client " + peerNode + " did not prove its ticket's key"
                     : "node " + peerNode + " did not prove this cluster's secret") + " (another secret, or changed claims)");
         }
@@ -620,50 +441,27 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
 
     private void onData(ByteBuf frame) throws FrameException {
         long sequence = Frames.sequence(frame);
-        Frames.Envelope e = Frames.readData(frame, transport.nodeId);
-        Object payload;
-        try {
-            payload = transport.codec.decode(e.payload());
-        } catch (IllegalArgumentException ex) {
-            transport.counters.fault(Fault.UNDECODABLE_PAYLOAD, this, "message " + sequence + " of type '" + e.type() + "': "
-                    + ex.getMessage());
-            gapAt = Math.max(ackWanted.get(), ackSent);
+        Message m = data.decode(this, sequence, frame);
+        if (m == null) {
+            stream.undelivered();
             return;
         }
-        Message m = new Message(e.from(), e.to(), e.replyTo(), e.correlationId(), e.type(), payload);
         long delivered = transport.deliver(this, sequence, m);
-        if (delivered < 0) {
-            return;
-        }
-        ackWanted.accumulateAndGet(delivered, Math::max);
-        if (sequence > delivered) {
-            gapAt = delivered;
+        if (delivered >= 0) {
+            stream.delivered(sequence, delivered);
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
-        boolean gap = gapAt >= 0;
-        if (gap) {
-            if (writeAck(context)) {
-                context.flush();
-            }
-        } else if (ackWanted.get() > ackSent && !ackTimer) {
-            ackTimer = true;
-            context.executor().schedule(() -> {
-                ackTimer = false;
-                if (writeAck(context)) {
-                    context.flush();
-                }
-            }, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
-        }
+        stream.readComplete(context);
         context.fireChannelReadComplete();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
         if (context.channel().isWritable()) {
-            scheduleDrain();
+            stream.scheduleDrain();
         }
         context.fireChannelWritabilityChanged();
     }
@@ -681,7 +479,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             // refused HELLOs, a second's worth of them
             linger.cancel(false);
         }
-        releaseQueue();
+        stream.close();
         transport.closed(this);
         context.fireChannelInactive();
     }

@@ -1,5 +1,12 @@
 package org.fos.transport.tcp.impl;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.fos.kernel.spi.TransportStats.PeerStats;
+
 /**
  * One connection of the TCP transport, as {@code fos:transport} shows it. The traffic numbers are
  * read without a lock and may lag a little.
@@ -19,4 +26,27 @@ package org.fos.transport.tcp.impl;
  */
 public record ConnectionInfo(String peer, String remote, String direction, String state, boolean active, String since,
         long framesIn, long framesOut, long bytesIn, long bytesOut, long queuedBytes, boolean writable) {
+
+    /**
+     * Sums the traffic of connections by peer: there may be two to one peer while a duplicate is resolved.
+     *
+     * @param up whether each known peer has an established, active connection, by node id
+     * @param connections the open connections
+     * @return one entry a peer that is known or has a connection, by node id
+     */
+    static List<PeerStats> byPeer(Map<String, Boolean> up, List<ConnectionInfo> connections) {
+        Map<String, long[]> sums = new TreeMap<>();
+        up.keySet().forEach(node -> sums.put(node, new long[5]));
+        for (ConnectionInfo c : connections) {
+            long[] s = sums.computeIfAbsent(c.peer(), k -> new long[5]);
+            s[0] += c.framesIn();
+            s[1] += c.framesOut();
+            s[2] += c.bytesIn();
+            s[3] += c.bytesOut();
+            s[4] += c.queuedBytes();
+        }
+        List<PeerStats> out = new ArrayList<>();
+        sums.forEach((node, s) -> out.add(new PeerStats(node, up.getOrDefault(node, false), s[0], s[1], s[2], s[3], s[4])));
+        return out;
+    }
 }

@@ -1,9 +1,6 @@
 package org.fos.transport.tcp.impl;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,14 +11,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -35,18 +29,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import org.fos.kernel.api.Message;
 import org.fos.kernel.spi.ClientLimits;
-import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.Links;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.fos.kernel.spi.TransportStats.PeerStats;
-import org.fos.transport.api.ClusterSecret;
-import org.fos.transport.api.FrameDescriptor;
-import org.fos.transport.api.LinkChallenge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * the kernel ({@link Links#connected}) so that it sends again what was not acknowledged. When two
  * connections to one peer are established at once (both dialled), the one dialled by the node with
  * the smaller id is kept on both sides.
+ *
+ * <p>A message goes one way. Out: {@link #transmit} hands it to the peer's active {@link Connection},
+ * whose {@link LinkStream} encodes it with the {@link DataCodec} handed down and queues the frame. In:
+ * the connection decodes a DATA frame and hands it to {@link #deliver(Connection, long, Message)},
+ * which passes it on to the kernel's {@link Links} if the connection is the peer's active one.
+ * Handshake content: {@link Handshakes}; dialling: {@link Dialler}.
  *
  * <p>Thread-safe; no method blocks except {@link #close()}. Usable without OSGi (tests, benchmarks):
  * {@code TcpTransportComponent} wraps it as a DS component.
@@ -78,37 +73,17 @@ public final class TcpTransport implements Transport, AutoCloseable {
     private final TlsContexts tls;
     private final EventLoopGroup group;
     private final Channel server;
-    private final Bootstrap dialer;
+    private final Dialler dialler;
     private final InetSocketAddress advertised;
     private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, InetSocketAddress>> sources = new LinkedHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final Set<Class<?>> unencodable = ConcurrentHashMap.newKeySet();
+    private final Handshakes handshakes;
+    private final DataCodec data;
     /** Accepted connections that have not finished their handshake. */
     private final AtomicInteger unauthenticated = new AtomicInteger();
-    /** The cluster's challenge, with a cluster secret; null without. */
-    private final LinkChallenge clusterChallenge;
     /** Whether a node must be named by a source (the membership) before its HELLO is taken. */
     private volatile boolean requireKnownPeers;
-    /** Says why a ticket id was revoked, or null if it was not; null while nothing keeps revocations. */
-    private volatile java.util.function.Function<String, String> revocations;
     private volatile boolean closed;
-
-    /** What the transport knows about one peer node; dial state is guarded by the instance. */
-    private static final class Peer {
-        final String node;
-        volatile Connection active;
-        InetSocketAddress address;
-        int attempts;
-        ScheduledFuture<?> pendingDial;
-        Channel dialing;
-        /** Why the last connection this node dialled to the peer was refused; null once one is established. */
-        volatile String refusal;
-
-        Peer(String node) {
-            this.node = node;
-        }
-    }
 
     /**
      * Starts the transport: listens on the configured address and dials the static peers.
@@ -126,7 +101,8 @@ public final class TcpTransport implements Transport, AutoCloseable {
         this.links = Objects.requireNonNull(links, "links");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.counters = new Counters(nodeId, settings.limits().refusalLogIntervalMillis());
-        this.clusterChallenge = settings.secret() == null ? null : new LinkChallenge(settings.secret(), settings.cluster());
+        this.handshakes = new Handshakes(nodeId, settings, links);
+        this.data = new DataCodec(nodeId, codec, settings.maxFrameBytes(), counters);
         this.tls = settings.tls() == null ? null : TlsContexts.create(settings.tls());
         AtomicInteger threads = new AtomicInteger();
         this.group = new NioEventLoopGroup(settings.ioThreads(), r -> {
@@ -136,11 +112,13 @@ public final class TcpTransport implements Transport, AutoCloseable {
         });
         WriteBufferWaterMark marks = new WriteBufferWaterMark(settings.writeBufferLowWaterMarkBytes(),
                 settings.writeBufferHighWaterMarkBytes());
-        this.dialer = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap dialer = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeoutMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks);
+        this.dialler = new Dialler(nodeId, settings, counters, group, dialer, peers,
+                (ch, node) -> pipeline(ch, new Connection(this, handshakes, data, true, node)));
         ServerBootstrap sb = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -150,7 +128,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         counters.accepted.increment();
-                        Connection c = new Connection(TcpTransport.this, false, null);
+                        Connection c = new Connection(TcpTransport.this, handshakes, data, false, null);
                         TransportSettings.Limits limits = settings.limits();
                         if (connections.size() >= limits.maxConnections()) {
                             c.refuseWhenActive(Fault.CONNECTION_LIMIT, "this node has " + connections.size()
@@ -176,9 +154,9 @@ public final class TcpTransport implements Transport, AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        this.advertised = InetSocketAddress.createUnresolved(advertisedHost(settings), ((InetSocketAddress) server.localAddress()).getPort());
+        this.advertised = InetSocketAddress.createUnresolved(settings.publishedHost(), ((InetSocketAddress) server.localAddress()).getPort());
         LOG.info("node {}: TCP transport listening on {} (published as {}), cluster {}, TLS {}, peers {}, maxFrameBytes {}, {}", nodeId,
-                server.localAddress(), endpoint(), settings.cluster(), tls != null ? "on (mutual)" : "off", authentication(),
+                server.localAddress(), endpoint(), settings.cluster(), tls != null ? "on (mutual)" : "off", handshakes.authentication(tls != null),
                 settings.maxFrameBytes(), settings.limits());
         if (!settings.authenticatesPeers() && settings.client() == null
                 && !((InetSocketAddress) server.localAddress()).getAddress().isLoopbackAddress()) {
@@ -186,18 +164,6 @@ public final class TcpTransport implements Transport, AutoCloseable {
                     + " can join as a node; use this only on a trusted network", nodeId, server.localAddress());
         }
         peers(CONFIG_PEERS, settings.peers());
-    }
-
-    private static String advertisedHost(TransportSettings s) {
-        if (!s.advertisedHost().isBlank()) {
-            return s.advertisedHost();
-        }
-        try {
-            InetAddress a = InetAddress.getByName(s.host());
-            return a.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostAddress() : s.host();
-        } catch (UnknownHostException e) {
-            return s.host();
-        }
     }
 
     private void pipeline(Channel ch, Connection connection) {
@@ -220,16 +186,14 @@ public final class TcpTransport implements Transport, AutoCloseable {
 
     @Override
     public int cost(String node) {
-        Peer p = peers.get(node);
-        Connection c = p == null ? null : p.active;
+        Connection c = active(node);
         return c != null && c.isEstablished() ? settings.cost() : -1;
     }
 
     @Override
     public boolean transmit(String node, long sequence, Message message) {
         Objects.requireNonNull(message, "message");
-        Peer p = peers.get(node);
-        Connection c = p == null ? null : p.active;
+        Connection c = active(node);
         if (c == null) {
             counters.notConnected.increment();
             return false;
@@ -239,135 +203,19 @@ public final class TcpTransport implements Transport, AutoCloseable {
 
     @Override
     public void acknowledge(String node, long sequence) {
-        Peer p = peers.get(node);
-        Connection c = p == null ? null : p.active;
+        Connection c = active(node);
         if (c != null && c.isEstablished()) {
             c.acknowledge(sequence);
         }
     }
 
-    /** Encodes a DATA frame, or counts why it cannot be sent and returns null. */
-    ByteBuf encode(Connection c, long sequence, Message m) {
-        byte[] payload;
-        int length;
-        try {
-            payload = m.payload() instanceof EncodedPayload e ? e.bytes() : codec.encode(m.payload());
-            length = Frames.dataLength(m, payload);
-        } catch (IllegalArgumentException e) {
-            unencodable(c, m, e.getMessage());
-            return null;
-        }
-        if (length > settings.maxFrameBytes()) {
-            unencodable(c, m, "a frame of " + length + " bytes is over maxFrameBytes " + settings.maxFrameBytes());
-            return null;
-        }
-        Channel ch = c.channel();
-        return Frames.data(ch.alloc(), sequence, m, payload);
-    }
-
-    private void unencodable(Connection c, Message m, String why) {
-        Class<?> type = m.payload() == null ? Void.class : m.payload().getClass();
-        if (unencodable.add(type)) {
-            LOG.warn("node {}: a message of type '{}' with a {} payload cannot be sent to {}: {}. The link to that node waits"
-                    + " for it: allow the type in the codec on both nodes, or set the kernel's maxRemotePayloadBytes below"
-                    + " maxFrameBytes so that the sender is refused at once.", nodeId, m.type(), type.getName(), c.peerNode(), why);
-        }
-        counters.fault(Fault.UNENCODABLE_MESSAGE, c, why);
+    /** The connection that carries the link to a node now, or null. */
+    private Connection active(String node) {
+        Peer p = peers.get(node);
+        return p == null ? null : p.active;
     }
 
     // ---------------------------------------------------------------- connections
-
-    /** How peers prove who they are, for logs and the shell. */
-    private String authentication() {
-        String how = tls != null && settings.secret() != null ? "TLS certificate and cluster secret " + settings.secret().fingerprint()
-                : tls != null ? "TLS certificate"
-                : settings.secret() != null ? "cluster secret " + settings.secret().fingerprint() : "none";
-        return settings.client() != null ? "client ticket" + (settings.client().key() != null ? " with key" : " without key")
-                + (tls != null ? ", TLS certificate" : "") : how;
-    }
-
-    /** Whether this end sends a challenge nonce in its HELLO: with a cluster secret, or as a client with a ticket key. */
-    boolean challenges() {
-        return settings.secret() != null || settings.client() != null && settings.client().key() != null;
-    }
-
-    long epoch() {
-        return links.epoch();
-    }
-
-    Frames.Hello hello(byte[] nonce) {
-        TransportSettings.Client client = settings.client();
-        return new Frames.Hello(nodeId, settings.cluster(), links.epoch(), FrameDescriptor.VERSION, client != null, nonce,
-                client != null && nonce != null ? client.claims() : null);
-    }
-
-    /**
-     * Chooses the challenge of a connection from the peer's HELLO: the cluster's for a node, the
-     * ticket's for a client, none where neither end has a secret; refuses a HELLO that does not
-     * match this end's configuration.
-     *
-     * @param hello the peer's HELLO
-     * @param weChallenge whether this end sent a nonce
-     * @return the challenge, or null for none
-     * @throws FrameException UNAUTHENTICATED, or BAD_TICKET for a client's claims
-     */
-    LinkChallenge challengeFor(Frames.Hello hello, boolean weChallenge) throws FrameException {
-        String who = (hello.client() ? "client " : "node ") + hello.nodeId();
-        TransportSettings.Client client = settings.client();
-        if (client != null) {
-            if (client.key() != null && hello.nonce() == null) {
-                throw new FrameException(Fault.UNAUTHENTICATED, who + " does not challenge, but the ticket has a key: the node has"
-                        + " no cluster secret now; read its current ticket");
-            }
-            if (client.key() == null && hello.nonce() != null) {
-                throw new FrameException(Fault.UNAUTHENTICATED, who + " has a cluster secret, the ticket has no key: read its current ticket");
-            }
-            return client.key() == null ? null : new LinkChallenge(client.key(), settings.cluster());
-        }
-        ClusterSecret secret = settings.secret();
-        if (secret == null) {
-            if (hello.nonce() != null) {
-                throw new FrameException(Fault.UNAUTHENTICATED, who + " proves a " + (hello.client() ? "ticket" : "cluster secret")
-                        + ", but this node has no cluster secret (clusterSecret): give every node the same one");
-            }
-            return null;
-        }
-        if (hello.nonce() == null) {
-            throw new FrameException(Fault.UNAUTHENTICATED, hello.client() ? who + " has a ticket without a key: this node needs"
-                    + " a current ticket" : who + " does not prove the cluster secret: this cluster needs the same clusterSecret on every node");
-        }
-        if (!hello.client()) {
-            return clusterChallenge;
-        }
-        if (hello.claims() == null) {
-            throw new FrameException(Fault.BAD_TICKET, who + " sent no ticket claims");
-        }
-        TicketClaims claims;
-        try {
-            claims = TicketClaims.parse(hello.claims());
-        } catch (IllegalArgumentException e) {
-            throw new FrameException(Fault.BAD_TICKET, who + ": " + e.getMessage());
-        }
-        if (claims.expired(System.currentTimeMillis())) {
-            throw new FrameException(Fault.BAD_TICKET, who + ": ticket " + claims.id() + " expired at "
-                    + Instant.ofEpochMilli(claims.expiresMillis()));
-        }
-        java.util.function.Function<String, String> revoked = revocations;
-        if (revoked != null) {
-            String why;
-            try {
-                why = revoked.apply(claims.id());
-            } catch (RuntimeException e) {
-                // fail closed: a ticket that may have been revoked is not taken
-                throw new FrameException(Fault.BAD_TICKET, who + ": cannot tell whether ticket " + claims.id() + " was revoked: "
-                        + e.getMessage());
-            }
-            if (why != null) {
-                throw new FrameException(Fault.BAD_TICKET, who + ": ticket " + claims.id() + " was revoked: " + why);
-            }
-        }
-        return new LinkChallenge(claims.key(secret, settings.cluster()), settings.cluster());
-    }
 
     /**
      * Tells whether a node id is one this transport may keep state for: named by a source (the
@@ -377,16 +225,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
      * @return true if its HELLO may be taken
      */
     boolean knows(String node) {
-        if (!requireKnownPeers) {
-            return true;
-        }
-        Peer p = peers.get(node);
-        if (p == null) {
-            return false;
-        }
-        synchronized (p) {
-            return p.address != null;
-        }
+        return !requireKnownPeers || dialler.names(node);
     }
 
     /**
@@ -396,7 +235,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
      * @param revocations says why a ticket id was revoked, or null if it was not; null to check none
      */
     public void revocations(java.util.function.Function<String, String> revocations) {
-        this.revocations = revocations;
+        handshakes.revocations(revocations);
     }
 
     /**
@@ -425,13 +264,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
      * @return true if it is a node's
      */
     boolean namedBySource(String node) {
-        Peer p = peers.get(node);
-        if (p == null) {
-            return false;
-        }
-        synchronized (p) {
-            return p.address != null;
-        }
+        return dialler.names(node);
     }
 
     /**
@@ -446,12 +279,8 @@ public final class TcpTransport implements Transport, AutoCloseable {
 
     /** A connection this node dialled was refused, by either end: remembered for {@link #refusal}. */
     void refused(Connection c, String detail) {
-        if (!c.outbound() || c.expectedPeer() == null) {
-            return;
-        }
-        Peer p = peers.get(c.expectedPeer());
-        if (p != null) {
-            p.refusal = detail;
+        if (c.outbound() && c.expectedPeer() != null) {
+            dialler.refused(c.expectedPeer(), detail);
         }
     }
 
@@ -463,8 +292,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
      * @return the reason, or null
      */
     public String refusal(String node) {
-        Peer p = peers.get(node);
-        return p == null ? null : p.refusal;
+        return dialler.refusal(node);
     }
 
     /** An accepted connection is established or closed: it no longer counts as unauthenticated. */
@@ -475,9 +303,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
     }
 
     boolean isActive(Connection c) {
-        String node = c.peerNode();
-        Peer p = node == null ? null : peers.get(node);
-        return p != null && p.active == c;
+        return c.peerNode() != null && active(c.peerNode()) == c;
     }
 
     /** A connection finished its handshake: makes it the peer's active one, or closes it if another wins. */
@@ -601,7 +427,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
                 return;
             }
         }
-        scheduleDial(p);
+        dialler.scheduleDial(p);
     }
 
     // ---------------------------------------------------------------- dialling
@@ -615,97 +441,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
      * @param endpoints the endpoints by node id
      */
     public void peers(String source, Map<String, InetSocketAddress> endpoints) {
-        Objects.requireNonNull(source, "source");
-        Map<String, InetSocketAddress> merged = new HashMap<>();
-        synchronized (sources) {
-            sources.put(source, Map.copyOf(endpoints));
-            for (Map<String, InetSocketAddress> s : sources.values()) {
-                s.forEach(merged::putIfAbsent);
-            }
-        }
-        merged.remove(nodeId);
-        for (String node : merged.keySet()) {
-            peers.computeIfAbsent(node, Peer::new);
-        }
-        for (Peer p : peers.values()) {
-            synchronized (p) {
-                p.address = merged.get(p.node);
-                if (p.address == null && p.active == null && p.dialing == null) {
-                    // no source names it any more and no connection holds it: nothing of it stays
-                    if (p.pendingDial != null) {
-                        p.pendingDial.cancel(false);
-                        p.pendingDial = null;
-                    }
-                    peers.remove(p.node, p);
-                    continue;
-                }
-            }
-            scheduleDial(p);
-        }
-    }
-
-    private void scheduleDial(Peer p) {
-        synchronized (p) {
-            if (closed || p.address == null || p.active != null || p.dialing != null || p.pendingDial != null) {
-                return;
-            }
-            long delay = backoff(p.attempts);
-            try {
-                p.pendingDial = group.next().schedule(() -> dial(p), delay, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                p.pendingDial = null;
-            }
-        }
-    }
-
-    /** No delay before the first attempt; then exponential from reconnectMinMillis to reconnectMaxMillis, with jitter. */
-    private long backoff(int attempts) {
-        if (attempts == 0) {
-            return 0;
-        }
-        long max = settings.reconnectMaxMillis();
-        long d = settings.reconnectMinMillis() << Math.min(attempts - 1, 30);
-        if (d <= 0 || d > max) {
-            d = max;
-        }
-        return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
-    }
-
-    private void dial(Peer p) {
-        InetSocketAddress target;
-        Channel ch;
-        synchronized (p) {
-            p.pendingDial = null;
-            if (closed || p.address == null || p.active != null || p.dialing != null) {
-                return;
-            }
-            target = p.address;
-            p.attempts++;
-            counters.dialled.increment();
-            Connection c = new Connection(this, true, p.node);
-            ChannelFuture f = dialer.clone().handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel sc) {
-                    pipeline(sc, c);
-                }
-            }).connect(target);
-            ch = f.channel();
-            p.dialing = ch;
-            f.addListener(done -> {
-                if (!done.isSuccess()) {
-                    counters.dialFailures.increment();
-                    LOG.debug("node {}: dialling {} at {} failed: {}", nodeId, p.node, target, done.cause().toString());
-                }
-            });
-        }
-        ch.closeFuture().addListener(done -> {
-            synchronized (p) {
-                if (p.dialing == ch) {
-                    p.dialing = null;
-                }
-            }
-            scheduleDial(p);
-        });
+        dialler.peers(source, endpoints);
     }
 
     // ---------------------------------------------------------------- information
@@ -751,7 +487,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
         out.put("endpoint", endpoint());
         out.put("cluster", settings.cluster());
         out.put("tls", tls != null);
-        out.put("authentication", authentication());
+        out.put("authentication", handshakes.authentication(tls != null));
         out.put("maxFrameBytes", settings.maxFrameBytes());
         out.put("limits", settings.limits().toString());
         out.put("unauthenticatedConnections", unauthenticated.get());
@@ -779,25 +515,12 @@ public final class TcpTransport implements Transport, AutoCloseable {
      * @return one entry a peer this transport knows or has a connection with, by node id
      */
     public List<PeerStats> peerStats() {
-        Map<String, long[]> sums = new TreeMap<>();
         Map<String, Boolean> up = new HashMap<>();
         for (Peer p : peers.values()) {
-            sums.computeIfAbsent(p.node, k -> new long[5]);
             Connection c = p.active;
             up.put(p.node, c != null && c.isEstablished());
         }
-        for (ConnectionInfo c : connections()) {
-            long[] s = sums.computeIfAbsent(c.peer(), k -> new long[5]);
-            s[0] += c.framesIn();
-            s[1] += c.framesOut();
-            s[2] += c.bytesIn();
-            s[3] += c.bytesOut();
-            s[4] += c.queuedBytes();
-        }
-        List<PeerStats> out = new ArrayList<>();
-        sums.forEach((node, s) -> out.add(new PeerStats(node, up.getOrDefault(node, false), s[0], s[1],
-                s[2], s[3], s[4])));
-        return out;
+        return ConnectionInfo.byPeer(up, connections());
     }
 
     /**
@@ -858,14 +581,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Peer p : peers.values()) {
-            synchronized (p) {
-                if (p.pendingDial != null) {
-                    p.pendingDial.cancel(false);
-                    p.pendingDial = null;
-                }
-            }
-        }
+        dialler.close();
         server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         for (Connection c : List.copyOf(connections)) {
             c.close();

@@ -1,6 +1,8 @@
 package org.fos.transport.tcp.impl;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -362,5 +364,23 @@ public record TransportSettings(String host, int port, String advertisedHost, St
             throw new IllegalArgumentException("endpoint '" + text + "': needs a host and a port from 1 to 65535");
         }
         return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    /**
+     * Returns the host this node publishes to other nodes: {@code advertisedHost}, or {@code host},
+     * or this machine's address where {@code host} is the wildcard address.
+     *
+     * @return a host name or address
+     */
+    public String publishedHost() {
+        if (!advertisedHost.isBlank()) {
+            return advertisedHost;
+        }
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            return a.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostAddress() : host;
+        } catch (UnknownHostException e) {
+            return host;
+        }
     }
 }
