@@ -259,14 +259,7 @@ final class ZooKeeperCluster implements AutoCloseable {
 
         @Override
         public String claimed(String key) {
-            String path = root + "/claims/" + Attributes.requireClaimKey(key);
-            try {
-                return new String(client.getData().forPath(path), StandardCharsets.UTF_8);
-            } catch (KeeperException.NoNodeException none) {
-                return null;
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read claim " + key + " from ZooKeeper: " + e, e);
-            }
+            return text(root + "/claims/" + Attributes.requireClaimKey(key), "claim " + key);
         }
 
         @Override
@@ -290,13 +283,17 @@ final class ZooKeeperCluster implements AutoCloseable {
 
         @Override
         public String recorded(String key) {
-            String path = root + "/records/" + Attributes.requireClaimKey(key);
+            return text(root + "/records/" + Attributes.requireClaimKey(key), "record " + key);
+        }
+
+        /** The text a persistent entry holds, or null if there is none. */
+        private String text(String path, String what) {
             try {
                 return new String(client.getData().forPath(path), StandardCharsets.UTF_8);
             } catch (KeeperException.NoNodeException none) {
                 return null;
             } catch (Exception e) {
-                throw new IllegalStateException("cannot read record " + key + " from ZooKeeper: " + e, e);
+                throw new IllegalStateException("cannot read " + what + " from ZooKeeper: " + e, e);
             }
         }
 
