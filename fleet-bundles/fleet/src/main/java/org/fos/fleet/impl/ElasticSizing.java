@@ -183,8 +183,11 @@ final class ElasticSizing {
         try {
             instance = fleet.implementation().activateOne(b.objects(), new MemberIdentity(fleet.name(), member.index, size,
                     member.mailbox.address()));
+            if (instance == null) {
+                failure = "its component did not activate (see the log)";
+            }
         } catch (RuntimeException e) {
-            failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            failure = e.toString();
         }
         synchronized (fleet) {
             if (failure == null && fleet.servingBinding() == b) {

@@ -93,12 +93,12 @@ final class Implementation {
         return null;
     }
 
-    /** Activates one more instance, for a member that joins; returns it, or throws with why not. */
+    /** Activates one more instance, for a member that joins, and tells it who it is; null if it did not activate. */
     Object activateOne(ServiceObjects<Object> objects, MemberIdentity member) {
         outsideLock();
         Object instance = objects.getService();
         if (instance == null) {
-            throw new IllegalStateException("its component did not activate (see the log)");
+            return null;
         }
         try {
             if (instance instanceof MemberAware aware) {

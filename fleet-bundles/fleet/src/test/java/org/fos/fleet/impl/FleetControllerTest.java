@@ -301,4 +301,45 @@ class FleetControllerTest {
         assertThat(v1.released).hasValue(2);
         assertThat(f.bind(f.register(Activation.OK), 1)).isFalse();
     }
+
+    @Test
+    void shouldAddAMemberAndTakeALeavingOneAwayWithoutTheLock() {
+        Service v1 = serving(0);
+        c.elastic().grow("more load");
+        assertThat(c.membersNow()).extracting(m -> m.index).containsExactly(0, 1, 2);
+        assertThat(v1.active).hasSize(3);
+        c.elastic().retire("less load");
+        Member leaving = c.membersNow().get(2);
+        assertThat(leaving.draining).isTrue();
+        assertThat(f.host.elasticSteps).hasSize(1);
+        long longAgo = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
+        c.elastic().drain(leaving, longAgo); // quiet long enough: its name goes
+        assertThat(leaving.registration).isNull();
+        assertThat(c.membersNow()).hasSize(3);
+        c.elastic().drain(leaving, longAgo); // and then it goes
+        assertThat(c.membersNow()).extracting(m -> m.index).containsExactly(0, 1);
+        assertThat(v1.released).hasValue(1);
+        assertThat(v1.active).hasSize(2);
+    }
+
+    @Test
+    void shouldUndoAMemberWhoseActivationThrows() {
+        Service v1 = serving(0);
+        v1.activation = Activation.THROWS;
+        c.elastic().grow("more load");
+        assertThat(c.membersNow()).hasSize(2);
+        v1.activation = Activation.NONE;
+        c.elastic().grow("more load");
+        assertThat(c.membersNow()).hasSize(2);
+        assertThat(v1.active).hasSize(2);
+    }
+
+    @Test
+    void shouldAddNoMemberToAFleetThatDoesNotServe() {
+        Service v1 = serving(0);
+        c.unbind(v1.ref);
+        c.elastic().grow("more load");
+        assertThat(c.membersNow()).hasSize(2);
+        assertThat(v1.active).isEmpty();
+    }
 }

@@ -135,7 +135,7 @@ final class FleetFixture implements AutoCloseable {
     /** A registered service of the implementation, with its instances. */
     final class Service implements ServiceObjects<Object> {
         final ServiceReference<Object> ref;
-        final Activation activation;
+        volatile Activation activation;
         final List<Instance> active = new CopyOnWriteArrayList<>();
         final AtomicInteger released = new AtomicInteger();
         volatile boolean importFails;
