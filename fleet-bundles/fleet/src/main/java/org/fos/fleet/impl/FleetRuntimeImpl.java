@@ -51,9 +51,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fleet runtime of a node: it tracks every service with a {@code fos.fleet.name} property, runs
- * a {@link FleetController} a fleet name, and tells the controllers when an implementation bundle
- * is updated or fails to start.
+ * The fleet runtime of a node: it runs a {@link FleetController} a fleet name, fed by
+ * {@link FleetServices} (every service with a {@code fos.fleet.name} property), tells the controllers
+ * when an implementation bundle is updated, uninstalled or fails to start, and answers
+ * {@link FleetRuntime}. Bundle updates run on the upgrade thread of {@link BundleUpdates}; elastic
+ * sampling and core placement ({@link CorePlacement}) on the scaling thread.
  */
 @Component(service = FleetRuntime.class, immediate = true, configurationPid = FleetRuntimeImpl.PID)
 @Designate(ocd = FleetRuntimeImpl.Config.class)
