@@ -65,13 +65,13 @@ final class ElasticPolicy {
             if (ref.getProperty(Elastic.MAX) == null) {
                 return null;
             }
-            int max = FleetRuntimeImpl.intProperty(ref, Elastic.MAX, 1, 1, 64);
+            int max = FleetServices.intProperty(ref, Elastic.MAX, 1, 1, 64);
             Object enabled = ref.getProperty(Elastic.ENABLED);
             if (enabled != null && !"true".equalsIgnoreCase(enabled.toString().trim()) && !"false".equalsIgnoreCase(enabled.toString().trim())) {
                 throw new IllegalArgumentException(Elastic.ENABLED + " must be true or false, was '" + enabled + "'");
             }
-            return new Settings(FleetRuntimeImpl.intProperty(ref, Elastic.MIN, 1, 1, 64), max,
-                    FleetRuntimeImpl.intProperty(ref, Elastic.DEPTH, 4, 1, Integer.MAX_VALUE),
+            return new Settings(FleetServices.intProperty(ref, Elastic.MIN, 1, 1, 64), max,
+                    FleetServices.intProperty(ref, Elastic.DEPTH, 4, 1, Integer.MAX_VALUE),
                     longProperty(ref, Elastic.PERIOD, 1000), longProperty(ref, Elastic.IDLE, 5000),
                     enabled == null || Boolean.parseBoolean(enabled.toString().trim()));
         }

@@ -1,8 +1,6 @@
 package org.fos.fleet.impl;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,24 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import org.fos.fleet.api.CoreMap;
 import org.fos.fleet.api.Elasticity;
-import org.fos.fleet.api.Fleet;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
 import org.fos.fleet.api.GroupInfo;
 import org.fos.fleet.api.RollingUpgrade;
-import org.fos.fleet.api.Stateful;
 import org.fos.fleet.api.UpgradeReport;
 import org.fos.fleet.spi.Replication;
 import org.fos.kernel.api.Kernel;
@@ -36,8 +30,6 @@ import org.fos.rpc.api.Libfos;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.BundleException;
-import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
@@ -55,15 +47,15 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.osgi.util.tracker.ServiceTracker;
-import org.osgi.util.tracker.ServiceTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fleet runtime of a node: it tracks every service with a {@code fos.fleet.name} property, runs
- * a {@link FleetController} a fleet name, and tells the controllers when an implementation bundle
- * is updated or fails to start.
+ * The fleet runtime of a node: it runs a {@link FleetController} a fleet name, fed by
+ * {@link FleetServices} (every service with a {@code fos.fleet.name} property), tells the controllers
+ * when an implementation bundle is updated, uninstalled or fails to start, and answers
+ * {@link FleetRuntime}. Bundle updates run on the upgrade thread of {@link BundleUpdates}; elastic
+ * sampling and core placement ({@link CorePlacement}) on the scaling thread.
  */
 @Component(service = FleetRuntime.class, immediate = true, configurationPid = FleetRuntimeImpl.PID)
 @Designate(ocd = FleetRuntimeImpl.Config.class)
@@ -72,7 +64,6 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
 
     /** The configuration PID. */
     public static final String PID = "org.fos.fleet";
-    private static final int MAX_MEMBERS = 64;
 
     /** The runtime's configuration. */
     @ObjectClassDefinition(name = "fos fleet runtime", description = "Runs the fleets of a node and replaces their implementations live.")
@@ -136,9 +127,9 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     private final Libfos libfos;
     private final Map<String, FleetController> controllers = new ConcurrentHashMap<>();
     private final List<UpgradeReport> upgrades = new CopyOnWriteArrayList<>();
-    private final ScheduledThreadPoolExecutor executor;
-    private final ServiceTracker<Object, ServiceReference<Object>> tracker;
-    private final Customizer customizer = new Customizer();
+    private final FleetHost host = new Host();
+    private final BundleUpdates updates;
+    private final FleetServices services;
     private volatile Config config;
     private volatile Replication replication;
     private volatile Set<String> excluded = Set.of();
@@ -147,7 +138,6 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     private final int cores = Runtime.getRuntime().availableProcessors();
     /** The scaling thread: samples elastic fleets and takes leaving members away (never the upgrade thread, which may block). */
     private final ScheduledThreadPoolExecutor scaler;
-    private final List<Path> deployFolders;
 
     /**
      * Starts the runtime.
@@ -168,14 +158,8 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         this.excluded = excluded(config.excludedFleets());
         this.fixed = fleetNames("fixedFleets", config.fixedFleets());
         this.pinned = fleetNames("pinnedFleets", config.pinnedFleets());
-        this.deployFolders = DeployWatcher.folders(context.getProperty("fos.base"), context.getProperty("felix.fileinstall.dir"),
-                context.getProperty("felix.fileinstall.filter"));
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "fos-fleet-upgrades");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
+        this.updates = new BundleUpdates(DeployWatcher.folders(context.getProperty("fos.base"), context.getProperty("felix.fileinstall.dir"),
+                context.getProperty("felix.fileinstall.filter")));
         this.scaler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fos-fleet-elastic");
             t.setDaemon(true);
@@ -184,9 +168,9 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         scaler.scheduleWithFixedDelay(this::sampleElastic, 100, 100, TimeUnit.MILLISECONDS);
         context.addBundleListener(this);
         context.addFrameworkListener(this);
-        this.tracker = new ServiceTracker<>(context, context.createFilter("(" + Fleet.NAME + "=*)"), customizer);
+        this.services = new FleetServices(context, this, controllers, host, kernel);
         // opened once this component is registered: fleets of this bundle (/sys/nodes) need the runtime's service
-        executor.execute(tracker::open);
+        updates.execute(services::open);
         LOG.info("fos fleet runtime started (upgrade timeout {} ms)", config.upgradeTimeoutMillis());
     }
 
@@ -246,7 +230,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         context.removeBundleListener(this);
         context.removeFrameworkListener(this);
         scaler.shutdownNow();
-        tracker.close();
+        services.close();
         // the naming fleet last: the others' names are removed through it
         List<FleetController> order = new ArrayList<>(controllers.values());
         order.sort(Comparator.comparing((FleetController c) -> c.name().startsWith("/sys/names")));
@@ -254,8 +238,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             c.stop();
         }
         controllers.clear();
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
+        updates.shutdown();
     }
 
     /**
@@ -277,10 +260,10 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     }
 
     private void replicationChanged(Replication now) {
-        if (tracker == null || executor.isShutdown()) {
+        if (services == null || updates.isShutdown()) {
             return;
         }
-        executor.execute(() -> {
+        updates.execute(() -> {
             for (FleetController c : controllers.values()) {
                 try {
                     c.replicationChanged(now);
@@ -290,15 +273,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             }
             if (now != null) {
                 // replicated implementations that waited for the service
-                ServiceReference<Object>[] refs = tracker.getServiceReferences();
-                if (refs != null) {
-                    for (ServiceReference<Object> ref : refs) {
-                        FleetController c = controllers.get(String.valueOf(ref.getProperty(Fleet.NAME)));
-                        if (FleetController.isReplicated(ref) && (c == null || !c.isBound())) {
-                            customizer.addingService(ref);
-                        }
-                    }
-                }
+                services.offerAgain(null, true);
             }
         });
     }
@@ -307,94 +282,97 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         return replication;
     }
 
-    // ---------------------------------------------------------------- for the controllers
-
-    Libfos libfos() {
-        return libfos;
-    }
-
-    int batch() {
-        return config.batchSize();
+    /** Whether this node does not run the fleet (excludedFleets). */
+    boolean isExcluded(String name) {
+        return excluded.contains(name);
     }
 
     long upgradeTimeoutMillis() {
         return config.upgradeTimeoutMillis();
     }
 
-    ServiceObjects<Object> serviceObjects(ServiceReference<Object> ref) {
-        return context.getServiceObjects(ref);
-    }
+    /** What the controllers use of the runtime. */
+    private final class Host implements FleetHost {
+        @Override
+        public Libfos libfos() {
+            return libfos;
+        }
 
-    ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
-        return executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-    }
+        @Override
+        public int batch() {
+            return config.batchSize();
+        }
 
-    /** Runs a step of an elastic fleet's change on the scaling thread; nothing once the runtime stops. */
-    void scheduleElastic(Runnable task, long delayMillis) {
-        if (!scaler.isShutdown()) {
-            try {
-                scaler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                LOG.debug("the fleet runtime stopped: an elastic fleet's step is not run");
+        @Override
+        public long upgradeTimeoutMillis() {
+            return config.upgradeTimeoutMillis();
+        }
+
+        @Override
+        public Replication replication() {
+            return replication;
+        }
+
+        @Override
+        public ServiceObjects<Object> serviceObjects(ServiceReference<Object> ref) {
+            return context.getServiceObjects(ref);
+        }
+
+        @Override
+        public byte[] archive(Bundle bundle) throws IOException {
+            return BundleArchive.of(bundle);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+            return updates.schedule(task, delayMillis);
+        }
+
+        @Override
+        public void scheduleElastic(Runnable task, long delayMillis) {
+            if (!scaler.isShutdown()) {
+                try {
+                    scaler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopped) {
+                    LOG.debug("the fleet runtime stopped: an elastic fleet's step is not run");
+                }
             }
+        }
+
+        @Override
+        public void recordUpgrade(UpgradeReport report) {
+            upgrades.add(report);
+        }
+
+        @Override
+        public void rollBackLater(Bundle bundle, byte[] good, String reason, Consumer<Exception> onError) {
+            updates.rollBackLater(bundle, good, reason, onError);
+        }
+
+        @Override
+        public void deployedServes(Bundle bundle, byte[] archive) {
+            updates.deployedServes(bundle, archive);
         }
     }
 
     private void sampleElastic() {
         try {
-            placeOnCores();
+            CorePlacement.place(controllers, pinned, cores, config.clientCores());
         } catch (RuntimeException e) {
             LOG.error("placing members on cores failed", e);
         }
         for (FleetController c : controllers.values()) {
             try {
-                c.elasticTick(fixed.contains(c.name()));
+                c.elastic().tick(fixed.contains(c.name()));
             } catch (RuntimeException e) {
                 LOG.error("fleet {}: scaling failed", c.name(), e);
             }
         }
     }
 
-    /** The members of pinned fleets in a stable order: by fleet name, then index. */
-    private List<Map.Entry<String, Member>> pinnedMembers() {
-        List<Map.Entry<String, Member>> out = new ArrayList<>();
-        for (String name : new TreeSet<>(controllers.keySet())) {
-            FleetController c = controllers.get(name);
-            if (c == null || !pinned.contains(name)) {
-                continue;
-            }
-            List<Member> ms = new ArrayList<>(c.membersNow());
-            ms.sort(Comparator.comparingInt(m -> m.index));
-            ms.forEach(m -> out.add(Map.entry(name, m)));
-        }
-        return out;
-    }
-
-    /** Space partitioning: each member of a pinned fleet on its core, every other member anywhere. */
-    private void placeOnCores() {
-        List<Map.Entry<String, Member>> members = pinnedMembers();
-        Map<Member, Integer> plan = new java.util.IdentityHashMap<>();
-        List<Member> order = new ArrayList<>();
-        members.forEach(e -> order.add(e.getValue()));
-        Cores.plan(cores, config.clientCores(), order).forEach(plan::put);
-        for (FleetController c : controllers.values()) {
-            for (Member m : c.membersNow()) {
-                m.pin(plan.getOrDefault(m, -1));
-            }
-        }
-    }
-
     @Override
     public CoreMap cores() {
-        List<CoreMap.Pinned> out = new ArrayList<>();
-        for (Map.Entry<String, Member> e : pinnedMembers()) {
-            Member m = e.getValue();
-            Cores.Applied a = m.applied();
-            boolean current = a != null && a.core() == m.wantedCore();
-            out.add(new CoreMap.Pinned(e.getKey(), m.index, m.wantedCore(), current ? a.threadId() : -1, current && a.bound(),
-                    current ? a.note() : "not applied yet: the member's thread binds itself before its next receive"));
-        }
-        return new CoreMap(kernel.nodeId(), cores, config.clientCores(), out);
+        return CorePlacement.map(controllers, pinned, kernel.nodeId(), cores, config.clientCores());
     }
 
     @Override
@@ -408,212 +386,6 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         }
         out.sort(Comparator.comparing(Elasticity::fleet));
         return out;
-    }
-
-    /**
-     * Updates a bundle from bytes on the upgrade thread; reports a failure to {@code onError}. A bundle
-     * File Install installed from {@code deploy/} is updated through its file instead (ADR 0036): the
-     * jar is written there and File Install applies it, so that the folder always holds what runs.
-     */
-    void updateLater(Bundle bundle, byte[] content, Consumer<Exception> onError) {
-        Path deployed = deployed(bundle);
-        executor.execute(() -> {
-            try {
-                if (deployed != null) {
-                    DeployFiles.replace(deployed, content);
-                } else {
-                    bundle.update(new ByteArrayInputStream(content));
-                }
-            } catch (BundleException | IOException | RuntimeException e) {
-                onError.accept(e);
-            }
-        });
-    }
-
-    /**
-     * Puts the last good version back after a refused one: a bundle from {@code deploy/} gets its
-     * refused jar copied aside (into {@code deploy.refused/}, the reason beside it) and the good jar
-     * written in its place; any other bundle is updated directly.
-     */
-    void rollBackLater(Bundle bundle, byte[] good, String reason, Consumer<Exception> onError) {
-        Path deployed = deployed(bundle);
-        if (deployed != null) {
-            executor.execute(() -> {
-                try {
-                    Path aside = DeployFiles.setAside(deployed, reason);
-                    LOG.warn("{} was refused ({}); it is kept as {} and the jar that serves again is written in its place", deployed,
-                            reason, aside);
-                    DeployFiles.replace(deployed, good);
-                } catch (IOException | RuntimeException e) {
-                    onError.accept(e);
-                }
-            });
-        } else {
-            updateLater(bundle, good, onError);
-        }
-    }
-
-    /**
-     * After an upgrade that did not go through {@code deploy/} (a shell {@code update}), writes the jar
-     * that serves into the bundle's file there, if it came from there and holds another version.
-     */
-    void deployedServes(Bundle bundle, byte[] archive) {
-        Path deployed = deployed(bundle);
-        if (deployed == null || archive == null) {
-            return;
-        }
-        executor.execute(() -> {
-            try {
-                String there = DeployFiles.version(deployed);
-                if (!bundle.getVersion().toString().equals(there)) {
-                    LOG.info("{} held version {} while {} serves: writing the jar that serves there (File Install applies it once more)",
-                            deployed, there, bundle.getVersion());
-                    DeployFiles.replace(deployed, archive);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot write the jar that serves into {}: {}", deployed, e.toString());
-            }
-        });
-    }
-
-    /** The file in a deploy folder a bundle was installed from by File Install, or null. */
-    Path deployed(Bundle bundle) {
-        return DeployFiles.fileOf(bundle.getLocation(), deployFolders);
-    }
-
-    void recordUpgrade(UpgradeReport report) {
-        upgrades.add(report);
-    }
-
-    // ---------------------------------------------------------------- tracking implementations
-
-    private final class Customizer implements ServiceTrackerCustomizer<Object, ServiceReference<Object>> {
-        @Override
-        public ServiceReference<Object> addingService(ServiceReference<Object> ref) {
-            String name = String.valueOf(ref.getProperty(Fleet.NAME));
-            if (excluded.contains(name)) {
-                LOG.info("fleet {} is excluded on this node: {} of bundle {} stays unbound", name,
-                        ref.getProperty(Constants.SERVICE_ID), ref.getBundle().getSymbolicName());
-                return ref;
-            }
-            if (FleetController.isReplicated(ref) && replication == null) {
-                LOG.warn("fleet {} of bundle {} is replicated: it waits for this node's replication service", name,
-                        ref.getBundle().getSymbolicName());
-                return ref;
-            }
-            try {
-                Names.requireValidName(name);
-                FleetController c = controllers.computeIfAbsent(name, n -> new FleetController(n, FleetRuntimeImpl.this, kernel));
-                Class<?> protocol = protocolOf(ref);
-                c.bind(ref, protocol, dispatchedOf(ref, protocol), intProperty(ref, Fleet.MEMBERS, 1, 1, MAX_MEMBERS),
-                        intProperty(ref, Fleet.CAPACITY, 4096, 2, 1 << 20), ElasticPolicy.Settings.of(ref));
-            } catch (IllegalArgumentException e) {
-                LOG.error("fleet service {} of bundle {} is not usable: {}", ref.getProperty(Constants.SERVICE_ID),
-                        ref.getBundle().getSymbolicName(), e.getMessage());
-            }
-            return ref;
-        }
-
-        @Override
-        public void modifiedService(ServiceReference<Object> ref, ServiceReference<Object> service) {
-            // a fleet keeps its name for its life; an elastic fleet's settings apply at once
-            FleetController c = controllers.get(String.valueOf(ref.getProperty(Fleet.NAME)));
-            if (c != null) {
-                try {
-                    c.propertiesChanged(ref, ElasticPolicy.Settings.of(ref));
-                } catch (IllegalArgumentException e) {
-                    c.settingsRefused(ref, e.getMessage());
-                }
-            }
-        }
-
-        @Override
-        public void removedService(ServiceReference<Object> ref, ServiceReference<Object> service) {
-            FleetController c = controllers.get(String.valueOf(ref.getProperty(Fleet.NAME)));
-            if (c == null) {
-                return;
-            }
-            c.unbind(ref);
-            if (!c.isBound()) {
-                ServiceReference<Object>[] others = tracker.getServiceReferences();
-                if (others != null) {
-                    for (ServiceReference<Object> other : others) {
-                        if (!other.equals(ref) && c.name().equals(other.getProperty(Fleet.NAME))) {
-                            addingService(other);
-                            if (c.isBound()) {
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** The protocol a fleet service serves: its one service interface that is not {@link Stateful}. */
-    private static Class<?> protocolOf(ServiceReference<Object> ref) {
-        String[] classes = (String[]) ref.getProperty(Constants.OBJECTCLASS);
-        Class<?> found = null;
-        for (String name : classes) {
-            Class<?> c;
-            try {
-                c = ref.getBundle().loadClass(name);
-            } catch (ClassNotFoundException e) {
-                throw new IllegalArgumentException("its bundle cannot load its service type " + name, e);
-            }
-            if (!c.isInterface() || c == Stateful.class) {
-                continue;
-            }
-            if (found != null) {
-                throw new IllegalArgumentException("it registers two protocol interfaces, " + found.getName() + " and "
-                        + c.getName() + ": register one");
-            }
-            found = c;
-        }
-        if (found == null) {
-            throw new IllegalArgumentException("it registers no protocol interface (service types " + List.of(classes) + ")");
-        }
-        return found;
-    }
-
-    /**
-     * What a fleet's members dispatch: the interface {@link Fleet#PEERS} names (its bundle's private
-     * extension of the protocol with the member-to-member methods), else the protocol itself.
-     */
-    static Class<?> dispatchedOf(ServiceReference<Object> ref, Class<?> protocol) {
-        Object v = ref.getProperty(Fleet.PEERS);
-        String peers = v == null ? "" : v.toString().trim();
-        if (peers.isEmpty() || peers.equals(Void.class.getName())) {
-            return protocol;
-        }
-        Class<?> c;
-        try {
-            c = ref.getBundle().loadClass(peers);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException(Fleet.PEERS + " names " + peers + ", which its bundle cannot load", e);
-        }
-        if (!c.isInterface() || !protocol.isAssignableFrom(c) || c == protocol) {
-            throw new IllegalArgumentException(Fleet.PEERS + " names " + peers + ", which is not an interface extending the protocol "
-                    + protocol.getName());
-        }
-        return c;
-    }
-
-    static int intProperty(ServiceReference<?> ref, String key, int fallback, int min, int max) {
-        Object v = ref.getProperty(key);
-        if (v == null) {
-            return fallback;
-        }
-        int n;
-        try {
-            n = v instanceof Number num ? num.intValue() : Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, was '" + v + "'", e);
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(key + " must be from " + min + " to " + max + ", was " + n);
-        }
-        return n;
     }
 
     @Override
@@ -668,13 +440,14 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     @Override
     public UpgradeReport upgrade(String name, String location, Duration timeout) {
         FleetController c = upgradable(name, timeout);
-        return upgrade(c, Jars.read(location), timeout);
+        return updates.upgrade(c, Jars.read(location), timeout, context.getBundles(), config.upgradeTimeoutMillis(), upgrades::add);
     }
 
     @Override
     public UpgradeReport upgrade(String name, byte[] content, Duration timeout) {
         FleetController c = upgradable(name, timeout);
-        return upgrade(c, Jars.check(content, "the new bundle"), timeout);
+        return updates.upgrade(c, Jars.check(content, "the new bundle"), timeout, context.getBundles(), config.upgradeTimeoutMillis(),
+                upgrades::add);
     }
 
     /** The controller of a fleet that runs here with an implementation bound, or a precise refusal. */
@@ -692,45 +465,6 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
                     + "): nothing to upgrade");
         }
         return c;
-    }
-
-    private UpgradeReport upgrade(FleetController c, byte[] content, Duration timeout) {
-        String name = c.name();
-        Bundle bundle = c.boundBundle();
-        if (bundle == null) {
-            throw new IllegalArgumentException("fleet " + name + " lost its implementation while the upgrade was prepared");
-        }
-        Class<?> protocol = c.protocol();
-        UpgradeCheck.check(content, name, bundle, protocol == null ? "" : protocol.getName(), context.getBundles());
-        CompletableFuture<UpgradeReport> report = c.nextReport();
-        String from = bundle.getVersion().toString();
-        Path deployed = deployed(bundle);
-        executor.execute(() -> {
-            try {
-                if (deployed != null) {
-                    // File Install applies it, and deploy/ holds the jar that runs (ADR 0036)
-                    DeployFiles.replace(deployed, content);
-                } else {
-                    bundle.update(new ByteArrayInputStream(content));
-                }
-            } catch (BundleException | IOException | RuntimeException e) {
-                UpgradeReport refused = new UpgradeReport(name, from, null, UpgradeReport.Outcome.ROLLED_BACK, 0L, 0,
-                        "the framework refused the new jar, version " + from + " serves on: " + e.getMessage(), System.currentTimeMillis());
-                recordUpgrade(refused);
-                report.complete(refused);
-            }
-        });
-        try {
-            return report.get(timeout.toMillis() + 2 * config.upgradeTimeoutMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the upgrade of " + name, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the upgrade of " + name + " did not finish: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the upgrade of " + name + " has not finished after " + timeout
-                    + "; fos:fleets shows where it is", e);
-        }
     }
 
     @Override
@@ -788,18 +522,11 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             controllers.remove(name, c);
         }
         // a version that was refused because it could not read that state starts empty now
-        ServiceReference<Object>[] refs = tracker.getServiceReferences();
-        if (refs != null) {
-            for (ServiceReference<Object> ref : refs) {
-                if (name.equals(ref.getProperty(Fleet.NAME))) {
-                    customizer.addingService(ref);
-                    FleetController now = controllers.get(name);
-                    if (now != null && now.isBound()) {
-                        FleetInfo f = now.info();
-                        return dropped + "; version " + f.version() + " of " + f.implementation() + " serves " + name + " now, starting empty";
-                    }
-                }
-            }
+        services.offerAgain(name, false);
+        FleetController now = controllers.get(name);
+        if (now != null && now.isBound()) {
+            FleetInfo f = now.info();
+            return dropped + "; version " + f.version() + " of " + f.implementation() + " serves " + name + " now, starting empty";
         }
         return dropped;
     }

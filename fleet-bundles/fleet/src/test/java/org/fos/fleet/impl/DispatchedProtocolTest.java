@@ -46,26 +46,26 @@ class DispatchedProtocolTest {
 
     @Test
     void shouldDispatchTheProtocolWithoutPeers() {
-        assertThat(FleetRuntimeImpl.dispatchedOf(reference(Map.of()), Served.class)).isEqualTo(Served.class);
-        assertThat(FleetRuntimeImpl.dispatchedOf(reference(Map.of(Fleet.PEERS, Void.class.getName())), Served.class)).isEqualTo(Served.class);
-        assertThat(FleetRuntimeImpl.dispatchedOf(reference(Map.of(Fleet.PEERS, " ")), Served.class)).isEqualTo(Served.class);
+        assertThat(FleetServices.dispatchedOf(reference(Map.of()), Served.class)).isEqualTo(Served.class);
+        assertThat(FleetServices.dispatchedOf(reference(Map.of(Fleet.PEERS, Void.class.getName())), Served.class)).isEqualTo(Served.class);
+        assertThat(FleetServices.dispatchedOf(reference(Map.of(Fleet.PEERS, " ")), Served.class)).isEqualTo(Served.class);
     }
 
     @Test
     void shouldDispatchThePrivateExtensionItsBundleLoads() {
-        assertThat(FleetRuntimeImpl.dispatchedOf(reference(Map.of(Fleet.PEERS, ServedPeers.class.getName())), Served.class))
+        assertThat(FleetServices.dispatchedOf(reference(Map.of(Fleet.PEERS, ServedPeers.class.getName())), Served.class))
                 .isEqualTo(ServedPeers.class);
     }
 
     @Test
     void shouldRefuseWhatIsNoExtensionOfTheProtocolSayingWhy() {
-        assertThatThrownBy(() -> FleetRuntimeImpl.dispatchedOf(reference(Map.of(Fleet.PEERS, Other.class.getName())), Served.class))
+        assertThatThrownBy(() -> FleetServices.dispatchedOf(reference(Map.of(Fleet.PEERS, Other.class.getName())), Served.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an interface extending the protocol");
-        assertThatThrownBy(() -> FleetRuntimeImpl.dispatchedOf(reference(Map.of(Fleet.PEERS, Served.class.getName())), Served.class))
+        assertThatThrownBy(() -> FleetServices.dispatchedOf(reference(Map.of(Fleet.PEERS, Served.class.getName())), Served.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an interface extending the protocol");
-        assertThatThrownBy(() -> FleetRuntimeImpl.dispatchedOf(reference(Map.of(Fleet.PEERS, String.class.getName())), Served.class))
+        assertThatThrownBy(() -> FleetServices.dispatchedOf(reference(Map.of(Fleet.PEERS, String.class.getName())), Served.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an interface extending the protocol");
-        assertThatThrownBy(() -> FleetRuntimeImpl.dispatchedOf(reference(Map.of(Fleet.PEERS, "org.fos.no.Such")), Served.class))
+        assertThatThrownBy(() -> FleetServices.dispatchedOf(reference(Map.of(Fleet.PEERS, "org.fos.no.Such")), Served.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("which its bundle cannot load");
     }
 
