@@ -1,9 +1,7 @@
 package org.fos.testkit;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,15 +43,13 @@ public final class NodeProcess implements AutoCloseable {
     /** The node's setting that turns the web console, metrics and health checks on or off (see {@link Builder#console}). */
     public static final String CONSOLE = "fos.console";
     private static final Pattern MAP_ENTRY = Pattern.compile("^(\\w+)\\s+(.*)$");
-    private static final AtomicLong MARKERS = new AtomicLong();
 
     private final String nodeId;
     private final Path home;
     private final Path base;
     private final List<String> jvmOptions;
     private final int consolePort;
-    private final Object outputLock = new Object();
-    private final List<String> output = new ArrayList<>();
+    private final NodeShell shell;
     private Process process;
     private Writer stdin;
     private boolean paused;
@@ -67,38 +62,10 @@ public final class NodeProcess implements AutoCloseable {
         this.nodeId = nodeId;
         this.home = home;
         this.base = base;
+        this.shell = new NodeShell(nodeId);
         List<String> opts = new ArrayList<>(jvmOptions);
-        this.consolePort = consolePort(opts);
+        this.consolePort = NodeLaunch.consolePort(opts);
         this.jvmOptions = List.copyOf(opts);
-    }
-
-    /**
-     * The port of the node's web console: the one its options name, else a free one it is given
-     * (so that nodes on one machine never compete for the distribution's default), or -1 if the
-     * console is off. Unlike the distribution, a test node runs without its console unless its
-     * options turn it on ({@code -Dfos.console=true}, {@link Builder#console}): the many nodes a
-     * suite starts then start sooner and take less memory.
-     */
-    private static int consolePort(List<String> opts) {
-        if (opts.stream().noneMatch(o -> o.startsWith("-D" + CONSOLE + "="))) {
-            opts.add("-D" + CONSOLE + "=false"); // a test node runs without them unless it asks
-        }
-        for (String o : opts) {
-            if (o.equals("-D" + CONSOLE + "=false")) {
-                return -1;
-            }
-        }
-        for (String o : opts) {
-            if (o.startsWith("-D" + CONSOLE + ".port=")) {
-                return Integer.parseInt(o.substring(("-D" + CONSOLE + ".port=").length()).strip());
-            }
-        }
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            opts.add("-D" + CONSOLE + ".port=" + s.getLocalPort());
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for the web console", e);
-        }
     }
 
     /**
@@ -236,26 +203,7 @@ public final class NodeProcess implements AutoCloseable {
          * @throws IOException if the folder cannot be prepared
          */
         public NodeProcess prepare() throws IOException {
-            if (!Files.isExecutable(home.resolve("bin/fos"))) {
-                throw new IllegalStateException("no distribution at " + home + " (set -D" + DISTRIBUTION_DIR + ")");
-            }
-            deleteTree(base);
-            Files.createDirectories(base.resolve("etc"));
-            Files.createDirectories(base.resolve("deploy"));
-            Files.createDirectories(base.resolve("data"));
-            try (var files = Files.list(home.resolve("etc"))) {
-                for (Path p : (Iterable<Path>) files::iterator) {
-                    Files.copy(p, base.resolve("etc").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            for (Map.Entry<String, Map<String, String>> c : configs.entrySet()) {
-                StringBuilder text = new StringBuilder();
-                c.getValue().forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-                Files.writeString(base.resolve("etc").resolve(c.getKey() + ".cfg"), text, StandardCharsets.UTF_8);
-            }
-            for (File jar : deploy) {
-                Files.copy(jar.toPath(), base.resolve("deploy").resolve(jar.getName()), StandardCopyOption.REPLACE_EXISTING);
-            }
+            NodeLaunch.prepare(home, base, configs, deploy);
             return new NodeProcess(this);
         }
     }
@@ -368,48 +316,12 @@ public final class NodeProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("node " + nodeId + " is running");
         }
-        List<String> opts = new ArrayList<>(jvmOptions);
-        opts.add("-Dfos.node.id=" + nodeId);
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/fos").toString()).redirectErrorStream(true);
-        pb.environment().put("FOS_BASE", base.toString());
-        pb.environment().put("FOS_JAVA_OPTS", String.join(" ", opts));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        synchronized (outputLock) {
-            output.clear();
-        }
+        ProcessBuilder pb = NodeLaunch.process(home, base, nodeId, jvmOptions);
+        shell.clear();
         paused = false;
         process = pb.start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Process p = process;
-        Thread reader = new Thread(() -> read(p), "fos-node-output-" + nodeId);
-        reader.setDaemon(true);
-        reader.start();
-    }
-
-    private void read(Process p) {
-        Path log = base.resolve("data/console.log");
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.APPEND)) {
-            for (String line; (line = r.readLine()) != null;) {
-                w.write(line);
-                w.write('\n');
-                w.flush();
-                String clean = line;
-                while (clean.startsWith("g! ")) {
-                    clean = clean.substring(3);
-                }
-                synchronized (outputLock) {
-                    output.add(clean);
-                    outputLock.notifyAll();
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
-        synchronized (outputLock) {
-            outputLock.notifyAll();
-        }
+        shell.follow(process, base.resolve("data/console.log"));
     }
 
     /**
@@ -433,11 +345,9 @@ public final class NodeProcess implements AutoCloseable {
      * @throws IllegalStateException if it does not finish in time or the node is not running
      */
     public String execute(String command, Duration timeout) {
-        String marker = "fos-marker-" + MARKERS.incrementAndGet();
-        int from;
-        synchronized (outputLock) {
-            from = output.size();
-        }
+        String marker = NodeShell.marker();
+        int from = shell.size();
+        Process p;
         try {
             synchronized (this) {
                 if (process == null || !process.isAlive()) {
@@ -445,32 +355,12 @@ public final class NodeProcess implements AutoCloseable {
                 }
                 stdin.write(command + "\necho " + marker + "\n");
                 stdin.flush();
+                p = process;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to node " + nodeId, e);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (outputLock) {
-            while (true) {
-                for (int i = from; i < output.size(); i++) {
-                    if (output.get(i).equals(marker)) {
-                        return String.join("\n", output.subList(from, i)).strip();
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !process.isAlive()) {
-                    throw new IllegalStateException("node " + nodeId + " did not finish '" + command + "' within " + timeout
-                            + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")") + "; it printed: "
-                            + String.join("\n", output.subList(from, output.size())));
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(outputLock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                }
-            }
-        }
+        return shell.await(p, command, marker, from, timeout);
     }
 
     /**
@@ -542,9 +432,7 @@ public final class NodeProcess implements AutoCloseable {
      * @return the lines
      */
     public List<String> output() {
-        synchronized (outputLock) {
-            return List.copyOf(output);
-        }
+        return shell.lines();
     }
 
     /**

@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each protocol method is a few lines that route the call: {@link Gates} says when it may run
  * (after the mount, not while its group is pinned or the member frozen, not after a replacement),
  * {@link OwnedGroups} holds the groups, open counts and lent blocks, {@link Coordinator} the
- * coordinator's work.
+ * coordinator's work. The calls members make of each other (the {@code peer...} methods) are
+ * handed to {@link PeerCalls}.
  *
  * <p>Not thread-safe: the fleet runtime calls a member on its member thread only.
  */
@@ -181,10 +182,9 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     private final BlockDevice device;
     private final FsPeers fleet;
     private final String servedBy;
-    private final Coordinator coordinator;
-
     private final Gates gates;
     private final OwnedGroups owned;
+    private final PeerCalls peers;
 
     /**
      * Creates a member's engine. It does nothing until it is called: the first call mounts the file
@@ -206,17 +206,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         this.fleet = libfos.proxy(FsPeers.class, fleetName, options.withSelection(Selection.ROUND_ROBIN));
         this.gates = new Gates(fleetName, deviceName, servedBy, device, fleet, this::owns);
         this.owned = new OwnedGroups(fleetName, device, fleet, gates);
-        this.coordinator = new Coordinator(fleetName, deviceName, device, fleet, libfos, settings, new Coordinator.Host() {
-            @Override
-            public GroupStore group0() {
-                return store(0);
-            }
-
-            @Override
-            public TryAgainException retiredError() {
-                return gates.retiredError();
-            }
-        });
+        this.peers = new PeerCalls(fleetName, deviceName, device, fleet, libfos, settings, gates, owned, this::owns);
     }
 
     @Override
@@ -513,114 +503,56 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         return gates.call(group, 0, () -> store(group).info(owner == null ? "this member" : owner.toString()), () -> fleet.groupInfo(group));
     }
 
+    // ---------------------------------------------------------------- the member protocol (see PeerCalls)
+
     @Override
     public CompletionStage<GroupStats> peerGroupStats(int group) {
-        return gates.call(group, 0, () -> store(group).stats(), () -> fleet.peerGroupStats(group));
+        return peers.peerGroupStats(group);
     }
 
     @Override
     public CompletionStage<List<Long>> peerLend(int group, int count) {
-        if (count < 1 || count > 4096) {
-            return Gates.failed(new IllegalArgumentException("a loan is 1 to 4096 blocks, not " + count));
-        }
-        return gates.call(group, 0, () -> owned.lend(group, count), () -> fleet.peerLend(group, count));
+        return peers.peerLend(group, count);
     }
 
     @Override
     public CompletionStage<Void> peerReturn(int group, List<Long> blocks) {
-        return gates.call(group, 0, () -> owned.takeBack(group, blocks), () -> fleet.peerReturn(group, blocks));
+        return peers.peerReturn(group, blocks);
     }
-
-    // ---------------------------------------------------------------- the coordinator
 
     @Override
     public CompletionStage<Mounted> peerMount(int group) {
-        if (gates.retired()) {
-            return Gates.failed(gates.retiredError());
-        }
-        if (!owns(0)) {
-            return Gates.attempt(() -> fleet.peerMount(0));
-        }
-        return Gates.run(() -> {
-            coordinator.mount();
-            return new Mounted(coordinator.fence(), coordinator.groups());
-        });
+        return peers.peerMount(group);
     }
 
     @Override
     public CompletionStage<DirEntry> peerCross(int group, CrossOp op) {
-        if (!owns(0)) {
-            return Gates.attempt(() -> fleet.peerCross(0, op));
-        }
-        if (gates.retired()) {
-            return Gates.failed(gates.retiredError());
-        }
-        return coordinator.enqueue(op, false).thenApply(o -> (DirEntry) o);
+        return peers.peerCross(group, op);
     }
 
     @Override
     public CompletionStage<RepairReport> peerFsck(int group, boolean repair) {
-        if (!owns(0)) {
-            return Gates.attempt(() -> fleet.peerFsck(0, repair));
-        }
-        if (gates.retired()) {
-            return Gates.failed(gates.retiredError());
-        }
-        return coordinator.enqueue(null, repair).thenApply(o -> (RepairReport) o);
+        return peers.peerFsck(group, repair);
     }
 
     @Override
     public CompletionStage<Void> peerResume(int group, long tx, List<ProbeResult> results, String failure) {
-        if (!gates.retired()) {
-            coordinator.resume(tx, results, failure);
-        }
-        return CompletableFuture.completedFuture(null);
+        return peers.peerResume(group, tx, results, failure);
     }
-
-    // ---------------------------------------------------------------- the participants
 
     @Override
     public CompletionStage<List<ProbeResult>> peerPin(int group, long tx, List<Probe> probes) {
-        if (tx < gates.fence() && gates.layout() != null) {
-            return Gates.failed(new TryAgainException("operation " + tx + " comes from a replaced coordinator"));
-        }
-        return gates.call(group, tx, () -> {
-            if (tx < gates.fence()) {
-                throw new TryAgainException("operation " + tx + " comes from a replaced coordinator");
-            }
-            gates.pin(group, tx);
-            return owned.probe(group, tx, probes);
-        }, () -> fleet.peerPin(group, tx, probes));
+        return peers.peerPin(group, tx, probes);
     }
 
     @Override
     public CompletionStage<Void> peerFinish(int group, long tx, List<Step> steps) {
-        return gates.call(group, tx, owned.changing(group, () -> {
-            try {
-                owned.apply(group, tx, steps);
-            } finally {
-                gates.unpin(group, tx);
-            }
-            return (Void) null;
-        }), () -> fleet.peerFinish(group, tx, steps));
+        return peers.peerFinish(group, tx, steps);
     }
 
     @Override
     public CompletionStage<List<Long>> peerFreeze(int group, boolean frozenNow) {
-        if (gates.retired()) {
-            return Gates.failed(gates.retiredError());
-        }
-        return Gates.run(() -> {
-            if (frozenNow) {
-                List<Long> lent = owned.checkpointAll();
-                gates.freeze(true);
-                return lent;
-            }
-            // a repair may have changed any block: read the groups again (which frees orphans no open holds)
-            owned.forget();
-            gates.freeze(false);
-            return List.<Long>of();
-        });
+        return peers.peerFreeze(group, frozenNow);
     }
 
     // ---------------------------------------------------------------- upgrade
@@ -635,7 +567,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     @Override
     public FleetState exportState() {
         gates.retire();
-        coordinator.retire();
+        peers.retire();
         Map<String, Object> data = new HashMap<>();
         data.put("servedBy", servedBy);
         owned.export(data);
