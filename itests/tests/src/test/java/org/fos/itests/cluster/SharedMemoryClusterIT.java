@@ -24,10 +24,9 @@ import org.fos.testkit.Cluster;
 import org.fos.testkit.FosOptions;
 import org.fos.testkit.NodeProcess;
 import org.junit.AfterClass;
+import org.junit.Before;
 import org.junit.BeforeClass;
-import org.junit.FixMethodOrder;
 import org.junit.Test;
-import org.junit.runners.MethodSorters;
 
 /**
  * Three node processes on this machine linked through shared memory (issue 13): node-a runs the
@@ -35,10 +34,10 @@ import org.junit.runners.MethodSorters;
  * memory; the transport bundles are stopped, started, updated, uninstalled and installed under load
  * and the links move between shared memory and TCP with nothing lost or repeated; bad frames written
  * into node-b's log are refused and counted; a node without the secret gets no shared-memory link;
- * a kill -9 of node-b is noticed within the heartbeat timeout. The tests go in order; the last kills
- * node-b.
+ * a kill -9 of node-b is noticed within the heartbeat timeout. The tests run in any order: each
+ * starts from the whole cluster ({@link #wholeCluster}, which starts again node-b if a test killed
+ * it) with node-a and node-b linked through shared memory, and writes what it reads.
  */
-@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class SharedMemoryClusterIT {
     /** node-a's shared-memory heartbeat: a link that reads nothing for this long is reset. */
     private static final long HEARTBEAT_TIMEOUT_MILLIS = 2_000;
@@ -63,6 +62,14 @@ public class SharedMemoryClusterIT {
         a = cluster.node("node-a");
         b = cluster.node("node-b");
         c = cluster.node("node-c");
+    }
+
+    /** Every node running and a member, /sys/kv served, node-a and node-b on shared memory: one test kills node-b, another swaps the transports. */
+    @Before
+    public void wholeCluster() throws Exception {
+        ClusterSupport.awaitWhole(cluster, 2, 1);
+        awaitRoute(a, "node-b", "shm");
+        awaitRoute(b, "node-a", "shm");
     }
 
     @AfterClass
@@ -115,8 +122,6 @@ public class SharedMemoryClusterIT {
 
     @Test
     public void t1_callsBetweenTheNodesOfThisMachineGoThroughSharedMemory() {
-        awaitRoute(a, "node-b", "shm");
-        awaitRoute(b, "node-a", "shm");
         long before = shmCounter(b, "delivered");
         a.executeOk("fos:call /sys/kv put shm:greeting hello", COMMAND);
         assertTrue(a.executeOk("fos:call /sys/kv get shm:greeting", COMMAND).startsWith("shm:greeting=hello"));
@@ -232,6 +237,7 @@ public class SharedMemoryClusterIT {
         Awaitility.await("node-c's proofs refused on node-a").atMost(START).until(() -> shmCounter(a, "fault.AUTH_FAILED") > 0);
         awaitRoute(a, "node-c", "tcp");
         assertEquals("tcp", route(c, "node-a"));
+        a.executeOk("fos:call /sys/kv put shm:greeting hello", COMMAND);
         assertTrue(a.executeOk("fos:call /sys/kv get shm:greeting", COMMAND).startsWith("shm:greeting=hello"));
         Matcher dir = Pattern.compile("dir=(\\S+)").matcher(b.executeMap("fos:transport shm", COMMAND).get("endpoint"));
         assertTrue(dir.find());
@@ -244,7 +250,6 @@ public class SharedMemoryClusterIT {
 
     @Test
     public void t5_aKilledPeerIsNoticedWithinTheHeartbeatTimeoutAndItsCallsFailWithANamedStatus() throws Exception {
-        awaitRoute(a, "node-b", "shm");
         long killedAt = System.nanoTime();
         cluster.kill("node-b");
         Awaitility.await("node-a's shared-memory link to node-b reset").atMost(START).pollInterval(Duration.ofMillis(50))
