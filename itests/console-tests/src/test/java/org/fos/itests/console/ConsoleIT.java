@@ -30,10 +30,9 @@ import org.fos.testkit.Cluster;
 import org.fos.testkit.FosOptions;
 import org.fos.testkit.NodeProcess;
 import org.junit.AfterClass;
+import org.junit.Before;
 import org.junit.BeforeClass;
-import org.junit.FixMethodOrder;
 import org.junit.Test;
-import org.junit.runners.MethodSorters;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
 
@@ -47,9 +46,9 @@ import org.openqa.selenium.support.ui.Select;
  * parses and its counters move with traffic; the health checks turn CRITICAL when a fleet stops. The
  * console asks for its own credentials (node-a's are configured, node-b keeps the default ones),
  * listens on the loopback address only and keeps its password out of the logs. One cluster serves
- * every test: they go in order.
+ * every test, in any order: each starts from every node a member and the groups of the key-value
+ * fleet served ({@link #wholeCluster}), and reads what it makes or what it saw before it acted.
  */
-@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ConsoleIT {
     static final Duration START = Duration.ofMinutes(3);
     static final Duration COMMAND = Duration.ofMinutes(2);
@@ -80,6 +79,26 @@ public class ConsoleIT {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * Every node a member, connected through TCP to the other two, and the 8 groups of the key-value
+     * fleet on all three with a leader: the first test may come right after the start, one stops the
+     * fleet on node-a, others upgrade it.
+     */
+    @Before
+    public void wholeCluster() {
+        cluster.awaitMembers(START);
+        for (NodeProcess n : cluster.nodes()) {
+            Awaitility.await(n.nodeId() + " connected to the other nodes").atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> {
+                String tcp = n.executeOk("fos:transport tcp", COMMAND);
+                return NODES.stream().filter(id -> !id.equals(n.nodeId())).allMatch(id -> tcp.contains(id + "=connected"));
+            });
+        }
+        Awaitility.await("the 8 groups of " + KV + " on 3 nodes each, with a leader, as node-a sees them").atMost(START)
+                .pollInterval(Duration.ofMillis(500)).until(() -> shellGroups(a).values().stream()
+                        .filter(g -> g.get("fleet").equals(KV) && g.get("peers").split(", ").length == 3 && !g.get("leader").equals("null"))
+                        .count() == 8);
     }
 
     @AfterClass
@@ -320,10 +339,7 @@ public class ConsoleIT {
 
     @Test
     public void b6_theFleetsPageAndTheMetricsShowTheReplicatedGroupsAndTheirLeadersAsFosGroupsDoes() throws Exception {
-        Awaitility.await("the 8 groups of " + KV + " on 3 nodes each, with a leader, as node-a sees them").atMost(START)
-                .pollInterval(Duration.ofMillis(500)).until(() -> shellGroups(a).values().stream()
-                        .filter(g -> g.get("fleet").equals(KV) && g.get("peers").split(", ").length == 3 && !g.get("leader").equals("null"))
-                        .count() == 8);
+        // the 8 groups on 3 nodes each, with a leader: wholeCluster waited for them
         Map<String, Map<String, String>> before = shellGroups(a);
         Browser b = browser();
         b.load(page("fos-fleets"));
@@ -379,6 +395,7 @@ public class ConsoleIT {
     @Test
     public void c1_badUploadsAreRefusedWithAReasonAndChangeNothing() throws Exception {
         String before = a.executeOk("fos:fleets " + KV, COMMAND);
+        String upgrades = a.executeOk("fos:upgrades", COMMAND);
         Path notAJar = Files.writeString(Path.of("target", "not-a-jar.jar").toAbsolutePath(), "this is text, not a jar");
         Browser b = browser();
         b.load(page("fos-upgrades"));
@@ -402,7 +419,7 @@ public class ConsoleIT {
         assertTrue(error, error.contains("expired or was already used"));
         assertEquals(List.of(), b.errors());
         assertEquals("nothing changed", strip(before), strip(a.executeOk("fos:fleets " + KV, COMMAND)));
-        assertEquals("", a.executeOk("fos:upgrades", COMMAND));
+        assertEquals("no upgrade was started", upgrades, a.executeOk("fos:upgrades", COMMAND));
     }
 
     /** Fleet output without the counters that move on their own. */
@@ -421,6 +438,10 @@ public class ConsoleIT {
     @Test
     public void c2_aRollingUpgradeStartedFromTheConsoleLosesNoCallUnderLoad() throws Exception {
         Awaitility.await("kvload on node-a").atMost(START).until(() -> !a.execute("help kvload:start", COMMAND).contains("gogo:"));
+        Map<String, Integer> upgradesBefore = new LinkedHashMap<>();
+        for (String id : NODES) {
+            upgradesBefore.put(id, upgradeReports(cluster.node(id)).size());
+        }
         Browser b = browser();
         a.executeOk("kvload:start -t 2 -m counters", COMMAND);
         awaitProgress(50);
@@ -453,16 +474,22 @@ public class ConsoleIT {
         }
         Map<String, Map<String, String>> history = b.table("fos-upgrade-history");
         for (String id : NODES) {
-            List<Map<String, String>> shell = ShellRecords.parse(cluster.node(id).executeOk("fos:upgrades", COMMAND), "UpgradeReport");
-            assertEquals(id + ": " + shell, 1, shell.size());
-            Map<String, String> row = history.values().stream().filter(r -> r.get("node").equals(id)).findFirst().orElseThrow();
+            List<Map<String, String>> shell = upgradeReports(cluster.node(id));
+            assertEquals(id + ": one report more than before: " + shell, upgradesBefore.get(id) + 1, shell.size());
+            Map<String, String> report = shell.get(shell.size() - 1);
+            Map<String, String> row = history.values().stream().filter(r -> r.get("node").equals(id)).findFirst().orElseThrow(); // newest first
             for (String col : List.of("fleet", "from", "to", "outcome", "queued")) {
-                assertEquals(id + " " + col, shell.get(0).get(col), row.get(col));
+                assertEquals(id + " " + col, report.get(col), row.get(col));
             }
-            assertEquals(id, String.format(java.util.Locale.ROOT, "%.1f", Long.parseLong(shell.get(0).get("pauseNanos")) / 1e6),
+            assertEquals(id, String.format(java.util.Locale.ROOT, "%.1f", Long.parseLong(report.get("pauseNanos")) / 1e6),
                     row.get("pause"));
         }
         assertEquals(List.of(), b.errors());
+    }
+
+    /** A node's upgrade reports as fos:upgrades lists them, oldest first. */
+    private static List<Map<String, String>> upgradeReports(NodeProcess n) {
+        return ShellRecords.parse(n.executeOk("fos:upgrades", COMMAND), "UpgradeReport");
     }
 
     /** Waits until the load on node-a has acknowledged {@code more} more calls than now. */
@@ -474,6 +501,11 @@ public class ConsoleIT {
 
     @Test
     public void c3_aFailingUpgradeFromTheConsoleIsRolledBackAndTheHistorySaysWhy() throws Exception {
+        String kvBefore = a.executeOk("fos:fleets " + KV, COMMAND);
+        java.util.regex.Matcher serving = java.util.regex.Pattern.compile("version=([^,]*), status=SERVING").matcher(kvBefore);
+        assertTrue(kvBefore, serving.find());
+        String version = serving.group(1);
+        assertEquals("version " + version + " serves on every node: " + kvBefore, 3, servingNodes(kvBefore, version));
         Browser b = browser();
         b.load(page("fos-upgrades"));
         review(b, KV, FosOptions.bundleFile("fos-itest-kv-v3").toPath());
@@ -492,7 +524,12 @@ public class ConsoleIT {
                 && newest.get("detail").startsWith(last.get("detail"))); // the shell's record text is cut at its first comma here
         assertEquals(List.of(), b.errors());
         String kv = a.executeOk("fos:fleets " + KV, COMMAND);
-        assertEquals("version 2 serves on every node: " + kv, 3, kv.split("version=2.0.0, status=SERVING", -1).length - 1);
+        assertEquals("version " + version + ", which served before, serves on every node again: " + kv, 3, servingNodes(kv, version));
+    }
+
+    /** On how many nodes fos:fleets output shows a fleet serving at {@code version}. */
+    private static int servingNodes(String fleets, String version) {
+        return fleets.split(java.util.regex.Pattern.quote("version=" + version + ", status=SERVING"), -1).length - 1;
     }
 
     private static String scrape(NodeProcess n) throws Exception {
@@ -625,6 +662,11 @@ public class ConsoleIT {
 
     @Test
     public void z1_thePasswordIsNotWrittenToTheLogs() throws Exception {
+        // the console's credentials in use, refused and accepted, before the logs are read
+        assertEquals(401, get(a.httpUrl() + "/system/console/fos-cluster", USER + ":wrong").statusCode());
+        for (String label : PAGES) {
+            assertEquals(label, 200, get(a.httpUrl() + "/system/console/" + label, USER + ":" + PASSWORD).statusCode());
+        }
         for (Path log : List.of(a.dataDir().resolve("fos.log.0"), a.dataDir().resolve("console.log"))) {
             assertTrue(log + " exists", Files.exists(log));
             assertFalse(log + " holds the console password", Files.readString(log).contains(PASSWORD));

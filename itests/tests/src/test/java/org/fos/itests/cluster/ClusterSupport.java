@@ -73,16 +73,24 @@ final class ClusterSupport {
      * on {@code replicas} nodes with a leader, kvload's commands). A whole cluster passes at once.
      */
     static void awaitWhole(Cluster cluster, int kvMembers, int replicas) throws IOException {
+        awaitKeyValue(cluster, kvMembers, replicas);
+        awaitCommand(cluster.node("node-a"), "kvload:start");
+    }
+
+    /**
+     * {@link #awaitWhole} without the load: starts every node an earlier test killed or stopped, in
+     * its folder, and waits until every node is a member, node-a sees {@code kvMembers} members of
+     * {@code /sys/kv} and every group of {@code /sys/kv} is on {@code replicas} nodes with a leader.
+     */
+    static void awaitKeyValue(Cluster cluster, int kvMembers, int replicas) throws IOException {
         for (NodeProcess n : cluster.nodes()) {
             if (!n.isAlive()) {
                 n.restart();
             }
         }
         cluster.awaitMembers(START);
-        NodeProcess a = cluster.node("node-a");
-        a.awaitNameMembers("/sys/kv", kvMembers, START);
+        cluster.node("node-a").awaitNameMembers("/sys/kv", kvMembers, START);
         awaitGroups(cluster.nodes(), "/sys/kv", 8, replicas);
-        awaitCommand(a, "kvload:start");
     }
 
     /** Waits until one of the nodes (those that run the fleet see its groups) sees every group on {@code replicas} nodes, with a leader. */

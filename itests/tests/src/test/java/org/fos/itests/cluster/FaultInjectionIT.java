@@ -14,18 +14,18 @@ import org.fos.testkit.Cluster;
 import org.fos.testkit.NodeProcess;
 import org.junit.AfterClass;
 import org.junit.Assume;
+import org.junit.Before;
 import org.junit.BeforeClass;
-import org.junit.FixMethodOrder;
 import org.junit.Test;
-import org.junit.runners.MethodSorters;
 
 /**
  * Three node processes on the testkit's faulty network (ADR 0070): node-a runs no key-value member,
  * so its calls cross the proxies. A node cut off, frozen or cut from ZooKeeper stops answering while
  * the others serve, and answers again once healed. The node processes do not encode differently in
- * the second pass of the suite, so that pass skips this class.
+ * the second pass of the suite, so that pass skips this class. The tests run in any order: each starts
+ * from the whole cluster ({@link #wholeCluster}: healed, resumed, every node a member that reaches
+ * the others, every group served).
  */
-@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class FaultInjectionIT {
     private static final String STAT = "fos:stat";
     private static Cluster cluster;
@@ -37,14 +37,35 @@ public class FaultInjectionIT {
         cluster = Cluster.builder("faults-it").nodes("node-a", "node-b", "node-c").faultInjection()
                 .configure("node-a", n -> n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv"))).start();
         try {
-            cluster.awaitMembers(START);
             a = cluster.node("node-a");
-            a.awaitNameMembers("/sys/kv", 4, START);
             // every group of /sys/kv on node-b and node-c, with a leader, before the first call
-            ClusterSupport.awaitGroups(cluster.nodes(), "/sys/kv", 8, 2);
+            ClusterSupport.awaitKeyValue(cluster, 4, 2);
         } catch (RuntimeException | Error e) {
             cluster.close();
             throw e;
+        }
+    }
+
+    /**
+     * Ends what an earlier test may have left (a partition, a cut from ZooKeeper, a frozen or
+     * stopped node) and waits until every node is a member, every group of /sys/kv is served and
+     * each node reaches each other one.
+     */
+    @Before
+    public void wholeCluster() throws Exception {
+        cluster.heal();
+        for (NodeProcess n : cluster.nodes()) {
+            if (n.isPaused()) {
+                n.resume();
+            }
+        }
+        ClusterSupport.awaitKeyValue(cluster, 4, 2);
+        for (NodeProcess from : cluster.nodes()) {
+            for (NodeProcess to : cluster.nodes()) {
+                if (from != to) {
+                    awaitReaches(from, to.nodeId());
+                }
+            }
         }
     }
 
