@@ -150,21 +150,11 @@ final class BundleUpdates {
         UpgradeCheck.check(content, name, bundle, protocol == null ? "" : protocol.getName(), installed);
         CompletableFuture<UpgradeReport> report = c.nextReport();
         String from = bundle.getVersion().toString();
-        Path deployed = deployed(bundle);
-        executor.execute(() -> {
-            try {
-                if (deployed != null) {
-                    // File Install applies it, and deploy/ holds the jar that runs (ADR 0036)
-                    DeployFiles.replace(deployed, content);
-                } else {
-                    bundle.update(new ByteArrayInputStream(content));
-                }
-            } catch (BundleException | IOException | RuntimeException e) {
-                UpgradeReport refused = new UpgradeReport(name, from, null, UpgradeReport.Outcome.ROLLED_BACK, 0L, 0,
-                        "the framework refused the new jar, version " + from + " serves on: " + e.getMessage(), System.currentTimeMillis());
-                record.accept(refused);
-                report.complete(refused);
-            }
+        updateLater(bundle, content, e -> {
+            UpgradeReport refused = new UpgradeReport(name, from, null, UpgradeReport.Outcome.ROLLED_BACK, 0L, 0,
+                    "the framework refused the new jar, version " + from + " serves on: " + e.getMessage(), System.currentTimeMillis());
+            record.accept(refused);
+            report.complete(refused);
         });
         try {
             return report.get(timeout.toMillis() + 2 * upgradeTimeoutMillis, TimeUnit.MILLISECONDS);
