@@ -127,4 +127,43 @@ public interface FleetRuntime {
      * @since 1.7
      */
     CoreMap cores();
+
+    /**
+     * Sets how many members of a fleet serve on this node, as a scheduler decided (the scheduling
+     * fleet's agent calls this with its placement): the runtime adds or takes away one member at a
+     * time, each step as an {@link Elastic} fleet grows or shrinks, so no call is lost, until the
+     * fleet serves {@code members}. While placed, the fleet's own {@link Elastic} settings do not
+     * change its size. Setting the same target again only updates the reason.
+     *
+     * @param name the fleet's name
+     * @param members how many members serve here, at least 1 and at most {@link #MAX_PLACED}
+     * @param reason why, shown by {@link #placed()} and in the log
+     * @return the fleet's placement as it stands
+     * @throws IllegalArgumentException if no such fleet runs here, {@code members} is out of range, or the
+     *         fleet cannot be sized (a replicated fleet, whose members follow its groups, or one whose
+     *         members are stateful prototype instances)
+     * @since 1.8
+     */
+    PlacedMembers place(String name, int members, String reason);
+
+    /**
+     * Gives a placed fleet back to its own sizing: its {@link Elastic} settings if it has some, else
+     * the members it serves now stay.
+     *
+     * @param name the fleet's name
+     * @return whether it was placed
+     * @since 1.8
+     */
+    boolean unplace(String name);
+
+    /**
+     * Returns the fleets whose members here a scheduler placed.
+     *
+     * @return one entry a placed fleet, by name
+     * @since 1.8
+     */
+    List<PlacedMembers> placed();
+
+    /** The most members a placement may ask of one node for one fleet. */
+    int MAX_PLACED = 64;
 }

@@ -15,6 +15,7 @@ import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
 import org.fos.fleet.api.CoreMap;
 import org.fos.fleet.api.Elasticity;
+import org.fos.fleet.api.PlacedMembers;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
 import org.fos.fleet.api.NodeAdmin;
@@ -255,12 +256,14 @@ public final class FleetCommands {
     }
 
     /**
-     * What the node's fleet runtime schedules: the cores of pinned fleets' members and the elastic fleets.
+     * What the node's fleet runtime schedules: the cores of pinned fleets' members, the elastic fleets
+     * and the fleets a scheduler placed.
      *
      * @param cores the map of cores to the members of pinned fleets
      * @param elastic the elastic fleets
+     * @param placed the fleets whose members here the scheduling fleet placed
      */
-    public record Schedule(CoreMap cores, List<Elasticity> elastic) {
+    public record Schedule(CoreMap cores, List<Elasticity> elastic, List<PlacedMembers> placed) {
     }
 
     /**
@@ -270,9 +273,10 @@ public final class FleetCommands {
      */
     @Descriptor("show what this node schedules: the map of cores to the members of pinned fleets (pinnedFleets, clientCores of"
             + " org.fos.fleet; whether the OS binds each thread, and why not), and the elastic fleets (@Elastic): bounds and target"
-            + " queue depth, the members that serve and those leaving, whether scaling is off and why, the latest changes")
+            + " queue depth, the members that serve and those leaving, whether scaling is off and why, the latest changes; and the"
+            + " fleets the scheduling fleet /sys/sched placed here: members asked for, serving and leaving")
     public Schedule sched() {
-        return new Schedule(runtime.cores(), runtime.elasticity());
+        return new Schedule(runtime.cores(), runtime.elasticity(), runtime.placed());
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.fos.fleet.api.Elasticity;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.MemberIdentity;
+import org.fos.fleet.api.PlacedMembers;
 import org.fos.fleet.api.Stateful;
 import org.fos.kernel.api.Registration;
 import org.fos.rpc.api.Dispatcher;
@@ -42,6 +43,11 @@ final class ElasticSizing {
     /** The policy, or null if the fleet is not elastic; why it is not scaled though declared elastic, or null. */
     private ElasticPolicy policy;
     private String off;
+    /** Why the fleet's size cannot change (replicated, stateful prototype members), or null; known once bound. */
+    private String unfit;
+    /** The members a scheduler placed on this node, 0 while not placed; and why. */
+    private int placed;
+    private String placedReason;
     private final ArrayDeque<Elasticity.Event> events = new ArrayDeque<>();
     private long lastSampleNanos = System.nanoTime();
     private long lastBusyNanos;
@@ -55,6 +61,15 @@ final class ElasticSizing {
 
     /** Takes an implementation's elastic settings on a binding, and says why they cannot apply if they cannot; under the lock. */
     void bound(ServiceReference<Object> ref, Object[] instances, ElasticPolicy.Settings settings) {
+        String why = null;
+        if (FleetController.isReplicated(ref)) {
+            why = "a replicated fleet's members are its groups' replicas on this node; its size follows the groups, not the load";
+        } else if (instances.length > 0 && instances[0] instanceof Stateful
+                && Constants.SCOPE_PROTOTYPE.equals(ref.getProperty(Constants.SERVICE_SCOPE))) {
+            why = "its members are Stateful prototype instances, each with state of its own, which a member that goes would take"
+                    + " with it: share one instance, or keep the state elsewhere (a replicated fleet)";
+        }
+        unfit = why;
         if (settings == null) {
             policy = null;
             off = null;
@@ -64,14 +79,6 @@ final class ElasticSizing {
             policy = new ElasticPolicy(settings, System.nanoTime());
         } else {
             policy.settings(settings);
-        }
-        String why = null;
-        if (FleetController.isReplicated(ref)) {
-            why = "a replicated fleet's members are its groups' replicas on this node; its size follows the groups, not the load";
-        } else if (instances.length > 0 && instances[0] instanceof Stateful
-                && Constants.SCOPE_PROTOTYPE.equals(ref.getProperty(Constants.SERVICE_SCOPE))) {
-            why = "its members are Stateful prototype instances, each with state of its own, which a member that goes would take"
-                    + " with it: share one instance, or keep the state elsewhere (a replicated fleet)";
         }
         if (why != null && !why.equals(off)) {
             LOG.error("fleet {} declares @Elastic, but {}: its members stay {}", fleet.name(), why, members.size());
@@ -132,9 +139,11 @@ final class ElasticSizing {
         int queued = 0;
         long busy;
         long interval;
+        String toGrow = null;
+        String toRetire = null;
         synchronized (fleet) {
             p = policy;
-            if (p == null) {
+            if (p == null && placed == 0) {
                 return;
             }
             long total = 0;
@@ -149,9 +158,29 @@ final class ElasticSizing {
             lastBusyNanos = total;
             interval = now - lastSampleNanos;
             lastSampleNanos = now;
-            if (off != null || fixed || !p.settings().enabled() || fleet.servingBinding() == null) {
+            if (placed > 0) {
+                if (unfit == null && fleet.servingBinding() != null && serving != placed) {
+                    String why = "placed: " + placed + " members on this node (" + placedReason + ")";
+                    if (serving < placed) {
+                        toGrow = why;
+                    } else {
+                        toRetire = why;
+                    }
+                }
+            } else if (off != null || fixed || !p.settings().enabled() || fleet.servingBinding() == null) {
                 return;
             }
+        }
+        if (toGrow != null) {
+            grow(toGrow);
+            return;
+        }
+        if (toRetire != null) {
+            retire(toRetire);
+            return;
+        }
+        if (placed > 0) {
+            return;
         }
         switch (p.sample(now, serving, queued, busy, interval)) {
             case GROW -> grow(p.reason());
@@ -308,6 +337,45 @@ final class ElasticSizing {
         LOG.info("fleet {} on node {}: member {} left after answering everything it held", fleet.name(), node, m.index);
     }
 
+    /**
+     * Sets the members a scheduler placed on this node; the scaling thread steps toward them. Under the lock.
+     *
+     * @throws IllegalArgumentException if the fleet's size cannot change
+     */
+    PlacedMembers place(int target, String reason, FleetInfo.Status status) {
+        if (unfit != null) {
+            throw new IllegalArgumentException("fleet " + fleet.name() + " cannot be placed: " + unfit);
+        }
+        if (placed != target) {
+            LOG.info("fleet {} on node {}: placed, {} members here: {}", fleet.name(), node, target, reason);
+        }
+        placed = target;
+        placedReason = reason;
+        return placedMembers(status);
+    }
+
+    /** Gives the fleet back to its own sizing; whether it was placed. Under the lock. */
+    boolean unplace() {
+        boolean was = placed > 0;
+        if (was) {
+            LOG.info("fleet {} on node {}: no longer placed, {} members serve", fleet.name(), node, members.servingCount());
+        }
+        placed = 0;
+        placedReason = null;
+        return was;
+    }
+
+    /** The fleet's placement on this node, or null if it is not placed; under the lock. */
+    PlacedMembers placedMembers(FleetInfo.Status status) {
+        if (placed == 0) {
+            return null;
+        }
+        int serving = members.servingCount();
+        int draining = members.size() - serving;
+        String why = unfit != null ? unfit : status != FleetInfo.Status.SERVING ? "the fleet is " + status + ", not serving" : null;
+        return new PlacedMembers(node, fleet.name(), placed, serving, draining, placedReason, why);
+    }
+
     /** What the runtime does with this fleet, or null if it is not elastic; under the lock. */
     Elasticity elasticity(boolean fixed, FleetInfo.Status status) {
         ElasticPolicy p = policy;
@@ -316,6 +384,7 @@ final class ElasticSizing {
         }
         ElasticPolicy.Settings s = p.settings();
         String why = off != null ? off
+                : placed > 0 ? "placed by a scheduler: " + placed + " members on this node (" + placedReason + ")"
                 : fixed ? "the node's configuration keeps it fixed (fixedFleets of " + FleetRuntimeImpl.PID + ")"
                 : !s.enabled() ? "switched off (fos.elastic.enabled=false)"
                 : status != FleetInfo.Status.SERVING ? "the fleet is " + status + ", not serving"

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.fos.fleet.api.Elasticity;
+import org.fos.fleet.api.PlacedMembers;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.GroupInfo;
@@ -582,6 +583,21 @@ final class FleetController {
     /** The members now, serving or leaving. */
     synchronized List<Member> membersNow() {
         return List.copyOf(members.list());
+    }
+
+    /** Sets the members a scheduler placed on this node (see {@link ElasticSizing#place}). */
+    synchronized PlacedMembers place(int target, String reason) {
+        return elastic.place(target, reason, life.status());
+    }
+
+    /** Gives the fleet back to its own sizing; whether it was placed. */
+    synchronized boolean unplace() {
+        return elastic.unplace();
+    }
+
+    /** The fleet's placement on this node, or null. */
+    synchronized PlacedMembers placed() {
+        return elastic.placedMembers(life.status());
     }
 
     /** What the runtime does with this fleet, or null if it is not elastic. */

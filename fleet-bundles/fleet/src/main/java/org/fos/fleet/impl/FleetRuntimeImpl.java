@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 
 import org.fos.fleet.api.CoreMap;
 import org.fos.fleet.api.Elasticity;
+import org.fos.fleet.api.PlacedMembers;
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
 import org.fos.fleet.api.GroupInfo;
@@ -373,6 +374,41 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
     @Override
     public CoreMap cores() {
         return CorePlacement.map(controllers, pinned, kernel.nodeId(), cores, config.clientCores());
+    }
+
+    @Override
+    public PlacedMembers place(String name, int members, String reason) {
+        if (members < 1 || members > MAX_PLACED) {
+            throw new IllegalArgumentException("a placement of fleet " + name + " asks for " + members + " members on node "
+                    + kernel.nodeId() + ": it must be from 1 to " + MAX_PLACED);
+        }
+        return controllerOf(name).place(members, reason == null ? "no reason given" : reason);
+    }
+
+    @Override
+    public boolean unplace(String name) {
+        return controllerOf(name).unplace();
+    }
+
+    @Override
+    public List<PlacedMembers> placed() {
+        List<PlacedMembers> out = new ArrayList<>();
+        for (FleetController c : controllers.values()) {
+            PlacedMembers p = c.placed();
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        out.sort(Comparator.comparing(PlacedMembers::fleet));
+        return out;
+    }
+
+    private FleetController controllerOf(String name) {
+        FleetController c = name == null ? null : controllers.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("no fleet " + name + " runs on node " + kernel.nodeId());
+        }
+        return c;
     }
 
     @Override
