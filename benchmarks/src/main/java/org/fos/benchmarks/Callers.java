@@ -57,13 +57,15 @@ final class Callers {
     /**
      * Creates a caller and starts its server.
      *
-     * @param peer {@code fos}, {@code grpc}, {@code grpcDirect} or {@code pekko}
+     * @param peer {@code fosParked}, {@code grpc}, {@code grpcDirect} or {@code pekko}
      * @return the caller
      */
     static Caller create(String peer) {
         return switch (peer) {
-            case "fos" -> {
-                LocalFleet fleet = new LocalFleet(FLEET);
+            case "fosParked" -> {
+                // the shipped kernel's receivers park at once (idleSpinNanos = idleYieldNanos = 0): the caller waits
+                // for its reply, and the member for calls, parked as gRPC's and Pekko's threads wait (ADR 0090)
+                LocalFleet fleet = new LocalFleet(FLEET, 0, 0);
                 fleet.addMember(Adder.class, (a, b) -> a + b);
                 yield proxied(fleet.client(Adder.class, OPTIONS), fleet::close);
             }

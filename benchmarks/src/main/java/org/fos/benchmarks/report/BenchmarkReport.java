@@ -14,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +37,10 @@ public final class BenchmarkReport {
     static final String CODEC_STACK_FILE = "codec-stack.txt";
     /** Row 13's load averages around each side ({@code KvRaftRun}) in the results folder. */
     static final String KV_RAFT_LOAD_FILE = "kv-raft-load.txt";
+    /** What the prose says where it quotes a figure the run lacks. */
+    static final String NOT_MEASURED = "not measured in this run";
+    /** A placeholder of a row's prose, {@code {name}}. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{[A-Za-z]+\\}");
     /** Lines of the stack profile quoted. */
     private static final int STACK_LINES = 12;
 
@@ -97,13 +103,28 @@ public final class BenchmarkReport {
         List<String> codecStack = Files.exists(stack) ? Files.readAllLines(stack, StandardCharsets.UTF_8) : List.of();
         Path load = dir.resolve(KV_RAFT_LOAD_FILE);
         List<String> kvRaftLoad = Files.exists(load) ? Files.readAllLines(load, StandardCharsets.UTF_8) : List.of();
-        String markdown = new BenchmarkReport(results, liveUpgrade, codecStack, runTime(dir), kvRaftLoad).write();
+        String markdown = render(results, liveUpgrade, codecStack, runTime(dir), kvRaftLoad);
         Path target = Path.of(args[1]);
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());
         }
         Files.writeString(target, markdown, StandardCharsets.UTF_8);
         System.out.println("wrote " + target + " from " + results.size() + " JMH results" + (liveUpgrade == null ? "" : " and the live upgrade"));
+    }
+
+    /**
+     * Writes the report of a run.
+     *
+     * @param results the run's JMH results
+     * @param liveUpgrade the live upgrade's result, or null if the run has none
+     * @param codecStack the lines of the codec's stack profile, empty if none
+     * @param runTime when the run ended
+     * @param kvRaftLoad the lines of row 13's load file, empty if none
+     * @return the markdown
+     */
+    static String render(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack, FileTime runTime,
+            List<String> kvRaftLoad) {
+        return new BenchmarkReport(results, liveUpgrade, codecStack, runTime, kvRaftLoad).write();
     }
 
     /**
@@ -127,7 +148,7 @@ public final class BenchmarkReport {
 
     /** A comparison's mark, or the overload's note for row 13 where it is met or missed. */
     private String mark(Row row, Comparison.Outcome o) {
-        boolean judged = o.mark().equals("met") || o.mark().equals("MISSED");
+        boolean judged = o.mark().equals(Comparison.MET) || o.mark().equals(Comparison.MISSED);
         return row.number() == Rows.KV_RAFT_ROW && overload != null && judged ? overload : o.mark();
     }
 
@@ -138,6 +159,16 @@ public final class BenchmarkReport {
                 + " ratio. This machine is shared and noisy: read the ratios, not the absolute times. A figure whose fork"
                 + " medians differ by more than " + Format.plain(Comparison.JUMP_FACTOR) + "x is FLAGGED and shown per fork, not"
                 + " averaged. The lead regenerates this file on a quiet machine before a release.");
+        line("");
+        line("Every ratio comes with its interval in brackets: from the fos side's smallest iteration figure over the"
+                + " baseline's largest to the other way round, over every iteration of every fork (the medians of the"
+                + " iterations in sample mode; row 13's rates from JMH's error bars). A goal is " + Comparison.MET + " when the"
+                + " whole interval is on its side, " + Comparison.MISSED + " when the whole interval is on the other,"
+                + " and " + Comparison.UNDECIDED + " when the interval straddles it. Where the baseline is the raw structure"
+                + " fos is built on, a ratio that says fos is faster is marked \"" + Comparison.IMPLAUSIBLE + "\", never met;"
+                + " a " + Comparison.WITHDRAWN + " verdict shows the ratio and says why it gives none (ADR 0090). The prose"
+                + " quotes figures of this run only; a finding of an earlier profile or timing is a dated note in"
+                + " brackets that says it is not from this run.");
         line("");
         machine();
         summary();
@@ -211,10 +242,14 @@ public final class BenchmarkReport {
             line("| comparison | fos | baseline | ratio | goal | mark |");
             line("|---|---|---|---|---|---|");
             List<String> missed = new ArrayList<>();
+            List<String> withdrawn = new ArrayList<>();
             for (Comparison c : row.comparisons()) {
                 Comparison.Outcome o = c.evaluate(results);
                 line("| " + c.label() + " | " + o.fos() + " | " + o.baseline() + " | " + o.ratio() + " | " + o.goal() + " | "
                         + mark(row, o) + " |");
+                if (c.withdrawn() != null) {
+                    withdrawn.add("**Verdict withdrawn** (" + c.label() + "): " + prose(row, c.withdrawn()));
+                }
                 if (o.missed() && c.whyMissed() != null) {
                     for (String paragraph : c.whyMissed().split("\n\n")) {
                         if (!missed.contains(paragraph)) {
@@ -230,16 +265,57 @@ public final class BenchmarkReport {
                 line(nioFolder(results));
                 line("");
             }
+            for (String w : withdrawn) {
+                line(w);
+                line("");
+            }
             for (String why : missed) {
-                line("**What holds it back:** " + why);
+                line("**What holds it back:** " + prose(row, why));
                 line("");
             }
         }
-        line(row.notes());
+        line(prose(row, row.notes()));
         line("");
         if (row.number() == Rows.CODEC) {
             codecProfile(row);
         }
+    }
+
+    /**
+     * Fills the placeholders of a row's prose with the figures of this run it quotes.
+     *
+     * @param row the row
+     * @param text its prose
+     * @return the text with each {@code {name}} replaced
+     * @throws IllegalStateException if the text names a figure the row does not quote
+     */
+    private String prose(Row row, String text) {
+        String filled = text;
+        for (Map.Entry<String, Figure> q : row.quotes().entrySet()) {
+            filled = filled.replace("{" + q.getKey() + "}", quote(q.getValue(), results));
+        }
+        Matcher left = PLACEHOLDER.matcher(filled);
+        if (left.find()) {
+            throw new IllegalStateException("row " + row.number() + " quotes " + left.group() + " without a figure for it");
+        }
+        return filled;
+    }
+
+    /**
+     * Writes a figure of the run as the prose quotes it: the median of the samples in sample mode,
+     * else JMH's score, in its unit.
+     *
+     * @param figure the figure
+     * @param results the run's results
+     * @return for example {@code 7.45 kB}, or {@value #NOT_MEASURED} if the run lacks it
+     */
+    static String quote(Figure figure, List<JmhResult> results) {
+        JmhResult r = figure.find(results);
+        JmhResult.Metric m = r == null ? null : figure.of(r);
+        if (m == null) {
+            return NOT_MEASURED;
+        }
+        return Format.value("sample".equals(r.mode()) && figure.metric() == null ? m.p50() : m.score(), m.unit());
     }
 
     /**
@@ -287,7 +363,7 @@ public final class BenchmarkReport {
             return "not measured";
         }
         boolean met = liveUpgrade.lost() == 0 && liveUpgrade.failed() == 0 && "UPGRADED".equals(liveUpgrade.outcome());
-        return met ? "met" : "MISSED";
+        return met ? Comparison.MET : Comparison.MISSED;
     }
 
     private void liveUpgrade() {

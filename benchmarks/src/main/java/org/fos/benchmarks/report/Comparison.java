@@ -1,10 +1,12 @@
 package org.fos.benchmarks.report;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * One line of a row's table: a fos figure beside a baseline figure of the same run, their ratio, and
- * whether the goal is met. Immutable.
+ * One line of a row's table: a fos figure beside a baseline figure of the same run, their ratio with
+ * its interval over the iterations of every fork, and the verdict on the goal (ADR 0090). Immutable.
  *
  * @param label what is compared, for the reader
  * @param kind how the ratio is formed and judged
@@ -13,8 +15,12 @@ import java.util.List;
  * @param goal the bound the ratio must meet; NaN for a diagnostic line without a goal
  * @param whyMissed what holds fos back, shown when the goal is missed; it comes from profiling. Paragraphs
  *        (separated by a blank line) that several comparisons of a row share are shown once
+ * @param baselineLowerBound whether the baseline is a lower bound of the fos side (fos is built on it, so it
+ *        cannot be faster): a ratio that says fos is faster is implausible
+ * @param withdrawn why the verdict is withdrawn (the ratio is shown, never a verdict), or null
  */
-record Comparison(String label, Kind kind, Figure fos, Figure baseline, double goal, String whyMissed) {
+record Comparison(String label, Kind kind, Figure fos, Figure baseline, double goal, String whyMissed,
+        boolean baselineLowerBound, String withdrawn) {
 
     /** How a comparison forms its ratio. */
     enum Kind {
@@ -24,19 +30,18 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         THROUGHPUT,
         /** Times: ratio = baseline / fos, "times faster"; met if at least the goal. */
         SPEEDUP,
-        /** Bytes allocated per message: GC profiler's allocation rate over the message rate; met if under one byte. */
-        ALLOCATION,
         /**
-         * Medians of sample mode, ratio = fos / baseline, with an interval: from the fos iterations' smallest
-         * median over the baseline iterations' largest to the other way round. Met if the whole interval
-         * is at most the goal, MISSED if it is all above, else not judged.
+         * Bytes allocated per message: GC profiler's allocation rate over the message rate, the interval
+         * from each iteration's; met if under one byte.
          */
+        ALLOCATION,
+        /** Medians of sample mode, ratio = fos / baseline: as {@link #LATENCY}, the figures shown as p50s. */
         P50,
-        /** As {@link #P50}, of the 99th percentiles. */
+        /** The 99th percentiles of sample mode, ratio = fos / baseline, the interval from each iteration's. */
         P99,
         /**
-         * Rates, ratio = fos / baseline, with the interval that JMH's 99.9% error bars of both allow;
-         * judged as {@link #P50} but the other way round (met if all of it is at least the goal).
+         * Rates, ratio = fos / baseline, with the interval that JMH's 99.9% error bars of both allow
+         * (not the iterations'); met if all of it is at least the goal.
          */
         RATE
     }
@@ -44,14 +49,59 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
     /** The most two fork medians of one figure may differ by before the figure is flagged. */
     static final double JUMP_FACTOR = 5;
 
+    /** The mark of a goal the whole interval meets. */
+    static final String MET = "met";
+    /** The mark of a goal the whole interval misses. */
+    static final String MISSED = "MISSED";
+    /** The mark of a goal the interval straddles. */
+    static final String UNDECIDED = "undecided";
+    /** The mark of a ratio that says fos beats a baseline it is built on. */
+    static final String IMPLAUSIBLE = "implausible: re-measure";
+    /** The mark of a comparison whose verdict is withdrawn. */
+    static final String WITHDRAWN = "withdrawn";
+
+    /**
+     * A comparison whose baseline is not a lower bound of the fos side, with a verdict.
+     *
+     * @param label what is compared
+     * @param kind how the ratio is formed
+     * @param fos the fos figure
+     * @param baseline the baseline figure
+     * @param goal the goal, or NaN for a diagnostic line
+     * @param whyMissed what holds fos back, or null
+     */
+    Comparison(String label, Kind kind, Figure fos, Figure baseline, double goal, String whyMissed) {
+        this(label, kind, fos, baseline, goal, whyMissed, false, null);
+    }
+
+    /**
+     * Marks the baseline a lower bound of the fos side: the raw structure fos is built on.
+     *
+     * @return the comparison
+     */
+    Comparison lowerBound() {
+        return new Comparison(label, kind, fos, baseline, goal, whyMissed, true, withdrawn);
+    }
+
+    /**
+     * Withdraws the verdict: the ratio and its interval are shown, met or missed never.
+     *
+     * @param why why, shown with the row
+     * @return the comparison
+     */
+    Comparison withdraw(String why) {
+        return new Comparison(label, kind, fos, baseline, goal, whyMissed, baselineLowerBound, Objects.requireNonNull(why, "why"));
+    }
+
     /**
      * The evaluated comparison, as the report prints it.
      *
      * @param fos the fos figure as text
      * @param baseline the baseline figure as text
-     * @param ratio the ratio as text
+     * @param ratio the ratio and its interval as text
      * @param goal the goal as text
-     * @param mark {@code met}, {@code MISSED}, {@code FLAGGED}, {@code not measured} or {@code -} (diagnostic)
+     * @param mark {@value #MET}, {@value #MISSED}, {@value #UNDECIDED}, {@value #IMPLAUSIBLE},
+     *        {@value #WITHDRAWN}, {@code FLAGGED}, {@code not measured...} or {@code -} (diagnostic)
      * @param missed whether the note {@link Comparison#whyMissed} applies
      */
     record Outcome(String fos, String baseline, String ratio, String goal, String mark, boolean missed) {
@@ -72,11 +122,7 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
                     + (f == null ? fos : baseline).describe() + " in this run", false);
         }
         if (kind == Kind.ALLOCATION) {
-            double fosBytes = bytesPerMessage(f);
-            double baseBytes = bytesPerMessage(b);
-            boolean met = fosBytes < 1;
-            return new Outcome(Format.bytes(fosBytes) + "/msg", Format.bytes(baseBytes) + "/msg", "-", goalText,
-                    met ? "met" : "MISSED", !met);
+            return allocation(f, b, goalText);
         }
         JmhResult.Metric fm = fos.of(f);
         JmhResult.Metric bm = baseline.of(b);
@@ -87,27 +133,6 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         if (fm.jumps(JUMP_FACTOR) || bm.jumps(JUMP_FACTOR)) {
             return new Outcome(Format.forks(fm), Format.forks(bm), "-", goalText, "FLAGGED", false);
         }
-        if (kind == Kind.P50 || kind == Kind.P99 || kind == Kind.RATE) {
-            return withInterval(f, fm, b, bm, goalText);
-        }
-        double fv = value(f, fm);
-        double bv = value(b, bm);
-        double ratio = kind == Kind.SPEEDUP ? bv / fv : fv / bv;
-        boolean met = kind == Kind.LATENCY ? ratio <= goal : ratio >= goal;
-        // a ratio that rounds onto its goal gets the digits that show which side it is on
-        String shown = Format.ratio(ratio);
-        if (!Double.isNaN(goal) && ratio != goal && shown.equals(Format.ratio(goal))) {
-            shown = Format.ratioToTheGoal(ratio, goal);
-        }
-        String ratioText = kind == Kind.SPEEDUP ? shown + " faster" : shown;
-        if (Double.isNaN(goal)) {
-            return new Outcome(Format.figure(f, fm), Format.figure(b, bm), ratioText, goalText, "-", false);
-        }
-        return new Outcome(Format.figure(f, fm), Format.figure(b, bm), ratioText, goalText, met ? "met" : "MISSED", !met);
-    }
-
-    /** A ratio with its interval, judged by the whole interval (see {@link Kind#P50}). */
-    private Outcome withInterval(JmhResult f, JmhResult.Metric fm, JmhResult b, JmhResult.Metric bm, String goalText) {
         double ratio;
         double low;
         double high;
@@ -125,30 +150,83 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
             boolean p99 = kind == Kind.P99;
             double[] fi = p99 ? fm.iterationP99s() : fm.iterationP50s();
             double[] bi = p99 ? bm.iterationP99s() : bm.iterationP50s();
-            ratio = p99 ? fm.p99() / bm.p99() : fm.p50() / bm.p50();
-            low = min(fi) / max(bi);
-            high = max(fi) / min(bi);
-            String name = p99 ? "p99 " : "p50 ";
-            fosText = name + Format.value(p99 ? fm.p99() : fm.p50(), fm.unit());
-            baseText = name + Format.value(p99 ? bm.p99() : bm.p50(), bm.unit());
+            double fv = p99 ? fm.p99() : value(f, fm);
+            double bv = p99 ? bm.p99() : value(b, bm);
+            if (kind == Kind.SPEEDUP) {
+                ratio = bv / fv;
+                low = min(bi) / max(fi);
+                high = max(bi) / min(fi);
+            } else {
+                ratio = fv / bv;
+                low = min(fi) / max(bi);
+                high = max(fi) / min(bi);
+            }
+            if (kind == Kind.P50 || kind == Kind.P99) {
+                String name = p99 ? "p99 " : "p50 ";
+                fosText = name + Format.value(fv, fm.unit());
+                baseText = name + Format.value(bv, bm.unit());
+            } else {
+                fosText = Format.figure(f, fm);
+                baseText = Format.figure(b, bm);
+            }
         }
         low = Math.max(0, low);
-        String text = Format.ratio(ratio) + " [" + Format.ratio(low) + ", " + (Double.isInfinite(high) ? "unbounded" : Format.ratio(high)) + "]";
-        if (Double.isNaN(goal)) {
-            return new Outcome(fosText, baseText, text, goalText, "-", false);
+        String ratioText = ratioText(ratio) + " " + Format.interval(low, high, this::ratioText);
+        boolean fosFaster = kind == Kind.LATENCY || kind == Kind.P50 || kind == Kind.P99 ? ratio < 1 : ratio > 1;
+        String mark = baselineLowerBound && fosFaster ? IMPLAUSIBLE : null;
+        if (withdrawn != null) {
+            String shown = mark == null ? WITHDRAWN : mark + " (verdict withdrawn)";
+            return new Outcome(fosText, baseText, ratioText, goalText, shown, false);
         }
-        boolean atMost = kind != Kind.RATE;
+        if (mark != null) {
+            return new Outcome(fosText, baseText, ratioText, goalText, mark, false);
+        }
+        if (Double.isNaN(goal)) {
+            return new Outcome(fosText, baseText, ratioText, goalText, "-", false);
+        }
+        boolean atMost = kind == Kind.LATENCY || kind == Kind.P50 || kind == Kind.P99;
+        return judge(fosText, baseText, ratioText, goalText, atMost, low, high);
+    }
+
+    /** Met if the whole interval is on the goal's side, MISSED if all of it is on the other, else undecided. */
+    private Outcome judge(String fosText, String baseText, String ratioText, String goalText, boolean atMost, double low,
+            double high) {
+        if (Double.isNaN(low) || Double.isNaN(high)) {
+            return new Outcome(fosText, baseText, ratioText, goalText, UNDECIDED + ": the run has no iterations to form an interval",
+                    false);
+        }
         boolean met = atMost ? high <= goal : low >= goal;
         boolean missed = atMost ? low > goal : high < goal;
-        return new Outcome(fosText, baseText, text, goalText, met ? "met" : missed ? "MISSED" : "not judged: the interval spans the goal", missed);
+        return new Outcome(fosText, baseText, ratioText, goalText, met ? MET : missed ? MISSED : UNDECIDED, missed);
+    }
+
+    /** Bytes per message of each side, the fos side with its interval; judged against one byte. */
+    private Outcome allocation(JmhResult f, JmhResult b, String goalText) {
+        double[] fosBytes = bytesPerMessage(fos, f);
+        double[] baseBytes = bytesPerMessage(baseline, b);
+        String fosText = Format.bytes(fosBytes[0]) + "/msg " + Format.interval(fosBytes[1], fosBytes[2], Format::bytes);
+        String baseText = Format.bytes(baseBytes[0]) + "/msg";
+        if (withdrawn != null) {
+            return new Outcome(fosText, baseText, "-", goalText, WITHDRAWN, false);
+        }
+        return judge(fosText, baseText, "-", goalText, true, fosBytes[1], fosBytes[2]);
+    }
+
+    private String ratioText(double ratio) {
+        // a ratio that rounds onto its goal gets the digits that show which side it is on
+        String shown = Format.ratio(ratio);
+        if (!Double.isNaN(goal) && ratio != goal && shown.equals(Format.ratio(goal))) {
+            shown = Format.ratioToTheGoal(ratio, goal);
+        }
+        return kind == Kind.SPEEDUP ? shown + " faster" : shown;
     }
 
     private static double min(double[] values) {
-        return java.util.Arrays.stream(values).min().orElse(Double.NaN);
+        return Arrays.stream(values).min().orElse(Double.NaN);
     }
 
     private static double max(double[] values) {
-        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
+        return Arrays.stream(values).max().orElse(Double.NaN);
     }
 
     /** The figure compared: the median of the samples in sample mode, else JMH's score. */
@@ -156,14 +234,33 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         return "sample".equals(result.mode()) ? metric.p50() : metric.score();
     }
 
-    /** Allocation rate (MB/s, 2^20 bytes) over the rate of the figure's message counter. */
-    private double bytesPerMessage(JmhResult result) {
+    /**
+     * Allocation rate (MB/s, 2^20 bytes) over the rate of the figure's message counter: of the whole
+     * run, and the smallest and largest of the iterations.
+     *
+     * @return {all, smallest, largest}, NaN where the run lacks the metrics
+     */
+    private static double[] bytesPerMessage(Figure figure, JmhResult result) {
         JmhResult.Metric rate = result.secondary().get("gc.alloc.rate");
-        JmhResult.Metric messages = fos.metric() == null ? result.primary() : result.secondary().get(fos.metric());
+        JmhResult.Metric messages = figure.metric() == null ? result.primary() : result.secondary().get(figure.metric());
         if (rate == null || messages == null || messages.score() <= 0) {
-            return Double.NaN;
+            return new double[] {Double.NaN, Double.NaN, Double.NaN};
         }
-        return rate.score() * 1024 * 1024 / messages.score();
+        double all = rate.score() * 1024 * 1024 / messages.score();
+        double[] r = rate.iterationP50s();
+        double[] m = messages.iterationP50s();
+        double low = Double.NaN;
+        double high = Double.NaN;
+        if (r.length == m.length && r.length > 0) {
+            low = Double.POSITIVE_INFINITY;
+            high = 0;
+            for (int i = 0; i < r.length; i++) {
+                double bytes = m[i] > 0 ? r[i] * 1024 * 1024 / m[i] : Double.POSITIVE_INFINITY;
+                low = Math.min(low, bytes);
+                high = Math.max(high, bytes);
+            }
+        }
+        return new double[] {all, low, high};
     }
 
     private String goalText() {

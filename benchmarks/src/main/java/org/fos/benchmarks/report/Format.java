@@ -3,6 +3,7 @@ package org.fos.benchmarks.report;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
+import java.util.function.DoubleFunction;
 
 /** How the report writes numbers: three significant digits, units a reader expects. */
 final class Format {
@@ -75,6 +76,21 @@ final class Format {
      */
     static String ratio(double ratio) {
         return sig(ratio) + "x";
+    }
+
+    /**
+     * Writes an interval.
+     *
+     * @param low its lower end
+     * @param high its upper end, infinite if unbounded
+     * @param format writes one end
+     * @return for example {@code [1.10x, 1.30x]}, or {@code [no interval]} when an end is NaN
+     */
+    static String interval(double low, double high, DoubleFunction<String> format) {
+        if (Double.isNaN(low) || Double.isNaN(high)) {
+            return "[no interval]";
+        }
+        return "[" + format.apply(low) + ", " + (Double.isInfinite(high) ? "unbounded" : format.apply(high)) + "]";
     }
 
     /**

@@ -1,8 +1,18 @@
 package org.fos.benchmarks.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +44,7 @@ class BenchmarkReportTest {
 
         Comparison.Outcome o = ROW_1.evaluate(results);
 
-        assertThat(o.ratio()).isEqualTo("1.20x");
+        assertThat(o.ratio()).isEqualTo("1.20x [1.00x, 1.20x]");
         assertThat(o.mark()).isEqualTo("met");
         assertThat(o.fos()).isEqualTo("p50 120 ns, p99 1.00 us");
     }
@@ -54,14 +64,17 @@ class BenchmarkReportTest {
     }
 
     @Test
-    void shouldNotJudgeAGoalWhenTheIntervalSpansIt() throws Exception {
+    void shouldSayUndecidedWhenTheIntervalStraddlesTheGoal() throws Exception {
         List<JmhResult> results = List.of(sample("fos", "[[140,4]]", "[[160,4]]"), sample("spsc", "[[100,4]]", "[[100,4]]"));
 
-        Comparison.Outcome o = P50.evaluate(results);
+        Comparison.Outcome p50 = P50.evaluate(results);
+        Comparison.Outcome latency = ROW_1.evaluate(results);
 
-        assertThat(o.ratio()).isEqualTo("1.40x [1.40x, 1.60x]");
-        assertThat(o.mark()).startsWith("not judged");
-        assertThat(o.missed()).isFalse();
+        assertThat(p50.ratio()).isEqualTo("1.40x [1.40x, 1.60x]");
+        assertThat(p50.mark()).isEqualTo("undecided");
+        assertThat(p50.missed()).isFalse();
+        assertThat(latency.ratio()).isEqualTo("1.40x [1.40x, 1.60x]");
+        assertThat(latency.mark()).as("a ratio within the goal is not enough to meet it").isEqualTo("undecided");
     }
 
     @Test
@@ -112,7 +125,7 @@ class BenchmarkReportTest {
 
         Comparison.Outcome o = atMostOne.evaluate(results);
 
-        assertThat(o.ratio()).isEqualTo("1.004x");
+        assertThat(o.ratio()).isEqualTo("1.004x [1.004x, 1.004x]");
         assertThat(o.mark()).isEqualTo("MISSED");
     }
 
@@ -165,5 +178,248 @@ class BenchmarkReportTest {
         assertThat(BenchmarkReport.nioFolder(List.of(JmhResult.of(node)))).contains("`" + System.getProperty("java.io.tmpdir") + "`")
                 .contains("file store type `");
         assertThat(BenchmarkReport.nioFolder(List.of())).contains("unknown");
+    }
+
+    /** A JMH result of another mode whose forks' iteration scores are given, with secondary metrics as JSON. */
+    private static JmhResult scored(String benchmark, String mode, String params, String unit, String rawData, String secondary)
+            throws Exception {
+        JsonNode node = JSON.readTree(("{'jmhVersion':'1.37','benchmark':'org.fos.benchmarks." + benchmark + "','mode':'" + mode
+                + "','threads':1,'forks':2,'jvm':'java','jdkVersion':'17','vmName':'OpenJDK','vmVersion':'17',"
+                + "'warmupIterations':1,'warmupTime':'1 s','measurementIterations':2,'measurementTime':'1 s',"
+                + "'params':{" + params + "},'primaryMetric':{'score':" + mean(rawData) + ",'scoreError':'NaN','scoreUnit':'" + unit
+                + "','rawData':" + rawData + "},'secondaryMetrics':{" + secondary + "}}").replace('\'', '"'));
+        return JmhResult.of(node);
+    }
+
+    private static double mean(String rawData) {
+        return java.util.Arrays.stream(rawData.replaceAll("[\\[\\]]", "").split(",")).mapToDouble(Double::parseDouble).average()
+                .orElseThrow();
+    }
+
+    private static String secondary(String name, String unit, String rawData) {
+        return "'" + name + "':{'score':" + mean(rawData) + ",'scoreError':'NaN','scoreUnit':'" + unit + "','rawData':" + rawData + "}";
+    }
+
+    private static final Figure FOS_RATE = Figure.of("MailboxThroughputBenchmark.oneProducer", "queue", "fos");
+    private static final Figure RAW_RATE = Figure.of("MailboxThroughputBenchmark.oneProducer", "queue", "jctools");
+
+    private static List<JmhResult> rates(String fos, String raw) throws Exception {
+        return List.of(scored("MailboxThroughputBenchmark.oneProducer", "thrpt", "'queue':'fos'", "ops/s", fos, ""),
+                scored("MailboxThroughputBenchmark.oneProducer", "thrpt", "'queue':'jctools'", "ops/s", raw, ""));
+    }
+
+    @Test
+    void shouldJudgeARateByTheIntervalOfEveryIterationOfEveryFork() throws Exception {
+        Comparison atLeastHalf = new Comparison("1 producer", Kind.THROUGHPUT, FOS_RATE, RAW_RATE, 0.5, "why");
+
+        Comparison.Outcome met = atLeastHalf.evaluate(rates("[[60,70],[65,80]]", "[[100,100],[110,100]]"));
+        Comparison.Outcome undecided = atLeastHalf.evaluate(rates("[[40,70],[65,80]]", "[[100,100],[110,100]]"));
+        Comparison.Outcome missed = atLeastHalf.evaluate(rates("[[20,30],[25,30]]", "[[100,100],[110,100]]"));
+
+        assertThat(met.ratio()).isEqualTo("0.671x [0.545x, 0.800x]");
+        assertThat(met.mark()).isEqualTo("met");
+        assertThat(undecided.ratio()).isEqualTo("0.622x [0.364x, 0.800x]");
+        assertThat(undecided.mark()).isEqualTo("undecided");
+        assertThat(missed.mark()).isEqualTo("MISSED");
+        assertThat(missed.missed()).isTrue();
+    }
+
+    @Test
+    void shouldFlagARatioImplausibleWhenFosBeatsTheStructureItIsBuiltOn() throws Exception {
+        Comparison onItsQueue = new Comparison("1 producer", Kind.THROUGHPUT, FOS_RATE, RAW_RATE, 0.5, "why").lowerBound();
+        Comparison besidePeer = new Comparison("1 producer", Kind.THROUGHPUT, FOS_RATE, RAW_RATE, 0.5, "why");
+        Comparison diagnostic = new Comparison("1 producer", Kind.THROUGHPUT, FOS_RATE, RAW_RATE, Double.NaN, null).lowerBound();
+        List<JmhResult> fosAhead = rates("[[120,130],[125,130]]", "[[100,100],[110,100]]");
+
+        assertThat(onItsQueue.evaluate(fosAhead).mark()).isEqualTo("implausible: re-measure");
+        assertThat(onItsQueue.evaluate(fosAhead).missed()).isFalse();
+        assertThat(onItsQueue.evaluate(fosAhead).ratio()).isEqualTo("1.23x [1.09x, 1.30x]");
+        assertThat(besidePeer.evaluate(fosAhead).mark()).as("beating a peer is plausible").isEqualTo("met");
+        assertThat(diagnostic.evaluate(fosAhead).mark()).isEqualTo("implausible: re-measure");
+        assertThat(onItsQueue.evaluate(rates("[[60,70],[65,80]]", "[[100,100],[110,100]]")).mark()).isEqualTo("met");
+    }
+
+    @Test
+    void shouldFlagALatencyImplausibleWhenFosIsFasterThanItsFloor() throws Exception {
+        List<JmhResult> fosFaster = List.of(sample("fos", "[[80,4]]", "[[90,4]]"), sample("spsc", "[[100,4]]", "[[100,4]]"));
+
+        assertThat(ROW_1.lowerBound().evaluate(fosFaster).mark()).isEqualTo("implausible: re-measure");
+        assertThat(ROW_1.evaluate(fosFaster).mark()).isEqualTo("met");
+    }
+
+    @Test
+    void shouldShowTheRatioButNoVerdictWhenTheVerdictIsWithdrawn() throws Exception {
+        Comparison withdrawn = ROW_1.lowerBound().withdraw("not like for like");
+
+        JmhResult spsc = sample("spsc", "[[100,4]]", "[[100,4]]");
+        Comparison.Outcome fine = withdrawn.evaluate(List.of(sample("fos", "[[120,4]]", "[[130,4]]"), spsc));
+        Comparison.Outcome faster = withdrawn.evaluate(List.of(sample("fos", "[[80,4]]", "[[90,4]]"), spsc));
+
+        assertThat(fine.mark()).isEqualTo("withdrawn");
+        assertThat(fine.ratio()).startsWith("1.20x [");
+        assertThat(fine.missed()).isFalse();
+        assertThat(faster.mark()).isEqualTo("implausible: re-measure (verdict withdrawn)");
+    }
+
+    @Test
+    void shouldGiveASpeedupTheIntervalOfTheBaselineOverFos() throws Exception {
+        Comparison speedup = new Comparison("vs Java serialization", Kind.SPEEDUP,
+                Figure.of("CodecBenchmark.roundTrip", "codec", "fos"), Figure.of("CodecBenchmark.roundTrip", "codec", "java"), 30, "why");
+        List<JmhResult> results = List.of(
+                scored("CodecBenchmark.roundTrip", "avgt", "'codec':'fos'", "ns/op", "[[100,110],[100,100]]", ""),
+                scored("CodecBenchmark.roundTrip", "avgt", "'codec':'java'", "ns/op", "[[2500,3500],[3000,3000]]", ""));
+
+        Comparison.Outcome o = speedup.evaluate(results);
+
+        assertThat(o.ratio()).isEqualTo("29.3x faster [22.7x faster, 35.0x faster]");
+        assertThat(o.mark()).isEqualTo("undecided");
+    }
+
+    @Test
+    void shouldJudgeAllocationByEveryIterationsBytesPerMessage() throws Exception {
+        Figure fos = FOS_RATE.metric("received");
+        Figure raw = RAW_RATE.metric("received");
+        Comparison allocation = new Comparison("allocation", Kind.ALLOCATION, fos, raw, 1, "why");
+        String received = secondary("received", "ops/s", "[[1048576,1048576],[1048576,1048576]]");
+
+        List<JmhResult> none = List.of(scored("MailboxThroughputBenchmark.oneProducer", "thrpt", "'queue':'fos'", "ops/s", "[[1,1],[1,1]]",
+                received + "," + secondary("gc.alloc.rate", "MB/sec", "[[0.1,0.2],[0.1,0.1]]")),
+                scored("MailboxThroughputBenchmark.oneProducer", "thrpt", "'queue':'jctools'", "ops/s", "[[1,1],[1,1]]",
+                        received + "," + secondary("gc.alloc.rate", "MB/sec", "[[0.1,0.1],[0.1,0.1]]")));
+        List<JmhResult> some = List.of(scored("MailboxThroughputBenchmark.oneProducer", "thrpt", "'queue':'fos'", "ops/s", "[[1,1],[1,1]]",
+                received + "," + secondary("gc.alloc.rate", "MB/sec", "[[0.5,3],[0.5,0.5]]")), none.get(1));
+
+        assertThat(allocation.evaluate(none).mark()).isEqualTo("met");
+        assertThat(allocation.evaluate(none).fos()).isEqualTo("0.125 B/msg [0.100 B, 0.200 B]");
+        assertThat(allocation.evaluate(some).mark()).isEqualTo("undecided");
+    }
+
+    @Test
+    void shouldKeepAnEarlierFindingAsADatedNoteApartFromTheRun() {
+        assertThat(Rows.earlier("2026-11-27", "`-prof stack` of X", "Thread.yield was 23%"))
+                .isEqualTo("[Recorded 2026-11-27 (`-prof stack` of X), not this run: Thread.yield was 23%]");
+        assertThatThrownBy(() -> Rows.earlier("last week", "x", "y")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Rows.earlier("2026-11-27", "x", "y [z]")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A figure with its unit as the report writes it: {@code 138 us}, {@code 7.3 to 7.9 kB}, {@code 23%}, {@code 0.64x}. */
+    private static final Pattern PROSE_FIGURE = Pattern.compile("(?<![\\w.])\\d+(?:[.,]\\d+)*(?:\\s?(?:to|and|-)\\s?\\d+(?:[.,]\\d+)*)?"
+            + "\\s?(?:ns|us|ms|s|kB|KiB|MB|B|%|x)(?![A-Za-z])");
+    /** A finding of an earlier profile, as {@link Rows#earlier} writes it. */
+    private static final Pattern DATED_NOTE = Pattern.compile("\\[Recorded \\d{4}-\\d{2}-\\d{2} \\([^\\]]*\\]");
+    /** Figures in the prose that are settings of the benchmarks, not measurements. */
+    private static final Set<String> SETTINGS = Set.of("4 KiB", "10 us", "1-2 s", "200-400 ms", "5 s", "8 MB", "1 MB", "99.9%");
+
+    /**
+     * A synthetic run with a result for every figure the rows name: the n-th result's figures are
+     * {@code (100 + 37 n) * scale}, so that two scales give the same ratios (and the same marks) but
+     * different figures.
+     */
+    private static List<JmhResult> syntheticRun(double scale) {
+        Map<String, Map<String, String>> byResult = new LinkedHashMap<>();
+        Map<String, Set<String>> secondaries = new LinkedHashMap<>();
+        for (Row row : Rows.ALL) {
+            List<Figure> figures = new ArrayList<>(row.quotes().values());
+            row.comparisons().forEach(c -> figures.addAll(List.of(c.fos(), c.baseline())));
+            for (Figure f : figures) {
+                String key = f.benchmark() + f.params();
+                byResult.putIfAbsent(key, f.params());
+                Set<String> metrics = secondaries.computeIfAbsent(key, k -> new LinkedHashSet<>());
+                if (f.metric() != null) {
+                    metrics.add(f.metric());
+                    metrics.add("gc.alloc.rate");
+                }
+            }
+        }
+        List<JmhResult> results = new ArrayList<>();
+        int n = 0;
+        for (Map.Entry<String, Map<String, String>> e : byResult.entrySet()) {
+            double v = (100 + 37 * n++) * scale;
+            Map<String, String> params = new LinkedHashMap<>(e.getValue());
+            String mode = params.containsKey(JmhResult.MODE) ? params.remove(JmhResult.MODE) : "sample";
+            int threads = params.containsKey(JmhResult.THREADS) ? Integer.parseInt(params.remove(JmhResult.THREADS)) : 1;
+            Map<String, JmhResult.Metric> secondary = new LinkedHashMap<>();
+            for (String m : secondaries.get(e.getKey())) {
+                secondary.put(m, metric(m.equals(Rows.ALLOCATION_PER_OP) ? v * 10 : v, m.equals(Rows.ALLOCATION_PER_OP) ? "B/op"
+                        : m.equals("gc.alloc.rate") ? "MB/sec" : "ops/s"));
+            }
+            String benchmark = e.getKey().substring(0, e.getKey().indexOf('{'));
+            results.add(new JmhResult(benchmark, params, mode, "2 forks", "OpenJDK 17", threads, metric(v, "ns/op"), secondary));
+        }
+        return results;
+    }
+
+    private static JmhResult.Metric metric(double v, String unit) {
+        return new JmhResult.Metric(v, v / 100, unit, v, v * 2, new double[] {v, v}, new double[] {v * 0.99, v, v * 1.01},
+                new double[] {v * 1.98, v * 2, v * 2.02});
+    }
+
+    private static String render(List<JmhResult> results) {
+        return BenchmarkReport.render(results, null, List.of(), FileTime.fromMillis(0), List.of());
+    }
+
+    /** The report's prose: every line but tables, headings, lists, and the lines naming goals and figures. */
+    private static List<String> prose(String report) {
+        return report.lines().filter(l -> !l.startsWith("|") && !l.startsWith("#") && !l.startsWith("- ") && !l.startsWith("```")
+                && !l.startsWith("Baseline: ") && !l.startsWith("Figures: ") && !l.isBlank())
+                .map(l -> DATED_NOTE.matcher(l).replaceAll("[dated note]")).toList();
+    }
+
+    private static List<String> figures(String line) {
+        return PROSE_FIGURE.matcher(line).results().map(MatchResult::group).toList();
+    }
+
+    @Test
+    void shouldQuoteInItsProseOnlyFiguresOfTheRunOrDatedNotes() {
+        Set<String> goals = new HashSet<>();
+        goals.add(Format.plain(Comparison.JUMP_FACTOR) + "x");
+        Rows.ALL.forEach(r -> r.comparisons().stream().filter(c -> !Double.isNaN(c.goal()))
+                .forEach(c -> goals.add(Format.plain(c.goal()) + "x")));
+        List<String> one = prose(render(syntheticRun(1)));
+        List<String> other = prose(render(syntheticRun(1.7)));
+
+        assertThat(other).as("the same marks, so the same paragraphs").hasSameSizeAs(one);
+        List<String> fixed = new ArrayList<>();
+        List<String> followed = new ArrayList<>();
+        for (int i = 0; i < one.size(); i++) {
+            List<String> a = figures(one.get(i));
+            List<String> b = figures(other.get(i));
+            assertThat(b).as("figures of line %s", one.get(i)).hasSameSizeAs(a);
+            for (int j = 0; j < a.size(); j++) {
+                (a.get(j).equals(b.get(j)) ? fixed : followed).add(a.get(j));
+            }
+        }
+
+        assertThat(fixed).as("figures in the prose that stay the same whatever the run measured: neither goals, settings nor"
+                + " dated notes").allSatisfy(f -> assertThat(goals.contains(f) || SETTINGS.contains(f)).as(f).isTrue());
+        assertThat(followed).as("the figures the prose quotes from the run").isNotEmpty();
+    }
+
+    @Test
+    void shouldSayWhatARunDidNotMeasureWhereTheProseQuotesIt() {
+        String report = render(List.of());
+
+        for (Row row : Rows.ALL) {
+            for (Figure quoted : row.quotes().values()) {
+                assertThat(BenchmarkReport.quote(quoted, List.of())).isEqualTo(BenchmarkReport.NOT_MEASURED);
+            }
+        }
+        assertThat(report).contains("**Verdict withdrawn** (fos spinning vs JCTools SPSC): until row 1");
+    }
+
+    @Test
+    void shouldFillEveryPlaceholderOfTheProseFromAFigureTheRowQuotes() {
+        Pattern placeholder = Pattern.compile("\\{([A-Za-z]+)\\}");
+        for (Row row : Rows.ALL) {
+            List<String> texts = new ArrayList<>();
+            texts.add(row.notes());
+            row.comparisons().forEach(c -> {
+                texts.add(c.whyMissed());
+                texts.add(c.withdrawn());
+            });
+            Set<String> named = new HashSet<>();
+            texts.stream().filter(t -> t != null).forEach(t -> placeholder.matcher(t).results().forEach(m -> named.add(m.group(1))));
+            assertThat(named).as("placeholders of row %d", row.number()).isEqualTo(row.quotes().keySet());
+        }
     }
 }
