@@ -140,8 +140,8 @@ public interface FleetRuntime {
      * @param reason why, shown by {@link #placed()} and in the log
      * @return the fleet's placement as it stands
      * @throws IllegalArgumentException if no such fleet runs here, {@code members} is out of range, or the
-     *         fleet cannot be sized (a replicated fleet, whose members follow its groups, or one whose
-     *         members are stateful prototype instances)
+     *         fleet cannot be sized (a replicated fleet, whose members follow its groups, one whose
+     *         members are stateful prototype instances, or one the node's configuration keeps fixed)
      * @since 1.8
      */
     PlacedMembers place(String name, int members, String reason);

@@ -159,7 +159,7 @@ final class ElasticSizing {
             interval = now - lastSampleNanos;
             lastSampleNanos = now;
             if (placed > 0) {
-                if (unfit == null && fleet.servingBinding() != null && serving != placed) {
+                if (!fixed && unfit == null && fleet.servingBinding() != null && serving != placed) {
                     String why = "placed: " + placed + " members on this node (" + placedReason + ")";
                     if (serving < placed) {
                         toGrow = why;

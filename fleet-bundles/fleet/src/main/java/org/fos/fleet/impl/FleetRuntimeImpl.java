@@ -382,7 +382,12 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
             throw new IllegalArgumentException("a placement of fleet " + name + " asks for " + members + " members on node "
                     + kernel.nodeId() + ": it must be from 1 to " + MAX_PLACED);
         }
-        return controllerOf(name).place(members, reason == null ? "no reason given" : reason);
+        FleetController c = controllerOf(name);
+        if (fixed.contains(name)) {
+            throw new IllegalArgumentException("fleet " + name + " cannot be placed: the configuration of node " + kernel.nodeId()
+                    + " keeps its members fixed (fixedFleets of " + PID + ")");
+        }
+        return c.place(members, reason == null ? "no reason given" : reason);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package org.fos.fleet.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.PlacedMembers;
 import org.fos.fleet.api.UpgradeReport;
 import org.fos.fleet.impl.FleetFixture.Activation;
 import org.fos.fleet.impl.FleetFixture.Service;
@@ -341,5 +343,46 @@ class FleetControllerTest {
         c.elastic().grow("more load");
         assertThat(c.membersNow()).hasSize(2);
         assertThat(v1.active).isEmpty();
+    }
+
+    @Test
+    void shouldStepToThePlacedMembersOneATimeAndGiveTheFleetBackWhenUnplaced() {
+        serving(0);
+        assertThat(c.placed()).isNull();
+        PlacedMembers p = c.place(4, "test placement");
+        assertThat(p.target()).isEqualTo(4);
+        assertThat(p.serving()).isEqualTo(2);
+        assertThat(p.settled()).isFalse();
+        c.elastic().tick(false);
+        assertThat(c.membersNow()).hasSize(3);
+        c.elastic().tick(false);
+        assertThat(c.placed().settled()).isTrue();
+        c.elastic().tick(false); // settled: nothing changes
+        assertThat(c.membersNow()).hasSize(4);
+        c.place(1, "fewer");
+        c.elastic().tick(false);
+        c.elastic().tick(false);
+        c.elastic().tick(false);
+        // the members above one leave by draining: serving drops at once, they go once they answered everything
+        assertThat(c.placed().serving()).isEqualTo(1);
+        assertThat(c.placed().draining()).isEqualTo(3);
+        assertThat(c.unplace()).isTrue();
+        assertThat(c.placed()).isNull();
+        assertThat(c.unplace()).isFalse();
+        // a fleet the node's configuration keeps fixed is not changed
+        c.place(3, "again");
+        c.elastic().tick(true);
+        assertThat(c.placed().serving()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseToPlaceAFleetWhoseMembersAreStatefulPrototypesOrReplicated() {
+        f.property(org.osgi.framework.Constants.SERVICE_SCOPE, org.osgi.framework.Constants.SCOPE_PROTOTYPE);
+        serving(0);
+        assertThatThrownBy(() -> c.place(3, "test")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot be placed").hasMessageContaining("Stateful prototype");
+        assertThat(c.placed()).isNull();
+        c.elastic().tick(false);
+        assertThat(c.membersNow()).hasSize(2);
     }
 }

@@ -81,6 +81,11 @@ final class FleetFixture implements AutoCloseable {
         bundleVersion = Version.parseVersion(version);
     }
 
+    /** Gives the services registered from now on a property. */
+    void property(String key, Object value) {
+        properties.put(key, value);
+    }
+
     /** Registers a service of the bundle's current version. */
     Service register(Activation activation) {
         Service s = new Service(activation);
