@@ -13,6 +13,7 @@ import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -21,8 +22,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The {@code fos:} provider inside a node: {@link FosFiles} for bundles, and the provider itself
  * as a {@link FileSystemProvider} service ({@code fos.scheme=fos}). It reaches the fleets through
  * this bundle's libfos, so it outlives any upgrade of the file-system fleet's implementation.
+ *
+ * <p>Each bundle that gets the service gets its own provider ({@link ServiceScope#BUNDLE}): a
+ * program of its own, with its own file locks, which other bundles' locks conflict with as another
+ * program's would (ADR 0044).
  */
-@Component(service = {FosFiles.class, FileSystemProvider.class}, property = "fos.scheme=fos", configurationPid = OsgiFosFiles.PID)
+@Component(service = {FosFiles.class, FileSystemProvider.class}, property = "fos.scheme=fos", configurationPid = OsgiFosFiles.PID,
+        scope = ServiceScope.BUNDLE)
 @Designate(ocd = OsgiFosFiles.Config.class)
 public final class OsgiFosFiles extends FosFileSystemProvider implements FosFiles {
 
