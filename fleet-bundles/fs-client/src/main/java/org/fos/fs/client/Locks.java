@@ -92,11 +92,6 @@ final class Locks {
         this.holder = "h" + HexFormat.of().formatHex(id);
     }
 
-    /** This client's name as a lock holder. */
-    String holder() {
-        return holder;
-    }
-
     /**
      * Takes a lock: granted, or (if {@code wait} is false) null when another holder's lock is in the
      * way; waits for it otherwise.
@@ -108,24 +103,29 @@ final class Locks {
         }
         Held h = add(channel, position, size, shared);
         boolean done = false;
+        boolean refused = false;
         try {
             long pause = MIN_PAUSE_MILLIS;
             while (true) {
                 Locked answer = fs.await(() -> fs.server().lock(channel.group(), channel.inode(), channel.generation(), holder, h.id,
                         position, size, shared), channel.path());
                 if (answer.granted()) {
-                    granted(h, answer.leaseMillis());
+                    if (!granted(h, answer.leaseMillis())) { // its channel closed meanwhile
+                        unlockQuietly(channel, h.id);
+                        throw new AsynchronousCloseException();
+                    }
                     done = true;
                     return h;
                 }
                 if (!wait) {
+                    refused = true;
                     return null;
                 }
                 pause = pause(channel, pause);
             }
         } finally {
-            if (!done && forget(h)) {
-                unlockQuietly(channel, h.id);
+            if (!done && forget(h) && !refused) {
+                unlockQuietly(channel, h.id); // the member may have granted it before the call failed
             }
         }
     }
@@ -160,7 +160,11 @@ final class Locks {
         return h;
     }
 
-    private synchronized void granted(Held h, long lease) {
+    /** Marks a lock granted and renews this client's locks from now on; false if it was forgotten meanwhile. */
+    private synchronized boolean granted(Held h, long lease) {
+        if (!h.valid) {
+            return false;
+        }
         h.granted = true;
         if (renewals == null || lease < leaseMillis) {
             leaseMillis = lease;
@@ -177,6 +181,7 @@ final class Locks {
             long period = Math.max(1, lease / 3);
             renewals = renewer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
         }
+        return true;
     }
 
     /** Takes a lock off this client's table; answers whether it was there. */
@@ -235,11 +240,11 @@ final class Locks {
         Map<Integer, List<Long>> keep = new HashMap<>();
         Map<Integer, Set<Held>> granted = new HashMap<>();
         synchronized (this) {
-            if (byInode.isEmpty() && renewals != null) {
-                renewals.cancel(false);
-                renewals = null;
-            }
             if (renewals == null) {
+                return;
+            }
+            if (byInode.isEmpty()) {
+                stopRenewing(); // no thread is left behind while this client holds no lock
                 return;
             }
             for (List<Held> all : byInode.values()) {
@@ -277,15 +282,14 @@ final class Locks {
 
     /** Stops renewing (the file system closed): this client's locks end with their lease. */
     synchronized void close() {
+        stopRenewing();
+    }
+
+    private void stopRenewing() {
         if (renewer != null) {
-            renewer.shutdownNow();
+            renewer.shutdown();
             renewer = null;
             renewals = null;
         }
-    }
-
-    /** How many locks this client holds or is taking, for tests. */
-    synchronized int size() {
-        return byInode.values().stream().mapToInt(List::size).sum();
     }
 }

@@ -12,6 +12,7 @@ import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -57,6 +58,12 @@ public final class OsgiFosFiles extends FosFileSystemProvider implements FosFile
     public OsgiFosFiles(@Reference Libfos libfos, Config config) {
         super(fleet -> libfos.proxy(FileSystemFleet.class, fleet, CallOptions.DEFAULT.withTimeout(
                 Duration.ofMillis(config.callTimeoutMillis()))), check(config.callTimeoutMillis()));
+    }
+
+    /** The bundle that used this provider let go of it: its file systems close. */
+    @Deactivate
+    void deactivate() {
+        closeAll();
     }
 
     private static long check(long millis) {
