@@ -134,7 +134,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          */
         @AttributeDefinition(description = "The most file locks one holder (a client's file system) may hold on one member; more"
                 + " are refused with 'No locks available'.")
-        int maxLocksPerHolder() default 1024;
+        int maxLocksPerHolder() default DEFAULT_MAX_LOCKS_PER_HOLDER;
 
         /**
          * The most file locks one member holds for all holders.
@@ -142,11 +142,15 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          * @return locks, at least {@link #maxLocksPerHolder()}
          */
         @AttributeDefinition(description = "The most file locks one member holds for all holders together.")
-        int maxLocks() default 65_536;
+        int maxLocks() default DEFAULT_MAX_LOCKS;
     }
 
     /** The default of {@link Config#lockLeaseMillis()}. */
     public static final long DEFAULT_LEASE_MILLIS = 10_000;
+    /** The default of {@link Config#maxLocksPerHolder()}. */
+    public static final int DEFAULT_MAX_LOCKS_PER_HOLDER = 1024;
+    /** The default of {@link Config#maxLocks()}. */
+    public static final int DEFAULT_MAX_LOCKS = 65_536;
     /** The shortest lock lease a fleet may be configured with. */
     public static final long MIN_LEASE_MILLIS = 1_000;
     /** The longest lock lease a fleet may be configured with. */
@@ -213,7 +217,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          * @throws IllegalArgumentException if the groups or the timeout are not positive
          */
         public Settings(String fleet, String device, boolean format, int groups, long callTimeoutMillis) {
-            this(fleet, device, format, groups, callTimeoutMillis, DEFAULT_LEASE_MILLIS, 1024, 65_536);
+            this(fleet, device, format, groups, callTimeoutMillis, DEFAULT_LEASE_MILLIS, DEFAULT_MAX_LOCKS_PER_HOLDER, DEFAULT_MAX_LOCKS);
         }
 
         /**

@@ -146,4 +146,19 @@ class LockTableTest {
         assertThat(next.lock("c", 3, FILE, 3, 5, 1, true)).isTrue();
         assertThat(next.locksOn(OTHER, 1)).extracting(LockTable.Held::holder).containsExactlyInAnyOrder("b", "c");
     }
+
+    @Test
+    void shouldRefuseALockLeaseOrBoundsOutOfRangeInTheFleetsSettings() {
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 999, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockLeaseMillis must be from 1000 to 600000, was 999");
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 600_001, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLocksPerHolder");
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 10, 9))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLocks at least as large");
+        FsEngine.Settings defaults = new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000);
+        assertThat(defaults.lockLeaseMillis()).isEqualTo(FsEngine.DEFAULT_LEASE_MILLIS);
+        assertThat(defaults.maxLocksPerHolder()).isEqualTo(FsEngine.DEFAULT_MAX_LOCKS_PER_HOLDER);
+    }
 }
