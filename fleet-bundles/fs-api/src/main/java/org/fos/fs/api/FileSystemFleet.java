@@ -51,6 +51,8 @@ public interface FileSystemFleet {
     int MAX_LINK_BYTES = 4095;
     /** The most links of one file. */
     int MAX_LINKS = 65_000;
+    /** The longest name of a file-lock holder, in characters. */
+    int MAX_HOLDER_CHARS = 64;
     /** {@link #open} flag: create a regular file if the name does not exist. */
     int OPEN_CREATE = 1;
     /** {@link #open} flag: fail if the name exists (with {@link #OPEN_CREATE}). */
@@ -424,6 +426,64 @@ public interface FileSystemFleet {
      */
     @Idempotent
     CompletionStage<Void> fsync(@Key int group, long inode) throws NoSuchFileException, TryAgainException;
+
+    /**
+     * Takes a byte-range lock on a file for a holder, if no other holder holds a lock that overlaps
+     * it where one of the two is exclusive ({@code FileChannel.lock} between two programs). Locks
+     * live in the memory of the member that owns the file's group, under a lease: a holder renews all
+     * its locks there with {@link #renewLocks} within {@link Locked#leaseMillis()}, or loses them (so
+     * the locks of a client or node that died are freed a lease later). A holder's own locks never
+     * conflict with each other. The call does not wait: a holder that wants to wait calls again.
+     *
+     * @param group the file's group
+     * @param inode the file
+     * @param generation the generation its open answered
+     * @param holder the holder: 1 to {@value #MAX_HOLDER_CHARS} characters, secret to it (a random id),
+     *        since its name is what releases and renews its locks
+     * @param lock the lock's id, positive, chosen by the holder and unique among its locks; taking
+     *        a lock the holder holds by that id again answers granted
+     * @param position where the range starts, at least 0
+     * @param size the range's length, at least 0 ({@code position + size} must not overflow)
+     * @param shared true for a shared lock, false for an exclusive one
+     * @return completes with whether the lock was granted, and the lease
+     * @throws NoSuchFileException if the inode is free or was given out again
+     * @throws FileSystemException if it is a directory, or the holder or the member holds as many
+     *         locks as it may ("No locks available": the fleet's {@code maxLocksPerHolder} and
+     *         {@code maxLocks})
+     * @throws TryAgainException if the call was let go; call again
+     */
+    CompletionStage<Locked> lock(@Key int group, long inode, int generation, String holder, long lock, long position, long size,
+            boolean shared) throws NoSuchFileException, FileSystemException, TryAgainException;
+
+    /**
+     * Releases a file lock. Releasing a lock that is not held (released before, freed with its
+     * lease, or never granted) does nothing.
+     *
+     * @param group the file's group
+     * @param holder the holder
+     * @param lock the lock's id
+     * @return completes when the lock is released
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<Void> unlock(@Key int group, String holder, long lock) throws TryAgainException;
+
+    /**
+     * Renews a holder's lease on the member that owns a group: every lock of the holder there (in
+     * any of that member's groups) lasts another {@link Locked#leaseMillis()}. Locks of the holder
+     * on files of {@code group} that {@code keep} does not name are released (a release that was
+     * lost on the way).
+     *
+     * @param group a group of files the holder holds locks on
+     * @param holder the holder
+     * @param keep the ids of the locks the holder holds or is taking on files of the group, at most
+     *        the fleet's {@code maxLocksPerHolder}
+     * @return completes with the ids of {@code keep} the member holds for the holder: a lock the
+     *         holder held that is missing was freed when its lease ran out, and is lost
+     * @throws TryAgainException if the call was let go; call again
+     */
+    @Idempotent
+    CompletionStage<List<Long>> renewLocks(@Key int group, String holder, List<Long> keep) throws TryAgainException;
 
     /**
      * Sums the space of all groups (asking each group's owner).

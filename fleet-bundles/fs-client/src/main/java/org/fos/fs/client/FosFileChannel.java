@@ -70,6 +70,14 @@ final class FosFileChannel extends FileChannel {
         return generation;
     }
 
+    int group() {
+        return group;
+    }
+
+    FosPath path() {
+        return path;
+    }
+
     @Override
     public synchronized int read(ByteBuffer dst) throws IOException {
         int n = read(dst, position);

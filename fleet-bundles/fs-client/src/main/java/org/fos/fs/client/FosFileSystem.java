@@ -31,7 +31,7 @@ final class FosFileSystem extends FileSystem {
     private final long timeoutMillis;
     private final Resolver resolver;
     private final User user;
-    private final Locks locks = new Locks();
+    private final Locks locks;
     private final java.util.function.BooleanSupplier reachable;
     private volatile boolean open = true;
 
@@ -42,6 +42,7 @@ final class FosFileSystem extends FileSystem {
     FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user,
             java.util.function.BooleanSupplier reachable) {
         this.reachable = reachable;
+        this.locks = new Locks(this);
         this.provider = provider;
         this.fleetName = fleetName;
         this.fleet = fleet;
@@ -192,6 +193,7 @@ final class FosFileSystem extends FileSystem {
     @Override
     public void close() {
         open = false;
+        locks.close();
         provider.closed(this);
     }
 

@@ -108,6 +108,16 @@ public class FosFileSystemProvider extends FileSystemProvider {
         systems.remove(fs.fleet(), fs);
     }
 
+    /**
+     * Closes every file system this provider opened: their file locks are no longer renewed and end
+     * with their lease, and their threads stop.
+     */
+    public void closeAll() {
+        for (FosFileSystem fs : List.copyOf(systems.values())) {
+            fs.close();
+        }
+    }
+
     private static String fleetOf(URI uri) {
         if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("not a fos URI: " + uri);

@@ -1,31 +1,70 @@
 package org.fos.fs.client;
 
-import java.nio.channels.FileChannel;
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.OverlappingFileLockException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.Locked;
 
 /**
- * The file locks of one client's file system, as the JDK keeps them within a JVM: a lock that
- * overlaps one this client already holds on the same file is refused with
- * {@link OverlappingFileLockException}; a lock is released by {@link FileLock#release()} or when its
- * channel closes. Locks are the client's: two clients (two JVMs, or a JVM and a FUSE mount) do not
- * see each other's (docs/files.md). Thread-safe.
+ * The file locks of one client's file system, held across clients by the members that own the
+ * files (ADR 0044). Within this client they behave as the JDK's locks within a JVM: a lock that
+ * overlaps one this client holds or is waiting for on the same file is refused with
+ * {@link OverlappingFileLockException}. Between clients (another client's file system, a plain JVM,
+ * a node) they behave as {@code FileChannel.lock} between programs: an overlapping lock where one of
+ * the two is exclusive makes {@code tryLock} answer null and {@code lock} wait, polling the member
+ * with a growing pause ({@value #MIN_PAUSE_MILLIS} to {@value #MAX_PAUSE_MILLIS} ms) until it is
+ * granted, the channel closes or the thread is interrupted.
+ *
+ * <p>This client is one holder, named by a random id. A daemon thread renews its locks every third
+ * of the fleet's lease; a lock the member freed because a renewal came too late (the client was cut
+ * off longer than the lease) is lost: {@link FileLock#isValid()} answers false. A lock is released by
+ * {@link FileLock#release()} (waiting for the member) or when its channel closes (without waiting).
+ * Thread-safe.
  */
 final class Locks {
-    private final Map<Long, List<Held>> byInode = new HashMap<>();
+    /** The first pause of a waiting {@code lock} between two attempts. */
+    static final long MIN_PAUSE_MILLIS = 5;
+    /** The longest pause of a waiting {@code lock} between two attempts. */
+    static final long MAX_PAUSE_MILLIS = 200;
 
-    /** A lock this client holds. */
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final FosFileSystem fs;
+    private final String holder;
+    private final Map<Long, List<Held>> byInode = new HashMap<>(); // guarded by this
+    private long nextId = 1; // guarded by this
+    private long leaseMillis; // guarded by this; 0 before the first grant
+    private ScheduledExecutorService renewer; // guarded by this
+    private ScheduledFuture<?> renewals; // guarded by this
+
+    /** A lock this client holds or is taking. */
     private final class Held extends FileLock {
-        private final long inode;
-        private boolean valid = true;
+        private final FosFileChannel owner;
+        private final long id;
+        private boolean granted; // guarded by Locks.this
+        private boolean valid = true; // guarded by Locks.this
 
-        Held(FileChannel channel, long inode, long position, long size, boolean shared) {
+        Held(FosFileChannel channel, long id, long position, long size, boolean shared) {
             super(channel, position, size, shared);
-            this.inode = inode;
+            this.owner = channel;
+            this.id = id;
         }
 
         @Override
@@ -36,47 +75,221 @@ final class Locks {
         }
 
         @Override
-        public void release() {
-            synchronized (Locks.this) {
-                if (!valid) {
-                    return;
-                }
-                valid = false;
-                List<Held> all = byInode.get(inode);
-                if (all != null) {
-                    all.remove(this);
-                    if (all.isEmpty()) {
-                        byInode.remove(inode);
-                    }
-                }
+        public void release() throws IOException {
+            if (!channel().isOpen()) {
+                throw new ClosedChannelException();
+            }
+            if (forget(this)) {
+                fs.await(() -> fs.server().unlock(owner.group(), holder, id), owner.path());
             }
         }
     }
 
-    synchronized FileLock lock(FosFileChannel channel, long position, long size, boolean shared, boolean wait) {
+    Locks(FosFileSystem fs) {
+        this.fs = fs;
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        this.holder = "h" + HexFormat.of().formatHex(id);
+    }
+
+    /**
+     * Takes a lock: granted, or (if {@code wait} is false) null when another holder's lock is in the
+     * way; waits for it otherwise.
+     */
+    FileLock lock(FosFileChannel channel, long position, long size, boolean shared, boolean wait) throws IOException {
         if (position < 0 || size < 0 || position + size < 0) {
-            throw new IllegalArgumentException("a lock's position and size must not be negative, were " + position + " and " + size);
+            throw new IllegalArgumentException("a lock's position and size must not be negative (nor their sum past "
+                    + Long.MAX_VALUE + "), were " + position + " and " + size);
         }
+        Held h = add(channel, position, size, shared);
+        boolean done = false;
+        boolean refused = false;
+        try {
+            long pause = MIN_PAUSE_MILLIS;
+            while (true) {
+                Locked answer = fs.await(() -> fs.server().lock(channel.group(), channel.inode(), channel.generation(), holder, h.id,
+                        position, size, shared), channel.path());
+                if (answer.granted()) {
+                    if (!granted(h, answer.leaseMillis())) { // its channel closed meanwhile
+                        unlockQuietly(channel, h.id);
+                        throw new AsynchronousCloseException();
+                    }
+                    done = true;
+                    return h;
+                }
+                if (!wait) {
+                    refused = true;
+                    return null;
+                }
+                pause = pause(channel, pause);
+            }
+        } finally {
+            if (!done && forget(h) && !refused) {
+                unlockQuietly(channel, h.id); // the member may have granted it before the call failed
+            }
+        }
+    }
+
+    /** Waits before the next attempt; fails if the channel closed or the thread was interrupted meanwhile. */
+    private static long pause(FosFileChannel channel, long pause) throws IOException {
+        if (!channel.isOpen()) {
+            throw new AsynchronousCloseException();
+        }
+        try {
+            TimeUnit.MILLISECONDS.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            channel.close();
+            throw new FileLockInterruptionException();
+        }
+        if (!channel.isOpen()) {
+            throw new AsynchronousCloseException();
+        }
+        return Math.min(MAX_PAUSE_MILLIS, pause * 2);
+    }
+
+    private synchronized Held add(FosFileChannel channel, long position, long size, boolean shared) {
         List<Held> all = byInode.computeIfAbsent(channel.inode(), i -> new ArrayList<>());
         for (Held h : all) {
             if (h.overlaps(position, size)) {
                 throw new OverlappingFileLockException();
             }
         }
-        Held h = new Held(channel, channel.inode(), position, size, shared);
+        Held h = new Held(channel, nextId++, position, size, shared);
         all.add(h);
         return h;
     }
 
-    synchronized void releaseAll(FosFileChannel channel) {
-        List<Held> all = byInode.get(channel.inode());
-        if (all == null) {
-            return;
+    /** Marks a lock granted and renews this client's locks from now on; false if it was forgotten meanwhile. */
+    private synchronized boolean granted(Held h, long lease) {
+        if (!h.valid) {
+            return false;
         }
-        for (Held h : new ArrayList<>(all)) {
-            if (h.channel() == channel) {
-                h.release();
+        h.granted = true;
+        if (renewals == null || lease < leaseMillis) {
+            leaseMillis = lease;
+            if (renewals != null) {
+                renewals.cancel(false);
             }
+            if (renewer == null) {
+                renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "fos-lock-renewer " + fs.fleet());
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            long period = Math.max(1, lease / 3);
+            renewals = renewer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+        }
+        return true;
+    }
+
+    /** Takes a lock off this client's table; answers whether it was there. */
+    private synchronized boolean forget(Held h) {
+        if (!h.valid) {
+            return false;
+        }
+        h.valid = false;
+        List<Held> all = byInode.get(h.owner.inode());
+        if (all != null) {
+            all.remove(h);
+            if (all.isEmpty()) {
+                byInode.remove(h.owner.inode());
+            }
+        }
+        return true;
+    }
+
+    /** Releases a channel's locks as it closes, without waiting for the members. */
+    void releaseAll(FosFileChannel channel) {
+        List<Held> mine = new ArrayList<>();
+        synchronized (this) {
+            for (Held h : new ArrayList<>(byInode.getOrDefault(channel.inode(), List.of()))) {
+                if (h.owner == channel && forget(h)) {
+                    mine.add(h);
+                }
+            }
+        }
+        for (Held h : mine) {
+            unlockQuietly(channel, h.id);
+        }
+    }
+
+    /**
+     * Sends a release and does not wait; one that fails is sent once more, and one lost after that
+     * is released by the next renewal, which names only the locks this client holds.
+     */
+    private void unlockQuietly(FosFileChannel channel, long id) {
+        try {
+            fs.server().unlock(channel.group(), holder, id).whenComplete((v, e) -> {
+                if (e != null) {
+                    try {
+                        fs.server().unlock(channel.group(), holder, id);
+                    } catch (IOException | RuntimeException lost) {
+                        // the next renewal releases it
+                    }
+                }
+            });
+        } catch (IOException | RuntimeException lost) {
+            // the next renewal releases it
+        }
+    }
+
+    /** Renews this client's locks at every member that holds some, and marks the ones a member lost. */
+    private void renew() {
+        Map<Integer, List<Long>> keep = new HashMap<>();
+        Map<Integer, Set<Held>> granted = new HashMap<>();
+        synchronized (this) {
+            if (renewals == null) {
+                return;
+            }
+            if (byInode.isEmpty()) {
+                stopRenewing(); // no thread is left behind while this client holds no lock
+                return;
+            }
+            for (List<Held> all : byInode.values()) {
+                for (Held h : all) {
+                    int group = h.owner.group();
+                    keep.computeIfAbsent(group, g -> new ArrayList<>()).add(h.id);
+                    if (h.granted) {
+                        granted.computeIfAbsent(group, g -> new HashSet<>()).add(h);
+                    }
+                }
+            }
+        }
+        keep.forEach((group, ids) -> {
+            try {
+                fs.server().renewLocks(group, holder, ids).whenComplete((held, e) -> {
+                    if (e == null) {
+                        lost(granted.getOrDefault(group, Set.of()), held);
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                // the next renewal tries again, within the lease
+            }
+        });
+    }
+
+    /** Marks the locks a member no longer holds for this client as lost. */
+    private synchronized void lost(Set<Held> granted, List<Long> held) {
+        Set<Long> still = new HashSet<>(held);
+        for (Held h : granted) {
+            if (!still.contains(h.id)) {
+                forget(h);
+            }
+        }
+    }
+
+    /** Stops renewing (the file system closed): this client's locks end with their lease. */
+    synchronized void close() {
+        stopRenewing();
+    }
+
+    private void stopRenewing() {
+        if (renewer != null) {
+            renewer.shutdown();
+            renewer = null;
+            renewals = null;
         }
     }
 }

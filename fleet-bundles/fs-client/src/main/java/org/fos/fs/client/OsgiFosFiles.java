@@ -12,7 +12,9 @@ import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -21,8 +23,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The {@code fos:} provider inside a node: {@link FosFiles} for bundles, and the provider itself
  * as a {@link FileSystemProvider} service ({@code fos.scheme=fos}). It reaches the fleets through
  * this bundle's libfos, so it outlives any upgrade of the file-system fleet's implementation.
+ *
+ * <p>Each bundle that gets the service gets its own provider ({@link ServiceScope#BUNDLE}): a
+ * program of its own, with its own file locks, which other bundles' locks conflict with as another
+ * program's would (ADR 0044).
  */
-@Component(service = {FosFiles.class, FileSystemProvider.class}, property = "fos.scheme=fos", configurationPid = OsgiFosFiles.PID)
+@Component(service = {FosFiles.class, FileSystemProvider.class}, property = "fos.scheme=fos", configurationPid = OsgiFosFiles.PID,
+        scope = ServiceScope.BUNDLE)
 @Designate(ocd = OsgiFosFiles.Config.class)
 public final class OsgiFosFiles extends FosFileSystemProvider implements FosFiles {
 
@@ -51,6 +58,12 @@ public final class OsgiFosFiles extends FosFileSystemProvider implements FosFile
     public OsgiFosFiles(@Reference Libfos libfos, Config config) {
         super(fleet -> libfos.proxy(FileSystemFleet.class, fleet, CallOptions.DEFAULT.withTimeout(
                 Duration.ofMillis(config.callTimeoutMillis()))), check(config.callTimeoutMillis()));
+    }
+
+    /** The bundle that used this provider let go of it: its file systems close. */
+    @Deactivate
+    void deactivate() {
+        closeAll();
     }
 
     private static long check(long millis) {

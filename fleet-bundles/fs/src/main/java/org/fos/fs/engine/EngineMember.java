@@ -12,6 +12,7 @@ import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FsStats;
 import org.fos.fs.api.FsckReport;
 import org.fos.fs.api.GroupInfo;
+import org.fos.fs.api.Locked;
 import org.fos.fs.api.Opened;
 import org.fos.fs.api.RepairReport;
 import org.fos.fs.api.Walked;
@@ -156,6 +157,22 @@ public interface EngineMember extends FsPeers, Stateful, MemberAware {
     @Override
     default CompletionStage<Void> fsync(int group, long inode) {
         return engine().fsync(group, inode);
+    }
+
+    @Override
+    default CompletionStage<Locked> lock(int group, long inode, int generation, String holder, long lock, long position, long size,
+            boolean shared) {
+        return engine().lock(group, inode, generation, holder, lock, position, size, shared);
+    }
+
+    @Override
+    default CompletionStage<Void> unlock(int group, String holder, long lock) {
+        return engine().unlock(group, holder, lock);
+    }
+
+    @Override
+    default CompletionStage<List<Long>> renewLocks(int group, String holder, List<Long> keep) {
+        return engine().renewLocks(group, holder, keep);
     }
 
     @Override

@@ -22,6 +22,7 @@ import org.fos.fs.api.FileType;
 import org.fos.fs.api.FsStats;
 import org.fos.fs.api.FsckReport;
 import org.fos.fs.api.GroupInfo;
+import org.fos.fs.api.Locked;
 import org.fos.fs.api.Opened;
 import org.fos.fs.api.RepairReport;
 import org.fos.fs.api.TryAgainException;
@@ -67,8 +68,9 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
 
     /**
      * The layout of the state {@link #exportState} hands on: 2 (the open files, the blocks lent and
-     * not yet used, the version that served); {@link #importState} also reads 1, which held no open
-     * files.
+     * not yet used, the version that served, and the file locks with what is left of their leases: a
+     * version that does not know them drops them); {@link #importState} also reads 1, which held no
+     * open files.
      */
     public static final int STATE_LAYOUT = 2;
 
@@ -114,7 +116,45 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          */
         @AttributeDefinition(description = "Milliseconds a call to the block device or to another member may take.")
         long callTimeoutMillis() default 30_000;
+
+        /**
+         * Milliseconds a file lock lasts after its holder's last renewal.
+         *
+         * @return milliseconds, from {@value FsEngine#MIN_LEASE_MILLIS} to {@value FsEngine#MAX_LEASE_MILLIS}
+         */
+        @AttributeDefinition(description = "Milliseconds a file lock lasts after its holder last renewed it (holders renew every"
+                + " third of it): a client or node that dies without releasing its locks loses them this long after (1000 to"
+                + " 600000).")
+        long lockLeaseMillis() default DEFAULT_LEASE_MILLIS;
+
+        /**
+         * The most file locks one holder may hold on one member.
+         *
+         * @return locks, at least 1
+         */
+        @AttributeDefinition(description = "The most file locks one holder (a client's file system) may hold on one member; more"
+                + " are refused with 'No locks available'.")
+        int maxLocksPerHolder() default DEFAULT_MAX_LOCKS_PER_HOLDER;
+
+        /**
+         * The most file locks one member holds for all holders.
+         *
+         * @return locks, at least {@link #maxLocksPerHolder()}
+         */
+        @AttributeDefinition(description = "The most file locks one member holds for all holders together.")
+        int maxLocks() default DEFAULT_MAX_LOCKS;
     }
+
+    /** The default of {@link Config#lockLeaseMillis()}. */
+    public static final long DEFAULT_LEASE_MILLIS = 10_000;
+    /** The default of {@link Config#maxLocksPerHolder()}. */
+    public static final int DEFAULT_MAX_LOCKS_PER_HOLDER = 1024;
+    /** The default of {@link Config#maxLocks()}. */
+    public static final int DEFAULT_MAX_LOCKS = 65_536;
+    /** The shortest lock lease a fleet may be configured with. */
+    public static final long MIN_LEASE_MILLIS = 1_000;
+    /** The longest lock lease a fleet may be configured with. */
+    public static final long MAX_LEASE_MILLIS = 600_000;
 
     /**
      * What a file-system fleet's members are made with.
@@ -125,8 +165,12 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
      *        something else)
      * @param groups how many groups a new file system gets
      * @param callTimeoutMillis milliseconds a call to the device or another member may take
+     * @param lockLeaseMillis milliseconds a file lock lasts after its holder's last renewal
+     * @param maxLocksPerHolder the most file locks one holder may hold on one member
+     * @param maxLocks the most file locks one member holds
      */
-    public record Settings(String fleet, String device, boolean format, int groups, long callTimeoutMillis) {
+    public record Settings(String fleet, String device, boolean format, int groups, long callTimeoutMillis, long lockLeaseMillis,
+            int maxLocksPerHolder, int maxLocks) {
         /**
          * Checks the settings.
          *
@@ -135,8 +179,12 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          * @param format whether to format a blank device
          * @param groups the groups of a new file system, at least 1
          * @param callTimeoutMillis the call timeout, at least 1
+         * @param lockLeaseMillis the lock lease, from {@value FsEngine#MIN_LEASE_MILLIS} to {@value FsEngine#MAX_LEASE_MILLIS}
+         * @param maxLocksPerHolder the most locks of one holder on one member, at least 1
+         * @param maxLocks the most locks of one member, at least {@code maxLocksPerHolder}
          * @throws NullPointerException if the fleet or the device is null
-         * @throws IllegalArgumentException if the groups or the timeout are not positive
+         * @throws IllegalArgumentException if the groups or the timeout are not positive, the lease is out
+         *         of its range or the lock bounds are not positive
          */
         public Settings {
             Objects.requireNonNull(fleet, "fleet");
@@ -147,6 +195,29 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
             if (callTimeoutMillis < 1) {
                 throw new IllegalArgumentException("callTimeoutMillis must be positive, was " + callTimeoutMillis);
             }
+            if (lockLeaseMillis < MIN_LEASE_MILLIS || lockLeaseMillis > MAX_LEASE_MILLIS) {
+                throw new IllegalArgumentException("lockLeaseMillis must be from " + MIN_LEASE_MILLIS + " to " + MAX_LEASE_MILLIS
+                        + ", was " + lockLeaseMillis);
+            }
+            if (maxLocksPerHolder < 1 || maxLocks < maxLocksPerHolder) {
+                throw new IllegalArgumentException("maxLocksPerHolder must be positive and maxLocks at least as large, were "
+                        + maxLocksPerHolder + " and " + maxLocks);
+            }
+        }
+
+        /**
+         * Settings with the default lock lease and bounds.
+         *
+         * @param fleet the fleet's name
+         * @param device the block device's name
+         * @param format whether to format a blank device
+         * @param groups the groups of a new file system, at least 1
+         * @param callTimeoutMillis the call timeout, at least 1
+         * @throws NullPointerException if the fleet or the device is null
+         * @throws IllegalArgumentException if the groups or the timeout are not positive
+         */
+        public Settings(String fleet, String device, boolean format, int groups, long callTimeoutMillis) {
+            this(fleet, device, format, groups, callTimeoutMillis, DEFAULT_LEASE_MILLIS, DEFAULT_MAX_LOCKS_PER_HOLDER, DEFAULT_MAX_LOCKS);
         }
 
         /**
@@ -156,11 +227,11 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          * @param properties its component properties: the fleet's name is {@code fos.fleet.name}, else
          *        {@value FileSystemFleet#NAME}
          * @return the settings
-         * @throws IllegalArgumentException if the groups or the timeout are not positive
+         * @throws IllegalArgumentException if a setting is out of its range
          */
         public static Settings of(Config config, Map<String, Object> properties) {
             return new Settings(String.valueOf(properties.getOrDefault(Fleet.NAME, FileSystemFleet.NAME)), config.device(), config.format(),
-                    config.groups(), config.callTimeoutMillis());
+                    config.groups(), config.callTimeoutMillis(), config.lockLeaseMillis(), config.maxLocksPerHolder(), config.maxLocks());
         }
     }
 
@@ -185,6 +256,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     private final Gates gates;
     private final OwnedGroups owned;
     private final PeerCalls peers;
+    private final LockTable locks;
 
     /**
      * Creates a member's engine. It does nothing until it is called: the first call mounts the file
@@ -207,6 +279,8 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         this.gates = new Gates(fleetName, deviceName, servedBy, device, fleet, this::owns);
         this.owned = new OwnedGroups(fleetName, device, fleet, gates);
         this.peers = new PeerCalls(fleetName, deviceName, device, fleet, libfos, settings, gates, owned, this::owns);
+        this.locks = new LockTable(() -> System.nanoTime() / 1_000_000, settings.lockLeaseMillis(), settings.maxLocksPerHolder(),
+                settings.maxLocks());
     }
 
     @Override
@@ -311,6 +385,9 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         return gates.call(group, 0, owned.changing(group, () -> {
             checkGroup(group, inode);
             owned.closed(group, inode);
+            if (!owned.isOpen(inode)) {
+                locks.fileClosed(inode);
+            }
             return (Void) null;
         }), () -> fleet.close(group, inode, generation));
     }
@@ -461,6 +538,32 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         }, () -> fleet.fsync(group, inode));
     }
 
+    // ---------------------------------------------------------------- the protocol: file locks
+
+    @Override
+    public CompletionStage<Locked> lock(int group, long inode, int generation, String holder, long lock, long position, long size,
+            boolean shared) {
+        return gates.call(group, 0, () -> {
+            checkGroup(group, inode);
+            GroupStore s = store(group);
+            s.file(s.begin(), inode, generation);
+            return new Locked(locks.lock(holder, lock, inode, generation, position, size, shared), locks.leaseMillis());
+        }, () -> fleet.lock(group, inode, generation, holder, lock, position, size, shared));
+    }
+
+    @Override
+    public CompletionStage<Void> unlock(int group, String holder, long lock) {
+        return gates.call(group, 0, () -> {
+            locks.unlock(holder, lock);
+            return (Void) null;
+        }, () -> fleet.unlock(group, holder, lock));
+    }
+
+    @Override
+    public CompletionStage<List<Long>> renewLocks(int group, String holder, List<Long> keep) {
+        return gates.call(group, 0, () -> locks.renew(holder, group, keep), () -> fleet.renewLocks(group, holder, keep));
+    }
+
     // ---------------------------------------------------------------- the whole file system
 
     @Override
@@ -561,7 +664,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
      * Lets go of everything in flight: kept calls and the coordinator's operations are answered with
      * {@link TryAgainException} (their callers call again and the next version serves them). The
      * state handed on is the open files (so that files deleted while open stay until their last
-     * close) and the blocks other groups lent and no file uses yet; the file system is on the device, and the next version mounts it again, replaying the
+     * close), the blocks other groups lent and no file uses yet, and the file locks; the file system is on the device, and the next version mounts it again, replaying the
      * journals and finishing a committed cross-group operation.
      */
     @Override
@@ -571,6 +674,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         Map<String, Object> data = new HashMap<>();
         data.put("servedBy", servedBy);
         owned.export(data);
+        data.put("locks", locks.export());
         return new FleetState(STATE_LAYOUT, data);
     }
 
@@ -580,7 +684,8 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
             throw new IllegalArgumentException("this version reads state layouts 1 and " + STATE_LAYOUT + ", not " + state.version());
         }
         int open = state.data() instanceof Map<?, ?> m ? owned.importFrom(m) : 0;
-        LOG.info("{}: {} takes over from {} ({} open files); the file system is mounted again on first use", fleetName, servedBy,
-                state.data() instanceof Map<?, ?> m ? m.get("servedBy") : "?", open);
+        int held = state.data() instanceof Map<?, ?> m && m.get("locks") instanceof List<?> l ? locks.importFrom(l) : 0;
+        LOG.info("{}: {} takes over from {} ({} open files, {} file locks); the file system is mounted again on first use", fleetName,
+                servedBy, state.data() instanceof Map<?, ?> m ? m.get("servedBy") : "?", open, held);
     }
 }

@@ -197,6 +197,11 @@ final class OwnedGroups {
         opens.merge(inode, 1, Integer::sum);
     }
 
+    /** Whether a file of a group this member owns is open. */
+    boolean isOpen(long inode) {
+        return opens.containsKey(inode);
+    }
+
     /** Ends one open; at the last, frees the file if it has no links. */
     void closed(int group, long inode) throws FileSystemException {
         Integer n = opens.get(inode);

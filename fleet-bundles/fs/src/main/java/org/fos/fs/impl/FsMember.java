@@ -38,7 +38,7 @@ public final class FsMember implements EngineMember {
      * @param properties the component properties, {@code fos.fleet.name} among them
      * @param libfos libfos, for the device and the other members
      * @param kernel the kernel, for the name resolution that says which groups this member owns
-     * @throws IllegalArgumentException if the groups or the call timeout are not positive
+     * @throws IllegalArgumentException if a setting is out of its range (groups, call timeout, lock lease and bounds)
      */
     @Activate
     public FsMember(FsEngine.Config config, Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {

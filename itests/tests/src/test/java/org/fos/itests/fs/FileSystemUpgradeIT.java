@@ -2,15 +2,21 @@ package org.fos.itests.fs;
 
 import static org.fos.testkit.FosOptions.bundleFile;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.UpgradeReport;
+import org.fos.fs.api.Attributes;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.testkit.support.Load;
 import org.junit.Test;
@@ -19,7 +25,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
-/** The file-system fleet goes from v1 to v2 through fos:upgrade while two clients copy files: no call fails, every copy is intact. */
+/**
+ * The file-system fleet goes from v1 to v2 through fos:upgrade while two clients copy files: no call fails, every copy is intact,
+ * and a file lock taken before the upgrade holds after it.
+ */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class FileSystemUpgradeIT extends DefaultFileSystemTest {
@@ -58,6 +67,9 @@ public class FileSystemUpgradeIT extends DefaultFileSystemTest {
             }
         });
         load.awaitCalls(60, Duration.ofMinutes(5));
+        Path lockedFile = Files.writeString(path("/upgrade/locked"), "held across the upgrade");
+        FileChannel lockedChannel = FileChannel.open(lockedFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock = lockedChannel.lock(0, 10, false);
 
         UpgradeReport upgrade = upgradeWithCommand(FileSystemFleet.NAME, bundleFile("fos-itest-fs-v2"));
         long servedAtUpgrade = fleetServing(FileSystemFleet.NAME, 2).served();
@@ -86,7 +98,21 @@ public class FileSystemUpgradeIT extends DefaultFileSystemTest {
             }
         }
         assertTrue(checked >= 120);
+
+        // the member handed its file locks to v2: another holder is still kept out, and the lock releases
+        FileSystemFleet raw = client(FileSystemFleet.class, FileSystemFleet.NAME);
+        long inode = (Long) Files.getAttribute(lockedFile, "unix:ino");
+        int group = FileSystemFleet.groupOf(inode);
+        Attributes a = raw.stat(group, inode).toCompletableFuture().get(1, TimeUnit.MINUTES);
+        assertFalse("the lock outlived the upgrade", raw.lock(group, inode, a.generation(), "after-upgrade", 1, 0, 1, true)
+                .toCompletableFuture().get(1, TimeUnit.MINUTES).granted());
+        assertTrue(lock.isValid());
+        lock.release();
+        assertTrue(raw.lock(group, inode, a.generation(), "after-upgrade", 2, 0, 1, true).toCompletableFuture().get(1, TimeUnit.MINUTES)
+                .granted());
+        raw.unlock(group, "after-upgrade", 2).toCompletableFuture().get(1, TimeUnit.MINUTES);
+        lockedChannel.close();
         assertFsckClean(FileSystemFleet.NAME);
-        System.out.println("FileSystemUpgradeIT: " + checked + " copies intact, fsck clean");
+        System.out.println("FileSystemUpgradeIT: " + checked + " copies intact, a file lock handed on, fsck clean");
     }
 }

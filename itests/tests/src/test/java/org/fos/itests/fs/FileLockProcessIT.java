@@ -1,0 +1,140 @@
+package org.fos.itests.fs;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.fos.client.FosClient;
+import org.fos.testkit.NodeProcess;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * File locks across client JVMs (ADR 0044) on a node process whose file system has a 3 s lock lease:
+ * two plain-JVM clients (two holders) conflict, and a client JVM killed with SIGKILL while it holds a
+ * lock loses it within the lease, so that a waiting {@code lock} of another client gets it.
+ */
+public class FileLockProcessIT {
+    private static final Duration START = Duration.ofMinutes(5);
+    private static final long LEASE_MILLIS = 3_000;
+
+    private static NodeProcess node;
+    private static Path ticket;
+
+    @BeforeClass
+    public static void startNode() throws IOException {
+        node = NodeProcess.builder("locks-1").base(Paths.get("target/file-lock-node")).jvmOption("-Xmx256m")
+                .config("org.fos.fs-root", Map.of("fos.fleet.name", "/sys/fs", "device", "disk0", "fos.fleet.members", "2", "groups", "4",
+                        "format", "true", "lockLeaseMillis", Long.toString(LEASE_MILLIS)))
+                .start();
+        node.awaitReady(START);
+        ticket = node.dataDir().resolve("client.ticket");
+        Awaitility.await("the node's client ticket").atMost(START).until(() -> Files.exists(ticket));
+    }
+
+    @AfterClass
+    public static void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private static FileChannel open(FosClient client, String path) throws IOException {
+        return FileChannel.open(client.fileSystem().getPath(path), StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    @Test
+    public void twoClientsConflictAndAWaitingLockGetsTheRangeOnceReleased() throws Exception {
+        try (FosClient a = FosClient.connect(ticket); FosClient b = FosClient.connect(ticket)) {
+            Files.createDirectories(a.fileSystem().getPath("/locks"));
+            Files.writeString(a.fileSystem().getPath("/locks/two.txt"), "x".repeat(100));
+            try (FileChannel ca = open(a, "/locks/two.txt"); FileChannel cb = open(b, "/locks/two.txt")) {
+                FileLock held = ca.lock(0, 50, false);
+                assertNull("b's overlapping tryLock", cb.tryLock(40, 20, true));
+                FileLock beside = cb.tryLock(50, 50, false);
+                assertNotNull("b's lock beside a's", beside);
+                beside.release();
+                CompletableFuture<FileLock> waiting = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return cb.lock(0, 100, false);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                for (int i = 0; i < 5; i++) {
+                    assertTrue(held.isValid());
+                    assertEquals("a still reads the file", 100, ca.size()); // a round trip to the member each time
+                    assertFalse("b's lock waits while a holds the range", waiting.isDone());
+                }
+                held.release();
+                FileLock got = waiting.get(1, TimeUnit.MINUTES);
+                assertTrue(got.isValid());
+                assertNull("now a is kept out", ca.tryLock(0, 1, true));
+            }
+        }
+    }
+
+    @Test
+    public void aClientJvmKilledWithSigkillLosesItsLockWithinTheLease() throws Exception {
+        try (FosClient a = FosClient.connect(ticket)) {
+            Files.createDirectories(a.fileSystem().getPath("/locks"));
+            Files.writeString(a.fileSystem().getPath("/locks/killed.txt"), "y".repeat(100));
+            Path log = Files.createTempFile("lock-holder", ".log");
+            Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-cp",
+                    System.getProperty("java.class.path"), LockHolder.class.getName(), ticket.toString(), "/locks/killed.txt", "10", "20")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try (FileChannel ch = open(a, "/locks/killed.txt")) {
+                Awaitility.await("the holder JVM takes its lock").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> {
+                            String said = Files.readString(log);
+                            if (!holder.isAlive()) {
+                                throw new AssertionError("the holder JVM ended with " + holder.exitValue() + ": " + said);
+                            }
+                            return said.contains("LOCKED");
+                        });
+                assertNull("the other JVM's lock keeps this one out", ch.tryLock(0, 15, false));
+
+                // while it lives, it renews: two leases later it still holds the range
+                long since = System.nanoTime();
+                Awaitility.await("two leases with the holder alive").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> {
+                            assertNull(ch.tryLock(25, 1, true));
+                            return System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(2 * LEASE_MILLIS);
+                        });
+
+                long pid = holder.pid();
+                holder.destroyForcibly(); // SIGKILL: no close, no release
+                assertTrue(holder.waitFor(1, TimeUnit.MINUTES));
+                assertEquals("killed by SIGKILL", 128 + 9, holder.exitValue());
+                long killed = System.nanoTime();
+                FileLock got = ch.lock(0, 100, false);
+                long freedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+                System.out.println("FileLockProcessIT: the lock of client JVM " + pid + " was freed " + freedMillis
+                        + " ms after its kill -9 (lease " + LEASE_MILLIS + " ms)");
+                assertTrue("freed after " + freedMillis + " ms", freedMillis <= LEASE_MILLIS + 3_000);
+                assertTrue(got.isValid());
+            } finally {
+                holder.destroyForcibly();
+                Files.deleteIfExists(log);
+            }
+        }
+        assertTrue(node.executeOk("fs:fsck", Duration.ofMinutes(1)).contains("clean=true"));
+    }
+}
