@@ -128,7 +128,6 @@ final class MailboxImpl {
         }
         long timeoutNanos = unit.toNanos(timeout);
         long start = System.nanoTime();
-        long waited = 0;
         boolean found = false;
         idle.begin(table.idleStrategy());
         try {
@@ -136,7 +135,7 @@ final class MailboxImpl {
                 if (closed) {
                     throw new KernelException(Status.CLOSED, "mailbox " + address + " was closed while waiting");
                 }
-                waited = System.nanoTime() - start;
+                long waited = System.nanoTime() - start;
                 if (waited >= timeoutNanos) {
                     return false;
                 }
@@ -158,7 +157,8 @@ final class MailboxImpl {
             found = true;
             return true;
         } finally {
-            idle.end(found, waited, start + waited, closed);
+            long now = System.nanoTime();
+            idle.end(found, now - start, now, closed);
         }
     }
 
