@@ -128,7 +128,9 @@ class MailboxWakeUpTest {
         AtomicLong received = new AtomicLong();
         long total = (long) PRODUCERS * PER_PRODUCER;
         while (received.get() < total && errors.isEmpty()) {
-            int n = box.drain(m -> {
+            // a drain may take nothing when a producer has claimed a slot and not yet filled it; a lost
+            // wake-up leaves this drain waiting for the hour, into the hang guard
+            box.drain(m -> {
                 Tag t = (Tag) m.payload();
                 if (t.sequence() != next[t.producer()]) {
                     errors.add("producer " + t.producer() + ": expected " + next[t.producer()] + ", got " + t.sequence());
@@ -136,7 +138,6 @@ class MailboxWakeUpTest {
                 next[t.producer()] = t.sequence() + 1;
                 received.incrementAndGet();
             }, 16, WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(n).as("the consumer was never woken after %d messages", received.get()).isPositive();
         }
         for (Thread t : producers) {
             t.join();
