@@ -14,7 +14,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * call the receive methods of all handles of one mailbox. The other methods are thread-safe.
  *
  * <p>Waiting receives follow the kernel's idle strategy: spin, then yield, then park, with the
- * thresholds from the kernel's configuration ({@code idleSpinNanos}, {@code idleYieldNanos}).
+ * thresholds from the kernel's configuration ({@code idleSpinNanos}, {@code idleYieldNanos}) as
+ * ceilings. A receiver parks at once when the kernel finds the cores taken by running receivers and
+ * other waiters, and skips spinning while its spins do not catch its messages; a waiting receiver is
+ * woken by the next message whichever way it waited.
  */
 @ProviderType
 public interface Mailbox extends AutoCloseable {

@@ -65,7 +65,8 @@ public final class KernelComponent implements SynchronousBundleListener {
          *
          * @return nanoseconds
          */
-        @AttributeDefinition(description = "Nanoseconds a waiting receiver spins before it yields.")
+        @AttributeDefinition(description = "Nanoseconds a waiting receiver spins at most before it yields; it spins"
+                + " less, or parks at once, when the kernel finds the cores taken or its spins do not pay.")
         long idleSpinNanos() default 10_000;
 
         /**

@@ -20,6 +20,11 @@ import org.jctools.queues.MpscArrayQueue;
  * queue again before parking; a producer reads {@link #waiter} after its offer. Both sides order a
  * volatile write before a volatile read of the other side's variable, so one of them always sees
  * the other: no wake-up is lost.
+ *
+ * <p>How the receiver waits before it parks is its {@link ReceiverIdle}'s choice, from the node's
+ * {@link CoreBudget} and its own history. That choice never decides whether a producer wakes it: a
+ * producer unparks whatever thread {@link #waiter} names, so a receiver told to park at once is woken
+ * exactly as one that spun first.
  */
 final class MailboxImpl {
     final Address address;
@@ -33,9 +38,11 @@ final class MailboxImpl {
     volatile boolean closed;
     volatile CapEntry root;
     private volatile Thread waiter;
+    private final ReceiverIdle idle;
 
     MailboxImpl(MailboxTable table, Address address, String label, int capacity, long ownerBundleId) {
         this.table = table;
+        this.idle = new ReceiverIdle(table.coreBudget());
         this.address = address;
         this.label = label;
         this.queue = new MpscArrayQueue<>(capacity);
@@ -55,31 +62,49 @@ final class MailboxImpl {
         return true;
     }
 
-    /** Offers, waiting for room up to the deadline with the kernel's idle strategy. */
+    /**
+     * Offers, waiting for room up to the deadline with the kernel's idle strategy as far as the node's
+     * {@link CoreBudget} admits it (spin, yield, or park at once, in slices of at most 50 us).
+     */
     Status offer(Message message, long timeoutNanos) {
         if (offer(message)) {
             return Status.OK;
         }
         long start = System.nanoTime();
-        IdleStrategy idle = table.idleStrategy();
-        while (true) {
-            if (closed) {
-                return Status.CLOSED;
+        IdleStrategy thresholds = table.idleStrategy();
+        CoreBudget budget = table.coreBudget();
+        CoreBudget.Admission admission = thresholds.yieldNanos() > 0 ? budget.admit(thresholds.spinNanos() > 0)
+                : CoreBudget.Admission.PARK;
+        boolean spinning = admission == CoreBudget.Admission.SPIN;
+        try {
+            while (true) {
+                if (closed) {
+                    return Status.CLOSED;
+                }
+                long waited = System.nanoTime() - start;
+                if (waited >= timeoutNanos) {
+                    return Status.TIMEOUT;
+                }
+                int phase = admission == CoreBudget.Admission.PARK ? 2 : Math.max(thresholds.phase(waited), spinning ? 0 : 1);
+                if (phase > 0 && spinning) {
+                    spinning = false;
+                    budget.stopSpinning();
+                }
+                switch (phase) {
+                    case 0 -> Thread.onSpinWait();
+                    case 1 -> Thread.yield();
+                    default -> LockSupport.parkNanos(this, Math.min(timeoutNanos - waited, 50_000));
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    return Status.INTERRUPTED;
+                }
+                if (offer(message)) {
+                    return Status.OK;
+                }
             }
-            long waited = System.nanoTime() - start;
-            if (waited >= timeoutNanos) {
-                return Status.TIMEOUT;
-            }
-            switch (idle.phase(waited)) {
-                case 0 -> Thread.onSpinWait();
-                case 1 -> Thread.yield();
-                default -> LockSupport.parkNanos(this, Math.min(timeoutNanos - waited, 50_000));
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                return Status.INTERRUPTED;
-            }
-            if (offer(message)) {
-                return Status.OK;
+        } finally {
+            if (spinning) {
+                budget.stopSpinning();
             }
         }
     }
@@ -103,31 +128,38 @@ final class MailboxImpl {
         }
         long timeoutNanos = unit.toNanos(timeout);
         long start = System.nanoTime();
-        IdleStrategy idle = table.idleStrategy();
-        while (queue.isEmpty()) {
-            if (closed) {
-                throw new KernelException(Status.CLOSED, "mailbox " + address + " was closed while waiting");
-            }
-            long waited = System.nanoTime() - start;
-            if (waited >= timeoutNanos) {
-                return false;
-            }
-            switch (idle.phase(waited)) {
-                case 0 -> Thread.onSpinWait();
-                case 1 -> Thread.yield();
-                default -> {
-                    waiter = Thread.currentThread();
-                    if (queue.isEmpty() && !closed) {
-                        LockSupport.parkNanos(this, timeoutNanos - waited);
+        boolean found = false;
+        idle.begin(table.idleStrategy());
+        try {
+            while (queue.isEmpty()) {
+                if (closed) {
+                    throw new KernelException(Status.CLOSED, "mailbox " + address + " was closed while waiting");
+                }
+                long waited = System.nanoTime() - start;
+                if (waited >= timeoutNanos) {
+                    return false;
+                }
+                switch (idle.phase(waited)) {
+                    case 0 -> Thread.onSpinWait();
+                    case 1 -> Thread.yield();
+                    default -> {
+                        waiter = Thread.currentThread();
+                        if (queue.isEmpty() && !closed) {
+                            LockSupport.parkNanos(this, timeoutNanos - waited);
+                        }
+                        waiter = null;
                     }
-                    waiter = null;
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting on mailbox " + address);
                 }
             }
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while waiting on mailbox " + address);
-            }
+            found = true;
+            return true;
+        } finally {
+            long now = System.nanoTime();
+            idle.end(found, now - start, now, closed);
         }
-        return true;
     }
 
     /**
@@ -138,11 +170,17 @@ final class MailboxImpl {
      */
     int markClosed() {
         closed = true;
+        idle.uncount();
         Thread w = waiter;
         if (w != null) {
             LockSupport.unpark(w);
         }
         return queue.size();
+    }
+
+    /** This mailbox's receiver's waiting, for the core budget's audit. */
+    ReceiverIdle idle() {
+        return idle;
     }
 
     int depth() {

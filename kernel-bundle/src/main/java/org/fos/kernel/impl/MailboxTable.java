@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import org.fos.kernel.api.Address;
@@ -43,6 +44,7 @@ final class MailboxTable implements Inbox {
     private final LongAdder[] rejections = new LongAdder[Status.values().length];
     private final AtomicLong closedSent = new AtomicLong();
     private final AtomicLong closedReceived = new AtomicLong();
+    private final CoreBudget coreBudget;
 
     /**
      * @param nodeId this node's id
@@ -51,6 +53,18 @@ final class MailboxTable implements Inbox {
      * @param registrations the node's registrations, which end when their mailbox closes
      */
     MailboxTable(String nodeId, Supplier<KernelSettings> settings, WireCodec codec, Registrations registrations) {
+        this(nodeId, settings, codec, registrations, null);
+    }
+
+    /**
+     * @param nodeId this node's id
+     * @param settings the kernel's current settings
+     * @param codec for {@code encodeAllMessages}
+     * @param registrations the node's registrations, which end when their mailbox closes
+     * @param cores the cores the JVM may use (for tests); null: read from the runtime
+     */
+    MailboxTable(String nodeId, Supplier<KernelSettings> settings, WireCodec codec, Registrations registrations,
+            IntSupplier cores) {
         this.nodeId = nodeId;
         this.settings = settings;
         this.codec = codec;
@@ -58,10 +72,17 @@ final class MailboxTable implements Inbox {
         for (int i = 0; i < rejections.length; i++) {
             rejections[i] = new LongAdder();
         }
+        CoreBudget.Receivers receivers = audit -> mailboxes.values().forEach(m -> audit.accept(m.idle()));
+        this.coreBudget = cores == null ? CoreBudget.ofRuntime(receivers) : new CoreBudget(cores, System::nanoTime, receivers);
     }
 
     IdleStrategy idleStrategy() {
         return settings.get().idle();
+    }
+
+    /** The node's count of running receivers and spinning waiters against its cores. */
+    CoreBudget coreBudget() {
+        return coreBudget;
     }
 
     // ---------------------------------------------------------------- mailboxes and capabilities

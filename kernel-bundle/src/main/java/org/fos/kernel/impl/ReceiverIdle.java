@@ -1,0 +1,125 @@
+package org.fos.kernel.impl;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How one mailbox's receiver waits: its own idle strategy, chosen afresh at every wait from two
+ * things. Its own history: if its last {@value #MISSES_BEFORE_SKIP} waits outlasted the spin phase
+ * (its messages come too late for spinning to catch them, as a caller's replies from a busy member
+ * do), it skips spinning and starts with yielding; the first wait that ends within the spin phase
+ * turns spinning back on. The node's {@link CoreBudget}: it spins only if a core is free for it,
+ * yields only if a core is left over by the running receivers, and parks at once otherwise. Within
+ * those limits the kernel's thresholds ({@link IdleStrategy}) hold.
+ *
+ * <p>{@link #begin}, {@link #phase} and {@link #end} are called by the receiving thread only (a
+ * mailbox has one receiver at a time); {@link #uncount} and {@link #uncountIfAwaySince} by any
+ * thread. Whether the receiver counts as running is one atomic value, so the receiver and an audit
+ * or a close never both take it off the count.
+ */
+final class ReceiverIdle {
+    /** Waits in a row that outlast the spin phase before a receiver stops spinning. */
+    static final int MISSES_BEFORE_SKIP = 8;
+    /** Not counted as running. */
+    private static final long AWAY = Long.MIN_VALUE;
+
+    private final CoreBudget budget;
+    /** When the receiver last left a wait, while it counts as running; {@link #AWAY} otherwise. */
+    private final AtomicLong runningSince = new AtomicLong(AWAY);
+    private IdleStrategy strategy = IdleStrategy.DEFAULT;
+    private CoreBudget.Admission admission = CoreBudget.Admission.PARK;
+    private boolean spinning;
+    private int misses;
+
+    ReceiverIdle(CoreBudget budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
+    }
+
+    /**
+     * Starts a wait: the receiver stops counting as running and is admitted to spin, to yield or to
+     * neither.
+     *
+     * @param thresholds the kernel's thresholds now
+     */
+    void begin(IdleStrategy thresholds) {
+        uncount();
+        strategy = thresholds;
+        boolean spin = thresholds.spinNanos() > 0 && misses < MISSES_BEFORE_SKIP;
+        admission = thresholds.yieldNanos() > 0 ? budget.admit(spin) : CoreBudget.Admission.PARK;
+        spinning = admission == CoreBudget.Admission.SPIN;
+    }
+
+    /**
+     * The phase of the wait: 0 spin, 1 yield, 2 park. Once it has answered 2 it answers 2 for the
+     * rest of the wait.
+     *
+     * @param waitedNanos how long the wait has lasted
+     * @return the phase
+     */
+    int phase(long waitedNanos) {
+        int p = admission == CoreBudget.Admission.PARK ? 2 : strategy.phase(waitedNanos);
+        if (p == 0 && !spinning) {
+            p = 1;
+        }
+        if (p > 0 && spinning) {
+            spinning = false;
+            budget.stopSpinning();
+        }
+        if (p == 2) {
+            admission = CoreBudget.Admission.PARK;
+        }
+        return p;
+    }
+
+    /**
+     * Ends a wait: the receiver counts as running again (unless its mailbox closed) and learns whether
+     * spinning would have caught its message.
+     *
+     * @param found whether a message came
+     * @param waitedNanos how long the wait lasted
+     * @param now the clock when it ended
+     * @param closed whether the mailbox is closed
+     */
+    void end(boolean found, long waitedNanos, long now, boolean closed) {
+        if (spinning) {
+            spinning = false;
+            budget.stopSpinning();
+        }
+        if (found && waitedNanos < strategy.spinNanos()) {
+            misses = 0;
+        } else if (misses < MISSES_BEFORE_SKIP) {
+            misses++;
+        }
+        if (runningSince.getAndSet(now) == AWAY) {
+            budget.running();
+        }
+        if (closed) {
+            uncount();
+        }
+    }
+
+    /** The receiver stops counting as running (it waits, or its mailbox closed). */
+    void uncount() {
+        if (runningSince.getAndSet(AWAY) != AWAY) {
+            budget.notRunning();
+        }
+    }
+
+    /**
+     * The receiver stops counting as running if it has been away from its mailbox since before
+     * {@code before}.
+     *
+     * @param before a clock value
+     */
+    void uncountIfAwaySince(long before) {
+        long since = runningSince.get();
+        if (since != AWAY && since - before < 0 && runningSince.compareAndSet(since, AWAY)) {
+            budget.notRunning();
+        }
+    }
+
+    /** Whether the receiver now skips spinning. */
+    boolean skipsSpin() {
+        return misses >= MISSES_BEFORE_SKIP;
+    }
+}

@@ -1,0 +1,180 @@
+package org.fos.kernel.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.fos.kernel.api.KernelException;
+import org.fos.kernel.api.Message;
+import org.fos.kernel.api.Status;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * No wake-up is lost and no message either, whichever way the receivers are made to wait: parked at
+ * once because the node's cores are taken (detected), burning through every phase (spin, yield, then
+ * park, with thresholds short enough that most waits cross them all), or parked at once by zero
+ * thresholds. Every wait's timeout is an hour, so a lost wake-up leaves a receiver parked and its test
+ * fails at its 2-minute hang guard (the runs take seconds); a message lost shows as a count that does
+ * not add up.
+ */
+class MailboxWakeUpTest {
+
+    private static final int ROUNDS = 20_000;
+    private static final int PRODUCERS = 3;
+    private static final int PER_PRODUCER = 50_000;
+    /** Longer than any test runs: only a wake-up ends a wait. */
+    private static final long WAIT_SECONDS = 3_600;
+
+    /** How the receivers are made to wait. */
+    enum Mode {
+        /** One core, taken by a receiver that never comes back to wait: every waiter parks at once. */
+        PARKED_BY_DETECTION,
+        /** Cores to spare and thresholds of 1 us and 3 us: waits spin, yield and park. */
+        BURNING_THROUGH_EVERY_PHASE,
+        /** Thresholds of zero: every waiter parks at once, whatever the cores. */
+        ZERO_THRESHOLDS
+    }
+
+    /** A message payload: who sent it and its sequence number for that producer. */
+    private record Tag(int producer, long sequence) {
+    }
+
+    private static MailboxTable table(Mode mode) {
+        IdleStrategy thresholds = switch (mode) {
+            case PARKED_BY_DETECTION -> IdleStrategy.DEFAULT;
+            case BURNING_THROUGH_EVERY_PHASE -> new IdleStrategy(1_000, 3_000);
+            case ZERO_THRESHOLDS -> new IdleStrategy(0, 0);
+        };
+        KernelSettings settings = new KernelSettings(thresholds, 1 << 20, false);
+        int cores = mode == Mode.PARKED_BY_DETECTION ? 1 : 64;
+        MailboxTable table = new MailboxTable("n-wake", () -> settings, new WireCodec(() -> settings), new Registrations(), () -> cores);
+        if (mode == Mode.PARKED_BY_DETECTION) {
+            table.coreBudget().running();
+            assertThat(table.coreBudget().admit(true)).isEqualTo(CoreBudget.Admission.PARK);
+        }
+        return table;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    @Timeout(120)
+    void shouldWakeEveryReceiverOfAPingPong(Mode mode) throws Exception {
+        MailboxTable table = table(mode);
+        MailboxHandle ping = table.create(1, "ping", 2);
+        MailboxHandle pong = table.create(1, "pong", 2);
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        Thread echo = new Thread(() -> {
+            try {
+                for (int i = 0; i < ROUNDS; i++) {
+                    Message m = ping.receive(WAIT_SECONDS, TimeUnit.SECONDS);
+                    if (m == null) {
+                        errors.add("echo: round " + i + " was never woken");
+                        return;
+                    }
+                    Status s = table.send(Message.of(pong.capability(), "pong", m.payload()), 0);
+                    if (s != Status.OK) {
+                        errors.add("echo: round " + i + " answered " + s);
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                errors.add("echo interrupted");
+            }
+        }, "echo-" + mode);
+        echo.setDaemon(true);
+        echo.start();
+        for (int i = 0; i < ROUNDS && errors.isEmpty(); i++) {
+            assertThat(table.send(Message.of(ping.capability(), "ping", i), 0)).isEqualTo(Status.OK);
+            Message reply = pong.receive(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(reply).as("round %d: the caller was never woken", i).isNotNull();
+            assertThat(reply.payload()).isEqualTo(i);
+        }
+        echo.join();
+        assertThat(errors).isEmpty();
+        assertThat(table.coreBudget().spinningCount()).isZero();
+        assertThat(table.coreBudget().runningCount()).as("both receivers are back from their waits")
+                .isEqualTo(mode == Mode.PARKED_BY_DETECTION ? 3 : 2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    @Timeout(120)
+    void shouldDeliverEveryMessageOfManyBlockedProducersToAWaitingConsumer(Mode mode) throws Exception {
+        MailboxTable table = table(mode);
+        MailboxHandle box = table.create(1, "flood", 64);
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        List<Thread> producers = new ArrayList<>();
+        for (int p = 0; p < PRODUCERS; p++) {
+            int id = p;
+            producers.add(new Thread(() -> {
+                for (long seq = 0; seq < PER_PRODUCER; seq++) {
+                    Status s = table.send(Message.of(box.capability(), "t", new Tag(id, seq)), TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
+                    if (s != Status.OK) {
+                        errors.add("producer " + id + ": message " + seq + " answered " + s);
+                        return;
+                    }
+                }
+            }, "producer-" + mode + "-" + p));
+        }
+        producers.forEach(t -> t.setDaemon(true));
+        producers.forEach(Thread::start);
+        long[] next = new long[PRODUCERS];
+        AtomicLong received = new AtomicLong();
+        long total = (long) PRODUCERS * PER_PRODUCER;
+        while (received.get() < total && errors.isEmpty()) {
+            // a drain may take nothing when a producer has claimed a slot and not yet filled it; a lost
+            // wake-up leaves this drain waiting for the hour, into the hang guard
+            box.drain(m -> {
+                Tag t = (Tag) m.payload();
+                if (t.sequence() != next[t.producer()]) {
+                    errors.add("producer " + t.producer() + ": expected " + next[t.producer()] + ", got " + t.sequence());
+                }
+                next[t.producer()] = t.sequence() + 1;
+                received.incrementAndGet();
+            }, 16, WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        for (Thread t : producers) {
+            t.join();
+        }
+        assertThat(errors).isEmpty();
+        assertThat(received.get()).isEqualTo(total);
+        assertThat(box.depth()).isZero();
+        assertThat(table.coreBudget().spinningCount()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    @Timeout(120)
+    void shouldWakeAParkedReceiverWhenItsMailboxClosesAndNotCountItAsRunning(Mode mode) throws Exception {
+        MailboxTable table = table(mode);
+        MailboxHandle box = table.create(1, "closing", 2);
+        int runningBefore = table.coreBudget().runningCount();
+        ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
+        Thread receiver = new Thread(() -> {
+            try {
+                box.receive(WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (Throwable e) {
+                thrown.add(e);
+            }
+        }, "receiver-" + mode);
+        receiver.setDaemon(true);
+        receiver.start();
+        while (receiver.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+
+        box.close();
+        receiver.join();
+
+        assertThat(thrown).hasSize(1);
+        assertThat(thrown.peek()).isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.status()).isEqualTo(Status.CLOSED));
+        assertThat(table.coreBudget().runningCount()).isEqualTo(runningBefore);
+        assertThat(table.coreBudget().spinningCount()).isZero();
+    }
+}
