@@ -128,6 +128,13 @@ public class FosFileSystemProvider extends FileSystemProvider {
                 () -> connector.reachable(f), holder -> connector.callbacks(f, holder), cacheInodes));
     }
 
+    /** Closes every file system this provider opened (their caches and the mailboxes their leases are revoked through). */
+    protected void closeAll() {
+        for (FosFileSystem fs : List.copyOf(systems.values())) {
+            fs.close();
+        }
+    }
+
     void closed(FosFileSystem fs) {
         systems.remove(fs.fleet(), fs);
     }

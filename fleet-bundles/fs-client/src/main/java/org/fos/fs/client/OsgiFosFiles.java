@@ -14,6 +14,7 @@ import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -72,6 +73,12 @@ public final class OsgiFosFiles extends FosFileSystemProvider implements FosFile
                 return new LeaseCallbacks(kernel, libfos, holder, "fos: leases " + fleet);
             }
         }, check(config.callTimeoutMillis()), User.ROOT, config.cacheInodes());
+    }
+
+    /** Closes the file systems bundles used: their caches end, and so do the mailboxes members revoke them through. */
+    @Deactivate
+    void deactivate() {
+        closeAll();
     }
 
     private static long check(long millis) {

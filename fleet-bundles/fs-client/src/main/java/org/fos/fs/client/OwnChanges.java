@@ -26,17 +26,26 @@ import org.fos.fs.api.Opened;
  */
 final class OwnChanges implements InvocationHandler {
 
+    /** What a change did: the directories and inodes it touched, and the names it made or removed by directory. */
+    private record Done(List<Long> touched, Map<Long, Map<String, DirEntry>> names) {
+    }
+
     /**
-     * What a change touches (known before it is made) and what it made, from its result; or, with
-     * {@code all}, a change after which the whole cache is forgotten.
+     * What a change may touch (known before it is made: what is forgotten if it fails) and what it did,
+     * from its result; or, with {@code all}, a change after which the whole cache is forgotten.
      */
-    private record Change(List<Long> touched, Function<Object, Map<Long, Map<String, DirEntry>>> names, boolean all) {
-        Change(List<Long> touched, Function<Object, Map<Long, Map<String, DirEntry>>> names) {
-            this(touched, names, false);
+    private record Change(List<Long> touched, Function<Object, Done> done, boolean all) {
+        Change(List<Long> touched, Function<Object, Done> done) {
+            this(touched, done, false);
+        }
+
+        /** A change of inodes only, whose result says nothing more. */
+        static Change of(List<Long> touched) {
+            return new Change(touched, v -> new Done(touched, Map.of()));
         }
     }
 
-    private static final Change ALL = new Change(List.of(), v -> Map.of(), true);
+    private static final Change ALL = new Change(List.of(), v -> null, true);
 
     private final FileSystemFleet fleet;
     private final Supplier<LeaseCache> cache;
@@ -80,14 +89,17 @@ final class OwnChanges implements InvocationHandler {
             done(c, token, change, null);
             throw t;
         }
-        return stage.whenComplete((v, e) -> done(c, token, change, e == null ? change.names().apply(v) : null));
+        return stage.whenComplete((v, e) -> done(c, token, change, e == null ? change.done().apply(v) : null));
     }
 
-    private static void done(LeaseCache c, long token, Change change, Map<Long, Map<String, DirEntry>> names) {
+    /** Takes a change in: what it did, or (failed: {@code done} null) forgets all it may have touched. */
+    private static void done(LeaseCache c, long token, Change change, Done done) {
         if (change.all()) {
             c.clear();
+        } else if (done == null) {
+            c.changed(token, change.touched(), null);
         } else {
-            c.changed(token, change.touched(), names);
+            c.changed(token, done.touched(), done.names());
         }
     }
 
@@ -108,26 +120,34 @@ final class OwnChanges implements InvocationHandler {
                     yield null;
                 }
                 long dir = (long) a[1];
-                DirEntry known = c.known(dir, (String) a[2]);
+                String name = (String) a[2];
+                DirEntry known = c.known(dir, name);
                 List<Long> touched = known == null ? List.of(dir) : List.of(dir, known.inode());
                 yield new Change(touched, v -> {
                     Opened o = (Opened) v;
-                    return o.created() ? Map.of(dir, Map.of((String) a[2], o.entry())) : Map.of();
+                    List<Long> did = new ArrayList<>(2);
+                    if (o.created()) {
+                        did.add(dir);
+                    }
+                    if ((flags & FileSystemFleet.OPEN_TRUNCATE) != 0) {
+                        did.add(o.entry().inode());
+                    }
+                    return new Done(did, o.created() ? Map.of(dir, Map.of(name, o.entry())) : Map.of());
                 });
             }
-            case "openInode" -> ((int) a[2] & FileSystemFleet.OPEN_TRUNCATE) == 0 ? null : new Change(List.of((long) a[1]), v -> Map.of());
+            case "openInode" -> ((int) a[2] & FileSystemFleet.OPEN_TRUNCATE) == 0 ? null : Change.of(List.of((long) a[1]));
             case "mkdir", "symlink" -> made((long) a[1], (String) a[2], List.of((long) a[1]));
             case "link" -> made((long) a[1], (String) a[2], List.of((long) a[1], (long) a[3]));
             case "delete" -> removed(c, (long) a[1], (String) a[2], null, null, false);
             case "rename" -> removed(c, (long) a[1], (String) a[2], (long) a[3], (String) a[4], (boolean) a[5]);
-            case "write", "append", "reserve", "truncate", "setTimes", "setAttributes" -> new Change(List.of((long) a[1]), v -> Map.of());
+            case "write", "append", "reserve", "truncate", "setTimes", "setAttributes" -> Change.of(List.of((long) a[1]));
             default -> null;
         };
     }
 
     /** A change that makes an entry {@code name} in {@code dir}: the call answers the entry. */
     private static Change made(long dir, String name, List<Long> touched) {
-        return new Change(touched, v -> Map.of(dir, Map.of(name, (DirEntry) v)));
+        return new Change(touched, v -> new Done(touched, Map.of(dir, Map.of(name, (DirEntry) v))));
     }
 
     /**
@@ -154,7 +174,7 @@ final class OwnChanges implements InvocationHandler {
                 edits.computeIfAbsent(targetDir, d -> new HashMap<>()).put(targetName,
                         new DirEntry(targetName, victim.inode(), victim.type()));
             }
-            return edits;
+            return new Done(touched, edits);
         });
     }
 }
