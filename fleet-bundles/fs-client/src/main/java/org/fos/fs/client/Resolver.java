@@ -71,14 +71,14 @@ final class Resolver {
     /**
      * One step of a resolution: from the cache, or a walk's answer. The last name is walked, not
      * answered from the cache, when its attributes are wanted and not cached: the walk brings them
-     * under a lease.
+     * under a lease (a directory's come from a walk of no names at its own member, see {@link #resolve}).
      */
     private Walked step(DirEntry at, Deque<String> todo, String path, LeaseCache c, boolean attributes) throws IOException {
         if (c != null) {
             String name = todo.peek();
             DirEntry hit = name.equals(".") ? at : c.entry(at.inode(), name);
             Attributes a = hit == null ? null : c.attributes(hit.inode());
-            if (hit != null && (a != null || !attributes || todo.size() > 1)) {
+            if (hit != null && (a != null || !attributes || todo.size() > 1 || hit.type() == FileType.DIRECTORY)) {
                 return new Walked(1, hit, at.inode(), a);
             }
         }
@@ -87,10 +87,15 @@ final class Resolver {
         if (c == null) {
             return calls.walk(group, at.inode(), rest, path);
         }
+        return leasedWalk(c, at, rest, path);
+    }
+
+    /** A leased walk from a directory, whose answer the cache takes in. */
+    private Walked leasedWalk(LeaseCache c, DirEntry at, List<String> names, String path) throws IOException {
         long epoch = c.epoch();
         long sent = clock.getAsLong();
-        WalkLease w = calls.leasedWalk(group, at.inode(), rest, path);
-        c.put(epoch, sent, at.inode(), rest, w);
+        WalkLease w = calls.leasedWalk(FileSystemFleet.groupOf(at.inode()), at.inode(), names, path);
+        c.put(epoch, sent, at.inode(), names, w);
         return w.walked();
     }
 
@@ -161,6 +166,10 @@ final class Resolver {
         }
         if (attributes == null && c != null) {
             attributes = c.attributes(at.inode());
+            if (attributes == null && wantAttributes && at.type() == FileType.DIRECTORY) {
+                // a directory of another member's group: a walk of no names there brings its attributes under a lease
+                attributes = leasedWalk(c, at, List.of(), path).attributes();
+            }
         }
         return new Found(at, in, attributes);
     }

@@ -46,7 +46,7 @@ class ResolverCacheTest {
             calls.add(dir + " " + names);
             List<DirEntry> passed = new ArrayList<>();
             long in = dir;
-            DirEntry at = null;
+            DirEntry at = new DirEntry("", dir, FileType.DIRECTORY);
             for (String n : names) {
                 at = TREE.getOrDefault(in, Map.of()).get(n);
                 if (at == null) {
@@ -78,7 +78,12 @@ class ResolverCacheTest {
 
         assertThat(resolver.resolve(List.of("a"), true, "/a", true).attributes()).isEqualTo(attributes(2));
         assertThat(resolver.resolve(List.of("a"), true, "/a", true).attributes()).isEqualTo(attributes(2));
-        assertThat(calls).containsExactly("1 [a, b]", "1 [a]");
+        assertThat(calls).as("a directory's attributes come from a walk of no names at it").containsExactly("1 [a, b]", "2 []");
+
+        assertThat(resolver.resolve(List.of("a", "b"), true, "/a/b", true).attributes()).isEqualTo(attributes(3));
+        cache.revoke(List.of(3L));
+        assertThat(resolver.resolve(List.of("a", "b"), true, "/a/b", true).attributes()).isEqualTo(attributes(3));
+        assertThat(calls).as("a file's, from a walk of its name").containsExactly("1 [a, b]", "2 []", "2 [b]");
     }
 
     @Test

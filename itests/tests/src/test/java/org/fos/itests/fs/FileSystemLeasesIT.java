@@ -81,7 +81,9 @@ public class FileSystemLeasesIT extends DefaultFileSystemTest {
         for (int i = 0; i < 50; i++) {
             call.run();
         }
-        assertEquals(what + ": 50 more calls answered from the cache", before, memberCalls());
+        long calls = memberCalls() - before;
+        // without the cache each would be a walk (50); a few calls of the node's own (health, watchers) may come meanwhile
+        assertTrue(what + ": 50 more calls answered from the cache, but the members got " + calls, calls < 10);
     }
 
     @Test
