@@ -8,6 +8,7 @@ import java.nio.file.NotDirectoryException;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
+import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Idempotent;
 import org.fos.rpc.api.Key;
@@ -130,6 +131,31 @@ public interface FileSystemFleet {
      */
     @Idempotent
     CompletionStage<List<DirEntry>> readdir(@Key int group, long dir, String after, int limit)
+            throws NoSuchFileException, NotDirectoryException, TryAgainException;
+
+    /**
+     * Walks as {@link #walk} does and grants the caller a lease on what it answers: until the lease
+     * ends or is revoked, the caller may answer the same lookups (a directory and a name) and the
+     * reached entry's attributes from its own cache. Before a change to a directory's entries or an
+     * inode's attributes that another client holds a lease on returns to its caller, the member calls
+     * that client's {@link LeaseHolder#revoke} and waits for its answer or for its lease's end,
+     * without blocking its thread; a change by the caller itself does not call it back (the caller
+     * drops what it changed). A member grants no lease past its limits (holders, leases a holder),
+     * and none to a call that names no request id; it answers {@code leaseMillis} 0 then.
+     *
+     * @param group the start directory's group
+     * @param dir the start directory
+     * @param names the names, at most 4096
+     * @param holder a capability with the {@code SEND} and {@code CALL} rights for the mailbox where the
+     *        caller serves {@link LeaseHolder}
+     * @return completes with the walk, the entries it passed and the lease
+     * @throws NoSuchFileException if the start directory or a name on the way does not exist
+     * @throws NotDirectoryException if a name on the way, before the last, is a file
+     * @throws TryAgainException if the call was let go; call again
+     * @since 3.1
+     */
+    @Idempotent
+    CompletionStage<WalkLease> leasedWalk(@Key int group, long dir, List<String> names, Capability holder)
             throws NoSuchFileException, NotDirectoryException, TryAgainException;
 
     /**

@@ -1,6 +1,7 @@
 package org.fos.fs.client;
 
 import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.LeaseHolder;
 
 /**
  * How the provider reaches a file-system fleet: inside a node through libfos; the plain-JVM client
@@ -28,5 +29,18 @@ public interface FleetConnector {
      */
     default boolean reachable(String fleet) {
         return true;
+    }
+
+    /**
+     * Opens a mailbox where the client serves a {@link LeaseHolder} for a file system, so that it may
+     * cache lookups and attributes under leases the members revoke through it. A connector that cannot
+     * take calls back answers null, and its file systems ask the members for every path.
+     *
+     * @param fleet the fleet's name
+     * @param holder what serves the members' calls back
+     * @return the open callbacks, or null for none (the default)
+     */
+    default LeaseCallbacks callbacks(String fleet, LeaseHolder holder) {
+        return null;
     }
 }

@@ -12,16 +12,22 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
+import org.fos.fs.api.Attributes;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
+import org.fos.fs.api.LeaseHolder;
+import org.fos.fs.api.WalkLease;
 import org.fos.fs.api.Walked;
 
 /**
  * One fos file system as {@code java.nio.file} sees it: the fleet that serves it and the paths on
- * it. Paths are resolved by {@link Resolver}: a walk call resolves as many names as one member can.
+ * it. Paths are resolved by {@link Resolver}: a walk call resolves as many names as one member can;
+ * with a connector that takes calls back, lookups and attributes are cached under leases
+ * ({@link LeaseCache}).
  * Thread-safe.
  */
 final class FosFileSystem extends FileSystem {
@@ -33,6 +39,8 @@ final class FosFileSystem extends FileSystem {
     private final User user;
     private final Locks locks;
     private final java.util.function.BooleanSupplier reachable;
+    private final LeaseCache cache;
+    private final LeaseCallbacks callbacks;
     private volatile boolean open = true;
 
     FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user) {
@@ -41,13 +49,34 @@ final class FosFileSystem extends FileSystem {
 
     FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user,
             java.util.function.BooleanSupplier reachable) {
+        this(provider, fleetName, fleet, timeoutMillis, user, reachable, holder -> null, 0);
+    }
+
+    /**
+     * Opens a file system that caches lookups and attributes under leases, if it can take the members'
+     * calls back.
+     *
+     * @param callbacks opens the mailbox where the cache takes revocations; answers null if the
+     *        client cannot take calls back (the file system then caches nothing)
+     * @param cacheInodes the most inodes the cache keeps, 0 for no cache
+     */
+    FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user,
+            java.util.function.BooleanSupplier reachable, java.util.function.Function<LeaseHolder, LeaseCallbacks> callbacks,
+            int cacheInodes) {
         this.reachable = reachable;
         this.locks = new Locks(this);
         this.provider = provider;
         this.fleetName = fleetName;
-        this.fleet = fleet;
         this.timeoutMillis = timeoutMillis;
         this.user = user;
+        LeaseCache c = cacheInodes > 0 ? new LeaseCache(cacheInodes, System::nanoTime) : null;
+        LeaseCallbacks served = c == null ? null : callbacks.apply((name, inodes) -> {
+            c.revoke(inodes);
+            return CompletableFuture.completedFuture(null);
+        });
+        this.cache = served == null ? null : c;
+        this.callbacks = served;
+        this.fleet = served == null ? fleet : OwnChanges.wrap(fleet, this::cache);
         this.resolver = new Resolver(new Resolver.Calls() {
             @Override
             public Walked walk(int group, long dir, List<String> names, String path) throws IOException {
@@ -58,7 +87,35 @@ final class FosFileSystem extends FileSystem {
             public String readlink(int group, long inode, String path) throws IOException {
                 return Remote.await(() -> fleet.readlink(group, inode), path, null, timeoutMillis, FosFileSystem.this.reachable);
             }
-        });
+
+            @Override
+            public WalkLease leasedWalk(int group, long dir, List<String> names, String path) throws IOException {
+                return Remote.await(() -> fleet.leasedWalk(group, dir, names, served.capability()), path, null, timeoutMillis,
+                        FosFileSystem.this.reachable);
+            }
+        }, this::cache, System::nanoTime);
+    }
+
+    /**
+     * The cache of lookups and attributes, while the members' calls back can reach it; null without.
+     * Once the mailbox they reach stops, the cache is forgotten and answers nothing more.
+     */
+    LeaseCache cache() {
+        LeaseCache c = cache;
+        if (c == null) {
+            return null;
+        }
+        if (!open || !callbacks.serving()) {
+            c.clear();
+            return null;
+        }
+        return c;
+    }
+
+    /** An inode's attributes from the cache, or null. */
+    Attributes cachedAttributes(long inode) {
+        LeaseCache c = cache();
+        return c == null ? null : c.attributes(inode);
     }
 
     /** The file locks this client holds. */
@@ -106,6 +163,12 @@ final class FosFileSystem extends FileSystem {
     Resolver.Found resolve(FosPath path, boolean followLast) throws IOException {
         FosPath abs = (FosPath) path.toAbsolutePath();
         return resolver.resolve(abs.names(), followLast, path.toString());
+    }
+
+    /** Finds the entry a path names and its attributes, from the cache or a walk where either can give them. */
+    Resolver.Found resolveWithAttributes(FosPath path, boolean followLast) throws IOException {
+        FosPath abs = (FosPath) path.toAbsolutePath();
+        return resolver.resolve(abs.names(), followLast, path.toString(), true);
     }
 
     /** The directory that holds a path's last name; the path must not be the root and must not end in . or .. */
@@ -194,6 +257,10 @@ final class FosFileSystem extends FileSystem {
     public void close() {
         open = false;
         locks.close();
+        if (callbacks != null) {
+            callbacks.close();
+            cache.clear();
+        }
         provider.closed(this);
     }
 

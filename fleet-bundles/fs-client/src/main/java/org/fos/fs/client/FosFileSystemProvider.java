@@ -58,9 +58,13 @@ public class FosFileSystemProvider extends FileSystemProvider {
     /** The {@code env} key of {@link #newFileSystem(URI, Map)} that names the fleet. */
     public static final String FLEET = "fleet";
 
+    /** How many inodes a file system's cache keeps unless told otherwise. */
+    public static final int CACHE_INODES = 8_192;
+
     private final FleetConnector connector;
     private final long timeoutMillis;
     private final User user;
+    private final int cacheInodes;
     private final Map<String, FosFileSystem> systems = new ConcurrentHashMap<>();
 
     /**
@@ -82,9 +86,29 @@ public class FosFileSystemProvider extends FileSystemProvider {
      * @param user the user the calls present
      */
     public FosFileSystemProvider(FleetConnector connector, long timeoutMillis, User user) {
+        this(connector, timeoutMillis, user, CACHE_INODES);
+    }
+
+    /**
+     * Creates the provider for a user, with a cache of lookups and attributes of a given size: the
+     * cache works under leases the members revoke, so it needs a connector that takes calls back
+     * ({@link FleetConnector#callbacks}); with another, or a size of 0, every path is asked of the
+     * members.
+     *
+     * @param connector how to reach fleets
+     * @param timeoutMillis how long one call to the fleet may take
+     * @param user the user the calls present
+     * @param cacheInodes the most inodes one file system's cache keeps, 0 for no cache
+     * @throws IllegalArgumentException if {@code cacheInodes} is negative
+     */
+    public FosFileSystemProvider(FleetConnector connector, long timeoutMillis, User user, int cacheInodes) {
+        if (cacheInodes < 0) {
+            throw new IllegalArgumentException("cacheInodes must be 0 (no cache) or more, was " + cacheInodes);
+        }
         this.connector = connector;
         this.timeoutMillis = timeoutMillis;
         this.user = java.util.Objects.requireNonNull(user, "user");
+        this.cacheInodes = cacheInodes;
     }
 
     @Override
@@ -101,7 +125,14 @@ public class FosFileSystemProvider extends FileSystemProvider {
     public FileSystem fileSystem(String fleet) {
         org.fos.kernel.api.Names.requireValidName(fleet);
         return systems.computeIfAbsent(fleet, f -> new FosFileSystem(this, f, connector.connect(f), timeoutMillis, user,
-                () -> connector.reachable(f)));
+                () -> connector.reachable(f), holder -> connector.callbacks(f, holder), cacheInodes));
+    }
+
+    /** Closes every file system this provider opened (their caches and the mailboxes their leases are revoked through). */
+    protected void closeAll() {
+        for (FosFileSystem fs : List.copyOf(systems.values())) {
+            fs.close();
+        }
     }
 
     void closed(FosFileSystem fs) {
@@ -178,6 +209,10 @@ public class FosFileSystemProvider extends FileSystemProvider {
     }
 
     private static Attributes stat(FosFileSystem fs, long inode, Path p) throws IOException {
+        Attributes cached = fs.cachedAttributes(inode);
+        if (cached != null) {
+            return cached;
+        }
         return fs.await(() -> fs.server().stat(FileSystemFleet.groupOf(inode), inode), p);
     }
 
@@ -553,7 +588,7 @@ public class FosFileSystemProvider extends FileSystemProvider {
         }
         FosPath p = fos(path);
         FosFileSystem fs = p.getFileSystem();
-        Resolver.Found found = fs.resolve(p, follows(options));
+        Resolver.Found found = fs.resolveWithAttributes(p, follows(options));
         Attributes a = found.attributes();
         return (A) new FosAttributes(a != null ? a : stat(fs, found.entry().inode(), p));
     }

@@ -8,6 +8,8 @@ import java.time.Duration;
 
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FosFiles;
+import org.fos.fs.api.LeaseHolder;
+import org.fos.kernel.api.Kernel;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
@@ -46,18 +48,43 @@ public final class OsgiFosFiles extends FosFileSystemProvider implements FosFile
          */
         @AttributeDefinition(description = "Milliseconds one call to a file-system fleet may take.")
         long callTimeoutMillis() default 60_000;
+
+        /**
+         * The most inodes a file system's cache keeps.
+         *
+         * @return inodes, 0 for no cache
+         */
+        @AttributeDefinition(description = "The most inodes whose lookups and attributes one file system caches under the"
+                + " members' leases; 0 asks the members for every path.")
+        int cacheInodes() default FosFileSystemProvider.CACHE_INODES;
     }
 
     /**
      * Creates the provider.
      *
      * @param libfos this bundle's libfos
+     * @param kernel the node's kernel, for the mailbox where members revoke the cache's leases
      * @param config the configuration
      */
     @Activate
-    public OsgiFosFiles(@Reference Libfos libfos, Config config) {
-        super(fleet -> libfos.proxy(FileSystemFleet.class, fleet, CallOptions.DEFAULT.withTimeout(
-                Duration.ofMillis(config.callTimeoutMillis()))), check(config.callTimeoutMillis()));
+    public OsgiFosFiles(@Reference Libfos libfos, @Reference Kernel kernel, Config config) {
+        super(new FleetConnector() {
+            @Override
+            public FileSystemFleet connect(String fleet) {
+                return libfos.proxy(FileSystemFleet.class, fleet, CallOptions.DEFAULT.withTimeout(Duration.ofMillis(config.callTimeoutMillis())));
+            }
+
+            @Override
+            public LeaseCallbacks callbacks(String fleet, LeaseHolder holder) {
+                return new LeaseCallbacks(kernel, libfos, holder, "fos: leases " + fleet);
+            }
+        }, check(config.callTimeoutMillis()), User.ROOT, config.cacheInodes());
+    }
+
+    /** Closes the file systems bundles used: their caches end, and so do the mailboxes members revoke them through. */
+    @Deactivate
+    void deactivate() {
+        closeAll();
     }
 
     /** The bundle that used this provider let go of it: its file systems close. */

@@ -15,6 +15,7 @@ import org.fos.fs.api.GroupInfo;
 import org.fos.fs.api.Locked;
 import org.fos.fs.api.Opened;
 import org.fos.fs.api.RepairReport;
+import org.fos.fs.api.WalkLease;
 import org.fos.fs.api.Walked;
 import org.fos.fs.peers.CrossOp;
 import org.fos.fs.peers.FsPeers;
@@ -23,6 +24,7 @@ import org.fos.fs.peers.Mounted;
 import org.fos.fs.peers.Probe;
 import org.fos.fs.peers.ProbeResult;
 import org.fos.fs.peers.Step;
+import org.fos.kernel.api.Capability;
 
 /**
  * A member of the file-system fleet made of an {@link FsEngine}: it serves the protocol, public and
@@ -57,6 +59,11 @@ public interface EngineMember extends FsPeers, Stateful, MemberAware {
     @Override
     default CompletionStage<DirEntry> lookup(int group, long dir, String name) {
         return engine().lookup(group, dir, name);
+    }
+
+    @Override
+    default CompletionStage<WalkLease> leasedWalk(int group, long dir, List<String> names, Capability holder) {
+        return engine().leasedWalk(group, dir, names, holder);
     }
 
     @Override

@@ -1,11 +1,14 @@
 package org.fos.fs.engine;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -26,6 +29,7 @@ import org.fos.fs.api.Locked;
 import org.fos.fs.api.Opened;
 import org.fos.fs.api.RepairReport;
 import org.fos.fs.api.TryAgainException;
+import org.fos.fs.api.WalkLease;
 import org.fos.fs.api.Walked;
 import org.fos.fs.peers.CrossOp;
 import org.fos.fs.peers.FsPeers;
@@ -35,11 +39,14 @@ import org.fos.fs.peers.Probe;
 import org.fos.fs.peers.ProbeResult;
 import org.fos.fs.peers.Step;
 import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.KernelException;
 import org.fos.kernel.api.Selection;
+import org.fos.rpc.api.CallContext;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
+import org.fos.rpc.api.RequestId;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -143,6 +150,34 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          */
         @AttributeDefinition(description = "The most file locks one member holds for all holders together.")
         int maxLocks() default DEFAULT_MAX_LOCKS;
+
+        /**
+         * Milliseconds a lease on cached lookups and attributes lasts.
+         *
+         * @return milliseconds, 0 for no leases
+         */
+        @AttributeDefinition(description = "Milliseconds a client may answer lookups and attributes it was given from its cache,"
+                + " unless revoked sooner: also the longest a change waits for a client that does not answer its revocation."
+                + " 0 grants no leases (clients then ask for every path); at most 60000.")
+        long leaseMillis() default 3_000;
+
+        /**
+         * The most clients a member holds leases for.
+         *
+         * @return clients
+         */
+        @AttributeDefinition(description = "The most clients one member holds leases for at once; a new client past it gets no"
+                + " lease (it asks for every path) until others' leases end.")
+        int maxLeaseHolders() default 256;
+
+        /**
+         * The most leases of one client.
+         *
+         * @return leases (directories and inodes)
+         */
+        @AttributeDefinition(description = "The most leases (directories and inodes) one member holds for one client; past it the"
+                + " client gets no new lease until its old ones end.")
+        int maxLeasesPerHolder() default 2_048;
     }
 
     /** The default of {@link Config#lockLeaseMillis()}. */
@@ -257,6 +292,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     private final OwnedGroups owned;
     private final PeerCalls peers;
     private final LockTable locks;
+    private final Leases leases;
 
     /**
      * Creates a member's engine. It does nothing until it is called: the first call mounts the file
@@ -269,6 +305,22 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
      * @param kernel the kernel, for the name resolution that says which groups this member owns
      */
     public FsEngine(Settings settings, String servedBy, Libfos libfos, Kernel kernel) {
+        this(settings, LeaseSettings.DEFAULT, servedBy, libfos, kernel);
+    }
+
+    /**
+     * Creates a member's engine that grants leases as configured. It does nothing until it is called:
+     * the first call mounts the file system.
+     *
+     * @param settings the fleet's settings
+     * @param leaseSettings how it grants leases on what clients cache
+     * @param servedBy the implementation that serves, for logs and errors: its bundle's symbolic name
+     *        and version
+     * @param libfos libfos, for the device, the other members and the holders of leases
+     * @param kernel the kernel, for the name resolution that says which groups this member owns
+     */
+    public FsEngine(Settings settings, LeaseSettings leaseSettings, String servedBy, Libfos libfos, Kernel kernel) {
+        this.leases = new Leases(settings.fleet(), leaseSettings, libfos, System::nanoTime);
         this.kernel = Objects.requireNonNull(kernel, "kernel");
         this.fleetName = settings.fleet();
         this.deviceName = BlockDevice.NAME_PREFIX + settings.device();
@@ -340,8 +392,51 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         }
         return gates.call(group, 0, () -> {
             checkGroup(group, dir);
-            return owned.walk(group, dir, names, g -> g == group || owns(g) && !gates.held(g, 0));
+            return owned.walk(group, dir, names, g -> g == group || owns(g) && !gates.held(g, 0), e -> { });
         }, () -> fleet.walk(group, dir, names));
+    }
+
+    @Override
+    public CompletionStage<WalkLease> leasedWalk(int group, long dir, List<String> names, Capability holder) {
+        if (names == null || names.size() > 4096) {
+            return Gates.failed(new IllegalArgumentException("a walk takes 0 to 4096 names, not " + (names == null ? "null" : names.size())));
+        }
+        long client = caller();
+        return gates.call(group, 0, () -> {
+            checkGroup(group, dir);
+            List<DirEntry> path = new ArrayList<>();
+            Walked w = owned.walk(group, dir, names, g -> g == group || owns(g) && !gates.held(g, 0), path::add);
+            return new WalkLease(w, path, leases.grant(client, holder, covered(dir, path, w)));
+        }, () -> fleet.leasedWalk(group, dir, names, holder));
+    }
+
+    /** What a walk's lease covers: the directories it looked names up in, and the inode whose attributes it answered. */
+    private static List<Long> covered(long dir, List<DirEntry> path, Walked w) {
+        List<Long> out = new ArrayList<>(path.size() + 1);
+        long in = dir;
+        for (DirEntry e : path) {
+            out.add(in);
+            in = e.inode();
+        }
+        if (w.attributes() != null) {
+            out.add(w.entry().inode());
+        }
+        return out;
+    }
+
+    /** The libfos client that made the call served now, 0 if it gave no request id. */
+    private static long caller() {
+        RequestId id = CallContext.requestId();
+        return id == null ? 0 : id.client();
+    }
+
+    /** The inode a directory's entry names, 0 if there is none (or the directory is not this group's). */
+    private long entryOrNone(int group, long dir, String name) {
+        try {
+            return store(group).lookup(dir, name).inode();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     @Override
@@ -362,22 +457,31 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
 
     @Override
     public CompletionStage<Opened> open(int group, long dir, String name, int flags, int mode, int uid, int gid) {
-        return gates.call(group, 0, owned.changing(group, () -> {
+        long writer = caller();
+        Set<Long> touched = new HashSet<>();
+        return leases.after(gates.call(group, 0, owned.changing(group, () -> {
             checkGroup(group, dir);
             Opened o = store(group).open(dir, name, flags, mode, uid, gid, now());
             if (o.attributes() != null && o.entry().type() == FileType.FILE) {
                 owned.opened(o.entry().inode());
             }
+            if (o.created()) {
+                touched.add(dir);
+            }
+            if ((flags & FileSystemFleet.OPEN_TRUNCATE) != 0) {
+                touched.add(o.entry().inode());
+            }
             return o;
-        }), () -> fleet.open(group, dir, name, flags, mode, uid, gid));
+        }), () -> fleet.open(group, dir, name, flags, mode, uid, gid)), touched, writer);
     }
 
     @Override
     public CompletionStage<Attributes> openInode(int group, long inode, int flags) {
-        return gates.call(group, 0, owned.changing(group, () -> {
+        return leases.after(gates.call(group, 0, owned.changing(group, () -> {
             checkGroup(group, inode);
             return owned.openInode(group, inode, flags);
-        }), () -> fleet.openInode(group, inode, flags));
+        }), () -> fleet.openInode(group, inode, flags)), (flags & FileSystemFleet.OPEN_TRUNCATE) != 0 ? List.of(inode) : List.of(),
+                caller());
     }
 
     @Override
@@ -394,25 +498,28 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
 
     @Override
     public CompletionStage<DirEntry> mkdir(int group, long dir, String name, int mode, int uid, int gid) {
+        long writer = caller();
+        Set<Long> touched = new HashSet<>();
         CompletionStage<CompletionStage<DirEntry>> s = gates.call(group, 0, () -> {
             checkGroup(group, dir);
             FsErrors.checkName(name);
             int target = groupFor(dir, name);
             if (target == group) {
+                touched.add(dir);
                 return CompletableFuture.completedFuture(store(group).mkdir(dir, name, mode, uid, gid, now()));
             }
             store(group).lookupAbsent(dir, name);
             return fleet.peerCross(0, new CrossOp(CrossOp.Kind.MKDIR, dir, name, 0, null, false, target, 0, mode, uid, gid));
         }, () -> CompletableFuture.completedFuture(fleet.mkdir(group, dir, name, mode, uid, gid)));
-        return s.thenCompose(x -> x);
+        return leases.after(s.thenCompose(x -> x), touched, writer);
     }
 
     @Override
     public CompletionStage<DirEntry> symlink(int group, long dir, String name, String target, int uid, int gid) {
-        return gates.call(group, 0, () -> {
+        return leases.after(gates.call(group, 0, () -> {
             checkGroup(group, dir);
             return store(group).symlink(dir, name, target, uid, gid, now());
-        }, () -> fleet.symlink(group, dir, name, target, uid, gid));
+        }, () -> fleet.symlink(group, dir, name, target, uid, gid)), List.of(dir), caller());
     }
 
     @Override
@@ -425,47 +532,61 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
 
     @Override
     public CompletionStage<DirEntry> link(int group, long dir, String name, long inode) {
+        long writer = caller();
+        Set<Long> touched = new HashSet<>();
         CompletionStage<CompletionStage<DirEntry>> s = gates.call(group, 0, () -> {
             checkGroup(group, dir);
             FsErrors.checkName(name);
             if (FileSystemFleet.groupOf(inode) == group) {
+                touched.add(dir);
+                touched.add(inode);
                 return CompletableFuture.completedFuture(store(group).link(dir, name, inode, now()));
             }
             store(group).lookupAbsent(dir, name);
             return fleet.peerCross(0, new CrossOp(CrossOp.Kind.LINK, dir, name, 0, null, false, 0, inode, 0, 0, 0));
         }, () -> CompletableFuture.completedFuture(fleet.link(group, dir, name, inode)));
-        return s.thenCompose(x -> x);
+        return leases.after(s.thenCompose(x -> x), touched, writer);
     }
 
     @Override
     public CompletionStage<Void> delete(int group, long dir, String name) {
+        long writer = caller();
+        Set<Long> touched = new HashSet<>();
         CompletionStage<CompletionStage<DirEntry>> s = gates.call(group, 0, owned.changing(group, () -> {
             checkGroup(group, dir);
             GroupStore g = store(group);
             DirEntry e = g.lookup(dir, name);
             if (FileSystemFleet.groupOf(e.inode()) == group) {
+                touched.add(dir);
+                touched.add(e.inode());
                 g.delete(dir, name, now());
                 return CompletableFuture.completedFuture(null);
             }
             return fleet.peerCross(0, new CrossOp(CrossOp.Kind.DELETE, dir, name, 0, null, false, 0, 0, 0, 0, 0));
         }), () -> CompletableFuture.completedFuture(fleet.delete(group, dir, name).thenApply(v -> (DirEntry) null)));
-        return s.thenCompose(x -> x).thenApply(x -> null);
+        return leases.after(s.thenCompose(x -> x).thenApply(x -> (Void) null), touched, writer);
     }
 
     @Override
     public CompletionStage<Void> rename(int group, long dir, String name, long targetDir, String targetName, boolean replace) {
+        long writer = caller();
+        Set<Long> touched = new HashSet<>();
         CompletionStage<CompletionStage<DirEntry>> s = gates.call(group, 0, owned.changing(group, () -> {
             checkGroup(group, dir);
             if (targetDir <= 0) {
                 throw new IllegalArgumentException("target directory " + targetDir + " is not an inode");
             }
+            long moved = entryOrNone(group, dir, name);
+            long replaced = entryOrNone(group, targetDir, targetName);
             if (store(group).renameLocal(dir, name, targetDir, targetName, replace, now())) {
+                touched.addAll(List.of(dir, targetDir, moved, replaced));
+                touched.remove(0L);
                 return CompletableFuture.completedFuture(null);
             }
             return fleet.peerCross(0, new CrossOp(CrossOp.Kind.RENAME, dir, name, targetDir, targetName, replace, 0, 0, 0, 0, 0));
         }), () -> CompletableFuture.completedFuture(fleet.rename(group, dir, name, targetDir, targetName, replace)
                 .thenApply(v -> (DirEntry) null)));
-        return s.thenCompose(x -> x).thenApply(x -> null);
+        return leases.after(s.thenCompose(x -> x).thenApply(x -> (Void) null), touched, writer);
     }
 
     // ---------------------------------------------------------------- the protocol: content
@@ -480,52 +601,52 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
 
     @Override
     public CompletionStage<Long> write(int group, long inode, int generation, long offset, byte[] data) {
-        return owned.spacious(group, data == null ? 0 : data.length, () -> {
+        return leases.after(owned.spacious(group, data == null ? 0 : data.length, () -> {
             checkGroup(group, inode);
             return store(group).contents.write(inode, generation, offset, data, false, now());
-        }, () -> fleet.write(group, inode, generation, offset, data));
+        }, () -> fleet.write(group, inode, generation, offset, data)), List.of(inode), caller());
     }
 
     @Override
     public CompletionStage<Long> append(int group, long inode, int generation, byte[] data) {
-        return owned.spacious(group, data == null ? 0 : data.length, () -> {
+        return leases.after(owned.spacious(group, data == null ? 0 : data.length, () -> {
             checkGroup(group, inode);
             return store(group).contents.write(inode, generation, 0, data, true, now());
-        }, () -> fleet.append(group, inode, generation, data));
+        }, () -> fleet.append(group, inode, generation, data)), List.of(inode), caller());
     }
 
     @Override
     public CompletionStage<Long> reserve(int group, long inode, int generation, long length) {
-        return gates.call(group, 0, () -> {
+        return leases.after(gates.call(group, 0, () -> {
             checkGroup(group, inode);
             return store(group).contents.reserve(inode, generation, length, now());
-        }, () -> fleet.reserve(group, inode, generation, length));
+        }, () -> fleet.reserve(group, inode, generation, length)), List.of(inode), caller());
     }
 
     @Override
     public CompletionStage<Void> truncate(int group, long inode, int generation, long size) {
-        return gates.call(group, 0, owned.changing(group, () -> {
+        return leases.after(gates.call(group, 0, owned.changing(group, () -> {
             checkGroup(group, inode);
             store(group).contents.truncate(inode, generation, size, now());
             return (Void) null;
-        }), () -> fleet.truncate(group, inode, generation, size));
+        }), () -> fleet.truncate(group, inode, generation, size)), List.of(inode), caller());
     }
 
     @Override
     public CompletionStage<Void> setTimes(int group, long inode, long modifiedMillis, long accessedMillis) {
-        return gates.call(group, 0, () -> {
+        return leases.after(gates.call(group, 0, () -> {
             checkGroup(group, inode);
             store(group).setTimes(inode, modifiedMillis, accessedMillis, now());
             return (Void) null;
-        }, () -> fleet.setTimes(group, inode, modifiedMillis, accessedMillis));
+        }, () -> fleet.setTimes(group, inode, modifiedMillis, accessedMillis)), List.of(inode), caller());
     }
 
     @Override
     public CompletionStage<Attributes> setAttributes(int group, long inode, int mode, int uid, int gid) {
-        return gates.call(group, 0, () -> {
+        return leases.after(gates.call(group, 0, () -> {
             checkGroup(group, inode);
             return store(group).setAttributes(inode, mode, uid, gid, now());
-        }, () -> fleet.setAttributes(group, inode, mode, uid, gid));
+        }, () -> fleet.setAttributes(group, inode, mode, uid, gid)), List.of(inode), caller());
     }
 
     @Override
@@ -650,7 +771,25 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
 
     @Override
     public CompletionStage<Void> peerFinish(int group, long tx, List<Step> steps) {
-        return peers.peerFinish(group, tx, steps);
+        return leases.after(peers.peerFinish(group, tx, steps), touchedBy(steps), 0);
+    }
+
+    /** The directories whose entries and inodes whose attributes the steps of a cross-group operation change. */
+    private static Set<Long> touchedBy(List<Step> steps) {
+        Set<Long> out = new HashSet<>();
+        for (Step st : steps == null ? List.<Step>of() : steps) {
+            switch (st.kind()) {
+                case PUT, REMOVE -> {
+                    out.add(st.dir());
+                    out.add(st.inode());
+                }
+                case INIT_DIRECTORY -> out.add(st.parent());
+                case SET_PARENT, DROP, LINK -> out.add(st.inode());
+                default -> throw new IllegalArgumentException("unknown step " + st.kind());
+            }
+        }
+        out.remove(0L);
+        return out;
     }
 
     @Override
@@ -673,6 +812,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         peers.retire();
         Map<String, Object> data = new HashMap<>();
         data.put("servedBy", servedBy);
+        data.put("leaseMillis", leases.leaseMillis());
         owned.export(data);
         data.put("locks", locks.export());
         return new FleetState(STATE_LAYOUT, data);
@@ -685,6 +825,8 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         }
         int open = state.data() instanceof Map<?, ?> m ? owned.importFrom(m) : 0;
         int held = state.data() instanceof Map<?, ?> m && m.get("locks") instanceof List<?> l ? locks.importFrom(l) : 0;
+        // the predecessor's leases are not handed on: changes wait until they have ended
+        leases.quietFor(state.data() instanceof Map<?, ?> m && m.get("leaseMillis") instanceof Number n ? n.longValue() : 0);
         LOG.info("{}: {} takes over from {} ({} open files, {} file locks); the file system is mounted again on first use", fleetName,
                 servedBy, state.data() instanceof Map<?, ?> m ? m.get("servedBy") : "?", open, held);
     }

@@ -99,9 +99,11 @@ final class OwnedGroups {
 
     /**
      * Resolves names from a directory while the directories it reaches are of groups {@code readable}
-     * allows (owned here, not pinned, not frozen); see {@link FileSystemFleet#walk}.
+     * allows (owned here, not pinned, not frozen); see {@link FileSystemFleet#walk}. Each entry a name
+     * led to is handed to {@code passed}, in order (for {@code .} the directory it stays in).
      */
-    Walked walk(int group, long dir, List<String> names, java.util.function.IntPredicate readable) throws FileSystemException {
+    Walked walk(int group, long dir, List<String> names, java.util.function.IntPredicate readable,
+            java.util.function.Consumer<DirEntry> passed) throws FileSystemException {
         DirEntry at = new DirEntry("", dir, FileType.DIRECTORY);
         long in = dir;
         store(group).parentOf(dir);
@@ -120,6 +122,7 @@ final class OwnedGroups {
             } else if (!name.equals(".")) {
                 at = store(g).lookup(at.inode(), name);
             }
+            passed.accept(at);
             consumed++;
             if (at.type() == FileType.SYMLINK) {
                 break;

@@ -6,6 +6,7 @@ import org.fos.fleet.api.Fleet;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.engine.EngineMember;
 import org.fos.fs.engine.FsEngine;
+import org.fos.fs.engine.LeaseSettings;
 import org.fos.fs.peers.FsPeers;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Names;
@@ -38,11 +39,12 @@ public final class FsMember implements EngineMember {
      * @param properties the component properties, {@code fos.fleet.name} among them
      * @param libfos libfos, for the device and the other members
      * @param kernel the kernel, for the name resolution that says which groups this member owns
-     * @throws IllegalArgumentException if a setting is out of its range (groups, call timeout, lock lease and bounds)
+     * @throws IllegalArgumentException if a setting is out of its range (groups, call timeout, lock lease and bounds, leases)
      */
     @Activate
     public FsMember(FsEngine.Config config, Map<String, Object> properties, @Reference Libfos libfos, @Reference Kernel kernel) {
-        this.engine = new FsEngine(FsEngine.Settings.of(config, properties), FsEngine.servedBy(getClass()), libfos, kernel);
+        this.engine = new FsEngine(FsEngine.Settings.of(config, properties), LeaseSettings.of(config), FsEngine.servedBy(getClass()),
+                libfos, kernel);
     }
 
     @Override
