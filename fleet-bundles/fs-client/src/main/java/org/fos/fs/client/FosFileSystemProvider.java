@@ -128,12 +128,6 @@ public class FosFileSystemProvider extends FileSystemProvider {
                 () -> connector.reachable(f), holder -> connector.callbacks(f, holder), cacheInodes));
     }
 
-    /** Closes every file system this provider opened (their caches and the mailboxes their leases are revoked through). */
-    protected void closeAll() {
-        for (FosFileSystem fs : List.copyOf(systems.values())) {
-            fs.close();
-        }
-    }
 
     void closed(FosFileSystem fs) {
         systems.remove(fs.fleet(), fs);
@@ -141,7 +135,8 @@ public class FosFileSystemProvider extends FileSystemProvider {
 
     /**
      * Closes every file system this provider opened: their file locks are no longer renewed and end
-     * with their lease, and their threads stop.
+     * with their lease, their caches end with the mailboxes their leases are revoked through, and their
+     * threads stop.
      */
     public void closeAll() {
         for (FosFileSystem fs : List.copyOf(systems.values())) {

@@ -81,13 +81,7 @@ public final class OsgiFosFiles extends FosFileSystemProvider implements FosFile
         }, check(config.callTimeoutMillis()), User.ROOT, config.cacheInodes());
     }
 
-    /** Closes the file systems bundles used: their caches end, and so do the mailboxes members revoke them through. */
-    @Deactivate
-    void deactivate() {
-        closeAll();
-    }
-
-    /** The bundle that used this provider let go of it: its file systems close. */
+    /** The bundle that used this provider let go of it: its file systems close (locks, caches, callback mailboxes). */
     @Deactivate
     void deactivate() {
         closeAll();

@@ -379,16 +379,18 @@ public class ConsoleIT {
         assertNotNull("a chart of the groups' commits", b.driver().findElement(By.id("fos-chart-commits")));
         assertEquals(List.of(), b.errors());
         PrometheusText.assumeParser();
-        // each group has one leader: the nodes' leader gauges add up to 1 for every group (once no election runs)
+        // each group has one leader: the nodes' leader gauges add up to 1 for every group of every replicated fleet
+        // (the key-value fleet's 8, the scheduling fleet's 1) once no election runs
         Awaitility.await("one leader a group in the three nodes' scrapes").atMost(COMMAND).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(() -> {
                     Map<String, Double> leaders = new java.util.TreeMap<>();
                     for (NodeProcess n : cluster.nodes()) {
                         for (PrometheusText.Sample s : PrometheusText.parse(scrape(n)).get("fos_replication_group_leader").samples()) {
-                            leaders.merge(s.labels().get("group"), s.value(), Double::sum);
+                            leaders.merge(s.labels().get("fleet") + " " + s.labels().get("group"), s.value(), Double::sum);
                         }
                     }
-                    return leaders.size() == 8 && leaders.values().stream().allMatch(v -> v == 1.0);
+                    return leaders.keySet().stream().filter(k -> k.startsWith(KV + " ")).count() == 8
+                            && leaders.values().stream().allMatch(v -> v == 1.0);
                 });
     }
 

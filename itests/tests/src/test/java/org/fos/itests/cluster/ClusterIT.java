@@ -22,8 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -82,8 +80,7 @@ public class ClusterIT {
     public static void startCluster() throws Exception {
         cluster = ClusterSupport.startWithLoad(Cluster.builder("cluster-it").nodes("node-a", "node-b", "node-c")
                 .configure("node-a", n -> n.config("org.fos.transport.tcp", Map.of("clientTicket", TICKET.toString()))
-                        .deploy(FosOptions.bundleFile("fos-itest-kvload")))
-                .configureAll(n -> n.deploy(FosOptions.bundleFile("fos-itest-elastic"))), 6, 3);
+                        .deploy(FosOptions.bundleFile("fos-itest-kvload"))), 6, 3);
         a = cluster.node("node-a");
         b = cluster.node("node-b");
         c = cluster.node("node-c");
@@ -343,86 +340,5 @@ public class ClusterIT {
                 + " the longest stretch without a successful call was %s ms; %s calls failed, %s were sent again%n",
                 (failedOver - killedAt) / 1e9, report.get("maxGapMillis"), report.get("failed"), report.get("retried"));
         assertTrue("calls went on after node-b died", number(report, "acknowledged") > 500);
-    }
-
-    /** The elastic test fleet, on every node, which the scheduling tests place. */
-    private static final String WORK = "/test/elastic";
-
-    /** Waits until /sys/sched has a placement of WORK over the given nodes with the given total, and each of them serves it. */
-    private static Placements.Placed awaitPlaced(NodeProcess reader, List<NodeProcess> on, int total) {
-        Placements.Placed[] seen = new Placements.Placed[1];
-        Awaitility.await("a placement of " + total + " members of " + WORK + " over " + on.size() + " nodes, served").atMost(START)
-                .pollInterval(Duration.ofMillis(500)).until(() -> {
-                    Placements.Placed p = Placements.of(reader, WORK);
-                    if (p == null || p.total() != total || p.members().size() != on.size()) {
-                        return false;
-                    }
-                    for (NodeProcess n : on) {
-                        if (p.members().get(n.nodeId()) == null || !Placements.settled(n, WORK, p.members().get(n.nodeId()))) {
-                            return false;
-                        }
-                    }
-                    seen[0] = p;
-                    return true;
-                });
-        return seen[0];
-    }
-
-    @Test
-    public void t6_theSchedulerPlacesAFleetsMembersOverTheNodesAndRefusesBadPolicies() {
-        try {
-            b.executeOk("fos:policy " + WORK + " spread 5", COMMAND);
-            Placements.Placed spread = awaitPlaced(c, cluster.nodes(), 5);
-            assertEquals("spread: " + spread, List.of(1, 2, 2), spread.members().values().stream().sorted().toList());
-            // another kind, set from another node: every node follows the one placement
-            c.executeOk("fos:policy " + WORK + " pack 4", COMMAND);
-            Placements.Placed pack = awaitPlaced(a, cluster.nodes(), 4);
-            assertTrue(pack + " replaced " + spread, pack.revision() > spread.revision());
-            assertEquals("pack fills one node up to its cores: " + pack, List.of(1, 1, 2), pack.members().values().stream().sorted().toList());
-            // bad input: clear errors, nothing changed
-            assertTrue(a.execute("fos:policy " + WORK + " sideways 2", COMMAND).contains("'sideways' is not one of spread, pack"));
-            assertTrue(a.execute("fos:policy " + WORK + " spread 0", COMMAND).contains("members must be from 1 to 1024"));
-            assertTrue(a.execute("fos:policy /sys/kv spread 3", COMMAND).contains("/sys/kv is a system fleet"));
-            assertTrue(a.execute("fos:policy " + WORK + " dance", COMMAND).contains("'dance' is not off, on or remove"));
-            assertTrue(a.execute("fos:placement /no/such/fleet", COMMAND).contains("has no placement"));
-            assertEquals(pack, Placements.of(b, WORK));
-            // switched off: every node gives the fleet back to its own sizing
-            a.executeOk("fos:policy " + WORK + " off", COMMAND);
-            Awaitility.await("every node gives " + WORK + " back its own sizing").atMost(START).pollInterval(Duration.ofMillis(500))
-                    .until(() -> cluster.nodes().stream().allMatch(n -> Placements.unplaced(n, WORK)));
-        } finally {
-            a.execute("fos:policy " + WORK + " remove", COMMAND);
-        }
-    }
-
-    @Test
-    public void t7_aSchedulerKilledMidDecisionLeavesOnePlacementAndARestartedNodeGetsMembersBack() throws Exception {
-        try {
-            a.executeOk("fos:policy " + WORK + " spread 6", COMMAND);
-            awaitPlaced(a, cluster.nodes(), 6);
-            String leader = Placements.schedLeader(a);
-            assertTrue("/sys/sched has a leader: " + a.execute("fos:groups", COMMAND), leader != null);
-            List<NodeProcess> survivors = cluster.nodes().stream().filter(n -> !n.nodeId().equals(leader)).toList();
-            // a new policy, and the deciding node killed while its next round decides it
-            survivors.get(0).executeOk("fos:policy " + WORK + " spread 5", COMMAND);
-            cluster.kill(leader);
-            // the survivors elect another scheduler; once the dead node is stale, one placement over the two survivors
-            Placements.Placed after = awaitPlaced(survivors.get(1), survivors, 5);
-            for (NodeProcess n : survivors) {
-                String view = n.executeOk("fos:placement", COMMAND);
-                assertEquals(n.nodeId() + " reads the one placement: " + view, List.of(after), Placements.all(view, WORK));
-                List<Long> decided = Placements.decided(view, WORK);
-                for (int i = 1; i < decided.size(); i++) {
-                    assertTrue("each placement replaced the one before: " + decided, decided.get(i) > decided.get(i - 1));
-                }
-            }
-            // the killed node comes back, reports, and the scheduler gives it members again
-            ClusterSupport.awaitWhole(cluster, 6, 3);
-            Placements.Placed back = awaitPlaced(a, cluster.nodes(), 5);
-            assertTrue(back + " after " + after, back.revision() > after.revision());
-        } finally {
-            ClusterSupport.awaitWhole(cluster, 6, 3);
-            a.execute("fos:policy " + WORK + " remove", COMMAND);
-        }
     }
 }
