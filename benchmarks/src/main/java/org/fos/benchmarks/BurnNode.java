@@ -212,6 +212,29 @@ final class BurnNode implements AutoCloseable {
     }
 
     /**
+     * Returns the changes the runtime made to an elastic fleet since a moment, for the benchmark's output.
+     *
+     * @param fleet the fleet's name
+     * @param sinceMillis the moment, epoch milliseconds
+     * @return one line a change: milliseconds after the moment, members before and after, the runtime's reason
+     */
+    List<String> changesSince(String fleet, long sinceMillis) {
+        List<String> changes = new ArrayList<>();
+        for (Object e : (List<?>) EmbeddedNode.call(runtime, "elasticity")) {
+            if (fleet.equals(EmbeddedNode.call(e, "fleet"))) {
+                for (Object event : (List<?>) EmbeddedNode.call(e, "events")) {
+                    long at = (Long) EmbeddedNode.call(event, "atMillis");
+                    if (at >= sinceMillis) {
+                        changes.add("+" + (at - sinceMillis) + " ms: " + EmbeddedNode.call(event, "from") + " -> "
+                                + EmbeddedNode.call(event, "to") + " (" + EmbeddedNode.call(event, "reason") + ")");
+                    }
+                }
+            }
+        }
+        return changes;
+    }
+
+    /**
      * Waits until an elastic fleet serves with one member and none is leaving.
      *
      * @param fleet the fleet's name

@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@value #CLIENTS} client threads, waiting at a gate, starting to call {@link Burn#burnBy}
  * synchronously ({@value FleetScalingBenchmark#ROUNDS} rounds of CPU work a call, which one member
  * cannot keep up with); the time ends when a client gets the first reply from a member that did not
- * serve before the step. The load stops after each trial, outside the measured time.
+ * serve before the step. The load stops after each trial, outside the measured time; the tear-down then
+ * prints the trial's time beside the runtime's changes of the fleet since the step (its {@code Elasticity}
+ * events), which tell the wait for the rule apart from the new member's start.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar ElasticStepBenchmark -f 1 -wi 1 -i 5</pre>
  */
@@ -113,6 +115,9 @@ public class ElasticStepBenchmark {
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final List<Thread> clients = new ArrayList<>();
         private volatile boolean stopped;
+        private long stepMillis;
+        private long stepNanos;
+        private long servedNanos;
 
         /**
          * Starts the clients, each waiting at the gate.
@@ -162,11 +167,14 @@ public class ElasticStepBenchmark {
          * @throws IllegalStateException if no added member served in time or a call failed
          */
         int run() throws InterruptedException {
+            stepMillis = System.currentTimeMillis();
+            stepNanos = System.nanoTime();
             gate.countDown();
             if (!added.await(TRIAL_SECONDS, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("no member was added and served within " + TRIAL_SECONDS + " s of the step: "
                         + node.elastic(Burn.ELASTIC));
             }
+            servedNanos = System.nanoTime();
             if (failure.get() != null) {
                 throw new IllegalStateException("a call of the step failed", failure.get());
             }
@@ -187,6 +195,11 @@ public class ElasticStepBenchmark {
                 if (t.isAlive()) {
                     throw new IllegalStateException(t.getName() + " did not stop: a call hangs");
                 }
+            }
+            if (addedIndex.get() != null) {
+                System.out.println("step: member #" + addedIndex.get() + " served its first call "
+                        + TimeUnit.NANOSECONDS.toMillis(servedNanos - stepNanos) + " ms after the step; the runtime's changes since: "
+                        + node.changesSince(Burn.ELASTIC, stepMillis));
             }
         }
     }
