@@ -345,7 +345,9 @@ public final class BenchmarkReport {
         Set<String> figures = new LinkedHashSet<>();
         for (Comparison c : row.comparisons()) {
             figures.add(c.fos().describe());
-            figures.add(c.baseline().describe());
+            if (c.baseline() != null) {
+                figures.add(c.baseline().describe());
+            }
         }
         return String.join(", ", figures);
     }

@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param label what is compared, for the reader
  * @param kind how the ratio is formed and judged
  * @param fos the fos figure
- * @param baseline the baseline figure (for {@link Kind#ALLOCATION}, the raw path's figure, shown for reference)
- * @param goal the bound the ratio must meet; NaN for a diagnostic line without a goal
+ * @param baseline the baseline figure (for {@link Kind#ALLOCATION}, the raw path's figure, shown for reference); null
+ *        for {@link Kind#TIME}, which has none
+ * @param goal the bound the ratio must meet (for {@link Kind#TIME}, the time in nanoseconds); NaN for a diagnostic
+ *        line without a goal
  * @param whyMissed what holds fos back, shown when the goal is missed; it comes from profiling. Paragraphs
  *        (separated by a blank line) that several comparisons of a row share are shown once
  * @param baselineLowerBound whether the baseline is a lower bound of the fos side (fos is built on it, so it
@@ -43,7 +45,13 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
          * Rates, ratio = fos / baseline, with the interval that JMH's 99.9% error bars of both allow
          * (not the iterations'); met if all of it is at least the goal.
          */
-        RATE
+        RATE,
+        /**
+         * A time of its own, without a baseline ({@link Comparison#time}): the median of every iteration of every
+         * fork (of the samples in sample mode), with the interval from the smallest to the largest iteration; met if
+         * the whole interval is at most the goal (nanoseconds).
+         */
+        TIME
     }
 
     /** The most two fork medians of one figure may differ by before the figure is flagged. */
@@ -72,6 +80,20 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
      */
     Comparison(String label, Kind kind, Figure fos, Figure baseline, double goal, String whyMissed) {
         this(label, kind, fos, baseline, goal, whyMissed, false, null);
+    }
+
+    /**
+     * A time of fos's own, with no baseline to divide it by ({@link Kind#TIME}): the time a fleet takes
+     * to react, say, whose floor is one of its settings rather than another program.
+     *
+     * @param label what is timed
+     * @param figure the figure: single-shot times (one a trial), or a sample-mode result
+     * @param goalNanos the most the whole interval may take, in nanoseconds; NaN for a diagnostic line
+     * @param whyMissed what holds fos back, or null
+     * @return the comparison
+     */
+    static Comparison time(String label, Figure figure, double goalNanos, String whyMissed) {
+        return new Comparison(label, Kind.TIME, figure, null, goalNanos, whyMissed);
     }
 
     /**
@@ -115,6 +137,9 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
      */
     Outcome evaluate(List<JmhResult> results) {
         String goalText = goalText();
+        if (kind == Kind.TIME) {
+            return time(fos.find(results), goalText);
+        }
         JmhResult f = fos.find(results);
         JmhResult b = baseline.find(results);
         if (f == null || b == null) {
@@ -200,6 +225,33 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         return new Outcome(fosText, baseText, ratioText, goalText, met ? MET : missed ? MISSED : UNDECIDED, missed);
     }
 
+    /** The median time of the iterations (or samples) with the interval from the smallest iteration to the largest. */
+    private Outcome time(JmhResult f, String goalText) {
+        if (f == null) {
+            return new Outcome("-", "-", "-", goalText, "not measured: no result for " + fos.describe() + " in this run", false);
+        }
+        JmhResult.Metric m = fos.of(f);
+        if (m == null) {
+            return new Outcome("-", "-", "-", goalText, "not measured: metric " + fos.describe() + " missing", false);
+        }
+        if (m.jumps(JUMP_FACTOR)) {
+            return new Outcome(Format.forks(m), "-", "-", goalText, "FLAGGED", false);
+        }
+        double median = Format.nanos(m.p50(), m.unit());
+        double low = Format.nanos(min(m.iterationP50s()), m.unit());
+        double high = Format.nanos(max(m.iterationP50s()), m.unit());
+        String fosText = "median " + Format.time(median) + " of " + m.iterationP50s().length + " "
+                + ("sample".equals(f.mode()) ? "iterations" : "trials");
+        String timeText = Format.time(median) + " " + Format.interval(low, high, Format::time);
+        if (withdrawn != null) {
+            return new Outcome(fosText, "-", timeText, goalText, WITHDRAWN, false);
+        }
+        if (Double.isNaN(goal)) {
+            return new Outcome(fosText, "-", timeText, goalText, "-", false);
+        }
+        return judge(fosText, "-", timeText, goalText, true, low, high);
+    }
+
     /** Bytes per message of each side, the fos side with its interval; judged against one byte. */
     private Outcome allocation(JmhResult f, JmhResult b, String goalText) {
         double[] fosBytes = bytesPerMessage(fos, f);
@@ -272,6 +324,7 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
             case THROUGHPUT, RATE -> ">= " + Format.plain(goal) + "x";
             case SPEEDUP -> ">= " + Format.plain(goal) + "x faster";
             case ALLOCATION -> "0 B/msg (under 1 B/msg)";
+            case TIME -> "<= " + Format.time(goal);
         };
     }
 }

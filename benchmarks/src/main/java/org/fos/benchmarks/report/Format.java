@@ -152,9 +152,28 @@ final class Format {
             case "ns/op" -> time(value);
             case "us/op" -> time(value * 1e3);
             case "ms/op" -> time(value * 1e6);
+            case "s/op" -> time(value * 1e9);
             case "ops/s" -> rate(value);
             case "B/op" -> bytes(value);
             default -> sig(value) + " " + unit;
+        };
+    }
+
+    /**
+     * Converts a time in a JMH unit to nanoseconds.
+     *
+     * @param value the time
+     * @param unit {@code ns/op}, {@code us/op}, {@code ms/op} or {@code s/op}
+     * @return nanoseconds
+     * @throws IllegalArgumentException if the unit is not a time a call
+     */
+    static double nanos(double value, String unit) {
+        return switch (unit) {
+            case "ns/op" -> value;
+            case "us/op" -> value * 1e3;
+            case "ms/op" -> value * 1e6;
+            case "s/op" -> value * 1e9;
+            default -> throw new IllegalArgumentException("not a time a call: " + unit);
         };
     }
 

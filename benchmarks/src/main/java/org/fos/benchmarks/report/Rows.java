@@ -36,6 +36,12 @@ final class Rows {
     private static final String KV_RAFT = "KvRaftBenchmark";
     /** The row of the replicated key-value fleet beside bare Ratis, whose marks depend on the machine's load. */
     static final int KV_RAFT_ROW = 13;
+    /** The benchmark of row 14: a fleet's throughput by members and pinning. */
+    private static final String SCALING = "FleetScalingBenchmark.call";
+    /** The benchmark of row 15: a load step to the added member serving. */
+    private static final String ELASTIC_STEP = "ElasticStepBenchmark.stepToAddedMemberServing";
+    /** The members of row 14's largest fleet. */
+    static final int MAX_MEMBERS = 3;
     /** The benchmark class of row 9. */
     static final String FILE_BENCHMARK = "FileBenchmark";
 
@@ -86,6 +92,20 @@ final class Rows {
 
     private static Figure kv(int members, String idle) {
         return Figure.of(KV_PUT, "members", Integer.toString(members), "idle", idle);
+    }
+
+    private static Figure scaling(int members, boolean pinned) {
+        return Figure.of(SCALING, "members", Integer.toString(members), "pinned", Boolean.toString(pinned), "clientCores", "1");
+    }
+
+    private static Comparison membersVsOne(int members, boolean pinned) {
+        return new Comparison((pinned ? "pinned" : "unpinned") + ": " + members + " members vs 1", Kind.THROUGHPUT,
+                scaling(members, pinned), scaling(1, pinned), Double.NaN, null);
+    }
+
+    private static Comparison pinnedVsUnpinned(int members) {
+        return new Comparison(members + (members == 1 ? " member" : " members") + ": pinned vs unpinned", Kind.THROUGHPUT,
+                scaling(members, true), scaling(members, false), Double.NaN, null);
     }
 
     private static Figure remote(String peer) {
@@ -400,5 +420,41 @@ final class Rows {
                     + " cores the marks say the goal was not judged.",
                     raftLatency("put", Kind.P50), raftLatency("put", Kind.P99), raftLatency("get", Kind.P50),
                     raftLatency("get", Kind.P99), raftRate("put", 1), raftRate("put", 2), raftRate("put", 4), raftRate("get", 1),
-                    raftRate("get", 2), raftRate("get", 4)));
+                    raftRate("get", 2), raftRate("get", 4)),
+            Row.measured(14, "fleet throughput at 1, 2 and " + MAX_MEMBERS + " members, pinned vs unpinned (issue 15)",
+                    "the same fleet with 1 member; the same fleet unpinned, same run",
+                    "none set: issue 15 asks for the measurement, so every line is diagnostic",
+                    "FleetScalingBenchmark, in the shipped runtime: each trial starts a node of the distribution in the"
+                    + " benchmark's JVM (EmbeddedNode: Felix with the distribution's bundles and etc configurations), gives"
+                    + " ConfigAdmin the fleet runtime's pinnedFleets (PID org.fos.fleet, clientCores=1 as shipped) and the"
+                    + " workload fleet's fos.fleet.members, then installs the workload bundle (fos-benchmarks-*-burn.jar, built"
+                    + " by the benchmarks module with bnd) whose fleet /bench/burn has that many members; the setup checks"
+                    + " the member count and, when pinned, that the OS bound every member thread to its core (the runtime's"
+                    + " core map), and when unpinned that none is. 6 client threads call Burn.burn synchronously through a"
+                    + " typed libfos proxy, round robin over the members; each call does 20,000 dependent xorshift rounds"
+                    + " in the member: a fixed amount of CPU work, not a time, so a member that loses its core does not"
+                    + " finish sooner. One member always has calls queued. Calls per second; ratios of the means, the"
+                    + " interval over every iteration of every fork. " + MAX_MEMBERS + " members is the max: one more than"
+                    + " the cores of the machine the row was set for (2), where adding members stops paying. A pinned member"
+                    + " gets a core of its own among those not kept for clients (clientCores=1 keeps the first), round"
+                    + " robin: on 2 cores every pinned member shares core 1, while unpinned members and the clients run on"
+                    + " any core, so pinning there trades parallelism for isolation from the clients (ADR 0091).",
+                    membersVsOne(2, true), membersVsOne(MAX_MEMBERS, true), membersVsOne(2, false), membersVsOne(MAX_MEMBERS, false),
+                    pinnedVsUnpinned(1), pinnedVsUnpinned(2), pinnedVsUnpinned(MAX_MEMBERS)),
+            Row.measured(15, "time from a load step to the added member serving (issue 15)",
+                    "none: a time of its own, whose floor is the fleet's own periodMillis",
+                    "none set: issue 15 asks for the measurement",
+                    "ElasticStepBenchmark, in the shipped runtime: a node of the distribution in the benchmark's JVM runs the"
+                    + " workload bundle's elastic fleet /bench/burn-elastic (@Elastic min=1, max=3, depth=2,"
+                    + " periodMillis=500, idleMillis=1000; not pinned). Each trial is one JMH single-shot invocation: its"
+                    + " setup waits until the fleet serves with one member and none is leaving, then the step: 6 client"
+                    + " threads waiting at a gate start calling Burn.burnBy synchronously (the same work a call as row 14),"
+                    + " which one member cannot keep up with. The time ends when a client gets the first reply from a member"
+                    + " that did not serve before the step (the reply names the member thread); the load stops outside the"
+                    + " measured time. The runtime samples the queues every 100 ms and adds a member once they stayed"
+                    + " above depth a member for periodMillis, so the time is at least periodMillis, plus up to one"
+                    + " sampling interval, the new member's start (mailbox, thread, name) and the first call reaching it."
+                    + " Median of every trial of every fork, the interval from the smallest trial to the largest.",
+                    Comparison.time("step to the first call served by the added member", Figure.of(ELASTIC_STEP), Double.NaN,
+                            null)));
 }

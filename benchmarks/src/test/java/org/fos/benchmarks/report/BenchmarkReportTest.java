@@ -160,7 +160,8 @@ class BenchmarkReportTest {
 
     @Test
     void shouldMapEveryRowOfTheIssueToItsBenchmarks() {
-        assertThat(Rows.ALL).extracting(Row::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+        assertThat(Rows.ALL).extracting(Row::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                15);
         assertThat(Rows.ALL).filteredOn(r -> r.notMeasured() != null).isEmpty();
         assertThat(Rows.ALL).filteredOn(r -> r.number() != Rows.LIVE_UPGRADE).allSatisfy(r -> assertThat(r.comparisons())
                 .isNotEmpty().allSatisfy(c -> assertThat(Double.isNaN(c.goal()) || c.whyMissed() != null)
@@ -294,6 +295,74 @@ class BenchmarkReportTest {
         assertThat(allocation.evaluate(some).mark()).isEqualTo("undecided");
     }
 
+    private static final Figure STEP = Figure.of("ElasticStepBenchmark.stepToAddedMemberServing");
+
+    private static List<JmhResult> steps(String rawData) throws Exception {
+        return List.of(scored("ElasticStepBenchmark.stepToAddedMemberServing", "ss", "", "ms/op", rawData, ""));
+    }
+
+    @Test
+    void shouldGiveATimeOfItsOwnAsTheMedianOfItsTrialsWithTheirInterval() throws Exception {
+        Comparison diagnostic = Comparison.time("step", STEP, Double.NaN, null);
+
+        Comparison.Outcome o = diagnostic.evaluate(steps("[[600,650],[620,700]]"));
+
+        assertThat(o.fos()).isEqualTo("median 635 ms of 4 trials");
+        assertThat(o.baseline()).isEqualTo("-");
+        assertThat(o.ratio()).isEqualTo("635 ms [600 ms, 700 ms]");
+        assertThat(o.goal()).isEqualTo("(diagnostic)");
+        assertThat(o.mark()).isEqualTo("-");
+    }
+
+    @Test
+    void shouldJudgeATimeOfItsOwnByTheIntervalOfItsTrials() throws Exception {
+        List<JmhResult> results = steps("[[600,650],[620,700]]");
+
+        Comparison.Outcome met = Comparison.time("step", STEP, 800e6, "why").evaluate(results);
+        Comparison.Outcome undecided = Comparison.time("step", STEP, 650e6, "why").evaluate(results);
+        Comparison.Outcome missed = Comparison.time("step", STEP, 500e6, "why").evaluate(results);
+
+        assertThat(met.goal()).isEqualTo("<= 800 ms");
+        assertThat(met.mark()).isEqualTo("met");
+        assertThat(undecided.mark()).as("a median within the goal is not enough to meet it").isEqualTo("undecided");
+        assertThat(missed.mark()).isEqualTo("MISSED");
+        assertThat(missed.missed()).isTrue();
+        assertThat(Comparison.time("step", STEP, Double.NaN, null).evaluate(List.of()).mark()).startsWith("not measured")
+                .contains("ElasticStepBenchmark");
+        assertThat(Comparison.time("step", STEP, Double.NaN, null).evaluate(steps("[[100,110],[900,1000]]")).mark())
+                .isEqualTo("FLAGGED");
+    }
+
+    /** Row 14's results: calls per second of each fleet size, pinned and not, two forks of two iterations. */
+    private static List<JmhResult> scaling(double pinnedPerMember, double unpinnedPerMember) throws Exception {
+        List<JmhResult> results = new ArrayList<>();
+        for (int members = 1; members <= Rows.MAX_MEMBERS; members++) {
+            for (boolean pinned : new boolean[] {true, false}) {
+                double rate = (pinned ? pinnedPerMember : unpinnedPerMember) * members;
+                String raw = "[[" + rate + "," + rate * 1.1 + "],[" + rate * 0.9 + "," + rate + "]]";
+                results.add(scored("FleetScalingBenchmark.call", "thrpt", "'members':'" + members + "','pinned':'" + pinned
+                        + "','clientCores':'1'", "ops/s", raw, ""));
+            }
+        }
+        return results;
+    }
+
+    @Test
+    void shouldCompareEachFleetSizeWithOneMemberAndPinnedWithUnpinnedInRow14() throws Exception {
+        Row row = Rows.ALL.stream().filter(r -> r.number() == 14).findFirst().orElseThrow();
+
+        List<JmhResult> results = scaling(1000, 500);
+        List<Comparison.Outcome> outcomes = row.comparisons().stream().map(c -> c.evaluate(results)).toList();
+
+        assertThat(row.comparisons()).extracting(Comparison::label).containsExactly("pinned: 2 members vs 1", "pinned: 3 members vs 1",
+                "unpinned: 2 members vs 1", "unpinned: 3 members vs 1", "1 member: pinned vs unpinned",
+                "2 members: pinned vs unpinned", "3 members: pinned vs unpinned");
+        assertThat(outcomes).extracting(Comparison.Outcome::ratio).containsExactly("2.00x [1.64x, 2.44x]", "3.00x [2.45x, 3.67x]",
+                "2.00x [1.64x, 2.44x]", "3.00x [2.45x, 3.67x]", "2.00x [1.64x, 2.44x]", "2.00x [1.64x, 2.44x]",
+                "2.00x [1.64x, 2.44x]");
+        assertThat(outcomes).extracting(Comparison.Outcome::mark).containsOnly("-");
+    }
+
     @Test
     void shouldKeepAnEarlierFindingAsADatedNoteApartFromTheRun() {
         assertThat(Rows.earlier("2026-11-27", "`-prof stack` of X", "Thread.yield was 23%"))
@@ -308,7 +377,7 @@ class BenchmarkReportTest {
     /** A finding of an earlier profile, as {@link Rows#earlier} writes it. */
     private static final Pattern DATED_NOTE = Pattern.compile("\\[Recorded \\d{4}-\\d{2}-\\d{2} \\([^\\]]*\\]");
     /** Figures in the prose that are settings of the benchmarks, not measurements. */
-    private static final Set<String> SETTINGS = Set.of("4 KiB", "10 us", "1-2 s", "200-400 ms", "5 s", "8 MB", "1 MB", "99.9%");
+    private static final Set<String> SETTINGS = Set.of("4 KiB", "10 us", "1-2 s", "200-400 ms", "5 s", "8 MB", "1 MB", "99.9%", "100 ms");
 
     /**
      * A synthetic run with a result for every figure the rows name: the n-th result's figures are
@@ -320,7 +389,7 @@ class BenchmarkReportTest {
         Map<String, Set<String>> secondaries = new LinkedHashMap<>();
         for (Row row : Rows.ALL) {
             List<Figure> figures = new ArrayList<>(row.quotes().values());
-            row.comparisons().forEach(c -> figures.addAll(List.of(c.fos(), c.baseline())));
+            row.comparisons().forEach(c -> figures.addAll(c.baseline() == null ? List.of(c.fos()) : List.of(c.fos(), c.baseline())));
             for (Figure f : figures) {
                 String key = f.benchmark() + f.params();
                 byResult.putIfAbsent(key, f.params());
