@@ -40,10 +40,12 @@ final class ElasticSizing {
     private final Members members;
     private final FleetHost host;
     private final String node;
-    /** The policy, or null if the fleet is not elastic; why it is not scaled though declared elastic, or null. */
+    /** The policy, or null if the fleet is not elastic. */
     private ElasticPolicy policy;
-    private String off;
-    /** Why the fleet's size cannot change (replicated, stateful prototype members), or null; known once bound. */
+    /**
+     * Why the fleet's size cannot change (replicated, stateful prototype members), or null; known once
+     * bound. For an elastic fleet it is also why it is not scaled though declared elastic.
+     */
     private String unfit;
     /** The members a scheduler placed on this node, 0 while not placed; and why. */
     private int placed;
@@ -69,10 +71,10 @@ final class ElasticSizing {
             why = "its members are Stateful prototype instances, each with state of its own, which a member that goes would take"
                     + " with it: share one instance, or keep the state elsewhere (a replicated fleet)";
         }
+        String before = policy == null ? null : unfit;
         unfit = why;
         if (settings == null) {
             policy = null;
-            off = null;
             return;
         }
         if (policy == null) {
@@ -80,10 +82,9 @@ final class ElasticSizing {
         } else {
             policy.settings(settings);
         }
-        if (why != null && !why.equals(off)) {
+        if (why != null && !why.equals(before)) {
             LOG.error("fleet {} declares @Elastic, but {}: its members stay {}", fleet.name(), why, members.size());
         }
-        off = why;
     }
 
     /** The implementation's changed service properties have elastic settings that are not valid: the ones before stay. */
@@ -167,7 +168,7 @@ final class ElasticSizing {
                         toRetire = why;
                     }
                 }
-            } else if (off != null || fixed || !p.settings().enabled() || fleet.servingBinding() == null) {
+            } else if (unfit != null || fixed || !p.settings().enabled() || fleet.servingBinding() == null) {
                 return;
             }
         }
@@ -383,7 +384,7 @@ final class ElasticSizing {
             return null;
         }
         ElasticPolicy.Settings s = p.settings();
-        String why = off != null ? off
+        String why = unfit != null ? unfit
                 : placed > 0 ? "placed by a scheduler: " + placed + " members on this node (" + placedReason + ")"
                 : fixed ? "the node's configuration keeps it fixed (fixedFleets of " + FleetRuntimeImpl.PID + ")"
                 : !s.enabled() ? "switched off (fos.elastic.enabled=false)"

@@ -265,8 +265,10 @@ public final class SchedAgent {
     private void round() {
         try {
             scheduler.report(report());
-            pushPolicies();
             SchedView view = scheduler.view();
+            if (pushPolicies(view)) {
+                view = scheduler.view();
+            }
             if (enabled && leads()) {
                 view = decide(view);
             }
@@ -306,9 +308,14 @@ public final class SchedAgent {
         return new NodeReport(node, Runtime.getRuntime().availableProcessors(), load < 0 ? -1 : load, System.currentTimeMillis(), fleets);
     }
 
-    /** Sets the configured policies that changed since this node last set them; withdraws removed ones. */
-    private void pushPolicies() {
-        SchedView view = null;
+    /**
+     * Sets the configured policies that changed since this node last set them; withdraws removed ones.
+     *
+     * @param view the state read this round
+     * @return whether it changed a policy
+     */
+    private boolean pushPolicies(SchedView view) {
+        boolean changed = false;
         for (PolicyConfig c : configs.keySet()) {
             Policy p = c.policy();
             if (p == null || same(pushed.get(p.fleet()), p)) {
@@ -316,7 +323,6 @@ public final class SchedAgent {
             }
             if (!pushed.containsKey(p.fleet())) {
                 // the first time since this node started: a policy set since by someone else stays
-                view = view == null ? scheduler.view() : view;
                 Policy there = policy(view, p.fleet());
                 if (there != null && !there.source().equals(p.source())) {
                     LOG.info("placement policy of {} configured on node {} not set: {} set it since ({})", p.fleet(), node, there.source(),
@@ -327,18 +333,20 @@ public final class SchedAgent {
             }
             Policy kept = scheduler.setPolicy(p);
             pushed.put(p.fleet(), kept);
+            changed = true;
             LOG.info("placement policy of {} set from node {}'s configuration: {}", p.fleet(), node, SchedMachine.describe(kept));
         }
         for (String fleet : List.copyOf(withdrawn)) {
-            view = view == null ? scheduler.view() : view;
             Policy there = policy(view, fleet);
             if (there != null && there.source().equals(PolicyConfig.source(node))) {
                 scheduler.removePolicy(fleet);
+                changed = true;
                 LOG.info("placement policy of {} removed with node {}'s configuration", fleet, node);
             }
             withdrawn.remove(fleet);
             pushed.remove(fleet);
         }
+        return changed;
     }
 
     private static boolean same(Policy a, Policy b) {
