@@ -58,6 +58,8 @@ final class GroupMachine extends BaseStateMachine {
     private boolean closed;
     /** Counts the states loaded from snapshots (guarded by this). */
     private long generation;
+    /** An entry was left unapplied because the replica is closing: the applied index stays before it. */
+    private boolean halted;
 
     GroupMachine(Directory.Identity identity, LogCodec codec, DedupTable dedup, RaftNode node) {
         this.identity = identity;
@@ -131,7 +133,8 @@ final class GroupMachine extends BaseStateMachine {
     /** Waits for the fleet's state machine; the caller holds the lock. */
     private StateMachine awaitDelegate() throws InterruptedException {
         while (delegate == null) {
-            if (closed) {
+            // the node's flag too: a replica Ratis started while the node was closing was never told it is stopping
+            if (closed || node.isClosed()) {
                 throw new FleetException(Status.UNAVAILABLE, identity + " is closed on node " + node.nodeId(), null);
             }
             wait(TimeUnit.SECONDS.toMillis(1));
@@ -176,8 +179,25 @@ final class GroupMachine extends BaseStateMachine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
+        } catch (FleetException closing) {
+            // Never thrown to Ratis: its updater would stop applying short of the index a closing
+            // server waits for, and the close would wait forever. The entry stays unapplied here:
+            // from now on the last applied index, and so any snapshot, stays before it, and the
+            // restart applies it from the log.
+            synchronized (this) {
+                halted = true;
+            }
+            return CompletableFuture.failedFuture(closing);
         }
         return CompletableFuture.completedFuture(LogCodec.message(result));
+    }
+
+    /** Ratis's entries of its own (configuration, metadata) move the applied index on, unless an entry of the fleet's was left unapplied. */
+    @Override
+    public synchronized void notifyTermIndexUpdated(long term, long index) {
+        if (!halted) {
+            super.notifyTermIndexUpdated(term, index);
+        }
     }
 
     @Override

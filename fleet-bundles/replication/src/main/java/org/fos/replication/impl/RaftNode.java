@@ -339,6 +339,11 @@ final class RaftNode implements AutoCloseable {
     void machineStarted(GroupMachine m) {
         RaftGroupId id = m.getGroupId();
         machines.put(id, m);
+        if (closed) {
+            // started while this node closes: close() has told the replicas it knew, not this one
+            m.stopping();
+            return;
+        }
         FleetGroups f = fleets.get(m.identity().fleet());
         if (f != null) {
             f.attach(m);

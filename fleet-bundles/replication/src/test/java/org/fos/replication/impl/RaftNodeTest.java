@@ -13,6 +13,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.fos.codec.impl.SmilePayloadCodec;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.GroupInfo;
@@ -22,9 +28,14 @@ import org.fos.rpc.api.FleetException;
 import org.fos.rpc.api.RequestId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real Raft servers on loopback, in this JVM, sharing one membership. */
+/**
+ * Real Raft servers on loopback, in this JVM, sharing one membership. A test that hangs (a close
+ * waiting on Ratis) fails after 5 min, on a thread of its own, with every thread's stack.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RaftNodeTest {
     /** Generous: other builds may share this machine's two cores. */
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -37,6 +48,7 @@ class RaftNodeTest {
     private final Map<String, RaftNode> nodes = new HashMap<>();
 
     @AfterEach
+    @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void stop() {
         nodes.values().forEach(RaftNode::close);
     }
@@ -290,5 +302,55 @@ class RaftNodeTest {
         join(queued);
         assertThat(get(v2, "k")).isEqualTo("LOW");
         assertThat(get(v2, "q")).as("the write that waited was applied by the new version").isEqualTo("QUEUED");
+    }
+
+    /**
+     * A replica whose node is closing gives Ratis a failed future, never an exception: Ratis's
+     * updater stops applying at an exception, short of the index a closing server joins it at, and
+     * the close waited forever (a CI run held for 80 min by a follower's close).
+     */
+    @Test
+    void shouldFailAnEntryToRatisInsteadOfThrowingWhenTheReplicaIsClosing() throws Exception {
+        RaftNode n = start("solo");
+        GroupMachine m = new GroupMachine(new Directory.Identity("/test/ledger", 0), n.codec(), new DedupTable(10_000, 100), n);
+        m.stopping();
+        LogEntryProto entry = LogEntryProto.newBuilder().setTerm(1).setIndex(7)
+                .setStateMachineLogEntry(StateMachineLogEntryProto.newBuilder().setLogData(ByteString.copyFromUtf8("unread")))
+                .build();
+        TransactionContext trx = TransactionContext.newBuilder().setStateMachine(m).setServerRole(RaftPeerRole.FOLLOWER)
+                .setLogEntry(entry).build();
+
+        CompletableFuture<Message> applied = m.applyTransaction(trx);
+
+        assertThat(applied).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
+                .isInstanceOf(FleetException.class).withMessageContaining("closed");
+        assertThat(m.getLastAppliedTermIndex().getIndex()).as("not applied, so no snapshot covers the entry").isLessThan(7);
+        m.notifyTermIndexUpdated(1, 8);
+        assertThat(m.getLastAppliedTermIndex().getIndex()).as("nor does a later entry of Ratis's own").isLessThan(7);
+    }
+
+    /** A write committed while the fleet is suspended, with the node closed under it, is applied after the restart. */
+    @Test
+    void shouldCloseWhileACommittedWriteWaitsForTheFleetAndApplyItAfterARestart() throws Exception {
+        RaftNode n = start("solo");
+        Ledger v1 = new Ledger(1);
+        var handle = n.open("/test/ledger", 1, 1, v1);
+        v1.replicas(handle.replicas());
+        put(v1, "k", "before");
+        handle.suspend();
+        CompletableFuture<Long> waiting = v1.replicas.write(v1.replicas.groupOf("q"), new Ledger.Put("q", "waited"), Long.class)
+                .toCompletableFuture();
+        GroupMachine m = n.machines().iterator().next();
+        long applied = m.getLastAppliedTermIndex().getIndex();
+        await().atMost(WAIT).until(() -> n.server().getDivision(m.getGroupId()).getRaftLog().getLastCommittedIndex() > applied);
+        assertThat(waiting).isNotDone();
+
+        stopNode("solo");
+        assertThat(waiting).as("the caller hears of the close").failsWithin(WAIT);
+
+        RaftNode again = start("solo");
+        Ledger l2 = open(again, 1, 1);
+        assertThat(get(l2, "k")).isEqualTo("before");
+        assertThat(get(l2, "q")).as("the committed write was applied after the restart").isEqualTo("waited");
     }
 }
