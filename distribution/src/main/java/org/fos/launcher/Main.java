@@ -226,25 +226,35 @@ public final class Main {
     }
 
     /** Describes every bundle of the node that is not active (fragments: not resolved). */
-    private static List<String> failures(List<Bundle> bundles) {
+    static List<String> failures(List<Bundle> bundles) {
         List<String> out = new ArrayList<>();
         for (Bundle b : bundles) {
-            boolean ok = isFragment(b) ? b.getState() == Bundle.RESOLVED
-                    : b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING && isLazy(b);
-            if (!ok) {
-                String reason = "";
-                if (b.getState() == Bundle.INSTALLED) {
-                    try {
-                        b.start();
-                    } catch (BundleException e) {
-                        reason = ": " + e.getMessage();
-                    }
-                }
-                out.add(b.getSymbolicName() + " " + b.getVersion() + " (" + b.getLocation() + ") is "
-                        + stateName(b.getState()) + reason);
+            if (started(b)) {
+                continue;
             }
+            String reason = "";
+            if (!isFragment(b) && (b.getState() == Bundle.INSTALLED || b.getState() == Bundle.RESOLVED)) {
+                // Once more: a start can lose a race for Felix's global lock to another thread's resolve
+                // (File Install's, or a deploy's), which Felix ends by interrupting the loser ("Unable to
+                // acquire global lock for resolve"). A bundle that cannot start says why again.
+                try {
+                    b.start(Bundle.START_ACTIVATION_POLICY);
+                } catch (BundleException | IllegalStateException e) {
+                    reason = ": " + e.getMessage();
+                }
+                if (started(b)) {
+                    continue;
+                }
+            }
+            out.add(b.getSymbolicName() + " " + b.getVersion() + " (" + b.getLocation() + ") is " + stateName(b.getState()) + reason);
         }
         return out;
+    }
+
+    /** Whether a bundle of the node is where it should be: active (or lazily starting); a fragment resolved. */
+    private static boolean started(Bundle b) {
+        return isFragment(b) ? b.getState() == Bundle.RESOLVED
+                : b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING && isLazy(b);
     }
 
     private static String stateName(int state) {
