@@ -20,8 +20,10 @@ import java.util.concurrent.locks.LockSupport;
 import org.fos.codec.embed.SmileCodec;
 import org.fos.fleet.api.NodeAdmin;
 import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.LeaseHolder;
 import org.fos.fs.client.FleetConnector;
 import org.fos.fs.client.FosFileSystemProvider;
+import org.fos.fs.client.LeaseCallbacks;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.NameEntry;
@@ -96,6 +98,12 @@ public final class FosClient implements AutoCloseable {
             public boolean reachable(String fleet) {
                 // a file system is served by the connected node's members (fos.scope=node)
                 return transport.cost(ticket.node()) >= 0;
+            }
+
+            @Override
+            public LeaseCallbacks callbacks(String fleet, LeaseHolder holder) {
+                // the members call back through the client's own kernel, over the connection it dialled
+                return new LeaseCallbacks(kernel.kernel(OWNER), own, holder, "fos: leases " + fleet);
             }
         }, b.callTimeout.toMillis());
         this.follower = Executors.newSingleThreadExecutor(r -> {

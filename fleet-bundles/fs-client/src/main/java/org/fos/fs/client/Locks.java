@@ -34,7 +34,8 @@ import org.fos.fs.api.Locked;
  *
  * <p>This client is one holder, named by a random id. A daemon thread renews its locks every third
  * of the fleet's lease; a lock the member freed because a renewal came too late (the client was cut
- * off longer than the lease) is lost: {@link FileLock#isValid()} answers false. A lock is released by
+ * off longer than the lease) or forgot (its node restarted) is lost: {@link FileLock#isValid()}
+ * answers false once a renewal says so, or once no renewal was answered for a whole lease. A lock is released by
  * {@link FileLock#release()} (waiting for the member) or when its channel closes (without waiting).
  * Thread-safe.
  */
@@ -60,6 +61,8 @@ final class Locks {
         private final long id;
         private boolean granted; // guarded by Locks.this
         private boolean valid = true; // guarded by Locks.this
+        /** When the last call that the member answered holding this lock was sent (System.nanoTime). */
+        private long confirmedNanos; // guarded by Locks.this
 
         Held(FosFileChannel channel, long id, long position, long size, boolean shared) {
             super(channel, position, size, shared);
@@ -107,10 +110,11 @@ final class Locks {
         try {
             long pause = MIN_PAUSE_MILLIS;
             while (true) {
+                long sent = System.nanoTime();
                 Locked answer = fs.await(() -> fs.server().lock(channel.group(), channel.inode(), channel.generation(), holder, h.id,
                         position, size, shared), channel.path());
                 if (answer.granted()) {
-                    if (!granted(h, answer.leaseMillis())) { // its channel closed meanwhile
+                    if (!granted(h, answer.leaseMillis(), sent)) { // its channel closed meanwhile
                         unlockQuietly(channel, h.id);
                         throw new AsynchronousCloseException();
                     }
@@ -161,11 +165,12 @@ final class Locks {
     }
 
     /** Marks a lock granted and renews this client's locks from now on; false if it was forgotten meanwhile. */
-    private synchronized boolean granted(Held h, long lease) {
+    private synchronized boolean granted(Held h, long lease, long sentNanos) {
         if (!h.valid) {
             return false;
         }
         h.granted = true;
+        h.confirmedNanos = sentNanos;
         if (renewals == null || lease < leaseMillis) {
             leaseMillis = lease;
             if (renewals != null) {
@@ -235,13 +240,25 @@ final class Locks {
         }
     }
 
-    /** Renews this client's locks at every member that holds some, and marks the ones a member lost. */
+    /**
+     * Renews this client's locks at every member that holds some, and marks the ones a member lost,
+     * and the ones no member confirmed for a whole lease: a client cut off from its node (or whose
+     * node restarted and forgot them) stops believing it holds them once the member may have freed them.
+     */
     private void renew() {
         Map<Integer, List<Long>> keep = new HashMap<>();
         Map<Integer, Set<Held>> granted = new HashMap<>();
+        long sent = System.nanoTime();
         synchronized (this) {
             if (renewals == null) {
                 return;
+            }
+            for (List<Held> all : List.copyOf(byInode.values())) {
+                for (Held h : List.copyOf(all)) {
+                    if (h.granted && sent - h.confirmedNanos > TimeUnit.MILLISECONDS.toNanos(leaseMillis)) {
+                        forget(h);
+                    }
+                }
             }
             if (byInode.isEmpty()) {
                 stopRenewing(); // no thread is left behind while this client holds no lock
@@ -261,7 +278,7 @@ final class Locks {
             try {
                 fs.server().renewLocks(group, holder, ids).whenComplete((held, e) -> {
                     if (e == null) {
-                        lost(granted.getOrDefault(group, Set.of()), held);
+                        confirmed(granted.getOrDefault(group, Set.of()), held, sent);
                     }
                 });
             } catch (IOException | RuntimeException e) {
@@ -270,12 +287,14 @@ final class Locks {
         });
     }
 
-    /** Marks the locks a member no longer holds for this client as lost. */
-    private synchronized void lost(Set<Held> granted, List<Long> held) {
+    /** Marks the locks a member no longer holds for this client as lost, and the ones it holds as confirmed when the renewal was sent. */
+    private synchronized void confirmed(Set<Held> granted, List<Long> held, long sentNanos) {
         Set<Long> still = new HashSet<>(held);
         for (Held h : granted) {
             if (!still.contains(h.id)) {
                 forget(h);
+            } else if (h.valid) {
+                h.confirmedNanos = Math.max(h.confirmedNanos, sentNanos);
             }
         }
     }

@@ -283,6 +283,8 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
 
     private final Kernel kernel;
     private volatile Address self;
+    /** An earlier version handed its state on: its locks are here, and its leases are waited out already. */
+    private volatile boolean handedOn;
     private final String fleetName;
     private final String deviceName;
     private final BlockDevice device;
@@ -328,11 +330,27 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(settings.callTimeoutMillis()));
         this.device = libfos.proxy(BlockDevice.class, deviceName, options);
         this.fleet = libfos.proxy(FsPeers.class, fleetName, options.withSelection(Selection.ROUND_ROBIN));
-        this.gates = new Gates(fleetName, deviceName, servedBy, device, fleet, this::owns);
+        long startedMillis = System.currentTimeMillis();
+        this.gates = new Gates(fleetName, deviceName, servedBy, device, fleet, this::owns, layout -> mounted(layout, startedMillis));
         this.owned = new OwnedGroups(fleetName, device, fleet, gates);
         this.peers = new PeerCalls(fleetName, deviceName, device, fleet, libfos, settings, gates, owned, this::owns);
         this.locks = new LockTable(() -> System.nanoTime() / 1_000_000, settings.lockLeaseMillis(), settings.maxLocksPerHolder(),
                 settings.maxLocks());
+    }
+
+    /**
+     * The file system is mounted: if it is older than this member and no earlier version handed its
+     * leases and locks on ({@link #importState}), an earlier member served it (a restart) and may have
+     * granted leases and locks this one cannot know. Changes then wait out one lease, and no new lock
+     * is granted for one lock lease, as after a live upgrade.
+     */
+    private void mounted(Layout layout, long startedMillis) {
+        if (!handedOn && layout.createdMillis < startedMillis) {
+            leases.quietFor(leases.leaseMillis());
+            locks.refuseNewForOneLease();
+            LOG.info("{}: started on a file system an earlier member served: changes wait out its leases ({} ms) and new file locks"
+                    + " wait out its locks' ({} ms)", fleetName, leases.leaseMillis(), locks.leaseMillis());
+        }
     }
 
     @Override
@@ -823,6 +841,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         if (state.version() != STATE_LAYOUT && state.version() != 1) {
             throw new IllegalArgumentException("this version reads state layouts 1 and " + STATE_LAYOUT + ", not " + state.version());
         }
+        handedOn = true;
         int open = state.data() instanceof Map<?, ?> m ? owned.importFrom(m) : 0;
         int held = state.data() instanceof Map<?, ?> m && m.get("locks") instanceof List<?> l ? locks.importFrom(l) : 0;
         // the predecessor's leases are not handed on: changes wait until they have ended

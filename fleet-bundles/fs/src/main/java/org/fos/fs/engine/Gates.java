@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 import org.fos.block.api.BlockDevice;
@@ -44,6 +45,7 @@ final class Gates {
     private final BlockDevice device;
     private final FsPeers fleet;
     private final IntPredicate owns;
+    private final Consumer<Layout> mounted;
 
     private volatile Layout layout;
     private volatile long fence;
@@ -53,13 +55,20 @@ final class Gates {
     private final List<Held> held = new ArrayList<>();
     private boolean frozen;
 
-    Gates(String fleetName, String deviceName, String servedBy, BlockDevice device, FsPeers fleet, IntPredicate owns) {
+    /**
+     * Creates the gates of a member.
+     *
+     * @param mounted told the layout once the file system is mounted, before the first call runs
+     */
+    Gates(String fleetName, String deviceName, String servedBy, BlockDevice device, FsPeers fleet, IntPredicate owns,
+            Consumer<Layout> mounted) {
         this.fleetName = fleetName;
         this.deviceName = deviceName;
         this.servedBy = servedBy;
         this.device = device;
         this.fleet = fleet;
         this.owns = owns;
+        this.mounted = mounted;
     }
 
     Layout layout() {
@@ -95,6 +104,7 @@ final class Gates {
                     }
                     fence = m.fence();
                     layout = l;
+                    mounted.accept(l);
                 } catch (FileSystemException e) {
                     throw new CompletionException(e);
                 }

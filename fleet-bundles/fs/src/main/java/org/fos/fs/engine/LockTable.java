@@ -50,6 +50,9 @@ final class LockTable {
     private final Map<String, Holder> holders = new HashMap<>();
     private final Map<FileKey, List<Held>> byFile = new HashMap<>();
     private int count;
+    /** Until when no new lock is granted (set from the thread that mounts, read by the member thread). */
+    private volatile long refusingUntil;
+    private volatile boolean refusing;
 
     /**
      * Creates an empty table.
@@ -72,6 +75,18 @@ final class LockTable {
 
     long leaseMillis() {
         return leaseMillis;
+    }
+
+    /**
+     * Grants no new lock for one lease from now, for a member that starts on a file system an earlier
+     * member served (a restart): that member's locks are forgotten, and each of their holders learns
+     * it at its next renewal, within the lease. Until then no other holder may take a range one of
+     * them still believes it holds. Locks held here already are renewed and taken again as before.
+     * Thread-safe, unlike the rest of the table.
+     */
+    void refuseNewForOneLease() {
+        refusingUntil = clock.getAsLong() + leaseMillis;
+        refusing = true;
     }
 
     /** How many locks are held here. */
@@ -109,6 +124,12 @@ final class LockTable {
             }
             h.expiresAt = clock.getAsLong() + leaseMillis;
             return true;
+        }
+        if (refusing) {
+            if (clock.getAsLong() - refusingUntil < 0) {
+                return false; // as if an earlier member's lock were in the way: lock waits, tryLock answers null
+            }
+            refusing = false;
         }
         FileKey key = new FileKey(inode, generation);
         for (Held other : byFile.getOrDefault(key, List.of())) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.fos.fs.api.FileSystemFleet;
 import org.junit.jupiter.api.Test;
 
 class LockTableTest {
@@ -160,5 +161,21 @@ class LockTableTest {
         FsEngine.Settings defaults = new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000);
         assertThat(defaults.lockLeaseMillis()).isEqualTo(FsEngine.DEFAULT_LEASE_MILLIS);
         assertThat(defaults.maxLocksPerHolder()).isEqualTo(FsEngine.DEFAULT_MAX_LOCKS_PER_HOLDER);
+    }
+
+    @Test
+    void shouldGrantNoNewLockForOneLeaseAfterARestartButKeepTheOnesItHolds() throws Exception {
+        assertThat(table.lock("a", 1, FILE, 3, 0, 10, false)).isTrue();
+        table.refuseNewForOneLease();
+        assertThat(table.lock("b", 1, FILE, 3, 50, 10, false)).as("a new lock, even with nothing in its way").isFalse();
+        assertThat(table.lock("a", 2, FILE, 3, 20, 10, true)).as("a new lock of a holder with locks here").isFalse();
+        assertThat(table.lock("a", 1, FILE, 3, 0, 10, false)).as("the lock a holds, taken again").isTrue();
+        assertThat(table.renew("a", FileSystemFleet.groupOf(FILE), List.of(1L))).containsExactly(1L);
+        now.addAndGet(LEASE - 1);
+        assertThat(table.lock("b", 1, FILE, 3, 50, 10, false)).isFalse();
+        assertThat(table.renew("a", FileSystemFleet.groupOf(FILE), List.of(1L))).containsExactly(1L);
+        now.addAndGet(1);
+        assertThat(table.lock("b", 1, FILE, 3, 50, 10, false)).as("one lease later").isTrue();
+        assertThat(table.lock("b", 2, FILE, 3, 5, 1, false)).as("a's lock still keeps b out").isFalse();
     }
 }

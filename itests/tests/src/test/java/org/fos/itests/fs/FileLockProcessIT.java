@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.fos.client.FosClient;
@@ -27,13 +29,18 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
- * File locks across client JVMs (ADR 0044) on a node process whose file system has a 3 s lock lease:
- * two plain-JVM clients (two holders) conflict, and a client JVM killed with SIGKILL while it holds a
- * lock loses it within the lease, so that a waiting {@code lock} of another client gets it.
+ * File locks and leases across client JVMs (ADRs 0044 and 0045) on a node process whose file system
+ * has a 3 s lock lease: two plain-JVM clients (two holders) conflict; a client JVM killed with SIGKILL
+ * while it holds a lock loses it within the lease, so that a waiting {@code lock} of another client
+ * gets it; a plain-JVM client caches lookups and attributes under the members' leases (20 s here); a
+ * node restart forgets leases and locks, and the restarted members wait both out: no cache answers
+ * a state a returned change replaced, and no client gets a range before its old holder knows it lost it.
  */
 public class FileLockProcessIT {
     private static final Duration START = Duration.ofMinutes(5);
     private static final long LEASE_MILLIS = 3_000;
+    /** The lease on what clients cache: longer than a node restart takes, so that a restarted member must wait it out. */
+    private static final long CACHE_LEASE_MILLIS = 20_000;
 
     private static NodeProcess node;
     private static Path ticket;
@@ -42,7 +49,7 @@ public class FileLockProcessIT {
     public static void startNode() throws IOException {
         node = NodeProcess.builder("locks-1").base(Paths.get("target/file-lock-node")).jvmOption("-Xmx256m")
                 .config("org.fos.fs-root", Map.of("fos.fleet.name", "/sys/fs", "device", "disk0", "fos.fleet.members", "2", "groups", "4",
-                        "format", "true", "lockLeaseMillis", Long.toString(LEASE_MILLIS)))
+                        "format", "true", "lockLeaseMillis", Long.toString(LEASE_MILLIS), "leaseMillis", Long.toString(CACHE_LEASE_MILLIS)))
                 .start();
         node.awaitReady(START);
         ticket = node.dataDir().resolve("client.ticket");
@@ -133,6 +140,79 @@ public class FileLockProcessIT {
             } finally {
                 holder.destroyForcibly();
                 Files.deleteIfExists(log);
+            }
+        }
+        assertTrue(node.executeOk("fs:fsck", Duration.ofMinutes(1)).contains("clean=true"));
+    }
+
+    /** Messages the node's /sys/fs members took out of their mailboxes so far: the calls a client's cache saves. */
+    private static long memberCalls() {
+        Matcher m = MEMBER_MAILBOX.matcher(node.executeOk("fos:mailboxes"));
+        long n = 0;
+        int found = 0;
+        while (m.find()) {
+            n += Long.parseLong(m.group(1));
+            found++;
+        }
+        assertTrue("fos:mailboxes lists the members' mailboxes", found > 0);
+        return n;
+    }
+
+    private static final Pattern MEMBER_MAILBOX = Pattern.compile("label=/sys/fs#[^,]*,[^\\]]*?received=(\\d+)");
+
+    @Test
+    public void aPlainJvmClientCachesUnderLeasesAndSeesAnotherClientsChangeOnceItReturned() throws Exception {
+        try (FosClient a = FosClient.connect(ticket); FosClient b = FosClient.connect(ticket)) {
+            Path fa = a.fileSystem().getPath("/leases/f.txt");
+            Files.createDirectories(fa.getParent());
+            Files.writeString(fa, "hello");
+            Path fb = b.fileSystem().getPath("/leases/f.txt");
+            assertEquals(5, Files.size(fa));
+            long before = memberCalls();
+            for (int i = 0; i < 50; i++) {
+                assertEquals(5, Files.size(fa));
+            }
+            long calls = memberCalls() - before;
+            // without a cache each size is a walk (50); the shell's own command and the node's watchers may add a few
+            assertTrue("50 sizes answered from client a's cache, but the members took " + calls + " messages", calls < 10);
+
+            Files.writeString(fb, "hello world");
+            assertEquals("b's write has returned: a's next call sees it", 11, Files.size(fa));
+            Files.move(fb, fb.resolveSibling("g.txt"));
+            assertFalse("b's rename has returned", Files.exists(fa));
+            assertEquals("hello world", Files.readString(fa.resolveSibling("g.txt")));
+        }
+    }
+
+    @Test
+    public void aNodeRestartForgetsLeasesAndLocksAndNeitherIsBrokenMeanwhile() throws Exception {
+        try (FosClient a = FosClient.connect(ticket)) {
+            Path fa = a.fileSystem().getPath("/restart/f.txt");
+            Files.createDirectories(fa.getParent());
+            Files.writeString(fa, "z".repeat(100));
+            try (FileChannel ca = open(a, "/restart/f.txt")) {
+                FileLock held = ca.lock(0, 100, false);
+                assertEquals(100, Files.size(fa)); // cached under a lease of 20 s
+                node.restart();
+                node.awaitReady(START);
+                try (FosClient b = FosClient.connect(ticket)) {
+                    try (FileChannel cb = open(b, "/restart/f.txt")) {
+                        long since = System.nanoTime();
+                        FileLock got = Awaitility.await("b's lock after the restart").atMost(Duration.ofMinutes(1))
+                                .pollInterval(Duration.ofMillis(20)).until(() -> cb.tryLock(0, 100, false), java.util.Objects::nonNull);
+                        boolean aBelieves = held.isValid();
+                        System.out.println("FileLockProcessIT: after the restart b's lock was refused for "
+                                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) + " ms (lock lease " + LEASE_MILLIS + " ms)");
+                        assertFalse("a still believed it held the range when b was granted it", aBelieves);
+                        assertTrue(got.isValid());
+                        got.release();
+                    }
+                    long t0 = System.nanoTime();
+                    Files.writeString(b.fileSystem().getPath("/restart/f.txt"), "short");
+                    System.out.println("FileLockProcessIT: b's first change after the restart waited "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms (cache lease " + CACHE_LEASE_MILLIS + " ms)");
+                    assertEquals("b's write has returned: a's cache, leased before the restart, no longer answers", 5, Files.size(fa));
+                }
             }
         }
         assertTrue(node.executeOk("fs:fsck", Duration.ofMinutes(1)).contains("clean=true"));
