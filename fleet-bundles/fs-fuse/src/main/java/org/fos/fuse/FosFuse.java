@@ -456,9 +456,17 @@ final class FosFuse extends FuseStubFS {
     @Override
     public int truncate(String path, long size) {
         return guard(() -> {
-            long inode = (Long) Files.getAttribute(path(path), "unix:ino", NOFOLLOW);
-            fleet.truncate(FileSystemFleet.groupOf(inode), inode, -1, size).toCompletableFuture().get(timeoutMillis,
-                    TimeUnit.MILLISECONDS);
+            // through the file system, not the fleet, so that its cache of attributes takes the new size in;
+            // POSIX truncate also grows (with zeros), which FileChannel.truncate does not: a zero written at
+            // size - 1 does, and what lies between reads as zeros (a hole)
+            try (FileChannel ch = FileChannel.open(path(path), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                long now = ch.size();
+                if (size < now) {
+                    ch.truncate(size);
+                } else if (size > now) {
+                    ch.write(ByteBuffer.allocate(1), size - 1);
+                }
+            }
             return 0;
         });
     }
