@@ -10,8 +10,8 @@ import org.osgi.service.component.annotations.ComponentPropertyType;
 
 /**
  * Makes a {@link Fleet} elastic on each node that runs it: the node's fleet runtime adds a member
- * when the members' queues stay deeper than {@link #depth()} calls a member for {@link #periodMillis()},
- * up to {@link #max()}, and removes one when for {@link #idleMillis()} nothing has queued and the
+ * when the members' queues were deeper than {@link #depth()} calls a member for at least 80% of the
+ * last {@link #periodMillis()}, up to {@link #max()}, and removes one when for {@link #idleMillis()} nothing has queued and the
  * members were busy less than half the time the remaining ones could give, down to {@link #min()}.
  * After a change it waits a full period again before the next, so it does not flap.
  *
@@ -70,16 +70,16 @@ public @interface Elastic {
     int max();
 
     /**
-     * The target: queued calls a member (not counting the one it runs). Above it for
-     * {@link #periodMillis()}, the fleet grows.
+     * The target: queued calls a member (not counting the one it runs). Above it for at least 80%
+     * of the last {@link #periodMillis()}, the fleet grows.
      *
      * @return calls, at least 1
      */
     int depth() default 4;
 
     /**
-     * How long the queues must stay above {@link #depth()} before a member is added, and the least
-     * time between two changes.
+     * The period over which the queues are judged (above {@link #depth()} for at least 80% of it
+     * adds a member), and the least time between two changes.
      *
      * @return milliseconds, from 100 to 3,600,000
      */

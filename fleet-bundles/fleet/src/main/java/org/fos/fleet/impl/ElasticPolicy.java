@@ -1,5 +1,6 @@
 package org.fos.fleet.impl;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 import org.fos.fleet.api.Elastic;
@@ -10,8 +11,10 @@ import org.osgi.framework.ServiceReference;
  * busy time. It holds no lock and does nothing itself: {@link FleetController} samples it on the
  * runtime's scaling thread and carries out what it says.
  *
- * <p>The fleet grows when the queued calls a serving member stay above the target depth for a
- * whole period; it shrinks when, for the idle time, nothing queued at any sample and the members'
+ * <p>The fleet grows when the queued calls a serving member were above the target depth for at
+ * least {@value #ABOVE_SHARE_PERCENT}% of the last period (by time, over a whole period of samples:
+ * a sample that dips under the target does not start the period again, a short spike does not
+ * grow the fleet); it shrinks when, for the idle time, nothing queued at any sample and the members'
  * busy time stayed under half of what one member fewer could give. After any change both clocks
  * start again and no change comes within a period: a rise that one more member absorbs does not
  * add a second, and a load that needs the members it has never lets them look idle (the band
@@ -94,9 +97,17 @@ final class ElasticPolicy {
         }
     }
 
+    /** The share of the last period the queues must have been above target for the fleet to grow. */
+    static final int ABOVE_SHARE_PERCENT = 80;
+
+    /** A sample of the last period: when it was taken, the interval it stands for, and whether the queues were above target. */
+    private record Sampled(long at, long intervalNanos, boolean above) {
+    }
+
     private volatile Settings settings;
-    /** Since when the queues are above target, and idle (nanoTime); NONE: not now. */
-    private long aboveSince = NONE;
+    /** The samples of the last period since the last change, oldest first. */
+    private final ArrayDeque<Sampled> window = new ArrayDeque<>();
+    /** Since when the members are idle (nanoTime); NONE: not now. */
     private long idleSince = NONE;
     private long lastChange;
     private static final long NONE = Long.MIN_VALUE;
@@ -141,18 +152,26 @@ final class ElasticPolicy {
         }
         long period = TimeUnit.MILLISECONDS.toNanos(s.periodMillis());
         boolean settled = now - lastChange >= period;
-        if (queued > (long) s.depth() * serving) {
+        boolean above = queued > (long) s.depth() * serving;
+        window.addLast(new Sampled(now, Math.max(0, intervalNanos), above));
+        // a sample stands for the interval before it: keep those that reach into the last period
+        while (!window.isEmpty() && window.peekFirst().at() <= now - period) {
+            window.removeFirst();
+        }
+        if (above) {
             idleSince = NONE;
-            if (aboveSince == NONE) {
-                aboveSince = now - intervalNanos; // a sample stands for the interval before it
+            long aboveNanos = 0;
+            for (Sampled x : window) {
+                aboveNanos += x.above() ? x.intervalNanos() : 0;
             }
-            if (serving < s.max() && settled && now - aboveSince >= period) {
+            Sampled first = window.peekFirst();
+            boolean wholePeriod = first.at() - first.intervalNanos() <= now - period;
+            if (serving < s.max() && settled && wholePeriod && aboveNanos * 100 >= period * ABOVE_SHARE_PERCENT) {
                 return changed(now, Step.GROW, queued + " calls queued at " + serving + " members, above the target of " + s.depth()
-                        + " a member for " + s.periodMillis() + " ms");
+                        + " a member for " + aboveNanos / 1_000_000 + " ms of the last " + s.periodMillis() + " ms");
             }
             return Step.STAY;
         }
-        aboveSince = NONE;
         double busy = intervalNanos <= 0 ? 0 : (double) busyNanos / intervalNanos;
         if (queued == 0 && busy < 0.5 * (serving - 1)) {
             if (idleSince == NONE) {
@@ -170,7 +189,7 @@ final class ElasticPolicy {
 
     private Step changed(long now, Step step, String why) {
         lastChange = now;
-        aboveSince = NONE;
+        window.clear();
         idleSince = NONE;
         reason = why;
         return step;

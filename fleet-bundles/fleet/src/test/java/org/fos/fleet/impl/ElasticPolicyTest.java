@@ -56,11 +56,24 @@ class ElasticPolicyTest {
     }
 
     @Test
-    void shouldNotGrowOnAShortSpike() {
+    void shouldNotGrowOnShortSpikes() {
         Fleet f = new Fleet(SETTINGS, 1);
         for (int i = 0; i < 20; i++) {
-            assertThat(f.run(500, 50, 1.0) + f.run(100, 0, 1.0)).isEmpty();
+            assertThat(f.run(700, 50, 1.0) + f.run(300, 0, 1.0)).as("above target 70% of every period").isEmpty();
         }
+    }
+
+    @Test
+    void shouldGrowWithinAPeriodOfALoadWhoseQueuesDipUnderTheTargetNowAndThen() {
+        Fleet f = new Fleet(SETTINGS, 1);
+        // 80% of every period above target: a dip does not start the period again
+        String steps = "";
+        for (int i = 0; i < 5 && steps.isEmpty(); i++) {
+            steps = f.run(400, 50, 1.0) + f.run(100, 0, 1.0);
+        }
+        assertThat(steps).isEqualTo("+");
+        assertThat(f.now - 1_000_000_000L).as("grown within the first period and a half").isLessThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1500));
+        assertThat(f.policy.reason()).contains("above the target of 4 a member for 800 ms of the last 1000 ms");
     }
 
     @Test
