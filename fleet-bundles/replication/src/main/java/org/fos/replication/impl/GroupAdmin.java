@@ -16,6 +16,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
@@ -90,12 +91,7 @@ final class GroupAdmin {
 
     /** Whether a failure says the node keeps the group already (a retried add, or a replica that came back). */
     static boolean alreadyExists(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof AlreadyExistsException) {
-                return true;
-            }
-        }
-        return false;
+        return causedBy(t, AlreadyExistsException.class);
     }
 
     /** Makes a change, logging what came of it; true if it happened. */
@@ -107,7 +103,44 @@ final class GroupAdmin {
         } catch (IOException | RuntimeException e) {
             LOG.info("group {} of {}: {} did not happen this round: {}{}", g, fleet, step, e.toString(),
                     e.getCause() == null ? "" : " (" + e.getCause() + ")");
+            if (causedBy(e, LeaderSteppingDownException.class)) {
+                unstick(fleet, g, id, conf, eligible);
+            }
             return false;
+        }
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A leader refuses every change while it steps down; Ratis's leader yields, again and again, to a
+     * follower of higher priority that is up to date, whether it lives or not. When the node that
+     * has the priority is gone (it died during the hand-over a {@link Placement.Lead} asked for), the
+     * group takes no write until it comes back: nothing new reaches the log, so the dead follower
+     * stays up to date. The leader is asked to step down instead: the next leader's first entry puts
+     * the dead follower behind, no yield follows, and the next round's Lead moves the priority.
+     */
+    private void unstick(String fleet, int g, RaftGroupId id, List<RaftPeer> conf, Map<String, String> eligible) {
+        List<String> goneFirst = conf.stream().filter(p -> p.getPriority() > 0 && !eligible.containsKey(p.getId().toString()))
+                .map(p -> p.getId().toString()).toList();
+        if (goneFirst.isEmpty()) {
+            return; // a hand-over to a live node, which ends by itself
+        }
+        try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), fewRetries())) {
+            check(c.admin().transferLeadership(null, settings.requestTimeoutMillis()));
+            node.counters().reconfigurations.increment();
+            LOG.warn("group {} of {}: its leader kept handing over to {}, which has the priority and is gone; it stepped down, so that"
+                    + " a live node leads", g, fleet, goneFirst);
+        } catch (IOException | RuntimeException e) {
+            LOG.info("group {} of {}: its leader keeps handing over to {}, which is gone, and did not step down this round: {}", g,
+                    fleet, goneFirst, e.toString());
         }
     }
 
