@@ -13,10 +13,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.fos.codec.impl.SmilePayloadCodec;
@@ -352,5 +357,42 @@ class RaftNodeTest {
         Ledger l2 = open(again, 1, 1);
         assertThat(get(l2, "k")).isEqualTo("before");
         assertThat(get(l2, "q")).as("the committed write was applied after the restart").isEqualTo("waited");
+    }
+
+    /**
+     * A node that dies while its group's leader hands over to it (it has the priority, and is up to
+     * date) leaves a Ratis leader that hands over again and again and refuses every write; the
+     * placement makes it step down. Here the target is kept from campaigning (its elections paused),
+     * so that the hand-over cannot finish before it goes.
+     */
+    @Test
+    void shouldTakeWritesAgainWhenTheNodeALeaderHandsOverToIsGone() throws Exception {
+        List<String> ids = List.of("a", "b", "c");
+        List<Ledger> ledgers = new ArrayList<>();
+        for (String id : ids) {
+            ledgers.add(open(start(id), 1, 3));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ledgers.get(0).replicas.describe()).allSatisfy(g -> {
+            assertThat(g.peers()).hasSize(3);
+            assertThat(g.leader()).isNotNull();
+        }));
+        put(ledgers.get(0), "k", "before");
+        String leader = ledgers.get(0).replicas.describe().get(0).leader();
+        String target = ids.stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+        RaftNode at = nodes.get(leader);
+        RaftGroup group = at.server().getDivision(at.groupId("/test/ledger", 0)).getGroup();
+        try (RaftClient c = at.newClient(group, RetryPolicies.noRetry())) {
+            GroupAdmin.check(c.getLeaderElectionManagementApi(RaftPeerId.valueOf(target)).pause());
+            List<RaftPeer> prioritized = new ArrayList<>();
+            for (RaftPeer p : group.getPeers()) {
+                prioritized.add(GroupAdmin.peer(p.getId().toString(), p.getAddress(), p.getId().toString().equals(target) ? 1 : 0));
+            }
+            GroupAdmin.check(c.admin().setConfiguration(prioritized));
+        }
+        stopNode(target);
+
+        Ledger survivor = ledgers.get(ids.indexOf(leader));
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(put(survivor, "k", "after")).isNotNull());
+        assertThat(get(survivor, "k")).isEqualTo("after");
     }
 }
