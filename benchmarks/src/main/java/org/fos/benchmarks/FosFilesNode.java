@@ -9,7 +9,10 @@ import org.fos.block.api.BlockDevice;
 import org.fos.block.ram.RamBlockDevice;
 import org.fos.fleet.api.Fleet;
 import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.LeaseHolder;
+import org.fos.fs.client.FleetConnector;
 import org.fos.fs.client.FosFileSystemProvider;
+import org.fos.fs.client.LeaseCallbacks;
 import org.fos.fs.embed.FsMembers;
 import org.fos.rpc.api.CallOptions;
 
@@ -18,8 +21,8 @@ import org.fos.rpc.api.CallOptions;
  * block device fleet {@value #DEVICE} (one member, {@link RamBlockDevice}), the file-system fleet
  * {@value FileSystemFleet#NAME} on it ({@value #MEMBERS} members from {@link FsMembers}, {@value #GROUPS} groups,
  * formatted on first use), and the {@code fos:} provider ({@link FosFileSystemProvider}) of a client
- * bundle, reaching the fleet through libfos as {@code OsgiFosFiles} does. One kernel, default
- * settings.
+ * bundle, reaching the fleet through libfos and caching under the members' leases (its callback
+ * mailbox on the clients' kernel) as {@code OsgiFosFiles} does. One kernel, default settings.
  */
 final class FosFilesNode implements AutoCloseable {
 
@@ -47,8 +50,18 @@ final class FosFilesNode implements AutoCloseable {
         }
         fleets.addFleet(FileSystemFleet.NAME, List.of(members), member -> settings.dispatcher(fleets.serverLibfos(), member));
         CallOptions options = CallOptions.DEFAULT.withTimeout(TIMEOUT);
-        FosFileSystemProvider provider = new FosFileSystemProvider(
-                fleet -> fleets.clientLibfos().proxy(FileSystemFleet.class, fleet, options), TIMEOUT.toMillis());
+        FosFileSystemProvider provider = new FosFileSystemProvider(new FleetConnector() {
+            @Override
+            public FileSystemFleet connect(String fleet) {
+                return fleets.clientLibfos().proxy(FileSystemFleet.class, fleet, options);
+            }
+
+            @Override
+            public LeaseCallbacks callbacks(String fleet, LeaseHolder holder) {
+                // as OsgiFosFiles: the members revoke the client's cached leases through this mailbox
+                return new LeaseCallbacks(fleets.clientKernel(), fleets.clientLibfos(), holder, "fos: leases " + fleet);
+            }
+        }, TIMEOUT.toMillis());
         fileSystem = provider.fileSystem(FileSystemFleet.NAME);
     }
 

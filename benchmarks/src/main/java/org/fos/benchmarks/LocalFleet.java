@@ -181,6 +181,15 @@ final class LocalFleet implements AutoCloseable {
     }
 
     /**
+     * Returns the kernel as the clients' bundle sees it.
+     *
+     * @return the kernel
+     */
+    Kernel clientKernel() {
+        return node.kernel(CLIENT_BUNDLE);
+    }
+
+    /**
      * Returns libfos of the clients' bundle.
      *
      * @return libfos

@@ -148,11 +148,14 @@ final class Rows {
             + " threads park at once when they wait, as gRPC's and Pekko's threads do: each call is two hand-offs, each"
             + " an unpark and the wake-up of a parked thread by the scheduler, which row 3 measures alone.";
 
-    private static final String SHM_PATH = "A fos call crosses four threads where the raw ping-pong crosses two: the caller"
-            + " writes the request into node-b's log itself (no hand-off to an event loop), node-b's reading thread decodes"
-            + " it and offers it to the member's mailbox, the member thread runs the call and writes the reply into"
-            + " node-a's log, node-a's reading thread decodes it into the caller's mailbox, and the caller wakes. On"
-            + " 2 cores the four threads and the two processes' spinning waits share the cores.";
+    private static final String SHM_PATH = "The caller writes the request into node-b's log itself, and the threads that"
+            + " wait read the logs themselves (Transport.assist, ADR 0093): node-b's member, spinning for its next request,"
+            + " reads it, runs the call and writes the reply into node-a's log, where the caller, spinning, reads it. No"
+            + " thread is woken when both waits stay in their spin (a waiter that reads its own messages spins up to"
+            + " idleStretchNanos). What remains beside the raw ping-pong is the work no ping-pong does: the codec both"
+            + " ways, the capability check, the mailbox and the proxy; and on 2 cores two spinning processes share the"
+            + " cores with their media drivers' and agents' threads, so a wait that outlasts its spin parks and the call"
+            + " pays the wake-ups of the readers: the slow calls above the median.";
 
     private static final String REMOTE_PATH = "A fos call wakes six threads in turn where the raw ping-pong wakes two (the"
             + " server, then the caller). The caller encodes the request (Jackson Smile) and hands the frame to node-a's"

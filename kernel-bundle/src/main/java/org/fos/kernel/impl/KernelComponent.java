@@ -79,6 +79,16 @@ public final class KernelComponent implements SynchronousBundleListener {
         long idleYieldNanos() default 50_000;
 
         /**
+         * The longest stretched spin.
+         *
+         * @return nanoseconds
+         */
+        @AttributeDefinition(description = "Nanoseconds a receiver whose messages typically come soon may spin: up to"
+                + " twice its typical wait, at most this, when that typical wait is not longer than this (a caller"
+                + " catches a reply from another node without being woken). 0 turns it off; 0 to 10000000.")
+        long idleStretchNanos() default 250_000;
+
+        /**
          * Largest mailbox capacity.
          *
          * @return messages

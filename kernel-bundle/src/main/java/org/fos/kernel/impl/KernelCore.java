@@ -85,6 +85,7 @@ final class KernelCore {
         this.codec = new WireCodec(this::settings);
         this.mailboxes = new MailboxTable(this.nodeId, this::settings, codec, registrations);
         this.links = new LinkTable(mailboxes, settings.linkCapacity(), TimeUnit.MILLISECONDS.toNanos(settings.retransmitMillis()));
+        mailboxes.assistWith(links::assist);
         this.nameCache = new NameCache(this.nodeId, nameLock, this::storeFor, mailboxes::mailbox,
                 (status, message) -> mailboxes.reject(status, null, message));
         this.events = Executors.newSingleThreadExecutor(r -> {

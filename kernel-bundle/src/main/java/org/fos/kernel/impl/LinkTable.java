@@ -59,6 +59,8 @@ final class LinkTable implements Links {
 
     private final ConcurrentHashMap<String, Link> links = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Transport> transports = new CopyOnWriteArrayList<>();
+    /** The transports as an array, for {@link #assist()}: walked without an iterator. */
+    private volatile Transport[] assisting = new Transport[0];
     private final Inbox inbox;
     private final int capacity;
     private final long retransmitNanos;
@@ -90,10 +92,30 @@ final class LinkTable implements Links {
 
     void addTransport(Transport transport) {
         transports.add(transport);
+        assisting = transports.toArray(new Transport[0]);
     }
 
     void removeTransport(Transport transport) {
         transports.remove(transport);
+        assisting = transports.toArray(new Transport[0]);
+    }
+
+    /**
+     * Lends the calling thread, a receiver waiting for a message, to every transport
+     * ({@link Transport#assist}); allocates nothing.
+     *
+     * @return the frames the transports read on it
+     */
+    int assist() {
+        int work = 0;
+        for (Transport t : assisting) {
+            try {
+                work += t.assist();
+            } catch (RuntimeException e) {
+                LOG.debug("transport {} failed while a waiting receiver lent it its thread", t, e);
+            }
+        }
+        return work;
     }
 
     List<Transport> transports() {

@@ -118,7 +118,10 @@ final class MailboxImpl {
     }
 
     /**
-     * Waits until a message is there, the timeout passes or the mailbox closes.
+     * Waits until a message is there, the timeout passes or the mailbox closes. While it spins or
+     * yields it lends its thread to the transports ({@link MailboxTable#assist()}), so that a message
+     * from another node may be read by the thread waiting for it; when it parks, the transports'
+     * readers wake it.
      *
      * @return true if a message waits
      */
@@ -129,6 +132,7 @@ final class MailboxImpl {
         long timeoutNanos = unit.toNanos(timeout);
         long start = System.nanoTime();
         boolean found = false;
+        boolean readItself = false;
         idle.begin(table.idleStrategy());
         try {
             while (queue.isEmpty()) {
@@ -139,16 +143,20 @@ final class MailboxImpl {
                 if (waited >= timeoutNanos) {
                     return false;
                 }
-                switch (idle.phase(waited)) {
-                    case 0 -> Thread.onSpinWait();
-                    case 1 -> Thread.yield();
-                    default -> {
-                        waiter = Thread.currentThread();
-                        if (queue.isEmpty() && !closed) {
-                            LockSupport.parkNanos(this, timeoutNanos - waited);
-                        }
-                        waiter = null;
+                int phase = idle.phase(waited);
+                if (phase == 2) {
+                    waiter = Thread.currentThread();
+                    if (queue.isEmpty() && !closed) {
+                        LockSupport.parkNanos(this, timeoutNanos - waited);
                     }
+                    waiter = null;
+                } else if (table.assist() > 0) {
+                    // a transport read on this thread: perhaps this receiver's own message
+                    readItself = !queue.isEmpty();
+                } else if (phase == 0) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while waiting on mailbox " + address);
@@ -158,7 +166,7 @@ final class MailboxImpl {
             return true;
         } finally {
             long now = System.nanoTime();
-            idle.end(found, now - start, now, closed);
+            idle.end(found, now - start, now, closed, found && readItself);
         }
     }
 

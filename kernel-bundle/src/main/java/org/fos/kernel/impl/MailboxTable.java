@@ -45,6 +45,8 @@ final class MailboxTable implements Inbox {
     private final AtomicLong closedSent = new AtomicLong();
     private final AtomicLong closedReceived = new AtomicLong();
     private final CoreBudget coreBudget;
+    /** What a waiting receiver lends its thread to: the link table's transports. */
+    private volatile IntSupplier assist;
 
     /**
      * @param nodeId this node's id
@@ -65,6 +67,7 @@ final class MailboxTable implements Inbox {
      */
     MailboxTable(String nodeId, Supplier<KernelSettings> settings, WireCodec codec, Registrations registrations,
             IntSupplier cores) {
+        this.assist = () -> 0;
         this.nodeId = nodeId;
         this.settings = settings;
         this.codec = codec;
@@ -74,6 +77,22 @@ final class MailboxTable implements Inbox {
         }
         CoreBudget.Receivers receivers = audit -> mailboxes.values().forEach(m -> audit.accept(m.idle()));
         this.coreBudget = cores == null ? CoreBudget.ofRuntime(receivers) : new CoreBudget(cores, System::nanoTime, receivers);
+    }
+
+    /**
+     * Sets what a waiting receiver lends its thread to while it spins or yields: the link table's
+     * {@link LinkTable#assist()}, so that a message from another node may be read by the thread that
+     * waits for it.
+     *
+     * @param assist returns how many frames it read
+     */
+    void assistWith(IntSupplier assist) {
+        this.assist = Objects.requireNonNull(assist, "assist");
+    }
+
+    /** Lends the calling thread, a waiting receiver, to the transports; what they read. */
+    int assist() {
+        return assist.getAsInt();
     }
 
     IdleStrategy idleStrategy() {

@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * things. Its own history: if its last {@value #MISSES_BEFORE_SKIP} waits outlasted the spin phase
  * (its messages come too late for spinning to catch them, as a caller's replies from a busy member
  * do), it skips spinning and starts with yielding; the first wait that ends within the spin phase
- * turns spinning back on. The node's {@link CoreBudget}: it spins only if a core is free for it,
+ * turns spinning back on; and if its messages typically come soon (within the strategy's
+ * {@link IdleStrategy#stretchNanos() stretch}) and it reads them from a transport itself, it spins up
+ * to twice that typical wait, so that a caller catches a reply from another node, or a member the next
+ * request of a steady caller, without being woken. The node's {@link CoreBudget}: it spins only if a core is free for it,
  * yields only if a core is left over by the running receivers, and parks at once otherwise. Within
  * those limits the kernel's thresholds ({@link IdleStrategy}) hold.
  *
@@ -20,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ReceiverIdle {
     /** Waits in a row that outlast the spin phase before a receiver stops spinning. */
     static final int MISSES_BEFORE_SKIP = 8;
+    /** Waits after the last one whose message the receiver read itself during which it still stretches. */
+    static final int STRETCH_AFTER_READ = 64;
     /** Not counted as running. */
     private static final long AWAY = Long.MIN_VALUE;
 
@@ -30,6 +35,13 @@ final class ReceiverIdle {
     private CoreBudget.Admission admission = CoreBudget.Admission.PARK;
     private boolean spinning;
     private int misses;
+    /** The typical wait that ended with a message (a moving average; 0 before the first). */
+    private long recentNanos;
+    /** Waits that ended with a message since the receiver last read one from a transport itself (capped). */
+    private int sinceReadItself = STRETCH_AFTER_READ;
+    /** This wait's spin and yield thresholds, stretched or not. */
+    private long spinFor;
+    private long yieldFor;
 
     ReceiverIdle(CoreBudget budget) {
         this.budget = Objects.requireNonNull(budget, "budget");
@@ -44,9 +56,29 @@ final class ReceiverIdle {
     void begin(IdleStrategy thresholds) {
         uncount();
         strategy = thresholds;
-        boolean spin = thresholds.spinNanos() > 0 && misses < MISSES_BEFORE_SKIP;
+        spinFor = Math.max(thresholds.spinNanos(), stretch(thresholds));
+        yieldFor = Math.max(thresholds.yieldNanos(), spinFor);
+        boolean spin = spinFor > 0 && misses < MISSES_BEFORE_SKIP;
         admission = thresholds.yieldNanos() > 0 ? budget.admit(spin) : CoreBudget.Admission.PARK;
         spinning = admission == CoreBudget.Admission.SPIN;
+    }
+
+    /**
+     * How long this wait may spin because the receiver's messages come soon and it reads them itself:
+     * twice its typical wait, at most the strategy's stretch. 0 if its typical wait is longer than four
+     * stretches (spinning would seldom catch the message), if none of its last {@value #STRETCH_AFTER_READ} messages
+     * was read by its own thread from a transport ({@link MailboxTable#assist()}; spinning beside a
+     * transport's reader only takes the core that reader needs), or if the strategy does not stretch.
+     * A caller whose replies over shared memory take 100 us then catches them spinning instead of
+     * being woken, and it does not fall into parking for good when a reply is slow once.
+     */
+    private long stretch(IdleStrategy thresholds) {
+        long max = thresholds.stretchNanos();
+        if (max == 0 || thresholds.yieldNanos() == 0 || sinceReadItself >= STRETCH_AFTER_READ || recentNanos == 0
+                || recentNanos > 4 * max) {
+            return 0;
+        }
+        return max;
     }
 
     /**
@@ -57,7 +89,7 @@ final class ReceiverIdle {
      * @return the phase
      */
     int phase(long waitedNanos) {
-        int p = admission == CoreBudget.Admission.PARK ? 2 : strategy.phase(waitedNanos);
+        int p = admission == CoreBudget.Admission.PARK ? 2 : waitedNanos < spinFor ? 0 : waitedNanos < yieldFor ? 1 : 2;
         if (p == 0 && !spinning) {
             p = 1;
         }
@@ -81,14 +113,38 @@ final class ReceiverIdle {
      * @param closed whether the mailbox is closed
      */
     void end(boolean found, long waitedNanos, long now, boolean closed) {
+        end(found, waitedNanos, now, closed, false);
+    }
+
+    /**
+     * Ends a wait, as {@link #end(boolean, long, long, boolean)}, noting whether the receiver read its
+     * message from a transport itself.
+     *
+     * @param found whether a message came
+     * @param waitedNanos how long the wait lasted
+     * @param now the clock when it ended
+     * @param closed whether the mailbox is closed
+     * @param readItself whether the receiver's own thread read the message from a transport
+     */
+    void end(boolean found, long waitedNanos, long now, boolean closed, boolean readItself) {
+        if (readItself) {
+            sinceReadItself = 0;
+        } else if (found && sinceReadItself < STRETCH_AFTER_READ) {
+            sinceReadItself++;
+        }
         if (spinning) {
             spinning = false;
             budget.stopSpinning();
         }
-        if (found && waitedNanos < strategy.spinNanos()) {
+        if (found && waitedNanos < spinFor) {
             misses = 0;
         } else if (misses < MISSES_BEFORE_SKIP) {
             misses++;
+        }
+        if (found) {
+            // a long wait counts as at most eight stretches: a burst after a quiet spell is short again after a few messages
+            long w = Math.min(waitedNanos, 8 * Math.max(strategy.stretchNanos(), strategy.spinNanos()));
+            recentNanos = recentNanos == 0 ? Math.max(1, w) : Math.max(1, recentNanos + ((w - recentNanos) >> 2));
         }
         if (runningSince.getAndSet(now) == AWAY) {
             budget.running();

@@ -38,7 +38,8 @@ public final class StandaloneKernel {
 
     /**
      * Starts a kernel whose receivers wait as configured ({@code idleSpinNanos} and
-     * {@code idleYieldNanos} of the kernel's configuration).
+     * {@code idleYieldNanos} of the kernel's configuration; {@code idleStretchNanos} keeps its default,
+     * and stretches nothing when {@code idleYieldNanos} is 0).
      *
      * @param nodeId the node id, unique in the cluster it joins
      * @param encodeAllMessages whether every local payload goes through the codec
@@ -49,7 +50,8 @@ public final class StandaloneKernel {
      */
     public static StandaloneKernel start(String nodeId, boolean encodeAllMessages, long idleSpinNanos, long idleYieldNanos) {
         Objects.requireNonNull(nodeId, "nodeId");
-        return new StandaloneKernel(new KernelCore(nodeId, new KernelSettings(new IdleStrategy(idleSpinNanos, idleYieldNanos),
+        return new StandaloneKernel(new KernelCore(nodeId, new KernelSettings(new IdleStrategy(idleSpinNanos, idleYieldNanos,
+                IdleStrategy.DEFAULT.stretchNanos()),
                 1 << 20, encodeAllMessages), id -> true));
     }
 

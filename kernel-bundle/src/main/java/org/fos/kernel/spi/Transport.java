@@ -63,4 +63,21 @@ public interface Transport {
     default Map<String, Object> info() {
         return Map.of();
     }
+
+    /**
+     * Lends the transport a thread of this node that waits for a message: reads what has arrived for
+     * this node, if the transport can do that on any thread, and hands it to the kernel with
+     * {@link Links#deliver} as its own reader would. A receiver that spins or yields while it waits
+     * (as far as the node's cores allow) calls it again and again, so that a message it waits for is
+     * taken by the waiting thread itself instead of by a reader thread that must then wake it.
+     *
+     * <p>Must return at once: a transport whose reader is busy, or that reads only on its own
+     * threads, returns 0. Must not block and must not throw.
+     *
+     * @return how many frames it read (0 if none, or if it lends nothing)
+     * @since 1.6
+     */
+    default int assist() {
+        return 0;
+    }
 }

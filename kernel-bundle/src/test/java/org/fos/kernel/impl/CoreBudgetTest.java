@@ -1,6 +1,7 @@
 package org.fos.kernel.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * to skip spinning.
  */
 class CoreBudgetTest {
+    /** Spin 1 us, park after 5 us, stretch to 100 us. */
+    private static final IdleStrategy STRETCHING = new IdleStrategy(1_000, 5_000, 100_000);
 
     private final AtomicInteger cores = new AtomicInteger(2);
     private final AtomicLong clock = new AtomicLong(1_000);
@@ -208,6 +211,75 @@ class CoreBudgetTest {
         r.begin(thresholds);
         assertThat(r.phase(0)).isZero();
         r.end(true, 500, clock.get(), false);
+    }
+
+    @Test
+    void shouldSpinUpToTheStretchOnceItReadsItsOwnMessagesThatComeSoon() {
+        ReceiverIdle r = receiver();
+        r.begin(STRETCHING);
+        assertThat(r.phase(1_000)).as("no stretch before it read a message itself").isEqualTo(1);
+        r.end(true, 30_000, clock.get(), false, true);
+
+        r.begin(STRETCHING);
+
+        assertThat(r.phase(99_000)).as("still spinning within the stretch").isZero();
+        assertThat(budget.spinningCount()).isEqualTo(1);
+        assertThat(r.phase(100_000)).as("parks once the stretch is over").isEqualTo(2);
+        assertThat(budget.spinningCount()).isZero();
+        r.end(true, 100_000, clock.get(), false);
+    }
+
+    @Test
+    void shouldNotStretchWhenATransportsReaderDeliversItsMessages() {
+        ReceiverIdle r = receiver();
+        r.begin(STRETCHING);
+        r.end(true, 30_000, clock.get(), false, true);
+        for (int i = 0; i < ReceiverIdle.STRETCH_AFTER_READ; i++) {
+            r.begin(STRETCHING);
+            assertThat(r.phase(50_000)).as("wait " + i + " still stretches").isZero();
+            r.end(true, 4_000, clock.get(), false, false);
+        }
+
+        r.begin(STRETCHING);
+
+        assertThat(r.phase(1_000)).as("after " + ReceiverIdle.STRETCH_AFTER_READ + " messages others read, no stretch").isEqualTo(1);
+        assertThat(r.phase(5_000)).isEqualTo(2);
+        r.end(true, 6_000, clock.get(), false, false);
+    }
+
+    @Test
+    void shouldStopStretchingWhenItsMessagesComeLaterThanFourStretches() {
+        ReceiverIdle r = receiver();
+        for (int i = 0; i < 20; i++) {
+            r.begin(STRETCHING);
+            r.end(true, 10_000_000, clock.get(), false, true);
+        }
+
+        r.begin(STRETCHING);
+
+        assertThat(r.phase(1_000)).as("messages 10 ms apart: spinning would not catch them").isEqualTo(1);
+        r.end(true, 10_000_000, clock.get(), false, true);
+    }
+
+    @Test
+    void shouldNeverStretchWhenTheThresholdsParkAtOnce() {
+        ReceiverIdle r = receiver();
+        IdleStrategy thresholds = new IdleStrategy(0, 0, 100_000);
+        r.begin(thresholds);
+        r.end(true, 1_000, clock.get(), false, true);
+
+        r.begin(thresholds);
+
+        assertThat(r.phase(0)).isEqualTo(2);
+        assertThat(budget.spinningCount()).isZero();
+    }
+
+    @Test
+    void shouldRefuseAStretchOutsideItsRange() {
+        assertThatThrownBy(() -> new IdleStrategy(1_000, 5_000, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("idleStretchNanos");
+        assertThatThrownBy(() -> new IdleStrategy(1_000, 5_000, IdleStrategy.MAX_STRETCH_NANOS + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleStretchNanos");
     }
 
     /** One core (read again), and a receiver that has waited once and now runs. */

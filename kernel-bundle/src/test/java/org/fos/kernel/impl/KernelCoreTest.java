@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
@@ -194,6 +196,46 @@ class KernelCoreTest {
         assertThat(core.stats().forwarded()).isEqualTo(2);
         assertThat(kernel.links()).extracting(l -> l.node() + ":" + l.sent() + "/" + l.unacknowledged())
                 .containsExactly("n-b:1/1", "n-c:1/1");
+    }
+
+    @Test
+    void shouldLendAWaitingReceiverToATransportThatReadsItsMessageOnIt() throws Exception {
+        Mailbox box = kernel.createMailbox("waits", 8);
+        AtomicReference<Thread> readOn = new AtomicReference<>();
+        AtomicBoolean delivered = new AtomicBoolean();
+        core.addTransport(new Transport() {
+            @Override
+            public int cost(String nodeId) {
+                return -1;
+            }
+
+            @Override
+            public boolean transmit(String nodeId, long sequence, Message message) {
+                return false;
+            }
+
+            @Override
+            public void acknowledge(String nodeId, long sequence) {
+                // nothing to carry in this test
+            }
+
+            @Override
+            public int assist() {
+                if (delivered.getAndSet(true)) {
+                    return 0;
+                }
+                readOn.set(Thread.currentThread());
+                core.linkTable().deliver("n-b", 1, 1, Message.of(box.capability(), "from-b", "hi"));
+                return 1;
+            }
+        });
+
+        Message m = box.receive(30, TimeUnit.SECONDS);
+
+        assertThat(m).isNotNull();
+        assertThat(m.payload()).isEqualTo("hi");
+        assertThat(readOn.get()).as("the transport read on the thread that waited").isSameAs(Thread.currentThread());
+        assertThat(kernel.links()).extracting(l -> l.node() + ":" + l.delivered()).containsExactly("n-b:1");
     }
 
     private static Transport fakeTransport(String node, int cost, List<Message> sink) {

@@ -29,6 +29,8 @@ final class Counters {
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder delivered = new LongAdder();
+    /** Frames read by a kernel thread waiting for a message, not by the agent. */
+    final LongAdder assisted = new LongAdder();
     final LongAdder acksSent = new LongAdder();
     final LongAdder acksReceived = new LongAdder();
     final LongAdder notConnected = new LongAdder();
@@ -78,6 +80,7 @@ final class Counters {
         out.put("bytesIn", bytesIn.sum());
         out.put("bytesOut", bytesOut.sum());
         out.put("delivered", delivered.sum());
+        out.put("readByWaitingThreads", assisted.sum());
         out.put("acksSent", acksSent.sum());
         out.put("acksReceived", acksReceived.sum());
         out.put("refusedNotConnected", notConnected.sum());

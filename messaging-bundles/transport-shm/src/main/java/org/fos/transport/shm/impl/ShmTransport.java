@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
@@ -68,6 +69,10 @@ import org.slf4j.LoggerFactory;
  * peer's log on the calling thread, under the publication's lock (no hand-off). One agent thread
  * ({@code fos-shm-<node>}) reads this node's stream, delivers, acknowledges in batches, and runs the
  * handshakes, heartbeats and timeouts; a second thread dials and closes peers' drivers, which may block.
+ * A kernel thread waiting for a message reads the stream itself while the agent does not
+ * ({@link #assist()}), so that a reply reaches its caller with no thread woken; the agent and such a
+ * thread take turns under one lock, which neither waits for: whoever finds it taken does something
+ * else.
  * Thread-safe; no method blocks except the constructor and {@link #close()}.
  */
 public final class ShmTransport implements Transport, AutoCloseable {
@@ -95,8 +100,13 @@ public final class ShmTransport implements Transport, AutoCloseable {
     /** Why each member of the membership is linked or not, for the shell. */
     private volatile Map<String, String> selection = Map.of();
     private volatile boolean closed;
+    /**
+     * Held by whoever reads this node's stream and runs the links' state: the agent for each duty
+     * cycle, a waiting kernel thread for an {@link #assist()}. What follows is theirs alone.
+     */
+    private final ReentrantLock reading = new ReentrantLock();
 
-    // ---------------------------------------------------------------- the agent's own state (one thread)
+    // ---------------------------------------------------------------- the agent's own state (one thread at a time, under reading)
     private final Int2ObjectHashMap<Session> sessions = new Int2ObjectHashMap<>();
     private final ShmPeers state;
     private final ShmReader reader;
@@ -277,6 +287,37 @@ public final class ShmTransport implements Transport, AutoCloseable {
         return false;
     }
 
+    /**
+     * Reads this node's stream on the calling thread, a kernel thread waiting for a message, if no
+     * one else reads it now: what arrived is checked and delivered exactly as the agent does, and
+     * what was delivered is acknowledged. A reply to a caller that waits is thus read by the caller
+     * itself, with no thread to wake on either side of the link. Never blocks, never throws.
+     *
+     * @return the frames read
+     */
+    @Override
+    public int assist() {
+        if (off != null || closed || !reading.tryLock()) {
+            return 0;
+        }
+        try {
+            if (closed) {
+                return 0;
+            }
+            int work = subscription.poll(assembler, FRAGMENTS_PER_POLL);
+            if (work > 0) {
+                counters.assisted.add(work);
+                state.flushAcks();
+            }
+            return work;
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: reading the shared-memory stream on a waiting thread failed: {}", nodeId, e.toString(), e);
+            return 0;
+        } finally {
+            reading.unlock();
+        }
+    }
+
     @Override
     public void acknowledge(String node, long sequence) {
         Peer p = peers.get(node);
@@ -327,21 +368,29 @@ public final class ShmTransport implements Transport, AutoCloseable {
     private final class ShmAgent implements Agent {
         @Override
         public int doWork() {
-            int work = 0;
-            Runnable c;
-            while ((c = commands.poll()) != null) {
-                c.run();
-                work++;
+            if (!reading.tryLock()) {
+                // a waiting kernel thread reads the stream now; the next duty cycle does the rest
+                return 0;
             }
-            long now = System.nanoTime();
-            state.tick(now);
-            work += subscription.poll(assembler, FRAGMENTS_PER_POLL);
-            work += state.flushAcks();
-            if (now - lastHousekeeping >= HOUSEKEEPING_NANOS) {
-                lastHousekeeping = now;
-                state.housekeeping(now);
+            try {
+                int work = 0;
+                Runnable c;
+                while ((c = commands.poll()) != null) {
+                    c.run();
+                    work++;
+                }
+                long now = System.nanoTime();
+                state.tick(now);
+                work += subscription.poll(assembler, FRAGMENTS_PER_POLL);
+                work += state.flushAcks();
+                if (now - lastHousekeeping >= HOUSEKEEPING_NANOS) {
+                    lastHousekeeping = now;
+                    state.housekeeping(now);
+                }
+                return work;
+            } finally {
+                reading.unlock();
             }
-            return work;
         }
 
         @Override
@@ -420,6 +469,9 @@ public final class ShmTransport implements Transport, AutoCloseable {
         }
         closed = true;
         runner.close();
+        // a waiting thread that is reading the stream now finishes before the client closes
+        reading.lock();
+        reading.unlock();
         dialer.shutdown();
         try {
             if (!dialer.awaitTermination(10, TimeUnit.SECONDS)) {

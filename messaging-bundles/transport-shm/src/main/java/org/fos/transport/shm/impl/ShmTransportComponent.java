@@ -363,6 +363,11 @@ public final class ShmTransportComponent implements Transport {
     }
 
     @Override
+    public int assist() {
+        return transport.assist();
+    }
+
+    @Override
     public Map<String, Object> info() {
         return transport.info();
     }

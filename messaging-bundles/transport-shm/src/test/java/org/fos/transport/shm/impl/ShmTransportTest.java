@@ -98,6 +98,15 @@ class ShmTransportTest {
         await("shared-memory link " + from.id + " -> " + to.id).atMost(WAIT).until(() -> from.transport.isLinked(to.id));
     }
 
+    /** Starts a node with the secret and waits until it and {@code a} are linked both ways. */
+    private Node linkedTo(Node a, String id) {
+        Node b = new Node(id, settings(id, SECRET));
+        meet(a, b);
+        awaitLinked(a, b);
+        awaitLinked(b, a);
+        return b;
+    }
+
     private static Message receive(Mailbox box) throws InterruptedException {
         Message m = box.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(m).as("a message in " + box.address()).isNotNull();
@@ -107,10 +116,7 @@ class ShmTransportTest {
     @Test
     void shouldCarryMessagesBothWaysInOrderWhenTwoNodesHoldTheSecret() throws Exception {
         Node a = new Node("node-a", settings("node-a", SECRET));
-        Node b = new Node("node-b", settings("node-b", SECRET));
-        meet(a, b);
-        awaitLinked(a, b);
-        awaitLinked(b, a);
+        Node b = linkedTo(a, "node-b");
         Mailbox server = b.kernel.createMailbox("server", 4096);
         Mailbox client = a.kernel.createMailbox("client", 4096);
 
@@ -139,6 +145,61 @@ class ShmTransportTest {
         assertThat(link.duplicates()).isZero();
         assertThat(a.transport.info().get("peers").toString()).contains("node-b=established");
         assertThat(a.transport.faults(Fault.AUTH_FAILED)).isZero();
+    }
+
+    @Test
+    void shouldDeliverEveryMessageOnceAndInOrderWhenWaitingThreadsReadBesideTheAgent() throws Exception {
+        Node a = new Node("node-a", settings("node-a", SECRET));
+        Node b = linkedTo(a, "node-b");
+        Mailbox server = b.kernel.createMailbox("server", 1 << 16);
+        int senders = 3;
+        int each = 3_000;
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            String source = "s" + s;
+            Thread t = new Thread(() -> {
+                for (int i = 1; i <= each; i++) {
+                    Status st = a.kernel.send(new Message(null, server.capability(), null, i, "tick", new Tick(source, i, null)));
+                    assertThat(st).isEqualTo(Status.OK);
+                }
+            }, "sender-" + s);
+            threads.add(t);
+            t.start();
+        }
+        Map<String, Long> last = new HashMap<>();
+        for (int i = 0; i < senders * each; i++) {
+            Tick tick = (Tick) receive(server).payload();
+            long previous = last.getOrDefault(tick.sender(), 0L);
+            assertThat(tick.n()).as("the next of " + tick.sender()).isEqualTo(previous + 1);
+            last.put(tick.sender(), tick.n());
+        }
+        for (Thread t : threads) {
+            t.join(WAIT.toMillis());
+        }
+        assertThat(server.poll()).as("nothing twice").isNull();
+
+        Mailbox caller = a.kernel.createMailbox("caller", 64);
+        Thread echo = new Thread(() -> {
+            try {
+                for (int i = 1; i <= 500; i++) {
+                    Message m = receive(server);
+                    b.kernel.send(new Message(server.address(), m.replyTo(), null, m.correlationId(), "reply", new Tick("b", i, null)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "echo");
+        echo.start();
+        for (int i = 1; i <= 500; i++) {
+            a.kernel.send(new Message(caller.address(), server.capability(), caller.capability(), i, "call", new Tick("a", i, null)));
+            assertThat(((Tick) receive(caller).payload()).n()).isEqualTo((long) i);
+        }
+        echo.join(WAIT.toMillis());
+
+        assertThat(b.kernel.links().get(0).duplicates()).isZero();
+        assertThat(b.transport.counters.assisted.sum()).as("frames node-b's waiting receiver read itself").isPositive();
+        assertThat(a.transport.counters.assisted.sum()).as("replies node-a's waiting caller read itself").isPositive();
+        assertThat(b.transport.info().get("counters").toString()).contains("readByWaitingThreads=");
     }
 
     @Test
@@ -235,10 +296,7 @@ class ShmTransportTest {
     @Test
     void shouldResetTheLinkWithinTheHeartbeatTimeoutWhenThePeerGoesAway() {
         Node a = new Node("node-a", settings("node-a", SECRET));
-        Node b = new Node("node-b", settings("node-b", SECRET));
-        meet(a, b);
-        awaitLinked(a, b);
-        awaitLinked(b, a);
+        Node b = linkedTo(a, "node-b");
         long start = System.nanoTime();
         b.close();
         nodes.remove(b);
