@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,8 +25,9 @@ import org.fos.benchmarks.LiveUpgradeResult;
 
 /**
  * Writes {@code docs/benchmarks.md} from a run's results: the JMH JSON files of a folder, the live
- * upgrade's {@code live-upgrade.json} and the codec's stack profile {@code codec-stack.txt}. Every
- * figure comes from those files; rows without results say so.
+ * upgrade's {@code live-upgrade.json}, the codec's stack profile {@code codec-stack.txt} and the
+ * stack profiles of the fos side of the rows that profile it ({@code row-<n>-stack.txt}, see
+ * {@link Rows#PROFILED}). Every figure comes from those files; rows without results say so.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar org.fos.benchmarks.report.BenchmarkReport target/bench-results docs/benchmarks.md</pre>
  */
@@ -47,12 +49,14 @@ public final class BenchmarkReport {
     private final List<JmhResult> results;
     private final LiveUpgradeResult liveUpgrade;
     private final List<String> codecStack;
+    private final Map<Integer, List<String>> rowStacks;
     private final FileTime runTime;
     private final String overload;
     private final StringBuilder out = new StringBuilder();
 
-    private BenchmarkReport(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack, FileTime runTime,
-            List<String> kvRaftLoad) {
+    private BenchmarkReport(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack,
+            Map<Integer, List<String>> rowStacks, FileTime runTime, List<String> kvRaftLoad) {
+        this.rowStacks = Map.copyOf(rowStacks);
         this.overload = overload(kvRaftLoad, Machine.cores());
         this.results = results;
         this.liveUpgrade = liveUpgrade;
@@ -103,7 +107,14 @@ public final class BenchmarkReport {
         List<String> codecStack = Files.exists(stack) ? Files.readAllLines(stack, StandardCharsets.UTF_8) : List.of();
         Path load = dir.resolve(KV_RAFT_LOAD_FILE);
         List<String> kvRaftLoad = Files.exists(load) ? Files.readAllLines(load, StandardCharsets.UTF_8) : List.of();
-        String markdown = render(results, liveUpgrade, codecStack, runTime(dir), kvRaftLoad);
+        Map<Integer, List<String>> rowStacks = new TreeMap<>();
+        for (int row : Rows.PROFILED.keySet()) {
+            Path p = dir.resolve(stackFile(row));
+            if (Files.exists(p)) {
+                rowStacks.put(row, Files.readAllLines(p, StandardCharsets.UTF_8));
+            }
+        }
+        String markdown = render(results, liveUpgrade, codecStack, rowStacks, runTime(dir), kvRaftLoad);
         Path target = Path.of(args[1]);
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());
@@ -124,7 +135,33 @@ public final class BenchmarkReport {
      */
     static String render(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack, FileTime runTime,
             List<String> kvRaftLoad) {
-        return new BenchmarkReport(results, liveUpgrade, codecStack, runTime, kvRaftLoad).write();
+        return render(results, liveUpgrade, codecStack, Map.of(), runTime, kvRaftLoad);
+    }
+
+    /**
+     * Writes the report of a run, with the stack profiles of the rows that profile their fos side.
+     *
+     * @param results the run's JMH results
+     * @param liveUpgrade the live upgrade's result, or null if the run has none
+     * @param codecStack the lines of the codec's stack profile, empty if none
+     * @param rowStacks the lines of each profiled row's stack profile ({@link Rows#PROFILED}), by row
+     * @param runTime when the run ended
+     * @param kvRaftLoad the lines of row 13's load file, empty if none
+     * @return the markdown
+     */
+    static String render(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack,
+            Map<Integer, List<String>> rowStacks, FileTime runTime, List<String> kvRaftLoad) {
+        return new BenchmarkReport(results, liveUpgrade, codecStack, rowStacks, runTime, kvRaftLoad).write();
+    }
+
+    /**
+     * The file of a row's stack profile in the results folder.
+     *
+     * @param row the row
+     * @return its name, {@code row-<n>-stack.txt}
+     */
+    static String stackFile(int row) {
+        return "row-" + row + "-stack.txt";
     }
 
     /**
@@ -278,7 +315,31 @@ public final class BenchmarkReport {
         line("");
         if (row.number() == Rows.CODEC) {
             codecProfile(row);
+        } else if (Rows.PROFILED.containsKey(row.number())) {
+            stackProfile(row.number());
         }
+    }
+
+    /** A profiled row's stack profile of its fos side: how its threads spent the samples, and its hottest frames. */
+    private void stackProfile(int row) {
+        List<String> output = rowStacks.getOrDefault(row, List.of());
+        List<String> states = section(output, "[Thread state distributions]", STACK_LINES);
+        List<String> stack = hottest(output);
+        if (states.isEmpty() && stack.isEmpty()) {
+            line("No stack profile of the fos side in this run (" + stackFile(row) + ").");
+            line("");
+            return;
+        }
+        line("**Profile** of the fos side (`-prof stack` of " + Rows.PROFILED.get(row) + ", a separate single-fork run; the"
+                + " benchmark's JVM only): the threads' states, as shares of all samples, then the hottest top frames of"
+                + " RUNNABLE threads:");
+        line("");
+        line("```");
+        states.forEach(this::line);
+        line("");
+        stack.forEach(this::line);
+        line("```");
+        line("");
     }
 
     /**
@@ -414,10 +475,15 @@ public final class BenchmarkReport {
 
     /** The first lines of the RUNNABLE section of JMH's stack profiler output. */
     static List<String> hottest(List<String> output) {
+        return section(output, "[Thread state: RUNNABLE]", STACK_LINES);
+    }
+
+    /** Up to {@code max} lines of a section of JMH's stack profiler output, from its title to its end. */
+    static List<String> section(List<String> output, String title, int max) {
         List<String> lines = new ArrayList<>();
         boolean inSection = false;
         for (String l : output) {
-            if (l.contains("[Thread state: RUNNABLE]")) {
+            if (l.contains(title)) {
                 inSection = true;
                 continue;
             }
@@ -429,7 +495,7 @@ public final class BenchmarkReport {
                     continue;
                 }
                 lines.add(l.strip());
-                if (lines.size() == STACK_LINES) {
+                if (lines.size() == max) {
                     break;
                 }
             }

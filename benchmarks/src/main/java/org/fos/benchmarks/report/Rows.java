@@ -36,6 +36,12 @@ final class Rows {
     private static final String KV_RAFT = "KvRaftBenchmark";
     /** The row of the replicated key-value fleet beside bare Ratis, whose marks depend on the machine's load. */
     static final int KV_RAFT_ROW = 13;
+    /**
+     * The rows whose fos side {@code benchmarks/run} profiles with JMH's stack profiler into
+     * {@code row-<n>-stack.txt} (issue 14, item 6), and the benchmark it profiles.
+     */
+    static final Map<Integer, String> PROFILED = Map.of(5, "RemoteCallBenchmark peer=fos", 9, "FileBenchmark fs=fos",
+            12, "ShmCallBenchmark peer=fosShm");
     /** The benchmark of row 14: a fleet's throughput by members and pinning. */
     private static final String SCALING = "FleetScalingBenchmark.call";
     /** The benchmark of row 15: a load step to the added member serving. */
@@ -193,18 +199,22 @@ final class Rows {
             + " that makes a retried write apply once, and a get returns the key's revision with its value.";
 
     private static final String FILE_PATH = "java.nio on tmpfs is one to four system calls, the kernel resolving the"
-            + " path in its dentry cache. Through fos every operation is several fleet calls in series (counted with a"
-            + " counting proxy around the provider's FileSystemFleet and the device's stats()), each a round trip"
-            + " between threads: the provider waits on a CompletableFuture that libfos's reply thread completes after"
-            + " the member thread has taken the request from its mailbox and answered. The provider resolves a path"
-            + " one name at a time, a lookup call each, with no cache on the client; the members cache metadata"
-            + " blocks but not file data. The file system's own work hardly shows in the profile "
+            + " path in its dentry cache. The fos: provider caches lookups and attributes under leases the members"
+            + " revoke (docs/files.md), as a node's OsgiFosFiles does: a stat of a file it looked at before needs no"
+            + " fleet call, and a path resolves without one. What changes a file, or reads its data, still goes to the"
+            + " member that keeps it, one fleet call a java.nio step "
+            + earlier("2026-12-03", "a counting proxy around the provider's FileSystemFleet, 2,000 operations each",
+                    "create+write+close made 3 calls, open, write and close; open+read+close 3, open, read and close;"
+                    + " unlink 1, delete; stat none")
+            + ", and each call is a round trip between threads: the caller hands the request to the member's mailbox,"
+            + " the member thread, woken if it parked, runs it (and calls the block device fleet for blocks it does not"
+            + " cache), and the caller, woken if it parked, takes the reply. The file system's own work hardly shows in"
+            + " the profile "
             + earlier(RECORDED, "`-prof stack` of FileBenchmark", "its frames, FsMember, GroupStore, Tx and Journal,"
                     + " were under 1% of the RUNNABLE samples, against 73 to 78% of all samples parked (TIMED_WAITING)"
                     + " and Thread.yield of the idle strategy in the member and reply threads, 34 to 48% of RUNNABLE")
-            + ". A lookup cache in the provider (stat: one call instead of three), waiting on the caller's"
-            + " own reply mailbox instead of the shared reply thread, and a data-block cache in the members would each"
-            + " remove round trips: changes to fs-client and fs, not made here.";
+            + ". One call for open+read+close and for create+write+close needs the open to be answered without the member,"
+            + " which the member's open handles (an unlinked file stays readable while open) do not allow today.";
 
     private static final String ROW_1_WITHDRAWN = "until row 1 is measured like for like (issue 14). A fos"
             + " mailbox is a JCTools MPSC queue with the kernel's capability check in front, so neither raw queue can be"
@@ -347,16 +357,18 @@ final class Rows {
                     + " /bench: Files.write(CREATE_NEW) of 4 KiB (the file removed after each call), a channel opened and"
                     + " read until 4 KiB are in, Files.readAttributes(BasicFileAttributes), Files.delete (the file made"
                     + " before each call). Ratio of the medians.",
-                    file("createWriteClose", "create+write+close", "create+write+close is three fleet calls (lookup of"
-                            + " /bench, create, and the write of the 4 KiB when the channel closes) and three nested calls"
-                            + " from the member to the block device (the create's journal commit, the data block, the"
-                            + " write's journal commit). Allocated per call in this run (`-prof gc`, the removal after each"
-                            + " call included): {allocation}; a journal commit writes whole 4 KiB block images."),
-                    file("openRead", "open+read", "open+read is three fleet calls (lookups of /bench and of the file, then"
-                            + " read) and a nested read from the block device."),
-                    file("stat", "stat", "stat is three fleet calls: lookups of /bench and of the file, then stat."),
-                    file("unlink", "unlink", "unlink is two fleet calls (lookup of /bench, delete) and a nested journal"
-                            + " commit to the block device.")).quoting("allocation",
+                    file("createWriteClose", "create+write+close", "create+write+close is three fleet calls (open with"
+                            + " CREATE_NEW, the write of the 4 KiB, close; /bench resolves from the lease cache) and the"
+                            + " member's calls to the block device (journal commits, the data block). Allocated per call in"
+                            + " this run (`-prof gc`, the removal after each call included): {allocation}; a journal commit"
+                            + " writes whole 4 KiB block images."),
+                    file("openRead", "open+read", "open+read is three fleet calls (open, read, close; the path resolves"
+                            + " from the lease cache) and the member's read from the block device for a block it does not"
+                            + " cache."),
+                    file("stat", "stat", "stat is answered from the provider's lease cache: no fleet call once the file"
+                            + " was looked at, and none again until a member revokes the lease."),
+                    file("unlink", "unlink", "unlink is one fleet call (delete; /bench resolves from the lease cache)"
+                            + " and the member's journal commit to the block device.")).quoting("allocation",
                                     Figure.of(FILE_BENCHMARK + ".createWriteClose", "fs", "fos").metric(ALLOCATION_PER_OP)),
             new Row(LIVE_UPGRADE, "live upgrade of the key-value fleet under load", "-", "worst call latency and pause reported; 0 lost",
                     List.of(), null, "LiveUpgradeRun: the distribution's bundles in Felix inside one JVM, /sys/kv with two"

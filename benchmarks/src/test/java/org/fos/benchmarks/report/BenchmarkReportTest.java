@@ -159,6 +159,22 @@ class BenchmarkReportTest {
     }
 
     @Test
+    void shouldShowTheThreadStatesAndHottestFramesOfAProfiledRowsFosSide() throws Exception {
+        List<String> output = List.of("....[Thread state distributions]....", " 78.0%         TIMED_WAITING",
+                " 22.0%         RUNNABLE", "", "....[Thread state: RUNNABLE]....", " 12.0%  54.5% java.lang.Thread.yield",
+                "  3.0%  13.6% org.fos.kernel.impl.MailboxImpl.await", "");
+
+        String report = BenchmarkReport.render(syntheticRun(1), null, List.of(), Map.of(Rows.FILES, output), FileTime.fromMillis(0),
+                List.of());
+
+        String row9 = report.substring(report.indexOf("## Row 9"), report.indexOf("## Row 10"));
+        assertThat(row9).contains("`-prof stack` of FileBenchmark fs=fos", "78.0%         TIMED_WAITING", "22.0%         RUNNABLE",
+                "12.0%  54.5% java.lang.Thread.yield");
+        String row5 = report.substring(report.indexOf("## Row 5"), report.indexOf("## Row 6"));
+        assertThat(row5).contains("No stack profile of the fos side in this run (row-5-stack.txt).");
+    }
+
+    @Test
     void shouldMapEveryRowOfTheIssueToItsBenchmarks() {
         assertThat(Rows.ALL).extracting(Row::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
                 15);
