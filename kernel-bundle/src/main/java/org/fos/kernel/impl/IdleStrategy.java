@@ -2,9 +2,9 @@ package org.fos.kernel.impl;
 
 /**
  * How a receiver waits for work: spin for {@code spinNanos}, then yield until {@code yieldNanos} have
- * passed since it started waiting, then park until woken or timed out. A receiver whose recent
- * messages came within {@code stretchNanos} of the start of its waits spins longer, up to twice their
- * typical wait and at most {@code stretchNanos} (see {@link ReceiverIdle}); 0 turns that off. Immutable;
+ * passed since it started waiting, then park until woken or timed out. A receiver that reads its own
+ * messages from a transport and whose messages typically come soon spins for {@code stretchNanos}
+ * (see {@link ReceiverIdle}); 0 turns that off. Immutable;
  * the kernel swaps in a new one when its configuration changes.
  *
  * @param spinNanos how long a wait spins at least (when the cores allow)

@@ -83,9 +83,9 @@ public final class KernelComponent implements SynchronousBundleListener {
          *
          * @return nanoseconds
          */
-        @AttributeDefinition(description = "Nanoseconds a receiver whose messages typically come soon may spin: up to"
-                + " twice its typical wait, at most this, when that typical wait is not longer than this (a caller"
-                + " catches a reply from another node without being woken). 0 turns it off; 0 to 10000000.")
+        @AttributeDefinition(description = "Nanoseconds a receiver spins when it reads its own messages from a transport"
+                + " (shared memory) and its typical wait is at most four times this (a caller catches a reply from"
+                + " another node without being woken). 0 turns it off; 0 to 10000000.")
         long idleStretchNanos() default 250_000;
 
         /**

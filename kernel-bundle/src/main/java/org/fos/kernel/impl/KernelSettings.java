@@ -53,10 +53,6 @@ record KernelSettings(IdleStrategy idle, int maxMailboxCapacity, boolean encodeA
             throw new IllegalArgumentException("idleYieldNanos (" + config.idleYieldNanos()
                     + ") must not be below idleSpinNanos (" + config.idleSpinNanos() + ")");
         }
-        if (config.idleStretchNanos() < 0 || config.idleStretchNanos() > IdleStrategy.MAX_STRETCH_NANOS) {
-            throw new IllegalArgumentException("idleStretchNanos must be from 0 to " + IdleStrategy.MAX_STRETCH_NANOS + ", was "
-                    + config.idleStretchNanos());
-        }
         return new KernelSettings(new IdleStrategy(config.idleSpinNanos(), config.idleYieldNanos(), config.idleStretchNanos()),
                 config.maxMailboxCapacity(), config.encodeAllMessages() || encodeAllByProperty, config.linkCapacity(),
                 config.retransmitMillis(), config.maxRemotePayloadBytes(), config.unreachableAfterMillis());

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (its messages come too late for spinning to catch them, as a caller's replies from a busy member
  * do), it skips spinning and starts with yielding; the first wait that ends within the spin phase
  * turns spinning back on; and if its messages typically come soon (within the strategy's
- * {@link IdleStrategy#stretchNanos() stretch}) and it reads them from a transport itself, it spins up
- * to twice that typical wait, so that a caller catches a reply from another node, or a member the next
+ * {@link IdleStrategy#stretchNanos() stretch}) and it reads them from a transport itself, it spins for
+ * the stretch, so that a caller catches a reply from another node, or a member the next
  * request of a steady caller, without being woken. The node's {@link CoreBudget}: it spins only if a core is free for it,
  * yields only if a core is left over by the running receivers, and parks at once otherwise. Within
  * those limits the kernel's thresholds ({@link IdleStrategy}) hold.
@@ -65,7 +65,7 @@ final class ReceiverIdle {
 
     /**
      * How long this wait may spin because the receiver's messages come soon and it reads them itself:
-     * twice its typical wait, at most the strategy's stretch. 0 if its typical wait is longer than four
+     * the strategy's stretch. 0 if its typical wait is longer than four
      * stretches (spinning would seldom catch the message), if none of its last {@value #STRETCH_AFTER_READ} messages
      * was read by its own thread from a transport ({@link MailboxTable#assist()}; spinning beside a
      * transport's reader only takes the core that reader needs), or if the strategy does not stretch.
