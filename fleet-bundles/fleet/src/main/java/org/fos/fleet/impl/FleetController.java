@@ -348,6 +348,9 @@ final class FleetController {
         for (Member m : paused) {
             m.pause();
         }
+        if (groups == null) {
+            implementation.quiesce(going.instances(), going.version());
+        }
         Members.awaitAnswered(dispatchers, host.upgradeTimeoutMillis() / 2, name, going.version());
         List<FleetState> states = groups == null ? implementation.exportStates(going.instances(), going.version()) : null;
         Map<Integer, FleetState> replicas = null;

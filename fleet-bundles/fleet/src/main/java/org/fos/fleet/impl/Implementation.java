@@ -213,6 +213,25 @@ final class Implementation {
     }
 
     /**
+     * Tells each {@link Stateful} instance that its members are paused, before the runtime waits for the
+     * calls in flight (a shared instance once); one that throws is logged and the upgrade goes on.
+     */
+    void quiesce(Object[] instances, String version) {
+        outsideLock();
+        for (int i = 0; i < instances.length; i++) {
+            if (!(instances[i] instanceof Stateful s) || (i > 0 && instances[i] == instances[i - 1])) {
+                continue;
+            }
+            try {
+                s.quiesce();
+            } catch (RuntimeException e) {
+                LOG.error("fleet {}: member {} of version {} failed to quiesce; the runtime waits for its calls in flight", fleet, i,
+                        version, e);
+            }
+        }
+    }
+
+    /**
      * Takes the state of each instance; one that fails gives an empty state (logged), so that the
      * next version starts that member empty.
      *

@@ -107,6 +107,27 @@ class FleetControllerTest {
     }
 
     @Test
+    void shouldQuiesceEachOldInstanceBeforeWaitingForItsCallsAndExportingItsState() {
+        Service v1 = serving(7);
+        updatedTo2(v1);
+        assertThat(v1.lifeCalls).containsExactly("quiesce", "quiesce", "exportState", "exportState");
+        assertThat(f.bind(f.register(Activation.OK), 2)).isTrue();
+        assertThat(lastReport().outcome()).isEqualTo(UpgradeReport.Outcome.UPGRADED);
+    }
+
+    @Test
+    void shouldUpgradeStillWhenAQuiesceThrows() {
+        Service v1 = serving(5);
+        v1.quiesceFails = true;
+        updatedTo2(v1);
+        assertThat(v1.lifeCalls).containsExactly("quiesce", "quiesce", "exportState", "exportState");
+        Service v2 = f.register(Activation.OK);
+        assertThat(f.bind(v2, 2)).isTrue();
+        assertThat(v2.active).extracting(i -> i.count).containsExactly(5, 5);
+        assertThat(lastReport().outcome()).isEqualTo(UpgradeReport.Outcome.UPGRADED);
+    }
+
+    @Test
     void shouldCompleteTheWaitersWithTheUpgradesReport() throws Exception {
         Service v1 = serving(1);
         CompletableFuture<UpgradeReport> next = c.nextReport();

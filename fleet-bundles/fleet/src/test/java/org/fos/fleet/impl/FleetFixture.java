@@ -119,8 +119,18 @@ final class FleetFixture implements AutoCloseable {
         }
 
         @Override
+        public void quiesce() {
+            check("quiesce");
+            service.lifeCalls.add("quiesce");
+            if (service.quiesceFails) {
+                throw new IllegalStateException("quiesce refused on purpose");
+            }
+        }
+
+        @Override
         public FleetState exportState() {
             check("exportState");
+            service.lifeCalls.add("exportState");
             if (service.exportFails) {
                 throw new IllegalStateException("export refused on purpose");
             }
@@ -145,6 +155,9 @@ final class FleetFixture implements AutoCloseable {
         final AtomicInteger released = new AtomicInteger();
         volatile boolean importFails;
         volatile boolean exportFails;
+        volatile boolean quiesceFails;
+        /** The instances' quiesce and exportState calls, in order. */
+        final List<String> lifeCalls = new CopyOnWriteArrayList<>();
         volatile boolean releaseFails;
 
         @SuppressWarnings("unchecked")

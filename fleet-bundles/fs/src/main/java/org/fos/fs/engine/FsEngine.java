@@ -818,6 +818,18 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     // ---------------------------------------------------------------- upgrade
 
     /**
+     * Answers the kept calls and the coordinator's operations with {@link TryAgainException} as soon
+     * as the members are paused: an operation that spans groups waits for the member that owns the
+     * other group, which is paused too, and would hold the upgrade (and the fleet's dispatch) until the
+     * runtime gave up waiting for it; a file lock whose holder could not renew it meanwhile would end.
+     */
+    @Override
+    public void quiesce() {
+        gates.retire();
+        peers.retire();
+    }
+
+    /**
      * Lets go of everything in flight: kept calls and the coordinator's operations are answered with
      * {@link TryAgainException} (their callers call again and the next version serves them). The
      * state handed on is the open files (so that files deleted while open stay until their last
@@ -826,8 +838,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
      */
     @Override
     public FleetState exportState() {
-        gates.retire();
-        peers.retire();
+        quiesce();
         Map<String, Object> data = new HashMap<>();
         data.put("servedBy", servedBy);
         data.put("leaseMillis", leases.leaseMillis());
