@@ -110,7 +110,7 @@ final class GroupAdmin {
         }
     }
 
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
                 return true;
@@ -246,7 +246,8 @@ final class GroupAdmin {
         return RaftPeer.newBuilder().setId(id).setAddress(address).setPriority(priority).build();
     }
 
-    RetryPolicy fewRetries() {
+    /** A Raft client's retries for an administrative change: five, 200 ms apart. */
+    static RetryPolicy fewRetries() {
         return RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS));
     }
 }

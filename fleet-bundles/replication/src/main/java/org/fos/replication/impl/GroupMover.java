@@ -69,7 +69,7 @@ final class GroupMover {
                     node.counters().reconfigurations.increment();
                     LOG.info("moving group {} of {}: {} keeps a replica, caught up, and is the preferred leader", group, fleet, to);
                 } else if (ids.contains(from)) {
-                    try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), admin.fewRetries())) {
+                    try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), GroupAdmin.fewRetries())) {
                         if (node.liveNodes().contains(from)) {
                             GroupAdmin.check(c.admin().transferLeadership(RaftPeerId.valueOf(to), settings.requestTimeoutMillis()));
                         }
@@ -78,7 +78,7 @@ final class GroupMover {
                     node.counters().reconfigurations.increment();
                     LOG.info("moving group {} of {}: {} leads it, and {} keeps no replica of it", group, fleet, to, from);
                 } else {
-                    try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), admin.fewRetries())) {
+                    try (RaftClient c = node.newClient(RaftGroup.valueOf(id, conf), GroupAdmin.fewRetries())) {
                         GroupAdmin.check(c.admin().setConfiguration(conf)); // a no-op that tells who leads now
                         leader = c.getLeaderId() == null ? null : c.getLeaderId().toString();
                     } catch (IOException e) {

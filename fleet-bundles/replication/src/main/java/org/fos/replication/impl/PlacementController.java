@@ -308,7 +308,7 @@ final class PlacementController implements AutoCloseable {
             if (host.getAddress() == null) {
                 continue;
             }
-            try (RaftClient c = node.newClient(RaftGroup.valueOf(id, host), admin.fewRetries())) {
+            try (RaftClient c = node.newClient(RaftGroup.valueOf(id, host), GroupAdmin.fewRetries())) {
                 GroupInfoReply info = c.getGroupManagementApi(host.getId()).info(id);
                 if (!info.getGroup().getPeers().isEmpty()) {
                     return new ArrayList<>(info.getGroup().getPeers());
@@ -344,7 +344,7 @@ final class PlacementController implements AutoCloseable {
             raftPeers.add(GroupAdmin.peer(peers.get(i), eligible.get(peers.get(i)), i == 0 ? 1 : 0));
         }
         RaftGroup group = RaftGroup.valueOf(id, raftPeers);
-        try (RaftClient c = node.newClient(group, admin.fewRetries())) {
+        try (RaftClient c = node.newClient(group, GroupAdmin.fewRetries())) {
             for (RaftPeer p : raftPeers) {
                 if (!hosted.getOrDefault(p.getId().toString(), new BitSet()).get(g)) {
                     admin.add(c, p.getId(), group);

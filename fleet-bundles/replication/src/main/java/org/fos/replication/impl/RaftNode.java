@@ -91,6 +91,7 @@ final class RaftNode implements AutoCloseable {
     private final AutoCloseable endpointAttribute;
     private volatile AutoCloseable hostsAttribute;
     private final PlacementController placement;
+    private final HandOverWatch handOvers;
     private final GroupDescriptions descriptions;
     private final Requests requests;
     private volatile boolean closed;
@@ -133,6 +134,7 @@ final class RaftNode implements AutoCloseable {
         this.endpointAttribute = membership.publish(Hosting.ENDPOINT, endpoint);
         publishHosts();
         this.placement = new PlacementController(this, settings);
+        this.handOvers = new HandOverWatch(this, settings);
         LOG.info("node {} keeps Raft groups in {} and serves Raft on {}", nodeId, settings.storage(), endpoint);
         if (!settings.tls() && !Settings.loopback(settings.host())) {
             LOG.warn("node {} serves Raft on {} without TLS: Ratis's gRPC authenticates nobody, so any process that reaches the port"
@@ -405,6 +407,11 @@ final class RaftNode implements AutoCloseable {
     }
 
     /** Whether this node holds a Raft client for a group (it forwarded a request to it before). */
+    /** The groups that have a replica on this node. */
+    Set<RaftGroupId> localGroups() {
+        return Set.copyOf(machines.keySet());
+    }
+
     boolean hasClient(RaftGroupId id) {
         return clients.containsKey(id);
     }
@@ -470,6 +477,13 @@ final class RaftNode implements AutoCloseable {
         return out;
     }
 
+    /** Drops a group's client if it is still {@code failed}: a newer one that another request made stays. */
+    void dropClient(RaftGroupId id, RaftClient failed) {
+        if (clients.remove(id, failed)) {
+            closeQuietly(failed);
+        }
+    }
+
     void dropClient(RaftGroupId id) {
         RaftClient c = clients.remove(id);
         if (c != null) {
@@ -532,6 +546,7 @@ final class RaftNode implements AutoCloseable {
             closed = true;
         }
         placement.close();
+        handOvers.close();
         machines.values().forEach(GroupMachine::stopping);
         for (FleetGroups f : List.copyOf(fleets.values())) {
             f.close();

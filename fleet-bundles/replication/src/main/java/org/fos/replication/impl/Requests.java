@@ -107,6 +107,7 @@ final class Requests {
                     + " has stopped", null));
         }
         CompletableFuture<Message> tried;
+        java.util.concurrent.atomic.AtomicReference<RaftClient> used = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             RaftServer.Division local = node.division(id);
             if (local != null && kind == RaftNode.Kind.STALE_READ) {
@@ -116,7 +117,7 @@ final class Requests {
                 counters.local.increment();
                 tried = local(id, kind, message);
             } else {
-                tried = viaClient(fleet, group, id, kind, message);
+                tried = viaClient(fleet, group, id, kind, message, used);
             }
         } catch (IOException | RuntimeException e) {
             tried = CompletableFuture.failedFuture(e);
@@ -130,8 +131,9 @@ final class Requests {
             if (cause instanceof StateMachineException || node.isClosed() || System.nanoTime() - deadline >= 0) {
                 return CompletableFuture.<Message>failedFuture(cause);
             }
-            if (cause instanceof GroupMismatchException || cause instanceof AlreadyClosedException) {
-                node.dropClient(id);
+            if ((cause instanceof GroupMismatchException || cause instanceof AlreadyClosedException) && used.get() != null) {
+                // only the client that failed: another request may have made its successor already
+                node.dropClient(id, used.get());
             }
             return later(() -> attempt(fleet, group, id, kind, message, deadline, attempt + 1, last));
         }).thenCompose(f -> f);
@@ -157,9 +159,11 @@ final class Requests {
                 : new IOException("the group refused the request: " + reply));
     }
 
-    /** Sends through the group's client, which finds the leader. */
-    CompletableFuture<Message> viaClient(String fleet, int group, RaftGroupId id, RaftNode.Kind kind, Message message) {
+    /** Sends through the group's client, which finds the leader; {@code used} is told which client that was. */
+    CompletableFuture<Message> viaClient(String fleet, int group, RaftGroupId id, RaftNode.Kind kind, Message message,
+            java.util.concurrent.atomic.AtomicReference<RaftClient> used) {
         RaftClient client = node.client(fleet, group, id);
+        used.set(client);
         counters.forwarded.increment();
         CompletableFuture<RaftClientReply> reply = switch (kind) {
             case WRITE -> client.async().send(message);

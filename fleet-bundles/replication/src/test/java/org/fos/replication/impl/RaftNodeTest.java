@@ -362,7 +362,8 @@ class RaftNodeTest {
     /**
      * A node that dies while its group's leader hands over to it (it has the priority, and is up to
      * date) leaves a Ratis leader that hands over again and again and refuses every write; the
-     * placement makes it step down. Here the target is kept from campaigning (its elections paused),
+     * leader's node notices that the follower it hands over to does not answer and makes it step down
+     * ({@link HandOverWatch}), and the placement would too once the membership lost the node. Here the target is kept from campaigning (its elections paused),
      * so that the hand-over cannot finish before it goes.
      */
     @Test
