@@ -103,8 +103,9 @@ public final class ShmTransport implements Transport, AutoCloseable {
     /**
      * Held by whoever reads this node's stream and runs the links' state: the agent for each duty
      * cycle, a waiting kernel thread for an {@link #assist()}. What follows is theirs alone.
+     * Package-private for tests.
      */
-    private final ReentrantLock reading = new ReentrantLock();
+    final ReentrantLock reading = new ReentrantLock();
 
     // ---------------------------------------------------------------- the agent's own state (one thread at a time, under reading)
     private final Int2ObjectHashMap<Session> sessions = new Int2ObjectHashMap<>();
