@@ -337,14 +337,21 @@ final class Coordinator {
         }
     }
 
-    /** Answers everything queued or in flight with {@link TryAgainException}: this version is being replaced. */
-    void retire() {
+    /**
+     * Answers everything queued or in flight with {@link TryAgainException}: this version is being replaced.
+     *
+     * @return how many operations were answered
+     */
+    int retire() {
         TryAgainException again = host.retiredError();
+        int answered = queue.size();
         queue.forEach(q -> q.future().completeExceptionally(again));
         queue.clear();
         if (current != null) {
             current.future.completeExceptionally(again);
             current = null;
+            answered++;
         }
+        return answered;
     }
 }

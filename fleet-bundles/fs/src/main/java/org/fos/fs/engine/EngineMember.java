@@ -47,6 +47,11 @@ public interface EngineMember extends FsPeers, Stateful, MemberAware {
     }
 
     @Override
+    default void quiesce() {
+        engine().quiesce();
+    }
+
+    @Override
     default FleetState exportState() {
         return engine().exportState();
     }

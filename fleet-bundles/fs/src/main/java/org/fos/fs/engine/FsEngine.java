@@ -825,8 +825,12 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
      */
     @Override
     public void quiesce() {
-        gates.retire();
-        peers.retire();
+        int kept = gates.retire();
+        int operations = peers.retire();
+        if (kept + operations > 0) {
+            LOG.info("{}: {} lets go before the upgrade: {} kept calls and {} operations across groups answered TryAgain, their"
+                    + " callers call the next version", fleetName, servedBy, kept, operations);
+        }
     }
 
     /**

@@ -214,11 +214,17 @@ final class Gates {
         }
     }
 
-    /** Answers every kept call with {@link TryAgainException} and refuses the calls to come: this version is replaced. */
-    void retire() {
+    /**
+     * Answers every kept call with {@link TryAgainException} and refuses the calls to come: this version is replaced.
+     *
+     * @return how many kept calls were answered
+     */
+    int retire() {
         retired = true;
         TryAgainException again = retiredError();
+        int answered = held.size();
         held.forEach(h -> h.future().completeExceptionally(again));
         held.clear();
+        return answered;
     }
 }

@@ -53,9 +53,13 @@ final class PeerCalls {
         });
     }
 
-    /** Answers the coordinator's calls in flight and those queued with {@link TryAgainException}. */
-    void retire() {
-        coordinator.retire();
+    /**
+     * Answers the coordinator's calls in flight and those queued with {@link TryAgainException}.
+     *
+     * @return how many were answered
+     */
+    int retire() {
+        return coordinator.retire();
     }
 
     // ---------------------------------------------------------------- a group's space
