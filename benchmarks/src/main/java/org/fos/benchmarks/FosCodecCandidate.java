@@ -2,17 +2,17 @@ package org.fos.benchmarks;
 
 import java.util.Map;
 
-import org.fos.codec.embed.SmileCodec;
+import org.fos.codec.embed.PayloadCodecs;
 import org.fos.kernel.spi.PayloadCodec;
 
 /**
- * The codec fos ships (bundle {@code org.fos.codec}): Jackson over Smile with fos's allow-list,
- * type names, map and collection handling. The types are allowed under their class names (the
+ * The codec fos ships (bundle {@code org.fos.codec}): its binary format (ADR 0096) with fos's
+ * allow-list, type names, map and collection handling. The types are allowed under their class names (the
  * wire names of the map are not used). Thread-safe.
  */
 final class FosCodecCandidate implements Candidate {
 
-    private final PayloadCodec codec = SmileCodec.create();
+    private final PayloadCodec codec = PayloadCodecs.create();
 
     /**
      * Creates the candidate.

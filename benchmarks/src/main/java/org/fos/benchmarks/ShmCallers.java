@@ -19,7 +19,7 @@ import io.aeron.logbuffer.FragmentHandler;
 
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.fos.codec.embed.SmileCodec;
+import org.fos.codec.embed.PayloadCodecs;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.embed.EmbeddedKernel;
@@ -107,7 +107,7 @@ final class ShmCallers {
                 peer = shm ? new CrossProcess("shm", folder.toString(), secret.toString()) : new CrossProcess("tcp", folder.toString());
                 String[] ready = peer.ready();
                 node = EmbeddedKernel.start(CrossProcess.A);
-                PayloadCodec codec = SmileCodec.create();
+                PayloadCodec codec = PayloadCodecs.create();
                 node.codec(codec);
                 clients = new LocalFleet(Callers.FLEET, node, codec);
                 Object transport;

@@ -16,7 +16,7 @@ import io.aeron.driver.MediaDriver;
 
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.fos.codec.embed.SmileCodec;
+import org.fos.codec.embed.PayloadCodecs;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.embed.EmbeddedKernel;
 import org.fos.kernel.spi.PayloadCodec;
@@ -61,7 +61,7 @@ public final class ShmPeer {
 
     private static void node(String transport, Path folder, Path secret, BufferedReader in) throws IOException {
         EmbeddedKernel node = EmbeddedKernel.start(CrossProcess.B);
-        PayloadCodec codec = SmileCodec.create();
+        PayloadCodec codec = PayloadCodecs.create();
         node.codec(codec);
         LocalFleet fleet = new LocalFleet(Callers.FLEET, node, codec);
         Capability member = fleet.addMember(Adder.class, (a, b) -> a + b);

@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.fos.codec.embed.SmileCodec;
+import org.fos.codec.embed.PayloadCodecs;
 import org.fos.kernel.embed.EmbeddedKernel;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.transport.tcp.embed.EmbeddedTcp;
@@ -24,8 +24,8 @@ final class TcpPair implements AutoCloseable {
 
     private final EmbeddedKernel nodeA;
     private final EmbeddedKernel nodeB;
-    private final PayloadCodec codecA = SmileCodec.create();
-    private final PayloadCodec codecB = SmileCodec.create();
+    private final PayloadCodec codecA = PayloadCodecs.create();
+    private final PayloadCodec codecB = PayloadCodecs.create();
     private final EmbeddedTcp transportA;
     private final EmbeddedTcp transportB;
 

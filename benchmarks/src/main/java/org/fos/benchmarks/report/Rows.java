@@ -164,7 +164,7 @@ final class Rows {
             + " pays the wake-ups of the readers: the slow calls above the median.";
 
     private static final String REMOTE_PATH = "A fos call wakes six threads in turn where the raw ping-pong wakes two (the"
-            + " server, then the caller). The caller encodes the request (Jackson Smile) and hands the frame to node-a's"
+            + " server, then the caller). The caller encodes the request (the binary codec) and hands the frame to node-a's"
             + " Netty event loop, a task and a selector wake-up through an eventfd (NioEventLoop.wakeup, EventFD.set in"
             + " the profile recorded " + RECORDED + "); node-b's event loop wakes on the socket, decodes and offers"
             + " the request to the member's mailbox, unparking the member thread; the reply goes back the same way: node-b's event loop (eventfd),"
@@ -176,7 +176,7 @@ final class Rows {
             + ". libfos is not the cost: " + earlier(RECORDED, "TcpBenchmark, not in the quick suite", "a bare kernel"
                     + " message round trip over the same transport measured 138 us at p50 against 52 us raw, the libfos"
                     + " call 114 us")
-            + ". Allocated per call in this run (`-prof gc`: Smile encoding and decoding of request and reply, frames,"
+            + ". Allocated per call in this run (`-prof gc`: encoding and decoding of request and reply, frames,"
             + " messages): {allocation}. Closing the gap needs fewer wake-ups: the TCP transport writing from the sending thread"
             + " while a connection is idle, and a receiving event loop handing a message to a waiting receiver"
             + " directly; changes to fos's transport and kernel, not to this benchmark.";
@@ -284,7 +284,7 @@ final class Rows {
                     "<= 1.3x raw; <= 0.3x gRPC",
                     "RemoteCallBenchmark: a synchronous Adder.add(int, int) from node-a to a one-member fleet on node-b."
                     + " Both nodes run in the benchmark's JVM: two real kernels (default settings), each with the shipped"
-                    + " Smile codec and libfos, joined by the TCP transport over loopback (its loopback settings: TCP_NODELAY,"
+                    + " codec and libfos, joined by the TCP transport over loopback (its loopback settings: TCP_NODELAY,"
                     + " one Netty NIO event loop a node, DATA frames with acknowledgements riding along). The libfos proxy"
                     + " is bound to the member's capability, as a name resolution hands it out (row 8 measures the"
                     + " resolution). raw: blocking sockets with TCP_NODELAY and one server thread, moving per call as many"
@@ -316,19 +316,19 @@ final class Rows {
                     .quoting("allocation", pipelined("fos").metric(ALLOCATION_PER_OP)),
             Row.measured(7, "codec encode+decode of a typical request", "hand-written ByteBuffer codec; Java object serialization",
                     "<= 3x; >= 30x faster",
-                    "CodecBenchmark (ADR 0007), message REQUEST: Request(\"put\", [\"user:42\", byte[16]]); the fos codec is"
-                    + " the shipped bundle's SmilePayloadCodec with the allow-list. Mean of the iterations.",
+                    "CodecBenchmark (ADRs 0007 and 0096), message REQUEST: Request(\"put\", [\"user:42\", byte[16]]); the fos"
+                    + " codec is the shipped bundle's BinaryPayloadCodec with the allow-list (its binary format; it reads"
+                    + " Smile too). Mean of the iterations.",
                     new Comparison("vs hand-written ByteBuffer codec", Kind.LATENCY, codec("fosCodec"), codec("handwritten"), 3,
-                            "The codec is Jackson databind over Smile (ADR 0007), chosen for schema evolution by component"
-                            + " name and because its jars are OSGi bundles: it writes every component's name, wraps each"
-                            + " value declared Object in a [type name, value] pair, creates a parser and a generator per"
-                            + " message and builds records through their canonical constructors by reflection. The"
-                            + " hand-written codec writes tags and lengths only. The profile below shows where the time"
-                            + " and the allocation go: spread over that generic machinery rather than one hot spot; ADR 0007 names Fory as the faster option if codec time ever shows in"
-                            + " remote calls."),
+                            "The codec (ADR 0096) writes what the hand-written one writes and, for schema evolution"
+                            + " and the allow-list, more: the record's type name and each component's name, which the"
+                            + " reader looks up (a hash of the name's last bytes, then a comparison) and matches; a tag"
+                            + " before every value; and it builds the record through its canonical constructor by"
+                            + " reflection, with the components boxed in an array. The profile below shows where the"
+                            + " time goes."),
                     new Comparison("vs Java object serialization", Kind.SPEEDUP, codec("fosCodec"), codec("javaSerialization"), 30,
-                            "Same causes as the line above: Jackson databind is only several times faster than Java"
-                            + " serialization on these small records, not thirty times.")),
+                            "Same causes as the line above: the names and tags the format carries for evolution, and"
+                            + " the reflective construction of records.")),
             Row.measured(8, "name-cache hit", "ConcurrentHashMap.get", "<= 1.5x",
                     "Names.resolve of a followed name with two local members, by round robin and by key affinity (key"
                     + " \"user:42\"), beside ConcurrentHashMap.get of the same name in a map of as many names. Mean"

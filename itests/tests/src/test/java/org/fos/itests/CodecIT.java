@@ -8,6 +8,8 @@ import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.fos.testkit.support.FosTestSupport;
 
 /**
@@ -102,5 +105,41 @@ public class CodecIT extends FosTestSupport {
         } finally {
             allowed.close();
         }
+    }
+
+    @Test
+    public void configuredFormatChangesWhatTheNodeWritesWhileItReadsBoth() throws Exception {
+        PayloadCodec codec = service(PayloadCodec.class);
+        Greeting greeting = new Greeting("either format", 2, List.of("x"), Map.of());
+        AutoCloseable allowed = codec.allow(Greeting.class);
+        org.osgi.service.cm.Configuration config = service(ConfigurationAdmin.class).getConfiguration("org.fos.codec", "?");
+        try {
+            byte[] binary = codec.encode(greeting);
+            assertEquals("the binary format's mark", (byte) 0xF5, binary[0]);
+
+            config.update(new Hashtable<>(Map.of("format", "smile")));
+            byte[] smile = awaitFormat(codec, greeting, (byte) ':');
+            assertEquals(greeting, codec.decode(smile));
+            assertEquals(greeting, codec.decode(binary));
+
+            config.update(new Hashtable<>(Map.of("format", "smiel")));
+            config.update(new Hashtable<>(Map.of("format", "binary")));
+            assertEquals(greeting, codec.decode(awaitFormat(codec, greeting, (byte) 0xF5)));
+            assertSame("the codec kept its allow-list through the changes", codec, service(PayloadCodec.class));
+        } finally {
+            config.delete();
+            allowed.close();
+        }
+    }
+
+    /** Encodes until the bytes start as the format a configuration change asked for (ConfigAdmin delivers it on its own thread). */
+    private static byte[] awaitFormat(PayloadCodec codec, Object payload, byte first) {
+        return eventually("the codec writes bytes starting with " + first, Duration.ofSeconds(30), () -> {
+            byte[] bytes = codec.encode(payload);
+            if (bytes[0] != first) {
+                throw new IllegalStateException("starts with " + bytes[0]);
+            }
+            return bytes;
+        });
     }
 }

@@ -20,7 +20,7 @@ import org.fos.kernel.spi.Transport;
  *
  * <pre>{@code
  * EmbeddedKernel node = EmbeddedKernel.start("client-1");
- * PayloadCodec codec = SmileCodec.create();
+ * PayloadCodec codec = PayloadCodecs.create();
  * node.codec(codec);
  * Kernel kernel = node.kernel(1);
  * ...

@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import org.fos.codec.embed.SmileCodec;
+import org.fos.codec.embed.PayloadCodecs;
 import org.fos.fleet.api.NodeAdmin;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.LeaseHolder;
@@ -285,7 +285,7 @@ public final class FosClient implements AutoCloseable {
             EmbeddedLibfos libfos = null;
             NamingClient names = null;
             try {
-                PayloadCodec codec = SmileCodec.create();
+                PayloadCodec codec = PayloadCodecs.create();
                 kernel.codec(codec);
                 EmbeddedTcp.Builder tcp = EmbeddedTcp.builder().ticket(ticket).connectTimeout(connectTimeout);
                 if (keyStore != null) {

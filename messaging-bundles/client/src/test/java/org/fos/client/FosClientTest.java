@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.fos.codec.embed.SmileCodec;
+import org.fos.codec.embed.PayloadCodecs;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
@@ -74,7 +74,7 @@ class FosClientTest {
     /** Starts node-a: TCP on a free loopback port in cluster {@code fos}, and /sys/names served by a naming member. */
     private void startNode() {
         node = EmbeddedKernel.start("node-a");
-        PayloadCodec codec = SmileCodec.create();
+        PayloadCodec codec = PayloadCodecs.create();
         node.codec(codec);
         tcp = EmbeddedTcp.builder().listen("127.0.0.1", 0).cluster("fos").start(node, codec);
         rpc = EmbeddedLibfos.start(node, codec);

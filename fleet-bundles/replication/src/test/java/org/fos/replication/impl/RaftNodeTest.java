@@ -24,7 +24,8 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.codec.embed.PayloadCodecs;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.fleet.api.FleetState;
 import org.fos.fleet.api.GroupInfo;
 import org.fos.kernel.api.Status;
@@ -49,7 +50,7 @@ class RaftNodeTest {
     Path dir;
 
     private final SharedMembership membership = new SharedMembership();
-    private final SmilePayloadCodec codec = new SmilePayloadCodec();
+    private final PayloadCodec codec = PayloadCodecs.create();
     private final Map<String, RaftNode> nodes = new HashMap<>();
 
     @AfterEach

@@ -3,5 +3,5 @@
  * an {@code EmbeddedKernel} and its transports.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.fos.codec.embed;

@@ -31,8 +31,8 @@ class SchemaEvolutionTest {
             Set<Mode> modes, Map<String, Long> counts, byte[] value, Detail detail, Object extra) {
     }
 
-    private final SmilePayloadCodec v1 = new SmilePayloadCodec();
-    private final SmilePayloadCodec v2 = new SmilePayloadCodec();
+    private final BinaryPayloadCodec v1 = new BinaryPayloadCodec();
+    private final BinaryPayloadCodec v2 = new BinaryPayloadCodec();
 
     SchemaEvolutionTest() {
         v1.allow(PutV1.class, WIRE_NAME);
@@ -68,7 +68,7 @@ class SchemaEvolutionTest {
 
     @Test
     void shouldUseTheNewestRegistrationUntilItIsClosedWhenANameIsAllowedTwice() throws Exception {
-        SmilePayloadCodec node = new SmilePayloadCodec();
+        BinaryPayloadCodec node = new BinaryPayloadCodec();
         node.allow(PutV1.class, WIRE_NAME);
         AutoCloseable newer = node.allow(PutV2.class, WIRE_NAME);
         byte[] bytes = v1.encode(new PutV1("k", 1L));
@@ -76,5 +76,19 @@ class SchemaEvolutionTest {
         assertThat(node.decode(bytes)).isInstanceOf(PutV2.class);
         newer.close();
         assertThat(node.decode(bytes)).isEqualTo(new PutV1("k", 1L));
+    }
+
+    @Test
+    void shouldReadOlderVersionWhenItWasWrittenInSmileByANodeOfTheFirstFormat() {
+        BinaryPayloadCodec smileV1 = new BinaryPayloadCodec();
+        smileV1.writeSmile(true);
+        smileV1.allow(PutV1.class, WIRE_NAME);
+
+        PutV2 read = (PutV2) v2.decode(smileV1.encode(new PutV1("user:42", 7L)));
+
+        assertThat(read.key()).isEqualTo("user:42");
+        assertThat(read.tags()).isEmpty();
+        assertThat(smileV1.decode(v2.encode(new PutV2("k", 1L, "kv-1", 3, true, List.of("a"), Set.of(Mode.SYNC), Map.of("x", 1L),
+                new byte[] {1}, new Detail("d"), new Detail("e"))))).isEqualTo(new PutV1("k", 1L));
     }
 }

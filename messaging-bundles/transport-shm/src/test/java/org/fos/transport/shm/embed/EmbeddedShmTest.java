@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.fos.codec.embed.SmileCodec;
+import org.fos.codec.embed.PayloadCodecs;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
@@ -57,8 +57,8 @@ class EmbeddedShmTest {
     @Test
     void shouldCarryAMessageToAnotherNodeOnThisHostWhenTheyKnowEachOthersEndpoint() throws Exception {
         List<EmbeddedKernel> nodes = new ArrayList<>();
-        PayloadCodec codecA = SmileCodec.create();
-        PayloadCodec codecB = SmileCodec.create();
+        PayloadCodec codecA = PayloadCodecs.create();
+        PayloadCodec codecB = PayloadCodecs.create();
         EmbeddedShm a = shm("shm-a", codecA, secret(), nodes);
         EmbeddedShm b = shm("shm-b", codecB, secret(), nodes);
         Map<String, String> endpoints = Map.of("shm-a", a.endpoint(), "shm-b", b.endpoint());
@@ -77,7 +77,7 @@ class EmbeddedShmTest {
 
     @Test
     void shouldRefuseAMalformedEndpointAndKeepThePeers() {
-        PayloadCodec codec = SmileCodec.create();
+        PayloadCodec codec = PayloadCodecs.create();
         EmbeddedShm a = shm("shm-a", codec, secret(), new ArrayList<>());
 
         assertThatThrownBy(() -> a.peers(Map.of("shm-b", "not an endpoint"))).isInstanceOf(IllegalArgumentException.class);

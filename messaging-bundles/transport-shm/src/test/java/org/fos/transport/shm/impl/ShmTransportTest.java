@@ -20,7 +20,8 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.codec.embed.PayloadCodecs;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.LinkInfo;
 import org.fos.kernel.api.Mailbox;
@@ -52,7 +53,7 @@ class ShmTransportTest {
         final String id;
         final StandaloneKernel kernels;
         final Kernel kernel;
-        final SmilePayloadCodec codec = new SmilePayloadCodec();
+        final PayloadCodec codec = PayloadCodecs.create();
         final ShmTransport transport;
 
         Node(String id, ShmSettings settings) {

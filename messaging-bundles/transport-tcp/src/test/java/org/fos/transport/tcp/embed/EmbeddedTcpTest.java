@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.fos.codec.embed.SmileCodec;
+import org.fos.codec.embed.PayloadCodecs;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Right;
@@ -60,8 +60,8 @@ class EmbeddedTcpTest {
 
     @Test
     void shouldCarryAMessageToAnotherNodeWhenItDialsIt() throws Exception {
-        PayloadCodec codecA = SmileCodec.create();
-        PayloadCodec codecB = SmileCodec.create();
+        PayloadCodec codecA = PayloadCodecs.create();
+        PayloadCodec codecB = PayloadCodecs.create();
         EmbeddedKernel a = node("embedded-a", codecA);
         EmbeddedKernel b = node("embedded-b", codecB);
         EmbeddedTcp tcpB = started(EmbeddedTcp.builder().start(b, codecB));
@@ -81,7 +81,7 @@ class EmbeddedTcpTest {
 
     @Test
     void shouldSayWhyWhenTheOtherNodeRefusesTheClusterName() {
-        PayloadCodec codec = SmileCodec.create();
+        PayloadCodec codec = PayloadCodecs.create();
         EmbeddedTcp tcpB = started(EmbeddedTcp.builder().cluster("blue").start(node("embedded-b", codec), codec));
         EmbeddedTcp tcpA = started(EmbeddedTcp.builder().cluster("green").peers(Map.of("embedded-b", at(tcpB)))
                 .start(node("embedded-a", codec), codec));
@@ -93,7 +93,7 @@ class EmbeddedTcpTest {
 
     @Test
     void shouldDialTheTicketsNodeInItsClusterWhenGivenATicket() throws IOException {
-        PayloadCodec codecB = SmileCodec.create();
+        PayloadCodec codecB = PayloadCodecs.create();
         EmbeddedKernel b = node("embedded-b", codecB);
         EmbeddedTcp tcpB = started(EmbeddedTcp.builder().cluster("dev").start(b, codecB));
         Mailbox names = b.kernel(1).createMailbox("names", 16);
@@ -102,7 +102,7 @@ class EmbeddedTcpTest {
                 b.kernel(1).narrow(names.capability(), java.util.EnumSet.of(Right.SEND, Right.CALL))).write(file);
 
         TcpTicket ticket = TcpTicket.read(file);
-        PayloadCodec codecA = SmileCodec.create();
+        PayloadCodec codecA = PayloadCodecs.create();
         EmbeddedTcp tcpA = started(EmbeddedTcp.builder().ticket(ticket).start(node("client-1", codecA), codecA));
 
         assertThat(ticket.node()).isEqualTo("embedded-b");
@@ -122,7 +122,7 @@ class EmbeddedTcpTest {
 
     @Test
     void shouldNameTheBadSettingAndStartNothingWhenASettingIsInvalid() {
-        PayloadCodec codec = SmileCodec.create();
+        PayloadCodec codec = PayloadCodecs.create();
         EmbeddedKernel a = node("embedded-a", codec);
 
         assertThatThrownBy(() -> EmbeddedTcp.builder().connectTimeout(Duration.ZERO).start(a, codec))

@@ -11,7 +11,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.codec.embed.PayloadCodecs;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Message;
@@ -29,7 +30,7 @@ class LinkStreamTest {
     private final Counters counters = new Counters("node-a", 60_000);
     private final AtomicInteger rooms = new AtomicInteger();
     private final TransportSettings settings = small(TransportSettings.loopback(Map.of()));
-    private final LinkStream stream = new LinkStream("test link", new DataCodec("node-a", new SmilePayloadCodec(), 1 << 20, counters),
+    private final LinkStream stream = new LinkStream("test link", new DataCodec("node-a", PayloadCodecs.create(), 1 << 20, counters),
             counters, settings, rooms::incrementAndGet);
     private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter() {
         @Override

@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.codec.embed.PayloadCodecs;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
@@ -115,7 +116,7 @@ class TcpTransportComponentTest {
     private TcpTransportComponent component(String node, Map<String, Object> values) {
         StandaloneKernel k = StandaloneKernel.start(node, false);
         kernels.add(k);
-        SmilePayloadCodec codec = new SmilePayloadCodec();
+        PayloadCodec codec = PayloadCodecs.create();
         k.codec(codec);
         TcpTransportComponent c = new TcpTransportComponent(k.kernel(1), k.links(), codec, config(values));
         components.add(c);

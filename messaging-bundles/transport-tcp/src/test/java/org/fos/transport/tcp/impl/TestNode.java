@@ -3,7 +3,8 @@ package org.fos.transport.tcp.impl;
 import java.net.InetSocketAddress;
 import java.util.Map;
 
-import org.fos.codec.impl.SmilePayloadCodec;
+import org.fos.codec.embed.PayloadCodecs;
+import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.impl.StandaloneKernel;
 
@@ -15,7 +16,7 @@ final class TestNode implements AutoCloseable {
     final String id;
     final StandaloneKernel kernels;
     final Kernel kernel;
-    final SmilePayloadCodec codec = new SmilePayloadCodec();
+    final PayloadCodec codec = PayloadCodecs.create();
     private TcpTransport transport;
     private TransportSettings settings;
 

@@ -20,7 +20,7 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Right;
 import org.junit.jupiter.api.Test;
 
-class SmilePayloadCodecTest {
+class BinaryPayloadCodecTest {
 
     enum Colour { RED, GREEN { @Override public String toString() { return "green"; } } }
 
@@ -50,7 +50,7 @@ class SmilePayloadCodecTest {
     record HoldsFiles(List<File> files) {
     }
 
-    private final SmilePayloadCodec codec = new SmilePayloadCodec();
+    private final BinaryPayloadCodec codec = new BinaryPayloadCodec();
 
     private Object roundTrip(Object payload) {
         return codec.decode(codec.encode(payload));
@@ -188,5 +188,108 @@ class SmilePayloadCodecTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void shouldWriteTheBinaryFormatAndReadSmileWhenANodeOfTheFirstFormatSendsIt() {
+        codec.allow(Order.class);
+        BinaryPayloadCodec older = new BinaryPayloadCodec();
+        older.writeSmile(true);
+        older.allow(Order.class);
+        Order order = new Order("o-1", Colour.RED, List.of(new Line("pen", 2)), Map.of("pens", 2L), Set.of(Colour.GREEN),
+                new byte[] {9}, new Line[] {new Line("ink", 1)}, List.of(1, "two"), 7, true, null, Map.of());
+
+        byte[] binary = codec.encode(order);
+        byte[] smile = older.encode(order);
+
+        assertThat(binary[0]).isEqualTo((byte) Tags.MAGIC);
+        assertThat(smile[0]).isEqualTo(SmileFormat.FIRST_BYTE);
+        assertThat(codec.decode(smile)).usingRecursiveComparison().isEqualTo(order);
+        assertThat(older.decode(binary)).usingRecursiveComparison().isEqualTo(order);
+    }
+
+    @Test
+    void shouldKeepItsFormatWhenConfiguredWithAnUnknownOne() {
+        BinaryPayloadCodec.Config typo = new BinaryPayloadCodec.Config() {
+            @Override
+            public String format() {
+                return "smiel";
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return BinaryPayloadCodec.Config.class;
+            }
+        };
+
+        codec.configure(typo);
+        assertThat(codec.encode("x")[0]).isEqualTo((byte) Tags.MAGIC);
+        codec.writeSmile(true);
+        codec.configure(typo);
+        assertThat(codec.encode("x")[0]).isEqualTo(SmileFormat.FIRST_BYTE);
+    }
+
+    @Test
+    void shouldWidenOrNarrowNumbersWhenTheyFitTheDeclaredType() {
+        codec.allow(Line.class, "line");
+        BinaryPayloadCodec other = new BinaryPayloadCodec();
+        other.allow(WideLine.class, "line");
+
+        assertThat(codec.decode(other.encode(new WideLine("pen", 3L)))).isEqualTo(new Line("pen", 3));
+        assertThatThrownBy(() -> codec.decode(other.encode(new WideLine("pen", 1L << 40))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(Line.class.getName() + ".quantity");
+        assertThat(other.decode(codec.encode(new Line("pen", 3)))).isEqualTo(new WideLine("pen", 3L));
+    }
+
+    record WideLine(String item, long quantity) {
+    }
+
+    @Test
+    void shouldCarryRecordWhenItComesFromAnotherClassLoader() throws Exception {
+        Class<?> foreign = new ClassLoader(null) { // sees java.* only, like a bundle that does not import the codec
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                try (java.io.InputStream in = BinaryPayloadCodecTest.class.getResourceAsStream("ForeignLine.class")) {
+                    if (!name.equals(ForeignLine.class.getName()) || in == null) {
+                        throw new ClassNotFoundException(name);
+                    }
+                    byte[] bytes = in.readAllBytes();
+                    return defineClass(name, bytes, 0, bytes.length);
+                } catch (java.io.IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+            }
+        }.loadClass(ForeignLine.class.getName());
+        assertThat(foreign).isNotEqualTo(ForeignLine.class);
+        codec.allow(foreign);
+        java.lang.reflect.Constructor<?> make = foreign.getDeclaredConstructor(String.class, long.class);
+        make.setAccessible(true);
+        Object line = make.newInstance("pen", 3L);
+
+        Object copy = roundTrip(List.of(line, line));
+
+        assertThat(copy).isEqualTo(List.of(line, line));
+        assertThat(((List<?>) copy).get(0).getClass()).isSameAs(foreign);
+    }
+
+    /** A record whose accessor encodes on the same thread, in the middle of its own encoding. */
+    record Nosy(String name) {
+        static BinaryPayloadCodec codec;
+
+        @Override
+        public String name() {
+            codec.encode(List.of("another payload", 42L, new byte[300]));
+            return name;
+        }
+    }
+
+    @Test
+    void shouldKeepBothPayloadsWhenAnAccessorEncodesDuringAnEncoding() {
+        Nosy.codec = codec;
+        codec.allow(Nosy.class);
+
+        byte[] bytes = codec.encode(List.of(new Nosy("outer"), "after"));
+
+        assertThat(codec.decode(bytes)).isEqualTo(List.of(new Nosy("outer"), "after"));
     }
 }

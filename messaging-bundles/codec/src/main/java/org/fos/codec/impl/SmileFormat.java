@@ -7,7 +7,6 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.BeanDescription;
@@ -21,7 +20,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.PackageVersion;
 import com.fasterxml.jackson.databind.jsontype.TypeDeserializer;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.jsontype.impl.LaissezFaireSubTypeValidator;
@@ -31,28 +29,20 @@ import com.fasterxml.jackson.databind.module.SimpleSerializers;
 import com.fasterxml.jackson.databind.type.MapType;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 
-import org.fos.kernel.spi.PayloadCodec;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The payload codec of a node: Jackson databind over the Smile binary format (ADR 0007).
+ * The codec's first wire format, Jackson databind over Smile (ADR 0007), for one snapshot of the
+ * allow-list: the codec reads it still (payloads of nodes not yet upgraded, Raft logs written
+ * before ADR 0096) and writes it when configured to, for a cluster in a rolling upgrade.
  *
- * <p>Records are written as Smile objects keyed by component name, so a reader skips components
- * it does not know and gives the ones it misses their defaults. Every value whose declared type is
- * {@code Object} (the payload itself, {@code Object} components, elements of {@code List<Object>})
- * is written as {@code [typeName, value]}; {@link WireNames} maps names only to built-in types and
- * to types on the allow-list. Decoding rejects input nested deeper than {@value #MAX_DEPTH} levels
- * and trailing bytes, never loads a class by name, and reports every failure as an {@link IllegalArgumentException}.
- *
- * <p>Thread-safe. Encoding and decoding take no lock: each change of the allow-list builds a new
- * Jackson reader and writer (so no cache of Jackson keeps a type that is no longer allowed, nor a
- * class of a bundle that went away) and publishes them through one volatile field.
+ * <p>Records are Smile objects keyed by component name; every value whose declared type is
+ * {@code Object} is written as {@code [typeName, value]}, and {@link WireNames} maps names only to
+ * built-in types and to types of the snapshot. Decoding rejects input nested deeper than
+ * {@value #MAX_DEPTH} levels and trailing bytes, and never loads a class by name. Building the
+ * Jackson reader and writer takes milliseconds, so a codec makes one only when a Smile payload
+ * comes or is to be written. Thread-safe.
  */
-@Component(service = PayloadCodec.class, immediate = true)
-public final class SmilePayloadCodec implements PayloadCodec {
+final class SmileFormat {
 
     /**
      * How deep Smile arrays and objects may nest, on encode and decode. A record takes one level, a
@@ -60,67 +50,47 @@ public final class SmilePayloadCodec implements PayloadCodec {
      */
     static final int MAX_DEPTH = 128;
 
-    private static final Logger LOG = LoggerFactory.getLogger(SmilePayloadCodec.class);
+    /** The first byte of every Smile payload (its header is {@code ":)\n"} and a version byte). */
+    static final byte FIRST_BYTE = ':';
 
-    /** A Jackson reader and writer built for one snapshot of the allow-list. */
-    private record Jackson(ObjectReader reader, ObjectWriter writer) {
-    }
-
-    private final SmileFactory smile = SmileFactory.builder()
+    private static final SmileFactory SMILE = SmileFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
-    private volatile Jackson jackson;
-    private final AllowList allowList = new AllowList(snapshot -> jackson = build(snapshot));
 
-    /** Creates a codec whose allow-list holds the built-in types only. */
-    public SmilePayloadCodec() {
-    }
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
 
-    @Activate
-    void activate() {
-        LOG.info("fos payload codec ready: Jackson {} over Smile, nesting at most {} levels", PackageVersion.VERSION, MAX_DEPTH);
-    }
-
-    @Override
-    public byte[] encode(Object payload) {
-        try {
-            return jackson.writer().writeValueAsBytes(payload);
-        } catch (IOException | RuntimeException e) {
-            throw failure("cannot encode a payload of type " + (payload == null ? "null" : payload.getClass().getName()), e);
-        }
-    }
-
-    @Override
-    public Object decode(byte[] bytes) {
-        if (bytes == null) {
-            throw new IllegalArgumentException("cannot decode null bytes");
-        }
-        try {
-            return jackson.reader().readValue(bytes);
-        } catch (IOException | RuntimeException e) {
-            throw failure("cannot decode a payload of " + bytes.length + " bytes", e);
-        }
-    }
-
-    @Override
-    public AutoCloseable allow(Class<?> type) {
-        return allowList.allow(type, type.getName());
+    /**
+     * Builds Jackson's reader and writer for one snapshot.
+     *
+     * @param allowed the allowed types
+     */
+    SmileFormat(AllowList.Snapshot allowed) {
+        ObjectMapper mapper = mapper(allowed);
+        reader = mapper.readerFor(Object.class);
+        writer = mapper.writerFor(Object.class);
     }
 
     /**
-     * Allows a type under a wire name of its own rather than its class name: two versions of a record
-     * are two classes of one name only across class loaders, so tests of evolution use two names.
+     * Encodes a payload as Smile.
      *
-     * @param type a record or an enum
-     * @param wireName the name on the wire
-     * @return closing it takes the registration off the list
+     * @throws IOException if Jackson cannot
      */
-    AutoCloseable allow(Class<?> type, String wireName) {
-        return allowList.allow(type, wireName);
+    byte[] encode(Object payload) throws IOException {
+        return writer.writeValueAsBytes(payload);
     }
 
-    private Jackson build(AllowList.Snapshot allowed) {
+    /**
+     * Decodes Smile bytes.
+     *
+     * @throws IOException if Jackson cannot
+     */
+    Object decode(byte[] bytes) throws IOException {
+        return reader.readValue(bytes);
+    }
+
+    private static ObjectMapper mapper(AllowList.Snapshot allowed) {
         SimpleModule module = new SimpleModule("fos-codec");
         module.addAbstractTypeMapping(Set.class, LinkedHashSet.class);
         module.setDeserializerModifier(new UnmodifiableCollections());
@@ -144,7 +114,7 @@ public final class SmilePayloadCodec implements PayloadCodec {
                 return new MapEntries.Deserializer(type);
             }
         });
-        ObjectMapper mapper = new ObjectMapper(smile)
+        ObjectMapper mapper = new ObjectMapper(SMILE)
                 .registerModule(module)
                 // a record is its components: its fields, not whatever methods look like getters
                 .setVisibility(PropertyAccessor.GETTER, Visibility.NONE)
@@ -158,17 +128,6 @@ public final class SmilePayloadCodec implements PayloadCodec {
                 LaissezFaireSubTypeValidator.instance) // WireNames is the validator: it knows only allowed names
                 .init(JsonTypeInfo.Id.CUSTOM, new WireNames(allowed))
                 .inclusion(JsonTypeInfo.As.WRAPPER_ARRAY));
-        return new Jackson(mapper.readerFor(Object.class), mapper.writerFor(Object.class));
-    }
-
-    /** An IllegalArgumentException that says what failed and, first, why in the codec's own words. */
-    private static IllegalArgumentException failure(String what, Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException iae && t.getMessage() != null) {
-                return new IllegalArgumentException(what + ": " + iae.getMessage(), e);
-            }
-        }
-        String reason = e instanceof JacksonException j ? j.getOriginalMessage() : e.toString();
-        return new IllegalArgumentException(what + ": " + reason, e);
+        return mapper;
     }
 }
