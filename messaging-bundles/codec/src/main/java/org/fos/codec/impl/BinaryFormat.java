@@ -29,6 +29,8 @@ final class BinaryFormat {
 
     private final Map<Class<?>, TypeCodec> byType = new HashMap<>();
     private final NameTable<TypeCodec> byName;
+    /** Types reached only as declared components, written without a name: never looked up by {@link #writeAny}. */
+    private final Map<Class<?>, TypeCodec> unlisted = new HashMap<>();
     private final Slot any = new AnySlot();
 
     /**
@@ -52,12 +54,18 @@ final class BinaryFormat {
         return type.isEnum() ? new EnumCodec(type, name) : new RecordCodec(type, name);
     }
 
-    /** A type reached from a component but not on the list under its own class (not expected: the list walks components). */
+    /**
+     * The codec of a declared record or enum type. The allow-list walks components, so every one is
+     * on it; one that is not (not expected) gets a codec that only declared components use.
+     */
     private TypeCodec codecOf(Class<?> type) {
         TypeCodec t = byType.get(type);
         if (t == null) {
+            t = unlisted.get(type);
+        }
+        if (t == null) {
             t = make(type, type.getName());
-            byType.put(type, t);
+            unlisted.put(type, t);
             if (t instanceof RecordCodec r) {
                 r.link(this);
             }
