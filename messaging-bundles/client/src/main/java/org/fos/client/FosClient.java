@@ -18,12 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.fos.codec.embed.PayloadCodecs;
+import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.NodeAdmin;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.LeaseHolder;
 import org.fos.fs.client.FleetConnector;
 import org.fos.fs.client.FosFileSystemProvider;
 import org.fos.fs.client.LeaseCallbacks;
+import org.fos.fs.client.Remote;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.NameEntry;
@@ -101,6 +103,12 @@ public final class FosClient implements AutoCloseable {
             }
 
             @Override
+            public String notComing(String fleet) {
+                // the connected node's fleet runtime knows whether it removed the fleet
+                return removedOnNode(fleet);
+            }
+
+            @Override
             public LeaseCallbacks callbacks(String fleet, LeaseHolder holder) {
                 // the members call back through the client's own kernel, over the connection it dialled
                 return new LeaseCallbacks(kernel.kernel(OWNER), own, holder, "fos: leases " + fleet);
@@ -114,6 +122,41 @@ public final class FosClient implements AutoCloseable {
         Kernel ownKernel = kernel.kernel(OWNER);
         awaitNodes(followNodes(ownKernel), b.connectTimeout);
         this.nodesWatch = ownKernel.names().subscribe(NodeAdmin.NAME, event -> follower.execute(() -> followNodes(ownKernel)));
+    }
+
+    /**
+     * Asks the connected node's fleet runtime whether it removed a fleet.
+     *
+     * @return why the fleet is not coming, or null if it may be starting (or the node cannot say now)
+     */
+    private String removedOnNode(String fleet) {
+        try {
+            Capability admin = adminOf(kernel.kernel(OWNER));
+            if (admin == null) {
+                return null;
+            }
+            NodeAdmin node = own.proxy(NodeAdmin.class, admin, CallOptions.DEFAULT.withTimeout(Duration.ofMillis(Remote.UNREACHABLE_MILLIS)));
+            for (FleetInfo f : node.fleets()) {
+                if (f.name().equals(fleet)) {
+                    return Remote.removed(f);
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            LOG.debug("client {}: cannot ask {} whether it removed {}: {}", clientId, ticket.node(), fleet, e.toString());
+            return null;
+        }
+    }
+
+    /** The connected node's administration member, or null while it has none registered. */
+    private Capability adminOf(Kernel ownKernel) {
+        Capability admin = null;
+        for (NameEntry e : ownKernel.names().find(NodeAdmin.NAME)) {
+            if (e.address().node().equals(ticket.node())) {
+                admin = e.capability();
+            }
+        }
+        return admin;
     }
 
     /** Waits, up to the connect timeout, until the transport reaches the cluster's other nodes; says which it did not. */
@@ -141,12 +184,7 @@ public final class FosClient implements AutoCloseable {
      */
     private Set<String> followNodes(Kernel ownKernel) {
         try {
-            Capability admin = null;
-            for (NameEntry e : ownKernel.names().find(NodeAdmin.NAME)) {
-                if (e.address().node().equals(ticket.node())) {
-                    admin = e.capability();
-                }
-            }
+            Capability admin = adminOf(ownKernel);
             if (admin == null) {
                 return Set.of();
             }

@@ -32,6 +32,21 @@ public interface FleetConnector {
     }
 
     /**
+     * Says whether a fleet that has no member registered is known not to be coming: a call that finds
+     * no member ({@code NO_SUCH_NAME}) then fails at once, where it would otherwise wait up to
+     * {@link Remote#STARTING_MILLIS} for the fleet to register, as it does while a node starts. Inside a
+     * node the node's fleet runtime knows: a fleet it lists as removed (its bundle was uninstalled, or
+     * the version installed was refused) has no names until a version is installed that serves. A fleet
+     * the node does not know (yet) may still be starting.
+     *
+     * @param fleet the fleet's name
+     * @return why the fleet is not coming, in a sentence, or null if it may be starting (the default)
+     */
+    default String notComing(String fleet) {
+        return null;
+    }
+
+    /**
      * Opens a mailbox where the client serves a {@link LeaseHolder} for a file system, so that it may
      * cache lookups and attributes under leases the members revoke through it. A connector that cannot
      * take calls back answers null, and its file systems ask the members for every path.

@@ -39,6 +39,7 @@ final class FosFileSystem extends FileSystem {
     private final User user;
     private final Locks locks;
     private final java.util.function.BooleanSupplier reachable;
+    private final java.util.function.Supplier<String> notComing;
     private final LeaseCache cache;
     private final LeaseCallbacks callbacks;
     private volatile boolean open = true;
@@ -49,21 +50,24 @@ final class FosFileSystem extends FileSystem {
 
     FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user,
             java.util.function.BooleanSupplier reachable) {
-        this(provider, fleetName, fleet, timeoutMillis, user, reachable, holder -> null, 0);
+        this(provider, fleetName, fleet, timeoutMillis, user, reachable, () -> null, holder -> null, 0);
     }
 
     /**
      * Opens a file system that caches lookups and attributes under leases, if it can take the members'
      * calls back.
      *
+     * @param notComing why the fleet, when it has no member, is not coming, or null if it may be starting
+     *        ({@link FleetConnector#notComing(String)})
      * @param callbacks opens the mailbox where the cache takes revocations; answers null if the
      *        client cannot take calls back (the file system then caches nothing)
      * @param cacheInodes the most inodes the cache keeps, 0 for no cache
      */
     FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user,
-            java.util.function.BooleanSupplier reachable, java.util.function.Function<LeaseHolder, LeaseCallbacks> callbacks,
-            int cacheInodes) {
+            java.util.function.BooleanSupplier reachable, java.util.function.Supplier<String> notComing,
+            java.util.function.Function<LeaseHolder, LeaseCallbacks> callbacks, int cacheInodes) {
         this.reachable = reachable;
+        this.notComing = notComing;
         this.locks = new Locks(this);
         this.provider = provider;
         this.fleetName = fleetName;
@@ -80,18 +84,20 @@ final class FosFileSystem extends FileSystem {
         this.resolver = new Resolver(new Resolver.Calls() {
             @Override
             public Walked walk(int group, long dir, List<String> names, String path) throws IOException {
-                return Remote.await(() -> fleet.walk(group, dir, names), path, null, timeoutMillis, FosFileSystem.this.reachable);
+                return Remote.await(() -> fleet.walk(group, dir, names), path, null, timeoutMillis, FosFileSystem.this.reachable,
+                        FosFileSystem.this.notComing);
             }
 
             @Override
             public String readlink(int group, long inode, String path) throws IOException {
-                return Remote.await(() -> fleet.readlink(group, inode), path, null, timeoutMillis, FosFileSystem.this.reachable);
+                return Remote.await(() -> fleet.readlink(group, inode), path, null, timeoutMillis, FosFileSystem.this.reachable,
+                        FosFileSystem.this.notComing);
             }
 
             @Override
             public WalkLease leasedWalk(int group, long dir, List<String> names, String path) throws IOException {
                 return Remote.await(() -> fleet.leasedWalk(group, dir, names, served.capability()), path, null, timeoutMillis,
-                        FosFileSystem.this.reachable);
+                        FosFileSystem.this.reachable, FosFileSystem.this.notComing);
             }
         }, this::cache, System::nanoTime);
     }
@@ -137,11 +143,11 @@ final class FosFileSystem extends FileSystem {
     }
 
     <T> T await(Remote.Call<T> call, Path file) throws IOException {
-        return Remote.await(call, String.valueOf(file), null, timeoutMillis, reachable);
+        return Remote.await(call, String.valueOf(file), null, timeoutMillis, reachable, notComing);
     }
 
     <T> T await(Remote.Call<T> call, Path file, Path other) throws IOException {
-        return Remote.await(call, String.valueOf(file), String.valueOf(other), timeoutMillis, reachable);
+        return Remote.await(call, String.valueOf(file), String.valueOf(other), timeoutMillis, reachable, notComing);
     }
 
     /** The root as an entry. */

@@ -5,6 +5,9 @@ import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.nio.file.spi.FileSystemProvider;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.fos.fleet.api.FleetRuntime;
 
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FosFiles;
@@ -16,6 +19,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -29,6 +34,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * <p>Each bundle that gets the service gets its own provider ({@link ServiceScope#BUNDLE}): a
  * program of its own, with its own file locks, which other bundles' locks conflict with as another
  * program's would (ADR 0044).
+ *
+ * <p>A call that finds no member of its fleet waits for the fleet to register, as while the node
+ * starts, unless the node's {@link FleetRuntime} lists the fleet as {@code REMOVED}:
+ * then it fails at once with {@code NO_SUCH_NAME}.
  */
 @Component(service = {FosFiles.class, FileSystemProvider.class}, property = "fos.scheme=fos", configurationPid = OsgiFosFiles.PID,
         scope = ServiceScope.BUNDLE)
@@ -59,6 +68,9 @@ public final class OsgiFosFiles extends FosFileSystemProvider implements FosFile
         int cacheInodes() default FosFileSystemProvider.CACHE_INODES;
     }
 
+    /** The node's fleet runtime, while there is one: it knows which fleets were removed. */
+    private final AtomicReference<FleetRuntime> runtime;
+
     /**
      * Creates the provider.
      *
@@ -68,6 +80,10 @@ public final class OsgiFosFiles extends FosFileSystemProvider implements FosFile
      */
     @Activate
     public OsgiFosFiles(@Reference Libfos libfos, @Reference Kernel kernel, Config config) {
+        this(libfos, kernel, config, new AtomicReference<>());
+    }
+
+    private OsgiFosFiles(Libfos libfos, Kernel kernel, Config config, AtomicReference<FleetRuntime> runtime) {
         super(new FleetConnector() {
             @Override
             public FileSystemFleet connect(String fleet) {
@@ -75,10 +91,36 @@ public final class OsgiFosFiles extends FosFileSystemProvider implements FosFile
             }
 
             @Override
+            public String notComing(String fleet) {
+                FleetRuntime r = runtime.get();
+                return r == null ? null : Remote.removed(r.fleet(fleet));
+            }
+
+            @Override
             public LeaseCallbacks callbacks(String fleet, LeaseHolder holder) {
                 return new LeaseCallbacks(kernel, libfos, holder, "fos: leases " + fleet);
             }
         }, check(config.callTimeoutMillis()), User.ROOT, config.cacheInodes());
+        this.runtime = runtime;
+    }
+
+    /**
+     * Binds the node's fleet runtime (optional: without one, a fleet without members may be starting).
+     *
+     * @param r the runtime
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindRuntime(FleetRuntime r) {
+        runtime.set(r);
+    }
+
+    /**
+     * Unbinds the node's fleet runtime.
+     *
+     * @param r the runtime
+     */
+    void unbindRuntime(FleetRuntime r) {
+        runtime.compareAndSet(r, null);
     }
 
     /** The bundle that used this provider let go of it: its file systems close (locks, caches, callback mailboxes). */

@@ -13,7 +13,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
+import org.fos.fleet.api.FleetInfo;
 import org.fos.fs.api.TryAgainException;
 import org.fos.kernel.api.Status;
 import org.fos.rpc.api.FleetException;
@@ -26,8 +28,11 @@ import org.fos.rpc.api.FleetException;
 public final class Remote {
     /** How often a call is made again after it was let go, before giving up. */
     static final int MAX_TRIES = 50;
-    /** How long a call waits for a fleet that is not registered yet, as while a node starts. */
-    static final long STARTING_MILLIS = 15_000;
+    /**
+     * How long a call waits for a fleet that is not registered yet, as while a node starts; a fleet
+     * known not to be coming ({@link FleetConnector#notComing(String)}) is not waited for.
+     */
+    public static final long STARTING_MILLIS = 15_000;
     /** How long a call goes on waiting once the node that serves the fleet cannot be reached. */
     public static final long UNREACHABLE_MILLIS = 2_000;
     /** How often a waiting call looks whether the node can be reached. */
@@ -80,8 +85,34 @@ public final class Remote {
      */
     public static <T> T await(Call<T> call, String file, String other, long timeoutMillis, java.util.function.BooleanSupplier reachable)
             throws IOException {
+        return await(call, file, other, timeoutMillis, reachable, () -> null);
+    }
+
+    /**
+     * Makes a call and waits for its value as {@link #await(Call, String, String, long, java.util.function.BooleanSupplier)}
+     * does. A call that finds no member registered under the fleet's name ({@code NO_SUCH_NAME}) waits up
+     * to {@value #STARTING_MILLIS} ms for the fleet to register, as while its node starts, unless
+     * {@code notComing} says the fleet is not coming (it was removed): then it fails at once, with a
+     * {@code NO_SUCH_NAME} that says why. {@code notComing} is asked when a call first finds no member
+     * and then every {@value #CHECK_MILLIS} ms while it waits.
+     *
+     * @param <T> the value's type
+     * @param call the call
+     * @param file the path the call is about, for errors
+     * @param other a second path, or null
+     * @param timeoutMillis how long one attempt may take
+     * @param reachable whether the fleet's node can be reached now
+     * @param notComing why a fleet without members is not coming, or null if it may be starting
+     *        ({@link FleetConnector#notComing(String)})
+     * @return the value
+     * @throws IOException the standard exception the call failed with
+     */
+    public static <T> T await(Call<T> call, String file, String other, long timeoutMillis, java.util.function.BooleanSupplier reachable,
+            Supplier<String> notComing) throws IOException {
         Throwable last = null;
         long startingUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMillis, STARTING_MILLIS));
+        boolean asked = false;
+        long askedAt = 0;
         for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
             try {
                 return waitFor(call.make().toCompletableFuture(), timeoutMillis, reachable);
@@ -99,17 +130,43 @@ public final class Remote {
             if (last instanceof org.fos.rpc.api.RemoteException r) {
                 last = recreate(r);
             }
-            if (starting(last) && System.nanoTime() < startingUntil) {
-                // the fleet has not registered yet (the node is starting): give it a moment
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-                attempt--;
-                continue;
+            if (starting(last)) {
+                long now = System.nanoTime();
+                if (!asked || now - askedAt >= TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS)) {
+                    asked = true;
+                    askedAt = now;
+                    String why = notComing.get();
+                    if (why != null) {
+                        throw translate(new FleetException(Status.NO_SUCH_NAME, last.getMessage() + ": " + why, last), file, other);
+                    }
+                }
+                if (now < startingUntil) {
+                    // the fleet has not registered yet (the node is starting): give it a moment
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                    attempt--;
+                    continue;
+                }
             }
             if (!retryable(last)) {
                 throw translate(last, file, other);
             }
         }
         throw translate(last, file, other);
+    }
+
+    /**
+     * Why a fleet is not coming, as a node's fleet runtime sees it: it was removed there (its bundle was
+     * uninstalled, or the version installed was refused), so it has no names there until a version is
+     * installed that serves. What {@link FleetConnector#notComing(String)} answers from a node's view.
+     *
+     * @param info the node's snapshot of the fleet, or null if the node does not run it (yet)
+     * @return the sentence, or null if the fleet may be starting
+     */
+    public static String removed(FleetInfo info) {
+        if (info == null || info.status() != FleetInfo.Status.REMOVED) {
+            return null;
+        }
+        return info.name() + " was removed on node " + info.node() + (info.detail() == null ? "" : " (" + info.detail() + ")");
     }
 
     /** Waits for a stage, looking every {@value #CHECK_MILLIS} ms whether the node can still be reached. */

@@ -24,7 +24,8 @@ import org.osgi.framework.Bundle;
 
 /**
  * Removing a {@code Stateful} fleet (issue 12, item 2): uninstalling the file-system fleet's bundle
- * takes {@code /sys/fs} away, so a file call fails at once with {@code NO_SUCH_NAME}; the state its
+ * takes {@code /sys/fs} away, so a file call fails at once with {@code NO_SUCH_NAME} (the client asks the node's
+ * fleet runtime, which lists the fleet as removed, instead of waiting for a fleet that is starting); the state its
  * members exported is kept, and installing the bundle again takes it over, with the files written before.
  */
 @RunWith(PaxExam.class)
@@ -49,6 +50,9 @@ public class FileSystemRemovalIT extends DefaultFileSystemTest {
             fail("a removed file system answered");
         } catch (IOException e) {
             assertTrue("the failure names NO_SUCH_NAME: " + e, causedByNoSuchName(e));
+            // the client asked the node and did not take the removed fleet for one that is starting (which it waits for)
+            assertTrue("the failure says the node removed the fleet, and why: " + e,
+                    e.getMessage().contains(FileSystemFleet.NAME + " was removed on node") && e.getMessage().contains(removed.detail()));
         }
 
         int before = runtime.upgrades().size();
