@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,14 @@ public class FileLockProcessIT {
         node.awaitReady(START);
         ticket = node.dataDir().resolve("client.ticket");
         Awaitility.await("the node's client ticket").atMost(START).until(() -> Files.exists(ticket));
+        // each test's folder is made now, so that no test changes the root: the client JVM killed by one test holds
+        // leases on what it walked until they end, and a change to the root would wait for it (a dead client
+        // delays a change by up to one cache lease, 20 s here), a wait that belongs to no test
+        try (FosClient setup = FosClient.connect(ticket)) {
+            for (String folder : List.of("/locks", "/killed", "/leases", "/restart")) {
+                Files.createDirectories(setup.fileSystem().getPath(folder));
+            }
+        }
     }
 
     @AfterClass
@@ -106,13 +115,12 @@ public class FileLockProcessIT {
     @Test
     public void aClientJvmKilledWithSigkillLosesItsLockWithinTheLease() throws Exception {
         try (FosClient a = FosClient.connect(ticket)) {
-            Files.createDirectories(a.fileSystem().getPath("/locks"));
-            Files.writeString(a.fileSystem().getPath("/locks/killed.txt"), "y".repeat(100));
+            Files.writeString(a.fileSystem().getPath("/killed/killed.txt"), "y".repeat(100));
             Path log = Files.createTempFile("lock-holder", ".log");
             Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-cp",
-                    System.getProperty("java.class.path"), LockHolder.class.getName(), ticket.toString(), "/locks/killed.txt", "10", "20")
+                    System.getProperty("java.class.path"), LockHolder.class.getName(), ticket.toString(), "/killed/killed.txt", "10", "20")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try (FileChannel ch = open(a, "/locks/killed.txt")) {
+            try (FileChannel ch = open(a, "/killed/killed.txt")) {
                 Awaitility.await("the holder JVM takes its lock").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                         .until(() -> {
                             String said = Files.readString(log);
