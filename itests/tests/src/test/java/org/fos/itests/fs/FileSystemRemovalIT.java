@@ -13,6 +13,7 @@ import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.FleetRuntime;
 import org.fos.fleet.api.UpgradeReport;
 import org.fos.fs.api.FileSystemFleet;
+import org.fos.testkit.support.CommandResult;
 import org.fos.kernel.api.Status;
 import org.fos.rpc.api.FleetException;
 import org.junit.Test;
@@ -54,6 +55,10 @@ public class FileSystemRemovalIT extends DefaultFileSystemTest {
             assertTrue("the failure says the node removed the fleet, and why: " + e,
                     e.getMessage().contains(FileSystemFleet.NAME + " was removed on node") && e.getMessage().contains(removed.detail()));
         }
+        // the shell's whole-fleet commands ask the node too, rather than wait for a fleet that is not coming
+        CommandResult df = execute("fs:df");
+        assertTrue("fs:df fails and says the node removed the fleet: " + df.output(),
+                df.failed() && df.output().contains(FileSystemFleet.NAME + " was removed on node"));
 
         int before = runtime.upgrades().size();
         bundleContext.installBundle(bundleFile("fos-fs").toURI().toString()).start();

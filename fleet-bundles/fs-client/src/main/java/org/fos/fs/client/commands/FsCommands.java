@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.fos.fleet.api.FleetRuntime;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FosFiles;
 import org.fos.fs.api.FsStats;
@@ -27,6 +29,8 @@ import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The file commands, scope {@code fs}, on the default file system ({@value FileSystemFleet#NAME}).
@@ -93,6 +97,8 @@ public final class FsCommands {
 
     private final FosFiles files;
     private final FileSystemFleet fleet;
+    /** The node's fleet runtime, while there is one: it knows whether the file-system fleet was removed. */
+    private final AtomicReference<FleetRuntime> runtime = new AtomicReference<>();
 
     /**
      * Creates the commands.
@@ -104,6 +110,33 @@ public final class FsCommands {
     public FsCommands(@Reference FosFiles files, @Reference Libfos libfos) {
         this.files = files;
         this.fleet = libfos.proxy(FileSystemFleet.class, FileSystemFleet.NAME, CallOptions.DEFAULT.withTimeout(Duration.ofMinutes(5)));
+    }
+
+    /**
+     * Binds the node's fleet runtime (optional: without one, a file system without members may be starting).
+     *
+     * @param r the runtime
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindRuntime(FleetRuntime r) {
+        runtime.set(r);
+    }
+
+    /**
+     * Unbinds the node's fleet runtime.
+     *
+     * @param r the runtime
+     */
+    void unbindRuntime(FleetRuntime r) {
+        runtime.compareAndSet(r, null);
+    }
+
+    /** Calls the whole fleet; fails at once, as file calls do, when the node removed it rather than waiting for it to start. */
+    private <T> T await(Remote.Call<T> call) throws IOException {
+        return Remote.await(call, "/", null, TimeUnit.MINUTES.toMillis(5), () -> true, () -> {
+            FleetRuntime r = runtime.get();
+            return r == null ? null : Remote.removed(r.fleet(FileSystemFleet.NAME));
+        });
     }
 
     private Path path(String text) {
@@ -269,7 +302,7 @@ public final class FsCommands {
      */
     @Descriptor("show the space of the file system")
     public DiskFree df() throws IOException {
-        FsStats s = Remote.await(fleet::statfs, "/", null, TimeUnit.MINUTES.toMillis(5));
+        FsStats s = await(fleet::statfs);
         long size = s.totalBlocks() * s.blockSize();
         long free = s.freeBlocks() * s.blockSize();
         int use = size == 0 ? 0 : (int) Math.round(100.0 * (size - free) / size);
@@ -285,7 +318,7 @@ public final class FsCommands {
      */
     @Descriptor("check the whole file system (the members hold changes meanwhile)")
     public FsckReport fsck() throws IOException {
-        return Remote.await(fleet::fsck, "/", null, TimeUnit.MINUTES.toMillis(5));
+        return await(fleet::fsck);
     }
 
     /**
@@ -301,6 +334,6 @@ public final class FsCommands {
         if (!repair) {
             throw new IllegalArgumentException("fs:fsck takes no option but --repair; fs:fsck alone checks without changing anything");
         }
-        return Remote.await(fleet::repair, "/", null, TimeUnit.MINUTES.toMillis(5));
+        return await(fleet::repair);
     }
 }
