@@ -471,34 +471,69 @@ final class BinaryFormat {
         }
     }
 
-    /** A declared {@code List} or {@code Set} of elements of one declared type. */
-    private static final class CollectionSlot extends Slot {
-        private final int tag;
-        private final Slot element;
+    /**
+     * A declared container (collection, map, array): null is written as such, anything else as the
+     * container's one tag, which is all a reader takes besides null.
+     */
+    private abstract static class ContainerSlot extends Slot {
+        final int tag;
 
-        CollectionSlot(int tag, Slot element) {
+        ContainerSlot(int tag) {
             this.tag = tag;
-            this.element = element;
         }
 
+        /** What the declared type is, for the message that refuses another tag. */
+        abstract String what();
+
+        /** Writes a value that is not null, its tag first. */
+        abstract void writeValue(Sink out, Object value, int depth);
+
+        /** Reads a value after its tag. */
+        abstract Object readValue(Source in, int depth);
+
         @Override
-        void write(Sink out, Object value, int depth) {
+        final void write(Sink out, Object value, int depth) {
             if (value == null) {
                 out.u8(Tags.NULL);
             } else {
-                writeElements(out, tag, (java.util.Collection<?>) value, element, depth);
+                writeValue(out, value, depth);
             }
         }
 
         @Override
-        Object read(Source in, int depth) {
+        final Object read(Source in, int depth) {
             int t = in.u8();
             if (t == Tags.NULL) {
                 return null;
             }
             if (t != tag) {
-                throw in.malformed("a " + Tags.name(t) + " where a " + Tags.name(tag) + " must be");
+                throw in.malformed("a " + Tags.name(t) + " where " + what() + " must be");
             }
+            return readValue(in, depth);
+        }
+    }
+
+    /** A declared {@code List} or {@code Set} of elements of one declared type. */
+    private static final class CollectionSlot extends ContainerSlot {
+        private final Slot element;
+
+        CollectionSlot(int tag, Slot element) {
+            super(tag);
+            this.element = element;
+        }
+
+        @Override
+        String what() {
+            return "a " + Tags.name(tag);
+        }
+
+        @Override
+        void writeValue(Sink out, Object value, int depth) {
+            writeElements(out, tag, (java.util.Collection<?>) value, element, depth);
+        }
+
+        @Override
+        Object readValue(Source in, int depth) {
             return tag == Tags.LIST ? readList(in, element, depth) : readSet(in, element, depth);
         }
 
@@ -509,33 +544,28 @@ final class BinaryFormat {
     }
 
     /** A declared {@code Map}, keys and values of their declared types. */
-    private static final class MapSlot extends Slot {
+    private static final class MapSlot extends ContainerSlot {
         private final Slot key;
         private final Slot value;
 
         MapSlot(Slot key, Slot value) {
+            super(Tags.MAP);
             this.key = key;
             this.value = value;
         }
 
         @Override
-        void write(Sink out, Object v, int depth) {
-            if (v == null) {
-                out.u8(Tags.NULL);
-            } else {
-                writeEntries(out, (Map<?, ?>) v, key, value, depth);
-            }
+        String what() {
+            return "a map";
         }
 
         @Override
-        Object read(Source in, int depth) {
-            int t = in.u8();
-            if (t == Tags.NULL) {
-                return null;
-            }
-            if (t != Tags.MAP) {
-                throw in.malformed("a " + Tags.name(t) + " where a map must be");
-            }
+        void writeValue(Sink out, Object v, int depth) {
+            writeEntries(out, (Map<?, ?>) v, key, value, depth);
+        }
+
+        @Override
+        Object readValue(Source in, int depth) {
             return readMap(in, key, value, depth);
         }
 
@@ -546,21 +576,23 @@ final class BinaryFormat {
     }
 
     /** A declared array other than {@code byte[]}. */
-    private static final class ArraySlot extends Slot {
+    private static final class ArraySlot extends ContainerSlot {
         private final Class<?> elementType;
         private final Slot element;
 
         ArraySlot(Class<?> elementType, Slot element) {
+            super(Tags.ARRAY);
             this.elementType = elementType;
             this.element = element;
         }
 
         @Override
-        void write(Sink out, Object value, int depth) {
-            if (value == null) {
-                out.u8(Tags.NULL);
-                return;
-            }
+        String what() {
+            return "an array of " + elementType.getName();
+        }
+
+        @Override
+        void writeValue(Sink out, Object value, int depth) {
             int inner = deeper(depth);
             int n = Array.getLength(value);
             out.u8(Tags.ARRAY);
@@ -571,14 +603,7 @@ final class BinaryFormat {
         }
 
         @Override
-        Object read(Source in, int depth) {
-            int t = in.u8();
-            if (t == Tags.NULL) {
-                return null;
-            }
-            if (t != Tags.ARRAY) {
-                throw in.malformed("a " + Tags.name(t) + " where an array of " + elementType.getName() + " must be");
-            }
+        Object readValue(Source in, int depth) {
             int inner = deeper(depth);
             int n = in.count(1, "elements");
             Object array = Array.newInstance(elementType, n);
