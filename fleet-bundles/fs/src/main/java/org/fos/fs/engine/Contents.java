@@ -134,26 +134,9 @@ final class Contents {
             f.modified = now;
             f.changed = now;
             store.put(tx, f);
-            writeRuns(runs);
+            tx.data.addAll(runs);
             return f.size;
         });
-    }
-
-    private void writeRuns(List<BlockWrite> runs) {
-        List<BlockWrite> batch = new ArrayList<>();
-        int bytes = 0;
-        for (BlockWrite w : runs) {
-            if (bytes + w.data().length > BlockDevice.MAX_TRANSFER_BYTES && !batch.isEmpty()) {
-                device.writeAll(batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(w);
-            bytes += w.data().length;
-        }
-        if (!batch.isEmpty()) {
-            device.writeAll(batch);
-        }
     }
 
     /** Grows a file by {@code length} bytes that read as zeros; returns where they start. */
@@ -209,7 +192,7 @@ final class Contents {
                     if (p != 0) {
                         byte[] b = device.read(p, 1);
                         Arrays.fill(b, (int) (size % bs), bs, (byte) 0);
-                        device.write(p, b);
+                        tx.data.add(new BlockWrite(p, b));
                     }
                 }
                 f.size = last ? size : from * bs;

@@ -94,7 +94,8 @@ final class GroupBlocks {
     }
 
     /**
-     * Seals and journals a transaction's blocks and installs them in the cache (not flushed).
+     * Seals and journals a transaction's blocks, with the file data it points to ahead of them, and
+     * installs them in the cache (not flushed).
      *
      * @throws IllegalStateException if the transaction is larger than the journal takes
      */
@@ -109,7 +110,7 @@ final class GroupBlocks {
         if (!journal.fits(tx.blocks.size())) {
             checkpoint();
         }
-        journal.append(tx.blocks);
+        journal.append(tx.blocks, tx.data);
         cache.putAll(tx.blocks);
         dirty.addAll(tx.blocks.keySet());
         for (Long b : tx.freed) {

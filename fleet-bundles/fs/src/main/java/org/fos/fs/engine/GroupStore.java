@@ -123,6 +123,9 @@ final class GroupStore {
     /** Commits a transaction, then frees the files it left without links that no open holds. */
     void commit(Tx tx) {
         if (tx.blocks.isEmpty()) {
+            if (!tx.data.isEmpty()) {
+                BlockRuns.write(blocks.device, tx.data, null);
+            }
             return;
         }
         try {
@@ -160,6 +163,7 @@ final class GroupStore {
         }
         alloc.aborted(tx);
         tx.blocks.clear();
+        tx.data.clear();
     }
 
     void checkpoint() {

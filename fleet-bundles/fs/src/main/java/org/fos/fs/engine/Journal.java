@@ -2,10 +2,12 @@ package org.fos.fs.engine;
 
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
 import org.fos.block.api.BlockDevice;
+import org.fos.block.api.BlockWrite;
 
 /**
  * The write-ahead journal of one group: physical redo logging of whole metadata blocks.
@@ -18,12 +20,13 @@ import org.fos.block.api.BlockDevice;
  *              commit      magic "FJCM", id, sequence, CRC32C of descriptor and images
  * </pre>
  *
- * A transaction is written in one device write and counts once its commit block is on the device
- * with a matching checksum. Replay reads transactions from the start of the log while their
- * sequence numbers follow on from the header's and their commits check out, and gives the newest
- * image of every block; the first torn or stale transaction ends the log. A checkpoint (the owner
- * writes the images home and flushes) is followed by {@link #reset()}, which starts the log again
- * with the next sequence number, so older transactions no longer count.
+ * A transaction is written in one device call (with the file data it points to, ahead of it) and
+ * counts once its commit block is on the device with a matching checksum. Replay reads transactions
+ * from the start of the log while their sequence numbers follow on from the header's and their
+ * commits check out, and gives the newest image of every block; the first torn or stale transaction
+ * ends the log. A checkpoint (the owner writes the images home and flushes) is followed by
+ * {@link #reset()}, which starts the log again with the next sequence number, so older transactions
+ * no longer count.
  */
 final class Journal {
     private static final int HEADER_MAGIC = 0x464a4844;
@@ -85,7 +88,7 @@ final class Journal {
             }
             byte[] rest = device.read(start + 1 + nextPos + 1, n + 1);
             ByteBuffer c = ByteBuffer.wrap(rest, n * layout.blockSize, layout.blockSize).slice();
-            if (!matches(c, COMMIT_MAGIC, nextSeq) || c.getInt(28) != checksum(d.array(), rest, n)) {
+            if (!matches(c, COMMIT_MAGIC, nextSeq) || c.getInt(28) != checksum(d.array(), 0, rest, 0, n)) {
                 break;
             }
             for (int i = 0; i < n; i++) {
@@ -106,10 +109,11 @@ final class Journal {
                 && b.getLong(12) == layout.id.getLeastSignificantBits() && b.getLong(20) == seq;
     }
 
-    private int checksum(byte[] descriptor, byte[] rest, int n) {
+    /** CRC32C of a descriptor block and the {@code n} images that follow it, wherever each lies. */
+    private int checksum(byte[] descriptor, int descriptorAt, byte[] images, int imagesAt, int n) {
         CRC32C crc = new CRC32C();
-        crc.update(descriptor);
-        crc.update(rest, 0, n * layout.blockSize);
+        crc.update(descriptor, descriptorAt, layout.blockSize);
+        crc.update(images, imagesAt, n * layout.blockSize);
         return (int) crc.getValue();
     }
 
@@ -122,12 +126,15 @@ final class Journal {
     }
 
     /**
-     * Appends one transaction in one device write (not flushed).
+     * Appends one transaction (not flushed), in one device call with the file data the transaction
+     * points to: the data runs first, then the transaction, in that order on the device, as if
+     * written one after the other; only data too large to share the call goes ahead in calls of its own.
      *
      * @param images the blocks it changes and their new content
+     * @param data file data to write before the transaction, in order (may be empty)
      * @throws IllegalStateException if it does not fit: checkpoint first
      */
-    void append(Map<Long, byte[]> images) {
+    void append(Map<Long, byte[]> images, List<BlockWrite> data) {
         int n = images.size();
         if (n < 1 || n > maxBlocks() || !fits(n)) {
             throw new IllegalStateException("a transaction of " + n + " blocks does not fit the journal (" + (capacity - nextPos)
@@ -144,14 +151,10 @@ final class Journal {
             System.arraycopy(e.getValue(), 0, out, (i + 1) * bs, bs);
             i++;
         }
-        byte[] descriptor = new byte[bs];
-        System.arraycopy(out, 0, descriptor, 0, bs);
-        byte[] rest = new byte[n * bs];
-        System.arraycopy(out, bs, rest, 0, n * bs);
         ByteBuffer c = ByteBuffer.wrap(out, (n + 1) * bs, bs).slice();
         stamp(c, COMMIT_MAGIC, nextSeq);
-        c.putInt(28, checksum(descriptor, rest, n));
-        device.write(start + 1 + nextPos, out);
+        c.putInt(28, checksum(out, 0, out, bs, n));
+        BlockRuns.write(device, data, new BlockWrite(start + 1 + nextPos, out));
         nextPos += n + 2;
         nextSeq++;
     }

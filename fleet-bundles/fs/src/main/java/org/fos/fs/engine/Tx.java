@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.fos.block.api.BlockWrite;
+
 /**
  * One metadata transaction of a group: private copies of the blocks it changes, committed to the
  * journal and the cache together, or dropped. Until {@link GroupStore#commit(Tx)} nothing it did is
@@ -21,6 +23,12 @@ final class Tx {
     final List<Long> returns = new ArrayList<>();
     /** Borrowed blocks the transaction took from the group's pool: put back if it aborts. */
     final List<Long> borrowed = new ArrayList<>();
+    /**
+     * File data the transaction points to: written with its commit, ahead of the journal record and
+     * in the same device call where it fits; never written if it aborts (the blocks it allocated
+     * are then free again).
+     */
+    final List<BlockWrite> data = new ArrayList<>();
     int freeBlocksDelta;
     int freeInodesDelta;
     private final GroupBlocks store;

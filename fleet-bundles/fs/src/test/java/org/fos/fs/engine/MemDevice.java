@@ -1,6 +1,8 @@
 package org.fos.fs.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import org.fos.block.api.Geometry;
 import org.fos.block.spi.AbstractBlockDevice;
@@ -8,6 +10,8 @@ import org.fos.block.spi.AbstractBlockDevice;
 /** A device in one array, whose content can be copied at any moment to play a crash. */
 final class MemDevice extends AbstractBlockDevice {
     final byte[] bytes;
+    /** While not null: the device as a crash would leave it after each run written (a kill -9 inside a call). */
+    List<MemDevice> afterEachRun;
 
     MemDevice(int blockSize, long blocks) {
         this(new Geometry("mem", blockSize, blocks, false), new byte[(int) (blockSize * blocks)]);
@@ -35,6 +39,14 @@ final class MemDevice extends AbstractBlockDevice {
     @Override
     protected void writeBlocks(long block, byte[] data) {
         System.arraycopy(data, 0, bytes, (int) (block * geometry.blockSize()), data.length);
+        if (afterEachRun != null) {
+            afterEachRun.add(crashCopy());
+        }
+    }
+
+    /** Starts keeping a crash copy after every run written. */
+    void recordCrashes() {
+        afterEachRun = new ArrayList<>();
     }
 
     @Override
