@@ -208,7 +208,9 @@ final class Rows {
                     + " unlink 1, delete; stat none")
             + ", and each call is a round trip between threads: the caller hands the request to the member's mailbox,"
             + " the member thread, woken if it parked, runs it (and calls the block device fleet for blocks it does not"
-            + " cache), and the caller, woken if it parked, takes the reply. The file system's own work hardly shows in"
+            + " cache), and the caller, woken if it parked, takes the reply itself (WaitingCaller, ADR 0097: before, the"
+            + " reply went through the client's libfos reply thread, a third thread woken a call); a write's data and its"
+            + " journal record share one call to the device. The file system's own work hardly shows in"
             + " the profile "
             + earlier(RECORDED, "`-prof stack` of FileBenchmark", "its frames, FsMember, GroupStore, Tx and Journal,"
                     + " were under 1% of the RUNNABLE samples, against 73 to 78% of all samples parked (TIMED_WAITING)"

@@ -103,6 +103,12 @@ public final class FosClient implements AutoCloseable {
             }
 
             @Override
+            public boolean callerWaits() {
+                // a call waits for its stage in slices, to ask between them whether the node can be reached
+                return false;
+            }
+
+            @Override
             public String notComing(String fleet) {
                 // the connected node's fleet runtime knows whether it removed the fleet
                 return removedOnNode(fleet);

@@ -32,6 +32,19 @@ public interface FleetConnector {
     }
 
     /**
+     * Says whether a file call may take its reply on the calling thread
+     * ({@link org.fos.rpc.api.WaitingCaller}): one hand-off back from the member instead of two, through
+     * the client bundle's reply thread. Inside a node yes (the default). A connector whose calls must
+     * notice an unreachable node ({@link #reachable}) says no: such a call waits for its stage in slices,
+     * asking between them, which a call waiting for its reply cannot.
+     *
+     * @return true if file calls wait for their replies on the calling thread
+     */
+    default boolean callerWaits() {
+        return true;
+    }
+
+    /**
      * Says whether a fleet that has no member registered is known not to be coming: a call that finds
      * no member ({@code NO_SUCH_NAME}) then fails at once, where it would otherwise wait up to
      * {@link Remote#STARTING_MILLIS} for the fleet to register, as it does while a node starts. Inside a

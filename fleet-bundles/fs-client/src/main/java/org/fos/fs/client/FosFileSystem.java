@@ -40,6 +40,7 @@ final class FosFileSystem extends FileSystem {
     private final Locks locks;
     private final java.util.function.BooleanSupplier reachable;
     private final java.util.function.Supplier<String> notComing;
+    private final boolean callerWaits;
     private final LeaseCache cache;
     private final LeaseCallbacks callbacks;
     private volatile boolean open = true;
@@ -50,7 +51,7 @@ final class FosFileSystem extends FileSystem {
 
     FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user,
             java.util.function.BooleanSupplier reachable) {
-        this(provider, fleetName, fleet, timeoutMillis, user, reachable, () -> null, holder -> null, 0);
+        this(provider, fleetName, fleet, timeoutMillis, user, reachable, () -> null, holder -> null, 0, true);
     }
 
     /**
@@ -62,10 +63,12 @@ final class FosFileSystem extends FileSystem {
      * @param callbacks opens the mailbox where the cache takes revocations; answers null if the
      *        client cannot take calls back (the file system then caches nothing)
      * @param cacheInodes the most inodes the cache keeps, 0 for no cache
+     * @param callerWaits whether calls take their replies on the calling thread ({@link FleetConnector#callerWaits()})
      */
     FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user,
             java.util.function.BooleanSupplier reachable, java.util.function.Supplier<String> notComing,
-            java.util.function.Function<LeaseHolder, LeaseCallbacks> callbacks, int cacheInodes) {
+            java.util.function.Function<LeaseHolder, LeaseCallbacks> callbacks, int cacheInodes, boolean callerWaits) {
+        this.callerWaits = callerWaits;
         this.reachable = reachable;
         this.notComing = notComing;
         this.locks = new Locks(this);
@@ -84,20 +87,17 @@ final class FosFileSystem extends FileSystem {
         this.resolver = new Resolver(new Resolver.Calls() {
             @Override
             public Walked walk(int group, long dir, List<String> names, String path) throws IOException {
-                return Remote.await(() -> fleet.walk(group, dir, names), path, null, timeoutMillis, FosFileSystem.this.reachable,
-                        FosFileSystem.this.notComing);
+                return await(() -> fleet.walk(group, dir, names), path, null);
             }
 
             @Override
             public String readlink(int group, long inode, String path) throws IOException {
-                return Remote.await(() -> fleet.readlink(group, inode), path, null, timeoutMillis, FosFileSystem.this.reachable,
-                        FosFileSystem.this.notComing);
+                return await(() -> fleet.readlink(group, inode), path, null);
             }
 
             @Override
             public WalkLease leasedWalk(int group, long dir, List<String> names, String path) throws IOException {
-                return Remote.await(() -> fleet.leasedWalk(group, dir, names, served.capability()), path, null, timeoutMillis,
-                        FosFileSystem.this.reachable, FosFileSystem.this.notComing);
+                return await(() -> fleet.leasedWalk(group, dir, names, served.capability()), path, null);
             }
         }, this::cache, System::nanoTime);
     }
@@ -143,11 +143,15 @@ final class FosFileSystem extends FileSystem {
     }
 
     <T> T await(Remote.Call<T> call, Path file) throws IOException {
-        return Remote.await(call, String.valueOf(file), null, timeoutMillis, reachable, notComing);
+        return await(call, String.valueOf(file), null);
     }
 
     <T> T await(Remote.Call<T> call, Path file, Path other) throws IOException {
-        return Remote.await(call, String.valueOf(file), String.valueOf(other), timeoutMillis, reachable, notComing);
+        return await(call, String.valueOf(file), String.valueOf(other));
+    }
+
+    private <T> T await(Remote.Call<T> call, String file, String other) throws IOException {
+        return Remote.await(callerWaits ? Remote.onCallingThread(call) : call, file, other, timeoutMillis, reachable, notComing);
     }
 
     /** The root as an entry. */

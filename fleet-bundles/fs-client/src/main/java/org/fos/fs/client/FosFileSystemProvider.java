@@ -125,7 +125,8 @@ public class FosFileSystemProvider extends FileSystemProvider {
     public FileSystem fileSystem(String fleet) {
         org.fos.kernel.api.Names.requireValidName(fleet);
         return systems.computeIfAbsent(fleet, f -> new FosFileSystem(this, f, connector.connect(f), timeoutMillis, user,
-                () -> connector.reachable(f), () -> connector.notComing(f), holder -> connector.callbacks(f, holder), cacheInodes));
+                () -> connector.reachable(f), () -> connector.notComing(f), holder -> connector.callbacks(f, holder), cacheInodes,
+                connector.callerWaits()));
     }
 
 

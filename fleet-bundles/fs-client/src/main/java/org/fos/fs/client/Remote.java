@@ -19,6 +19,7 @@ import org.fos.fleet.api.FleetInfo;
 import org.fos.fs.api.TryAgainException;
 import org.fos.kernel.api.Status;
 import org.fos.rpc.api.FleetException;
+import org.fos.rpc.api.WaitingCaller;
 
 /**
  * Waits for a fleet call and turns its failure into the exception {@code java.nio.file} users
@@ -51,6 +52,27 @@ public final class Remote {
          * @throws IOException if it cannot be made
          */
         CompletionStage<T> make() throws IOException;
+    }
+
+    /**
+     * The same call, made so that the calling thread takes its reply itself
+     * ({@link org.fos.rpc.api.WaitingCaller}): the stage it returns is already complete. For a caller
+     * that waits for the stage at once and need not notice an unreachable node while it waits.
+     *
+     * @param <T> the value's type
+     * @param call the call
+     * @return the call made on the calling thread
+     */
+    public static <T> Call<T> onCallingThread(Call<T> call) {
+        return () -> {
+            try {
+                return WaitingCaller.call(call::make);
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        };
     }
 
     /**

@@ -27,6 +27,41 @@ class FosFileSystemProviderTest {
         return null;
     }, 1000);
 
+    /** A fleet whose every call fails with NoSuchFileException, noting whether its caller waited on its own thread. */
+    private static FileSystemFleet noting(List<Boolean> waiting) {
+        return (FileSystemFleet) java.lang.reflect.Proxy.newProxyInstance(FileSystemFleet.class.getClassLoader(),
+                new Class<?>[] {FileSystemFleet.class}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.getName().equals("toString") ? "noting fleet" : method.invoke(waiting, args);
+                    }
+                    waiting.add(org.fos.rpc.api.WaitingCaller.isWaiting());
+                    return java.util.concurrent.CompletableFuture.failedFuture(new java.nio.file.NoSuchFileException("/x"));
+                });
+    }
+
+    @Test
+    void shouldWaitForItsRepliesOnTheCallingThreadUnlessTheConnectorSaysNo() {
+        List<Boolean> inNode = new ArrayList<>();
+        FosFileSystemProvider node = new FosFileSystemProvider(fleet -> noting(inNode), 1000);
+        assertThat(java.nio.file.Files.exists(node.fileSystem("/sys/fs").getPath("/x"))).isFalse();
+        assertThat(inNode).as("inside a node every call takes its reply itself").isNotEmpty().containsOnly(true);
+
+        List<Boolean> remote = new ArrayList<>();
+        FosFileSystemProvider client = new FosFileSystemProvider(new FleetConnector() {
+            @Override
+            public FileSystemFleet connect(String fleet) {
+                return noting(remote);
+            }
+
+            @Override
+            public boolean callerWaits() {
+                return false;
+            }
+        }, 1000);
+        assertThat(java.nio.file.Files.exists(client.fileSystem("/sys/fs").getPath("/x"))).isFalse();
+        assertThat(remote).as("a client that must watch its node waits in slices").isNotEmpty().containsOnly(false);
+    }
+
     @Test
     void shouldKeepOneFileSystemAFleetAndConnectItOnce() {
         FileSystem fs = provider.fileSystem("/sys/fs");

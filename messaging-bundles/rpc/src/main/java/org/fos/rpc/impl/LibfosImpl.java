@@ -29,6 +29,7 @@ import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Dispatcher;
 import org.fos.rpc.api.FleetException;
 import org.fos.rpc.api.Libfos;
+import org.fos.rpc.api.WaitingCaller;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -197,11 +198,11 @@ public final class LibfosImpl implements Libfos {
     /** Makes a call and tells the call observers, if there are any, how it ended and how long it took. */
     Object invoke(ProxyHandler h, MethodModel m, List<Object> args) throws Throwable {
         if (!core.observed()) {
-            return m.async ? callAsync(h, m, args) : callSync(h, m, args);
+            return m.async ? callStage(h, m, args) : callSync(h, m, args);
         }
         long start = System.nanoTime();
         if (m.async) {
-            CompletionStage<Object> stage = callAsync(h, m, args);
+            CompletionStage<Object> stage = callStage(h, m, args);
             stage.whenComplete((value, error) -> core.called(h.name, m.name, start, error));
             return stage;
         }
@@ -343,6 +344,23 @@ public final class LibfosImpl implements Libfos {
         return new FleetException(cut ? Status.NO_ROUTE : Status.CLOSED, why + " before it answered " + m
                 + (m.retryable ? "" : "; " + m.name + " is neither @Idempotent nor @Deduplicated, so it was not sent again:"
                 + " it may or may not have run"), null);
+    }
+
+    /**
+     * An asynchronous method's call: made synchronously, its stage returned complete, when the thread
+     * waits for it right away ({@link WaitingCaller}), so that the reply comes straight to this thread.
+     */
+    private CompletionStage<Object> callStage(ProxyHandler h, MethodModel m, List<Object> args) {
+        if (!WaitingCaller.isWaiting()) {
+            return callAsync(h, m, args);
+        }
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        try {
+            done.complete(callSync(h, m, args));
+        } catch (Throwable t) {
+            done.completeExceptionally(t);
+        }
+        return done;
     }
 
     CompletionStage<Object> callAsync(ProxyHandler h, MethodModel m, List<Object> args) {

@@ -22,6 +22,7 @@ import org.fos.rpc.api.Dispatcher;
 import org.fos.rpc.api.FleetException;
 import org.fos.rpc.api.Key;
 import org.fos.rpc.api.RemoteException;
+import org.fos.rpc.api.WaitingCaller;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -230,6 +231,30 @@ class LibfosTest {
 
         core.removeObserver(observer);
         assertThat(core.observed()).isTrue();
+    }
+
+    @Test
+    void shouldTakeAnAsynchronousCallsReplyOnTheWaitingThreadInsideWaitingCaller() throws Exception {
+        serve("/test/calc", new CalcImpl("a"));
+        Calc calc = client.proxy(Calc.class, "/test/calc");
+        CompletionStage<Integer> stage = WaitingCaller.call(() -> calc.addLater(4, 5));
+        assertThat(stage.toCompletableFuture()).as("complete when the method returns").isCompletedWithValue(9);
+        assertThat(WaitingCaller.isWaiting()).isFalse();
+
+        Mailbox silent = kernel.createMailbox("silent", 16);
+        kernel.names().register("/test/silent", silent.capability(), Map.of());
+        Calc slow = client.proxy(Calc.class, "/test/silent", CallOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
+        CompletionStage<Integer> late = WaitingCaller.call(() -> slow.addLater(1, 2));
+        assertThat(late.toCompletableFuture()).as("a failure, as the stage would have failed").isCompletedExceptionally();
+        assertThatThrownBy(() -> late.toCompletableFuture().join()).hasCauseInstanceOf(FleetException.class)
+                .hasMessageContaining("within 50 ms");
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .as("no reply went through the client's reply thread: it never started").doesNotContain("fos-libfos-replies-client");
+
+        CompletionStage<Integer> outside = calc.addLater(1, 1);
+        assertThat(outside.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .as("outside WaitingCaller the reply thread completes stages").contains("fos-libfos-replies-client");
     }
 
     @Test
