@@ -3,6 +3,7 @@ package org.fos.naming.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +187,35 @@ class NameStoreClientTest {
         // changes come in order: once the later one arrived, the earlier one would have
         assertThat(next(open).entry().name()).isEqualTo("/sys/fs");
         assertThat(closed).singleElement().extracting(NameEvent::kind).isEqualTo(NameEvent.Kind.SNAPSHOT);
+    }
+
+    @Test
+    void shouldCloseTheWatchesItEndsWithoutCallingTheFleetWhenTheFleetNoLongerAnswers() throws Exception {
+        serveNamingFleet();
+        AutoCloseable[] kernelsWatch = new AutoCloseable[1];
+        // as a kernel does: when the store is withdrawn, the watches it holds there end
+        NameStoreClient c = new NameStoreClient(node.kernel(2), rpc.libfos(2, "client 2"), (store, available) -> {
+            if (!available) {
+                try {
+                    kernelsWatch[0].close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            offers.add(available);
+        });
+        assertThat(offers.poll(30, TimeUnit.SECONDS)).isTrue();
+        kernelsWatch[0] = c.watch("/sys/kv", e -> { });
+        // the member stops answering, as a restarted node's members do: what is sent to them is dropped
+        member.interrupt();
+        member.join();
+        member = null;
+
+        long started = System.nanoTime();
+        c.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("close waits for no call (an unwatch would wait its 10 s)")
+                .isLessThan(Duration.ofSeconds(3));
+        assertThat(offers.poll(30, TimeUnit.SECONDS)).isFalse();
     }
 
     @Test
