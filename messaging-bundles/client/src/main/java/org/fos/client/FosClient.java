@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -127,7 +128,13 @@ public final class FosClient implements AutoCloseable {
         });
         Kernel ownKernel = kernel.kernel(OWNER);
         awaitNodes(followNodes(ownKernel), b.connectTimeout);
-        this.nodesWatch = ownKernel.names().subscribe(NodeAdmin.NAME, event -> follower.execute(() -> followNodes(ownKernel)));
+        this.nodesWatch = ownKernel.names().subscribe(NodeAdmin.NAME, event -> {
+            try {
+                follower.execute(() -> followNodes(ownKernel));
+            } catch (RejectedExecutionException closing) {
+                // the client is closing: there is nothing left to follow
+            }
+        });
     }
 
     /**
@@ -454,12 +461,19 @@ public final class FosClient implements AutoCloseable {
         return files.fileSystem(fleet);
     }
 
-    /** Disconnects: calls still waiting fail, the client's kernel stops. */
+    /**
+     * Disconnects: calls still waiting fail with {@code CLOSED}, the client's kernel stops. It makes no
+     * call to the node, so it returns at once also when the node no longer answers (it restarted, or
+     * cannot be reached).
+     */
     @Override
     public void close() {
-        nodesWatch.close();
         follower.shutdownNow();
-        stop(names, libfos, transport, kernel);
+        // the naming client first: it takes the kernel's names back without telling the fleet of the watches it
+        // ends, so that the watch of /sys/nodes then ends in the kernel's own store instead of in a call to the node
+        names.close();
+        nodesWatch.close();
+        stop(null, libfos, transport, kernel);
     }
 
     private static void stop(NamingClient names, EmbeddedLibfos libfos, EmbeddedTcp transport, EmbeddedKernel kernel) {

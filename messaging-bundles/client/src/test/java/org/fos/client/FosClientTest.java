@@ -14,20 +14,25 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.fos.codec.embed.PayloadCodecs;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.Right;
+import org.fos.kernel.api.Status;
 import org.fos.kernel.embed.EmbeddedKernel;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.naming.api.NameService;
 import org.fos.naming.impl.NamePeers;
 import org.fos.naming.impl.NamingMember;
 import org.fos.rpc.api.Dispatcher;
+import org.fos.rpc.api.FleetException;
 import org.fos.rpc.embed.EmbeddedLibfos;
 import org.fos.transport.tcp.embed.EmbeddedTcp;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +58,7 @@ class FosClientTest {
     private Thread naming;
     private Capability names;
     private NamingMember member;
+    private Mailbox namingBox;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -80,6 +86,7 @@ class FosClientTest {
         rpc = EmbeddedLibfos.start(node, codec);
         Kernel kernel = node.kernel(3);
         Mailbox box = kernel.createMailbox("naming", 1024);
+        namingBox = box;
         member = new NamingMember(rpc.libfos(3, "naming"), null);
         Dispatcher d = rpc.libfos(3, "naming").dispatcher(NamePeers.class, member);
         naming = new Thread(() -> {
@@ -133,6 +140,27 @@ class FosClientTest {
         try (FosClient again = connect(goodTicket())) {
             assertThat(again.fleet(NameService.class, NameService.NAME).find("/app/echo")).hasSize(1);
         }
+    }
+
+    @Test
+    void shouldCloseAtOnceAndFailACallStillWaitingWithClosedWhenTheNodeNoLongerAnswers() throws Exception {
+        startNode();
+        FosClient client = connect(goodTicket());
+        NameService fleet = client.fleet(NameService.class, NameService.NAME);
+        assertThat(fleet.find("/app/echo")).isEmpty();
+        // the naming member stops answering, as the members of a node that restarted do: what is sent to them is dropped
+        naming.interrupt();
+        naming.join();
+        naming = null;
+        CompletableFuture<List<NameEntry>> pending = CompletableFuture.supplyAsync(() -> fleet.find("/app/echo"));
+        Awaitility.await("the call's request is in the member's mailbox").atMost(Duration.ofSeconds(10)).until(() -> namingBox.depth() > 0);
+        assertThat(pending).as("the call waits for an answer").isNotDone();
+
+        int waiting = namingBox.depth();
+        client.close();
+        assertThat(namingBox.depth()).as("close sent the fleet nothing (each unwatch would wait its 10 s timeout)").isEqualTo(waiting);
+        assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOf(FleetException.class).satisfies(e -> assertThat(((FleetException) e).status()).isEqualTo(Status.CLOSED));
     }
 
     @Test

@@ -168,23 +168,26 @@ public final class NameStoreClient implements NameStore, NameWatcher {
     }
 
     /**
-     * Stops the client: withdraws the store if it was offered, stops watching.
+     * Stops the client: withdraws the store if it was offered, stops watching. It makes no call to the
+     * fleet: the watches it closes are not told to the members (a member drops a watcher once a change
+     * it sends finds the watcher's mailbox closed), so closing takes no longer when the fleet does not
+     * answer (its node restarted, or cannot be reached) than when it does. A change still waiting to
+     * reach the kernel's cache ({@link #add}, {@link #remove}) fails, saying the client closed.
      *
      * @throws InterruptedException if interrupted while its threads stop
      */
     @Deactivate
     public void close() throws InterruptedException {
+        running = false; // from now on changes are refused, and a watch closed is not told to the fleet
         fleetMembers.close();
         registrar.submit(() -> {
             if (offered) {
                 availability.changed(this, false);
                 offered = false;
             }
-            running = false;
         });
         registrar.shutdown();
         registrar.awaitTermination(30, TimeUnit.SECONDS);
-        running = false;
         mailbox.close();
         loop.join(5_000);
         synchronized (lock) {
@@ -250,8 +253,12 @@ public final class NameStoreClient implements NameStore, NameWatcher {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         synchronized (lock) {
             while (received < number) {
+                if (!running) {
+                    throw new IllegalStateException("the naming fleet's client closed before change " + number
+                            + " of the naming fleet reached this node (last taken: " + received + ")");
+                }
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !running) {
+                if (left <= 0) {
                     throw new IllegalStateException("change " + number + " of the naming fleet did not reach this node within "
                             + TIMEOUT.toMillis() + " ms (last taken: " + received + ")");
                 }

@@ -36,6 +36,7 @@ class NameStoreClientTest {
     private final List<NameStoreClient> clients = new ArrayList<>();
     private final BlockingQueue<Boolean> offers = new LinkedBlockingQueue<>();
     private Thread member;
+    private Mailbox memberBox;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -55,6 +56,7 @@ class NameStoreClientTest {
         Kernel kernel = node.kernel(NAMING);
         NamingMember naming = new NamingMember(rpc.libfos(NAMING, "naming"), null);
         Mailbox box = kernel.createMailbox("naming", 1024);
+        memberBox = box;
         Dispatcher d = rpc.libfos(NAMING, "naming").dispatcher(NamePeers.class, naming);
         member = new Thread(() -> {
             try {
@@ -186,6 +188,35 @@ class NameStoreClientTest {
         // changes come in order: once the later one arrived, the earlier one would have
         assertThat(next(open).entry().name()).isEqualTo("/sys/fs");
         assertThat(closed).singleElement().extracting(NameEvent::kind).isEqualTo(NameEvent.Kind.SNAPSHOT);
+    }
+
+    @Test
+    void shouldCloseTheWatchesItEndsWithoutCallingTheFleetWhenTheFleetNoLongerAnswers() throws Exception {
+        serveNamingFleet();
+        AutoCloseable[] kernelsWatch = new AutoCloseable[1];
+        // as a kernel does: when the store is withdrawn, the watches it holds there end
+        NameStoreClient c = new NameStoreClient(node.kernel(2), rpc.libfos(2, "client 2"), (store, available) -> {
+            if (!available) {
+                try {
+                    kernelsWatch[0].close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            offers.add(available);
+        });
+        assertThat(offers.poll(30, TimeUnit.SECONDS)).isTrue();
+        kernelsWatch[0] = c.watch("/sys/kv", e -> { });
+        // the member stops answering, as a restarted node's members do: what is sent to them is dropped
+        member.interrupt();
+        member.join();
+        member = null;
+
+        int waiting = memberBox.depth();
+        c.close();
+        assertThat(memberBox.depth()).as("close sent the fleet nothing (an unwatch would wait its 10 s for an answer)")
+                .isEqualTo(waiting);
+        assertThat(offers.poll(30, TimeUnit.SECONDS)).isFalse();
     }
 
     @Test

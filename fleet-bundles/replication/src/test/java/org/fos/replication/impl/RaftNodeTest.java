@@ -59,13 +59,17 @@ class RaftNodeTest {
         nodes.values().forEach(RaftNode::close);
     }
 
-    private Settings settings(String node) {
-        return new Settings("127.0.0.1", 0, "", dir.resolve(node), 500, 1_000, 6_000, 3_000, 300, 300, 40, 600_000, 10_000, false,
-                "", "", "PKCS12", "", "", "PKCS12", false, java.util.Set.of());
+    private Settings settings(String node, long requestTimeoutMillis) {
+        return new Settings("127.0.0.1", 0, "", dir.resolve(node), 500, 1_000, requestTimeoutMillis, 3_000, 300, 300, 40, 600_000, 10_000,
+                false, "", "", "PKCS12", "", "", "PKCS12", false, java.util.Set.of());
     }
 
     private RaftNode start(String node) throws Exception {
-        RaftNode n = new RaftNode(settings(node), node, membership.view(node), codec);
+        return start(node, 6_000);
+    }
+
+    private RaftNode start(String node, long requestTimeoutMillis) throws Exception {
+        RaftNode n = new RaftNode(settings(node, requestTimeoutMillis), node, membership.view(node), codec);
         nodes.put(node, n);
         return n;
     }
@@ -271,12 +275,14 @@ class RaftNodeTest {
 
     @Test
     void shouldRefuseWritesWithNoQuorumWhenTwoOfThreeAreGone() throws Exception {
+        // the shortest request timeout the settings take (twice the longest election): a refusal waits it out
+        long requestTimeoutMillis = 2_000;
         List<Ledger> ledgers = new ArrayList<>();
         for (String id : List.of("a", "b", "c")) {
-            ledgers.add(open(start(id), 2, 3));
+            ledgers.add(open(start(id, requestTimeoutMillis), 2, 3));
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(ledgers.get(0).replicas.describe())
-                .allSatisfy(g -> assertThat(g.peers()).hasSize(3)));
+                .allSatisfy(g -> assertThat(g.peers()).hasSize(3)).allSatisfy(g -> assertThat(g.leader()).isNotNull()));
         put(ledgers.get(0), "k", "v");
         stopNode("b");
         stopNode("c");
