@@ -36,6 +36,17 @@ public record Message(Address from, Capability to, Capability replyTo, long corr
     }
 
     /**
+     * The type of the notice a kernel sends back when it refused a message from another node for good
+     * (its mailbox is closed or was never opened by this incarnation of the node, its capability is
+     * forged or revoked, it lacks a right): to the refused message's {@code replyTo}, with its
+     * correlation id, so that a caller learns at once that its request was not delivered instead of
+     * waiting for its timeout. The payload is a {@code String}: the refusal's {@link Status} name, the
+     * refused message's destination {@link Address}, and why it was refused (words that complete "it was
+     * not delivered:"), separated by single spaces. A notice is never answered with another.
+     */
+    public static final String UNDELIVERED = "fos.undelivered";
+
+    /**
      * Creates a message without sender, reply capability or correlation id.
      *
      * @param to the destination capability

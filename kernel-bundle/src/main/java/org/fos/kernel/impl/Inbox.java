@@ -7,7 +7,9 @@ import org.fos.kernel.spi.ClientLimits;
 /**
  * Where the {@link LinkTable} puts a message that arrived from another node: this node's mailboxes.
  * The kernel gives it to the link table when it builds it, so that a message coming in goes one way,
- * from the transport through the link table into a mailbox, and never back up into the kernel's send.
+ * from the transport through the link table into a mailbox, and never back up into the kernel's send;
+ * the one thing that goes back is the {@link Message#UNDELIVERED} notice of a message refused for
+ * good, which the link table hands to the kernel after it left its locks.
  */
 interface Inbox {
 

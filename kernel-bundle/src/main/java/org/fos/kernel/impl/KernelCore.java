@@ -84,7 +84,8 @@ final class KernelCore {
         this.bundleExists = Objects.requireNonNull(bundleExists, "bundleExists");
         this.codec = new WireCodec(this::settings);
         this.mailboxes = new MailboxTable(this.nodeId, this::settings, codec, registrations);
-        this.links = new LinkTable(mailboxes, settings.linkCapacity(), TimeUnit.MILLISECONDS.toNanos(settings.retransmitMillis()));
+        this.links = new LinkTable(mailboxes, settings.linkCapacity(), TimeUnit.MILLISECONDS.toNanos(settings.retransmitMillis()),
+                this::notifyUndelivered);
         mailboxes.assistWith(links::assist);
         this.nameCache = new NameCache(this.nodeId, nameLock, this::storeFor, mailboxes::mailbox,
                 (status, message) -> mailboxes.reject(status, null, message));
@@ -206,6 +207,19 @@ final class KernelCore {
             return s;
         }
         return mailboxes.count(s, null);
+    }
+
+    /**
+     * Sends the {@link Message#UNDELIVERED} notice of a message from another node that this node
+     * refused for good. Best effort: a notice that cannot be sent is dropped (its sender then waits for
+     * its timeout, as it would without notices); its refusal is counted as any send's.
+     */
+    private void notifyUndelivered(Message notice) {
+        try {
+            send(notice);
+        } catch (RuntimeException e) {
+            LOG.debug("the notice of an undelivered message to {} could not be sent", notice.to().address(), e);
+        }
     }
 
     /** The cheapest transport that reaches a node now, or null. */

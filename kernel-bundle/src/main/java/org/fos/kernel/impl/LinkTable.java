@@ -62,6 +62,7 @@ final class LinkTable implements Links {
     /** The transports as an array, for {@link #assist()}: walked without an iterator. */
     private volatile Transport[] assisting = new Transport[0];
     private final Inbox inbox;
+    private final java.util.function.Consumer<Message> notices;
     private final int capacity;
     private final long retransmitNanos;
     private final long epoch;
@@ -72,6 +73,15 @@ final class LinkTable implements Links {
      * @param retransmitNanos how long a message may wait for its acknowledgement before it is sent again
      */
     LinkTable(Inbox inbox, int capacity, long retransmitNanos) {
+        this(inbox, capacity, retransmitNanos, notice -> { });
+    }
+
+    /**
+     * @param notices sends the {@link Message#UNDELIVERED} notice of a message refused for good back to
+     *        its sender's reply capability (the kernel's send, outside every lock of this table)
+     */
+    LinkTable(Inbox inbox, int capacity, long retransmitNanos, java.util.function.Consumer<Message> notices) {
+        this.notices = Objects.requireNonNull(notices, "notices");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.capacity = capacity;
         this.retransmitNanos = retransmitNanos;
@@ -248,6 +258,8 @@ final class LinkTable implements Links {
     @Override
     public long deliver(String from, long peerEpoch, long sequence, Message message, ClientLimits limits) {
         Link l = links.computeIfAbsent(from, Link::new);
+        Status refused;
+        long delivered;
         synchronized (l.in) {
             if (peerEpoch != l.inEpoch) {
                 l.inEpoch = peerEpoch;
@@ -267,8 +279,27 @@ final class LinkTable implements Links {
                 return l.delivered;
             }
             l.delivered = sequence;
-            return sequence;
+            delivered = sequence;
+            refused = s;
         }
+        if (refused != Status.OK && message.replyTo() != null && !Message.UNDELIVERED.equals(message.type())) {
+            notices.accept(undelivered(message, refused));
+        }
+        return delivered;
+    }
+
+    /** The notice that tells the sender of {@code message} that it was refused for good. */
+    private static Message undelivered(Message message, Status refused) {
+        String why = switch (refused) {
+            case CLOSED -> "its mailbox is closed";
+            case FORGED -> "its capability is not one this node issued (it may be from before the node restarted)";
+            case REVOKED -> "its capability was revoked";
+            case NO_RIGHT -> "its capability lacks the right to send";
+            case NO_ROUTE -> "it was sent to the wrong node (a node never relays)";
+            default -> "it was refused";
+        };
+        return new Message(null, message.replyTo(), null, message.correlationId(), Message.UNDELIVERED,
+                refused.name() + " " + message.to().address() + " " + why);
     }
 
     List<LinkInfo> info() {

@@ -283,6 +283,35 @@ class LinkTest {
     }
 
     @Test
+    void shouldTellTheSenderOfAMessageRefusedForGoodThatItWasNotDeliveredAndNeverAnswerANotice() {
+        Wire toB = new Wire("n-b");
+        a.addTransport(toB);
+        a.linkTable().connected("n-b", b.linkTable().epoch());
+        Wire toA = new Wire("n-a");
+        b.addTransport(toA);
+        b.linkTable().connected("n-a", a.linkTable().epoch());
+        Mailbox replies = new BundleKernel(a, 1).createMailbox("replies", 4);
+        var real = inbox.capability();
+        var forged = new org.fos.kernel.api.Capability(real.address(), real.rights(), real.tokenHigh() ^ 1, real.tokenLow());
+        a.send(new Message(null, forged, replies.capability(), 42, "call", "bad"));
+        a.send(new Message(null, forged, replies.capability(), 43, Message.UNDELIVERED, "FORGED n-b:1 a notice"));
+        a.send(new Message(null, forged, null, 44, "oneWay", "bad"));
+        carry(toB.take());
+        assertThat(b.stats().rejected(Status.FORGED)).isEqualTo(3);
+
+        List<Frame> notices = toA.take();
+        assertThat(notices).as("one notice: none for a notice, none without a reply capability").hasSize(1);
+        Message notice = notices.get(0).message();
+        assertThat(notice.to()).isEqualTo(replies.capability());
+        assertThat(notice.type()).isEqualTo(Message.UNDELIVERED);
+        assertThat(notice.correlationId()).isEqualTo(42);
+        assertThat((String) notice.payload()).startsWith("FORGED " + real.address() + " ")
+                .contains("not one this node issued");
+        a.linkTable().deliver("n-b", b.linkTable().epoch(), notices.get(0).sequence(), notice);
+        assertThat(replies.poll()).as("the notice reaches the sender's reply mailbox").isEqualTo(notice);
+    }
+
+    @Test
     void shouldRefuseAtSendWhatCannotCrossTheWireAndKeepTheLinkFlowing() {
         Wire wire = new Wire("n-b");
         a.addTransport(wire);

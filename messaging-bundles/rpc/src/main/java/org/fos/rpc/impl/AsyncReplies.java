@@ -155,6 +155,20 @@ final class AsyncReplies implements Runnable {
     }
 
     private void complete(Message reply) {
+        if (Message.UNDELIVERED.equals(reply.type())) {
+            Pending waiting = pending.get(reply.correlationId());
+            if (waiting != null) {
+                FleetException notDelivered = Replies.undelivered(waiting.method(), reply, waiting.target, waiting.resends > 0);
+                if (notDelivered == null) {
+                    return; // the notice of an earlier attempt: the call waits on for the reply to its latest
+                }
+                if (pending.remove(reply.correlationId(), waiting)) {
+                    waiting.timeout().cancel(false);
+                    waiting.future().completeExceptionally(notDelivered);
+                }
+                return;
+            }
+        }
         Pending p = pending.remove(reply.correlationId());
         if (p == null) {
             staleReplies.increment();

@@ -311,6 +311,14 @@ public final class LibfosImpl implements Libfos {
                 throw new FleetException(Status.TIMEOUT, "no reply from " + h.target() + " to " + m + " within "
                         + h.options.timeout().toMillis() + " ms" + Replies.MAY_HAVE_RUN, null);
             }
+            if (Message.UNDELIVERED.equals(reply.type())) {
+                FleetException notDelivered = Replies.undelivered(m, reply, target, resends > 0);
+                if (notDelivered == null) {
+                    resends--; // the notice of an earlier attempt: wait on for the reply to this one
+                    continue;
+                }
+                throw notDelivered;
+            }
             return Replies.valueOf(m, reply);
         }
     }

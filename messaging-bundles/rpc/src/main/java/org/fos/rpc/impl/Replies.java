@@ -5,6 +5,8 @@ import java.util.ConcurrentModificationException;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
 import org.fos.rpc.api.FleetException;
@@ -27,7 +29,37 @@ final class Replies {
     }
 
     /** The value of a reply, or throws what the method threw. */
+    /**
+     * The failure that a kernel's notice of an undelivered request ({@link Message#UNDELIVERED}) means
+     * for a call, or null if the notice is about an earlier attempt of the call than the one sent to
+     * {@code target} (the call then waits on for that one's reply).
+     *
+     * @param target where the call's latest attempt went, or null if not known
+     * @param resent whether the call was sent more than once (an earlier attempt may then have run)
+     */
+    static FleetException undelivered(MethodModel method, Message notice, Capability target, boolean resent) {
+        String[] parts = notice.payload() instanceof String text ? text.split(" ", 3) : new String[0];
+        Status status;
+        Address refused;
+        try {
+            status = Status.valueOf(parts[0]);
+            refused = Address.parse(parts[1]);
+        } catch (RuntimeException malformed) {
+            return new FleetException(Status.CODEC_ERROR, "malformed notice of an undelivered request for " + method + ": "
+                    + notice.payload(), null);
+        }
+        if (target != null && !target.address().equals(refused)) {
+            return null;
+        }
+        String why = parts.length > 2 ? parts[2] : "refused";
+        return new FleetException(status, "the request for " + method + " to " + refused + " was not delivered (" + status + "): " + why
+                + (resent ? "; an earlier attempt of the call may have run" : "; the call did not run"), null);
+    }
+
     static Object valueOf(MethodModel method, Message reply) throws Throwable {
+        if (Message.UNDELIVERED.equals(reply.type())) {
+            throw undelivered(method, reply, null, true);
+        }
         if (Wire.RESULT.equals(reply.type()) && reply.payload() instanceof Wire.Outcome o) {
             return o.value();
         }
