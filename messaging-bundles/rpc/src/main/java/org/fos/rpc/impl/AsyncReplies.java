@@ -32,7 +32,9 @@ final class AsyncReplies implements Runnable {
         volatile List<Object> args;
         volatile Wire.Request request;
         volatile Capability target;
-        int resends;
+        volatile int resends;
+        /** An attempt went to a member that left: it may have run there. */
+        volatile boolean mayHaveRun;
 
         Pending(MethodModel method, CompletableFuture<Object> future, ScheduledFuture<?> timeout) {
             this.method = method;
@@ -78,14 +80,28 @@ final class AsyncReplies implements Runnable {
         this.goneCheck = timer.scheduleWithFixedDelay(this::checkGone, 100, 100, TimeUnit.MILLISECONDS);
     }
 
-    /** Records where a call went, so that it can be sent again if that member goes away. */
-    void sentTo(long correlation, ProxyHandler handler, List<Object> args, Wire.Request request, Capability target) {
+    /** Records what a call sends, before it is sent, so that it can be sent again (its reply may come first). */
+    void sending(long correlation, ProxyHandler handler, List<Object> args, Wire.Request request) {
         Pending p = pending.get(correlation);
         if (p != null) {
             p.args = args;
             p.request = request;
-            p.target = target;
             p.handler = handler;
+        }
+    }
+
+    /**
+     * Records where a call's first attempt went, so that it can be sent again if that member goes away;
+     * unless a notice that it was not delivered already sent it elsewhere.
+     */
+    void sentTo(long correlation, Capability target) {
+        Pending p = pending.get(correlation);
+        if (p != null) {
+            synchronized (p) {
+                if (p.target == null) {
+                    p.target = target;
+                }
+            }
         }
     }
 
@@ -100,6 +116,7 @@ final class AsyncReplies implements Runnable {
             }
             if (p.method.retryable && p.resends < 4) {
                 p.resends++;
+                p.mayHaveRun = true;
                 try {
                     p.target = libfos.send(h, p.method, p.args, p.request, System.nanoTime() + h.options.timeout().toNanos());
                     continue;
@@ -158,13 +175,30 @@ final class AsyncReplies implements Runnable {
         if (Message.UNDELIVERED.equals(reply.type())) {
             Pending waiting = pending.get(reply.correlationId());
             if (waiting != null) {
-                FleetException notDelivered = Replies.undelivered(waiting.method(), reply, waiting.target, waiting.resends > 0);
+                FleetException notDelivered = Replies.undelivered(waiting.method(), reply, waiting.target, waiting.mayHaveRun);
                 if (notDelivered == null) {
                     return; // the notice of an earlier attempt: the call waits on for the reply to its latest
                 }
+                Throwable failure = notDelivered;
+                ProxyHandler h = waiting.handler;
+                if (h != null) {
+                    try {
+                        Capability other = libfos.resendUndelivered(h, waiting.method, waiting.args, waiting.request,
+                                System.nanoTime() + h.options.timeout().toNanos(), waiting.target, waiting.mayHaveRun, waiting.resends);
+                        if (other != null) {
+                            waiting.resends++;
+                            synchronized (waiting) {
+                                waiting.target = other;
+                            }
+                            return;
+                        }
+                    } catch (RuntimeException notSent) {
+                        failure = notSent;
+                    }
+                }
                 if (pending.remove(reply.correlationId(), waiting)) {
                     waiting.timeout().cancel(false);
-                    waiting.future().completeExceptionally(notDelivered);
+                    waiting.future().completeExceptionally(failure);
                 }
                 return;
             }

@@ -289,6 +289,7 @@ public final class LibfosImpl implements Libfos {
         long correlation = ch.nextCorrelation();
         Wire.Request request = new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, invocation(args, h.options));
         Capability to = send(h, m, args, request, deadline);
+        boolean mayHaveRun = false; // an attempt went to a member that left: it may have run there
         for (int resends = 0;; resends++) {
             Capability target = to;
             Message reply;
@@ -305,6 +306,7 @@ public final class LibfosImpl implements Libfos {
                     throw memberGone(h, m, target);
                 }
                 to = send(h, m, args, request, deadline); // same correlation: the first reply wins
+                mayHaveRun = true;
                 continue;
             }
             if (reply == null) {
@@ -312,15 +314,36 @@ public final class LibfosImpl implements Libfos {
                         + h.options.timeout().toMillis() + " ms" + Replies.MAY_HAVE_RUN, null);
             }
             if (Message.UNDELIVERED.equals(reply.type())) {
-                FleetException notDelivered = Replies.undelivered(m, reply, target, resends > 0);
+                FleetException notDelivered = Replies.undelivered(m, reply, target, mayHaveRun);
                 if (notDelivered == null) {
                     resends--; // the notice of an earlier attempt: wait on for the reply to this one
                     continue;
                 }
-                throw notDelivered;
+                Capability other = resendUndelivered(h, m, args, request, deadline, target, mayHaveRun, resends);
+                if (other == null) {
+                    throw notDelivered;
+                }
+                to = other;
+                continue;
             }
             return Replies.valueOf(m, reply);
         }
+    }
+
+    /**
+     * Sends a call again after the node of its latest attempt refused it undelivered, if that is safe
+     * and may help: no attempt may have run (or the method may run more than once), the proxy is not
+     * bound to that one member, and resolving the name again picks another member.
+     *
+     * @return where the call went now, or null if it was not sent again to another member
+     */
+    Capability resendUndelivered(ProxyHandler h, MethodModel m, List<Object> args, Wire.Request request, long deadline,
+            Capability refused, boolean mayHaveRun, int resends) {
+        if ((mayHaveRun && !m.retryable) || resends >= MAX_RESOLVES || h.member != null) {
+            return null;
+        }
+        Capability again = send(h, m, args, request, deadline); // same correlation: the first reply wins
+        return again.equals(refused) ? null : again;
     }
 
     /**
@@ -381,9 +404,10 @@ public final class LibfosImpl implements Libfos {
         long correlation = replies.expect(m, future, h.options.timeout(), h.target());
         Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name,
                 invocation(args, h.options));
+        replies.sending(correlation, h, args, request);
         try {
             Capability to = send(h, m, args, request, System.nanoTime() + h.options.timeout().toNanos());
-            replies.sentTo(correlation, h, args, request, to);
+            replies.sentTo(correlation, to);
         } catch (RuntimeException e) {
             replies.cancel(correlation);
             future.completeExceptionally(e);

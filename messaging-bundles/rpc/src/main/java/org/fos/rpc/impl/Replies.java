@@ -28,14 +28,13 @@ final class Replies {
     private Replies() {
     }
 
-    /** The value of a reply, or throws what the method threw. */
     /**
      * The failure that a kernel's notice of an undelivered request ({@link Message#UNDELIVERED}) means
      * for a call, or null if the notice is about an earlier attempt of the call than the one sent to
      * {@code target} (the call then waits on for that one's reply).
      *
      * @param target where the call's latest attempt went, or null if not known
-     * @param resent whether the call was sent more than once (an earlier attempt may then have run)
+     * @param resent whether an earlier attempt of the call went to a member that left (it may have run there)
      */
     static FleetException undelivered(MethodModel method, Message notice, Capability target, boolean resent) {
         String[] parts = notice.payload() instanceof String text ? text.split(" ", 3) : new String[0];
@@ -56,6 +55,7 @@ final class Replies {
                 + (resent ? "; an earlier attempt of the call may have run" : "; the call did not run"), null);
     }
 
+    /** The value of a reply, or throws what the method threw (or the notice that the request was not delivered). */
     static Object valueOf(MethodModel method, Message reply) throws Throwable {
         if (Message.UNDELIVERED.equals(reply.type())) {
             throw undelivered(method, reply, null, true);

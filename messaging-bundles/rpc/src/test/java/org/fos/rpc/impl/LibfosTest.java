@@ -257,6 +257,49 @@ class LibfosTest {
                 .as("outside WaitingCaller the reply thread completes stages").contains("fos-libfos-replies-client");
     }
 
+    /**
+     * A member of /test/calc whose node refuses every request as if its mailbox were gone: it answers each with
+     * the kernel's notice that the request was not delivered, as a node that restarted does.
+     */
+    private Mailbox refusing() {
+        Mailbox box = kernel.createMailbox("refusing", 1024);
+        kernel.names().register("/test/calc", box.capability(), Map.of());
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    box.drain(m -> kernel.send(new Message(null, m.replyTo(), null, m.correlationId(), Message.UNDELIVERED,
+                            "CLOSED " + box.address() + " its mailbox is closed")), 16, 50, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "refusing member");
+        t.start();
+        loops.add(t);
+        return box;
+    }
+
+    @Test
+    void shouldSendACallRefusedUndeliveredToAnotherMemberAndFailAtOnceWhereThereIsNone() throws Exception {
+        Mailbox refusing = refusing();
+        Calc calc = client.proxy(Calc.class, "/test/calc");
+        assertThatThrownBy(() -> calc.add(1, 2)).as("the only member refuses: no other to send it to")
+                .isInstanceOf(FleetException.class).hasMessageContaining("was not delivered (CLOSED): its mailbox is closed")
+                .hasMessageEndingWith("the call did not run")
+                .satisfies(e -> assertThat(((FleetException) e).status()).isEqualTo(Status.CLOSED));
+
+        serve("/test/calc", new CalcImpl("a"));
+        for (int i = 0; i < 20; i++) {
+            assertThat(calc.add(i, 1)).as("round robin sends every other call to the refusing member first").isEqualTo(i + 1);
+            assertThat(calc.addLater(i, 2).toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(i + 2);
+        }
+        Calc bound = client.proxy(Calc.class, refusing.capability(), CallOptions.DEFAULT);
+        assertThatThrownBy(() -> bound.add(1, 2)).as("a proxy bound to one member does not go elsewhere")
+                .isInstanceOf(FleetException.class).hasMessageContaining("was not delivered");
+        assertThatThrownBy(() -> bound.addLater(1, 2).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(FleetException.class).hasMessageContaining("was not delivered");
+    }
+
     @Test
     void shouldSurfaceRemoteExceptionsAsTypedExceptions() {
         serve("/test/calc", new CalcImpl("a"));
