@@ -203,17 +203,23 @@ final class GroupMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> query(Message request) {
         LogCodec.Outcome outcome;
-        try {
-            synchronized (this) {
-                StateMachine sm = awaitDelegate();
+        synchronized (this) {
+            StateMachine sm;
+            try {
+                sm = awaitDelegate();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            } catch (FleetException closing) {
+                // the replica failed, not the query: the caller hears UNAVAILABLE, or asks another replica
+                return CompletableFuture.failedFuture(closing);
+            }
+            try {
                 LogCodec.Query q = codec.query(request.getContent());
                 outcome = LogCodec.Outcome.of(sm.query(q.query()));
+            } catch (RuntimeException failure) {
+                outcome = LogCodec.Outcome.failed(failure);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(e);
-        } catch (RuntimeException failure) {
-            outcome = LogCodec.Outcome.failed(failure);
         }
         return CompletableFuture.completedFuture(LogCodec.message(codec.outcome(outcome)));
     }

@@ -97,8 +97,11 @@ final class Requests {
 
     /**
      * One try: this node's division if it can serve the request, else the group's client. Whatever
-     * fails but a state machine's refusal is tried again, after a short pause, until the deadline: a
-     * write carries its request id, so a write tried again is applied once.
+     * fails is tried again, after a short pause, until the deadline: a write carries its request id,
+     * so a write tried again is applied once. A fleet method's own failure is not a failure here: it
+     * is the outcome a replica applied, and comes back as the reply. So a {@link StateMachineException}
+     * only says that the replica could not apply the request (it was stopping), and is tried again
+     * too: another replica, or the group's next leader, may apply it.
      */
     CompletableFuture<Message> attempt(String fleet, int group, RaftGroupId id, RaftNode.Kind kind, Message message, long deadline,
             int attempt, java.util.concurrent.atomic.AtomicReference<Throwable> last) {
@@ -128,7 +131,7 @@ final class Requests {
             }
             Throwable cause = RaftNode.unwrap(error);
             last.set(cause);
-            if (cause instanceof StateMachineException || node.isClosed() || System.nanoTime() - deadline >= 0) {
+            if (node.isClosed() || System.nanoTime() - deadline >= 0) {
                 return CompletableFuture.<Message>failedFuture(cause);
             }
             if ((cause instanceof GroupMismatchException || cause instanceof AlreadyClosedException) && used.get() != null) {
@@ -195,7 +198,9 @@ final class Requests {
             return fe;
         }
         if (cause instanceof StateMachineException sme) {
-            return new FleetException(Status.FAILED, "group " + group + " of " + fleet + " failed: " + sme.getMessage(), sme);
+            return new FleetException(Status.UNAVAILABLE, "group " + group + " of " + fleet + " could not apply the request within "
+                    + settings.requestTimeoutMillis() + " ms: its replica was stopping (" + sme.getMessage() + "); a write may still be"
+                    + " applied by the group's other replicas", sme);
         }
         if (cause instanceof AlreadyClosedException && node.isClosed()) {
             return new FleetException(Status.UNAVAILABLE, "the replication of node " + node.nodeId() + " has stopped", cause);

@@ -341,6 +341,30 @@ class RaftNodeTest {
         assertThat(m.getLastAppliedTermIndex().getIndex()).as("nor does a later entry of Ratis's own").isLessThan(7);
     }
 
+    /**
+     * A replica that stops while requests reach it fails them, but that is not the fleet's failure:
+     * the caller hears UNAVAILABLE (the request may be tried again, a write may still be applied),
+     * never FAILED, which says a fleet method threw. Before, a KeyValueFaultsIT run saw one or two
+     * calls a run reported FAILED this way.
+     */
+    @Test
+    void shouldReportAReplicaStoppingUnderARequestAsUnavailableNotAsTheFleetsFailure() throws Exception {
+        RaftNode n = start("solo", 2_000);
+        Ledger l = new Ledger(1);
+        var handle = n.open("/test/ledger", 1, 1, l);
+        l.replicas(handle.replicas());
+        put(l, "k", "before");
+        handle.suspend();
+        n.machines().iterator().next().stopping();
+
+        assertThatThrownBy(() -> put(l, "k", "after")).cause().isInstanceOfSatisfying(FleetException.class, e -> {
+            assertThat(e.status()).isEqualTo(Status.UNAVAILABLE);
+            assertThat(e).hasMessageContaining("its replica was stopping").hasMessageContaining("is closed on node solo");
+        });
+        assertThatThrownBy(() -> get(l, "k")).cause().isInstanceOfSatisfying(FleetException.class,
+                e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE));
+    }
+
     /** A write committed while the fleet is suspended, with the node closed under it, is applied after the restart. */
     @Test
     void shouldCloseWhileACommittedWriteWaitsForTheFleetAndApplyItAfterARestart() throws Exception {
