@@ -7,6 +7,8 @@ package org.fos.rpc.api;
  * that completes later (returns a {@code CompletionStage}) must read it before it returns.
  */
 public final class CallContext {
+    // Leaving sets null rather than removing: the thread keeps its (weakly keyed) entry, so the next
+    // call on it neither makes a new entry nor clears a reference. A null value holds nothing alive.
     private static final ThreadLocal<RequestId> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Integer> RIGHTS = new ThreadLocal<>();
 
@@ -54,11 +56,7 @@ public final class CallContext {
      * @param previous what {@link #enterRights(int)} returned
      */
     public static void leaveRights(Integer previous) {
-        if (previous == null) {
-            RIGHTS.remove();
-        } else {
-            RIGHTS.set(previous);
-        }
+        RIGHTS.set(previous);
     }
 
     /**
@@ -80,10 +78,6 @@ public final class CallContext {
      * @param previous what {@link #enter} returned
      */
     public static void leave(RequestId previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        CURRENT.set(previous);
     }
 }
