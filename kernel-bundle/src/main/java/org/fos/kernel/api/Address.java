@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  */
 public record Address(String node, long mailbox) {
 
-    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    /** What a node id is; {@link #isValidNodeId} checks it by hand. */
+    static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final int MAX_NODE_ID = 63;
 
     /**
      * Checks the parts of an address.
@@ -39,7 +41,18 @@ public record Address(String node, long mailbox) {
      * @return true if it is a valid node id
      */
     public static boolean isValidNodeId(String node) {
-        return node != null && NODE_ID.matcher(node).matches();
+        // what NODE_ID says, without a matcher: every address a transport decodes is checked here
+        if (node == null || node.isEmpty() || node.length() > MAX_NODE_ID) {
+            return false;
+        }
+        for (int i = 0; i < node.length(); i++) {
+            char c = node.charAt(i);
+            boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alphanumeric && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
