@@ -26,8 +26,9 @@ import org.fos.benchmarks.LiveUpgradeResult;
 /**
  * Writes {@code docs/benchmarks.md} from a run's results: the JMH JSON files of a folder, the live
  * upgrade's {@code live-upgrade.json}, the codec's stack profile {@code codec-stack.txt} and the
- * stack profiles of the fos side of the rows that profile it ({@code row-<n>-stack.txt}, see
- * {@link Rows#PROFILED}). Every figure comes from those files; rows without results say so.
+ * profiles of the fos side of the rows that profile it (see {@link Rows#PROFILED}): async-profiler's
+ * CPU profiles under {@code profiles/row-<n>/} ({@link RowProfile}), or JMH's stack profiles
+ * {@code row-<n>-stack.txt} where async-profiler could not run. Every figure comes from those files; rows without results say so.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar org.fos.benchmarks.report.BenchmarkReport target/bench-results docs/benchmarks.md</pre>
  */
@@ -45,18 +46,24 @@ public final class BenchmarkReport {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{[A-Za-z]+\\}");
     /** Lines of the stack profile quoted. */
     private static final int STACK_LINES = 12;
+    /** The folder of the rows' profiles in the results folder. */
+    static final String PROFILES = "profiles";
+    /** Threads a CPU profile names. */
+    private static final int PROFILE_THREADS = 5;
 
     private final List<JmhResult> results;
     private final LiveUpgradeResult liveUpgrade;
     private final List<String> codecStack;
     private final Map<Integer, List<String>> rowStacks;
+    private final Map<Integer, RowProfile> rowProfiles;
     private final FileTime runTime;
     private final String overload;
     private final StringBuilder out = new StringBuilder();
 
     private BenchmarkReport(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack,
-            Map<Integer, List<String>> rowStacks, FileTime runTime, List<String> kvRaftLoad) {
+            Map<Integer, List<String>> rowStacks, Map<Integer, RowProfile> rowProfiles, FileTime runTime, List<String> kvRaftLoad) {
         this.rowStacks = Map.copyOf(rowStacks);
+        this.rowProfiles = Map.copyOf(rowProfiles);
         this.overload = overload(kvRaftLoad, Machine.cores());
         this.results = results;
         this.liveUpgrade = liveUpgrade;
@@ -114,7 +121,14 @@ public final class BenchmarkReport {
                 rowStacks.put(row, Files.readAllLines(p, StandardCharsets.UTF_8));
             }
         }
-        String markdown = render(results, liveUpgrade, codecStack, rowStacks, runTime(dir), kvRaftLoad);
+        Map<Integer, RowProfile> rowProfiles = new TreeMap<>();
+        for (int row : Rows.PROFILED.keySet()) {
+            RowProfile p = RowProfile.read(dir.resolve(PROFILES), row, json);
+            if (p != null) {
+                rowProfiles.put(row, p);
+            }
+        }
+        String markdown = render(results, liveUpgrade, codecStack, rowStacks, rowProfiles, runTime(dir), kvRaftLoad);
         Path target = Path.of(args[1]);
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());
@@ -151,7 +165,25 @@ public final class BenchmarkReport {
      */
     static String render(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack,
             Map<Integer, List<String>> rowStacks, FileTime runTime, List<String> kvRaftLoad) {
-        return new BenchmarkReport(results, liveUpgrade, codecStack, rowStacks, runTime, kvRaftLoad).write();
+        return render(results, liveUpgrade, codecStack, rowStacks, Map.of(), runTime, kvRaftLoad);
+    }
+
+    /**
+     * Writes the report of a run, with the CPU profiles of the rows that profile their fos side; a row
+     * without one shows its stack profile, if it has one.
+     *
+     * @param results the run's JMH results
+     * @param liveUpgrade the live upgrade's result, or null if the run has none
+     * @param codecStack the lines of the codec's stack profile, empty if none
+     * @param rowStacks the lines of each profiled row's stack profile ({@link Rows#PROFILED}), by row
+     * @param rowProfiles each profiled row's CPU profile, by row
+     * @param runTime when the run ended
+     * @param kvRaftLoad the lines of row 13's load file, empty if none
+     * @return the markdown
+     */
+    static String render(List<JmhResult> results, LiveUpgradeResult liveUpgrade, List<String> codecStack,
+            Map<Integer, List<String>> rowStacks, Map<Integer, RowProfile> rowProfiles, FileTime runTime, List<String> kvRaftLoad) {
+        return new BenchmarkReport(results, liveUpgrade, codecStack, rowStacks, rowProfiles, runTime, kvRaftLoad).write();
     }
 
     /**
@@ -320,8 +352,24 @@ public final class BenchmarkReport {
         }
     }
 
-    /** A profiled row's stack profile of its fos side: how its threads spent the samples, and its hottest frames. */
+    /**
+     * A profiled row's profile of its fos side: its CPU profile (async-profiler) if the run has one, else
+     * JMH's stack profile: how its threads spent the samples, and its hottest frames.
+     */
     private void stackProfile(int row) {
+        RowProfile cpu = rowProfiles.get(row);
+        if (cpu != null) {
+            line("**Profile** of the fos side (async-profiler, `" + cpu.event() + "` samples, of " + Rows.PROFILED.get(row)
+                    + ", a separate single-fork run; the benchmark's JVM only; the flame graphs are in the run's results folder, "
+                    + cpu.where() + "): what the sampled threads were doing, as shares of all samples, the busiest threads, and the"
+                    + " hottest frames of fos's own code:");
+            line("");
+            line("```");
+            cpu.profile().lines(cpu.measuredSeconds(), PROFILE_THREADS, STACK_LINES).forEach(this::line);
+            line("```");
+            line("");
+            return;
+        }
         List<String> output = rowStacks.getOrDefault(row, List.of());
         List<String> states = section(output, "[Thread state distributions]", STACK_LINES);
         List<String> stack = hottest(output);

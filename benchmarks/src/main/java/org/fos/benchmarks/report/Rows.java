@@ -37,10 +37,13 @@ final class Rows {
     /** The row of the replicated key-value fleet beside bare Ratis, whose marks depend on the machine's load. */
     static final int KV_RAFT_ROW = 13;
     /**
-     * The rows whose fos side {@code benchmarks/run} profiles with JMH's stack profiler into
-     * {@code row-<n>-stack.txt} (issue 14, item 6), and the benchmark it profiles.
+     * The rows whose goals remain out of reach, whose fos side {@code benchmarks/run} profiles (issue 14,
+     * item 6) with async-profiler into {@code profiles/row-<n>/} ({@link RowProfile}), or with JMH's
+     * stack profiler into {@code row-<n>-stack.txt} where async-profiler cannot run, and the benchmark it
+     * profiles.
      */
-    static final Map<Integer, String> PROFILED = Map.of(5, "RemoteCallBenchmark peer=fos", 9, "FileBenchmark fs=fos",
+    static final Map<Integer, String> PROFILED = Map.of(5, "RemoteCallBenchmark peer=fos", 6, "PipelinedCallBenchmark peer=fos",
+            8, "NameCacheBenchmark.resolveKeyAffinity", 9, "FileBenchmark fs=fos", 11, "MemberScalingBenchmark members=2 idle=default",
             12, "ShmCallBenchmark peer=fosShm");
     /** The benchmark of row 14: a fleet's throughput by members and pinning. */
     private static final String SCALING = "FleetScalingBenchmark.call";

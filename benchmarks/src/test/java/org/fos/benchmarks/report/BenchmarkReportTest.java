@@ -175,6 +175,32 @@ class BenchmarkReportTest {
     }
 
     @Test
+    void shouldShowAProfiledRowsCpuProfileInsteadOfItsStackProfile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path results)
+            throws Exception {
+        java.nio.file.Path bench = java.nio.file.Files.createDirectories(results.resolve("profiles/row-5/org.fos.benchmarks.RemoteCallBenchmark.call-SampleTime-peer-fos"));
+        java.nio.file.Files.write(bench.resolve("collapsed-itimer.csv"), List.of(
+                "[member 0 of /bench/adder tid=9];java/lang/Thread.run;org/fos/kernel/impl/MailboxImpl.await;JVM_Yield 300",
+                "[fos-tcp-node-a-1 tid=7];io/netty/channel/nio/NioEventLoop.run;org/fos/kernel/impl/LinkTable.deliver 100",
+                "[fos-tcp-node-a-1 tid=7];io/netty/channel/nio/NioEventLoop.run;sun/nio/ch/SocketDispatcher.write0 200"));
+        java.nio.file.Files.writeString(results.resolve("profiles/row-5.json"),
+                "[{\"benchmark\":\"org.fos.benchmarks.RemoteCallBenchmark.call\",\"measurementIterations\":3,\"measurementTime\":\"1 s\"}]");
+        RowProfile profile = RowProfile.read(results.resolve("profiles"), 5, JSON);
+        assertThat(RowProfile.read(results.resolve("profiles"), 9, JSON)).as("no profile of row 9").isNull();
+
+        String report = BenchmarkReport.render(syntheticRun(1), null, List.of(), Map.of(), Map.of(5, profile), FileTime.fromMillis(0),
+                List.of());
+
+        String row5 = report.substring(report.indexOf("## Row 5"), report.indexOf("## Row 6"));
+        assertThat(row5).contains("async-profiler, `itimer` samples, of RemoteCallBenchmark peer=fos",
+                "profiles/row-5/org.fos.benchmarks.RemoteCallBenchmark.call-SampleTime-peer-fos",
+                "600 samples of CPU time in 3.00 s of measurement",
+                " 50.0%  waiting for work", " 33.3%  input and output", " 16.7%  fos's code", " 50.0%  member 0 of /bench/adder",
+                " 16.7%  org.fos.kernel.impl.LinkTable.deliver");
+        assertThat(RowProfile.seconds("500 ms")).isEqualTo(0.5);
+        assertThat(RowProfile.seconds("soon")).isZero();
+    }
+
+    @Test
     void shouldMapEveryRowOfTheIssueToItsBenchmarks() {
         assertThat(Rows.ALL).extracting(Row::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
                 15);
