@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  * A kernel thread waiting for a message reads the stream itself while the agent does not
  * ({@link #assist()}), so that a reply reaches its caller with no thread woken; the agent and such a
  * thread take turns under one lock, which neither waits for: whoever finds it taken does something
- * else.
+ * else. While waiting threads read for themselves, the idle agent parks instead of spinning
+ * ({@link AgentIdle}), leaving them the cores.
  * Thread-safe; no method blocks except the constructor and {@link #close()}.
  */
 public final class ShmTransport implements Transport, AutoCloseable {
@@ -106,6 +107,8 @@ public final class ShmTransport implements Transport, AutoCloseable {
      * Package-private for tests.
      */
     final ReentrantLock reading = new ReentrantLock();
+    /** When a waiting thread last read something from the stream ({@link #assist()}); the agent stands back meanwhile ({@link AgentIdle}). */
+    private volatile long lastAssisted = Long.MIN_VALUE;
 
     // ---------------------------------------------------------------- the agent's own state (one thread at a time, under reading)
     private final Int2ObjectHashMap<Session> sessions = new Int2ObjectHashMap<>();
@@ -198,7 +201,7 @@ public final class ShmTransport implements Transport, AutoCloseable {
         state = new ShmPeers(nodeId, settings, counters, links, challenge, frames, peers, sessions, dialer, commands);
         reader = new ShmReader(nodeId, settings, counters, links, challenge, frames, peers, sessions, state);
         assembler = new FragmentAssembler(reader::onFragment);
-        runner = new AgentRunner(new BackoffIdleStrategy(settings.idleSpins(), settings.idleYields(), 1_000, settings.idleParkMaxNanos()),
+        runner = new AgentRunner(new AgentIdle(settings, () -> lastAssisted, System::nanoTime),
                 t -> LOG.error("node {}: shared-memory agent failed: {}", nodeId, t.toString(), t), null, new ShmAgent());
         AgentRunner.startOnThread(runner, r -> {
             Thread t = new Thread(r, "fos-shm-" + nodeId);
@@ -307,6 +310,7 @@ public final class ShmTransport implements Transport, AutoCloseable {
             }
             int work = subscription.poll(assembler, FRAGMENTS_PER_POLL);
             if (work > 0) {
+                lastAssisted = System.nanoTime();
                 counters.assisted.add(work);
                 state.flushAcks();
             }
