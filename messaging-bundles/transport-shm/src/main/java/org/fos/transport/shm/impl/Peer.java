@@ -33,6 +33,8 @@ final class Peer {
     boolean dialling;
     long ackWanted;
     long ackSent;
+    /** When the oldest message delivered and not yet acknowledged was read ({@link System#nanoTime()}); 0 if none waits. */
+    long unackedSince;
     boolean gap;
     volatile String state = "new";
 

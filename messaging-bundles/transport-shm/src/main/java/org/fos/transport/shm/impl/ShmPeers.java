@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * {@link Peer} says otherwise.
  */
 final class ShmPeers {
+    /** How many delivered messages wait at most for their acknowledgement. */
+    static final int ACK_BATCH = 64;
+    /** How long a delivered message may wait for its acknowledgement. */
+    static final long ACK_DELAY_MICROS = 100;
+    private static final long ACK_DELAY_NANOS = TimeUnit.MICROSECONDS.toNanos(ACK_DELAY_MICROS);
+
     private static final Logger LOG = LoggerFactory.getLogger(ShmPeers.class);
 
     private final String nodeId;
@@ -93,20 +99,37 @@ final class ShmPeers {
         }
     }
 
-    /** Writes the acknowledgements due, one ACK a link. */
-    int flushAcks() {
+    /**
+     * Writes the acknowledgements due, one ACK a link. Delivered messages are acknowledged once
+     * {@value #ACK_BATCH} wait, or once the oldest has waited {@value #ACK_DELAY_MICROS} us, not after
+     * every read: in a ping-pong each ACK was a frame more for both sides to write and read than the
+     * messages themselves. A gap, or an acknowledgement the kernel asked for, goes at once. The sender
+     * keeps what is not acknowledged (its window is far larger than the batch), and the agent, which
+     * flushes every duty cycle, runs at least every {@code idleParkMaxNanos}.
+     *
+     * @param now the clock ({@link System#nanoTime()})
+     * @return the ACKs written
+     */
+    int flushAcks(long now) {
         int work = 0;
         for (int i = 0, n = agentPeers.size(); i < n; i++) {
             Peer p = agentPeers.get(i);
-            long want = Math.max(p.ackWanted, p.ackRequested.get());
+            long requested = p.ackRequested.get();
+            long want = Math.max(p.ackWanted, requested);
             Outbound o = p.out;
             if (!p.established || o == null || (want <= p.ackSent && !p.gap)) {
+                continue;
+            }
+            boolean due = p.gap || requested > p.ackSent || want - p.ackSent >= ACK_BATCH
+                    || (p.unackedSince != 0 && now - p.unackedSince >= ACK_DELAY_NANOS);
+            if (!due) {
                 continue;
             }
             boolean gap = p.gap;
             if (p.control(o, b -> ShmFrames.ack(b, want, gap), counters) > 0) {
                 p.ackSent = want;
                 p.gap = false;
+                p.unackedSince = 0;
                 counters.acksSent.increment();
                 work++;
             }

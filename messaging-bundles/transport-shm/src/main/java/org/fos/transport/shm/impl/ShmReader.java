@@ -200,6 +200,9 @@ final class ShmReader {
         }
         if (delivered > p.ackWanted) {
             p.ackWanted = delivered;
+            if (p.unackedSince == 0) {
+                p.unackedSince = System.nanoTime();
+            }
         }
         if (e.sequence() > delivered) {
             p.gap = true;

@@ -310,9 +310,10 @@ public final class ShmTransport implements Transport, AutoCloseable {
             }
             int work = subscription.poll(assembler, FRAGMENTS_PER_POLL);
             if (work > 0) {
-                lastAssisted = System.nanoTime();
+                long now = System.nanoTime();
+                lastAssisted = now;
                 counters.assisted.add(work);
-                state.flushAcks();
+                state.flushAcks(now);
             }
             return work;
         } catch (RuntimeException e) {
@@ -387,7 +388,7 @@ public final class ShmTransport implements Transport, AutoCloseable {
                 long now = System.nanoTime();
                 state.tick(now);
                 work += subscription.poll(assembler, FRAGMENTS_PER_POLL);
-                work += state.flushAcks();
+                work += state.flushAcks(now);
                 if (now - lastHousekeeping >= HOUSEKEEPING_NANOS) {
                     lastHousekeeping = now;
                     state.housekeeping(now);
