@@ -161,10 +161,18 @@ final class Rows {
             + " wait read the logs themselves (Transport.assist, ADR 0093): node-b's member, spinning for its next request,"
             + " reads it, runs the call and writes the reply into node-a's log, where the caller, spinning, reads it. No"
             + " thread is woken when both waits stay in their spin (a waiter that reads its own messages spins up to"
-            + " idleStretchNanos). What remains beside the raw ping-pong is the work no ping-pong does: the codec both"
-            + " ways, the capability check, the mailbox and the proxy; and on 2 cores two spinning processes share the"
-            + " cores with their media drivers' and agents' threads, so a wait that outlasts its spin parks and the call"
-            + " pays the wake-ups of the readers: the slow calls above the median.";
+            + " idleStretchNanos). Meanwhile the transport agents park instead of spinning beside them, and a message is"
+            + " acknowledged after 64 more or 100 us, not with an ACK frame of its own. " + earlier("2026-12-04", "the CPU"
+            + " profile of ShmCallBenchmark peer=fosShm before those changes", "the agent thread had a third of the"
+            + " benchmark JVM's samples, and writing ACKs 7% of the caller's own work") + ". " + earlier("2026-12-04", "ShmCallBenchmark peer=fosShm, three alternating"
+            + " single-fork runs of each build", "p50 2.21 us before the agent stood back, 1.96 us after, 1.77 us with the"
+            + " delayed acknowledgements") + ". What remains beside the raw ping-pong is the work no ping-pong does: the"
+            + " codec both ways, the capability check, the mailbox and the proxy, which cost more than the hop itself even"
+            + " inside one JVM " + earlier("2026-12-04", "FleetCallBenchmark with receivers that spin, not in the quick"
+            + " suite", "a call between two spinning threads p50 1.27 to 1.43 us, against row 1's mailbox round trip of about"
+            + " 0.7 us") + ";"
+            + " and on 2 cores two spinning processes share the cores with their media drivers' threads, so a wait that"
+            + " outlasts its spin parks and the call pays the wake-ups of the readers: the slow calls above the median.";
 
     private static final String REMOTE_PATH = "A fos call wakes six threads in turn where the raw ping-pong wakes two (the"
             + " server, then the caller). The caller encodes the request (the binary codec) and hands the frame to node-a's"
