@@ -88,9 +88,20 @@ final class NodeLaunch {
         }
     }
 
+    /**
+     * The system property whose value, JVM options separated by spaces, every node process of a test
+     * gets before its own (the integration tests' pom sets it).
+     */
+    static final String NODE_JVM_OPTIONS = "fos.test.nodeJvmOptions";
+
     /** The {@code bin/fos} process of a node, its output and errors in one stream. */
     static ProcessBuilder process(Path home, Path base, String nodeId, List<String> jvmOptions) {
-        List<String> opts = new ArrayList<>(jvmOptions);
+        List<String> opts = new ArrayList<>();
+        String common = System.getProperty(NODE_JVM_OPTIONS, "").strip();
+        if (!common.isEmpty()) {
+            opts.addAll(List.of(common.split("\\s+")));
+        }
+        opts.addAll(jvmOptions);
         opts.add("-Dfos.node.id=" + nodeId);
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/fos").toString()).redirectErrorStream(true);
         pb.environment().put("FOS_BASE", base.toString());
