@@ -26,6 +26,14 @@ final class FleetView {
     private final long[] ring;
     private final int[] ringOwner;
     /**
+     * An index into the ring: the hash space cut into {@code 2^bucketBits} equal buckets by a hash's top
+     * bits, {@code bucketStart[b]} the first ring point at or above bucket b's lowest hash. A key's
+     * position is then found within its bucket, about one comparison, where a binary search of a ring
+     * of two members took eight unpredictable branches (row 8's profile: 36% of a key-affinity resolve).
+     */
+    private final int[] bucketStart;
+    private final int bucketBits;
+    /**
      * The rotation of round robin and its relatives. A plain field on purpose: callers on several
      * threads may read the same value and pick the same member now and then, which spreads load
      * just as well, where an atomic increment would make every resolution a locked instruction on
@@ -75,6 +83,40 @@ final class FleetView {
         }
         this.ring = points;
         this.ringOwner = owners;
+        this.bucketBits = bucketBits(points.length);
+        this.bucketStart = bucketStarts(points, bucketBits);
+    }
+
+    /** The most buckets a ring's index has. */
+    static final int MAX_BUCKET_BITS = 16;
+
+    /** Bits of a ring's buckets: about four buckets a point, at most {@code 2^}{@value #MAX_BUCKET_BITS}. */
+    static int bucketBits(int points) {
+        int bits = 0;
+        while (bits < MAX_BUCKET_BITS && (1 << (bits + 1)) <= 4 * points) {
+            bits++;
+        }
+        return bits;
+    }
+
+    /** The bucket of a hash: its top bits, in the order of signed hashes (the ring's order). */
+    private static int bucket(long hash, int bits) {
+        return bits == 0 ? 0 : (int) ((hash ^ Long.MIN_VALUE) >>> (64 - bits));
+    }
+
+    /** For each bucket, the first point of the sorted ring at or above the bucket's lowest hash; then the ring's length. */
+    static int[] bucketStarts(long[] ring, int bits) {
+        int buckets = 1 << bits;
+        int[] starts = new int[buckets + 1];
+        int i = 0;
+        for (int b = 0; b < buckets; b++) {
+            while (i < ring.length && bucket(ring[i], bits) < b) {
+                i++;
+            }
+            starts[b] = i;
+        }
+        starts[buckets] = ring.length;
+        return starts;
     }
 
     /** The next index below {@code bound} in the rotation (a compare, not a division). */
@@ -185,22 +227,23 @@ final class FleetView {
         return out;
     }
 
-    private int position(long hash) {
-        int i = Arrays.binarySearch(ring, hash);
-        if (i < 0) {
-            i = -i - 1;
+    /** The ring point a hash falls to: the first at or above it, past the last the first. The ring is not empty. */
+    int position(long hash) {
+        int b = bucket(hash, bucketBits);
+        int i = bucketStart[b];
+        int end = bucketStart[b + 1];
+        while (i < end && ring[i] < hash) {
+            i++;
         }
         return i == ring.length ? 0 : i;
     }
 
     private int ownerOf(long hash) {
-        int i = Arrays.binarySearch(ring, hash);
-        if (i < 0) {
-            i = -i - 1;
-        }
-        if (i == ring.length) {
-            i = 0;
-        }
-        return ringOwner[i];
+        return ringOwner[position(hash)];
+    }
+
+    /** The ring's points, sorted, for tests. */
+    long[] ring() {
+        return ring.clone();
     }
 }
