@@ -62,7 +62,7 @@ final class DispatcherImpl implements Dispatcher {
                     + " right; the capability it was called with has only " + Right.letters(request.to().rights()), Status.NO_RIGHT.name()));
             return true;
         }
-        if (invocation.deadline() != 0 && System.currentTimeMillis() > invocation.deadline()) {
+        if (invocation.deadline() != 0 && System.currentTimeMillis() >= invocation.deadline()) {
             // the caller gave up on it while it waited in the mailbox: run it, and a write the caller
             // was told timed out would happen behind its back
             expired.increment();

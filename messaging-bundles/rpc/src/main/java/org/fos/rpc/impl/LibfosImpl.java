@@ -284,10 +284,11 @@ public final class LibfosImpl implements Libfos {
         if (closed) {
             throw new FleetException(Status.CLOSED, "libfos of bundle " + owner + " has stopped", null);
         }
+        Wire.Invocation invocation = invocation(args, h.options); // before our own deadline: see invocation
         long deadline = System.nanoTime() + h.options.timeout().toNanos();
         SyncChannel ch = channel();
         long correlation = ch.nextCorrelation();
-        Wire.Request request = new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, invocation(args, h.options));
+        Wire.Request request = new Wire.Request(ch.mailbox.address(), ch.replyTo, correlation, m.name, invocation);
         Capability to = send(h, m, args, request, deadline);
         boolean mayHaveRun = false; // an attempt went to a member that left: it may have run there
         for (int resends = 0;; resends++) {
@@ -400,10 +401,10 @@ public final class LibfosImpl implements Libfos {
             future.completeExceptionally(new FleetException(Status.CLOSED, "libfos of bundle " + owner + " has stopped", null));
             return future;
         }
+        Wire.Invocation invocation = invocation(args, h.options); // before our own deadline: see invocation
         AsyncReplies replies = asyncReplies();
         long correlation = replies.expect(m, future, h.options.timeout(), h.target());
-        Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name,
-                invocation(args, h.options));
+        Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name, invocation);
         replies.sending(correlation, h, args, request);
         try {
             Capability to = send(h, m, args, request, System.nanoTime() + h.options.timeout().toNanos());
@@ -418,6 +419,9 @@ public final class LibfosImpl implements Libfos {
     /**
      * A call's arguments with a new request id and the call's deadline (its timeout from now, on the
      * wall clock, which the member's node reads too); a resend of the call sends the same invocation.
+     * The caller takes it before it starts its own timeout, so the wall-clock deadline, a whole
+     * millisecond, is never later than the moment the caller gives up: a member on the same clock that
+     * takes the request once the caller has given up always finds it late and drops it unrun.
      */
     private Wire.Invocation invocation(List<Object> args, CallOptions options) {
         return new Wire.Invocation(args, clientId, sequence.incrementAndGet(), System.currentTimeMillis() + options.timeout().toMillis());

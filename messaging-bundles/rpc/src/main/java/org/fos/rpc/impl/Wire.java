@@ -23,9 +23,9 @@ final class Wire {
     /**
      * The arguments of a call, one a parameter (null for a null argument), the call's request id
      * (0 and 0 from a sender that gives none, such as a version before request ids), and its deadline:
-     * the caller's wall-clock time in epoch milliseconds after which it no longer waits for the answer
-     * (0 from a sender that gives none). A member that takes the request after its deadline drops it
-     * unrun.
+     * the caller's wall-clock time in epoch milliseconds from which it no longer waits for the answer
+     * (0 from a sender that gives none). A member that takes the request at or after its deadline drops
+     * it unrun.
      */
     record Invocation(List<Object> arguments, long client, long sequence, long deadline) {
         Invocation(List<Object> arguments, long client, long sequence) {

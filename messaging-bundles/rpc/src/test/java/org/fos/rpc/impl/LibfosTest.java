@@ -24,6 +24,7 @@ import org.fos.rpc.api.Key;
 import org.fos.rpc.api.RemoteException;
 import org.fos.rpc.api.WaitingCaller;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class LibfosTest {
@@ -407,11 +408,38 @@ class LibfosTest {
         assertThat(ran).hasValue(0);
         assertThat(d.expired()).isEqualTo(1);
 
+        // the same for a call that does not block its caller
+        CompletionStage<Integer> given = hasty.addLater(1, 2);
+        assertThatThrownBy(() -> given.toCompletableFuture().get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(FleetException.class)
+                .satisfies(e -> assertThat(((FleetException) e.getCause()).status()).isEqualTo(Status.TIMEOUT));
+        assertThat(d.dispatch(box.receive(5, TimeUnit.SECONDS))).isTrue();
+        assertThat(d.expired()).isEqualTo(2);
+
         Calc patient = client.proxy(Calc.class, "/test/late", CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(30)));
         CompletionStage<Integer> inTime = patient.addLater(2, 3);
         d.dispatch(box.receive(5, TimeUnit.SECONDS));
         assertThat(inTime.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(5);
-        assertThat(d.expired()).isEqualTo(1);
+        assertThat(d.expired()).isEqualTo(2);
+    }
+
+    @RepeatedTest(20)
+    void shouldNeverRunACallWhoseCallerHasGivenUp() throws Exception {
+        // the wall-clock deadline a member reads is never later than the moment its caller gives up,
+        // even when the member takes the request within the same millisecond
+        Mailbox box = kernel.createMailbox("/test/edge", 1024);
+        kernel.names().register("/test/edge", box.capability(), Map.of());
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        Dispatcher d = server.dispatcher(Calc.class, new CalcImpl("edge") {
+            @Override
+            public int add(int a, int b) {
+                ran.incrementAndGet();
+                return a + b;
+            }
+        });
+        Calc hasty = client.proxy(Calc.class, "/test/edge", CallOptions.DEFAULT.withTimeout(Duration.ofMillis(3)));
+        assertThatThrownBy(() -> hasty.add(1, 2)).isInstanceOf(FleetException.class);
+        d.dispatch(box.receive(5, TimeUnit.SECONDS));
+        assertThat(ran).hasValue(0);
     }
 
     @Test
