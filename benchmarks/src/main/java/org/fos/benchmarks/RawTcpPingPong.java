@@ -5,17 +5,22 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
  * The raw TCP baseline: a blocking-socket ping-pong over loopback with TCP_NODELAY on both ends.
  * A request is {@code requestBytes} bytes that start with two ints; the server thread reads it
  * whole and answers with {@code replyBytes} bytes that start with their sum. Nothing but the bytes:
- * no framing, no codec, no threads besides the caller and the server.
+ * no framing, no codec, no threads besides the caller and the server. {@link Spinning} is the same
+ * ping-pong whose two threads never sleep: non-blocking sockets read again and again until the bytes
+ * are in, the waiting of a fos caller and member that spin.
  */
-final class RawTcpPingPong implements AutoCloseable {
+final class RawTcpPingPong implements Callers.Caller {
     private final ServerSocket server;
     private final Socket client;
     private final OutputStream out;
@@ -33,10 +38,7 @@ final class RawTcpPingPong implements AutoCloseable {
      * @throws UncheckedIOException if the sockets cannot be opened
      */
     RawTcpPingPong(int requestBytes, int replyBytes) {
-        if (requestBytes < 2 * Integer.BYTES || replyBytes < Integer.BYTES) {
-            throw new IllegalArgumentException("a request holds two ints and a reply one: " + requestBytes + " and " + replyBytes
-                    + " bytes are too few");
-        }
+        checkSizes(requestBytes, replyBytes);
         request = ByteBuffer.allocate(requestBytes);
         reply = ByteBuffer.allocate(replyBytes);
         try {
@@ -50,6 +52,13 @@ final class RawTcpPingPong implements AutoCloseable {
             in = new DataInputStream(client.getInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException("the raw TCP ping-pong did not start", e);
+        }
+    }
+
+    private static void checkSizes(int requestBytes, int replyBytes) {
+        if (requestBytes < 2 * Integer.BYTES || replyBytes < Integer.BYTES) {
+            throw new IllegalArgumentException("a request holds two ints and a reply one: " + requestBytes + " and " + replyBytes
+                    + " bytes are too few");
         }
     }
 
@@ -91,6 +100,11 @@ final class RawTcpPingPong implements AutoCloseable {
         return reply.getInt(0);
     }
 
+    @Override
+    public int add(int a, int b) {
+        return call(a, b);
+    }
+
     /** Closes the sockets; the server thread ends. */
     @Override
     public void close() {
@@ -103,6 +117,127 @@ final class RawTcpPingPong implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The same ping-pong on non-blocking sockets whose caller and server thread spin: each reads
+     * again at once while nothing has arrived ({@link Thread#onSpinWait}), so neither ever sleeps in
+     * the kernel and no wake-up is paid.
+     */
+    static final class Spinning implements Callers.Caller {
+        private final java.nio.channels.ServerSocketChannel server;
+        private final SocketChannel client;
+        private final ByteBuffer request;
+        private final ByteBuffer reply;
+        private final Thread serverThread;
+        private volatile boolean running = true;
+
+        /**
+         * Starts the server thread and connects.
+         *
+         * @param requestBytes bytes of a request, at least 8
+         * @param replyBytes bytes of a reply, at least 4
+         * @throws UncheckedIOException if the sockets cannot be opened
+         */
+        Spinning(int requestBytes, int replyBytes) {
+            checkSizes(requestBytes, replyBytes);
+            request = ByteBuffer.allocateDirect(requestBytes);
+            reply = ByteBuffer.allocateDirect(replyBytes);
+            try {
+                server = java.nio.channels.ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+                serverThread = new Thread(() -> serve(requestBytes, replyBytes), "raw-tcp-spinning-server");
+                serverThread.setDaemon(true);
+                serverThread.start();
+                client = SocketChannel.open(server.getLocalAddress());
+                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                client.configureBlocking(false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the spinning raw TCP ping-pong did not start", e);
+            }
+        }
+
+        private void serve(int requestBytes, int replyBytes) {
+            try (SocketChannel s = server.accept()) {
+                s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                s.configureBlocking(false);
+                ByteBuffer req = ByteBuffer.allocateDirect(requestBytes);
+                ByteBuffer rep = ByteBuffer.allocateDirect(replyBytes);
+                while (running) {
+                    if (!readFully(s, req.clear())) {
+                        return;
+                    }
+                    rep.clear().putInt(0, req.getInt(0) + req.getInt(Integer.BYTES));
+                    writeFully(s, rep);
+                }
+            } catch (IOException e) {
+                if (running) {
+                    throw new UncheckedIOException("the spinning raw TCP server failed", e);
+                }
+            }
+        }
+
+        /** Reads until the buffer is full, spinning; false if the stream ended or the ping-pong closes. */
+        private boolean readFully(SocketChannel s, ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) {
+                int n = s.read(b);
+                if (n < 0 || !running) {
+                    return false;
+                }
+                if (n == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            return true;
+        }
+
+        private static void writeFully(SocketChannel s, ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) {
+                if (s.write(b) == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        /**
+         * One round trip: sends a request with {@code a} and {@code b} and spins until the whole reply is in.
+         *
+         * @param a one number
+         * @param b the other
+         * @return the sum the server answered
+         * @throws UncheckedIOException if the socket fails
+         */
+        int call(int a, int b) {
+            request.clear().putInt(0, a).putInt(Integer.BYTES, b);
+            try {
+                writeFully(client, request);
+                if (!readFully(client, reply.clear())) {
+                    throw new UncheckedIOException(new IOException("the spinning raw TCP server went away"));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return reply.getInt(0);
+        }
+
+        @Override
+        public int add(int a, int b) {
+            return call(a, b);
+        }
+
+        /** Closes the sockets; the server thread ends. */
+        @Override
+        public void close() {
+            running = false;
+            try {
+                client.close();
+                serverThread.join(10_000);
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -23,8 +23,12 @@ import io.grpc.stub.StreamObserver;
  * <ul>
  * <li>{@code fos}: a typed libfos proxy on one node calls a one-member fleet on another
  * ({@link RemoteFleet}: two kernels, the TCP transport, the shipped codec);</li>
+ * <li>{@code fosParked}: the same with every receiver of both nodes (the member, the waiting caller)
+ * parking at once, as the event loops and every thread of the baselines below but {@code rawSpin} do;</li>
  * <li>{@code raw}: a blocking-socket ping-pong that moves as many bytes each way as the fos call
  * does ({@link #fosWireBytes()});</li>
+ * <li>{@code rawSpin}: the same bytes on non-blocking sockets whose two threads spin, as fos's caller
+ * and member do by default ({@link RawTcpPingPong.Spinning});</li>
  * <li>{@code grpc}: gRPC-java unary over Netty on loopback, plaintext, default executors;</li>
  * <li>{@code grpcDirect}: the same with direct executors on server and channel (handlers and
  * callbacks run on Netty's event loops), gRPC's fastest set-up.</li>
@@ -66,17 +70,24 @@ final class RemoteCallers {
     /**
      * Creates a synchronous caller and starts its server.
      *
-     * @param peer {@code fos}, {@code raw}, {@code grpc} or {@code grpcDirect}
+     * @param peer {@code fos}, {@code fosParked}, {@code raw}, {@code rawSpin}, {@code grpc} or {@code grpcDirect}
      * @return the caller
      */
     static Callers.Caller create(String peer) {
         return switch (peer) {
-            case "fos" -> {
-                RemoteFleet fleet = new RemoteFleet(Callers.FLEET);
+            case "fos", "fosParked" -> {
+                RemoteFleet fleet = new RemoteFleet(Callers.FLEET, "fosParked".equals(peer));
                 fleet.addMember(Adder.class, (a, b) -> a + b);
                 yield Callers.proxied(fleet.client(Adder.class, Callers.OPTIONS), fleet::close);
             }
-            case "raw" -> new Raw(fosWireBytes());
+            case "raw" -> {
+                WireBytes sizes = fosWireBytes();
+                yield new RawTcpPingPong(sizes.request(), sizes.reply());
+            }
+            case "rawSpin" -> {
+                WireBytes sizes = fosWireBytes();
+                yield new RawTcpPingPong.Spinning(sizes.request(), sizes.reply());
+            }
             case "grpc" -> new GrpcNetty(false);
             case "grpcDirect" -> new GrpcNetty(true);
             default -> throw new IllegalArgumentException("no remote caller named '" + peer + "'");
@@ -142,25 +153,6 @@ final class RemoteCallers {
         @Override
         public void close() {
             stop.run();
-        }
-    }
-
-    /** The raw TCP ping-pong with the sizes of a fos call. */
-    private static final class Raw implements Callers.Caller {
-        private final RawTcpPingPong pingPong;
-
-        Raw(WireBytes sizes) {
-            pingPong = new RawTcpPingPong(sizes.request(), sizes.reply());
-        }
-
-        @Override
-        public int add(int a, int b) {
-            return pingPong.call(a, b);
-        }
-
-        @Override
-        public void close() {
-            pingPong.close();
         }
     }
 

@@ -19,7 +19,7 @@ import org.fos.rpc.api.Libfos;
  * name cache on the caller's node, which row 8 measures on its own.
  */
 final class RemoteFleet implements AutoCloseable {
-    private final TcpPair nodes = new TcpPair();
+    private final TcpPair nodes;
     private final LocalFleet fleet;
     private final LocalFleet clientNode;
     private final Libfos client;
@@ -31,6 +31,17 @@ final class RemoteFleet implements AutoCloseable {
      * @param name the fleet's name on node {@value TcpPair#B}
      */
     RemoteFleet(String name) {
+        this(name, false);
+    }
+
+    /**
+     * Starts both nodes and libfos on each, for a fleet without members.
+     *
+     * @param name the fleet's name on node {@value TcpPair#B}
+     * @param parked whether the nodes' receivers (the member, the waiting caller) park at once
+     */
+    RemoteFleet(String name, boolean parked) {
+        nodes = new TcpPair(parked);
         fleet = new LocalFleet(name, nodes.b(), nodes.codecB());
         clientNode = new LocalFleet(name, nodes.a(), nodes.codecA());
         client = clientNode.clientLibfos();

@@ -31,8 +31,18 @@ final class TcpPair implements AutoCloseable {
 
     /** Starts both nodes and their transports and waits, up to 30 s, until they are linked. */
     TcpPair() {
-        nodeA = EmbeddedKernel.start(A);
-        nodeB = EmbeddedKernel.start(B);
+        this(false);
+    }
+
+    /**
+     * Starts both nodes and their transports and waits, up to 30 s, until they are linked.
+     *
+     * @param parked whether the nodes' receivers park at once (spin and yield for no time) instead of
+     *        waiting by the kernel's default idle strategy
+     */
+    TcpPair(boolean parked) {
+        nodeA = parked ? EmbeddedKernel.start(A, false, 0, 0) : EmbeddedKernel.start(A);
+        nodeB = parked ? EmbeddedKernel.start(B, false, 0, 0) : EmbeddedKernel.start(B);
         nodeA.codec(codecA);
         nodeB.codec(codecB);
         transportB = EmbeddedTcp.builder().start(nodeB, codecB);

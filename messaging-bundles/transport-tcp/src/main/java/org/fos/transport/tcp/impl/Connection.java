@@ -272,8 +272,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
                         "nothing read for " + transport.settings.heartbeatTimeoutMillis() + " ms");
                 case WRITER_IDLE -> {
                     if (state == State.ESTABLISHED) {
-                        stream.countOut(FrameDescriptor.HEADER_LENGTH);
-                        context.writeAndFlush(Frames.heartbeat(context.alloc()), context.voidPromise());
+                        stream.heartbeat(context, TimeUnit.MILLISECONDS.toNanos(transport.settings.heartbeatIntervalMillis()));
                     }
                 }
                 default -> {
@@ -327,8 +326,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             case FrameDescriptor.TYPE_ACK -> {
                 transport.counters.acksReceived.increment();
                 long sequence = Frames.sequence(frame);
-                if (transport.acknowledged(this, sequence) && Frames.gap(frame)) {
-                    stream.rewind(sequence);
+                if (transport.acknowledged(this, sequence)) {
+                    stream.acknowledged(sequence);
+                    if (Frames.gap(frame)) {
+                        stream.rewind(sequence);
+                    }
                 }
             }
             case FrameDescriptor.TYPE_HEARTBEAT -> {

@@ -33,6 +33,8 @@ final class Counters {
     final LongAdder duplicateConnections = new LongAdder();
     final LongAdder framesIn = new LongAdder();
     final LongAdder framesOut = new LongAdder();
+    /** DATA frames the sending thread wrote to the socket itself, the event loop not woken. */
+    final LongAdder writtenBySender = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder delivered = new LongAdder();
@@ -93,6 +95,7 @@ final class Counters {
         out.put("duplicateConnections", duplicateConnections.sum());
         out.put("framesIn", framesIn.sum());
         out.put("framesOut", framesOut.sum());
+        out.put("writtenBySender", writtenBySender.sum());
         out.put("bytesIn", bytesIn.sum());
         out.put("bytesOut", bytesOut.sum());
         out.put("delivered", delivered.sum());

@@ -1,5 +1,8 @@
 package org.fos.transport.tcp.impl;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.ssl.SslHandler;
 import org.fos.kernel.api.Message;
 import org.fos.transport.api.FrameDescriptor;
 import org.fos.transport.api.StreamWindow;
@@ -19,12 +24,18 @@ import org.fos.transport.api.StreamWindow;
  * range of sequence numbers already in the stream, and the acknowledgements due to the peer.
  *
  * <p><b>Threads.</b> Kernel threads call {@link #transmit} and {@link #acknowledge}: they encode the
- * frame on their own thread (with the {@link DataCodec} handed down) and put it on a lock-free queue
- * that one task on the event loop drains, writing a batch and flushing once. The queue is bounded by
- * bytes ({@code writeBufferHighWaterMarkBytes}), and it is drained only while Netty's outbound buffer
- * is under its own water mark, so a slow peer costs at most about twice the high water mark of
- * memory; beyond that {@code transmit} answers false and the kernel keeps the message. When the queue
- * is down to the low water mark again, {@code onRoom} runs (the kernel then sends what waits).
+ * frame on their own thread (with the {@link DataCodec} handed down). While the connection is idle
+ * (nothing queued, nothing in Netty's outbound buffer, no other frame unacknowledged) and
+ * not encrypted, the sending thread writes the frame to the socket itself, with the acknowledgement
+ * that is due, and the event loop is not woken (ADR 0101); what the socket does not take at once is
+ * queued. Otherwise the frame goes on a lock-free queue that one task on the event loop drains,
+ * writing a batch and flushing once. Every write of the stream, on the event loop or not, holds the
+ * window's lock, so frames never interleave and leave in the order they were taken. The queue is
+ * bounded by bytes ({@code writeBufferHighWaterMarkBytes}), and it is drained only while Netty's
+ * outbound buffer is under its own water mark, so a slow peer costs at most about twice the high
+ * water mark of memory; beyond that {@code transmit} answers false and the kernel keeps the message.
+ * When the queue is down to the low water mark again, {@code onRoom} runs (the kernel then sends what
+ * waits).
  *
  * <p><b>What is in the stream.</b> A live TCP connection carries what it took, in order, or breaks:
  * the {@link StreamWindow} keeps a number the kernel sends again from being written twice, and an ACK
@@ -42,12 +53,20 @@ final class LinkStream {
      */
     static final long ACK_DELAY_MICROS = 1_000;
 
+    /**
+     * The most frames, the one to send included, that may be unacknowledged for a sending thread to write
+     * to the socket itself: more in flight make a stream, which the event loop writes in batches.
+     */
+    static final int IDLE_IN_FLIGHT = 1;
+
     private final Object where;
     private final DataCodec codec;
     private final Counters counters;
     private final TransportSettings settings;
     private final Runnable onRoom;
     private volatile ChannelHandlerContext ctx;
+    /** The plain socket a sending thread may write itself; null over TLS. */
+    private volatile SocketChannel socket;
     private volatile boolean closed;
 
     private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
@@ -58,13 +77,18 @@ final class LinkStream {
     /** The numbers in the stream; guarded by itself. */
     private final StreamWindow window = new StreamWindow();
 
+    /** The peer's last acknowledgement on this connection, -1 before the first frame. */
+    private final AtomicLong acked = new AtomicLong(-1);
     private final AtomicLong ackWanted = new AtomicLong();
-    private long ackSent;
+    /** The acknowledgement last written; written under the window's lock. */
+    private volatile long ackSent;
     private long gapAt = -1;
     private boolean ackTimer;
 
     private volatile long framesOut;
     private volatile long bytesOut;
+    private volatile long framesBySender;
+    private volatile long lastSenderWriteNanos;
 
     /**
      * @param where the connection whose stream this is, named in counted faults
@@ -81,9 +105,20 @@ final class LinkStream {
         this.onRoom = onRoom;
     }
 
-    /** The channel's context, once the connection's handler is in the pipeline. */
+    /** The channel's context, once the connection's handler is in the pipeline (after TLS's, if any). */
     void attach(ChannelHandlerContext context) {
         this.ctx = context;
+        this.socket = context.pipeline().get(SslHandler.class) == null ? SenderWritable.socket(context.channel()) : null;
+    }
+
+    /** How many DATA frames the sending threads wrote to the socket themselves. */
+    long framesBySender() {
+        return framesBySender;
+    }
+
+    /** Whether a sending thread wrote to the socket within the last {@code nanos}, which Netty does not see. */
+    boolean senderWroteWithin(long nanos) {
+        return framesBySender > 0 && System.nanoTime() - lastSenderWriteNanos < nanos;
     }
 
     long framesOut() {
@@ -130,15 +165,104 @@ final class LinkStream {
                 return false;
             }
             window.written(sequence);
-            enqueue(frame);
+            if (!writeNow(sequence, frame)) {
+                enqueue(frame);
+            }
             return true;
         }
+    }
+
+    /**
+     * Under the window's lock: writes the frame, and the acknowledgement that is due, to the socket from
+     * this thread if the connection is idle: nothing queued, nothing Netty still has to write, at most
+     * {@value #IDLE_IN_FLIGHT} frames unacknowledged with this one, no TLS. What the socket does not take
+     * at once is queued for the event loop, ahead of anything else.
+     *
+     * @return true if the frame is written or queued, false if the connection is not idle
+     */
+    private boolean writeNow(long sequence, ByteBuf frame) {
+        SocketChannel s = socket;
+        ChannelHandlerContext c = ctx;
+        if (s == null || closed || !queue.isEmpty()) {
+            return false;
+        }
+        acked.compareAndSet(-1, sequence - 1); // the first frame of this connection
+        if (sequence - acked.get() > IDLE_IN_FLIGHT) {
+            return false; // a stream of frames: the event loop writes them in batches, a system call for many
+        }
+        Channel ch = c.channel();
+        ChannelOutboundBuffer netty = ch.unsafe().outboundBuffer();
+        if (netty == null || netty.totalPendingWriteBytes() != 0 || !ch.isActive()) {
+            return false;
+        }
+        long want = ackWanted.get();
+        ByteBuf ack = want > ackSent ? Frames.ack(c.alloc(), want, false) : null;
+        ByteBuffer[] out = ack == null ? new ByteBuffer[] {frame.nioBuffer()} : new ByteBuffer[] {ack.nioBuffer(), frame.nioBuffer()};
+        long written;
+        try {
+            written = s.write(out);
+        } catch (IOException e) {
+            // the connection broke: Netty sees it too and closes the channel; the kernel keeps the
+            // message until a connection acknowledges it
+            frame.release();
+            if (ack != null) {
+                ack.release();
+            }
+            try {
+                ch.eventLoop().execute(ch::close);
+            } catch (RejectedExecutionException stopped) {
+                // the transport is stopping and closes every channel
+            }
+            return true;
+        }
+        lastSenderWriteNanos = System.nanoTime();
+        framesBySender++;
+        counters.writtenBySender.increment();
+        int frames = 0;
+        long left = written;
+        if (ack != null) {
+            ackSent = want;
+            counters.acksSent.increment();
+            int n = ack.readableBytes();
+            frames += takenOrQueued(ack, left);
+            left = Math.max(0, left - n);
+        }
+        frames += takenOrQueued(frame, left);
+        // a rest that was queued is counted when the event loop writes it
+        framesOut += frames;
+        bytesOut += written;
+        counters.framesOut.add(frames);
+        counters.bytesOut.add(written);
+        return true;
+    }
+
+    /**
+     * A buffer of which the socket took the first {@code written} bytes (or more): released if it took
+     * all of it, else its rest queued for the event loop.
+     *
+     * @return 1 if the socket took all of it, else 0
+     */
+    private int takenOrQueued(ByteBuf b, long written) {
+        if (written >= b.readableBytes()) {
+            b.release();
+            return 1;
+        }
+        b.skipBytes((int) written);
+        queuedBytes.addAndGet(b.readableBytes());
+        queue.add(b);
+        scheduleDrain();
+        return 0;
     }
 
     /** Asks for an acknowledgement of everything up to {@code sequence}. */
     void acknowledge(long sequence) {
         ackWanted.accumulateAndGet(sequence, Math::max);
         scheduleDrain();
+    }
+
+    /** On the event loop: the peer acknowledged everything up to {@code sequence}. */
+    void acknowledged(long sequence) {
+        acked.accumulateAndGet(sequence, Math::max);
     }
 
     /** The peer dropped frames after {@code acknowledged}: they must be written again. */
@@ -176,25 +300,30 @@ final class LinkStream {
             releaseQueue();
             return;
         }
-        boolean wrote = writeAck(c);
+        boolean wrote;
         int frames = 0;
-        long bytes = 0;
-        ByteBuf frame;
-        while (ch.isWritable() && (frame = queue.poll()) != null) {
-            int n = frame.readableBytes();
-            queuedBytes.addAndGet(-n);
-            bytes += n;
-            frames++;
-            c.write(frame, c.voidPromise());
+        synchronized (window) {
+            // from the queue into Netty's buffer under the lock: a sending thread that finds both
+            // empty knows that nothing it has not seen is still to be written before its frame
+            wrote = writeAck(c);
+            long bytes = 0;
+            ByteBuf frame;
+            while (ch.isWritable() && (frame = queue.poll()) != null) {
+                int n = frame.readableBytes();
+                queuedBytes.addAndGet(-n);
+                bytes += n;
+                frames++;
+                c.write(frame, c.voidPromise());
+            }
+            if (frames > 0) {
+                framesOut += frames;
+                bytesOut += bytes;
+                counters.framesOut.add(frames);
+                counters.bytesOut.add(bytes);
+            }
         }
         if (frames > 0 || wrote) {
-            c.flush();
-        }
-        if (frames > 0) {
-            framesOut += frames;
-            bytesOut += bytes;
-            counters.framesOut.add(frames);
-            counters.bytesOut.add(bytes);
+            c.flush(); // outside the lock: a failed write may call back into the transport and the kernel
         }
         if (refusedForCapacity && ch.isWritable() && queuedBytes.get() <= settings.writeBufferLowWaterMarkBytes()) {
             refusedForCapacity = false;
@@ -202,6 +331,7 @@ final class LinkStream {
         }
     }
 
+    /** Under the window's lock, on the event loop: writes the due acknowledgement, unflushed. */
     private boolean writeAck(ChannelHandlerContext c) {
         long want = ackWanted.get();
         boolean gap = gapAt >= 0 && gapAt == want;
@@ -214,6 +344,18 @@ final class LinkStream {
         counters.acksSent.increment();
         countOut(FrameDescriptor.HEADER_LENGTH);
         return true;
+    }
+
+    /** On the event loop: writes a heartbeat, unless a sending thread wrote to the socket lately. */
+    void heartbeat(ChannelHandlerContext c, long intervalNanos) {
+        if (senderWroteWithin(intervalNanos)) {
+            return;
+        }
+        synchronized (window) {
+            countOut(FrameDescriptor.HEADER_LENGTH);
+            c.write(Frames.heartbeat(c.alloc()), c.voidPromise());
+        }
+        c.flush();
     }
 
     /** Counts one frame written outside the batches of the drain (HELLO, AUTH, heartbeat). */
@@ -256,19 +398,25 @@ final class LinkStream {
         gapAt = Math.max(ackWanted.get(), ackSent);
     }
 
+    private void flushAck(ChannelHandlerContext context) {
+        boolean wrote;
+        synchronized (window) {
+            wrote = writeAck(context);
+        }
+        if (wrote) {
+            context.flush();
+        }
+    }
+
     /** Everything read in one go is handled: a gap is acknowledged now, a delivery within the ACK delay. */
     void readComplete(ChannelHandlerContext context) {
         if (gapAt >= 0) {
-            if (writeAck(context)) {
-                context.flush();
-            }
+            flushAck(context);
         } else if (ackWanted.get() > ackSent && !ackTimer) {
             ackTimer = true;
             context.executor().schedule(() -> {
                 ackTimer = false;
-                if (writeAck(context)) {
-                    context.flush();
-                }
+                flushAck(context);
             }, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
         }
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -25,8 +26,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -112,14 +111,14 @@ public final class TcpTransport implements Transport, AutoCloseable {
         });
         WriteBufferWaterMark marks = new WriteBufferWaterMark(settings.writeBufferLowWaterMarkBytes(),
                 settings.writeBufferHighWaterMarkBytes());
-        Bootstrap dialer = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap dialer = new Bootstrap().group(group).channelFactory((ChannelFactory<SenderWritable.Client>) SenderWritable.Client::new)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeoutMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks);
         this.dialler = new Dialler(nodeId, settings, counters, group, dialer, peers,
                 (ch, node) -> pipeline(ch, new Connection(this, handshakes, data, true, node)));
-        ServerBootstrap sb = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap sb = new ServerBootstrap().group(group).channelFactory((ChannelFactory<SenderWritable.Server>) SenderWritable.Server::new)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)

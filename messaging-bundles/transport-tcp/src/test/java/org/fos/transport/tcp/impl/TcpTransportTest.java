@@ -159,10 +159,16 @@ class TcpTransportTest {
 
     /** Sends numbered ticks, retrying while the link answers FULL. */
     private static Thread sender(TestNode from, Capability to, long count, CountDownLatch done) {
+        return sender(from, from.id, to, count, n -> 16, done);
+    }
+
+    /** Sends numbered ticks from {@code name}, of {@code size(n)} bytes of data, retrying while the link answers FULL. */
+    private static Thread sender(TestNode from, String name, Capability to, long count, java.util.function.LongUnaryOperator size,
+            CountDownLatch done) {
         Thread t = new Thread(() -> {
             for (long n = 1; n <= count; n++) {
                 Status s;
-                while ((s = from.kernel.send(Message.of(to, "tick", new Tick(from.id, n, new byte[16])))) == Status.FULL) {
+                while ((s = from.kernel.send(Message.of(to, "tick", new Tick(name, n, new byte[(int) size.applyAsLong(n)])))) == Status.FULL) {
                     Thread.onSpinWait();
                     Thread.yield();
                 }
@@ -171,7 +177,7 @@ class TcpTransportTest {
                 }
             }
             done.countDown();
-        }, "sender-" + from.id);
+        }, "sender-" + name);
         t.setDaemon(true);
         return t;
     }
@@ -211,6 +217,96 @@ class TcpTransportTest {
         b.kernel.links().forEach(l -> links.put(l.node(), l));
         assertThat(links.get("node-a").delivered()).isEqualTo(each);
         assertThat(links.get("node-c").delivered()).isEqualTo(each);
+    }
+
+    private static Map<?, ?> counters(TestNode n) {
+        return (Map<?, ?>) n.transport().info().get("counters");
+    }
+
+    @Test
+    void shouldKeepEachSendersOrderWhenSendingThreadsWriteTheSocketThemselves() throws Exception {
+        TestNode b = node(TestNode.start("node-b", Map.of()));
+        TestNode a = dialling("node-a", b);
+        Mailbox inbox = b.kernel.createMailbox("inbox", 4096);
+        Counter counter = new Counter(inbox);
+        counter.start();
+
+        // four threads share one link, with frames of a few bytes and, now and then, of 32 KiB
+        int threads = 4;
+        long each = 5_000;
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            int k = i;
+            sender(a, "t" + i, inbox.capability(), each, n -> (n + k) % 16 == 0 ? 32 << 10 : (n * 7919 + k) % 300, done).start();
+        }
+        assertThat(done.await(WAIT.toSeconds() * 2, TimeUnit.SECONDS)).as("senders finished").isTrue();
+        await("everything delivered").atMost(WAIT).until(() -> counter.received.get() >= threads * each || counter.error.get() != null);
+        counter.running = false;
+        counter.join();
+
+        assertThat(counter.error.get()).isNull();
+        for (int i = 0; i < threads; i++) {
+            assertThat(counter.last).containsEntry("t" + i, each);
+        }
+        assertThat(inbox.poll()).isNull();
+        assertThat((Long) counters(a).get("writtenBySender")).as("the senders wrote frames themselves").isPositive();
+        for (TestNode n : List.of(a, b)) {
+            counters(n).forEach((name, count) -> {
+                if (name.toString().startsWith("fault.")) {
+                    assertThat(count).as(n.id + " " + name).isEqualTo(0L);
+                }
+            });
+        }
+    }
+
+    @Test
+    void shouldWriteWhatTheSocketDidNotTakeAfterItInOrder() throws Exception {
+        try (ServerSocket slow = new ServerSocket()) {
+            slow.setReceiveBufferSize(4096);
+            slow.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+            TestNode a = node(TestNode.start("node-a", Map.of("slow", InetSocketAddress.createUnresolved("127.0.0.1", slow.getLocalPort()))));
+            try (Socket peer = slow.accept()) {
+                peer.setSoTimeout((int) WAIT.toMillis());
+                ByteBuf hello = Frames.hello(UnpooledByteBufAllocator.DEFAULT, new Frames.Hello("slow", "fos", 99, FrameDescriptor.VERSION, false, null, null));
+                peer.getOutputStream().write(ByteBufUtil.getBytes(hello));
+                hello.release();
+                awaitConnected(a, "slow");
+                // the peer reads nothing yet but acknowledges each big frame, so the connection stays idle
+                // and this thread writes the next itself, until one is larger than the socket takes at once:
+                // its rest, and the frames after it, wait in order
+                Capability far = new Capability(new org.fos.kernel.api.Address("slow", 1), 1, 5, 6);
+                long big = 0;
+                while (a.transport().connections().get(0).queuedBytes() == 0) {
+                    assertThat(big).as("the socket's buffers fill").isLessThan(64);
+                    if (big > 0) {
+                        ByteBuf ack = Frames.ack(UnpooledByteBufAllocator.DEFAULT, big, false);
+                        peer.getOutputStream().write(ByteBufUtil.getBytes(ack));
+                        ack.release();
+                        await("acknowledged").atMost(WAIT).until(() -> a.kernel.links().get(0).unacknowledged() == 0);
+                    }
+                    assertThat(a.kernel.send(Message.of(far, "big", new byte[500_000]))).isEqualTo(Status.OK);
+                    big++;
+                }
+                assertThat((Long) counters(a).get("writtenBySender")).isEqualTo(big);
+                int count = (int) big + 50;
+                for (long i = big + 1; i <= count; i++) {
+                    assertThat(a.kernel.send(Message.of(far, "small", new byte[(int) i]))).isEqualTo(Status.OK);
+                }
+                java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(peer.getInputStream()));
+                byte[] header = new byte[FrameDescriptor.HEADER_LENGTH];
+                long expected = 1;
+                while (expected <= count) {
+                    in.readFully(header);
+                    ByteBuf h = io.netty.buffer.Unpooled.wrappedBuffer(header);
+                    assertThat(h.getInt(FrameDescriptor.MAGIC_OFFSET)).as("frame " + expected + " starts where the last ended").isEqualTo(FrameDescriptor.MAGIC);
+                    in.readFully(new byte[h.getInt(FrameDescriptor.BODY_LENGTH_OFFSET)]);
+                    if (h.getByte(FrameDescriptor.TYPE_OFFSET) == FrameDescriptor.TYPE_DATA) {
+                        assertThat(h.getLong(FrameDescriptor.SEQUENCE_OFFSET)).isEqualTo(expected++);
+                    }
+                }
+                assertThat((Long) counters(a).get("writtenBySender")).as("the rest and the frames after it by the event loop").isEqualTo(big);
+            }
+        }
     }
 
     @Test

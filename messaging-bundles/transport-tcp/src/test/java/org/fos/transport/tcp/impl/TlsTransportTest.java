@@ -62,6 +62,8 @@ class TlsTransportTest {
         assertThat(b.kernel.send(Message.of(m.replyTo(), "hello", "back"))).isEqualTo(Status.OK);
         assertThat(atA.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS).payload()).isEqualTo("back");
         assertThat(a.transport().info()).containsEntry("tls", true);
+        assertThat(((Map<?, ?>) a.transport().info().get("counters")).get("writtenBySender"))
+                .as("over TLS only the event loop writes: the sender's frame needs encrypting").isEqualTo(0L);
     }
 
     @Test
