@@ -186,9 +186,12 @@ final class Rows {
                     "p50 86 to 92 us while every frame went through the event loop, a task and an eventfd wake-up of"
                     + " its own, 34 to 36 us once the sending thread wrote it")
             + ". Allocated per call in this run (`-prof gc`: encoding and decoding of request and reply, frames,"
-            + " messages): {allocation}. What remains is the event loops' sleep: a loop that polled its sockets"
-            + " while calls are in flight instead of sleeping would spin beside the caller and the member, four"
-            + " spinning threads on 2 cores.";
+            + " messages): {allocation}. What remains is the event loops' sleep in epoll_wait. "
+            + earlier("2026-12-04", "RemoteCallBenchmark, single forks, ADR 0101", "event loops that polled their"
+                    + " selectors for 20, 50 or 200 us after their last I/O instead of sleeping left the p50 where it"
+                    + " was, 33 to 43 us spinning and 99 to 106 us parked: with the caller and the member spinning too,"
+                    + " four spinning threads share 2 cores")
+            + ".";
 
     private static final String PIPELINED_PATH = "With 64 calls in flight the cost is CPU, not waiting. A fos call passes"
             + " five threads (the caller, node-a's event loop, node-b's event loop, the member, node-a's libfos reply"
