@@ -326,11 +326,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             case FrameDescriptor.TYPE_ACK -> {
                 transport.counters.acksReceived.increment();
                 long sequence = Frames.sequence(frame);
-                if (transport.acknowledged(this, sequence)) {
-                    stream.acknowledged(sequence);
-                    if (Frames.gap(frame)) {
-                        stream.rewind(sequence);
-                    }
+                // the stream first: once the kernel counts the message acknowledged, a sender finds the
+                // connection idle (on a stale connection it is never asked)
+                stream.acknowledged(sequence);
+                if (transport.acknowledged(this, sequence) && Frames.gap(frame)) {
+                    stream.rewind(sequence);
                 }
             }
             case FrameDescriptor.TYPE_HEARTBEAT -> {

@@ -35,6 +35,8 @@ final class Counters {
     final LongAdder framesOut = new LongAdder();
     /** DATA frames the sending thread wrote to the socket itself, the event loop not woken. */
     final LongAdder writtenBySender = new LongAdder();
+    /** Of those, the writes the socket took only part of: the rest went to the event loop. */
+    final LongAdder writtenBySenderInPart = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder delivered = new LongAdder();
@@ -96,6 +98,7 @@ final class Counters {
         out.put("framesIn", framesIn.sum());
         out.put("framesOut", framesOut.sum());
         out.put("writtenBySender", writtenBySender.sum());
+        out.put("writtenBySenderInPart", writtenBySenderInPart.sum());
         out.put("bytesIn", bytesIn.sum());
         out.put("bytesOut", bytesOut.sum());
         out.put("delivered", delivered.sum());

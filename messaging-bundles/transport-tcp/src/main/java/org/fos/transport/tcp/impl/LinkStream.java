@@ -228,6 +228,9 @@ final class LinkStream {
             left = Math.max(0, left - n);
         }
         frames += takenOrQueued(frame, left);
+        if (frames < (ack == null ? 1 : 2)) {
+            counters.writtenBySenderInPart.increment();
+        }
         // a rest that was queued is counted when the event loop writes it
         framesOut += frames;
         bytesOut += written;
