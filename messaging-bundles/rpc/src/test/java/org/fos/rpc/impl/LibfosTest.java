@@ -386,18 +386,30 @@ class LibfosTest {
         assertThat(d.outstanding()).isZero();
     }
 
-    @Test
-    void shouldDropARequestWhoseDeadlinePassedWhileItWaitedAndNeverRunIt() throws Exception {
-        Mailbox box = kernel.createMailbox("/test/late", 1024);
-        kernel.names().register("/test/late", box.capability(), Map.of());
+    /** A named mailbox whose requests the test dispatches itself, and how often {@code add} ran. */
+    private record Counted(Mailbox box, Dispatcher dispatcher, java.util.concurrent.atomic.AtomicInteger ran) {
+    }
+
+    private Counted counted(String name) {
+        Mailbox box = kernel.createMailbox(name, 1024);
+        kernel.names().register(name, box.capability(), Map.of());
         java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
-        Dispatcher d = server.dispatcher(Calc.class, new CalcImpl("late") {
+        Dispatcher d = server.dispatcher(Calc.class, new CalcImpl(name) {
             @Override
             public int add(int a, int b) {
                 ran.incrementAndGet();
                 return a + b;
             }
         });
+        return new Counted(box, d, ran);
+    }
+
+    @Test
+    void shouldDropARequestWhoseDeadlinePassedWhileItWaitedAndNeverRunIt() throws Exception {
+        Counted member = counted("/test/late");
+        Mailbox box = member.box();
+        Dispatcher d = member.dispatcher();
+        java.util.concurrent.atomic.AtomicInteger ran = member.ran();
         Calc hasty = client.proxy(Calc.class, "/test/late", CallOptions.DEFAULT.withTimeout(Duration.ofMillis(100)));
         assertThatThrownBy(() -> hasty.add(1, 2)).isInstanceOf(FleetException.class)
                 .satisfies(e -> assertThat(((FleetException) e).status()).isEqualTo(Status.TIMEOUT));
@@ -426,16 +438,10 @@ class LibfosTest {
     void shouldNeverRunACallWhoseCallerHasGivenUp() throws Exception {
         // the wall-clock deadline a member reads is never later than the moment its caller gives up,
         // even when the member takes the request within the same millisecond
-        Mailbox box = kernel.createMailbox("/test/edge", 1024);
-        kernel.names().register("/test/edge", box.capability(), Map.of());
-        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
-        Dispatcher d = server.dispatcher(Calc.class, new CalcImpl("edge") {
-            @Override
-            public int add(int a, int b) {
-                ran.incrementAndGet();
-                return a + b;
-            }
-        });
+        Counted edge = counted("/test/edge");
+        Mailbox box = edge.box();
+        Dispatcher d = edge.dispatcher();
+        java.util.concurrent.atomic.AtomicInteger ran = edge.ran();
         Calc hasty = client.proxy(Calc.class, "/test/edge", CallOptions.DEFAULT.withTimeout(Duration.ofMillis(3)));
         assertThatThrownBy(() -> hasty.add(1, 2)).isInstanceOf(FleetException.class);
         d.dispatch(box.receive(5, TimeUnit.SECONDS));

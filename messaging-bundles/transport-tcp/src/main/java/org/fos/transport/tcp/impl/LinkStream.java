@@ -87,8 +87,8 @@ final class LinkStream {
 
     private volatile long framesOut;
     private volatile long bytesOut;
-    private volatile long framesBySender;
-    private volatile long lastSenderWriteNanos;
+    /** When a sending thread last wrote to the socket; at first far enough back never to count as lately. */
+    private volatile long lastSenderWriteNanos = System.nanoTime() - (Long.MAX_VALUE >> 1);
 
     /**
      * @param where the connection whose stream this is, named in counted faults
@@ -111,14 +111,9 @@ final class LinkStream {
         this.socket = context.pipeline().get(SslHandler.class) == null ? SenderWritable.socket(context.channel()) : null;
     }
 
-    /** How many DATA frames the sending threads wrote to the socket themselves. */
-    long framesBySender() {
-        return framesBySender;
-    }
-
     /** Whether a sending thread wrote to the socket within the last {@code nanos}, which Netty does not see. */
     boolean senderWroteWithin(long nanos) {
-        return framesBySender > 0 && System.nanoTime() - lastSenderWriteNanos < nanos;
+        return System.nanoTime() - lastSenderWriteNanos < nanos;
     }
 
     long framesOut() {
@@ -216,7 +211,6 @@ final class LinkStream {
             return true;
         }
         lastSenderWriteNanos = System.nanoTime();
-        framesBySender++;
         counters.writtenBySender.increment();
         int frames = 0;
         long left = written;
