@@ -227,8 +227,10 @@ final class Rows {
             + earlier(RECORDED, "`-prof stack` of FileBenchmark", "its frames, FsMember, GroupStore, Tx and Journal,"
                     + " were under 1% of the RUNNABLE samples, against 73 to 78% of all samples parked (TIMED_WAITING)"
                     + " and Thread.yield of the idle strategy in the member and reply threads, 34 to 48% of RUNNABLE")
-            + ". One call for open+read+close and for create+write+close needs the open to be answered without the member,"
-            + " which the member's open handles (an unlinked file stays readable while open) do not allow today.";
+            + ". Since then an open for reading answers the file's first 64 KiB under a lease on its inode (ADR 0102), so"
+            + " open+read is one waited call. One call for create+write+close would need the create to be answered"
+            + " without the member or the write to return before the member has it, which the file system's promises"
+            + " (an exclusive create fails at the open; a write is seen by every open once it returned) do not allow.";
 
     private static final String ROW_1_WITHDRAWN = "until row 1 is measured like for like (issue 14). A fos"
             + " mailbox is a JCTools MPSC queue with the kernel's capability check in front, so neither raw queue can be"
@@ -386,9 +388,10 @@ final class Rows {
                             + " member's calls to the block device (journal commits, the data block). Allocated per call in"
                             + " this run (`-prof gc`, the removal after each call included): {allocation}; a journal commit"
                             + " writes whole 4 KiB block images."),
-                    file("openRead", "open+read", "open+read is three fleet calls (open, read, close; the path resolves"
-                            + " from the lease cache) and the member's read from the block device for a block it does not"
-                            + " cache."),
+                    file("openRead", "open+read", "open+read is one waited fleet call: the open, which answers the"
+                            + " file's first 64 KiB under a lease (ADR 0102), and a close that is not waited for; the path"
+                            + " resolves from the lease cache. The member reads the block from the block device when it"
+                            + " does not cache it."),
                     file("stat", "stat", "stat is answered from the provider's lease cache: no fleet call once the file"
                             + " was looked at, and none again until a member revokes the lease."),
                     file("unlink", "unlink", "unlink is one fleet call (delete; /bench resolves from the lease cache)"

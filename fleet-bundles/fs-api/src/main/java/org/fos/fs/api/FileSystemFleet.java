@@ -184,6 +184,34 @@ public interface FileSystemFleet {
             throws FileAlreadyExistsException, NoSuchFileException, NotDirectoryException, FileSystemException, TryAgainException;
 
     /**
+     * Opens as {@link #open} does and, for a regular file this call counts open, grants the caller a
+     * lease on the file's inode that covers its attributes and its content, and answers the file's
+     * first {@code headBytes} bytes with it: a client that opens a small file to read it needs no
+     * other call while the lease lasts (docs/files.md, "Client caches under leases"). A symbolic link,
+     * a directory, or a file whose inode lives in another group is answered as {@link #open} answers
+     * it, with no lease and no bytes.
+     *
+     * @param group the directory's group
+     * @param dir the directory
+     * @param name the entry's name
+     * @param flags as for {@link #open}
+     * @param mode as for {@link #open}
+     * @param uid as for {@link #open}
+     * @param gid as for {@link #open}
+     * @param holder where the member revokes the lease ({@link LeaseHolder}); null for no lease
+     * @param headBytes how many bytes of content to answer, 0 to {@link #MAX_IO_BYTES}
+     * @return completes with the open, the lease and the bytes
+     * @throws FileAlreadyExistsException as for {@link #open}
+     * @throws NoSuchFileException as for {@link #open}
+     * @throws NotDirectoryException as for {@link #open}
+     * @throws FileSystemException as for {@link #open}
+     * @throws TryAgainException if the call was let go; call again
+     * @since 3.2
+     */
+    CompletionStage<LeasedOpen> openLeased(@Key int group, long dir, String name, int flags, int mode, int uid, int gid, Capability holder,
+            int headBytes) throws FileAlreadyExistsException, NoSuchFileException, NotDirectoryException, FileSystemException, TryAgainException;
+
+    /**
      * Opens a regular file by its inode, counting the open as {@link #open} does: for a name whose
      * inode lives in another group than its directory (a file moved or linked there), which
      * {@link #open} answers without counting.

@@ -4,5 +4,5 @@
  * with plain {@code java.nio.file.Files}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("3.1.0")
+@org.osgi.annotation.versioning.Version("3.2.0")
 package org.fos.fs.api;

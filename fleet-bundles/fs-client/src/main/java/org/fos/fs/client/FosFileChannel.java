@@ -12,6 +12,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 
+import org.fos.fs.api.Attributes;
 import org.fos.fs.api.FileSystemFleet;
 
 /**
@@ -43,9 +44,11 @@ final class FosFileChannel extends FileChannel {
     private final boolean sync;
     private final Runnable onClose;
     private long position;
+    /** The file's first bytes under the lease its open was granted, null when none or once it ended. */
+    private LeaseCache.Head head;
 
     FosFileChannel(FosFileSystem fs, FosPath path, long inode, int generation, boolean readable, boolean writable, boolean append,
-            boolean sync, Runnable onClose) {
+            boolean sync, Runnable onClose, LeaseCache.Head head) {
         this.fs = fs;
         this.path = path;
         this.inode = inode;
@@ -56,6 +59,7 @@ final class FosFileChannel extends FileChannel {
         this.append = append;
         this.sync = sync;
         this.onClose = onClose;
+        this.head = head;
     }
 
     private FileSystemFleet server() {
@@ -99,6 +103,10 @@ final class FosFileChannel extends FileChannel {
         if (!dst.hasRemaining()) {
             return 0;
         }
+        int cached = fromHead(dst, at);
+        if (cached != 0) {
+            return cached;
+        }
         int want = Math.min(dst.remaining(), RUN_BYTES);
         byte[] data = fs.await(() -> server().read(group, inode, generation, at, want), path);
         if (data.length == 0) {
@@ -106,6 +114,31 @@ final class FosFileChannel extends FileChannel {
         }
         dst.put(data);
         return data.length;
+    }
+
+    /**
+     * Reads from the file's first bytes while their lease lasts: answers how many it put into
+     * {@code dst}, -1 at the end of a file they hold whole, 0 if the member must be asked.
+     */
+    private int fromHead(ByteBuffer dst, long at) {
+        LeaseCache.Head h = head;
+        if (h == null) {
+            return 0;
+        }
+        byte[] b = h.bytes();
+        if (at >= b.length && !h.whole()) {
+            return 0;
+        }
+        if (!fs.holds(h)) {
+            head = null;
+            return 0;
+        }
+        if (at >= b.length) {
+            return -1;
+        }
+        int n = Math.min(dst.remaining(), b.length - (int) at);
+        dst.put(b, (int) at, n);
+        return n;
     }
 
     @Override
@@ -210,6 +243,10 @@ final class FosFileChannel extends FileChannel {
     @Override
     public synchronized long size() throws IOException {
         ensureOpen();
+        Attributes cached = fs.cachedAttributes(inode);
+        if (cached != null && cached.generation() == generation) {
+            return cached.size();
+        }
         return fs.await(() -> server().stat(group, inode), path).size();
     }
 
@@ -317,6 +354,7 @@ final class FosFileChannel extends FileChannel {
      */
     @Override
     protected void implCloseChannel() throws IOException {
+        head = null;
         fs.locks().releaseAll(this);
         try {
             server().close(group, inode, generation).whenComplete((v, e) -> {

@@ -20,6 +20,8 @@ import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
 import org.fos.fs.api.LeaseHolder;
+import org.fos.fs.api.LeasedOpen;
+import org.fos.fs.api.Opened;
 import org.fos.fs.api.WalkLease;
 import org.fos.fs.api.Walked;
 
@@ -44,6 +46,8 @@ final class FosFileSystem extends FileSystem {
     private final LeaseCache cache;
     private final LeaseCallbacks callbacks;
     private volatile boolean open = true;
+    /** Whether the members answer {@link FileSystemFleet#openLeased}; false once one said it has no such method. */
+    private volatile boolean leasedOpens = true;
 
     FosFileSystem(FosFileSystemProvider provider, String fleetName, FileSystemFleet fleet, long timeoutMillis, User user) {
         this(provider, fleetName, fleet, timeoutMillis, user, () -> true);
@@ -116,6 +120,53 @@ final class FosFileSystem extends FileSystem {
             return null;
         }
         return c;
+    }
+
+    /**
+     * Opens a file to read it, with a lease on its inode and its first {@code headBytes} bytes where
+     * the cache can take them ({@link FileSystemFleet#openLeased}); a plain {@link FileSystemFleet#open}
+     * without a cache, or at a member older than the call (which answers that it has no such method).
+     *
+     * @param group the directory's group
+     * @param dir the directory
+     * @param name the name
+     * @param headBytes how many bytes of content to ask for
+     * @param path the path, for errors
+     * @return the open, and the file's first bytes under the lease (null if none)
+     * @throws IOException as {@link FileSystemFleet#open} fails
+     */
+    OpenForRead openForRead(int group, long dir, String name, int headBytes, Path path) throws IOException {
+        LeaseCache c = cache();
+        if (c != null && leasedOpens) {
+            long epoch = c.epoch();
+            long sent = System.nanoTime();
+            try {
+                LeasedOpen o = await(() -> fleet.openLeased(group, dir, name, 0, 0, user.uid(), user.gid(), callbacks.capability(),
+                        headBytes), path);
+                return new OpenForRead(o.opened(), c.put(epoch, sent, o));
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("has no method 'openLeased'")) {
+                    throw e;
+                }
+                leasedOpens = false; // a member of fs-api 3.1 or older: open as it does
+            }
+        }
+        return new OpenForRead(await(() -> fleet.open(group, dir, name, 0, 0, user.uid(), user.gid()), path), null);
+    }
+
+    /** What {@link #openForRead} answers: the open, and the file's first bytes under a lease, or null. */
+    record OpenForRead(Opened opened, LeaseCache.Head head) {
+    }
+
+    /**
+     * Whether a file's first bytes from a leased open may still be read from the cache.
+     *
+     * @param head the bytes
+     * @return true while their lease lasts
+     */
+    boolean holds(LeaseCache.Head head) {
+        LeaseCache c = cache();
+        return c != null && c.holds(head);
     }
 
     /** An inode's attributes from the cache, or null. */

@@ -60,6 +60,11 @@ public class FosFileSystemProvider extends FileSystemProvider {
 
     /** How many inodes a file system's cache keeps unless told otherwise. */
     public static final int CACHE_INODES = 8_192;
+    /**
+     * How many of a file's first bytes an open for reading asks for with its lease: a file this
+     * small is read with no call after its open while the lease lasts.
+     */
+    static final int HEAD_BYTES = 64 << 10;
 
     private final FleetConnector connector;
     private final long timeoutMillis;
@@ -261,8 +266,16 @@ public class FosFileSystemProvider extends FileSystemProvider {
         }
         int flags = (create ? FileSystemFleet.OPEN_CREATE : 0) | (exclusive ? FileSystemFleet.OPEN_EXCLUSIVE : 0)
                 | (truncate ? FileSystemFleet.OPEN_TRUNCATE : 0);
-        Opened opened = fs.await(() -> fs.server().open(FileSystemFleet.groupOf(dir.inode()), dir.inode(), name, flags, mode, user.uid(),
-                user.gid()), p);
+        Opened opened;
+        LeaseCache.Head head = null;
+        if (flags == 0 && !write) {
+            FosFileSystem.OpenForRead r = fs.openForRead(FileSystemFleet.groupOf(dir.inode()), dir.inode(), name, HEAD_BYTES, p);
+            opened = r.opened();
+            head = r.head();
+        } else {
+            opened = fs.await(() -> fs.server().open(FileSystemFleet.groupOf(dir.inode()), dir.inode(), name, flags, mode, user.uid(),
+                    user.gid()), p);
+        }
         DirEntry e = opened.entry();
         if (e.type() == FileType.SYMLINK) {
             if (!follow) {
@@ -289,7 +302,7 @@ public class FosFileSystemProvider extends FileSystemProvider {
             long inode = e.inode();
             onClose = () -> deleteIfSame(fs, p, dir, name, inode);
         }
-        return new FosFileChannel(fs, p, e.inode(), a.generation(), read, write, append, sync, onClose);
+        return new FosFileChannel(fs, p, e.inode(), a.generation(), read, write, append, sync, onClose, head);
     }
 
     /** DELETE_ON_CLOSE: removes the name if it still names the file the channel had open. */

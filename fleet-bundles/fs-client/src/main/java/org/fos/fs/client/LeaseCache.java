@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 
 import org.fos.fs.api.Attributes;
 import org.fos.fs.api.DirEntry;
+import org.fos.fs.api.LeasedOpen;
 import org.fos.fs.api.WalkLease;
 
 /**
@@ -37,6 +38,34 @@ final class LeaseCache {
 
         Covered(long endNanos) {
             this.endNanos = endNanos;
+        }
+    }
+
+    /**
+     * The first bytes of a file as an {@code openLeased} answered them: readable from here while the
+     * lease they came with lasts ({@link #holds}); any revocation or change of the file ends it.
+     */
+    static final class Head {
+        private final long inode;
+        private final Covered lease;
+        private final byte[] bytes;
+        private final boolean whole;
+
+        private Head(long inode, Covered lease, byte[] bytes, boolean whole) {
+            this.inode = inode;
+            this.lease = lease;
+            this.bytes = bytes;
+            this.whole = whole;
+        }
+
+        /** The bytes from offset 0. */
+        byte[] bytes() {
+            return bytes;
+        }
+
+        /** Whether the bytes are the whole file: a read at or past their end is at the end of the file. */
+        boolean whole() {
+            return whole;
         }
     }
 
@@ -144,6 +173,39 @@ final class LeaseCache {
         if (w.walked().attributes() != null) {
             lease(w.walked().entry().inode(), end).attributes = w.walked().attributes();
         }
+    }
+
+    /**
+     * Takes in what a leased open answered (the file's attributes, and its first bytes for the
+     * channel), if it was granted a lease and nothing was revoked or changed by this client since the
+     * call was sent.
+     *
+     * @param epochBefore {@link #epoch()} before the call was sent
+     * @param sentNanos the clock when the call was sent
+     * @param o its answer
+     * @return the file's first bytes under the lease, or null if the answer was not taken in
+     */
+    synchronized Head put(long epochBefore, long sentNanos, LeasedOpen o) {
+        long end = sentNanos + TimeUnit.MILLISECONDS.toNanos(o.leaseMillis());
+        Attributes a = o.opened().attributes();
+        if (o.leaseMillis() <= 0 || a == null || epochBefore != epoch || end - clock.getAsLong() <= 0) {
+            return null;
+        }
+        long inode = o.opened().entry().inode();
+        Covered c = lease(inode, end);
+        c.attributes = a;
+        return new Head(inode, c, o.head(), o.head().length == a.size());
+    }
+
+    /**
+     * Whether a file's first bytes may still be read from the cache: the lease they came with has
+     * neither ended nor been revoked, and this client changed nothing it covers since.
+     *
+     * @param head what {@link #put(long, long, LeasedOpen)} answered
+     * @return true while the bytes are the file's
+     */
+    synchronized boolean holds(Head head) {
+        return valid(head.inode) == head.lease;
     }
 
     /** An inode's lease, renewed to {@code end}: one that had ended starts empty, as what it held may be stale. */

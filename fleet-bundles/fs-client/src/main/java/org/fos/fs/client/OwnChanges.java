@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.LeasedOpen;
 import org.fos.fs.api.Opened;
 
 /**
@@ -114,7 +115,7 @@ final class OwnChanges implements InvocationHandler {
     /** What a call changes, or null if it changes nothing a cache holds. */
     private static Change change(String method, Object[] a, LeaseCache c) {
         return switch (method) {
-            case "open" -> {
+            case "open", "openLeased" -> {
                 int flags = (int) a[3];
                 if ((flags & (FileSystemFleet.OPEN_CREATE | FileSystemFleet.OPEN_TRUNCATE)) == 0) {
                     yield null;
@@ -124,7 +125,7 @@ final class OwnChanges implements InvocationHandler {
                 DirEntry known = c.known(dir, name);
                 List<Long> touched = known == null ? List.of(dir) : List.of(dir, known.inode());
                 yield new Change(touched, v -> {
-                    Opened o = (Opened) v;
+                    Opened o = v instanceof LeasedOpen l ? l.opened() : (Opened) v;
                     List<Long> did = new ArrayList<>(2);
                     if (o.created()) {
                         did.add(dir);

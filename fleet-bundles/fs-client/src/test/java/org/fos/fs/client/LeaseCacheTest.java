@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.fos.fs.api.Attributes;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileType;
+import org.fos.fs.api.LeasedOpen;
+import org.fos.fs.api.Opened;
 import org.fos.fs.api.WalkLease;
 import org.fos.fs.api.Walked;
 import org.junit.jupiter.api.Test;
@@ -100,5 +102,47 @@ class LeaseCacheTest {
         assertThat(cache.counts()[3]).isEqualTo(3);
         assertThat(cache.entry(1, "a")).as("the eldest went").isNull();
         assertThatThrownBy(() -> new LeaseCache(0, () -> now)).hasMessageContaining("at least 1 inode");
+    }
+
+    /** A leased open of file 3 (10 bytes), answering its first {@code head} bytes. */
+    static LeasedOpen openB(long millis, int head) {
+        return new LeasedOpen(new Opened(B, attributes(3, 10), false), millis, new byte[head]);
+    }
+
+    @Test
+    void shouldKeepAFilesFirstBytesWhileTheLeaseOfItsOpenLasts() {
+        LeaseCache.Head whole = cache.put(cache.epoch(), now, openB(3_000, 10));
+        assertThat(whole.whole()).isTrue();
+        assertThat(cache.attributes(3).size()).as("the open's attributes are under the lease too").isEqualTo(10);
+        assertThat(cache.put(cache.epoch(), now, openB(3_000, 4)).whole()).as("4 of 10 bytes").isFalse();
+
+        now += 2_999 * MS;
+        assertThat(cache.holds(whole)).isTrue();
+        now += MS;
+        assertThat(cache.holds(whole)).as("the lease ran from when the open was sent").isFalse();
+    }
+
+    @Test
+    void shouldLetGoOfAFilesBytesWhenItsLeaseIsRevokedOrThisClientChangesIt() {
+        LeaseCache.Head head = cache.put(cache.epoch(), now, openB(3_000, 10));
+        cache.revoke(List.of(3L));
+        assertThat(cache.holds(head)).as("another client wrote").isFalse();
+        LeaseCache.Head again = cache.put(cache.epoch(), now, openB(3_000, 10));
+        assertThat(cache.holds(head)).as("a later lease does not bring back the old bytes").isFalse();
+        assertThat(cache.holds(again)).isTrue();
+
+        cache.changed(cache.changing(), List.of(3L), Map.of());
+        assertThat(cache.holds(again)).as("this client wrote").isFalse();
+    }
+
+    @Test
+    void shouldNotKeepBytesOfAnOpenAnsweredAcrossARevocationOrWithoutALease() {
+        long before = cache.epoch();
+        cache.revoke(List.of(7L));
+        assertThat(cache.put(before, now, openB(3_000, 10))).as("the bytes may predate the write that revoked them").isNull();
+        assertThat(cache.put(cache.epoch(), now, openB(0, 0))).isNull();
+        assertThat(cache.put(cache.epoch(), now, new LeasedOpen(new Opened(B, null, false), 3_000, new byte[0])))
+                .as("an open another group counts").isNull();
+        assertThat(cache.attributes(3)).isNull();
     }
 }

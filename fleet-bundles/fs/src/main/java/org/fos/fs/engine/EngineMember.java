@@ -12,6 +12,7 @@ import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FsStats;
 import org.fos.fs.api.FsckReport;
 import org.fos.fs.api.GroupInfo;
+import org.fos.fs.api.LeasedOpen;
 import org.fos.fs.api.Locked;
 import org.fos.fs.api.Opened;
 import org.fos.fs.api.RepairReport;
@@ -69,6 +70,12 @@ public interface EngineMember extends FsPeers, Stateful, MemberAware {
     @Override
     default CompletionStage<WalkLease> leasedWalk(int group, long dir, List<String> names, Capability holder) {
         return engine().leasedWalk(group, dir, names, holder);
+    }
+
+    @Override
+    default CompletionStage<LeasedOpen> openLeased(int group, long dir, String name, int flags, int mode, int uid, int gid,
+            Capability holder, int headBytes) {
+        return engine().openLeased(group, dir, name, flags, mode, uid, gid, holder, headBytes);
     }
 
     @Override

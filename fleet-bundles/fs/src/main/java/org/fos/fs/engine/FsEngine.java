@@ -25,6 +25,7 @@ import org.fos.fs.api.FileType;
 import org.fos.fs.api.FsStats;
 import org.fos.fs.api.FsckReport;
 import org.fos.fs.api.GroupInfo;
+import org.fos.fs.api.LeasedOpen;
 import org.fos.fs.api.Locked;
 import org.fos.fs.api.Opened;
 import org.fos.fs.api.RepairReport;
@@ -72,6 +73,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FsEngine implements FsPeers, Stateful, MemberAware {
     private static final Logger LOG = LoggerFactory.getLogger(FsEngine.class);
+    private static final byte[] NO_BYTES = new byte[0];
 
     /**
      * The layout of the state {@link #exportState} hands on: 2 (the open files, the blocks lent and
@@ -475,6 +477,33 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
 
     @Override
     public CompletionStage<Opened> open(int group, long dir, String name, int flags, int mode, int uid, int gid) {
+        return opening(group, dir, name, flags, mode, uid, gid, o -> o, () -> fleet.open(group, dir, name, flags, mode, uid, gid));
+    }
+
+    @Override
+    public CompletionStage<LeasedOpen> openLeased(int group, long dir, String name, int flags, int mode, int uid, int gid,
+            Capability holder, int headBytes) {
+        if (headBytes < 0 || headBytes > FileSystemFleet.MAX_IO_BYTES) {
+            return Gates.failed(new IllegalArgumentException("an open answers 0 to " + FileSystemFleet.MAX_IO_BYTES
+                    + " bytes of content, not " + headBytes));
+        }
+        long client = caller();
+        return opening(group, dir, name, flags, mode, uid, gid, o -> leased(group, o, client, holder, headBytes),
+                () -> fleet.openLeased(group, dir, name, flags, mode, uid, gid, holder, headBytes));
+    }
+
+    /** What an open of one kind answers, made on the member thread from the open it made. */
+    @FunctionalInterface
+    private interface OpenAnswer<T> {
+        T of(Opened o) throws IOException;
+    }
+
+    /**
+     * An open of either kind: counts a regular file's open, and answers once the leases on what it
+     * changed (a created name, a truncated file) are revoked.
+     */
+    private <T> CompletionStage<T> opening(int group, long dir, String name, int flags, int mode, int uid, int gid,
+            OpenAnswer<T> answer, Gates.Op<CompletionStage<T>> again) {
         long writer = caller();
         Set<Long> touched = new HashSet<>();
         return leases.after(gates.call(group, 0, owned.changing(group, () -> {
@@ -489,8 +518,25 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
             if ((flags & FileSystemFleet.OPEN_TRUNCATE) != 0) {
                 touched.add(o.entry().inode());
             }
-            return o;
-        }), () -> fleet.open(group, dir, name, flags, mode, uid, gid)), touched, writer);
+            return answer.of(o);
+        }), again), touched, writer);
+    }
+
+    /**
+     * The lease and the first bytes an {@link #openLeased} answers: only for a regular file this member
+     * counted open (its attributes are answered), and only if the lease is granted.
+     */
+    private LeasedOpen leased(int group, Opened o, long client, Capability holder, int headBytes) throws IOException {
+        if (o.attributes() == null || o.entry().type() != FileType.FILE) {
+            return new LeasedOpen(o, 0, NO_BYTES);
+        }
+        long inode = o.entry().inode();
+        long millis = leases.grant(client, holder, List.of(inode));
+        int n = (int) Math.min(o.attributes().size(), headBytes);
+        if (millis == 0 || n == 0) {
+            return new LeasedOpen(o, millis, NO_BYTES);
+        }
+        return new LeasedOpen(o, millis, store(group).contents.read(inode, o.attributes().generation(), 0, n));
     }
 
     @Override

@@ -2,20 +2,26 @@ package org.fos.itests.fs;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
+import org.fos.fs.api.LeasedOpen;
 import org.fos.fs.api.Opened;
 import org.fos.fs.api.WalkLease;
 import org.fos.fs.api.Walked;
@@ -39,7 +45,8 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * (the provider of {@code FosFiles}) answers repeated stats of a path without a call to the members,
  * and once client B (another libfos client, calling the fleet's protocol) has changed the path and its
  * call has returned, A's very next call sees the change. A holder that never answers delays a change
- * by at most its lease (3 s by default).
+ * by at most its lease (3 s by default). A file A opens to read comes with its first bytes under a lease
+ * on its inode: A reads them with no call until the file changes.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -73,6 +80,12 @@ public class FileSystemLeasesIT extends DefaultFileSystemTest {
             todo = todo.subList(w.consumed(), todo.size());
         }
         return at;
+    }
+
+    /** Makes /leases/{name} holding a file f with {@code content}, and resolves the directory for B. */
+    private DirEntry directoryWithF(FileSystemFleet b, String name, String content) throws Exception {
+        Files.writeString(Files.createDirectories(path("/leases/" + name)).resolve("f"), content);
+        return resolve(b, "leases", name);
     }
 
     private void assertServedFromCache(String what, Runnable call) {
@@ -139,11 +152,80 @@ public class FileSystemLeasesIT extends DefaultFileSystemTest {
     }
 
     @Test
+    public void aFileOpenedToReadIsReadFromItsOpenUntilItChanges() throws Exception {
+        FileSystemFleet b = client(FileSystemFleet.class, FileSystemFleet.NAME);
+        Path dir = Files.createDirectories(path("/leases/content"));
+        Path f = Files.writeString(dir.resolve("f"), "hello");
+        DirEntry d = resolve(b, "leases", "content");
+        int g = FileSystemFleet.groupOf(d.inode());
+
+        try (FileChannel a = FileChannel.open(f, StandardOpenOption.READ)) {
+            assertServedFromCache("read to the end", () -> assertEquals("hello", readAll(a)));
+            assertServedFromCache("channel size", () -> assertEquals(5, size(a)));
+            Opened o = get(b.open(g, d.inode(), "f", 0, 0, 0, 0));
+            long inode = o.entry().inode();
+            int generation = o.attributes().generation();
+            get(b.write(FileSystemFleet.groupOf(inode), inode, generation, 5, " world".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("B's write: A's next read through the open it made before", "hello world", readAll(a));
+            assertEquals(11, a.size());
+            get(b.truncate(FileSystemFleet.groupOf(inode), inode, generation, 2));
+            assertEquals("B's truncation", "he", readAll(a));
+            get(b.close(FileSystemFleet.groupOf(inode), inode, generation));
+        }
+
+        try (FileChannel a = FileChannel.open(f, StandardOpenOption.READ)) {
+            assertServedFromCache("read to the end", () -> assertEquals("he", readAll(a)));
+            Files.writeString(f, "rewritten");
+            assertEquals("A's own write through another open", "rewritten", readAll(a));
+        }
+
+        try (FileChannel a = FileChannel.open(f, StandardOpenOption.READ)) {
+            assertServedFromCache("read to the end", () -> assertEquals("rewritten", readAll(a)));
+            get(b.delete(g, d.inode(), "f"));
+            assertFalse(Files.exists(f));
+            assertEquals("a file deleted while open is read on through the open", "rewritten", readAll(a));
+        }
+        assertFsckClean(FileSystemFleet.NAME);
+    }
+
+    @Test
+    public void aLeasedOpenChecksWhatItIsAsked() throws Exception {
+        FileSystemFleet b = client(FileSystemFleet.class, FileSystemFleet.NAME);
+        DirEntry d = directoryWithF(b, "asked", "0123456789");
+        int g = FileSystemFleet.groupOf(d.inode());
+        for (int bad : new int[] {-1, FileSystemFleet.MAX_IO_BYTES + 1, Integer.MIN_VALUE}) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> get(b.openLeased(g, d.inode(), "f", 0, 0, 0, 0, null, bad)));
+            assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof IllegalArgumentException
+                    && e.getCause().getMessage().contains("0 to " + FileSystemFleet.MAX_IO_BYTES + " bytes of content, not " + bad));
+        }
+        LeasedOpen none = get(b.openLeased(g, d.inode(), "f", 0, 0, 0, 0, null, 4));
+        assertEquals("no holder, no lease", 0, none.leaseMillis());
+        assertEquals("and no bytes", 0, none.head().length);
+        get(b.close(FileSystemFleet.groupOf(none.opened().entry().inode()), none.opened().entry().inode(),
+                none.opened().attributes().generation()));
+
+        Mailbox holderBox = kernel.createMailbox("lease holder", 16);
+        try {
+            Capability holder = kernel.narrow(holderBox.capability(), EnumSet.of(Right.SEND, Right.CALL));
+            LeasedOpen part = get(b.openLeased(g, d.inode(), "f", 0, 0, 0, 0, holder, 4));
+            assertEquals(LEASE_MILLIS, part.leaseMillis());
+            assertEquals("0123", new String(part.head(), StandardCharsets.UTF_8));
+            LeasedOpen dirOpen = get(b.openLeased(FileSystemFleet.groupOf(FileSystemFleet.ROOT), FileSystemFleet.ROOT, "leases", 0, 0,
+                    0, 0, holder, 4));
+            assertEquals("a directory: no lease", 0, dirOpen.leaseMillis());
+            get(b.close(FileSystemFleet.groupOf(part.opened().entry().inode()), part.opened().entry().inode(),
+                    part.opened().attributes().generation()));
+        } finally {
+            holderBox.close();
+        }
+    }
+
+    @Test
     public void aHolderThatNeverAnswersDelaysAChangeByAtMostItsLease() throws Exception {
         FileSystemFleet b = client(FileSystemFleet.class, FileSystemFleet.NAME);
-        Path dir = Files.createDirectories(path("/leases/dead"));
-        Files.writeString(dir.resolve("f"), "x");
-        DirEntry d = resolve(b, "leases", "dead");
+        Path dir = path("/leases/dead");
+        DirEntry d = directoryWithF(b, "dead", "x");
         // client B takes a lease, then hangs: its mailbox is never read; A (FosFiles) makes the change
         Mailbox hung = kernel.createMailbox("hung lease holder", 16);
         try {
@@ -204,6 +286,27 @@ public class FileSystemLeasesIT extends DefaultFileSystemTest {
     private static long size(Path f) {
         try {
             return Files.size(f);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long size(FileChannel c) {
+        try {
+            return c.size();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a channel from offset 0 to its end, as text. */
+    private static String readAll(FileChannel c) {
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(64);
+            while (c.read(buf, buf.position()) >= 0 && buf.hasRemaining()) {
+                // on to the end
+            }
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
