@@ -219,8 +219,8 @@ final class Rows {
                     "create+write+close made 3 calls, open, write and close; open+read+close 3, open, read and close;"
                     + " unlink 1, delete; stat none")
             + ", and each call is a round trip between threads: the caller hands the request to the member's mailbox,"
-            + " the member thread, woken if it parked, runs it (and calls the block device fleet for blocks it does not"
-            + " cache), and the caller, woken if it parked, takes the reply itself (WaitingCaller, ADR 0097: before, the"
+            + " the member thread, woken if it parked, runs it (and calls the block device fleet for data blocks it does"
+            + " not cache, and for every write), and the caller, woken if it parked, takes the reply itself (WaitingCaller, ADR 0097: before, the"
             + " reply went through the client's libfos reply thread, a third thread woken a call); a write's data and its"
             + " journal record share one call to the device. The file system's own work hardly shows in"
             + " the profile "
@@ -390,8 +390,8 @@ final class Rows {
                             + " writes whole 4 KiB block images."),
                     file("openRead", "open+read", "open+read is one waited fleet call: the open, which answers the"
                             + " file's first 64 KiB under a lease (ADR 0102), and a close that is not waited for; the path"
-                            + " resolves from the lease cache. The member reads the block from the block device when it"
-                            + " does not cache it."),
+                            + " resolves from the lease cache. The member reads the 4 KiB from its cache of data blocks"
+                            + " (ADR 0103), with no call to the block device."),
                     file("stat", "stat", "stat is answered from the provider's lease cache: no fleet call once the file"
                             + " was looked at, and none again until a member revokes the lease."),
                     file("unlink", "unlink", "unlink is one fleet call (delete; /bench resolves from the lease cache)"

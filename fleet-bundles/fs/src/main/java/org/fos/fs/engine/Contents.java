@@ -13,7 +13,7 @@ import org.fos.block.api.BlockWrite;
 import org.fos.fs.api.FileSystemFleet;
 
 /**
- * The content of a group's files: reads in contiguous runs from the device, writes in place or
+ * The content of a group's files: reads from the member's {@link DataCache}, the rest in contiguous runs from the device, writes in place or
  * into new blocks (written before the transaction that names them commits: ordered mode), and
  * truncation in steps that each fit a journal transaction. Not thread-safe.
  */
@@ -58,11 +58,17 @@ final class Contents {
         int runLength = 0;
         for (long i = first; i <= last + 1; i++) {
             long p = i <= last ? store.maps.map(ro, f, i, false, new boolean[1]) : 0;
-            if (runLength > 0 && (p == 0 || p != runStart + runLength || runLength * bs >= BlockDevice.MAX_TRANSFER_BYTES)) {
-                copyRun(device.read(runStart, runLength), runFirstIndex, offset, out);
+            byte[] cached = p == 0 ? null : store.data.get(p);
+            boolean runEnds = p == 0 || cached != null || p != runStart + runLength || runLength * bs >= BlockDevice.MAX_TRANSFER_BYTES;
+            if (runLength > 0 && runEnds) {
+                byte[] run = device.read(runStart, runLength);
+                store.data.put(runStart, run);
+                copyRun(run, runFirstIndex, offset, out);
                 runLength = 0;
             }
-            if (p != 0) {
+            if (cached != null) {
+                copyRun(cached, i, offset, out);
+            } else if (p != 0) {
                 if (runLength == 0) {
                     runStart = p;
                     runFirstIndex = i;
@@ -114,7 +120,8 @@ final class Contents {
                 if ((from == 0 && to == bs) || fresh[0]) {
                     content = new byte[bs];
                 } else {
-                    content = device.read(p, 1);
+                    byte[] cached = store.data.get(p);
+                    content = cached != null ? cached.clone() : device.read(p, 1);
                 }
                 System.arraycopy(data, (int) (blockOffset + from - at), content, from, to - from);
                 if (runStart >= 0 && (p != runStart + run.size() / bs || run.size() + bs > BlockDevice.MAX_TRANSFER_BYTES / 2)) {
@@ -190,7 +197,8 @@ final class Contents {
                 if (last && size % bs != 0) {
                     long p = store.maps.map(tx, f, size / bs, false, new boolean[1]);
                     if (p != 0) {
-                        byte[] b = device.read(p, 1);
+                        byte[] cached = store.data.get(p);
+                        byte[] b = cached != null ? cached.clone() : device.read(p, 1);
                         Arrays.fill(b, (int) (size % bs), bs, (byte) 0);
                         tx.data.add(new BlockWrite(p, b));
                     }

@@ -180,6 +180,16 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         @AttributeDefinition(description = "The most leases (directories and inodes) one member holds for one client; past it the"
                 + " client gets no new lease until its old ones end.")
         int maxLeasesPerHolder() default 2_048;
+
+        /**
+         * The most file data blocks one member caches.
+         *
+         * @return blocks, 0 for none
+         */
+        @AttributeDefinition(description = "The most file data blocks one member keeps in memory after reading or writing them"
+                + " (its page cache: a read of a cached block needs no call to the block device), least recently used dropped"
+                + " first. 0 caches none; at most " + MAX_CACHE_BLOCKS + ".")
+        int cacheBlocks() default DEFAULT_CACHE_BLOCKS;
     }
 
     /** The default of {@link Config#lockLeaseMillis()}. */
@@ -188,6 +198,10 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     public static final int DEFAULT_MAX_LOCKS_PER_HOLDER = 1024;
     /** The default of {@link Config#maxLocks()}. */
     public static final int DEFAULT_MAX_LOCKS = 65_536;
+    /** The default of {@link Config#cacheBlocks()}: 4 MiB of 4 KiB blocks. */
+    public static final int DEFAULT_CACHE_BLOCKS = 1024;
+    /** The most data blocks a member may be configured to cache: 1 GiB of 4 KiB blocks. */
+    public static final int MAX_CACHE_BLOCKS = 262_144;
     /** The shortest lock lease a fleet may be configured with. */
     public static final long MIN_LEASE_MILLIS = 1_000;
     /** The longest lock lease a fleet may be configured with. */
@@ -205,9 +219,10 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
      * @param lockLeaseMillis milliseconds a file lock lasts after its holder's last renewal
      * @param maxLocksPerHolder the most file locks one holder may hold on one member
      * @param maxLocks the most file locks one member holds
+     * @param cacheBlocks the most file data blocks one member caches
      */
     public record Settings(String fleet, String device, boolean format, int groups, long callTimeoutMillis, long lockLeaseMillis,
-            int maxLocksPerHolder, int maxLocks) {
+            int maxLocksPerHolder, int maxLocks, int cacheBlocks) {
         /**
          * Checks the settings.
          *
@@ -219,9 +234,10 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          * @param lockLeaseMillis the lock lease, from {@value FsEngine#MIN_LEASE_MILLIS} to {@value FsEngine#MAX_LEASE_MILLIS}
          * @param maxLocksPerHolder the most locks of one holder on one member, at least 1
          * @param maxLocks the most locks of one member, at least {@code maxLocksPerHolder}
+         * @param cacheBlocks the most data blocks one member caches, 0 to {@value FsEngine#MAX_CACHE_BLOCKS}
          * @throws NullPointerException if the fleet or the device is null
          * @throws IllegalArgumentException if the groups or the timeout are not positive, the lease is out
-         *         of its range or the lock bounds are not positive
+         *         of its range, the lock bounds are not positive or the cache is out of its range
          */
         public Settings {
             Objects.requireNonNull(fleet, "fleet");
@@ -240,10 +256,13 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
                 throw new IllegalArgumentException("maxLocksPerHolder must be positive and maxLocks at least as large, were "
                         + maxLocksPerHolder + " and " + maxLocks);
             }
+            if (cacheBlocks < 0 || cacheBlocks > MAX_CACHE_BLOCKS) {
+                throw new IllegalArgumentException("cacheBlocks must be from 0 to " + MAX_CACHE_BLOCKS + ", was " + cacheBlocks);
+            }
         }
 
         /**
-         * Settings with the default lock lease and bounds.
+         * Settings with the default lock lease, lock bounds and cache.
          *
          * @param fleet the fleet's name
          * @param device the block device's name
@@ -254,7 +273,8 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          * @throws IllegalArgumentException if the groups or the timeout are not positive
          */
         public Settings(String fleet, String device, boolean format, int groups, long callTimeoutMillis) {
-            this(fleet, device, format, groups, callTimeoutMillis, DEFAULT_LEASE_MILLIS, DEFAULT_MAX_LOCKS_PER_HOLDER, DEFAULT_MAX_LOCKS);
+            this(fleet, device, format, groups, callTimeoutMillis, DEFAULT_LEASE_MILLIS, DEFAULT_MAX_LOCKS_PER_HOLDER, DEFAULT_MAX_LOCKS,
+                    DEFAULT_CACHE_BLOCKS);
         }
 
         /**
@@ -268,7 +288,8 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          */
         public static Settings of(Config config, Map<String, Object> properties) {
             return new Settings(String.valueOf(properties.getOrDefault(Fleet.NAME, FileSystemFleet.NAME)), config.device(), config.format(),
-                    config.groups(), config.callTimeoutMillis(), config.lockLeaseMillis(), config.maxLocksPerHolder(), config.maxLocks());
+                    config.groups(), config.callTimeoutMillis(), config.lockLeaseMillis(), config.maxLocksPerHolder(), config.maxLocks(),
+                    config.cacheBlocks());
         }
     }
 
@@ -334,7 +355,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         this.fleet = libfos.proxy(FsPeers.class, fleetName, options.withSelection(Selection.ROUND_ROBIN));
         long startedMillis = System.currentTimeMillis();
         this.gates = new Gates(fleetName, deviceName, servedBy, device, fleet, this::owns, layout -> mounted(layout, startedMillis));
-        this.owned = new OwnedGroups(fleetName, device, fleet, gates);
+        this.owned = new OwnedGroups(fleetName, device, fleet, gates, settings.cacheBlocks());
         this.peers = new PeerCalls(fleetName, deviceName, device, fleet, libfos, settings, gates, owned, this::owns);
         this.locks = new LockTable(() -> System.nanoTime() / 1_000_000, settings.lockLeaseMillis(), settings.maxLocksPerHolder(),
                 settings.maxLocks());

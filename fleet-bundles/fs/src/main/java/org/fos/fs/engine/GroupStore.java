@@ -40,6 +40,8 @@ final class GroupStore {
     final Contents contents;
     final CrossSteps cross;
     final GroupHeader header;
+    /** The member's cache of file data blocks (shared by its groups). */
+    final DataCache data;
     /**
      * The most blocks a file may hold to be freed in the transaction that drops its last link: its
      * index and bitmap blocks fit any transaction. Larger files become orphans freed in steps.
@@ -53,8 +55,9 @@ final class GroupStore {
     private int pendingJournal;
     private String journalError;
 
-    private GroupStore(Layout layout, int group, BlockDevice device, LongPredicate isOpen, Deque<Long> borrowed) {
+    private GroupStore(Layout layout, int group, BlockDevice device, LongPredicate isOpen, Deque<Long> borrowed, DataCache data) {
         this.layout = layout;
+        this.data = data;
         this.group = group;
         this.device = device;
         this.isOpen = isOpen;
@@ -72,10 +75,11 @@ final class GroupStore {
      *
      * @param isOpen whether an inode is open: an orphan that is not is freed by {@link #freeOrphans(long)}
      * @param borrowed blocks other groups lent to this group's files (the member keeps them across loads)
+     * @param data the member's cache of file data blocks
      * @throws Checksums.Damaged if the header or a bitmap block is damaged
      */
-    static GroupStore open(Layout layout, int group, BlockDevice device, LongPredicate isOpen, Deque<Long> borrowed) {
-        GroupStore g = new GroupStore(layout, group, device, isOpen, borrowed);
+    static GroupStore open(Layout layout, int group, BlockDevice device, LongPredicate isOpen, Deque<Long> borrowed, DataCache data) {
+        GroupStore g = new GroupStore(layout, group, device, isOpen, borrowed, data);
         g.replayed = g.blocks.replay();
         g.header.check();
         g.alloc.count(g.begin());
@@ -83,12 +87,12 @@ final class GroupStore {
     }
 
     static GroupStore open(Layout layout, int group, BlockDevice device) {
-        return open(layout, group, device, inode -> false, new ArrayDeque<>());
+        return open(layout, group, device, inode -> false, new ArrayDeque<>(), new DataCache(layout.blockSize, 0));
     }
 
     /** Reads a group without changing the device, for a check: the journal is read but not replayed. */
     static GroupStore inspect(Layout layout, int group, BlockDevice device) {
-        GroupStore g = new GroupStore(layout, group, device, inode -> false, new ArrayDeque<>());
+        GroupStore g = new GroupStore(layout, group, device, inode -> false, new ArrayDeque<>(), new DataCache(layout.blockSize, 0));
         try {
             g.pendingJournal = g.blocks.pending();
         } catch (IllegalStateException e) {
@@ -124,16 +128,26 @@ final class GroupStore {
     void commit(Tx tx) {
         if (tx.blocks.isEmpty()) {
             if (!tx.data.isEmpty()) {
-                BlockRuns.write(blocks.device, tx.data, null);
+                try {
+                    BlockRuns.write(blocks.device, tx.data, null);
+                } catch (RuntimeException e) {
+                    data.failed(tx.data);
+                    throw e;
+                }
+                data.written(tx.data);
             }
             return;
         }
         try {
             blocks.commit(tx);
         } catch (RuntimeException e) {
+            data.failed(tx.data);
             abort(tx);
             throw e;
         }
+        data.written(tx.data);
+        data.drop(tx.freed);
+        data.drop(tx.returns);
         alloc.committed(tx);
         returns.addAll(tx.returns);
     }

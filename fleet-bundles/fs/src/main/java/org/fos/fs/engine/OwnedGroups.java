@@ -47,11 +47,16 @@ final class OwnedGroups {
     private final Map<Long, Integer> opens = new HashMap<>();
     /** Blocks other groups lent to each group's files, not yet used; filled off the member thread. */
     private final Map<Integer, ConcurrentLinkedDeque<Long>> borrowed = new ConcurrentHashMap<>();
+    /** The most file data blocks {@link #data} keeps. */
+    private final int cacheBlocks;
+    /** The cache of file data blocks of every group this member loaded; made at the first load (it needs the block size). */
+    private DataCache data;
     /** Inodes reserved by cross-group operations in flight, by operation. */
     private final Map<Long, List<Long>> reservations = new HashMap<>();
 
-    OwnedGroups(String fleetName, BlockDevice device, FsPeers fleet, Gates gates) {
+    OwnedGroups(String fleetName, BlockDevice device, FsPeers fleet, Gates gates, int cacheBlocks) {
         this.fleetName = fleetName;
+        this.cacheBlocks = cacheBlocks;
         this.device = device;
         this.fleet = fleet;
         this.gates = gates;
@@ -65,7 +70,10 @@ final class OwnedGroups {
     GroupStore store(int group) {
         GroupStore s = stores.get(group);
         if (s == null) {
-            s = GroupStore.open(gates.layout(), group, device, opens::containsKey, pool(group));
+            if (data == null) {
+                data = new DataCache(gates.layout().blockSize, cacheBlocks);
+            }
+            s = GroupStore.open(gates.layout(), group, device, opens::containsKey, pool(group), data);
             stores.put(group, s);
             try {
                 int freed = s.freeOrphans(System.currentTimeMillis());
@@ -90,9 +98,12 @@ final class OwnedGroups {
         return lent;
     }
 
-    /** Forgets the loaded groups: they are read again on next use (after a repair). */
+    /** Forgets the loaded groups and the data blocks cached: they are read again on next use (after a repair). */
     void forget() {
         stores.clear();
+        if (data != null) {
+            data.clear();
+        }
     }
 
     // ---------------------------------------------------------------- names

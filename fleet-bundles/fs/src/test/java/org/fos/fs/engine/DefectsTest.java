@@ -33,7 +33,7 @@ class DefectsTest {
         device = new MemDevice(4096, 8192);
         layout = Volume.mkfs(device, 2);
         Volume.recover(device, layout);
-        g0 = GroupStore.open(layout, 0, device, open::contains, new ArrayDeque<>());
+        g0 = GroupStore.open(layout, 0, device, open::contains, new ArrayDeque<>(), new DataCache(layout.blockSize, 64));
     }
 
     FsckReport assertClean(GroupStore... stores) {
@@ -86,7 +86,7 @@ class DefectsTest {
 
         // a crash now leaves the orphan on the device: the next load of the group frees it
         MemDevice crashed = device.crashCopy();
-        GroupStore after = GroupStore.open(layout, 0, crashed, x -> false, new ArrayDeque<>());
+        GroupStore after = GroupStore.open(layout, 0, crashed, x -> false, new ArrayDeque<>(), new DataCache(layout.blockSize, 64));
         assertThat(after.freeOrphans(9)).isEqualTo(1);
         assertThatThrownBy(() -> after.stat(f.inode())).isInstanceOf(NoSuchFileException.class);
 
@@ -147,7 +147,7 @@ class DefectsTest {
         List<Long> lent = g1.inTx(tx -> g1.alloc.lend(tx, 600));
         assertThat(lent).hasSize(600);
         ArrayDeque<Long> pool = new ArrayDeque<>(lent);
-        GroupStore g0b = GroupStore.open(layout, 0, device, open::contains, pool);
+        GroupStore g0b = GroupStore.open(layout, 0, device, open::contains, pool, new DataCache(layout.blockSize, 64));
         g0.checkpoint();
         g0b.contents.write(f.inode(), -1, at, mib, false, 3);
         at += mib.length;

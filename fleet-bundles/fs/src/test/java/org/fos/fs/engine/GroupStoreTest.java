@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Random;
 
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.Test;
 class GroupStoreTest {
     static final long ROOT = FileSystemFleet.ROOT;
 
+    /** The member's data cache in these tests: smaller than some files, so that it drops blocks too. */
+    static final int CACHE_BLOCKS = 16;
+
     MemDevice device;
     GroupStore g0;
 
@@ -29,7 +33,7 @@ class GroupStoreTest {
         device = new MemDevice(4096, 8192);
         Layout l = Volume.mkfs(device, 2);
         Volume.recover(device, l);
-        g0 = GroupStore.open(l, 0, device);
+        g0 = GroupStore.open(l, 0, device, inode -> false, new ArrayDeque<>(), new DataCache(4096, CACHE_BLOCKS));
     }
 
     static byte[] random(int n, long seed) {
@@ -168,5 +172,56 @@ class GroupStoreTest {
         assertThat(g0.stats().freeBlocks()).as("all but the root directory's block").isEqualTo(g0.stats().dataBlocks() - 1);
         g0.contents.write(Ops.create(g0, ROOT, "again", true, 4).inode(), -1, 0, chunk, false, 5);
         assertClean();
+    }
+
+    @Test
+    void shouldReadCachedDataBlocksWithoutTheDeviceAndNeverAFreedBlocksOldBytes() throws Exception {
+        DirEntry a = Ops.create(g0, ROOT, "a", true, 1);
+        byte[] content = random(3 * 4096, 11);
+        g0.contents.write(a.inode(), -1, 0, content, false, 2);
+        int reads = device.reads;
+        assertThat(g0.contents.read(a.inode(), -1, 0, content.length)).isEqualTo(content);
+        assertThat(g0.contents.read(a.inode(), -1, 100, 5000)).isEqualTo(java.util.Arrays.copyOfRange(content, 100, 5100));
+        assertThat(device.reads).as("blocks written are read from the cache").isEqualTo(reads);
+
+        byte[] patch = random(10, 12);
+        g0.contents.write(a.inode(), -1, 4090, patch, false, 3);
+        System.arraycopy(patch, 0, content, 4090, 10);
+        assertThat(device.reads).as("a partial write of cached blocks reads them from the cache").isEqualTo(reads);
+        assertThat(g0.contents.read(a.inode(), -1, 0, content.length)).isEqualTo(content);
+
+        int held = g0.data.size();
+        g0.contents.truncate(a.inode(), -1, 0, 4);
+        assertThat(g0.data.size()).as("the freed blocks are dropped").isEqualTo(held - 3);
+        DirEntry b = Ops.create(g0, ROOT, "b", true, 5);
+        g0.contents.write(b.inode(), -1, 8192 + 10, new byte[] {7}, false, 6);
+        byte[] expected = new byte[8192 + 11];
+        expected[8192 + 10] = 7;
+        assertThat(g0.contents.read(b.inode(), -1, 0, expected.length)).as("a reused block reads as what was written to it, zeros around")
+                .isEqualTo(expected);
+        assertClean();
+    }
+
+    @Test
+    void shouldReadWhatTheDeviceHoldsAfterAWriteFailed() throws Exception {
+        DirEntry a = Ops.create(g0, ROOT, "a", true, 1);
+        byte[] before = random(4096, 21);
+        g0.contents.write(a.inode(), -1, 0, before, false, 2);
+        device.failWrites = true;
+        assertThatThrownBy(() -> g0.contents.write(a.inode(), -1, 0, random(4096, 22), false, 3)).hasMessageContaining("failed a write");
+        device.failWrites = false;
+        int reads = device.reads;
+        assertThat(g0.contents.read(a.inode(), -1, 0, 4096)).isEqualTo(before);
+        assertThat(device.reads).as("the block the failed write was for is read from the device again").isGreaterThan(reads);
+    }
+
+    @Test
+    void shouldKeepNoMoreDataBlocksThanItMay() throws Exception {
+        DirEntry a = Ops.create(g0, ROOT, "a", true, 1);
+        byte[] content = random((CACHE_BLOCKS + 8) * 4096, 31);
+        g0.contents.write(a.inode(), -1, 0, content, false, 2);
+        assertThat(g0.data.size()).isEqualTo(CACHE_BLOCKS);
+        assertThat(g0.contents.read(a.inode(), -1, 0, content.length)).isEqualTo(content);
+        assertThat(g0.data.size()).isEqualTo(CACHE_BLOCKS);
     }
 }

@@ -150,15 +150,20 @@ class LockTableTest {
 
     @Test
     void shouldRefuseALockLeaseOrBoundsOutOfRangeInTheFleetsSettings() {
-        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 999, 1, 1))
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 999, 1, 1, 1024))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lockLeaseMillis must be from 1000 to 600000, was 999");
-        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 600_001, 1, 1))
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 600_001, 1, 1, 1024))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 0, 1))
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 0, 1, 1024))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLocksPerHolder");
-        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 10, 9))
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 10, 9, 1024))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLocks at least as large");
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 1, 1, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheBlocks must be from 0 to 262144, was -1");
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 1, 1, 262_145))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheBlocks");
         FsEngine.Settings defaults = new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000);
+        assertThat(defaults.cacheBlocks()).isEqualTo(FsEngine.DEFAULT_CACHE_BLOCKS);
         assertThat(defaults.lockLeaseMillis()).isEqualTo(FsEngine.DEFAULT_LEASE_MILLIS);
         assertThat(defaults.maxLocksPerHolder()).isEqualTo(FsEngine.DEFAULT_MAX_LOCKS_PER_HOLDER);
     }

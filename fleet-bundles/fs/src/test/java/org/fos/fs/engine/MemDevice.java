@@ -31,13 +31,22 @@ final class MemDevice extends AbstractBlockDevice {
         bytes[(int) (block * geometry.blockSize()) + offset] ^= (byte) 0xff;
     }
 
+    /** Calls that read blocks, counted. */
+    int reads;
+    /** While true, every write fails as a device error would. */
+    boolean failWrites;
+
     @Override
     protected void readBlocks(long block, byte[] into) {
+        reads++;
         System.arraycopy(bytes, (int) (block * geometry.blockSize()), into, 0, into.length);
     }
 
     @Override
     protected void writeBlocks(long block, byte[] data) {
+        if (failWrites) {
+            throw new IllegalStateException("the device failed a write of block " + block);
+        }
         System.arraycopy(data, 0, bytes, (int) (block * geometry.blockSize()), data.length);
         if (afterEachRun != null) {
             afterEachRun.add(crashCopy());
