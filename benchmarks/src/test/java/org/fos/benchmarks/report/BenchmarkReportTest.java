@@ -515,7 +515,8 @@ class BenchmarkReportTest {
                 assertThat(BenchmarkReport.quote(quoted, List.of())).isEqualTo(BenchmarkReport.NOT_MEASURED);
             }
         }
-        assertThat(report).contains("**Verdict withdrawn** (fos spinning vs JCTools SPSC): until row 1");
+        assertThat(report).contains("[Recorded 2026-12-03 (issue 14, after runs of 2026-11-27 and 2026-12-02), not this run: the"
+                + " verdict was withdrawn while fos measured 0.64x");
     }
 
     @Test
