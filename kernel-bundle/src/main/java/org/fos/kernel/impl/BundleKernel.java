@@ -35,6 +35,8 @@ import org.osgi.service.component.annotations.ServiceScope;
 @Component(service = Kernel.class, scope = ServiceScope.BUNDLE)
 public final class BundleKernel implements Kernel, Names {
     private final KernelCore core;
+    /** The core's name cache, held here so that a resolution reaches it in one step. */
+    private final NameCache nameCache;
     private final long bundleId;
 
     /**
@@ -50,6 +52,7 @@ public final class BundleKernel implements Kernel, Names {
 
     BundleKernel(KernelCore core, long bundleId) {
         this.core = core;
+        this.nameCache = core.nameCache();
         this.bundleId = bundleId;
     }
 
@@ -152,12 +155,12 @@ public final class BundleKernel implements Kernel, Names {
 
     @Override
     public Capability resolve(String name, Selection selection) {
-        return core.resolve(name, selection, null);
+        return nameCache.resolve(name, selection);
     }
 
     @Override
     public Capability resolve(String name, Selection selection, Object key) {
-        return core.resolve(name, selection, key);
+        return nameCache.resolve(name, selection, key);
     }
 
     @Override

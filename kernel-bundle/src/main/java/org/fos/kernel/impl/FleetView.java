@@ -174,6 +174,31 @@ final class FleetView {
         return members[first];
     }
 
+    /**
+     * Picks a member where nothing stands in the way: the view has members, a selection is given and
+     * key affinity has its key. Then the member is the one {@link #pick(Selection, Object)} picks;
+     * otherwise null. The caller has seen no node out of reach.
+     */
+    Capability pickAtOnce(Selection selection, Object key) {
+        if (selection == Selection.KEY_AFFINITY) {
+            return key == null || members.length == 0 ? null : members[ownerOf(Hashing.hashKey(key))];
+        }
+        return pickAtOnce(selection);
+    }
+
+    /**
+     * {@link #pickAtOnce(Selection, Object)} for a resolution without a key, null for key affinity
+     * too. Apart, so that the code compiled for a caller's hit holds no key hashing unless the caller
+     * passes keys: with it, a hit is too large for C2 to inline.
+     */
+    Capability pickAtOnce(Selection selection) {
+        int n = members.length;
+        if (n == 0 || selection == null || selection == Selection.KEY_AFFINITY) {
+            return null;
+        }
+        return selection == Selection.ROUND_ROBIN ? members[rotate(n)] : pick(selection, null);
+    }
+
     /** Picks a member; the view is not empty. */
     Capability pick(Selection selection, Object key) {
         int n = members.length;

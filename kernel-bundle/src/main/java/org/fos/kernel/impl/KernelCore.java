@@ -69,8 +69,6 @@ final class KernelCore {
     private final Set<UserSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile NameStore external;
     private final NameCache nameCache;
-    /** Nodes no transport has reached for unreachableAfterMillis; usually empty, read on every resolution. */
-    private volatile java.util.Set<String> unreachable = java.util.Set.of();
     /** When each node of the cached names was first seen out of reach (link timer only). */
     private final Map<String, Long> downSince = new HashMap<>();
     private final ScheduledExecutorService linkTimer;
@@ -374,17 +372,23 @@ final class KernelCore {
     }
 
     Capability resolve(String name, Selection selection, Object key) {
-        return nameCache.resolve(name, selection, key, unreachable);
+        return nameCache.resolve(name, selection, key);
+    }
+
+    /** The name cache, which {@link BundleKernel} resolves through without passing here. */
+    NameCache nameCache() {
+        return nameCache;
     }
 
     /** Whether this node reaches a node now, or reached it less than unreachableAfterMillis ago. */
     boolean reachable(String node) {
-        return !unreachable.contains(node);
+        return !nameCache.unreachable().contains(node);
     }
 
     /**
      * Looks which nodes of the cached names no transport reaches, and since when: a node out of reach
-     * for {@code unreachableAfterMillis} joins {@link #unreachable}; one that is reached again leaves it.
+     * for {@code unreachableAfterMillis} joins the name cache's {@link NameCache#unreachable()}; one that
+     * is reached again leaves it.
      * Runs on the link timer.
      */
     void checkReachability() {
@@ -405,6 +409,7 @@ final class KernelCore {
             }
         }
         downSince.keySet().retainAll(nodes);
+        java.util.Set<String> unreachable = nameCache.unreachable();
         if (!out.equals(unreachable)) {
             for (String node : out) {
                 if (!unreachable.contains(node)) {
@@ -417,7 +422,7 @@ final class KernelCore {
                     LOG.info("node {}: node {} is reached again", nodeId, node);
                 }
             }
-            unreachable = java.util.Set.copyOf(out);
+            nameCache.unreachable(java.util.Set.copyOf(out));
         }
     }
 

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 
@@ -54,7 +53,21 @@ final class NameCache {
     private final Function<String, NameStore> storeFor;
     private final LongFunction<MailboxImpl> localMailbox;
     private final Refusal refusal;
-    private final ConcurrentHashMap<String, Followed> followed = new ConcurrentHashMap<>();
+    /**
+     * The followed names, by name: an open-addressing table (linear probing, at most half full) that
+     * {@link #follow} replaces by a copy with one more, under the name lock; never shrinks. A lookup
+     * is a hash, a probe or two and one equals. Not a ConcurrentHashMap: its get, inlined with
+     * the branches that every map of the JVM exercises, took most of the code size that decides
+     * whether a resolution is inlined into its caller (see {@link #resolve}).
+     */
+    private volatile Followed[] followed = new Followed[16];
+    /** How many names {@link #followed} holds; under the name lock. */
+    private int followedCount;
+    /**
+     * Nodes no transport has reached for unreachableAfterMillis, immutable; null while there are none,
+     * the usual case, so that a resolution tells it from one read.
+     */
+    private volatile Set<String> unreachable;
     /** The node whose members of node-scoped fleets this kernel uses when it has none; null: none. */
     private volatile String homeNode;
 
@@ -75,15 +88,37 @@ final class NameCache {
     }
 
     private FleetView view(String name) {
-        Followed f = followed.get(name);
+        Followed f = lookUp(name);
         if (f == null) {
             f = follow(Names.requireValidName(name));
         }
         return f.view;
     }
 
-    /** Picks a member of a name, leaving out the members of nodes out of reach where others remain. */
-    Capability resolve(String name, Selection selection, Object key, Set<String> unreachable) {
+    /**
+     * Picks a member of a name, leaving out the members of nodes out of reach where others remain.
+     * <p>
+     * A hit on a followed name, with no node out of reach, is decided by {@link FleetView#pickAtOnce};
+     * everything else goes the longer way. The hit is kept short because this method is compiled
+     * with the table lookup and the pick inlined into it, and C2 inlines it into a caller only while
+     * that code stays under {@code InlineSmallCode} (2,500 bytes); above it every hit was a call of
+     * its own (row 8, {@code -XX:+PrintInlining}: {@code already compiled into a big method}).
+     */
+    Capability resolve(String name, Selection selection, Object key) {
+        Followed f = name == null ? null : lookUp(name); // a null name fails the longer way, as it always did
+        Capability picked = f == null || unreachable != null ? null : f.view.pickAtOnce(selection, key);
+        return picked != null ? picked : resolveChecked(name, selection, key);
+    }
+
+    /** {@link #resolve(String, Selection, Object)} without a key, its hit compiled without the key's hashing. */
+    Capability resolve(String name, Selection selection) {
+        Followed f = name == null ? null : lookUp(name);
+        Capability picked = f == null || unreachable != null ? null : f.view.pickAtOnce(selection);
+        return picked != null ? picked : resolveChecked(name, selection, null);
+    }
+
+    /** {@link #resolve} with every check: a name not followed yet, a bad argument, no member, nodes out of reach. */
+    private Capability resolveChecked(String name, Selection selection, Object key) {
         Objects.requireNonNull(selection, "selection");
         FleetView view = view(name);
         if (selection == Selection.KEY_AFFINITY && key == null) {
@@ -92,7 +127,18 @@ final class NameCache {
         if (view.isEmpty()) {
             throw refusal.reject(Status.NO_SUCH_NAME, "no member is registered under '" + name + "'");
         }
-        return view.pick(selection, key, unreachable);
+        return view.pick(selection, key, unreachable());
+    }
+
+    /** Nodes no transport has reached for unreachableAfterMillis; usually none. */
+    Set<String> unreachable() {
+        Set<String> nodes = unreachable;
+        return nodes == null ? Set.of() : nodes;
+    }
+
+    /** Sets the nodes out of reach, an immutable set; the link timer's check does. */
+    void unreachable(Set<String> nodes) {
+        unreachable = nodes.isEmpty() ? null : nodes;
     }
 
     /** Up to {@code count} members on distinct nodes, from the key's owner on. */
@@ -117,15 +163,17 @@ final class NameCache {
 
     /** Adds the nodes of every followed name's members. */
     void nodesInto(Set<String> out) {
-        for (Followed f : followed.values()) {
-            f.view.nodesInto(out);
+        for (Followed f : followed) {
+            if (f != null) {
+                f.view.nodesInto(out);
+            }
         }
     }
 
     /** Makes the cache follow a name on its first resolution; the store fills it before this returns. */
     private Followed follow(String name) {
         synchronized (nameLock) {
-            Followed f = followed.get(name);
+            Followed f = lookUp(name);
             if (f == null) {
                 f = new Followed(name);
                 try {
@@ -133,16 +181,58 @@ final class NameCache {
                 } catch (RuntimeException ex) {
                     throw refusal.reject(Status.UNAVAILABLE, "the name store cannot follow '" + name + "': " + ex.getMessage());
                 }
-                followed.put(name, f);
+                add(f);
             }
             return f;
         }
     }
 
+    /** The followed name's entry, or null. */
+    private Followed lookUp(String name) {
+        Followed[] table = followed;
+        int mask = table.length - 1;
+        for (int i = slot(name, mask);; i = (i + 1) & mask) {
+            Followed f = table[i];
+            if (f == null || f.name.equals(name)) {
+                return f;
+            }
+        }
+    }
+
+    /** Publishes a table with one more followed name; under the name lock, the name not followed yet. */
+    private void add(Followed f) {
+        Followed[] table = followed;
+        int length = 2 * (followedCount + 1) > table.length ? 2 * table.length : table.length;
+        Followed[] copy = new Followed[length];
+        for (Followed g : table) {
+            if (g != null) {
+                insert(copy, g);
+            }
+        }
+        insert(copy, f);
+        followed = copy;
+        followedCount++;
+    }
+
+    private static void insert(Followed[] table, Followed f) {
+        int mask = table.length - 1;
+        int i = slot(f.name, mask);
+        while (table[i] != null) {
+            i = (i + 1) & mask;
+        }
+        table[i] = f;
+    }
+
+    /** A name's first slot in a table of {@code mask + 1} slots: its hash with the high bits folded in. */
+    private static int slot(String name, int mask) {
+        int h = name.hashCode();
+        return (h ^ (h >>> 16)) & mask;
+    }
+
     /** Moves the watches of the followed names that {@code moves} takes to {@code store}; under the name lock. */
     void rewatch(NameStore store, java.util.function.Predicate<String> moves) {
-        for (Followed f : followed.values()) {
-            if (moves.test(f.name)) {
+        for (Followed f : followed) {
+            if (f != null && moves.test(f.name)) {
                 KernelCore.closeQuietly(f.watch);
                 f.watch = store.watch(f.name, f);
             }

@@ -10,7 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
@@ -100,6 +103,64 @@ class NamesTest {
         }
         assertThat(hits).hasSize(3).allSatisfy((a, n) -> assertThat(n).isEqualTo(100));
         assertThat(hits.keySet()).containsExactlyInAnyOrderElementsOf(boxes.stream().map(Mailbox::address).toList());
+    }
+
+    @Test
+    void shouldResolveEveryNameWhenTheCacheFollowsHundreds() {
+        Map<String, Address> members = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            String name = "/test/many-" + i;
+            members.put(name, fleet(name, 1).get(0).address());
+            assertThat(names.resolve(name, Selection.ROUND_ROBIN).address()).as(name).isEqualTo(members.get(name));
+        }
+        members.forEach((name, member) -> {
+            assertThat(names.resolve(name, Selection.ROUND_ROBIN).address()).as(name).isEqualTo(member);
+            assertThat(names.resolve(new String(name.toCharArray()), Selection.KEY_AFFINITY, "k").address())
+                    .as("an equal name, not the same string").isEqualTo(member);
+        });
+        assertThatThrownBy(() -> names.resolve("/test/many-none", Selection.ROUND_ROBIN)).isInstanceOf(KernelException.class)
+                .satisfies(e -> assertThat(((KernelException) e).status()).isEqualTo(Status.NO_SUCH_NAME));
+        assertThatThrownBy(() -> names.resolve(null, null)).isInstanceOf(NullPointerException.class).hasMessage("selection");
+    }
+
+    @Test
+    void shouldFindEveryFollowedNameWhileOthersAreFollowed() throws Exception {
+        int count = 400;
+        AtomicReferenceArray<Address> members = new AtomicReferenceArray<>(count);
+        AtomicInteger published = new AtomicInteger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Thread writer = new Thread(() -> {
+            for (int i = 0; i < count; i++) {
+                String name = "/test/grow-" + i;
+                Address member = fleet(name, 1).get(0).address();
+                names.resolve(name, Selection.ROUND_ROBIN); // the cache follows it from here on
+                members.set(i, member);
+                published.incrementAndGet();
+            }
+        });
+        Runnable reader = () -> {
+            while (published.get() < count && failures.isEmpty()) {
+                int n = published.get();
+                if (n == 0) {
+                    continue;
+                }
+                int i = ThreadLocalRandom.current().nextInt(n);
+                try {
+                    assertThat(names.resolve("/test/grow-" + i, Selection.ROUND_ROBIN).address()).isEqualTo(members.get(i));
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }
+        };
+        List<Thread> readers = List.of(new Thread(reader), new Thread(reader));
+        readers.forEach(Thread::start);
+        writer.start();
+        writer.join(30_000);
+        for (Thread t : readers) {
+            t.join(30_000);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(published.get()).isEqualTo(count);
     }
 
     @Test
