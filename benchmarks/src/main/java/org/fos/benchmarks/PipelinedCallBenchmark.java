@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PipelinedCallBenchmark {
 
     /** The caller, one of the names {@code RemoteCallers.createAsync} knows. */
-    @Param({"fos", "grpc", "grpcDirect"})
+    @Param({"fos", "fosDirect", "grpc", "grpcDirect"})
     public String peer;
 
     /** The most calls in flight at once. */

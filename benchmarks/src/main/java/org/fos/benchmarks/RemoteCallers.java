@@ -97,15 +97,17 @@ final class RemoteCallers {
     /**
      * Creates an asynchronous caller and starts its server.
      *
-     * @param peer {@code fos}, {@code grpc} or {@code grpcDirect}
+     * @param peer {@code fos}, {@code fosDirect} (replies complete their stages on node-a's event loop,
+     *        {@link org.fos.rpc.api.CallOptions#directReplies()}), {@code grpc} or {@code grpcDirect}
      * @return the caller
      */
     static AsyncCaller createAsync(String peer) {
         return switch (peer) {
-            case "fos" -> {
+            case "fos", "fosDirect" -> {
                 RemoteFleet fleet = new RemoteFleet(Callers.FLEET);
                 fleet.addMember(AsyncAdder.class, (a, b) -> CompletableFuture.completedFuture(a + b));
-                yield new FosAsync(fleet.client(AsyncAdder.class, Callers.OPTIONS), fleet::close);
+                yield new FosAsync(fleet.client(AsyncAdder.class, Callers.OPTIONS.withDirectReplies(peer.equals("fosDirect"))),
+                        fleet::close);
             }
             case "grpc" -> new GrpcNetty(false);
             case "grpcDirect" -> new GrpcNetty(true);

@@ -194,9 +194,10 @@ final class Rows {
             + ".";
 
     private static final String PIPELINED_PATH = "With 64 calls in flight the cost is CPU, not waiting. A fos call passes"
-            + " five threads (the caller, node-a's event loop, node-b's event loop, the member, node-a's libfos reply"
-            + " thread that completes the stages); gRPC with direct executors passes three (the caller and the two"
-            + " event loops). " + earlier(RECORDED, "`-prof stack` of PipelinedCallBenchmark", "Thread.yield of the"
+            + " five threads by default (the caller, node-a's event loop, node-b's event loop, the member, node-a's libfos"
+            + " reply thread that completes the stages) and four with direct replies (no reply thread); gRPC with direct"
+            + " executors passes three (the caller and the two event loops: its server runs the method on its event"
+            + " loop, where fos hands the request to the member's thread). " + earlier(RECORDED, "`-prof stack` of PipelinedCallBenchmark", "Thread.yield of the"
                     + " kernel's idle strategy, the member and the reply thread waiting between batches, was 23% of the"
                     + " RUNNABLE samples, event-loop wake-ups (eventfd) and socket writes most of the rest")
             + ". Allocated per call in this run (`-prof gc`): {allocation}. On 2 cores the yielding threads take time"
@@ -328,12 +329,16 @@ final class Rows {
                     + " semaphore; a call starts as soon as one completes) to a server on the other node over loopback:"
                     + " through a typed libfos proxy (the protocol's method returns a CompletionStage; the member answers"
                     + " with a completed stage) on the two nodes of row 5, and through gRPC-java over Netty,"
-                    + " ClientCalls.asyncUnaryCall, default and direct executors. Calls started per second; each iteration"
-                    + " waits for its calls to complete.",
+                    + " ClientCalls.asyncUnaryCall, default and direct executors. Like with like: fos's default, whose"
+                    + " stages complete on the bundle's libfos reply thread, beside gRPC's default executors; fos with direct"
+                    + " replies (CallOptions.withDirectReplies, ADR 0104: stages complete on node-a's event loop) beside"
+                    + " gRPC's direct executors. Calls started per second; each iteration waits for its calls to complete.",
                     new Comparison("vs gRPC over Netty, window 64 (default executors)", Kind.THROUGHPUT, pipelined("fos"),
                             pipelined("grpc"), 3, PIPELINED_PATH),
-                    new Comparison("vs gRPC over Netty, window 64 (direct executors)", Kind.THROUGHPUT, pipelined("fos"),
-                            pipelined("grpcDirect"), 3, PIPELINED_PATH))
+                    new Comparison("direct replies vs gRPC over Netty, window 64 (direct executors)", Kind.THROUGHPUT,
+                            pipelined("fosDirect"), pipelined("grpcDirect"), 3, PIPELINED_PATH),
+                    new Comparison("direct replies vs the reply thread", Kind.THROUGHPUT, pipelined("fosDirect"), pipelined("fos"),
+                            Double.NaN, null))
                     .quoting("allocation", pipelined("fos").metric(ALLOCATION_PER_OP)),
             Row.measured(7, "codec encode+decode of a typical request", "hand-written ByteBuffer codec; Java object serialization",
                     "<= 3x; >= 30x faster",

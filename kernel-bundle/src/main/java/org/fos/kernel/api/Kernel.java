@@ -43,6 +43,24 @@ public interface Kernel {
     Mailbox createMailbox(String label, int capacity);
 
     /**
+     * Creates a mailbox owned by the calling bundle whose messages {@code direct} sees first, on the
+     * thread that delivers each (see {@link DirectDelivery}): a message it takes is counted as sent and
+     * received and never queued; one it declines, or on which it throws, is queued as in a mailbox of
+     * {@link #createMailbox(String, int)}. Capabilities, rights and closing are as for any mailbox:
+     * nothing reaches {@code direct} once the mailbox is closed.
+     *
+     * @param label a short description shown by the shell; not null
+     * @param capacity how many declined messages it holds at most, as for {@link #createMailbox(String, int)}
+     * @param direct what takes messages as they are delivered; not null
+     * @return the receiving handle, whose capability has every right
+     * @throws IllegalArgumentException if the capacity is out of range or the label is longer than
+     *         100 characters
+     * @throws NullPointerException if {@code direct} is null
+     * @since 1.6
+     */
+    Mailbox createMailbox(String label, int capacity, DirectDelivery direct);
+
+    /**
      * Opens a receiving handle for an existing mailbox on this node.
      *
      * @param capability a capability with {@link Right#RECEIVE}

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.DirectDelivery;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.KernelStats;
 import org.fos.kernel.api.LinkInfo;
@@ -63,7 +64,12 @@ public final class BundleKernel implements Kernel, Names {
 
     @Override
     public Mailbox createMailbox(String label, int capacity) {
-        return core.createMailbox(bundleId, label, capacity);
+        return core.createMailbox(bundleId, label, capacity, null);
+    }
+
+    @Override
+    public Mailbox createMailbox(String label, int capacity, DirectDelivery direct) {
+        return core.createMailbox(bundleId, label, capacity, Objects.requireNonNull(direct, "direct"));
     }
 
     @Override

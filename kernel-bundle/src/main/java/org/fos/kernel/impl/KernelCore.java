@@ -143,8 +143,12 @@ final class KernelCore {
     // ---------------------------------------------------------------- mailboxes and capabilities
 
     MailboxHandle createMailbox(long owner, String label, int capacity) {
+        return createMailbox(owner, label, capacity, null);
+    }
+
+    MailboxHandle createMailbox(long owner, String label, int capacity, org.fos.kernel.api.DirectDelivery direct) {
         ensureOpen();
-        return mailboxes.create(owner, label, capacity);
+        return mailboxes.create(owner, label, capacity, direct);
     }
 
     MailboxHandle open(Capability capability) {

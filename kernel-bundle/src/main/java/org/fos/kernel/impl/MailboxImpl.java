@@ -2,15 +2,19 @@ package org.fos.kernel.impl;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import org.fos.kernel.api.Address;
+import org.fos.kernel.api.DirectDelivery;
 import org.fos.kernel.api.KernelException;
 import org.fos.kernel.api.MailboxInfo;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.MessageHandler;
 import org.fos.kernel.api.Status;
 import org.jctools.queues.MpscArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A mailbox: a bounded lock-free multi-producer single-consumer queue with an address.
@@ -25,8 +29,12 @@ import org.jctools.queues.MpscArrayQueue;
  * {@link CoreBudget} and its own history. That choice never decides whether a producer wakes it: a
  * producer unparks whatever thread {@link #waiter} names, so a receiver told to park at once is woken
  * exactly as one that spun first.
+ *
+ * <p>A mailbox made with a {@link DirectDelivery} offers each message to it first, on the delivering
+ * thread; what it takes is counted in {@link #taken} (part of both counts) and never queued.
  */
 final class MailboxImpl {
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxImpl.class);
     final Address address;
     final String label;
     final int capacity;
@@ -39,9 +47,20 @@ final class MailboxImpl {
     volatile CapEntry root;
     private volatile Thread waiter;
     private final ReceiverIdle idle;
+    /** What takes messages as they are delivered, or null. */
+    private final DirectDelivery direct;
+    /** Messages {@link #direct} took. */
+    private final LongAdder taken = new LongAdder();
+    /** Messages on which {@link #direct} threw (queued instead); the first is logged. */
+    private final AtomicLong directFailures = new AtomicLong();
 
     MailboxImpl(MailboxTable table, Address address, String label, int capacity, long ownerBundleId) {
+        this(table, address, label, capacity, ownerBundleId, null);
+    }
+
+    MailboxImpl(MailboxTable table, Address address, String label, int capacity, long ownerBundleId, DirectDelivery direct) {
         this.table = table;
+        this.direct = direct;
         this.idle = new ReceiverIdle(table.coreBudget());
         this.address = address;
         this.label = label;
@@ -52,6 +71,9 @@ final class MailboxImpl {
 
     /** Offers a message; wakes a parked receiver. False if full. */
     boolean offer(Message message) {
+        if (direct != null && !closed && takenDirectly(message)) {
+            return true;
+        }
         if (!queue.offer(message)) {
             return false;
         }
@@ -60,6 +82,22 @@ final class MailboxImpl {
             LockSupport.unpark(w);
         }
         return true;
+    }
+
+    /** Offers a message to {@link #direct}: whether it took it. One that throws has the message queued. */
+    private boolean takenDirectly(Message message) {
+        try {
+            if (direct.take(message)) {
+                taken.increment();
+                return true;
+            }
+        } catch (RuntimeException e) {
+            if (directFailures.getAndIncrement() == 0) {
+                LOG.warn("mailbox {} ({}): its direct delivery threw on a message of type '{}', which is queued instead; later"
+                        + " failures are counted, not logged", address, label, message.type(), e);
+            }
+        }
+        return false;
     }
 
     /**
@@ -196,11 +234,11 @@ final class MailboxImpl {
     }
 
     long sent() {
-        return queue.currentProducerIndex();
+        return queue.currentProducerIndex() + taken.sum();
     }
 
     long received() {
-        return queue.currentConsumerIndex();
+        return queue.currentConsumerIndex() + taken.sum();
     }
 
     MailboxInfo info() {

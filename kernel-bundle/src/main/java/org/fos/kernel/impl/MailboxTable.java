@@ -107,6 +107,10 @@ final class MailboxTable implements Inbox {
     // ---------------------------------------------------------------- mailboxes and capabilities
 
     MailboxHandle create(long owner, String label, int capacity) {
+        return create(owner, label, capacity, null);
+    }
+
+    MailboxHandle create(long owner, String label, int capacity, org.fos.kernel.api.DirectDelivery direct) {
         Objects.requireNonNull(label, "label");
         if (label.length() > 100) {
             throw new IllegalArgumentException("mailbox label is longer than 100 characters: '" + label.substring(0, 20) + "...'");
@@ -116,7 +120,7 @@ final class MailboxTable implements Inbox {
             throw new IllegalArgumentException("mailbox capacity must be from 1 to " + max + ", was " + capacity);
         }
         Address address = new Address(nodeId, nextMailbox.getAndIncrement());
-        MailboxImpl mailbox = new MailboxImpl(this, address, label, Math.max(2, capacity), owner);
+        MailboxImpl mailbox = new MailboxImpl(this, address, label, Math.max(2, capacity), owner, direct);
         CapEntry root = new CapEntry(newCapability(address, Right.ALL_BITS), mailbox, null);
         mailbox.root = root;
         capabilities.put(root.capability, root);

@@ -11,17 +11,23 @@ import org.fos.kernel.api.Selection;
  * @param timeout how long a call waits for its reply, more than zero
  * @param selection how a member is picked for methods without a {@link Key} parameter;
  *        {@link Selection#KEY_AFFINITY} is used for those with one
+ * @param directReplies whether the stage of an asynchronous call completes on the thread that
+ *        delivers its reply (a transport's event loop for a member on another node, the member's
+ *        thread on this one), as gRPC's direct executor does, instead of on the calling bundle's
+ *        reply thread: one thread hand-off less a call, and stages that depend on it run there too,
+ *        so they must not block. False by default. Since 1.5.
  */
-public record CallOptions(Duration timeout, Selection selection) {
+public record CallOptions(Duration timeout, Selection selection, boolean directReplies) {
 
-    /** Thirty seconds, round-robin. */
-    public static final CallOptions DEFAULT = new CallOptions(Duration.ofSeconds(30), Selection.ROUND_ROBIN);
+    /** Thirty seconds, round-robin, replies through the reply thread. */
+    public static final CallOptions DEFAULT = new CallOptions(Duration.ofSeconds(30), Selection.ROUND_ROBIN, false);
 
     /**
      * Checks the options.
      *
      * @param timeout the timeout
      * @param selection the selection
+     * @param directReplies whether replies complete their stages where they are delivered
      * @throws IllegalArgumentException if the timeout is not positive or the selection is
      *         {@link Selection#KEY_AFFINITY} (which needs a key parameter)
      */
@@ -37,13 +43,24 @@ public record CallOptions(Duration timeout, Selection selection) {
     }
 
     /**
+     * Options whose asynchronous calls complete on the reply thread.
+     *
+     * @param timeout the timeout
+     * @param selection the selection
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public CallOptions(Duration timeout, Selection selection) {
+        this(timeout, selection, false);
+    }
+
+    /**
      * Returns these options with another timeout.
      *
      * @param newTimeout the timeout
      * @return the new options
      */
     public CallOptions withTimeout(Duration newTimeout) {
-        return new CallOptions(newTimeout, selection);
+        return new CallOptions(newTimeout, selection, directReplies);
     }
 
     /**
@@ -53,6 +70,17 @@ public record CallOptions(Duration timeout, Selection selection) {
      * @return the new options
      */
     public CallOptions withSelection(Selection newSelection) {
-        return new CallOptions(timeout, newSelection);
+        return new CallOptions(timeout, newSelection, directReplies);
+    }
+
+    /**
+     * Returns these options with asynchronous calls completing on the thread that delivers their
+     * replies, or on the reply thread.
+     *
+     * @param direct whether replies complete their stages where they are delivered
+     * @return the new options
+     */
+    public CallOptions withDirectReplies(boolean direct) {
+        return new CallOptions(timeout, selection, direct);
     }
 }

@@ -4,5 +4,5 @@
  * back into calls on the server side.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package org.fos.rpc.api;

@@ -16,11 +16,13 @@ import org.fos.kernel.api.KernelException;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
+import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.FleetException;
 
 /**
  * The reply mailbox for asynchronous calls of one client bundle, and the thread that completes their
- * futures. Futures complete on that thread: dependent stages run there and must not block.
+ * futures. Futures complete on that thread, or, for calls made with {@link CallOptions#directReplies()},
+ * on the thread that delivers the reply: dependent stages run there and must not block.
  */
 final class AsyncReplies implements Runnable {
     /** A call waiting for its reply, and where it went (volatile: the sending thread sets it after the fact). */
@@ -35,11 +37,14 @@ final class AsyncReplies implements Runnable {
         volatile int resends;
         /** An attempt went to a member that left: it may have run there. */
         volatile boolean mayHaveRun;
+        /** Whether its reply completes the future on the thread that delivers it ({@link CallOptions#directReplies()}). */
+        final boolean direct;
 
-        Pending(MethodModel method, CompletableFuture<Object> future, ScheduledFuture<?> timeout) {
+        Pending(MethodModel method, CompletableFuture<Object> future, ScheduledFuture<?> timeout, boolean direct) {
             this.method = method;
             this.future = future;
             this.timeout = timeout;
+            this.direct = direct;
         }
 
         MethodModel method() {
@@ -135,8 +140,11 @@ final class AsyncReplies implements Runnable {
         }
     }
 
-    /** Registers a call before its request is sent; the future fails after the timeout. */
-    long expect(MethodModel method, CompletableFuture<Object> future, Duration timeout, String target) {
+    /**
+     * Registers a call before its request is sent; the future fails after the timeout. With
+     * {@code direct}, its reply completes the future on the thread that delivers it ({@link #takeDirect}).
+     */
+    long expect(MethodModel method, CompletableFuture<Object> future, Duration timeout, String target, boolean direct) {
         long correlation = nextCorrelation.getAndIncrement();
         ScheduledFuture<?> t = timer.schedule(() -> {
             if (pending.remove(correlation) != null) {
@@ -144,7 +152,7 @@ final class AsyncReplies implements Runnable {
                         + " within " + timeout.toMillis() + " ms" + Replies.MAY_HAVE_RUN, null));
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        pending.put(correlation, new Pending(method, future, t));
+        pending.put(correlation, new Pending(method, future, t, direct));
         return correlation;
     }
 
@@ -208,6 +216,31 @@ final class AsyncReplies implements Runnable {
             staleReplies.increment();
             return;
         }
+        finish(p, reply);
+    }
+
+    /**
+     * Takes a reply on the thread that delivers it (the mailbox's {@link org.fos.kernel.api.DirectDelivery}):
+     * the reply of a call made with {@link CallOptions#directReplies()} completes its future here and now.
+     * Everything else goes to the reply thread: replies of other calls, notices that a request was not
+     * delivered (which may send it again), and replies no call waits for any more.
+     *
+     * @param reply the message delivered
+     * @return whether it was taken
+     */
+    boolean takeDirect(Message reply) {
+        if (Message.UNDELIVERED.equals(reply.type())) {
+            return false;
+        }
+        Pending p = pending.get(reply.correlationId());
+        if (p == null || !p.direct || !pending.remove(reply.correlationId(), p)) {
+            return false;
+        }
+        finish(p, reply);
+        return true;
+    }
+
+    private static void finish(Pending p, Message reply) {
         p.timeout().cancel(false);
         try {
             p.future().complete(Replies.valueOf(p.method(), reply));

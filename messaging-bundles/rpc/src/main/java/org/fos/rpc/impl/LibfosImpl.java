@@ -403,7 +403,7 @@ public final class LibfosImpl implements Libfos {
         }
         Wire.Invocation invocation = invocation(args, h.options); // before our own deadline: see invocation
         AsyncReplies replies = asyncReplies();
-        long correlation = replies.expect(m, future, h.options.timeout(), h.target());
+        long correlation = replies.expect(m, future, h.options.timeout(), h.target(), h.options.directReplies());
         Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name, invocation);
         replies.sending(correlation, h, args, request);
         try {
@@ -466,13 +466,19 @@ public final class LibfosImpl implements Libfos {
             synchronized (this) {
                 a = asyncReplies;
                 if (a == null) {
-                    Mailbox box = kernel.createMailbox(label("libfos " + owner + " async replies"), ASYNC_CAPACITY);
+                    Mailbox box = kernel.createMailbox(label("libfos " + owner + " async replies"), ASYNC_CAPACITY, this::takeDirectReply);
                     a = new AsyncReplies(box, replyCapability(box), core.timer(), core.staleReplies, owner, this);
                     asyncReplies = a;
                 }
             }
         }
         return a;
+    }
+
+    /** The async reply mailbox's direct delivery: replies of calls made with direct replies complete where they arrive. */
+    private boolean takeDirectReply(Message reply) {
+        AsyncReplies a = asyncReplies;
+        return a != null && a.takeDirect(reply);
     }
 
     private Capability replyCapability(Mailbox box) {

@@ -258,6 +258,47 @@ class LibfosTest {
                 .as("outside WaitingCaller the reply thread completes stages").contains("fos-libfos-replies-client");
     }
 
+    @Test
+    void shouldCompleteADirectReplyCallsStageOnTheThreadThatDeliversTheReply() throws Exception {
+        serve("/test/calc", new CalcImpl("a"));
+        Calc direct = client.proxy(Calc.class, "/test/calc", CallOptions.DEFAULT.withDirectReplies(true));
+        Calc queued = client.proxy(Calc.class, "/test/calc");
+        // the member holds both calls' futures until the test completes them on a thread of its own, which then
+        // sends the replies: a direct reply completes its stage there, the other on the client's reply thread
+        CompletableFuture<String> directThread = direct.slow(1).thenApply(v -> v + " on " + Thread.currentThread().getName())
+                .toCompletableFuture();
+        CompletableFuture<String> queuedThread = queued.slow(2).thenApply(v -> v + " on " + Thread.currentThread().getName())
+                .toCompletableFuture();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            synchronized (parked) {
+                return parked.size() == 2;
+            }
+        });
+        Thread completer = new Thread(() -> {
+            synchronized (parked) {
+                parked.forEach(f -> f.complete(7));
+            }
+        }, "test completer");
+        completer.start();
+        completer.join();
+        assertThat(directThread.get(5, TimeUnit.SECONDS)).isEqualTo("7 on test completer");
+        assertThat(queuedThread.get(5, TimeUnit.SECONDS)).isEqualTo("7 on fos-libfos-replies-client");
+
+        List<CompletableFuture<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            calls.add(direct.addLater(i, 1).toCompletableFuture());
+        }
+        for (int i = 0; i < 200; i++) {
+            assertThat(calls.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(i + 1);
+        }
+        Mailbox silent = kernel.createMailbox("silent", 16);
+        kernel.names().register("/test/silent", silent.capability(), Map.of());
+        Calc unanswered = client.proxy(Calc.class, "/test/silent",
+                CallOptions.DEFAULT.withTimeout(Duration.ofMillis(50)).withDirectReplies(true));
+        assertThatThrownBy(() -> unanswered.addLater(1, 2).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(FleetException.class).hasMessageContaining("within 50 ms");
+    }
+
     /**
      * A member of /test/calc whose node refuses every request as if its mailbox were gone: it answers each with
      * the kernel's notice that the request was not delivered, as a node that restarted does.
