@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -60,6 +61,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpTransport implements Transport, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
+    /**
+     * The buffers frames are encoded into, for every connection of every transport of this bundle.
+     * Frames are encoded by the threads that send them (callers, members answering; ADR 0101), not
+     * only by the event loops, and Netty's default pool keeps a cache only for its own threads: the
+     * others took every buffer from the shared arenas, under their locks, contended with the event
+     * loops' (a pipelined call's profile had them parking and waking each other). This pool gives
+     * every thread that encodes a frame its own cache, as the event loops have.
+     */
+    static final PooledByteBufAllocator FRAME_BUFFERS = new PooledByteBufAllocator(true, PooledByteBufAllocator.defaultNumHeapArena(),
+            PooledByteBufAllocator.defaultNumDirectArena(), PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
+            PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(), true);
 
     /** The source name of the static {@code peers} setting in {@link #peers(String, Map)}. */
     public static final String CONFIG_PEERS = "config";
@@ -112,6 +124,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
         WriteBufferWaterMark marks = new WriteBufferWaterMark(settings.writeBufferLowWaterMarkBytes(),
                 settings.writeBufferHighWaterMarkBytes());
         Bootstrap dialer = new Bootstrap().group(group).channelFactory((ChannelFactory<SenderWritable.Client>) SenderWritable.Client::new)
+                .option(ChannelOption.ALLOCATOR, FRAME_BUFFERS)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeoutMillis())
@@ -120,6 +133,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
                 (ch, node) -> pipeline(ch, new Connection(this, handshakes, data, true, node)));
         ServerBootstrap sb = new ServerBootstrap().group(group).channelFactory((ChannelFactory<SenderWritable.Server>) SenderWritable.Server::new)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOCATOR, FRAME_BUFFERS)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
