@@ -201,7 +201,13 @@ final class Rows {
                     + " kernel's idle strategy, the member and the reply thread waiting between batches, was 23% of the"
                     + " RUNNABLE samples, event-loop wake-ups (eventfd) and socket writes most of the rest")
             + ". Allocated per call in this run (`-prof gc`): {allocation}. On 2 cores the yielding threads take time"
-            + " from the event loops that do the work.";
+            + " from the event loops that do the work. "
+            + earlier("2026-12-04", "async-profiler of PipelinedCallBenchmark peer=fosDirect, one fork",
+                    "besides the writes, the threads woke each other on locks: the benchmark's semaphore, the member's"
+                    + " mailbox, and every call's timeout, scheduled on libfos's shared ScheduledThreadPoolExecutor by"
+                    + " the caller and removed from it when the reply came, two lock operations on one queue a call,"
+                    + " 4% of all samples scheduling, cancelling or waking on it")
+            + ".";
 
     private static final String KV_RAFT_PATH = "A fos call crosses more processes than the bare Ratis call: the client's"
             + " request goes over the fos transport to node-a (which runs no member), from there to a member of /sys/kv"
