@@ -1,5 +1,6 @@
 package org.fos.benchmarks;
 
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,15 +21,13 @@ import java.nio.channels.SocketChannel;
  * ping-pong whose two threads never sleep: non-blocking sockets read again and again until the bytes
  * are in, the waiting of a fos caller and member that spin.
  */
-final class RawTcpPingPong implements Callers.Caller {
+final class RawTcpPingPong extends RawPingPongEnds {
     private final ServerSocket server;
     private final Socket client;
     private final OutputStream out;
     private final DataInputStream in;
     private final ByteBuffer request;
     private final ByteBuffer reply;
-    private final Thread serverThread;
-    private volatile boolean running = true;
 
     /**
      * Starts the server thread and connects.
@@ -43,9 +42,7 @@ final class RawTcpPingPong implements Callers.Caller {
         reply = ByteBuffer.allocate(replyBytes);
         try {
             server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            serverThread = new Thread(() -> serve(requestBytes, replyBytes), "raw-tcp-server");
-            serverThread.setDaemon(true);
-            serverThread.start();
+            startServer(() -> serve(requestBytes, replyBytes), "raw-tcp-server");
             client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
             client.setTcpNoDelay(true);
             out = client.getOutputStream();
@@ -81,14 +78,7 @@ final class RawTcpPingPong implements Callers.Caller {
         }
     }
 
-    /**
-     * One round trip: sends a request with {@code a} and {@code b} and reads the whole reply.
-     *
-     * @param a one number
-     * @param b the other
-     * @return the sum the server answered
-     * @throws UncheckedIOException if the socket fails
-     */
+    @Override
     int call(int a, int b) {
         request.putInt(0, a).putInt(Integer.BYTES, b);
         try {
@@ -101,23 +91,13 @@ final class RawTcpPingPong implements Callers.Caller {
     }
 
     @Override
-    public int add(int a, int b) {
-        return call(a, b);
+    Closeable clientSocket() {
+        return client;
     }
 
-    /** Closes the sockets; the server thread ends. */
     @Override
-    public void close() {
-        running = false;
-        try {
-            client.close();
-            server.close();
-            serverThread.join(10_000);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    Closeable serverSocket() {
+        return server;
     }
 
     /**
@@ -125,13 +105,11 @@ final class RawTcpPingPong implements Callers.Caller {
      * again at once while nothing has arrived ({@link Thread#onSpinWait}), so neither ever sleeps in
      * the kernel and no wake-up is paid.
      */
-    static final class Spinning implements Callers.Caller {
+    static final class Spinning extends RawPingPongEnds {
         private final java.nio.channels.ServerSocketChannel server;
         private final SocketChannel client;
         private final ByteBuffer request;
         private final ByteBuffer reply;
-        private final Thread serverThread;
-        private volatile boolean running = true;
 
         /**
          * Starts the server thread and connects.
@@ -146,9 +124,7 @@ final class RawTcpPingPong implements Callers.Caller {
             reply = ByteBuffer.allocateDirect(replyBytes);
             try {
                 server = java.nio.channels.ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
-                serverThread = new Thread(() -> serve(requestBytes, replyBytes), "raw-tcp-spinning-server");
-                serverThread.setDaemon(true);
-                serverThread.start();
+                startServer(() -> serve(requestBytes, replyBytes), "raw-tcp-spinning-server");
                 client = SocketChannel.open(server.getLocalAddress());
                 client.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 client.configureBlocking(false);
@@ -199,14 +175,8 @@ final class RawTcpPingPong implements Callers.Caller {
             }
         }
 
-        /**
-         * One round trip: sends a request with {@code a} and {@code b} and spins until the whole reply is in.
-         *
-         * @param a one number
-         * @param b the other
-         * @return the sum the server answered
-         * @throws UncheckedIOException if the socket fails
-         */
+        /** One round trip, spinning until the whole reply is in. */
+        @Override
         int call(int a, int b) {
             request.clear().putInt(0, a).putInt(Integer.BYTES, b);
             try {
@@ -221,23 +191,13 @@ final class RawTcpPingPong implements Callers.Caller {
         }
 
         @Override
-        public int add(int a, int b) {
-            return call(a, b);
+        Closeable clientSocket() {
+            return client;
         }
 
-        /** Closes the sockets; the server thread ends. */
         @Override
-        public void close() {
-            running = false;
-            try {
-                client.close();
-                serverThread.join(10_000);
-                server.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Closeable serverSocket() {
+            return server;
         }
     }
 }
