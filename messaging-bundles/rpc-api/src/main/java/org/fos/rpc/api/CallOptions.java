@@ -8,7 +8,8 @@ import org.fos.kernel.api.Selection;
 /**
  * How calls through a proxy are made.
  *
- * @param timeout how long a call waits for its reply, more than zero
+ * @param timeout how long a call waits for its reply, more than zero; an asynchronous call's stage
+ *        fails up to 10 ms after it passed
  * @param selection how a member is picked for methods without a {@link Key} parameter;
  *        {@link Selection#KEY_AFFINITY} is used for those with one
  * @param directReplies whether the stage of an asynchronous call completes on the thread that

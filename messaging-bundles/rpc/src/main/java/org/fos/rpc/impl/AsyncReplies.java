@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +24,31 @@ import org.fos.rpc.api.FleetException;
  * The reply mailbox for asynchronous calls of one client bundle, and the thread that completes their
  * futures. Futures complete on that thread, or, for calls made with {@link CallOptions#directReplies()},
  * on the thread that delivers the reply: dependent stages run there and must not block.
+ *
+ * <p><b>Timeouts.</b> A call records its deadline; it schedules nothing. While calls wait, a sweep on
+ * libfos's timer runs every {@value #SWEEP_MILLIS} ms and fails the calls whose deadline passed, so a
+ * timeout fires at most that much late; every {@value #GONE_CHECK_SWEEPS}th sweep also looks for calls
+ * whose member left. A sweep that finds no call waiting {@value #IDLE_SWEEPS} times in a row stops, and
+ * the next call starts it again. So a call costs no lock operation on the timer's queue (one to schedule
+ * its timeout and one to remove it, before), and an idle client bundle wakes no thread.
  */
 final class AsyncReplies implements Runnable {
+    /** How often the sweep looks for calls past their deadline, in milliseconds. */
+    static final long SWEEP_MILLIS = 10;
+    /** Every how many sweeps the sweep also looks for calls whose member left (100 ms). */
+    static final int GONE_CHECK_SWEEPS = 10;
+    /** After how many sweeps in a row that found no call waiting the sweep stops (1 s). */
+    static final int IDLE_SWEEPS = 100;
+
     /** A call waiting for its reply, and where it went (volatile: the sending thread sets it after the fact). */
     private static final class Pending {
         final MethodModel method;
         final CompletableFuture<Object> future;
-        final ScheduledFuture<?> timeout;
+        /** When the call times out, on {@link System#nanoTime()}'s scale. */
+        final long deadline;
+        /** The call's timeout and target, for the message of its failure. */
+        final Duration timeout;
+        final String targetName;
         volatile ProxyHandler handler;
         volatile List<Object> args;
         volatile Wire.Request request;
@@ -40,10 +59,12 @@ final class AsyncReplies implements Runnable {
         /** Whether its reply completes the future on the thread that delivers it ({@link CallOptions#directReplies()}). */
         final boolean direct;
 
-        Pending(MethodModel method, CompletableFuture<Object> future, ScheduledFuture<?> timeout, boolean direct) {
+        Pending(MethodModel method, CompletableFuture<Object> future, Duration timeout, String targetName, boolean direct) {
             this.method = method;
             this.future = future;
             this.timeout = timeout;
+            this.targetName = targetName;
+            this.deadline = System.nanoTime() + timeout.toNanos();
             this.direct = direct;
         }
 
@@ -53,10 +74,6 @@ final class AsyncReplies implements Runnable {
 
         CompletableFuture<Object> future() {
             return future;
-        }
-
-        ScheduledFuture<?> timeout() {
-            return timeout;
         }
     }
 
@@ -70,7 +87,13 @@ final class AsyncReplies implements Runnable {
     private volatile boolean running = true;
 
     private final LibfosImpl libfos;
-    private final ScheduledFuture<?> goneCheck;
+    /** Whether the sweep runs (or is about to); a call reads it, and starts the sweep only if not. */
+    private volatile boolean sweeping;
+    /** The sweep's task while it runs; guarded by this. */
+    private ScheduledFuture<?> sweep;
+    /** Sweeps since the sweep started, and sweeps in a row that found no call; on the timer's thread only. */
+    private long sweeps;
+    private int idleSweeps;
 
     AsyncReplies(Mailbox mailbox, Capability replyTo, ScheduledExecutorService timer, LongAdder staleReplies, String owner,
             LibfosImpl libfos) {
@@ -82,7 +105,6 @@ final class AsyncReplies implements Runnable {
         this.thread = new Thread(this, "fos-libfos-replies-" + owner);
         thread.setDaemon(true);
         thread.start();
-        this.goneCheck = timer.scheduleWithFixedDelay(this::checkGone, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     /** Records what a call sends, before it is sent, so that it can be sent again (its reply may come first). */
@@ -127,40 +149,89 @@ final class AsyncReplies implements Runnable {
                     continue;
                 } catch (RuntimeException ex) {
                     if (pending.remove(e.getKey()) != null) {
-                        p.timeout.cancel(false);
                         p.future.completeExceptionally(ex);
                     }
                     continue;
                 }
             }
             if (pending.remove(e.getKey()) != null) {
-                p.timeout.cancel(false);
                 p.future.completeExceptionally(libfos.memberGone(h, p.method, target));
             }
         }
     }
 
     /**
-     * Registers a call before its request is sent; the future fails after the timeout. With
-     * {@code direct}, its reply completes the future on the thread that delivers it ({@link #takeDirect}).
+     * Registers a call before its request is sent; the future fails once the timeout passed (within
+     * {@value #SWEEP_MILLIS} ms). With {@code direct}, its reply completes the future on the thread that
+     * delivers it ({@link #takeDirect}).
      */
     long expect(MethodModel method, CompletableFuture<Object> future, Duration timeout, String target, boolean direct) {
         long correlation = nextCorrelation.getAndIncrement();
-        ScheduledFuture<?> t = timer.schedule(() -> {
-            if (pending.remove(correlation) != null) {
-                future.completeExceptionally(new FleetException(Status.TIMEOUT, "no reply from " + target + " to " + method
-                        + " within " + timeout.toMillis() + " ms" + Replies.MAY_HAVE_RUN, null));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        pending.put(correlation, new Pending(method, future, t, direct));
+        pending.put(correlation, new Pending(method, future, timeout, target, direct));
+        if (!sweeping) {
+            startSweep();
+        }
         return correlation;
+    }
+
+    /** Whether the sweep of deadlines runs: while calls wait, and for a while after. */
+    boolean sweeping() {
+        return sweeping;
     }
 
     /** Forgets a call whose request could not be sent. */
     void cancel(long correlation) {
-        Pending p = pending.remove(correlation);
-        if (p != null) {
-            p.timeout().cancel(false);
+        pending.remove(correlation);
+    }
+
+    /**
+     * Starts the sweep unless it runs. A call puts itself in {@link #pending} before it reads
+     * {@link #sweeping}, and a stopping sweep clears {@code sweeping} before it looks at {@code pending}
+     * once more, so no call is left without a sweep.
+     */
+    private synchronized void startSweep() {
+        if (sweep != null || !running) {
+            sweeping = sweep != null;
+            return;
+        }
+        sweeping = true;
+        idleSweeps = 0;
+        try {
+            sweep = timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            sweeping = false; // libfos is stopping: failAll fails what waits
+        }
+    }
+
+    /** On the timer: fails the calls past their deadline, looks for members gone now and then, stops when idle. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            Pending p = e.getValue();
+            if (now - p.deadline >= 0 && pending.remove(e.getKey(), p)) {
+                p.future.completeExceptionally(new FleetException(Status.TIMEOUT, "no reply from " + p.targetName + " to "
+                        + p.method + " within " + p.timeout.toMillis() + " ms" + Replies.MAY_HAVE_RUN, null));
+            }
+        }
+        if (++sweeps % GONE_CHECK_SWEEPS == 0) {
+            checkGone();
+        }
+        if (!pending.isEmpty()) {
+            idleSweeps = 0;
+            return;
+        }
+        if (++idleSweeps < IDLE_SWEEPS) {
+            return;
+        }
+        synchronized (this) {
+            sweeping = false;
+            if (pending.isEmpty()) {
+                sweep.cancel(false);
+                sweep = null;
+            } else {
+                sweeping = true; // a call came in between: sweep on
+                idleSweeps = 0;
+            }
         }
     }
 
@@ -205,7 +276,6 @@ final class AsyncReplies implements Runnable {
                     }
                 }
                 if (pending.remove(reply.correlationId(), waiting)) {
-                    waiting.timeout().cancel(false);
                     waiting.future().completeExceptionally(failure);
                 }
                 return;
@@ -241,7 +311,6 @@ final class AsyncReplies implements Runnable {
     }
 
     private static void finish(Pending p, Message reply) {
-        p.timeout().cancel(false);
         try {
             p.future().complete(Replies.valueOf(p.method(), reply));
         } catch (Throwable t) {
@@ -253,7 +322,6 @@ final class AsyncReplies implements Runnable {
         for (Long c : pending.keySet()) {
             Pending p = pending.remove(c);
             if (p != null) {
-                p.timeout().cancel(false);
                 p.future().completeExceptionally(new FleetException(Status.CLOSED, "libfos stopped before the reply to "
                         + p.method() + " arrived", null));
             }
@@ -261,8 +329,13 @@ final class AsyncReplies implements Runnable {
     }
 
     void close() throws InterruptedException {
-        goneCheck.cancel(false);
         running = false;
+        synchronized (this) {
+            if (sweep != null) {
+                sweep.cancel(false);
+                sweep = null;
+            }
+        }
         mailbox.close();
         thread.join(5_000);
     }

@@ -460,7 +460,7 @@ public final class LibfosImpl implements Libfos {
         return text.length() <= 100 ? text : text.substring(0, 97) + "...";
     }
 
-    private AsyncReplies asyncReplies() {
+    AsyncReplies asyncReplies() {
         AsyncReplies a = asyncReplies;
         if (a == null) {
             synchronized (this) {

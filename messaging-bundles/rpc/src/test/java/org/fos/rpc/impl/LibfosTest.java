@@ -475,6 +475,27 @@ class LibfosTest {
         assertThat(d.expired()).isEqualTo(2);
     }
 
+    @Test
+    void shouldTimeOutAsynchronousCallsAgainAfterTheSweepOfDeadlinesStoppedForWantOfCalls() throws Exception {
+        serve("/test/silent", new CalcImpl("s"));
+        Calc hasty = client.proxy(Calc.class, "/test/silent", CallOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
+        Calc patient = client.proxy(Calc.class, "/test/silent", CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(30)));
+        for (int round = 0; round < 2; round++) {
+            // the member never answers slow(): the timeout fails it, and a call answered meanwhile is not disturbed
+            CompletableFuture<Integer> unanswered = hasty.slow(round).toCompletableFuture();
+            assertThat(patient.addLater(round, 1).toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(round + 1);
+            assertThatThrownBy(() -> unanswered.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(FleetException.class)
+                    .satisfies(e -> assertThat(((FleetException) e.getCause()).status()).isEqualTo(Status.TIMEOUT))
+                    .hasMessageContaining("within 50 ms");
+            // with no call waiting the sweep stops; the next round's call must start it again
+            AsyncReplies r = client.asyncReplies();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !r.sweeping());
+        }
+        synchronized (parked) {
+            assertThat(parked).hasSize(2);
+        }
+    }
+
     @RepeatedTest(20)
     void shouldNeverRunACallWhoseCallerHasGivenUp() throws Exception {
         // the wall-clock deadline a member reads is never later than the moment its caller gives up,
