@@ -435,20 +435,30 @@ final class Rows {
                     + "; the rest of the pause is the bundle update and the new version's activation. "
                     + earlier(RECORDED, "the integration tests, a few thousand keys", "pauses were 17 to 74 ms") + ".", Map.of()),
             Row.measured(11, "fleet throughput, 2 members vs 1, 10 us of work per call", "1 member", ">= 1.5x",
-                    "Adder.add through a libfos proxy from 4 client threads (synchronous calls, spread by key"
-                    + " affinity); each call busy-spins 10 us in the member. Same clients for 1 and 2 members; with the"
-                    + " kernel's default idle strategy (a waiter spins only while the node's running and spinning receivers"
-                    + " leave it a core, yields while a core is free, else parks at once: ADR 0092) and with receivers"
-                    + " that park at once.",
+                    "Adder.add through a libfos proxy from 4 client threads (synchronous calls, spread over the"
+                    + " members round robin); each call busy-spins 10 us in the member. Same clients for 1 and 2 members;"
+                    + " with the kernel's default idle strategy (a waiter spins only while the node's running and spinning"
+                    + " receivers leave it a core, yields while a core is free, else parks at once: ADR 0092) and with"
+                    + " receivers that park at once. The diagnostic lines hand the same calls from the same 4 clients to"
+                    + " plain JDK threads instead (JdkWorkers: a LinkedBlockingQueue a worker, round robin, the client"
+                    + " parked until its worker unparks it; the workers block at once, or poll their queue for 50 us"
+                    + " first): what a second worker brings on this machine without fos, the ceiling of the goal here.",
                     new Comparison("default idle strategy", Kind.THROUGHPUT, kv(2, "default"), kv(1, "default"), 1.5,
                             "This machine has 2 cores. Two members spinning 10 us a call need both of them, and the 4"
                             + " clients run on the same 2 cores: a second member gets no core of its own, and every"
                             + " hand-off to a parked thread costs a wake-up (row 3). The goal needs more cores than busy"
-                            + " threads."),
+                            + " threads: the diagnostic lines below say what a second worker brings plain JDK threads on the"
+                            + " same cores, and how fos's two members fare beside two such workers."),
                     new Comparison("receivers park at once", Kind.THROUGHPUT, kv(2, "parked"), kv(1, "parked"), 1.5,
                             "This machine has 2 cores. Two members spinning 10 us a call need both of them; the clients and"
                             + " the wake-ups of parked threads (unpark, scheduler) take CPU from the same 2 cores. The goal"
-                            + " needs more cores than busy threads.")),
+                            + " needs more cores than busy threads."),
+                    new Comparison("plain JDK threads, workers block at once: 2 vs 1", Kind.THROUGHPUT, kv(2, "jdkParked"),
+                            kv(1, "jdkParked"), Double.NaN, null),
+                    new Comparison("plain JDK threads, workers poll 50 us first: 2 vs 1", Kind.THROUGHPUT, kv(2, "jdkSpin"),
+                            kv(1, "jdkSpin"), Double.NaN, null),
+                    new Comparison("2 members, default idle strategy, vs 2 plain JDK workers polling first", Kind.THROUGHPUT,
+                            kv(2, "default"), kv(2, "jdkSpin"), Double.NaN, null)),
             Row.measured(12, "call to a fleet in another process of this machine over shared memory",
                     "raw Aeron IPC ping-pong; the same call over the TCP transport", "<= 2x raw; <= 0.2x TCP",
                     "ShmCallBenchmark: a synchronous Adder.add(int, int) from node-a, in the benchmark's JVM, to a one-member"

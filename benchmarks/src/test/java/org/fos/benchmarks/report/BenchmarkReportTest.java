@@ -419,7 +419,7 @@ class BenchmarkReportTest {
     /** A finding of an earlier profile, as {@link Rows#earlier} writes it. */
     private static final Pattern DATED_NOTE = Pattern.compile("\\[Recorded \\d{4}-\\d{2}-\\d{2} \\([^\\]]*\\]");
     /** Figures in the prose that are settings of the benchmarks, not measurements. */
-    private static final Set<String> SETTINGS = Set.of("4 KiB", "10 us", "1-2 s", "200-400 ms", "5 s", "8 MB", "1 MB", "99.9%", "100 ms", "100 us");
+    private static final Set<String> SETTINGS = Set.of("4 KiB", "10 us", "1-2 s", "200-400 ms", "5 s", "8 MB", "1 MB", "99.9%", "100 ms", "100 us", "50 us");
 
     /**
      * A synthetic run with a result for every figure the rows name: the n-th result's figures are
