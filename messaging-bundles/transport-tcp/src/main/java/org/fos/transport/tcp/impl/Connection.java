@@ -73,6 +73,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private volatile FrameDecoder decoder;
     private final Handshakes handshakes;
     private final DataCodec data;
+    /** The strings this connection's DATA frames carried lately; read on the event loop only. */
+    private final RecentStrings recentStrings = new RecentStrings();
     private final LinkStream stream;
 
     /** How long a refused connection waits for its REFUSE frame to be written before it closes anyway. */
@@ -443,7 +445,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
 
     private void onData(ByteBuf frame) throws FrameException {
         long sequence = Frames.sequence(frame);
-        Message m = data.decode(this, sequence, frame);
+        Message m = data.decode(this, sequence, frame, recentStrings);
         if (m == null) {
             stream.undelivered();
             return;

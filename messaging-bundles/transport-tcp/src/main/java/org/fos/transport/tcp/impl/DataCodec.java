@@ -71,12 +71,13 @@ final class DataCodec {
     /**
      * Decodes a DATA frame that arrived on a connection.
      *
+     * @param recent the strings the connection's frames carried lately, on its event loop
      * @return the message, or null if the codec refuses its payload (counted as UNDECODABLE_PAYLOAD;
      *         the connection stays open and the link sends it again)
      * @throws FrameException if the envelope is malformed or not for this node
      */
-    Message decode(Object where, long sequence, ByteBuf frame) throws FrameException {
-        Frames.Envelope e = Frames.readData(frame, nodeId);
+    Message decode(Object where, long sequence, ByteBuf frame, RecentStrings recent) throws FrameException {
+        Frames.Envelope e = Frames.readData(frame, nodeId, recent);
         Object payload;
         try {
             payload = codec.decode(e.payload());

@@ -270,20 +270,20 @@ final class Frames {
     record Envelope(Address from, Capability to, Capability replyTo, long correlationId, String type, byte[] payload) {
     }
 
-    static Envelope readData(ByteBuf frame, String localNode) throws FrameException {
+    static Envelope readData(ByteBuf frame, String localNode, RecentStrings recent) throws FrameException {
         ByteBuf body = body(frame);
         int flags = flags(frame);
         try {
             Capability to = new Capability(new Address(localNode, frame.getLong(DESTINATION_MAILBOX_OFFSET)),
                     frame.getInt(RIGHTS_OFFSET), frame.getLong(TOKEN_HIGH_OFFSET), frame.getLong(TOKEN_LOW_OFFSET));
-            String type = readString(body, "message type");
+            String type = readString(body, "message type", recent);
             Address from = null;
             if ((flags & FLAG_FROM) != 0) {
-                from = new Address(readString(body, "sender node"), frame.getLong(SOURCE_MAILBOX_OFFSET));
+                from = new Address(readString(body, "sender node", recent), frame.getLong(SOURCE_MAILBOX_OFFSET));
             }
             Capability reply = null;
             if ((flags & FLAG_REPLY_TO) != 0) {
-                String node = readString(body, "reply node");
+                String node = readString(body, "reply node", recent);
                 need(body, 28, "reply capability");
                 reply = new Capability(new Address(node, body.readLong()), body.readInt(), body.readLong(), body.readLong());
             }
@@ -311,15 +311,35 @@ final class Frames {
     }
 
     private static String readString(ByteBuf body, String what) throws FrameException {
-        need(body, 2, what + " length");
+        return readString(body, what, null);
+    }
+
+    /**
+     * Reads a string: its length (2 bytes), then as many bytes of UTF-8. With {@code recent}, a string
+     * kept there is answered as it is, and a new one is kept.
+     */
+    private static String readString(ByteBuf body, String what, RecentStrings recent) throws FrameException {
+        if (body.readableBytes() < 2) {
+            throw new FrameException(Fault.MALFORMED, what + " length needs 2 bytes, the body has " + body.readableBytes() + " left");
+        }
         int n = body.readUnsignedShort();
         if (n > MAX_STRING_BYTES) {
             throw new FrameException(Fault.MALFORMED, what + " of " + n + " bytes is over the limit of " + MAX_STRING_BYTES);
         }
         need(body, n, what);
-        if (!ByteBufUtil.isText(body, body.readerIndex(), n, StandardCharsets.UTF_8)) {
+        int at = body.readerIndex();
+        String kept = recent == null ? null : recent.find(body, at, n);
+        if (kept != null) {
+            body.skipBytes(n);
+            return kept;
+        }
+        if (!ByteBufUtil.isText(body, at, n, StandardCharsets.UTF_8)) {
             throw new FrameException(Fault.MALFORMED, what + " is not UTF-8 text");
         }
-        return body.readCharSequence(n, StandardCharsets.UTF_8).toString();
+        String s = body.readCharSequence(n, StandardCharsets.UTF_8).toString();
+        if (recent != null) {
+            recent.keep(body, at, n, s);
+        }
+        return s;
     }
 }
