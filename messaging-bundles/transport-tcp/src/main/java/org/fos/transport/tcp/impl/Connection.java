@@ -52,6 +52,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private volatile long establishedMillis;
     private final AtomicBoolean closing = new AtomicBoolean();
     private ScheduledFuture<?> handshakeTimer;
+    /** The next look at whether the connection stayed silent for a heartbeat interval; on the event loop. */
+    private ScheduledFuture<?> heartbeatTimer;
     /** Closes a refused connection whose peer does not take the REFUSE frame; cancelled when it closes first. */
     private volatile ScheduledFuture<?> refuseLinger;
     /** This end's nonce when it challenges (a cluster secret, or a client ticket); null otherwise. */
@@ -241,7 +243,33 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         if (context.pipeline().get(SslHandler.class) == null && dialled()) {
             sendHello(context);
         }
+        heartbeatAfter(context, TimeUnit.MILLISECONDS.toNanos(transport.settings.heartbeatIntervalMillis()));
         context.fireChannelActive();
+    }
+
+    /** On the event loop: looks again in {@code nanos} whether a heartbeat is due. */
+    private void heartbeatAfter(ChannelHandlerContext context, long nanos) {
+        heartbeatTimer = context.executor().schedule(() -> heartbeatIfSilent(context), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * On the event loop: writes a heartbeat if nothing was written for a heartbeat interval (a sending
+     * thread's writes included, which Netty does not see), then looks again an interval after the last write.
+     */
+    private void heartbeatIfSilent(ChannelHandlerContext context) {
+        if (state == State.CLOSED || !context.channel().isActive()) {
+            return;
+        }
+        long interval = TimeUnit.MILLISECONDS.toNanos(transport.settings.heartbeatIntervalMillis());
+        long silent = System.nanoTime() - stream.lastWriteNanos();
+        if (silent >= interval) {
+            if (state == State.ESTABLISHED) {
+                stream.heartbeat(context);
+            }
+            heartbeatAfter(context, interval);
+        } else {
+            heartbeatAfter(context, interval - silent);
+        }
     }
 
     /**
@@ -272,13 +300,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             switch (idle.state()) {
                 case READER_IDLE -> refuse(state == State.ESTABLISHED ? Fault.HEARTBEAT_TIMEOUT : Fault.HANDSHAKE_TIMEOUT,
                         "nothing read for " + transport.settings.heartbeatTimeoutMillis() + " ms");
-                case WRITER_IDLE -> {
-                    if (state == State.ESTABLISHED) {
-                        stream.heartbeat(context, TimeUnit.MILLISECONDS.toNanos(transport.settings.heartbeatIntervalMillis()));
-                    }
-                }
                 default -> {
-                    // all-idle is not configured
+                    // writer and all idle are not configured: heartbeats have a timer of their own
                 }
             }
         }
@@ -476,6 +499,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         transport.releaseUnauthenticated(this);
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
+        }
+        if (heartbeatTimer != null) {
+            heartbeatTimer.cancel(false);
         }
         ScheduledFuture<?> linger = refuseLinger;
         if (linger != null) {

@@ -87,8 +87,11 @@ final class LinkStream {
 
     private volatile long framesOut;
     private volatile long bytesOut;
-    /** When a sending thread last wrote to the socket; at first far enough back never to count as lately. */
-    private volatile long lastSenderWriteNanos = System.nanoTime() - (Long.MAX_VALUE >> 1);
+    /**
+     * When a frame was last written, by a sending thread or the event loop; at first far enough back never to
+     * count as lately.
+     */
+    private volatile long lastWriteNanos = System.nanoTime() - (Long.MAX_VALUE >> 1);
 
     /**
      * @param where the connection whose stream this is, named in counted faults
@@ -111,9 +114,9 @@ final class LinkStream {
         this.socket = context.pipeline().get(SslHandler.class) == null ? SenderWritable.socket(context.channel()) : null;
     }
 
-    /** Whether a sending thread wrote to the socket within the last {@code nanos}, which Netty does not see. */
-    boolean senderWroteWithin(long nanos) {
-        return System.nanoTime() - lastSenderWriteNanos < nanos;
+    /** When a frame was last written ({@link System#nanoTime()}), by a sending thread or the event loop. */
+    long lastWriteNanos() {
+        return lastWriteNanos;
     }
 
     long framesOut() {
@@ -210,7 +213,7 @@ final class LinkStream {
             }
             return true;
         }
-        lastSenderWriteNanos = System.nanoTime();
+        lastWriteNanos = System.nanoTime();
         counters.writtenBySender.increment();
         int frames = 0;
         long left = written;
@@ -320,6 +323,7 @@ final class LinkStream {
             }
         }
         if (frames > 0 || wrote) {
+            lastWriteNanos = System.nanoTime();
             c.flush(); // outside the lock: a failed write may call back into the transport and the kernel
         }
         if (refusedForCapacity && ch.isWritable() && queuedBytes.get() <= settings.writeBufferLowWaterMarkBytes()) {
@@ -343,15 +347,13 @@ final class LinkStream {
         return true;
     }
 
-    /** On the event loop: writes a heartbeat, unless a sending thread wrote to the socket lately. */
-    void heartbeat(ChannelHandlerContext c, long intervalNanos) {
-        if (senderWroteWithin(intervalNanos)) {
-            return;
-        }
+    /** On the event loop: writes a heartbeat, a frame that says the connection lives when nothing else was written. */
+    void heartbeat(ChannelHandlerContext c) {
         synchronized (window) {
             countOut(FrameDescriptor.HEADER_LENGTH);
             c.write(Frames.heartbeat(c.alloc()), c.voidPromise());
         }
+        lastWriteNanos = System.nanoTime();
         c.flush();
     }
 
@@ -401,6 +403,7 @@ final class LinkStream {
             wrote = writeAck(context);
         }
         if (wrote) {
+            lastWriteNanos = System.nanoTime();
             context.flush();
         }
     }

@@ -186,8 +186,9 @@ public final class TcpTransport implements Transport, AutoCloseable {
             ssl.setHandshakeTimeoutMillis(settings.handshakeTimeoutMillis());
             p.addLast("tls", ssl);
         }
-        p.addLast("idle", new IdleStateHandler(settings.heartbeatTimeoutMillis(), settings.heartbeatIntervalMillis(), 0,
-                TimeUnit.MILLISECONDS));
+        // reading only: the connection sends its heartbeats by a timer of its own, as Netty's writer idle
+        // detection would wrap every write's promise to see it complete
+        p.addLast("idle", new IdleStateHandler(settings.heartbeatTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS));
         FrameDecoder decoder = new FrameDecoder(settings.maxFrameBytes(), connection);
         connection.decoder(decoder);
         p.addLast("frames", decoder);

@@ -342,6 +342,31 @@ class TcpTransportTest {
     }
 
     @Test
+    void shouldKeepAnIdleLinkAliveWithHeartbeats() throws Exception {
+        // heartbeats every 50 ms; a connection that reads nothing for 1 s is closed
+        TransportSettings quick = new TransportSettings("127.0.0.1", 0, "", "fos", Map.of(), 10, 1 << 20, 5_000, 100, 10_000,
+                5_000, 50, 1_000, 1 << 20, 4 << 20, 1, null);
+        TestNode b = node(TestNode.start("node-b", quick));
+        TestNode a = node(TestNode.start("node-a", new TransportSettings("127.0.0.1", 0, "", "fos", b.asPeer(), 10, 1 << 20,
+                5_000, 100, 10_000, 5_000, 50, 1_000, 1 << 20, 4 << 20, 1, null)));
+        awaitConnected(a, "node-b");
+        awaitConnected(b, "node-a");
+        ConnectionInfo first = a.transport().connections().get(0);
+        long sinceB = b.transport().connections().get(0).framesOut();
+        // no message for more than two read timeouts: each side writes heartbeats, and neither is cut off
+        await("heartbeats both ways").atMost(WAIT).until(() -> a.transport().connections().get(0).framesOut() >= first.framesOut() + 50
+                && b.transport().connections().get(0).framesOut() >= sinceB + 50);
+        assertThat(a.transport().counters().get("fault.HEARTBEAT_TIMEOUT")).isZero();
+        assertThat(b.transport().counters().get("fault.HEARTBEAT_TIMEOUT")).isZero();
+        assertThat(a.transport().connections()).singleElement().satisfies(c -> assertThat(c.since()).isEqualTo(first.since()));
+
+        // and it still carries messages
+        Mailbox inbox = b.kernel.createMailbox("inbox", 16);
+        assertThat(a.kernel.send(Message.of(inbox.capability(), "tick", 7L))).isEqualTo(Status.OK);
+        assertThat(receive(inbox).payload()).isEqualTo(7L);
+    }
+
+    @Test
     void shouldReconnectWhenTheServerSideComesBack() throws Exception {
         TestNode b = node(TestNode.start("node-b", Map.of()));
         TestNode a = dialling("node-a", b);
