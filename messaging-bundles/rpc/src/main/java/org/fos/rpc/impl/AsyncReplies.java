@@ -1,6 +1,5 @@
 package org.fos.rpc.impl;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,15 +40,15 @@ final class AsyncReplies implements Runnable {
     static final int IDLE_SWEEPS = 100;
 
     /** A call waiting for its reply, and where it went (volatile: the sending thread sets it after the fact). */
-    private static final class Pending {
+    static final class Pending {
+        /** The call's correlation id, which its reply carries. */
+        final long correlation;
         final MethodModel method;
         final CompletableFuture<Object> future;
         /** When the call times out, on {@link System#nanoTime()}'s scale. */
         final long deadline;
-        /** The call's timeout and target, for the message of its failure. */
-        final Duration timeout;
-        final String targetName;
-        volatile ProxyHandler handler;
+        /** The proxy that made the call: its options, and the target named when it fails. */
+        final ProxyHandler handler;
         volatile List<Object> args;
         volatile Wire.Request request;
         volatile Capability target;
@@ -59,13 +58,13 @@ final class AsyncReplies implements Runnable {
         /** Whether its reply completes the future on the thread that delivers it ({@link CallOptions#directReplies()}). */
         final boolean direct;
 
-        Pending(MethodModel method, CompletableFuture<Object> future, Duration timeout, String targetName, boolean direct) {
+        Pending(long correlation, MethodModel method, CompletableFuture<Object> future, ProxyHandler handler) {
+            this.correlation = correlation;
             this.method = method;
             this.future = future;
-            this.timeout = timeout;
-            this.targetName = targetName;
-            this.deadline = System.nanoTime() + timeout.toNanos();
-            this.direct = direct;
+            this.handler = handler;
+            this.deadline = System.nanoTime() + handler.options.timeout().toNanos();
+            this.direct = handler.options.directReplies();
         }
 
         MethodModel method() {
@@ -107,27 +106,23 @@ final class AsyncReplies implements Runnable {
         thread.start();
     }
 
-    /** Records what a call sends, before it is sent, so that it can be sent again (its reply may come first). */
-    void sending(long correlation, ProxyHandler handler, List<Object> args, Wire.Request request) {
-        Pending p = pending.get(correlation);
-        if (p != null) {
-            p.args = args;
-            p.request = request;
-            p.handler = handler;
-        }
+    /**
+     * Records what a call sends, before it is sent, so that it can be sent again (its reply may come first);
+     * until then the call is not sent again.
+     */
+    static void sending(Pending p, List<Object> args, Wire.Request request) {
+        p.args = args;
+        p.request = request; // last: whoever sees it sees the arguments
     }
 
     /**
      * Records where a call's first attempt went, so that it can be sent again if that member goes away;
      * unless a notice that it was not delivered already sent it elsewhere.
      */
-    void sentTo(long correlation, Capability target) {
-        Pending p = pending.get(correlation);
-        if (p != null) {
-            synchronized (p) {
-                if (p.target == null) {
-                    p.target = target;
-                }
+    static void sentTo(Pending p, Capability target) {
+        synchronized (p) {
+            if (p.target == null) {
+                p.target = target;
             }
         }
     }
@@ -138,7 +133,7 @@ final class AsyncReplies implements Runnable {
             Pending p = e.getValue();
             ProxyHandler h = p.handler;
             Capability target = p.target;
-            if (h == null || target == null || !libfos.gone(h, target)) {
+            if (p.request == null || target == null || !libfos.gone(h, target)) {
                 continue;
             }
             if (p.method.retryable && p.resends < 4) {
@@ -161,17 +156,18 @@ final class AsyncReplies implements Runnable {
     }
 
     /**
-     * Registers a call before its request is sent; the future fails once the timeout passed (within
-     * {@value #SWEEP_MILLIS} ms). With {@code direct}, its reply completes the future on the thread that
-     * delivers it ({@link #takeDirect}).
+     * Registers a call of a proxy before its request is sent; the future fails once the proxy's timeout
+     * passed (within {@value #SWEEP_MILLIS} ms). With the proxy's direct replies, its reply completes the
+     * future on the thread that delivers it ({@link #takeDirect}).
      */
-    long expect(MethodModel method, CompletableFuture<Object> future, Duration timeout, String target, boolean direct) {
+    Pending expect(MethodModel method, CompletableFuture<Object> future, ProxyHandler handler) {
         long correlation = nextCorrelation.getAndIncrement();
-        pending.put(correlation, new Pending(method, future, timeout, target, direct));
+        Pending p = new Pending(correlation, method, future, handler);
+        pending.put(correlation, p);
         if (!sweeping) {
             startSweep();
         }
-        return correlation;
+        return p;
     }
 
     /** Whether the sweep of deadlines runs: while calls wait, and for a while after. */
@@ -180,8 +176,8 @@ final class AsyncReplies implements Runnable {
     }
 
     /** Forgets a call whose request could not be sent. */
-    void cancel(long correlation) {
-        pending.remove(correlation);
+    void cancel(Pending p) {
+        pending.remove(p.correlation, p);
     }
 
     /**
@@ -209,8 +205,9 @@ final class AsyncReplies implements Runnable {
         for (Map.Entry<Long, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
             if (now - p.deadline >= 0 && pending.remove(e.getKey(), p)) {
-                p.future.completeExceptionally(new FleetException(Status.TIMEOUT, "no reply from " + p.targetName + " to "
-                        + p.method + " within " + p.timeout.toMillis() + " ms" + Replies.MAY_HAVE_RUN, null));
+                ProxyHandler h = p.handler;
+                p.future.completeExceptionally(new FleetException(Status.TIMEOUT, "no reply from " + h.target() + " to "
+                        + p.method + " within " + h.options.timeout().toMillis() + " ms" + Replies.MAY_HAVE_RUN, null));
             }
         }
         if (++sweeps % GONE_CHECK_SWEEPS == 0) {
@@ -260,7 +257,7 @@ final class AsyncReplies implements Runnable {
                 }
                 Throwable failure = notDelivered;
                 ProxyHandler h = waiting.handler;
-                if (h != null) {
+                if (waiting.request != null) { // sent, with what to send again
                     try {
                         Capability other = libfos.resendUndelivered(h, waiting.method, waiting.args, waiting.request,
                                 System.nanoTime() + h.options.timeout().toNanos(), waiting.target, waiting.mayHaveRun, waiting.resends);
@@ -302,8 +299,9 @@ final class AsyncReplies implements Runnable {
         if (Message.UNDELIVERED.equals(reply.type())) {
             return false;
         }
-        Pending p = pending.get(reply.correlationId());
-        if (p == null || !p.direct || !pending.remove(reply.correlationId(), p)) {
+        Long correlation = reply.correlationId();
+        Pending p = pending.get(correlation);
+        if (p == null || !p.direct || !pending.remove(correlation, p)) {
             return false;
         }
         finish(p, reply);

@@ -403,14 +403,14 @@ public final class LibfosImpl implements Libfos {
         }
         Wire.Invocation invocation = invocation(args, h.options); // before our own deadline: see invocation
         AsyncReplies replies = asyncReplies();
-        long correlation = replies.expect(m, future, h.options.timeout(), h.target(), h.options.directReplies());
-        Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, correlation, m.name, invocation);
-        replies.sending(correlation, h, args, request);
+        AsyncReplies.Pending call = replies.expect(m, future, h);
+        Wire.Request request = new Wire.Request(replies.mailbox.address(), replies.replyTo, call.correlation, m.name, invocation);
+        AsyncReplies.sending(call, args, request);
         try {
             Capability to = send(h, m, args, request, System.nanoTime() + h.options.timeout().toNanos());
-            replies.sentTo(correlation, to);
+            AsyncReplies.sentTo(call, to);
         } catch (RuntimeException e) {
-            replies.cancel(correlation);
+            replies.cancel(call);
             future.completeExceptionally(e);
         }
         return future;

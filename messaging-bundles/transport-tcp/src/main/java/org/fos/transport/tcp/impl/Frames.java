@@ -270,8 +270,13 @@ final class Frames {
     record Envelope(Address from, Capability to, Capability replyTo, long correlationId, String type, byte[] payload) {
     }
 
+    /**
+     * Reads a DATA frame's envelope and copies its payload; moves the frame's reader index past its end.
+     *
+     * @param recent the strings the connection's frames carried lately
+     */
     static Envelope readData(ByteBuf frame, String localNode, RecentStrings recent) throws FrameException {
-        ByteBuf body = body(frame);
+        ByteBuf body = frame.readerIndex(HEADER_LENGTH); // read on in the frame itself, which is not read again
         int flags = flags(frame);
         try {
             Capability to = new Capability(new Address(localNode, frame.getLong(DESTINATION_MAILBOX_OFFSET)),
