@@ -223,7 +223,9 @@ final class ShmFrames {
         }
 
         String string(String what) throws FrameException {
-            need(2, what + " length");
+            if (end - at < 2) { // not need(): its message would be made for every string
+                throw new FrameException(Fault.MALFORMED, what + " length needs 2 bytes, the body has " + (end - at) + " left");
+            }
             int n = b.getShort(at, ORDER) & 0xFFFF;
             if (n > MAX_STRING_BYTES) {
                 throw new FrameException(Fault.MALFORMED, what + " of " + n + " bytes is over the limit of " + MAX_STRING_BYTES);
