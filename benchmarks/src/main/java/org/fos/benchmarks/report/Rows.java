@@ -452,7 +452,7 @@ final class Rows {
                             "This machine has 2 cores. Two members spinning 10 us a call need both of them, and the 4"
                             + " clients run on the same 2 cores: a second member gets no core of its own, and every"
                             + " hand-off to a parked thread costs a wake-up (row 3). The goal needs more cores than busy"
-                            + " threads: the diagnostic lines below say what a second worker brings plain JDK threads on the"
+                            + " threads: the diagnostic lines of the table say what a second worker brings plain JDK threads on the"
                             + " same cores, and how fos's two members fare beside two such workers."),
                     new Comparison("receivers park at once", Kind.THROUGHPUT, kv(2, "parked"), kv(1, "parked"), 1.5,
                             "This machine has 2 cores. Two members spinning 10 us a call need both of them; the clients and"

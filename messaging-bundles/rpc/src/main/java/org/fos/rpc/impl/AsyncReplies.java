@@ -18,6 +18,8 @@ import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
 import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.FleetException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reply mailbox for asynchronous calls of one client bundle, and the thread that completes their
@@ -32,6 +34,7 @@ import org.fos.rpc.api.FleetException;
  * its timeout and one to remove it, before), and an idle client bundle wakes no thread.
  */
 final class AsyncReplies implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncReplies.class);
     /** How often the sweep looks for calls past their deadline, in milliseconds. */
     static final long SWEEP_MILLIS = 10;
     /** Every how many sweeps the sweep also looks for calls whose member left (100 ms). */
@@ -93,6 +96,7 @@ final class AsyncReplies implements Runnable {
     /** Sweeps since the sweep started, and sweeps in a row that found no call; on the timer's thread only. */
     private long sweeps;
     private int idleSweeps;
+    private long sweepFailures;
 
     AsyncReplies(Mailbox mailbox, Capability replyTo, ScheduledExecutorService timer, LongAdder staleReplies, String owner,
             LibfosImpl libfos) {
@@ -199,8 +203,22 @@ final class AsyncReplies implements Runnable {
         }
     }
 
-    /** On the timer: fails the calls past their deadline, looks for members gone now and then, stops when idle. */
+    /**
+     * On the timer: fails the calls past their deadline, looks for members gone now and then, stops when
+     * idle. Never throws: the timer would not run it again, and no call of this bundle would time out.
+     */
     private void sweep() {
+        try {
+            sweepOnce();
+        } catch (RuntimeException | Error e) {
+            long n = ++sweepFailures;
+            if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th, ... failure: a failure that lasts floods no log
+                LOG.error("libfos: the sweep of the asynchronous calls' deadlines failed (failure {}); it runs again", n, e);
+            }
+        }
+    }
+
+    private void sweepOnce() {
         long now = System.nanoTime();
         for (Map.Entry<Long, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
