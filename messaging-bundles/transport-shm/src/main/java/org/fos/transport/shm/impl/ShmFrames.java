@@ -26,7 +26,9 @@ import static org.fos.transport.api.FrameDescriptor.TYPE_OFFSET;
 import static org.fos.transport.api.FrameDescriptor.VERSION;
 import static org.fos.transport.api.FrameDescriptor.VERSION_OFFSET;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 import org.agrona.DirectBuffer;
@@ -204,6 +206,28 @@ final class ShmFrames {
         return b.getLong(offset + SEQUENCE_OFFSET, ORDER);
     }
 
+    /**
+     * The text of a frame's string, refused as MALFORMED unless it is well-formed UTF-8, as the TCP
+     * transport refuses it: a string is never read with replacement characters.
+     */
+    static String utf8(byte[] bytes, String what) throws FrameException {
+        boolean ascii = true;
+        for (byte x : bytes) {
+            if (x < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new FrameException(Fault.MALFORMED, what + " is not UTF-8 text");
+        }
+    }
+
     /** A cursor over a frame's body. */
     private static final class Body {
         final DirectBuffer b;
@@ -234,7 +258,7 @@ final class ShmFrames {
             byte[] bytes = new byte[n];
             b.getBytes(at + 2, bytes);
             at += 2 + n;
-            return new String(bytes, StandardCharsets.UTF_8);
+            return utf8(bytes, what);
         }
 
         byte[] rest() {

@@ -1,0 +1,42 @@
+package org.fos.transport.shm.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.fos.kernel.api.Address;
+import org.fos.kernel.api.Capability;
+import org.fos.kernel.api.Message;
+import org.fos.transport.api.FrameDescriptor;
+import org.junit.jupiter.api.Test;
+
+class ShmFramesTest {
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+
+    private int write(String type) {
+        Message m = new Message(new Address("node-a", 3), new Capability(new Address("node-b", 7), 1, 5, 6), null, 42L, type, null);
+        return ShmFrames.data(buffer, 11, m, new byte[] {1, 2, 3});
+    }
+
+    @Test
+    void shouldReadBackTheStringsOfADataFrameInAnyLanguage() throws Exception {
+        int length = write("réponse-応答");
+        ShmFrames.Envelope e = ShmFrames.readData(buffer, 0, length, "node-b");
+        assertThat(e.type()).isEqualTo("réponse-応答");
+        assertThat(e.from()).isEqualTo(new Address("node-a", 3));
+        assertThat(e.payload()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void shouldRefuseAStringThatIsNotUtf8InsteadOfReadingItWithReplacements() {
+        int length = write("ab");
+        int at = FrameDescriptor.HEADER_LENGTH;
+        buffer.putByte(at + 2, (byte) 0xC3); // a lead byte followed by 'b', not a continuation byte
+        assertThatThrownBy(() -> ShmFrames.readData(buffer, 0, length, "node-b")).isInstanceOf(ShmFrames.FrameException.class)
+                .hasMessage("message type is not UTF-8 text")
+                .satisfies(e -> assertThat(((ShmFrames.FrameException) e).fault()).isEqualTo(Fault.MALFORMED));
+        buffer.putByte(at + 2, (byte) 0xFF); // never in UTF-8
+        assertThatThrownBy(() -> ShmFrames.readData(buffer, 0, length, "node-b")).hasMessage("message type is not UTF-8 text");
+    }
+}
