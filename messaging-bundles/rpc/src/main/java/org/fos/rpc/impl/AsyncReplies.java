@@ -58,8 +58,6 @@ final class AsyncReplies implements Runnable {
         volatile int resends;
         /** An attempt went to a member that left: it may have run there. */
         volatile boolean mayHaveRun;
-        /** Whether its reply completes the future on the thread that delivers it ({@link CallOptions#directReplies()}). */
-        final boolean direct;
 
         Pending(long correlation, MethodModel method, CompletableFuture<Object> future, ProxyHandler handler) {
             this.correlation = correlation;
@@ -67,7 +65,6 @@ final class AsyncReplies implements Runnable {
             this.future = future;
             this.handler = handler;
             this.deadline = System.nanoTime() + handler.options.timeout().toNanos();
-            this.direct = handler.options.directReplies();
         }
 
         MethodModel method() {
@@ -76,6 +73,11 @@ final class AsyncReplies implements Runnable {
 
         CompletableFuture<Object> future() {
             return future;
+        }
+
+        /** Whether its reply completes the future on the thread that delivers it ({@link CallOptions#directReplies()}). */
+        boolean direct() {
+            return handler.options.directReplies();
         }
     }
 
@@ -319,7 +321,7 @@ final class AsyncReplies implements Runnable {
         }
         Long correlation = reply.correlationId();
         Pending p = pending.get(correlation);
-        if (p == null || !p.direct || !pending.remove(correlation, p)) {
+        if (p == null || !p.direct() || !pending.remove(correlation, p)) {
             return false;
         }
         finish(p, reply);
