@@ -1,6 +1,7 @@
 package org.fos.block.api;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import org.fos.rpc.api.Idempotent;
 import org.osgi.annotation.versioning.ProviderType;
@@ -71,7 +72,21 @@ public interface BlockDevice {
     void writeAll(List<BlockWrite> writes);
 
     /**
-     * Makes every write that returned before this call durable: for a file-backed device the file
+     * {@link #writeAll(List)} without waiting for it: the device serves it in its turn among the
+     * caller's other calls, so a later read sees it and a later {@link #flush()} makes it durable,
+     * and the caller goes on at once. A driver serves a synchronous {@code writeAll} by this method
+     * too (a protocol method and its {@code Async} twin are served alike).
+     *
+     * @param writes the runs, as for {@link #writeAll(List)}
+     * @return a stage that completes once the blocks are written, or fails as {@link #writeAll(List)}
+     *         throws (the write refused, or the backing store failed)
+     * @since 1.1
+     */
+    CompletionStage<Void> writeAllAsync(List<BlockWrite> writes);
+
+    /**
+     * Makes every write the device served before this call durable (every write a caller made
+     * before it, waited for or not, since a device serves its calls in order): for a file-backed device the file
      * is forced to its storage; a memory device has nothing to do.
      *
      * @throws java.io.UncheckedIOException if the backing store fails

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.fos.block.api.BlockDevice;
@@ -150,6 +152,17 @@ public abstract class AbstractBlockDevice implements BlockDevice {
         }
         writes.increment();
         bytesWritten.add(total);
+    }
+
+    /** Writes at once, on the thread that serves the call: the stage is complete when it returns. */
+    @Override
+    public CompletionStage<Void> writeAllAsync(List<BlockWrite> runs) {
+        try {
+            writeAll(runs);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

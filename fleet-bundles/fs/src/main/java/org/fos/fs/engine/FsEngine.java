@@ -351,7 +351,8 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         this.deviceName = BlockDevice.NAME_PREFIX + settings.device();
         this.servedBy = Objects.requireNonNull(servedBy, "servedBy");
         CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(settings.callTimeoutMillis()));
-        this.device = libfos.proxy(BlockDevice.class, deviceName, options);
+        this.device = new WriteBehind(libfos.proxy(BlockDevice.class, deviceName, options.withDirectReplies(true)), deviceName,
+                settings.callTimeoutMillis());
         this.fleet = libfos.proxy(FsPeers.class, fleetName, options.withSelection(Selection.ROUND_ROBIN));
         long startedMillis = System.currentTimeMillis();
         this.gates = new Gates(fleetName, deviceName, servedBy, device, fleet, this::owns, layout -> mounted(layout, startedMillis));

@@ -1,0 +1,201 @@
+package org.fos.fs.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.fos.fs.engine.GroupStoreTest.ROOT;
+
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.fos.block.api.BlockDevice;
+import org.fos.block.api.BlockWrite;
+import org.fos.block.api.DeviceStats;
+import org.fos.block.api.Geometry;
+import org.fos.fs.api.DirEntry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WriteBehindTest {
+    private final HeldDevice held = new HeldDevice();
+    private final ExecutorService flusher = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stop() {
+        flusher.shutdownNow();
+    }
+
+    @Test
+    void shouldSendAWriteWithoutWaitingForIt() {
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
+
+        device.write(3, new byte[4096]);
+        device.writeAll(List.of(new BlockWrite(4, new byte[4096]), new BlockWrite(5, new byte[4096])));
+
+        assertThat(held.sent).as("both writes sent, neither answered").hasSize(2);
+        assertThat(held.sent.get(0).writes().get(0).block()).isEqualTo(3);
+        assertThat(held.sent.get(1).writes()).hasSize(2);
+        assertThat(device.read(3, 1)).as("a read goes on while writes are unanswered: the device serves it after them").hasSize(4096);
+    }
+
+    @Test
+    void shouldFlushOnlyOnceEveryWriteBeforeItIsAnswered() throws Exception {
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
+        device.write(3, new byte[4096]);
+
+        Future<?> flush = flusher.submit(device::flush);
+        held.awaitFlushes(1);
+        assertThat(flush).as("the device flushed, but the write before is not answered yet").isNotDone();
+
+        held.sent.get(0).answer().complete(null);
+        flush.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldFailEveryCallAfterAWriteFailed() throws Exception {
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
+        device.write(3, new byte[4096]);
+        device.write(4, new byte[4096]);
+        held.sent.get(0).answer().completeExceptionally(new UncheckedIOException(new java.io.IOException("disk on fire")));
+        held.sent.get(1).answer().complete(null);
+
+        assertThat(device.failed()).isTrue();
+        for (Runnable call : List.<Runnable>of(() -> device.write(5, new byte[4096]), () -> device.read(3, 1), device::flush,
+                device::geometry)) {
+            assertThatThrownBy(call::run).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("a write to /dev/block/held failed").hasMessageContaining("disk on fire")
+                    .hasMessageContaining("takes no more changes until it restarts");
+        }
+        assertThat(held.sent).as("nothing more is sent to the device").hasSize(2);
+        assertThat(held.flushes).isZero();
+    }
+
+    @Test
+    void shouldFailTheFlushThatFindsAFailedWrite() throws Exception {
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
+        device.write(3, new byte[4096]);
+
+        Future<?> flush = flusher.submit(device::flush);
+        held.awaitFlushes(1);
+        held.sent.get(0).answer().completeExceptionally(new IllegalArgumentException("block 3 is out of range"));
+
+        assertThatThrownBy(() -> flush.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("block 3 is out of range");
+    }
+
+    @Test
+    void shouldFailAFlushWhoseWritesAreNeverAnswered() {
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 50);
+        device.write(3, new byte[4096]);
+
+        assertThatThrownBy(device::flush).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("1 writes to /dev/block/held were not answered within 50 ms of a flush");
+    }
+
+    @Test
+    void shouldFailAfterAWriteCouldNotBeSent() {
+        held.refuseSends = true;
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
+
+        assertThatThrownBy(() -> device.write(3, new byte[4096])).hasMessageContaining("no member serves");
+        assertThat(device.failed()).isTrue();
+        assertThatThrownBy(device::flush).hasMessageContaining("no member serves");
+    }
+
+    @Test
+    void shouldKeepWhatWasWrittenBeforeAFailedWriteAndNothingAfter() throws Exception {
+        MemDevice mem = new MemDevice(4096, 8192);
+        Layout layout = Volume.mkfs(mem, 2);
+        Volume.recover(mem, layout);
+        WriteBehind device = new WriteBehind(mem, "/dev/block/mem", 10_000);
+        GroupStore g0 = GroupStore.open(layout, 0, device, inode -> false, new ArrayDeque<>(), new DataCache(4096, 16));
+        DirEntry a = Ops.create(g0, ROOT, "a", true, 1);
+        byte[] content = GroupStoreTest.random(3 * 4096 + 100, 41);
+        g0.contents.write(a.inode(), -1, 0, content, false, 2);
+
+        mem.failWrites = true;
+        assertThatThrownBy(() -> Ops.create(g0, ROOT, "b", true, 3)).hasMessageContaining("a write to /dev/block/mem failed")
+                .hasMessageContaining("the device failed a write");
+        mem.failWrites = false;
+        assertThatThrownBy(() -> Ops.create(g0, ROOT, "c", true, 4)).as("no more changes, though the device works again")
+                .hasMessageContaining("takes no more changes");
+        assertThatThrownBy(device::flush).hasMessageContaining("the device failed a write");
+
+        // the member restarts: it reads the device again and replays the journal
+        Volume.recover(mem, layout);
+        GroupStore again = GroupStore.open(layout, 0, mem, inode -> false, new ArrayDeque<>(), new DataCache(4096, 16));
+        assertThat(again.lookup(ROOT, "a").inode()).isEqualTo(a.inode());
+        assertThat(again.contents.read(a.inode(), -1, 0, content.length)).isEqualTo(content);
+        assertThatThrownBy(() -> again.lookup(ROOT, "b")).isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> again.lookup(ROOT, "c")).isInstanceOf(NoSuchFileException.class);
+        assertThat(Fsck.check(mem).clean()).as("the device checks clean").isTrue();
+    }
+
+    /** A device whose writes are answered when the test says so. */
+    private static final class HeldDevice implements BlockDevice {
+        record Sent(List<BlockWrite> writes, CompletableFuture<Void> answer) {
+        }
+
+        final List<Sent> sent = new ArrayList<>();
+        volatile int flushes;
+        volatile boolean refuseSends;
+
+        @Override
+        public Geometry geometry() {
+            return new Geometry("held", 4096, 16, false);
+        }
+
+        @Override
+        public byte[] read(long block, int count) {
+            return new byte[count * 4096];
+        }
+
+        @Override
+        public void write(long block, byte[] data) {
+            throw new AssertionError("written behind: never a waited write");
+        }
+
+        @Override
+        public void writeAll(List<BlockWrite> writes) {
+            throw new AssertionError("written behind: never a waited write");
+        }
+
+        @Override
+        public CompletionStage<Void> writeAllAsync(List<BlockWrite> writes) {
+            if (refuseSends) {
+                throw new IllegalStateException("no member serves /dev/block/held");
+            }
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            sent.add(new Sent(writes, answer));
+            return answer;
+        }
+
+        @Override
+        public synchronized void flush() {
+            flushes++;
+            notifyAll();
+        }
+
+        synchronized void awaitFlushes(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (flushes < n) {
+                long left = deadline - System.nanoTime();
+                assertThat(left).as("a flush within 10 s").isPositive();
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        @Override
+        public DeviceStats stats() {
+            return new DeviceStats(0, 0, 0, 0, 0, 0);
+        }
+    }
+}
