@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import org.fos.block.api.BlockDevice;
@@ -222,7 +221,7 @@ final class Coordinator {
     }
 
     static String describe(Throwable e) {
-        Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable t = FsErrors.cause(e);
         return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 

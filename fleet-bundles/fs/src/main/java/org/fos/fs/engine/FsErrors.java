@@ -12,6 +12,11 @@ final class FsErrors {
         return "inode " + dir + "/" + name;
     }
 
+    /** What a stage failed with: the cause a {@link java.util.concurrent.CompletionException} wraps, else the error itself. */
+    static Throwable cause(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
     static String where(long inode) {
         return "inode " + inode;
     }

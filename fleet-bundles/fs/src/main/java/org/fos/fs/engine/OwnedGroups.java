@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -276,7 +275,7 @@ final class OwnedGroups {
     <T> CompletionStage<T> spacious(int group, int bytes, Gates.Op<T> op, Gates.Op<CompletionStage<T>> again) {
         CompletableFuture<T> out = new CompletableFuture<>();
         gates.call(group, 0, op, again).whenComplete((v, e) -> {
-            Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable t = FsErrors.cause(e);
             if (t instanceof Allocator.NeedBlocks) {
                 int blocks = bytes / gates.layout().blockSize + 4 + LEND_SLACK;
                 borrow(group, blocks, 1).thenCompose(got -> got ? Gates.attempt(again)
@@ -291,7 +290,7 @@ final class OwnedGroups {
 
     private static <T> void complete(CompletableFuture<T> f, T value, Throwable e) {
         if (e != null) {
-            f.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            f.completeExceptionally(FsErrors.cause(e));
         } else {
             f.complete(value);
         }

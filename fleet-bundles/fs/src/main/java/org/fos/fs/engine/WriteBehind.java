@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.fos.block.api.BlockDevice;
 import org.fos.block.api.BlockWrite;
@@ -35,9 +36,12 @@ final class WriteBehind implements BlockDevice {
     private final BlockDevice device;
     private final String deviceName;
     private final long timeoutNanos;
+    /** Writes sent and not answered yet. */
+    private final AtomicLong unanswered = new AtomicLong();
+    /** Where a flush waits for the last answer; the answers take it only while one waits. */
     private final Object lock = new Object();
-    /** Writes sent and not answered yet; guarded by {@link #lock}. */
-    private long unanswered;
+    /** Whether a flush waits on {@link #lock}; set and cleared under it. */
+    private volatile boolean waiting;
     /** The first write that failed, or null. */
     private volatile UncheckedIOException failure;
 
@@ -78,9 +82,7 @@ final class WriteBehind implements BlockDevice {
     @Override
     public CompletionStage<Void> writeAllAsync(List<BlockWrite> writes) {
         check();
-        synchronized (lock) {
-            unanswered++;
-        }
+        unanswered.incrementAndGet();
         CompletionStage<Void> sent;
         try {
             sent = device.writeAllAsync(writes);
@@ -95,13 +97,13 @@ final class WriteBehind implements BlockDevice {
 
     private void answered(Throwable e) {
         if (e != null && failure == null) {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = FsErrors.cause(e);
             failure = new UncheckedIOException(new IOException("a write to " + deviceName + " failed, so this member takes no more changes"
                     + " until it restarts and replays its journal: " + cause.getMessage(), cause));
             LOG.error("a write to {} failed: this member of the file system takes no more changes until it restarts", deviceName, cause);
         }
-        synchronized (lock) {
-            if (--unanswered == 0) {
+        if (unanswered.decrementAndGet() == 0 && waiting) {
+            synchronized (lock) { // the waiter is in wait() or has not yet read the count: either way it sees zero
                 lock.notifyAll();
             }
         }
@@ -124,19 +126,26 @@ final class WriteBehind implements BlockDevice {
     /** Waits until every write sent has its answer: the device answered them before the flush that precedes this. */
     private void awaitAnswers() {
         long deadline = System.nanoTime() + timeoutNanos;
+        if (unanswered.get() == 0) {
+            return;
+        }
         synchronized (lock) {
-            while (unanswered > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new UncheckedIOException(new IOException(unanswered + " writes to " + deviceName + " were not answered within "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms of a flush"));
+            waiting = true;
+            try {
+                long left;
+                while ((left = unanswered.get()) > 0) {
+                    long wait = deadline - System.nanoTime();
+                    if (wait <= 0) {
+                        throw new UncheckedIOException(new IOException(left + " writes to " + deviceName + " were not answered within "
+                                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms of a flush"));
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lock, wait);
                 }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new UncheckedIOException(new IOException("interrupted while waiting for the writes to " + deviceName));
-                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UncheckedIOException(new IOException("interrupted while waiting for the writes to " + deviceName));
+            } finally {
+                waiting = false;
             }
         }
     }

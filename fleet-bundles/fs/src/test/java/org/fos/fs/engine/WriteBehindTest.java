@@ -48,11 +48,7 @@ class WriteBehindTest {
 
     @Test
     void shouldFlushOnlyOnceEveryWriteBeforeItIsAnswered() throws Exception {
-        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
-        device.write(3, new byte[4096]);
-
-        Future<?> flush = flusher.submit(device::flush);
-        held.awaitFlushes(1);
+        Future<?> flush = flushAfterAWrite();
         assertThat(flush).as("the device flushed, but the write before is not answered yet").isNotDone();
 
         held.sent.get(0).answer().complete(null);
@@ -80,11 +76,7 @@ class WriteBehindTest {
 
     @Test
     void shouldFailTheFlushThatFindsAFailedWrite() throws Exception {
-        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
-        device.write(3, new byte[4096]);
-
-        Future<?> flush = flusher.submit(device::flush);
-        held.awaitFlushes(1);
+        Future<?> flush = flushAfterAWrite();
         held.sent.get(0).answer().completeExceptionally(new IllegalArgumentException("block 3 is out of range"));
 
         assertThatThrownBy(() -> flush.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(UncheckedIOException.class)
@@ -137,6 +129,15 @@ class WriteBehindTest {
         assertThatThrownBy(() -> again.lookup(ROOT, "b")).isInstanceOf(NoSuchFileException.class);
         assertThatThrownBy(() -> again.lookup(ROOT, "c")).isInstanceOf(NoSuchFileException.class);
         assertThat(Fsck.check(mem).clean()).as("the device checks clean").isTrue();
+    }
+
+    /** Writes block 3, then flushes on another thread; returns once the device flushed, the write not answered. */
+    private Future<?> flushAfterAWrite() throws InterruptedException {
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
+        device.write(3, new byte[4096]);
+        Future<?> flush = flusher.submit(device::flush);
+        held.awaitFlushes(1);
+        return flush;
     }
 
     /** A device whose writes are answered when the test says so. */
