@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -57,6 +58,8 @@ public final class FaultyNetwork implements AutoCloseable {
     private static final int MAX_PARTICIPANTS = 250;
     private static final int LOWEST_PORT = 20_000;
     private static final int PORTS = 12_000;
+    /** Every port {@link #freePort} chose in this JVM, free or busy when it looked. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Path folder;
     private final List<String> participants;
@@ -124,7 +127,9 @@ public final class FaultyNetwork implements AutoCloseable {
 
     /**
      * Finds a port that is free on 127.0.0.1, outside the kernel's range for outgoing connections
-     * (so that no client connection takes it before the process that is to listen on it starts).
+     * (so that no client connection takes it before the process that is to listen on it starts), and
+     * never one this JVM handed out before: a port handed to a node that has not started yet still
+     * looks free, and two nodes of one cluster given the same port left one of them unable to start.
      *
      * @return the port
      * @throws IOException if none was found in 200 tries
@@ -132,6 +137,9 @@ public final class FaultyNetwork implements AutoCloseable {
     public static int freePort() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(PORTS);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
                 return port;
