@@ -8,9 +8,10 @@ import org.fos.fleet.api.GroupInfo;
 import org.fos.kernel.api.Names;
 import org.fos.replication.impl.Move;
 import org.fos.replication.impl.ReplicationComponent;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The shell's view of the replication: {@code fos:groups}, {@code fos:replication} and {@code fos:move}.
@@ -19,16 +20,23 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=replication", "osgi.command.function=move"})
 public final class ReplicationCommands {
 
-    private final ReplicationComponent replication;
+    /** The node's replication, or null while it does not run (it failed to start: {@link ReplicationComponent#startFailure()}). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ReplicationComponent replication;
 
-    /**
-     * Creates the commands.
-     *
-     * @param replication the node's replication
-     */
-    @Activate
-    public ReplicationCommands(@Reference ReplicationComponent replication) {
-        this.replication = replication;
+    /** Creates the commands; SCR calls it. */
+    public ReplicationCommands() {
+    }
+
+    /** The node's replication; if it does not run, an error that says why. */
+    private ReplicationComponent running() {
+        ReplicationComponent r = replication;
+        if (r == null) {
+            String why = ReplicationComponent.startFailure();
+            throw new IllegalStateException("this node's replication does not run" + (why != null ? ": " + why
+                    : " (its component has not started; scr:info org.fos.replication.impl.ReplicationComponent says why)"));
+        }
+        return r;
     }
 
     /**
@@ -38,7 +46,7 @@ public final class ReplicationCommands {
      */
     @Descriptor("list the Raft groups of the replicated fleets on this node: peers, leader, term, commit and applied index, lag")
     public List<GroupInfo> groups() {
-        return replication.groups(null);
+        return running().groups(null);
     }
 
     /**
@@ -50,7 +58,7 @@ public final class ReplicationCommands {
     @Descriptor("list the Raft groups of one replicated fleet on this node")
     public List<GroupInfo> groups(@Descriptor("the fleet's name, for example /sys/kv") String fleet) {
         Names.requireValidName(fleet);
-        List<GroupInfo> out = replication.groups(fleet);
+        List<GroupInfo> out = running().groups(fleet);
         if (out.isEmpty()) {
             throw new IllegalArgumentException("no replicated fleet named " + fleet + " runs on this node");
         }
@@ -61,10 +69,11 @@ public final class ReplicationCommands {
      * Shows this node's replication: its Raft endpoint, the replicas it keeps and its counters.
      *
      * @return the figures by name
+     * @throws IllegalStateException if this node's replication does not run, saying why (ADR 0107)
      */
-    @Descriptor("show this node's Raft endpoint, replica count and replication counters")
+    @Descriptor("show this node's Raft endpoint, replica count and replication counters, or why its replication does not run")
     public Map<String, Object> replication() {
-        return replication.status();
+        return running().status();
     }
 
     /**
@@ -82,6 +91,6 @@ public final class ReplicationCommands {
             @Descriptor("the group's number, as fos:groups shows it") int group,
             @Descriptor("the node that keeps a replica now") String from,
             @Descriptor("the node that is to keep it instead") String to) {
-        return replication.move(fleet, group, from, to);
+        return running().move(fleet, group, from, to);
     }
 }

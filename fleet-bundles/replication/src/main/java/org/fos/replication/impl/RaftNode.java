@@ -35,6 +35,7 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.TimeDuration;
 import org.fos.cluster.api.Membership;
 import org.fos.cluster.api.NodeInfo;
@@ -110,6 +111,7 @@ final class RaftNode implements AutoCloseable {
         this.endpoint = settings.published() + ":" + port;
         this.properties = RatisConfig.properties(settings, port);
         this.parameters = RatisConfig.parameters(settings);
+        RatisConfig.requireFree(settings, port);
         this.timer = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "fos-raft-timer");
             t.setDaemon(true);
@@ -120,17 +122,23 @@ final class RaftNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = withRatisLoader(() -> {
-            try {
-                RaftServer s = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(nodeId)).setProperties(properties)
-                        .setParameters(parameters).setStateMachineRegistry(this::newMachine)
-                        .setOption(RaftStorage.StartupOption.RECOVER).build();
-                s.start();
-                return s;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        try {
+            this.server = withRatisLoader(() -> {
+                try {
+                    return startServer(port);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            timer.shutdownNow();
+            retries.shutdownNow();
+            allowed.forEach(RaftNode::closeQuietly);
+            if (e instanceof UncheckedIOException u) {
+                throw u.getCause();
             }
-        });
+            throw e;
+        }
         this.endpointAttribute = membership.publish(Hosting.ENDPOINT, endpoint);
         publishHosts();
         this.placement = new PlacementController(this, settings);
@@ -140,6 +148,30 @@ final class RaftNode implements AutoCloseable {
             LOG.warn("node {} serves Raft on {} without TLS: Ratis's gRPC authenticates nobody, so any process that reaches the port"
                     + " can read and write the replicated fleets' state (plainTextOnNetwork=true); set tls=true (with the cluster's CA)"
                     + " or keep host at 127.0.0.1 (ADR 0083)", nodeId, endpoint);
+        }
+    }
+
+    /**
+     * Builds and starts the Ratis server. Ratis's gRPC service ends the process with System.exit when it
+     * cannot bind its port ({@code ExitUtils.terminate}, its only caller in Ratis 3.1); with that turned
+     * into an exception, a port taken between {@link RatisConfig#requireFree} and the bind fails this
+     * node's replication, not the whole node.
+     */
+    private RaftServer startServer(int port) throws IOException {
+        ExitUtils.disableSystemExit();
+        RaftServer s = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(nodeId)).setProperties(properties)
+                .setParameters(parameters).setStateMachineRegistry(this::newMachine)
+                .setOption(RaftStorage.StartupOption.RECOVER).build();
+        try {
+            s.start();
+            return s;
+        } catch (ExitUtils.ExitException e) {
+            ExitUtils.clear();
+            closeQuietly(s);
+            throw RatisConfig.portTaken(settings, port, e.getCause() != null ? e.getCause() : e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(s);
+            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package org.fos.replication.impl;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,33 @@ final class RatisConfig {
         }
         Files.writeString(kept, Integer.toString(port), StandardCharsets.UTF_8);
         return port;
+    }
+
+    /**
+     * Fails if another socket listens on the port, with an error that says what to do. Ratis's gRPC
+     * service ends the whole process when it cannot bind (see {@link RaftNode}), and a port kept from an
+     * earlier start may since have been given to another process.
+     *
+     * @param settings the settings, for the host and whether the port was configured
+     * @param port the port the server is to listen on
+     * @throws IOException if it is taken
+     */
+    static void requireFree(Settings settings, int port) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(settings.host(), port));
+        } catch (BindException e) {
+            throw portTaken(settings, port, e);
+        }
+    }
+
+    /** The error of a Raft port another process holds: which port, where it came from, what to do. */
+    static IOException portTaken(Settings settings, int port, Throwable cause) {
+        String origin = settings.port() != 0 ? "the configured port " + port
+                : "port " + port + ", chosen at this node's first start and kept in " + settings.storage().resolve("port")
+                        + " since its Raft groups' configurations name it,";
+        return new IOException("cannot serve Raft on " + settings.host() + ":" + port + ": " + origin + " is in use by another process"
+                + " (" + cause.getMessage() + "); free the port" + (settings.port() != 0 ? " or configure another one" : "")
+                + ", then restart the node or its replication bundle (stop and start the id that lb replication shows)", cause);
     }
 
     static RaftProperties properties(Settings s, int port) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.fos.cluster.api.Membership;
 import org.fos.fleet.api.GroupInfo;
@@ -227,6 +228,9 @@ public final class ReplicationComponent implements Replication {
         boolean plainTextOnNetwork() default false;
     }
 
+    /** Why the last start of the replication in this bundle failed; null once one succeeded. */
+    private static final AtomicReference<String> START_FAILURE = new AtomicReference<>();
+
     private final RaftNode node;
 
     /**
@@ -241,6 +245,26 @@ public final class ReplicationComponent implements Replication {
     @Activate
     public ReplicationComponent(BundleContext context, @Reference Kernel kernel, @Reference Membership membership,
             @Reference PayloadCodec codec, Config config) {
+        try {
+            this.node = start(context, kernel, membership, codec, config);
+        } catch (RuntimeException e) {
+            START_FAILURE.set(e.getMessage());
+            throw e;
+        }
+        START_FAILURE.set(null);
+    }
+
+    /**
+     * Why the last start of this node's replication failed (the shell's commands say it while it does
+     * not run).
+     *
+     * @return the error, or null if the last start succeeded or none was tried
+     */
+    public static String startFailure() {
+        return START_FAILURE.get();
+    }
+
+    private static RaftNode start(BundleContext context, Kernel kernel, Membership membership, PayloadCodec codec, Config config) {
         Settings settings = new Settings(config.host().trim(), config.port(), config.advertisedHost().trim(), storage(context, config),
                 config.electionTimeoutMinMillis(), config.electionTimeoutMaxMillis(), config.requestTimeoutMillis(),
                 config.replaceAfterMillis(), config.placementPeriodMillis(), config.settleMillis(), config.snapshotEveryEntries(),
@@ -248,7 +272,7 @@ public final class ReplicationComponent implements Replication {
                 config.keyStoreType(), config.trustStore().trim(), config.trustStorePassword(), config.trustStoreType(),
                 config.plainTextOnNetwork(), java.util.Set.of(config.rebalanceOff()));
         try {
-            this.node = new RaftNode(settings, kernel.nodeId(), membership, codec);
+            return new RaftNode(settings, kernel.nodeId(), membership, codec);
         } catch (IOException e) {
             throw new UncheckedIOException("the replication of node " + kernel.nodeId() + " cannot start: " + e.getMessage(), e);
         }

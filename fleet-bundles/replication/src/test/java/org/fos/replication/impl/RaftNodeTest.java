@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,6 +118,44 @@ class RaftNodeTest {
             assertThat(get(l2, "k" + i)).isEqualTo("v" + i);
         }
         assertThat(l2.replicas.describe()).hasSize(4).allSatisfy(g -> assertThat(g.peers()).containsExactly("solo"));
+    }
+
+    @Test
+    void shouldFailWithAClearErrorNotEndTheProcessWhenAnotherProcessTookTheKeptPortAndServeOnceItIsFree() throws Exception {
+        Ledger l = open(start("solo"), 2, 1);
+        put(l, "k", "before");
+        stopNode("solo");
+        int kept = Integer.parseInt(Files.readString(dir.resolve("solo").resolve("port")).trim());
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress("127.0.0.1", kept));
+            assertThatThrownBy(() -> start("solo")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot serve Raft on 127.0.0.1:" + kept)
+                    .hasMessageContaining("kept in " + dir.resolve("solo").resolve("port"))
+                    .hasMessageContaining("in use by another process");
+            assertThat(nodes).doesNotContainKey("solo");
+        }
+        // this JVM is still here (Ratis would have ended it), and the node starts on its port once it is free
+        RaftNode again = start("solo");
+        assertThat(again.endpoint()).endsWith(":" + kept);
+        Ledger l2 = open(again, 2, 1);
+        assertThat(get(l2, "k")).isEqualTo("before");
+    }
+
+    @Test
+    void shouldNameAConfiguredPortThatIsTaken() throws Exception {
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = squatter.getLocalPort();
+            Settings s = settings("fixed", 6_000);
+            Settings fixed = new Settings(s.host(), port, s.advertisedHost(), s.storage(), s.electionTimeoutMinMillis(),
+                    s.electionTimeoutMaxMillis(), s.requestTimeoutMillis(), s.replaceAfterMillis(), s.placementPeriodMillis(),
+                    s.settleMillis(), s.snapshotEveryEntries(), s.dedupWindowMillis(), s.dedupMaxEntries(), s.tls(), s.keyStore(),
+                    s.keyStorePassword(), s.keyStoreType(), s.trustStore(), s.trustStorePassword(), s.trustStoreType(),
+                    s.plainTextOnNetwork(), s.rebalanceOff());
+            assertThatThrownBy(() -> new RaftNode(fixed, "fixed", membership.view("fixed"), codec)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("the configured port " + port + " is in use by another process")
+                    .hasMessageContaining("free the port or configure another one");
+        }
     }
 
     @Test
