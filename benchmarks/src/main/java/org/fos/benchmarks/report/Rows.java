@@ -269,7 +269,11 @@ final class Rows {
                     ">= 0.6x and >= 0.4x; 0 bytes allocated per message in steady state",
                     "Messages received per second by the consumer (batch drains of up to 256); producers send one immutable"
                     + " message again and again and yield when the queue is full. Bytes per message: the GC profiler's"
-                    + " allocation rate of the whole JVM (JMH's own threads included) over the message rate.",
+                    + " allocation rate of the whole JVM (JMH's own threads included) over the message rate. Where the scheduler"
+                    + " puts producer and consumer decides the rate more than either path does: a fork runs in one of two modes,"
+                    + " for the raw queue as for fos " + earlier("2026-12-05", "oneProducer, four alternating single-fork runs of"
+                    + " each queue", "fos 7.8 to 32.8 M/s, the raw queue 9.8 to 17.9 M/s") + ", so each side runs in five forks and"
+                    + " the interval spans every fork's iterations.",
                     new Comparison("1 producer", Kind.THROUGHPUT, throughput("oneProducer", "fos"), throughput("oneProducer", "jctools"),
                             0.6, SEND_PATH).lowerBound(),
                     new Comparison("2 producers", Kind.THROUGHPUT, throughput("twoProducers", "fos"),
