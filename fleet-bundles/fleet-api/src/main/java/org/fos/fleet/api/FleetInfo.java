@@ -11,7 +11,7 @@ import java.util.List;
  * @param implementation the implementation bundle's symbolic name, or null if none is bound
  * @param version the implementation bundle's version, or null if none is bound
  * @param status what the fleet is doing
- * @param members its members (none once it is {@link Status#REMOVED})
+ * @param members its members (none once it is {@link Status#REMOVED}, nor while it is {@link Status#WAITING})
  * @param detail unless it is {@link Status#SERVING}: why not, what became of its state, and what to do
  *        (null while it serves)
  */
@@ -55,7 +55,16 @@ public record FleetInfo(String node, String name, String protocol, String implem
          *
          * @since 1.5
          */
-        REMOVED
+        REMOVED,
+        /**
+         * A bundle offers the fleet, but it cannot run on this node yet: it is replicated and this node's
+         * replication service does not run (it has not started, or it failed to: {@code fos:replication} says
+         * why). It has no members and no names here, so calls to it from this node go to its members on
+         * other nodes or fail with {@code NO_SUCH_NAME}. It starts once the replication service comes.
+         *
+         * @since 1.10
+         */
+        WAITING
     }
 
     /**

@@ -14,7 +14,8 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface FleetRuntime {
 
     /**
-     * Returns the fleets this runtime runs.
+     * Returns the fleets this runtime runs, and (since 1.10) the replicated fleets offered here that wait
+     * for this node's replication service ({@link FleetInfo.Status#WAITING}).
      *
      * @return a snapshot, ordered by name
      */
@@ -24,7 +25,8 @@ public interface FleetRuntime {
      * Returns one fleet.
      *
      * @param name the fleet's name
-     * @return its snapshot, or null if this runtime runs no fleet of that name
+     * @return its snapshot, or null if this runtime runs no fleet of that name (nor for one that
+     *         {@link FleetInfo.Status#WAITING waits}: {@link #fleets()} lists those)
      */
     FleetInfo fleet(String name);
 

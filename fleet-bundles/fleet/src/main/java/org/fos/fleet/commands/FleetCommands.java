@@ -104,7 +104,7 @@ public final class FleetCommands {
      * @return one entry a fleet and node
      */
     @Descriptor("list the fleets of every node: node, protocol, implementation bundle and version, status (SERVING, PAUSED,"
-            + " UPGRADING, ROLLING_BACK, REMOVED), members with queue depths and calls served, and unless it serves a detail"
+            + " UPGRADING, ROLLING_BACK, REMOVED, WAITING), members with queue depths and calls served, and unless it serves a detail"
             + " saying why not and what to do")
     public List<FleetInfo> fleets() {
         List<FleetInfo> out = new ArrayList<>();

@@ -462,6 +462,7 @@ public final class FleetRuntimeImpl implements FleetRuntime, SynchronousBundleLi
         for (FleetController c : controllers.values()) {
             out.add(c.info());
         }
+        out.addAll(services.waiting(kernel.nodeId()).values());
         out.sort(Comparator.comparing(FleetInfo::name));
         return out;
     }

@@ -2,11 +2,14 @@ package org.fos.fleet.impl;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.fos.fleet.api.Fleet;
+import org.fos.fleet.api.FleetInfo;
 import org.fos.fleet.api.Stateful;
 import org.fos.kernel.api.Kernel;
 import org.fos.kernel.api.Names;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
@@ -63,6 +66,39 @@ final class FleetServices implements ServiceTrackerCustomizer<Object, ServiceRef
                 addingService(ref);
             }
         }
+    }
+
+    /**
+     * The fleets offered here that wait for this node's replication service: replicated, not excluded, and
+     * no controller yet (one that had it keeps its controller, which says what it lacks). One entry a name.
+     *
+     * @param node this node's id
+     * @return the waiting fleets by name; empty while the replication service runs
+     */
+    Map<String, FleetInfo> waiting(String node) {
+        ServiceReference<Object>[] refs = runtime.replication() == null ? tracker.getServiceReferences() : null;
+        if (refs == null) {
+            return Map.of();
+        }
+        Map<String, FleetInfo> out = new TreeMap<>();
+        for (ServiceReference<Object> ref : refs) {
+            String name = String.valueOf(ref.getProperty(Fleet.NAME));
+            Bundle bundle = ref.getBundle();
+            if (bundle == null || !FleetController.isReplicated(ref) || runtime.isExcluded(name) || controllers.containsKey(name)) {
+                continue; // (no bundle: unregistered meanwhile)
+            }
+            String protocol;
+            try {
+                Names.requireValidName(name);
+                protocol = protocolOf(ref).getName();
+            } catch (IllegalArgumentException unusable) {
+                continue; // not usable whatever comes: logged when it was offered
+            }
+            out.putIfAbsent(name, new FleetInfo(node, name, protocol, null, null, FleetInfo.Status.WAITING, List.of(), "bundle "
+                    + bundle.getSymbolicName() + " " + bundle.getVersion() + " offers it, but it is replicated and this node's replication"
+                    + " service does not run: it starts when that service comes (fos:replication says why it does not run)"));
+        }
+        return out;
     }
 
     @Override

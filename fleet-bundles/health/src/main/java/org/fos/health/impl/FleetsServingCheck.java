@@ -25,7 +25,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * Whether every fleet of this node serves: each fleet the runtime runs, and each fleet the
  * configuration names ({@code fleets}, PID {@value #PID}) whether it runs or not. A fleet being
  * upgraded or rolled back is WARN (requests queue for a moment); a paused fleet (no implementation
- * bound), or a named one that this node does not run, is CRITICAL.
+ * bound), a replicated one that waits for this node's replication service, or a named one that this
+ * node does not run, is CRITICAL.
  */
 @Component(service = HealthCheck.class, configurationPid = FleetsServingCheck.PID, property = {
         HealthCheck.NAME + "=" + FleetsServingCheck.NAME, HealthCheck.TAGS + "=" + Checks.TAG, HealthCheck.TAGS + "=fleets"})
@@ -115,6 +116,7 @@ public final class FleetsServingCheck implements HealthCheck {
                 case UPGRADING -> log.warn("{} is being upgraded: requests queue until version {} is replaced", f.name(), f.version());
                 case ROLLING_BACK -> log.warn("{} is rolling back a failed upgrade: requests queue", f.name());
                 case PAUSED -> log.critical("{} is paused: no implementation is bound, its requests queue", f.name());
+                case WAITING -> log.critical("{} does not run here: {}", f.name(), f.detail());
                 case REMOVED -> {
                     // removed on purpose (its bundle uninstalled) unless this node must serve it
                     if (required.contains(f.name())) {

@@ -91,6 +91,15 @@ class ChecksTest {
     }
 
     @Test
+    void shouldBeCriticalWhenAReplicatedFleetWaitsForTheReplicationAndSayWhy() {
+        FleetInfo waiting = new FleetInfo("n1", "/sys/kv", "p.Protocol", null, null, FleetInfo.Status.WAITING, List.of(),
+                "it is replicated, and this node's replication service does not run");
+        Result r = FleetsServingCheck.judge(List.of(fleet("/a", FleetInfo.Status.SERVING), waiting), List.of());
+        assertThat(r.getStatus()).isEqualTo(Result.Status.CRITICAL);
+        assertThat(critical(r)).isEqualTo("/sys/kv does not run here: it is replicated, and this node's replication service does not run");
+    }
+
+    @Test
     void shouldBeCriticalWhenARequiredFleetDoesNotRunHere() {
         Result r = FleetsServingCheck.judge(List.of(fleet("/a", FleetInfo.Status.SERVING)), List.of("/a", "/sys/kv"));
         assertThat(r.getStatus()).isEqualTo(Result.Status.CRITICAL);

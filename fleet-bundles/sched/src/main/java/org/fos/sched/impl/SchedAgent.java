@@ -293,7 +293,7 @@ public final class SchedAgent {
         }
         List<FleetLoad> fleets = new ArrayList<>();
         for (FleetInfo f : runtime.fleets()) {
-            if (f.status() == FleetInfo.Status.REMOVED || fleets.size() == Scheduler.MAX_FLEETS) {
+            if (f.status() == FleetInfo.Status.REMOVED || f.status() == FleetInfo.Status.WAITING || fleets.size() == Scheduler.MAX_FLEETS) {
                 continue;
             }
             int queued = 0;
