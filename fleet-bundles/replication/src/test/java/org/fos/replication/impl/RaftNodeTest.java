@@ -403,8 +403,11 @@ class RaftNodeTest {
             assertThat(e.status()).isEqualTo(Status.UNAVAILABLE);
             assertThat(e).hasMessageContaining("its replica was stopping").hasMessageContaining("is closed on node solo");
         });
+        // the read is refused by the stopping replica (UNAVAILABLE) or gets no answer within the request timeout (NO_QUORUM):
+        // which of the two varies from run to run (about half the runs of this test alone timed out, on the code before
+        // ADR 0107 too); either tells the caller to try again, and neither is the fleet's failure
         assertThatThrownBy(() -> get(l, "k")).cause().isInstanceOfSatisfying(FleetException.class,
-                e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE));
+                e -> assertThat(e.status()).as(e.getMessage()).isIn(Status.UNAVAILABLE, Status.NO_QUORUM));
     }
 
     /** A write committed while the fleet is suspended, with the node closed under it, is applied after the restart. */
