@@ -103,15 +103,15 @@ final class RaftNode implements AutoCloseable {
         this.descriptions = new GroupDescriptions(this);
         this.requests = new Requests(this, settings, counters);
         this.membership = membership;
+        Files.createDirectories(settings.storage());
+        int port = RatisConfig.port(settings);
+        RatisConfig.requireFree(settings, port); // before anything is registered or started that a failure would have to undo
         this.codec = new LogCodec(payloadCodec);
         this.allowed = codec.allowOwnTypes();
-        Files.createDirectories(settings.storage());
         this.directory = new Directory(settings.storage().resolve("directory"));
-        int port = RatisConfig.port(settings);
         this.endpoint = settings.published() + ":" + port;
         this.properties = RatisConfig.properties(settings, port);
         this.parameters = RatisConfig.parameters(settings);
-        RatisConfig.requireFree(settings, port);
         this.timer = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "fos-raft-timer");
             t.setDaemon(true);
