@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,16 +48,18 @@ final class CrossProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a main class of the benchmarks in a JVM of its own, on this JVM's class path; its
-     * standard error goes to this JVM's, its output is read by {@link #ready()}.
+     * Starts a main class of the benchmarks in a JVM of its own, on this JVM's class path and with
+     * its heap settings (so that a fork's peer runs on a heap as fixed and pre-touched as the fork's,
+     * ADR 0108); its standard error goes to this JVM's, its output is read by {@link #ready()}.
      *
      * @param main the class whose {@code main} runs
      * @param args its arguments
      */
     CrossProcess(Class<?> main, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                main.getName()));
+                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        command.addAll(heapOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.add(main.getName());
         command.addAll(List.of(args));
         try {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -65,6 +68,19 @@ final class CrossProcess implements AutoCloseable {
         }
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Picks the heap settings out of a JVM's options: its initial and maximum size and whether its
+     * pages are touched at start.
+     *
+     * @param jvmOptions the options, as {@code RuntimeMXBean.getInputArguments} gives them
+     * @return those of them that set the heap, in their order
+     */
+    static List<String> heapOptions(List<String> jvmOptions) {
+        return jvmOptions.stream()
+                .filter(o -> o.startsWith("-Xms") || o.startsWith("-Xmx") || o.equals("-XX:+AlwaysPreTouch"))
+                .toList();
     }
 
     /**

@@ -79,7 +79,7 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
                 + node.get("warmupTime").asText() + ", measurement " + node.get("measurementIterations").asInt() + " x "
                 + node.get("measurementTime").asText() + ", " + node.get("threads").asInt() + " thread(s)";
         String jvm = node.get("vmName").asText() + " " + node.get("vmVersion").asText() + " (JDK " + node.get("jdkVersion").asText()
-                + "), JMH " + node.get("jmhVersion").asText();
+                + "), JMH " + node.get("jmhVersion").asText() + options(node.get("jvmArgs"));
         Map<String, Metric> secondary = new LinkedHashMap<>();
         JsonNode s = node.get("secondaryMetrics");
         if (s != null) {
@@ -87,6 +87,15 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
         }
         return new JmhResult(name, params, node.get("mode").asText(), settings, jvm, node.get("threads").asInt(),
                 metric(node.get("primaryMetric")), secondary);
+    }
+
+    private static String options(JsonNode jvmArgs) {
+        if (jvmArgs == null || jvmArgs.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder(", options");
+        jvmArgs.forEach(a -> text.append(' ').append(a.asText()));
+        return text.toString();
     }
 
     private static Metric metric(JsonNode m) {

@@ -34,6 +34,19 @@ class BenchmarkReportTest {
         return JmhResult.of(node);
     }
 
+    @Test
+    void shouldNameTheForksJvmOptionsBesideTheJvm() throws Exception {
+        JsonNode node = JSON.readTree(("{'jmhVersion':'1.37','benchmark':'org.fos.benchmarks.CodecBenchmark.roundTrip',"
+                + "'mode':'avgt','threads':1,'forks':2,'jvm':'java','jdkVersion':'17','vmName':'OpenJDK','vmVersion':'17',"
+                + "'jvmArgs':['-Xms1g','-Xmx1g','-XX:+AlwaysPreTouch'],"
+                + "'warmupIterations':2,'warmupTime':'1 s','measurementIterations':3,'measurementTime':'1 s',"
+                + "'params':{},'primaryMetric':{'score':1.0,'scoreError':'NaN','scoreUnit':'ns/op',"
+                + "'rawData':[[1.0],[1.0]]},'secondaryMetrics':{}}").replace('\'', '"'));
+
+        assertThat(JmhResult.of(node).jvm()).isEqualTo("OpenJDK 17 (JDK 17), JMH 1.37, options -Xms1g -Xmx1g -XX:+AlwaysPreTouch");
+        assertThat(sample("fos", "[[100,1]]", "[[100,1]]").jvm()).isEqualTo("OpenJDK 17 (JDK 17), JMH 1.37");
+    }
+
     private static final Comparison ROW_1 = new Comparison("fos vs spsc", Kind.LATENCY,
             Figure.of("RoundTripBenchmark.roundTrip", "path", "fos"), Figure.of("RoundTripBenchmark.roundTrip", "path", "spsc"),
             1.5, "why");
