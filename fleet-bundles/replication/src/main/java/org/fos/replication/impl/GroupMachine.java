@@ -297,6 +297,15 @@ final class GroupMachine extends BaseStateMachine {
         return true;
     }
 
+    /**
+     * Tells whether this replica stops: the node told it so or closed it, or it left an entry
+     * unapplied because it was closing (then its applied index stays where it is, and a linearizable
+     * read through it waits for an index it will not reach).
+     */
+    synchronized boolean isStopping() {
+        return closed || halted || node.isClosed();
+    }
+
     synchronized boolean isSuspended() {
         return delegate == null;
     }
