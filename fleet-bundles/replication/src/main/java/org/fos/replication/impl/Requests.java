@@ -91,16 +91,7 @@ final class Requests {
                 return reply;
             }
             Throwable cause = RaftNode.unwrap(error);
-            Throwable reported = cause instanceof TimeoutException && last.get() != null ? last.get() : cause;
-            GroupMachine local = node.machine(id);
-            if (reported instanceof TimeoutException && local != null && local.isStopping()) {
-                // not the group's quorum: the request waited on this node's replica, which closes (a read for an
-                // applied index that a closing replica no longer reaches, a write it no longer applies)
-                throw new CompletionException(new FleetException(Status.UNAVAILABLE, "group " + group + " of " + fleet
-                        + " did not answer within " + settings.requestTimeoutMillis() + " ms: its replica on node " + node.nodeId()
-                        + " is stopping; the group's other replicas, or this one after a restart, serve it", reported));
-            }
-            throw new CompletionException(failure(fleet, group, reported));
+            throw new CompletionException(failure(fleet, group, id, cause instanceof TimeoutException && last.get() != null ? last.get() : cause));
         });
     }
 
@@ -198,8 +189,16 @@ final class Requests {
         return f;
     }
 
-    FleetException failure(String fleet, int group, Throwable error) {
+    FleetException failure(String fleet, int group, RaftGroupId id, Throwable error) {
         Throwable cause = RaftNode.unwrap(error);
+        GroupMachine local = node.machine(id);
+        if (cause instanceof TimeoutException && local != null && local.isStopping()) {
+            // not the group's quorum: the request waited on this node's replica, which closes (a read for an
+            // applied index that a closing replica no longer reaches, a write it no longer applies)
+            return new FleetException(Status.UNAVAILABLE, "group " + group + " of " + fleet + " did not answer within "
+                    + settings.requestTimeoutMillis() + " ms: its replica on node " + node.nodeId()
+                    + " is stopping; the group's other replicas, or this one after a restart, serve it", cause);
+        }
         if (cause instanceof FleetException fe) {
             if (fe.status() == Status.NO_QUORUM) {
                 counters.noQuorum.increment();
