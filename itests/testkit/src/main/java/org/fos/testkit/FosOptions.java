@@ -316,6 +316,7 @@ public final class FosOptions {
         File dir;
         try {
             dir = java.nio.file.Files.createTempDirectory("fos-fs-config").toFile();
+            dir.deleteOnExit(); // after the files in it, which are registered later and so deleted first
             write(new File(dir, "org.fos.block.ram-ram0.cfg"), "fos.fleet.name=/dev/block/ram0\nblockSize=4096\nblockCount=" + blocks + "\n");
             write(new File(dir, "org.fos.fs-root.cfg"), "fos.fleet.name=/sys/fs\ndevice=ram0\nfos.fleet.members=" + members + "\ngroups="
                     + groups + "\n");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
 import org.fos.cluster.api.NodeInfo;
@@ -24,18 +26,22 @@ import org.fos.transport.api.ClusterSecret;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Two nodes on a real ZooKeeper server: membership, published attributes, names, and a node that dies. */
 class ZooKeeperClusterTest {
 
     private static final ClusterSecret SECRET = ClusterSecret.ofHex("5a".repeat(32));
     private TestingServer server;
+    /** The server's folder: the embedded ZooKeeper writes its configuration beside its data folder, in /tmp by default. */
+    @TempDir
+    Path zk;
     private ZooKeeperCluster a;
     private ZooKeeperCluster b;
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestingServer(true);
+        server = new TestingServer(new InstanceSpec(zk.resolve("data").toFile(), -1, -1, -1, true, -1), true);
         a = new ZooKeeperCluster("node-a", server.getConnectString(), "test", SECRET, Duration.ofSeconds(2), Duration.ofSeconds(10));
         b = new ZooKeeperCluster("node-b", server.getConnectString(), "test", SECRET, Duration.ofSeconds(2), Duration.ofSeconds(10));
         assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();

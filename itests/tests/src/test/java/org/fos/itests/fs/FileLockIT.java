@@ -68,10 +68,14 @@ public class FileLockIT extends FileSystemSupport {
         File dir;
         try {
             dir = Files.createTempDirectory("fos-lock-config").toFile();
-            Files.writeString(new File(dir, "org.fos.block.ram-ram0.cfg").toPath(),
-                    "fos.fleet.name=/dev/block/ram0\nblockSize=4096\nblockCount=16384\n");
-            Files.writeString(new File(dir, "org.fos.fs-root.cfg").toPath(), "fos.fleet.name=/sys/fs\ndevice=ram0\nfos.fleet.members=2\n"
+            dir.deleteOnExit(); // after its files, registered later and so deleted first
+            File device = new File(dir, "org.fos.block.ram-ram0.cfg");
+            Files.writeString(device.toPath(), "fos.fleet.name=/dev/block/ram0\nblockSize=4096\nblockCount=16384\n");
+            device.deleteOnExit();
+            File fs = new File(dir, "org.fos.fs-root.cfg");
+            Files.writeString(fs.toPath(), "fos.fleet.name=/sys/fs\ndevice=ram0\nfos.fleet.members=2\n"
                     + "groups=4\nlockLeaseMillis=" + LEASE_MILLIS + "\nmaxLocksPerHolder=" + PER_HOLDER + "\nmaxLocks=1024\n");
+            fs.deleteOnExit();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
