@@ -242,7 +242,16 @@ final class Rows {
             + ". Since then an open for reading answers the file's first 64 KiB under a lease on its inode (ADR 0102), so"
             + " open+read is one waited call. One call for create+write+close would need the create to be answered"
             + " without the member or the write to return before the member has it, which the file system's promises"
-            + " (an exclusive create fails at the open; a write is seen by every open once it returned) do not allow.";
+            + " (an exclusive create fails at the open; a write is seen by every open once it returned) do not allow."
+            + " The p50 of open+read runs in two modes "
+            + earlier("2026-12-05", "FileBenchmark openRead fs=fos: the full run of 09:46, three single-fork runs after"
+                    + " the full run of 13:11 and a wall-clock profile, the same file-system, kernel and client code", "p50 2.40"
+                    + " us at 09:46, 19.0 to 19.7 us in the single runs; in the slow mode the benchmark thread, member 1 of"
+                    + " /sys/fs and the client's libfos reply thread, which takes the answers of the closes, each spent about"
+                    + " 78% of its samples in Thread.yield: three yielding waiters on 2 cores, so each hand-off waits for the"
+                    + " right one to run. Letting only as many waiters yield as there are cores brought open+read to 12.9 us"
+                    + " but unlink from 27 to 29 us to 44 to 52 us, and was not kept")
+            + ".";
 
     /** Every row of issue 6, in order. */
     static final List<Row> ALL = List.of(
