@@ -21,12 +21,15 @@ import java.util.function.LongSupplier;
  * <li>else park at once, leaving the cores to the threads that have work.
  * </ul>
  *
- * <p>The counts change once a wait (when it starts, when it stops spinning, when it ends), never once
- * a poll. The core count is re-read at most once a second: a container's CPU limit can change while
+ * <p>The counts change at most once a wait (when it starts, when it stops spinning, when it ends),
+ * never once a poll; not at all while a receiver's spinning keeps catching its messages (it keeps its
+ * spinning place between waits, see {@link ReceiverIdle}), so that a ping-pong's two threads do not
+ * move these counts' cache lines between their cores with every message. The core count is re-read at most once a second: a container's CPU limit can change while
  * the node runs. A receiver that has not come back to wait for {@value #STALE_MILLIS} ms may have gone
  * to do something else altogether (a thread that made one call and went on); it stops counting as
- * running at the next audit, which runs at most every {@value #STALE_MILLIS} ms and only when the
- * counts say the cores are taken.
+ * running (or holding a spinning place, see {@link ReceiverIdle}) at the next audit, which runs at most
+ * every {@value #STALE_MILLIS} ms and only when the counts refuse a waiter the wait it asked for (a
+ * core to spin on, or a free core to yield on).
  *
  * <p>The counts decide only how a thread waits, never whether it is woken: a producer wakes a parked
  * receiver whatever they say, so a wrong count costs time, never a message. Thread-safe, lock-free.
@@ -112,7 +115,7 @@ final class CoreBudget {
     Admission admit(boolean spin) {
         int limit = cores();
         Admission a = tryAdmit(limit, spin);
-        if (a != Admission.PARK) {
+        if (a == Admission.SPIN || a == Admission.YIELD && !spin) {
             return a;
         }
         long now = clock.getAsLong();
@@ -122,7 +125,7 @@ final class CoreBudget {
             receivers.forEach(r -> r.uncountIfAwaySince(staleBefore));
             return tryAdmit(limit, spin);
         }
-        return Admission.PARK;
+        return a;
     }
 
     private Admission tryAdmit(int limit, boolean spin) {
@@ -140,6 +143,16 @@ final class CoreBudget {
             }
         }
         return Admission.YIELD;
+    }
+
+    /**
+     * Whether the running receivers and the spinning waiters fit in the cores: a waiter that already
+     * holds a spinning place may spin on it. Reads the counts only.
+     *
+     * @return true if they fit
+     */
+    boolean fits() {
+        return running.get() + spinning.get() <= cores();
     }
 
     /** A waiter admitted to spin stops spinning (it yields, parks, or its wait ends). */

@@ -61,8 +61,11 @@ final class MailboxHandle implements Mailbox {
     @Override
     public Message receive(long timeout, TimeUnit unit) throws InterruptedException {
         check("receive");
-        Message m = mailbox.poll();
-        if (m != null || timeout <= 0) {
+        if (timeout <= 0) {
+            return mailbox.poll();
+        }
+        Message m = mailbox.relaxedPoll();
+        if (m != null) {
             return m;
         }
         return mailbox.await(timeout, unit) ? mailbox.poll() : null;

@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  */
 final class MailboxImpl {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxImpl.class);
+    /**
+     * How often a spinning receiver looks at the clock, the close flag and its interrupt: once in so
+     * many turns (a power of two). Reading the clock costs 20 to 60 ns, a look at the slot a few: a
+     * receiver that read the clock every turn found its message later. A spin phase may so last up
+     * to this many turns longer than its threshold.
+     */
+    private static final int SPIN_TURNS_PER_CHECK = 16;
     final Address address;
     final String label;
     final int capacity;
@@ -151,6 +158,14 @@ final class MailboxImpl {
         return queue.poll();
     }
 
+    /**
+     * Takes the next message if its slot is filled, looking at the slot alone (see {@link #await}): null
+     * also while a producer that has taken the slot's index has not yet filled it.
+     */
+    Message relaxedPoll() {
+        return queue.relaxedPoll();
+    }
+
     int drain(MessageHandler handler, int limit) {
         return queue.drain(handler::onMessage, limit);
     }
@@ -164,24 +179,48 @@ final class MailboxImpl {
      * @return true if a message waits
      */
     boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-        if (!queue.isEmpty()) {
-            return true;
-        }
+        return queue.relaxedPeek() != null || awaitEmpty(timeout, unit);
+    }
+
+    /**
+     * {@link #await}'s wait. While it spins or yields it looks at the slot the next message will take
+     * ({@link MpscArrayQueue#relaxedPeek()}), not at the producers' index as {@code isEmpty()} does: the
+     * producers write that index's cache line with every offer, the slot only with the receiver's own
+     * message. A message whose producer has taken its index but not yet filled the slot is seen a few
+     * turns later. Before it parks it looks at the index, which the wake-up protocol needs. While it
+     * spins it reads the clock once in {@value #SPIN_TURNS_PER_CHECK} turns, and a message it finds
+     * so ends the wait at the clock's last reading (its idle statistics run short by at most those
+     * turns).
+     */
+    private boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
         long timeoutNanos = unit.toNanos(timeout);
         long start = System.nanoTime();
+        long now = start;
+        int phase = 0;
+        int turn = -1;
         boolean found = false;
         boolean readItself = false;
         idle.begin(table.idleStrategy());
         try {
-            while (queue.isEmpty()) {
+            while (queue.relaxedPeek() == null) {
+                if (phase == 0 && (++turn & SPIN_TURNS_PER_CHECK - 1) != 0) {
+                    // a spinning turn between checks: the clock costs more than a look at the slot
+                    if (table.assist() > 0) {
+                        readItself = !queue.isEmpty();
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                    continue;
+                }
                 if (closed) {
                     throw new KernelException(Status.CLOSED, "mailbox " + address + " was closed while waiting");
                 }
-                long waited = System.nanoTime() - start;
+                now = System.nanoTime();
+                long waited = now - start;
                 if (waited >= timeoutNanos) {
                     return false;
                 }
-                int phase = idle.phase(waited);
+                phase = idle.phase(waited);
                 if (phase == 2) {
                     waiter = Thread.currentThread();
                     if (queue.isEmpty() && !closed) {
@@ -203,7 +242,9 @@ final class MailboxImpl {
             found = true;
             return true;
         } finally {
-            long now = System.nanoTime();
+            if (!found || phase != 0) {
+                now = System.nanoTime();
+            }
             idle.end(found, now - start, now, closed, found && readItself);
         }
     }

@@ -15,21 +15,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * yields only if a core is left over by the running receivers, and parks at once otherwise. Within
  * those limits the kernel's thresholds ({@link IdleStrategy}) hold.
  *
+ * <p>A receiver whose spinning caught its message keeps its place among the spinning waiters while it
+ * handles the message, instead of moving to the running receivers: both take a core, and keeping the
+ * place spares the two updates of counts that every other waiter of the node reads (and, at the next
+ * wait, the two back), which would otherwise move between the cores with every message of a
+ * ping-pong. At its next wait it spins on the place it holds if the counts still fit in the cores, and
+ * gives it up otherwise. Held so, it counts against spinning, not against yielding: a waiter may yield
+ * beside it.
+ *
  * <p>{@link #begin}, {@link #phase} and {@link #end} are called by the receiving thread only (a
  * mailbox has one receiver at a time); {@link #uncount} and {@link #uncountIfAwaySince} by any
- * thread. Whether the receiver counts as running is one atomic value, so the receiver and an audit
- * or a close never both take it off the count.
+ * thread. How the receiver counts between its waits (running, holding a spinning place, or not at
+ * all) is one atomic value, so the receiver and an audit or a close never both take it off its count.
  */
 final class ReceiverIdle {
     /** Waits in a row that outlast the spin phase before a receiver stops spinning. */
     static final int MISSES_BEFORE_SKIP = 8;
     /** Waits after the last one whose message the receiver read itself during which it still stretches. */
     static final int STRETCH_AFTER_READ = 64;
-    /** Not counted as running. */
+    /** Not counted between waits (waiting, away, or closed). */
     private static final long AWAY = Long.MIN_VALUE;
+    /** The low bit of {@link #runningSince}: set while the receiver holds a spinning place, clear while it counts as running. */
+    private static final long HOLDS_SPIN = 1L;
 
     private final CoreBudget budget;
-    /** When the receiver last left a wait, while it counts as running; {@link #AWAY} otherwise. */
+    /**
+     * When the receiver last left a wait, with {@link #HOLDS_SPIN} set if it kept its spinning place,
+     * while it counts between waits; {@link #AWAY} otherwise.
+     */
     private final AtomicLong runningSince = new AtomicLong(AWAY);
     private IdleStrategy strategy = IdleStrategy.DEFAULT;
     private CoreBudget.Admission admission = CoreBudget.Admission.PARK;
@@ -54,11 +67,21 @@ final class ReceiverIdle {
      * @param thresholds the kernel's thresholds now
      */
     void begin(IdleStrategy thresholds) {
-        uncount();
+        long was = runningSince.getAndSet(AWAY);
         strategy = thresholds;
         spinFor = Math.max(thresholds.spinNanos(), stretch(thresholds));
         yieldFor = Math.max(thresholds.yieldNanos(), spinFor);
-        boolean spin = spinFor > 0 && misses < MISSES_BEFORE_SKIP;
+        boolean spin = spinFor > 0 && misses < MISSES_BEFORE_SKIP && thresholds.yieldNanos() > 0;
+        if (was != AWAY && (was & HOLDS_SPIN) != 0) {
+            if (spin && budget.fits()) {
+                admission = CoreBudget.Admission.SPIN;
+                spinning = true;
+                return;
+            }
+            budget.stopSpinning();
+        } else if (was != AWAY) {
+            budget.notRunning();
+        }
         admission = thresholds.yieldNanos() > 0 ? budget.admit(spin) : CoreBudget.Admission.PARK;
         spinning = admission == CoreBudget.Admission.SPIN;
     }
@@ -132,10 +155,11 @@ final class ReceiverIdle {
         } else if (found && sinceReadItself < STRETCH_AFTER_READ) {
             sinceReadItself++;
         }
-        if (spinning) {
-            spinning = false;
+        boolean keepsPlace = spinning && found && waitedNanos < spinFor && !closed;
+        if (spinning && !keepsPlace) {
             budget.stopSpinning();
         }
+        spinning = false;
         if (found && waitedNanos < spinFor) {
             misses = 0;
         } else if (misses < MISSES_BEFORE_SKIP) {
@@ -146,7 +170,12 @@ final class ReceiverIdle {
             long w = Math.min(waitedNanos, 8 * Math.max(strategy.stretchNanos(), strategy.spinNanos()));
             recentNanos = recentNanos == 0 ? Math.max(1, w) : Math.max(1, recentNanos + ((w - recentNanos) >> 2));
         }
-        if (runningSince.getAndSet(now) == AWAY) {
+        long since = keepsPlace ? now | HOLDS_SPIN : now & ~HOLDS_SPIN;
+        long was = runningSince.getAndSet(since == AWAY ? since + 2 : since);
+        if (was != AWAY) {
+            release(was);
+        }
+        if (!keepsPlace) {
             budget.running();
         }
         if (closed) {
@@ -154,23 +183,33 @@ final class ReceiverIdle {
         }
     }
 
-    /** The receiver stops counting as running (it waits, or its mailbox closed). */
+    /** The receiver stops counting between waits (it waits, or its mailbox closed). */
     void uncount() {
-        if (runningSince.getAndSet(AWAY) != AWAY) {
+        long was = runningSince.getAndSet(AWAY);
+        if (was != AWAY) {
+            release(was);
+        }
+    }
+
+    /** Takes a receiver that counted between waits as {@code since} says off its count. */
+    private void release(long since) {
+        if ((since & HOLDS_SPIN) != 0) {
+            budget.stopSpinning();
+        } else {
             budget.notRunning();
         }
     }
 
     /**
-     * The receiver stops counting as running if it has been away from its mailbox since before
-     * {@code before}.
+     * The receiver stops counting (as running, or holding a spinning place) if it has been away from
+     * its mailbox since before {@code before}.
      *
      * @param before a clock value
      */
     void uncountIfAwaySince(long before) {
         long since = runningSince.get();
         if (since != AWAY && since - before < 0 && runningSince.compareAndSet(since, AWAY)) {
-            budget.notRunning();
+            release(since);
         }
     }
 

@@ -102,8 +102,73 @@ class CoreBudgetTest {
 
         away.begin(IdleStrategy.DEFAULT);
         assertThat(budget.runningCount()).as("coming back does not take it off twice").isZero();
-        away.end(true, 0, clock.get(), false);
+        assertThat(away.phase(IdleStrategy.DEFAULT.yieldNanos())).isEqualTo(2);
+        away.end(true, IdleStrategy.DEFAULT.yieldNanos() + 1, clock.get(), false);
         assertThat(budget.runningCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepTheSpinningPlaceOfAReceiverWhoseSpinningCaughtItsMessageWithoutTouchingTheCounts() {
+        ReceiverIdle r = receiver();
+        r.begin(IdleStrategy.DEFAULT);
+        assertThat(r.phase(0)).isZero();
+        r.end(true, 100, clock.get(), false);
+        assertThat(budget.spinningCount()).as("kept while it handles the message").isEqualTo(1);
+        assertThat(budget.runningCount()).isZero();
+
+        r.begin(IdleStrategy.DEFAULT);
+
+        assertThat(r.phase(0)).as("spins on the place it holds").isZero();
+        assertThat(budget.spinningCount()).isEqualTo(1);
+        assertThat(budget.admit(true)).as("the other core is still free").isEqualTo(Admission.SPIN);
+        budget.stopSpinning();
+        r.end(true, 100, clock.get(), false);
+        assertThat(budget.spinningCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldGiveUpAHeldSpinningPlaceWhenTheCoresAreTaken() {
+        ReceiverIdle r = caughtOneSpinning();
+        budget.running();
+        budget.running();
+
+        r.begin(IdleStrategy.DEFAULT);
+
+        assertThat(budget.spinningCount()).isZero();
+        assertThat(r.phase(0)).as("two running receivers take both cores").isEqualTo(2);
+        r.end(true, 100_000, clock.get(), false);
+        assertThat(budget.runningCount()).isEqualTo(3);
+        assertThat(budget.spinningCount()).isZero();
+    }
+
+    @Test
+    void shouldGiveUpAHeldSpinningPlaceWhenTheWaitOutlastsTheSpinPhaseOrTheMailboxCloses() {
+        ReceiverIdle r = caughtOneSpinning();
+        r.begin(IdleStrategy.DEFAULT);
+        assertThat(r.phase(IdleStrategy.DEFAULT.spinNanos())).isEqualTo(1);
+        assertThat(budget.spinningCount()).isZero();
+        r.end(true, IdleStrategy.DEFAULT.spinNanos() + 1, clock.get(), false);
+        assertThat(budget.runningCount()).isEqualTo(1);
+
+        ReceiverIdle s = caughtOneSpinning();
+        assertThat(budget.spinningCount()).isEqualTo(1);
+        s.uncount();
+        s.uncount();
+        assertThat(budget.spinningCount()).as("a close takes it off once").isZero();
+        assertThat(budget.runningCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAuditAHeldSpinningPlaceLeftLongerThanTheStaleTime() {
+        caughtOneSpinningOnOneCore();
+
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(CoreBudget.STALE_MILLIS - 1));
+        assertThat(budget.admit(true)).as("still held: no core to spin on").isEqualTo(Admission.YIELD);
+
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(CoreBudget.STALE_MILLIS + 1));
+        assertThat(budget.admit(true)).as("the next audit took it off").isEqualTo(Admission.SPIN);
+        assertThat(budget.spinningCount()).isEqualTo(1);
+        assertThat(budget.runningCount()).isZero();
     }
 
     @Test
@@ -114,7 +179,9 @@ class CoreBudgetTest {
         budget.stopSpinning();
         ReceiverIdle second = receiver();
         second.begin(IdleStrategy.DEFAULT);
-        second.end(true, 0, clock.get() - TimeUnit.MILLISECONDS.toNanos(CoreBudget.STALE_MILLIS + 1), false);
+        assertThat(second.phase(IdleStrategy.DEFAULT.yieldNanos())).isEqualTo(2);
+        second.end(true, IdleStrategy.DEFAULT.yieldNanos() + 1,
+                clock.get() - TimeUnit.MILLISECONDS.toNanos(CoreBudget.STALE_MILLIS + 1), false);
 
         assertThat(budget.admit(true)).as("no audit until the stale time has passed again").isEqualTo(Admission.PARK);
         assertThat(budget.runningCount()).isEqualTo(1);
@@ -133,6 +200,7 @@ class CoreBudgetTest {
         s.uncount();
         s.uncount();
         assertThat(budget.runningCount()).isZero();
+        assertThat(budget.spinningCount()).isZero();
     }
 
     @Test
@@ -177,8 +245,8 @@ class CoreBudgetTest {
         assertThat(budget.spinningCount()).isEqualTo(1);
         spinner.end(true, 0, clock.get(), false);
         r.end(true, 0, clock.get(), false);
-        assertThat(budget.spinningCount()).isZero();
-        assertThat(budget.runningCount()).isEqualTo(3);
+        assertThat(budget.spinningCount()).as("the spinner caught its message and keeps its place").isEqualTo(1);
+        assertThat(budget.runningCount()).isEqualTo(2);
     }
 
     @Test
@@ -282,15 +350,36 @@ class CoreBudgetTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleStretchNanos");
     }
 
-    /** One core (read again), and a receiver that has waited once and now runs. */
+    /** One core (read again), and a receiver that has waited once, was woken, and now runs. */
     private ReceiverIdle ranOnceOnOneCore() {
         cores.set(1);
         clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
         ReceiverIdle r = receiver();
         r.begin(IdleStrategy.DEFAULT);
         assertThat(r.phase(0)).isZero();
-        r.end(true, 0, clock.get(), false);
+        assertThat(r.phase(IdleStrategy.DEFAULT.yieldNanos())).isEqualTo(2);
+        r.end(true, IdleStrategy.DEFAULT.yieldNanos() + 1, clock.get(), false);
         assertThat(budget.runningCount()).isEqualTo(1);
+        assertThat(budget.spinningCount()).isZero();
+        return r;
+    }
+
+    /** One core (read again), and a receiver whose spinning caught its message: it holds its spinning place. */
+    private ReceiverIdle caughtOneSpinningOnOneCore() {
+        cores.set(1);
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        ReceiverIdle r = caughtOneSpinning();
+        assertThat(budget.runningCount()).isZero();
+        return r;
+    }
+
+    /** A receiver that has waited once, admitted to spin, and whose spinning caught its message. */
+    private ReceiverIdle caughtOneSpinning() {
+        ReceiverIdle r = receiver();
+        r.begin(IdleStrategy.DEFAULT);
+        assertThat(r.phase(0)).isZero();
+        r.end(true, 100, clock.get(), false);
+        assertThat(budget.spinningCount()).as("holds its spinning place").isPositive();
         return r;
     }
 
