@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import org.ops4j.pax.exam.Option;
@@ -313,13 +314,36 @@ public final class FosOptions {
      * @return the composite option
      */
     public static Option fileSystemFleet(int members, int groups, long blocks) {
+        return fileSystemFleet(members, groups, blocks, Map.of());
+    }
+
+    /**
+     * A file system as {@link #fileSystemFleet(int, int, long)}, with more settings of the file-system
+     * fleet's configuration, for example a short {@code lockLeaseMillis}. They are written after the
+     * others, so a key given twice takes this value.
+     *
+     * @param members how many members the fleet has
+     * @param groups how many groups the new file system gets
+     * @param blocks how many 4 KiB blocks the device has
+     * @param settings more settings of {@code /sys/fs}, by key, in the map's order
+     * @return the composite option
+     * @throws IllegalArgumentException if a key is empty or holds '=', ':', '#' or a line break, or a value a line break
+     */
+    public static Option fileSystemFleet(int members, int groups, long blocks, Map<String, String> settings) {
+        StringBuilder more = new StringBuilder();
+        settings.forEach((key, value) -> {
+            if (key.isEmpty() || key.matches(".*[=:#\\s].*") || value.matches("(?s).*[\\r\\n].*")) {
+                throw new IllegalArgumentException("not a setting of one line: '" + key + "' = '" + value + "'");
+            }
+            more.append(key).append('=').append(value).append('\n');
+        });
         File dir;
         try {
             dir = java.nio.file.Files.createTempDirectory("fos-fs-config").toFile();
             dir.deleteOnExit(); // after the files in it, which are registered later and so deleted first
             write(new File(dir, "org.fos.block.ram-ram0.cfg"), "fos.fleet.name=/dev/block/ram0\nblockSize=4096\nblockCount=" + blocks + "\n");
             write(new File(dir, "org.fos.fs-root.cfg"), "fos.fleet.name=/sys/fs\ndevice=ram0\nfos.fleet.members=" + members + "\ngroups="
-                    + groups + "\n");
+                    + groups + "\n" + more);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the file-system configurations", e);
         }

@@ -1,7 +1,6 @@
 package org.fos.itests.fs;
 
-import static org.fos.testkit.FosOptions.fileInstall;
-import static org.fos.testkit.FosOptions.fileSystemBundles;
+import static org.fos.testkit.FosOptions.fileSystemFleet;
 import static org.fos.testkit.FosOptions.fosNode;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -10,7 +9,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -26,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +37,6 @@ import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -65,21 +63,8 @@ public class FileLockIT extends FileSystemSupport {
     /** The file system with a short lock lease and a small bound of locks per holder. */
     @Configuration
     public Option[] config() {
-        File dir;
-        try {
-            dir = Files.createTempDirectory("fos-lock-config").toFile();
-            dir.deleteOnExit(); // after its files, registered later and so deleted first
-            File device = new File(dir, "org.fos.block.ram-ram0.cfg");
-            Files.writeString(device.toPath(), "fos.fleet.name=/dev/block/ram0\nblockSize=4096\nblockCount=16384\n");
-            device.deleteOnExit();
-            File fs = new File(dir, "org.fos.fs-root.cfg");
-            Files.writeString(fs.toPath(), "fos.fleet.name=/sys/fs\ndevice=ram0\nfos.fleet.members=2\n"
-                    + "groups=4\nlockLeaseMillis=" + LEASE_MILLIS + "\nmaxLocksPerHolder=" + PER_HOLDER + "\nmaxLocks=1024\n");
-            fs.deleteOnExit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Option[] {fosNode(CoreOptions.composite(fileSystemBundles(), fileInstall(dir, ".*\\.cfg")))};
+        return new Option[] {fosNode(fileSystemFleet(2, 4, 16_384, Map.of("lockLeaseMillis", Long.toString(LEASE_MILLIS),
+                "maxLocksPerHolder", Integer.toString(PER_HOLDER), "maxLocks", "1024")))};
     }
 
     @Before
