@@ -24,8 +24,8 @@ import java.util.function.LongSupplier;
  * <p>The counts change at most once a wait (when it starts, when it stops spinning, when it ends),
  * never once a poll; not at all while a receiver's spinning keeps catching its messages (it keeps its
  * spinning place between waits, see {@link ReceiverIdle}), so that a ping-pong's two threads do not
- * move these counts' cache lines between their cores with every message. The core count is re-read at most once a second: a container's CPU limit can change while
- * the node runs. A receiver that has not come back to wait for {@value #STALE_MILLIS} ms may have gone
+ * move these counts' cache lines between their cores with every message. The core count is re-read
+ * at most once a second: a container's CPU limit can change while the node runs. A receiver that has not come back to wait for {@value #STALE_MILLIS} ms may have gone
  * to do something else altogether (a thread that made one call and went on); it stops counting as
  * running (or holding a spinning place, see {@link ReceiverIdle}) at the next audit, which runs at most
  * every {@value #STALE_MILLIS} ms and only when the counts refuse a waiter the wait it asked for (a

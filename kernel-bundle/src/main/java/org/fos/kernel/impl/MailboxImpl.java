@@ -246,6 +246,11 @@ final class MailboxImpl {
                 now = System.nanoTime();
             }
             idle.end(found, now - start, now, closed, found && readItself);
+            if (closed) {
+                // closed after end() read the flag: markClosed's uncount may have run while this receiver
+                // was not counted, and end() has counted it since; the two getAndSets take it off once
+                idle.uncount();
+            }
         }
     }
 
