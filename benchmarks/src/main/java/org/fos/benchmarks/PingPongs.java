@@ -92,9 +92,9 @@ final class PingPongs {
 
     /**
      * Two raw JCTools queues, both sides busy-spinning on {@code relaxedPoll} (the slot alone, as a
-     * spinning fos receiver looks): single-producer queues (the
-     * baseline of row 1), or the multi-producer queues fos mailboxes are made of (a diagnostic that
-     * separates the cost of the queue type from the cost of the kernel).
+     * spinning fos receiver looks): single-producer queues (the baseline of row 1), or the
+     * multi-producer queues fos mailboxes are made of (a diagnostic that separates the cost of the
+     * queue type from the cost of the kernel).
      */
     private static final class Spinning implements PingPong {
         private final MessagePassingQueue<Object> requests;

@@ -327,7 +327,7 @@ public final class FosOptions {
      * @param blocks how many 4 KiB blocks the device has
      * @param settings more settings of {@code /sys/fs}, by key, in the map's order
      * @return the composite option
-     * @throws IllegalArgumentException if a key is empty or holds '=', ':', '#' or a line break, or a value a line break
+     * @throws IllegalArgumentException if a key is empty or holds '=', ':', '#' or white space, or a value a line break
      */
     public static Option fileSystemFleet(int members, int groups, long blocks, Map<String, String> settings) {
         StringBuilder more = new StringBuilder();
