@@ -29,6 +29,8 @@ final class LinkProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LinkProxy.class);
     static final int BUFFER_BYTES = 16 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    /** How long a close waits for the acceptor to leave its accept. */
+    private static final long ACCEPTOR_EXIT_MILLIS = 10_000;
 
     private final String name;
     private final String from;
@@ -38,6 +40,7 @@ final class LinkProxy implements AutoCloseable {
     private final Link backward;
     private final int maxConnections;
     private final ServerSocket server;
+    private final Thread acceptor;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -61,7 +64,7 @@ final class LinkProxy implements AutoCloseable {
             server.close();
             throw new IOException("proxy " + name + " cannot listen on " + listen + ": " + e.getMessage(), e);
         }
-        Thread acceptor = new Thread(this::accept, "fos-proxy-" + name);
+        acceptor = new Thread(this::accept, "fos-proxy-" + name);
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -117,10 +120,25 @@ final class LinkProxy implements AutoCloseable {
         return connections.size();
     }
 
+    /**
+     * Closes the listener and every connection. Returns once the acceptor has left its accept: until
+     * then the kernel keeps the listening socket (the blocked call holds it) and completes connections
+     * into its backlog, so a dial just after a close that returned at once could still connect.
+     */
     @Override
     public void close() {
         closed = true;
         closeQuietly(server);
+        if (Thread.currentThread() != acceptor) {
+            try {
+                acceptor.join(ACCEPTOR_EXIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (acceptor.isAlive()) {
+                LOG.warn("proxy {}: its acceptor has not left accept {} ms after the close", name, ACCEPTOR_EXIT_MILLIS);
+            }
+        }
         resetConnections();
     }
 
