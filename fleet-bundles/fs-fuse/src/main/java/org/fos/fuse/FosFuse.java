@@ -15,7 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.FileAttribute;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,10 +93,10 @@ final class FosFuse extends FuseStubFS {
     }
 
     /**
-     * An open file: its channel, and for O_APPEND with O_RDWR a second channel that appends (a java.nio
-     * channel cannot both read and append).
+     * An open file: its channel, whether it was opened to write, and for O_APPEND with O_RDWR a second
+     * channel that appends (a java.nio channel cannot both read and append).
      */
-    private record Handle(FileChannel channel, FileChannel appender) {
+    private record Handle(FileChannel channel, boolean writes, FileChannel appender) {
         void close() throws IOException {
             try {
                 channel.close();
@@ -122,6 +124,30 @@ final class FosFuse extends FuseStubFS {
 
     private Path path(String path) {
         return fs.getPath(path);
+    }
+
+    /**
+     * Mounts at {@code mountPoint} and serves on threads of this JVM ({@link FuseLoop}) until the mount is
+     * undone; {@link #umount()} undoes it.
+     *
+     * @param mountPoint the mount point
+     * @param options libfuse's options
+     * @return 0 once unmounted; else 1 if the mount could not be made, -1 if serving failed
+     * @throws InterruptedException if interrupted while serving
+     */
+    int serve(java.nio.file.Path mountPoint, String[] options) throws InterruptedException {
+        if (!mounted.compareAndSet(false, true)) {
+            throw new IllegalStateException("mounted already at " + this.mountPoint);
+        }
+        this.mountPoint = mountPoint;
+        List<String> args = new ArrayList<>(List.of("fos", "-f"));
+        args.addAll(List.of(options));
+        args.add(mountPoint.toString());
+        try {
+            return FuseLoop.serve(args.toArray(new String[0]), mountPoint, fuseOperations);
+        } finally {
+            mounted.set(false);
+        }
     }
 
     /** Open files, for tests. */
@@ -384,7 +410,7 @@ final class FosFuse extends FuseStubFS {
             }
         }
         long h = handles.getAndIncrement();
-        open.put(h, new Handle(ch, appender));
+        open.put(h, new Handle(ch, (flags & O_ACCMODE) != 0, appender));
         fi.fh.set(h);
         return 0;
     }
@@ -455,25 +481,43 @@ final class FosFuse extends FuseStubFS {
 
     @Override
     public int truncate(String path, long size) {
+        // through the file system, not the fleet, so that its cache of attributes takes the new size in
         return guard(() -> {
-            // through the file system, not the fleet, so that its cache of attributes takes the new size in;
-            // POSIX truncate also grows (with zeros), which FileChannel.truncate does not: a zero written at
-            // size - 1 does, and what lies between reads as zeros (a hole)
             try (FileChannel ch = FileChannel.open(path(path), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                long now = ch.size();
-                if (size < now) {
-                    ch.truncate(size);
-                } else if (size > now) {
-                    ch.write(ByteBuffer.allocate(1), size - 1);
-                }
+                resize(ch, size);
             }
             return 0;
         });
     }
 
+    /**
+     * ftruncate(2) of an open file: its own channel when it writes, without opening the file again
+     * (the open and the close of {@link #truncate} are two calls of the fleet more); the file by its path
+     * otherwise.
+     */
     @Override
     public int ftruncate(String path, long size, FuseFileInfo fi) {
-        return truncate(path, size);
+        Handle h = open.get(fi.fh.get());
+        if (h == null || !h.writes()) {
+            return truncate(path, size);
+        }
+        return guard(() -> {
+            resize(h.channel(), size);
+            return 0;
+        });
+    }
+
+    /**
+     * Gives a file the size asked: POSIX truncate also grows (with zeros), which FileChannel.truncate
+     * does not: a zero written at size - 1 does, and what lies between reads as zeros (a hole).
+     */
+    private static void resize(FileChannel ch, long size) throws IOException {
+        long now = ch.size();
+        if (size < now) {
+            ch.truncate(size);
+        } else if (size > now) {
+            ch.write(ByteBuffer.allocate(1), size - 1);
+        }
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import org.fos.client.FosClient;
 import org.fos.fs.api.FileSystemFleet;
 
-import ru.serce.jnrfuse.FuseException;
 
 /**
  * {@code bin/fos-mount <ticket> <mountpoint> [fleet]}: mounts a node's file system into the host
@@ -101,11 +100,23 @@ public final class FosMount {
             unmounted.countDown();
         }, "fos-mount-unmount");
         Runtime.getRuntime().addShutdownHook(hook);
+        int served;
         try {
-            fuse.mount(mountPoint, true, false, options(fleet));
-        } catch (FuseException | UnsatisfiedLinkError e) {
+            served = fuse.serve(mountPoint, options(fleet));
+        } catch (UnsatisfiedLinkError e) {
             err.println("fos-mount: mounting " + mountPoint + " failed: " + e.getMessage());
             return 5;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 6;
+        }
+        if (served == 1) {
+            err.println("fos-mount: mounting " + mountPoint + " failed (libfuse says why above)");
+            return 5;
+        }
+        if (served != 0) {
+            err.println("fos-mount: serving " + mountPoint + " failed (see the log); it is unmounted");
+            return 6;
         }
         return 0;
     }
