@@ -107,13 +107,14 @@ final class FuseLoop {
 
     /**
      * Starts the first worker and waits for the session to end: the mount undone (every worker's read
-     * of the next request ends), or a signal (libfuse's handlers end the session) or a failure (one
-     * worker ends). Then the mount is undone if it is not yet, so that the workers still waiting for a
+     * of the next request ends; SIGTERM and Ctrl-C do it through the JVM's shutdown hook, whose handlers
+     * {@code fuse_setup} leaves in place), the session ended by a handler libfuse did install, or a
+     * failure (one worker ends). Then the mount is undone if it is not yet, so that the workers still waiting for a
      * request stop too, and they are waited for before the caller tears the session down.
      */
     private int run() throws InterruptedException {
         startWorker();
-        // a signal ends the session in libfuse's handler, which wakes only a worker the signal reached, if any
+        // libfuse's own signal handler ends the session without waking the workers that wait for a request
         while (!ended.await(200, TimeUnit.MILLISECONDS) && lib.fuse_session_exited(session) == 0) {
             // serving
         }
