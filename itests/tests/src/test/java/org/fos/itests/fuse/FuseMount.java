@@ -86,8 +86,18 @@ final class FuseMount implements AutoCloseable {
         return out;
     }
 
+    /** Sends SIGTERM to fos-mount (as {@code fs:umount} does when fusermount fails) and answers whether it ended in time. */
+    boolean terminate(Duration within) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() throws IOException {
+        if (!process.isAlive() && !mounted(at)) {
+            Files.deleteIfExists(log);
+            return;
+        }
         try {
             Process u = new ProcessBuilder("fusermount", "-u", at.toString()).redirectErrorStream(true).start();
             String said = new String(u.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

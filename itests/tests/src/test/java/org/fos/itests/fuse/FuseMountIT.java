@@ -1,5 +1,6 @@
 package org.fos.itests.fuse;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -10,7 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.fos.fuse.FosMount;
@@ -23,8 +29,8 @@ import org.junit.Test;
 /**
  * Host programs on a FUSE mount of a node's file system ({@code bin/fos-mount}): POSIX semantics as
  * pjdfstest checks them (through coreutils and java.nio on the host: the kernel's system calls
- * reach fos through FUSE), an fsx run of 100,000 operations, and git on a copy of the project's own
- * sources. Debian packages neither pjdfstest nor fsx; {@link PosixChecks} and {@link Fsx} are their
+ * reach fos through FUSE), an fsx run of 100,000 operations, git on a copy of the project's own
+ * sources, eight threads at once, and a second mount that a SIGTERM ends. Debian packages neither pjdfstest nor fsx; {@link PosixChecks} and {@link Fsx} are their
  * checks written here. Skipped, with the reason, where FUSE is not available.
  */
 public class FuseMountIT {
@@ -103,6 +109,50 @@ public class FuseMountIT {
         mount.run(repo, "git", "add", "src/added.txt");
         mount.run(repo, "git", "-c", "user.name=fos", "-c", "user.email=fos@localhost", "commit", "-q", "-m", "a change");
         assertEquals("2", mount.run(repo, "git", "rev-list", "--count", "HEAD").strip());
+        assertTrue(fsck(), fsck().contains("clean=true"));
+    }
+
+    /**
+     * Eight threads write and read files of their own at once (the mount serves requests on as many
+     * threads as wait for it, ADR 0111); a second mount of the same node sees what they wrote, and a
+     * SIGTERM to it unmounts it and ends it.
+     */
+    @Test
+    public void concurrentCallersAreServedAndASigtermEndsASecondMount() throws Exception {
+        Path dir = Files.createDirectories(mount.root().resolve("concurrent"));
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Path file = dir.resolve("f" + t);
+                String who = "thread " + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        byte[] bytes = (who + " round " + i).getBytes(StandardCharsets.UTF_8);
+                        Files.write(file, bytes);
+                        assertArrayEquals(file + " after round " + i, bytes, Files.readAllBytes(file));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Path at = Paths.get("target/fuse-node/mnt-second").toAbsolutePath();
+        FuseMount.unmountStale(at);
+        try (FuseMount second = FuseMount.start(node, at, START)) {
+            for (int t = 0; t < threads; t++) {
+                assertEquals("thread " + t + " round 99", text(second.root().resolve("concurrent/f" + t)));
+            }
+            long t0 = System.nanoTime();
+            assertTrue("fos-mount ended after SIGTERM", second.terminate(COMMAND));
+            System.out.printf("FuseMountIT: SIGTERM ended the second mount in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            assertFalse("the kernel no longer lists " + at, FuseMount.mounted(at));
+        }
         assertTrue(fsck(), fsck().contains("clean=true"));
     }
 
