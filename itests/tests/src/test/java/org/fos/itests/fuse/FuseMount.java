@@ -86,6 +86,13 @@ final class FuseMount implements AutoCloseable {
         return out;
     }
 
+    /** Runs {@code fusermount -u}: null if it unmounted, else what it said. */
+    private String unmount() throws IOException, InterruptedException {
+        Process u = new ProcessBuilder("fusermount", "-u", at.toString()).redirectErrorStream(true).start();
+        String said = new String(u.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return u.waitFor(30, TimeUnit.SECONDS) && u.exitValue() == 0 ? null : said;
+    }
+
     /** Sends SIGTERM to fos-mount (as {@code fs:umount} does when fusermount fails) and answers whether it ended in time. */
     boolean terminate(Duration within) throws InterruptedException {
         process.destroy();
@@ -99,11 +106,23 @@ final class FuseMount implements AutoCloseable {
             return;
         }
         try {
-            Process u = new ProcessBuilder("fusermount", "-u", at.toString()).redirectErrorStream(true).start();
-            String said = new String(u.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!u.waitFor(30, TimeUnit.SECONDS) || u.exitValue() != 0) {
-                System.out.println("FuseMount: fusermount -u " + at + " said: " + said.strip() + "; unmounting lazily");
-                new ProcessBuilder("fusermount", "-u", "-z", at.toString()).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            String said = unmount();
+            if (said != null) {
+                // a mapping of a file on the mount (fsx maps regions of its file) keeps the mount busy, and its FUSE
+                // connection open after a lazy unmount, until its buffer is collected: collect, and try again
+                long t0 = System.nanoTime();
+                try {
+                    Awaitility.await("fusermount -u " + at + " once the mappings are collected").atMost(Duration.ofSeconds(30))
+                            .pollInterval(Duration.ofMillis(200)).until(() -> {
+                                System.gc();
+                                return unmount() == null;
+                            });
+                    System.out.println("FuseMount: fusermount -u " + at + " said: " + said + "; it unmounted "
+                            + (System.nanoTime() - t0) / 1_000_000 + " ms later, the mappings collected");
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    System.out.println("FuseMount: fusermount -u " + at + " said: " + said + "; unmounting lazily");
+                    new ProcessBuilder("fusermount", "-u", "-z", at.toString()).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+                }
             }
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
