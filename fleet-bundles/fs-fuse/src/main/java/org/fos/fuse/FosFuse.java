@@ -135,7 +135,7 @@ final class FosFuse extends FuseStubFS {
      * @return 0 once unmounted; else 1 if the mount could not be made, -1 if serving failed
      * @throws InterruptedException if interrupted while serving
      */
-    int serve(java.nio.file.Path mountPoint, String[] options) throws InterruptedException {
+    int serve(Path mountPoint, String[] options) throws InterruptedException {
         if (!mounted.compareAndSet(false, true)) {
             throw new IllegalStateException("mounted already at " + this.mountPoint);
         }

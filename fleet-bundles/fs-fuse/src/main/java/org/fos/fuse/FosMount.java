@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import org.fos.client.FosClient;
 import org.fos.fs.api.FileSystemFleet;
 
-
 /**
  * {@code bin/fos-mount <ticket> <mountpoint> [fleet]}: mounts a node's file system into the host
  * through FUSE, so that host programs use it, and keeps it mounted until the process is stopped
