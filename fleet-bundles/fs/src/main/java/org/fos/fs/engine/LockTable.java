@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 import org.fos.fs.api.FileSystemFleet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file locks of the files whose groups a member owns: byte ranges, shared or exclusive, of a file
@@ -26,6 +28,7 @@ import org.fos.fs.api.FileSystemFleet;
  * <p>Not thread-safe: the member thread alone uses it.
  */
 final class LockTable {
+    private static final Logger LOG = LoggerFactory.getLogger(LockTable.class);
 
     /** A lock a holder holds. */
     record Held(String holder, long id, long inode, int generation, long position, long size, boolean shared) {
@@ -228,6 +231,8 @@ final class LockTable {
             if (k.inode != inode) {
                 return false;
             }
+            // a client releases its locks before it closes: locks left are of a client that went without
+            LOG.warn("{} file lock(s) on inode {} freed: the file's last open closed", byFile.get(k).size(), inode);
             for (Held held : byFile.get(k)) {
                 Holder h = holders.get(held.holder);
                 h.locks.remove(held.id);
@@ -243,12 +248,26 @@ final class LockTable {
     /** Frees the locks of every holder whose lease ran out. */
     void expire() {
         long now = clock.getAsLong();
+        int freedHolders = 0;
+        int freedLocks = 0;
+        long firstInode = 0;
+        long late = 0;
         for (Iterator<Holder> i = holders.values().iterator(); i.hasNext();) {
             Holder h = i.next();
             if (now - h.expiresAt >= 0) {
                 i.remove();
+                // one line for all the holders freed now; a holder's name renews and releases its locks, so it is not logged
+                if (freedHolders++ == 0) {
+                    firstInode = h.locks.isEmpty() ? 0 : h.locks.values().iterator().next().inode;
+                    late = now - h.expiresAt;
+                }
+                freedLocks += h.locks.size();
                 h.locks.values().forEach(this::forget);
             }
+        }
+        if (freedHolders > 0) {
+            LOG.warn("{} file lock(s) of {} holder(s) freed, the first on inode {}: their holders' leases ran out ({} ms ago for"
+                    + " that one); a client that stopped renewing died or was cut off", freedLocks, freedHolders, firstInode, late);
         }
     }
 

@@ -70,6 +70,7 @@ public class FileSystemUpgradeIT extends DefaultFileSystemTest {
         Path lockedFile = Files.writeString(path("/upgrade/locked"), "held across the upgrade");
         FileChannel lockedChannel = FileChannel.open(lockedFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock = lockedChannel.lock(0, 10, false);
+        long lockedAt = System.nanoTime();
 
         UpgradeReport upgrade = upgradeWithCommand(FileSystemFleet.NAME, bundleFile("fos-itest-fs-v2"));
         long servedAtUpgrade = fleetServing(FileSystemFleet.NAME, 2).served();
@@ -104,7 +105,11 @@ public class FileSystemUpgradeIT extends DefaultFileSystemTest {
         long inode = (Long) Files.getAttribute(lockedFile, "unix:ino");
         int group = FileSystemFleet.groupOf(inode);
         Attributes a = raw.stat(group, inode).toCompletableFuture().get(1, TimeUnit.MINUTES);
-        assertFalse("the lock outlived the upgrade", raw.lock(group, inode, a.generation(), "after-upgrade", 1, 0, 1, true)
+        // if another holder gets it, say what the client knows: whether it saw its lock lost, and after how long
+        String held = "the lock taken before the upgrade was not held " + (System.nanoTime() - lockedAt) / 1_000_000
+                + " ms later (the client " + (lock.isValid() ? "still believes it holds it" : "saw it lost") + "; the upgrade paused dispatch "
+                + upgrade.pause().toMillis() + " ms; longest copy " + report.max().toMillis() + " ms)";
+        assertFalse(held, raw.lock(group, inode, a.generation(), "after-upgrade", 1, 0, 1, true)
                 .toCompletableFuture().get(1, TimeUnit.MINUTES).granted());
         assertTrue(lock.isValid());
         lock.release();
