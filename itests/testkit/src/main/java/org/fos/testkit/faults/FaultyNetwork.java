@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * A network between processes on this machine that a test can partition, without root and without
@@ -120,9 +121,24 @@ public final class FaultyNetwork implements AutoCloseable {
         return net;
     }
 
-    private static String systemHosts() throws IOException {
+    /**
+     * The system's hosts file ({@code 127.0.0.1 localhost} where there is none), with a line for this
+     * machine's own name if it lacks one: a JVM that resolves through a hosts file asks no other
+     * source, and {@code InetAddress.getLocalHost()} needs that name.
+     *
+     * @return the text of a hosts file
+     * @throws IOException if the system's hosts file cannot be read
+     */
+    public static String systemHosts() throws IOException {
         Path hosts = Path.of("/etc/hosts");
-        return Files.isReadable(hosts) ? Files.readString(hosts, StandardCharsets.UTF_8) : "127.0.0.1 localhost\n";
+        String text = Files.isReadable(hosts) ? Files.readString(hosts, StandardCharsets.UTF_8) : "127.0.0.1 localhost\n";
+        Path hostname = Path.of("/proc/sys/kernel/hostname");
+        String name = Files.isReadable(hostname) ? Files.readString(hostname, StandardCharsets.UTF_8).strip() : "";
+        if (!name.isEmpty() && !Pattern.compile("(?m)^[^#]*\\s" + Pattern.quote(name) + "(\\s|$)")
+                .matcher(text).find()) {
+            text = (text.endsWith("\n") ? text : text + "\n") + "127.0.1.1 " + name + "\n";
+        }
+        return text;
     }
 
     /**

@@ -21,6 +21,7 @@ import org.fos.client.FosClient;
 import org.fos.kv.api.KeyValue;
 import org.fos.testkit.Cluster;
 import org.fos.testkit.NodeProcess;
+import org.fos.testkit.faults.FaultyNetwork;
 import org.fos.testkit.history.History;
 import org.fos.testkit.history.HistoryCheck;
 import org.junit.Assume;
@@ -39,22 +40,21 @@ import org.junit.Test;
  * at the end every key is read once more and the history is checked: linearizable per key, no
  * acknowledged write lost, none applied twice, no phantom. The cluster runs on the testkit's faulty
  * network (ADR 0070) so that a partition needs no root; this JVM is its participant {@code client-1}
- * and resolves the nodes' test host names through that participant's hosts file, which the pom's
- * {@code faulty-network-client} execution names at the JVM's start.
+ * and resolves the nodes' test host names through that participant's hosts file, written over the
+ * hosts file the pom gives each test JVM at its start ({@code HostsFileOfThisJvm}).
  */
 public class KeyValueFaultsIT {
     private static final Path TICKET = Paths.get("target/kv-faults-client.ticket").toAbsolutePath();
-    /** The hosts file this JVM resolves names with (the pom's faulty-network-client execution sets it). */
-    private static final Path HOSTS = Paths.get(System.getProperty("jdk.net.hosts.file", "target/faulty-network-client.hosts")).toAbsolutePath();
+    /** The hosts file this JVM resolves names with (the pom sets it for every test JVM), or null. */
+    private static final String HOSTS_FILE = System.getProperty("jdk.net.hosts.file");
     private static final List<String> REPLICA_NODES = List.of("node-b", "node-c", "node-d");
     private static final Pattern GROUP = Pattern.compile("GroupInfo\\[fleet=/sys/kv, group=(\\d+), peers=\\[([^\\]]*)\\], leader=([^,]+),");
 
     @Test
     public void theHistoryOfEveryFaultUnderLoadIsLinearizableAndLosesNothing() throws Exception {
         Assume.assumeFalse("node processes are the same in the encode-all pass", Boolean.getBoolean("fos.kernel.encodeAllMessages"));
-        Assume.assumeTrue("run by the pom's faulty-network-client execution, which gives this JVM a hosts file",
-                System.getProperty("jdk.net.hosts.file") != null);
-        Files.copy(Path.of("/etc/hosts"), HOSTS, StandardCopyOption.REPLACE_EXISTING); // until the network exists
+        Assume.assumeTrue("needs a JVM started with -Djdk.net.hosts.file, as the pom starts every test JVM", HOSTS_FILE != null);
+        Path hosts = Paths.get(HOSTS_FILE).toAbsolutePath();
         Cluster.Builder builder = Cluster.builder("kv-faults").nodes("node-a", "node-b", "node-c", "node-d", "node-e").later("node-e")
                 .faultInjection("client-1")
                 .configure("node-a", n -> n.config("org.fos.fleet", Map.of("excludedFleets", "/sys/kv"))
@@ -64,7 +64,7 @@ public class KeyValueFaultsIT {
             cluster.node("node-a").awaitNameMembers("/sys/kv", 6, START);
             awaitGroups(cluster, "node-b");
             Awaitility.await("node-a's client ticket").atMost(START).until(() -> Files.exists(TICKET));
-            Files.copy(cluster.network().hostsFile("client-1"), HOSTS, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(cluster.network().hostsFile("client-1"), hosts, StandardCopyOption.REPLACE_EXISTING);
             try (FosClient client = FosClient.builder(TICKET).callTimeout(Duration.ofSeconds(10)).connect();
                     KeyValueHistory load = new KeyValueHistory(client.fleet(KeyValue.class, KeyValue.NAME), 8, 100, "faults:")) {
                 load.awaitProgress(1_000, START);
@@ -159,6 +159,9 @@ public class KeyValueFaultsIT {
                         (long) load.failures().getOrDefault("OK", 0L));
                 assertTrue("every key was read back at the end", history.size() > 100);
             }
+        } finally {
+            // the next test class of this JVM resolves as the system does again
+            Files.writeString(hosts, FaultyNetwork.systemHosts());
         }
     }
 
