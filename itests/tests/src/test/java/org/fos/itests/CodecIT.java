@@ -26,6 +26,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.fos.testkit.support.FosTestSupport;
 
 /**
@@ -123,6 +126,10 @@ public class CodecIT extends FosTestSupport {
             assertEquals(greeting, codec.decode(binary));
 
             config.update(new Hashtable<>(Map.of("format", "smiel")));
+            // once the codec's component has the typo, it goes on writing Smile; the next change is made only then,
+            // since two changes made at once were once left with the codec writing Smile for 30 s (verify of f6c7d01)
+            awaitConfigured("smiel");
+            assertEquals("a typo changes nothing", (byte) ':', codec.encode(greeting)[0]);
             config.update(new Hashtable<>(Map.of("format", "binary")));
             assertEquals(greeting, codec.decode(awaitFormat(codec, greeting, (byte) 0xF5)));
             assertSame("the codec kept its allow-list through the changes", codec, service(PayloadCodec.class));
@@ -130,6 +137,22 @@ public class CodecIT extends FosTestSupport {
             config.delete();
             allowed.close();
         }
+    }
+
+    /** Waits until Declarative Services gives the codec's component a configuration with this format. */
+    private void awaitConfigured(String format) throws Exception {
+        ServiceComponentRuntime scr = service(ServiceComponentRuntime.class);
+        eventually("the codec's component configured with format " + format, Duration.ofSeconds(30), () -> {
+            for (ComponentDescriptionDTO desc : scr.getComponentDescriptionDTOs()) {
+                for (ComponentConfigurationDTO cc : scr.getComponentConfigurationDTOs(desc)) {
+                    if (cc.properties.get("service.pid") != null && String.valueOf(cc.properties.get("service.pid")).startsWith("org.fos.codec")
+                            && format.equals(cc.properties.get("format"))) {
+                        return cc;
+                    }
+                }
+            }
+            throw new IllegalStateException("no component of PID org.fos.codec has format " + format);
+        });
     }
 
     /** Encodes until the bytes start as the format a configuration change asked for (ConfigAdmin delivers it on its own thread). */
