@@ -145,7 +145,7 @@ public class CodecIT extends FosTestSupport {
         eventually("the codec's component configured with format " + format, Duration.ofSeconds(30), () -> {
             for (ComponentDescriptionDTO desc : scr.getComponentDescriptionDTOs()) {
                 for (ComponentConfigurationDTO cc : scr.getComponentConfigurationDTOs(desc)) {
-                    if (cc.properties.get("service.pid") != null && String.valueOf(cc.properties.get("service.pid")).startsWith("org.fos.codec")
+                    if ("org.fos.codec".equals(cc.properties.get("service.pid"))
                             && format.equals(cc.properties.get("format"))) {
                         return cc;
                     }

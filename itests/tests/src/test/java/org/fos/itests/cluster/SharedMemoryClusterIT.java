@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -213,7 +214,7 @@ public class SharedMemoryClusterIT {
             }
             long[] now = {link(a, "node-b", "sent") - link(b, "node-a", "delivered"),
                     link(b, "node-a", "sent") - link(a, "node-b", "delivered")};
-            boolean same = last[0] != null && java.util.Arrays.equals(last[0], now);
+            boolean same = last[0] != null && Arrays.equals(last[0], now);
             last[0] = now;
             return same;
         });
