@@ -27,9 +27,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link FosFilesNode}) and, as the baseline of the same run, on the default file system in
  * {@code nioDir} ({@code /dev/shm}, a tmpfs, where there is one; {@code benchmarks/run} passes it).
  * Each operation is its own benchmark; files to create are removed after each call and files to
- * unlink made before it, outside the timed part. Sample mode: the report has p50 and p99.
+ * unlink made before it, outside the timed part. Sample mode: the report has p50 and p99. The JIT compiles
+ * the fos file path for about 8 s on 2 cores ({@code -prof comp}, ADR 0113): warm up for 10.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar FileBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar FileBenchmark -f 1 -wi 10 -i 3 -w 1s -r 1s -prof comp</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

@@ -235,7 +235,10 @@ public final class BenchmarkReport {
                 + " whole interval is on its side, " + Comparison.MISSED + " when the whole interval is on the other,"
                 + " and " + Comparison.UNDECIDED + " when the interval straddles it. Where the baseline is the raw structure"
                 + " fos is built on, a ratio that says fos is faster is marked \"" + Comparison.IMPLAUSIBLE + "\", never met;"
-                + " a " + Comparison.WITHDRAWN + " verdict shows the ratio and says why it gives none (ADR 0090). The prose"
+                + " a " + Comparison.WITHDRAWN + " verdict shows the ratio and says why it gives none (ADR 0090). A comparison"
+                + " one of whose sides the JIT was still compiling for more than " + Math.round(Comparison.COMPILING_SHARE * 100)
+                + "% of a fork's measured time (JMH's comp profiler, the benchmark's JVM) is marked \"" + Comparison.COMPILING
+                + "\" with its ratio, never met or missed (ADR 0113). The prose"
                 + " quotes figures of this run only; a finding of an earlier profile or timing is a dated note in"
                 + " brackets that says it is not from this run.");
         line("");
@@ -318,6 +321,12 @@ public final class BenchmarkReport {
                         + mark(row, o) + " |");
                 if (c.withdrawn() != null) {
                     withdrawn.add("**Verdict withdrawn** (" + c.label() + "): " + prose(row, c.withdrawn()));
+                }
+                String compiling = c.compiling(results);
+                if (compiling != null && o.mark().equals(Comparison.COMPILING)) {
+                    withdrawn.add("**Still compiling** (" + c.label() + "): the JIT compiled during the measurement " + compiling
+                            + ", so no verdict: the figures are not of the compiled code, and the compiler threads took cores"
+                            + " from them. The row's warm-up is too short for this machine.");
                 }
                 if (o.missed() && c.whyMissed() != null) {
                     for (String paragraph : c.whyMissed().split("\n\n")) {

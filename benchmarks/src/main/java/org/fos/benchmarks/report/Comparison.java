@@ -57,6 +57,14 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
     /** The most two fork medians of one figure may differ by before the figure is flagged. */
     static final double JUMP_FACTOR = 5;
 
+    /**
+     * The most of a fork's measured time the JIT may spend compiling (JMH's {@code comp} profiler) before the figure is
+     * flagged: beyond it the figure is not of the compiled code, and on 2 cores the compiler takes a core from it.
+     */
+    static final double COMPILING_SHARE = 0.20;
+    /** The mark of a comparison whose figures were measured while the JIT still compiled. */
+    static final String COMPILING = "FLAGGED: still compiling";
+
     /** The mark of a goal the whole interval meets. */
     static final String MET = "met";
     /** The mark of a goal the whole interval misses. */
@@ -123,7 +131,7 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
      * @param ratio the ratio and its interval as text
      * @param goal the goal as text
      * @param mark {@value #MET}, {@value #MISSED}, {@value #UNDECIDED}, {@value #IMPLAUSIBLE},
-     *        {@value #WITHDRAWN}, {@code FLAGGED}, {@code not measured...} or {@code -} (diagnostic)
+     *        {@value #WITHDRAWN}, {@code FLAGGED}, {@value #COMPILING}, {@code not measured...} or {@code -} (diagnostic)
      * @param missed whether the note {@link Comparison#whyMissed} applies
      */
     record Outcome(String fos, String baseline, String ratio, String goal, String mark, boolean missed) {
@@ -203,6 +211,9 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
             String shown = mark == null ? WITHDRAWN : mark + " (verdict withdrawn)";
             return new Outcome(fosText, baseText, ratioText, goalText, shown, false);
         }
+        if (compiling(f, b) != null) {
+            return new Outcome(fosText, baseText, ratioText, goalText, COMPILING, false);
+        }
         if (mark != null) {
             return new Outcome(fosText, baseText, ratioText, goalText, mark, false);
         }
@@ -246,6 +257,9 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         if (withdrawn != null) {
             return new Outcome(fosText, "-", timeText, goalText, WITHDRAWN, false);
         }
+        if (compiling(f, null) != null) {
+            return new Outcome(fosText, "-", timeText, goalText, COMPILING, false);
+        }
         if (Double.isNaN(goal)) {
             return new Outcome(fosText, "-", timeText, goalText, "-", false);
         }
@@ -262,6 +276,40 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
             return new Outcome(fosText, baseText, "-", goalText, WITHDRAWN, false);
         }
         return judge(fosText, baseText, "-", goalText, true, fosBytes[1], fosBytes[2]);
+    }
+
+    /**
+     * Says which side of the comparison was measured while the JIT still compiled: more than {@link #COMPILING_SHARE} of a
+     * fork's measured time.
+     *
+     * @param results the run's results
+     * @return where and how long, for the report's note ("on the fos side for 34% of a fork's measured time"); null if
+     *         neither side was, or the run did not measure it
+     */
+    String compiling(List<JmhResult> results) {
+        if (kind == Kind.ALLOCATION) {
+            return null;
+        }
+        JmhResult f = fos.find(results);
+        return f == null ? null : compiling(f, baseline == null ? null : baseline.find(results));
+    }
+
+    private static String compiling(JmhResult fos, JmhResult baseline) {
+        String fosShare = compiled(fos);
+        String baseShare = compiled(baseline);
+        if (fosShare == null && baseShare == null) {
+            return null;
+        }
+        return fosShare != null && baseShare != null ? "on the fos side for " + fosShare + ", on the baseline's for " + baseShare
+                : fosShare != null ? "on the fos side for " + fosShare : "on the baseline's for " + baseShare;
+    }
+
+    /** "34% of a fork's measured time" if over the bound, else null. */
+    private static String compiled(JmhResult result) {
+        if (result == null || !(result.compileShare() > COMPILING_SHARE)) {
+            return null;
+        }
+        return Math.round(result.compileShare() * 100) + "% of a fork's measured time";
     }
 
     private String ratioText(double ratio) {

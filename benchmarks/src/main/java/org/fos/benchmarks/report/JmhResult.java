@@ -20,9 +20,32 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param threads the benchmark threads JMH ran
  * @param primary the primary metric
  * @param secondary the secondary metrics (profilers, auxiliary counters), by name
+ * @param compileShare the largest share of a fork's measured time that the JIT spent compiling during its measurement
+ *        iterations ({@value #COMPILER_TIME}, JMH's {@code comp} profiler: the benchmark's JVM only); NaN where the run
+ *        lacks that metric or its iterations have no fixed time (single-shot)
  */
 record JmhResult(String benchmark, Map<String, String> params, String mode, String settings, String jvm, int threads, Metric primary,
-        Map<String, Metric> secondary) {
+        Map<String, Metric> secondary, double compileShare) {
+
+    /** The secondary metric of JMH's {@code comp} profiler: milliseconds of compilation during each measurement iteration. */
+    static final String COMPILER_TIME = "compiler.time.profiled";
+
+    /**
+     * A result whose compilation during the measurement was not measured.
+     *
+     * @param benchmark the short name
+     * @param params the parameters
+     * @param mode JMH's mode
+     * @param settings forks, warm-up and measurement
+     * @param jvm the JVM
+     * @param threads the benchmark threads
+     * @param primary the primary metric
+     * @param secondary the secondary metrics
+     */
+    JmhResult(String benchmark, Map<String, String> params, String mode, String settings, String jvm, int threads, Metric primary,
+            Map<String, Metric> secondary) {
+        this(benchmark, params, mode, settings, jvm, threads, primary, secondary, Double.NaN);
+    }
 
     /**
      * One metric.
@@ -86,7 +109,55 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
             s.properties().forEach(e -> secondary.put(e.getKey(), metric(e.getValue())));
         }
         return new JmhResult(name, params, node.get("mode").asText(), settings, jvm, node.get("threads").asInt(),
-                metric(node.get("primaryMetric")), secondary);
+                metric(node.get("primaryMetric")), secondary, compileShare(s, node.get("measurementTime")));
+    }
+
+    /**
+     * The largest share of a fork's measured time the JIT compiled: the fork's milliseconds of {@value #COMPILER_TIME} over
+     * its iterations' time.
+     */
+    private static double compileShare(JsonNode secondary, JsonNode measurementTime) {
+        JsonNode compiled = secondary == null ? null : secondary.get(COMPILER_TIME);
+        JsonNode raw = compiled == null ? null : compiled.get("rawData");
+        double iterationMillis = measurementTime == null ? Double.NaN : millis(measurementTime.asText());
+        if (raw == null || !(iterationMillis > 0)) {
+            return Double.NaN;
+        }
+        double largest = Double.NaN;
+        for (JsonNode fork : raw) {
+            double millis = 0;
+            for (JsonNode iteration : fork) {
+                millis += iteration.asDouble();
+            }
+            if (fork.size() > 0) {
+                double share = millis / (fork.size() * iterationMillis);
+                largest = Double.isNaN(largest) ? share : Math.max(largest, share);
+            }
+        }
+        return largest;
+    }
+
+    /** JMH's time value ({@code "1 s"}, {@code "500 ms"}) in milliseconds; NaN for anything else ({@code "single-shot"}). */
+    static double millis(String timeValue) {
+        String[] parts = timeValue.trim().split("\\s+");
+        if (parts.length != 2) {
+            return Double.NaN;
+        }
+        double amount;
+        try {
+            amount = Double.parseDouble(parts[0]);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+        return switch (parts[1]) {
+            case "ns" -> amount / 1e6;
+            case "us" -> amount / 1e3;
+            case "ms" -> amount;
+            case "s" -> amount * 1e3;
+            case "min" -> amount * 60e3;
+            case "hr" -> amount * 3600e3;
+            default -> Double.NaN;
+        };
     }
 
     private static String options(JsonNode jvmArgs) {

@@ -47,6 +47,72 @@ class BenchmarkReportTest {
         assertThat(sample("fos", "[[100,1]]", "[[100,1]]").jvm()).isEqualTo("OpenJDK 17 (JDK 17), JMH 1.37");
     }
 
+    /**
+     * A JMH sample-mode result of RoundTripBenchmark with two forks of three 1 s iterations, each sample 100 ns, and the
+     * comp profiler's milliseconds of compilation in each iteration.
+     */
+    private static JmhResult compiled(String path, String compileMillis) throws Exception {
+        String iterations = "[[100,4]],[[100,4]],[[100,4]]";
+        JsonNode node = JSON.readTree(("{'jmhVersion':'1.37','benchmark':'org.fos.benchmarks.RoundTripBenchmark.roundTrip',"
+                + "'mode':'sample','threads':1,'forks':2,'jvm':'java','jdkVersion':'17','vmName':'OpenJDK','vmVersion':'17',"
+                + "'warmupIterations':2,'warmupTime':'1 s','measurementIterations':3,'measurementTime':'1 s',"
+                + "'params':{'path':'" + path + "'},'primaryMetric':{'score':100.0,'scoreError':'NaN','scoreUnit':'ns/op',"
+                + "'rawDataHistogram':[[" + iterations + "],[" + iterations + "]]},'secondaryMetrics':{'compiler.time.profiled':"
+                + "{'score':1.0,'scoreError':'NaN','scoreUnit':'ms','rawData':" + compileMillis + "}}}").replace('\'', '"'));
+        return JmhResult.of(node);
+    }
+
+    @Test
+    void shouldTakeTheForkThatCompiledLongestAsTheShareOfItsMeasuredTime() throws Exception {
+        assertThat(compiled("fos", "[[400,100,100],[10,10,10]]").compileShare()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(compiled("fos", "[[0,0,0],[0,3,0]]").compileShare()).isCloseTo(0.001, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(sample("fos", "[[100,1]]", "[[100,1]]").compileShare()).as("not measured").isNaN();
+        assertThat(JmhResult.millis("1 s")).isEqualTo(1000);
+        assertThat(JmhResult.millis("500 ms")).isEqualTo(500);
+        assertThat(JmhResult.millis("2 min")).isEqualTo(120_000);
+        assertThat(JmhResult.millis("single-shot")).isNaN();
+        assertThat(JmhResult.millis("1 fortnight")).isNaN();
+        assertThat(JmhResult.millis("many s")).isNaN();
+    }
+
+    @Test
+    void shouldFlagWithoutAVerdictAComparisonOneOfWhoseSidesWasStillCompiling() throws Exception {
+        JmhResult settled = compiled("spsc", "[[5,0,0],[0,0,1]]");
+
+        Comparison.Outcome fosCompiling = ROW_1.evaluate(List.of(compiled("fos", "[[900,800,700],[20,20,20]]"), settled));
+        Comparison.Outcome baselineCompiling = ROW_1.evaluate(List.of(compiled("fos", "[[0,0,0],[0,0,0]]"),
+                compiled("spsc", "[[0,0,0],[250,250,250]]")));
+        Comparison.Outcome neither = ROW_1.evaluate(List.of(compiled("fos", "[[200,200,200],[0,0,0]]"), settled));
+
+        assertThat(fosCompiling.mark()).isEqualTo(Comparison.COMPILING);
+        assertThat(fosCompiling.ratio()).as("the ratio is still shown").isEqualTo("1.00x [1.00x, 1.00x]");
+        assertThat(fosCompiling.missed()).isFalse();
+        assertThat(ROW_1.compiling(List.of(compiled("fos", "[[900,800,700],[20,20,20]]"), settled)))
+                .isEqualTo("on the fos side for 80% of a fork's measured time");
+        assertThat(baselineCompiling.mark()).isEqualTo(Comparison.COMPILING);
+        assertThat(ROW_1.compiling(List.of(compiled("fos", "[[0,0,0],[0,0,0]]"), compiled("spsc", "[[0,0,0],[250,250,250]]"))))
+                .isEqualTo("on the baseline's for 25% of a fork's measured time");
+        assertThat(neither.mark()).as("20% of a fork's time is within the bound").isEqualTo("met");
+        assertThat(ROW_1.compiling(List.of(sample("fos", "[[100,1]]", "[[100,1]]"), sample("spsc", "[[100,1]]", "[[100,1]]"))))
+                .as("a run without the comp profiler").isNull();
+    }
+
+    @Test
+    void shouldSayInTheRowWhichSideWasStillCompiling() {
+        List<JmhResult> run = new ArrayList<>();
+        for (JmhResult r : syntheticRun(1)) {
+            boolean row1Fos = r.benchmark().equals("RoundTripBenchmark.roundTrip") && "fosSpinning".equals(r.params().get("path"));
+            run.add(row1Fos ? new JmhResult(r.benchmark(), r.params(), r.mode(), r.settings(), r.jvm(), r.threads(), r.primary(),
+                    r.secondary(), 0.42) : r);
+        }
+
+        String report = render(run);
+
+        assertThat(report).contains("| " + Comparison.COMPILING + " |");
+        assertThat(report).contains("**Still compiling** (fos spinning vs JCTools SPSC): the JIT compiled during the measurement"
+                + " on the fos side for 42% of a fork's measured time, so no verdict");
+    }
+
     private static final Comparison ROW_1 = new Comparison("fos vs spsc", Kind.LATENCY,
             Figure.of("RoundTripBenchmark.roundTrip", "path", "fos"), Figure.of("RoundTripBenchmark.roundTrip", "path", "spsc"),
             1.5, "why");
@@ -432,7 +498,7 @@ class BenchmarkReportTest {
     /** A finding of an earlier profile, as {@link Rows#earlier} writes it. */
     private static final Pattern DATED_NOTE = Pattern.compile("\\[Recorded \\d{4}-\\d{2}-\\d{2} \\([^\\]]*\\]");
     /** Figures in the prose that are settings of the benchmarks, not measurements. */
-    private static final Set<String> SETTINGS = Set.of("4 KiB", "10 us", "1-2 s", "200-400 ms", "5 s", "8 MB", "1 MB", "99.9%", "100 ms", "100 us", "50 us");
+    private static final Set<String> SETTINGS = Set.of("4 KiB", "10 us", "1-2 s", "200-400 ms", "5 s", "8 MB", "1 MB", "99.9%", "100 ms", "100 us", "50 us", "20%");
 
     /**
      * A synthetic run with a result for every figure the rows name: the n-th result's figures are
