@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param primary the primary metric
  * @param secondary the secondary metrics (profilers, auxiliary counters), by name
  * @param compileShare the largest share of a fork's measured time that the JIT spent compiling during its measurement
- *        iterations ({@value #COMPILER_TIME}, JMH's {@code comp} profiler: the benchmark's JVM only); NaN where the run
+ *        iterations but the last, which holds the trial's teardown ({@value #COMPILER_TIME}, JMH's {@code comp} profiler:
+ *        the benchmark's JVM only); NaN where the run
  *        lacks that metric or its iterations have no fixed time (single-shot)
  */
 record JmhResult(String benchmark, Map<String, String> params, String mode, String settings, String jvm, int threads, Metric primary,
@@ -114,7 +115,7 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
 
     /**
      * The largest share of a fork's measured time the JIT compiled: the fork's milliseconds of {@value #COMPILER_TIME} over
-     * its iterations' time.
+     * its iterations' time, the last iteration left out where there are more (it holds the trial's teardown).
      */
     private static double compileShare(JsonNode secondary, JsonNode measurementTime) {
         JsonNode compiled = secondary == null ? null : secondary.get(COMPILER_TIME);
@@ -125,12 +126,15 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
         }
         double largest = Double.NaN;
         for (JsonNode fork : raw) {
+            // JMH runs the trial's @TearDown inside the last iteration, as the profiler sees it: what the JIT compiles
+            // for the teardown (stopping nodes, closing a file system) is no part of the measurement
+            int counted = fork.size() > 1 ? fork.size() - 1 : fork.size();
             double millis = 0;
-            for (JsonNode iteration : fork) {
-                millis += iteration.asDouble();
+            for (int i = 0; i < counted; i++) {
+                millis += fork.get(i).asDouble();
             }
-            if (fork.size() > 0) {
-                double share = millis / (fork.size() * iterationMillis);
+            if (counted > 0) {
+                double share = millis / (counted * iterationMillis);
                 largest = Double.isNaN(largest) ? share : Math.max(largest, share);
             }
         }

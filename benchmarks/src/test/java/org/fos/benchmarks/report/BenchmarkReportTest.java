@@ -64,8 +64,10 @@ class BenchmarkReportTest {
 
     @Test
     void shouldTakeTheForkThatCompiledLongestAsTheShareOfItsMeasuredTime() throws Exception {
-        assertThat(compiled("fos", "[[400,100,100],[10,10,10]]").compileShare()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(compiled("fos", "[[0,0,0],[0,3,0]]").compileShare()).isCloseTo(0.001, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(compiled("fos", "[[300,100,100],[10,10,10]]").compileShare()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(compiled("fos", "[[0,0,0],[0,4,0]]").compileShare()).isCloseTo(0.002, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(compiled("fos", "[[0,0,900],[0,0,950]]").compileShare()).as("the last iteration holds the trial's teardown")
+                .isZero();
         assertThat(sample("fos", "[[100,1]]", "[[100,1]]").compileShare()).as("not measured").isNaN();
         assertThat(JmhResult.millis("1 s")).isEqualTo(1000);
         assertThat(JmhResult.millis("500 ms")).isEqualTo(500);
@@ -77,9 +79,9 @@ class BenchmarkReportTest {
 
     @Test
     void shouldFlagWithoutAVerdictAComparisonOneOfWhoseSidesWasStillCompiling() throws Exception {
-        JmhResult settled = compiled("spsc", "[[5,0,0],[0,0,1]]");
+        JmhResult settled = compiled("spsc", "[[5,0,0],[0,1,0]]");
 
-        Comparison.Outcome fosCompiling = ROW_1.evaluate(List.of(compiled("fos", "[[900,800,700],[20,20,20]]"), settled));
+        Comparison.Outcome fosCompiling = ROW_1.evaluate(List.of(compiled("fos", "[[900,700,0],[20,20,20]]"), settled));
         Comparison.Outcome baselineCompiling = ROW_1.evaluate(List.of(compiled("fos", "[[0,0,0],[0,0,0]]"),
                 compiled("spsc", "[[0,0,0],[250,250,250]]")));
         Comparison.Outcome neither = ROW_1.evaluate(List.of(compiled("fos", "[[200,200,200],[0,0,0]]"), settled));
@@ -87,7 +89,7 @@ class BenchmarkReportTest {
         assertThat(fosCompiling.mark()).isEqualTo(Comparison.COMPILING);
         assertThat(fosCompiling.ratio()).as("the ratio is still shown").isEqualTo("1.00x [1.00x, 1.00x]");
         assertThat(fosCompiling.missed()).isFalse();
-        assertThat(ROW_1.compiling(List.of(compiled("fos", "[[900,800,700],[20,20,20]]"), settled)))
+        assertThat(ROW_1.compiling(List.of(compiled("fos", "[[900,700,0],[20,20,20]]"), settled)))
                 .isEqualTo("on the fos side for 80% of a fork's measured time");
         assertThat(baselineCompiling.mark()).isEqualTo(Comparison.COMPILING);
         assertThat(ROW_1.compiling(List.of(compiled("fos", "[[0,0,0],[0,0,0]]"), compiled("spsc", "[[0,0,0],[250,250,250]]"))))
