@@ -324,7 +324,7 @@ public final class BenchmarkReport {
                 }
                 String compiling = c.compiling(results);
                 if (compiling != null && o.mark().equals(Comparison.COMPILING)) {
-                    withdrawn.add("**Still compiling** (" + c.label() + "): the JIT compiled during the measurement " + compiling
+                    withdrawn.add("**Still compiling** (" + c.label() + "): the JIT was still compiling " + compiling
                             + ", so no verdict: the figures are not of the compiled code, and the compiler threads took cores"
                             + " from them. The row's warm-up is too short for this machine.");
                 }

@@ -2,6 +2,7 @@ package org.fos.benchmarks.report;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -283,7 +284,7 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
      * fork's measured time.
      *
      * @param results the run's results
-     * @return where and how long, for the report's note ("on the fos side for 34% of a fork's measured time"); null if
+     * @return which side and how long, for the report's note ("the fos side for 34% of a fork's measured time"); null if
      *         neither side was, or the run did not measure it
      */
     String compiling(List<JmhResult> results) {
@@ -300,16 +301,19 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         if (fosShare == null && baseShare == null) {
             return null;
         }
-        return fosShare != null && baseShare != null ? "on the fos side for " + fosShare + ", on the baseline's for " + baseShare
-                : fosShare != null ? "on the fos side for " + fosShare : "on the baseline's for " + baseShare;
+        return fosShare != null && baseShare != null ? "the fos side for " + fosShare + ", the baseline for " + baseShare
+                : fosShare != null ? "the fos side for " + fosShare : "the baseline for " + baseShare;
     }
 
-    /** "34% of a fork's measured time" if over the bound, else null. */
+    /** "34% of a fork's measured time" if over the bound (with a decimal where it rounds onto it), else null. */
     private static String compiled(JmhResult result) {
         if (result == null || !(result.compileShare() > COMPILING_SHARE)) {
             return null;
         }
-        return Math.round(result.compileShare() * 100) + "% of a fork's measured time";
+        double percent = result.compileShare() * 100;
+        String shown = Math.round(percent) == Math.round(COMPILING_SHARE * 100) ? String.format(Locale.ROOT, "%.1f", percent)
+                : Long.toString(Math.round(percent));
+        return shown + "% of a fork's measured time";
     }
 
     private String ratioText(double ratio) {

@@ -22,8 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param secondary the secondary metrics (profilers, auxiliary counters), by name
  * @param compileShare the largest share of a fork's measured time that the JIT spent compiling during its measurement
  *        iterations but the last, which holds the trial's teardown ({@value #COMPILER_TIME}, JMH's {@code comp} profiler:
- *        the benchmark's JVM only); NaN where the run
- *        lacks that metric or its iterations have no fixed time (single-shot)
+ *        the benchmark's JVM only); NaN where the run lacks that metric or its iterations have no fixed time (single-shot)
  */
 record JmhResult(String benchmark, Map<String, String> params, String mode, String settings, String jvm, int threads, Metric primary,
         Map<String, Metric> secondary, double compileShare) {

@@ -2,6 +2,7 @@ package org.fos.benchmarks.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -64,8 +65,8 @@ class BenchmarkReportTest {
 
     @Test
     void shouldTakeTheForkThatCompiledLongestAsTheShareOfItsMeasuredTime() throws Exception {
-        assertThat(compiled("fos", "[[300,100,100],[10,10,10]]").compileShare()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(compiled("fos", "[[0,0,0],[0,4,0]]").compileShare()).isCloseTo(0.002, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(compiled("fos", "[[300,100,100],[10,10,10]]").compileShare()).isCloseTo(0.2, within(1e-9));
+        assertThat(compiled("fos", "[[0,0,0],[0,4,0]]").compileShare()).isCloseTo(0.002, within(1e-9));
         assertThat(compiled("fos", "[[0,0,900],[0,0,950]]").compileShare()).as("the last iteration holds the trial's teardown")
                 .isZero();
         assertThat(sample("fos", "[[100,1]]", "[[100,1]]").compileShare()).as("not measured").isNaN();
@@ -90,11 +91,14 @@ class BenchmarkReportTest {
         assertThat(fosCompiling.ratio()).as("the ratio is still shown").isEqualTo("1.00x [1.00x, 1.00x]");
         assertThat(fosCompiling.missed()).isFalse();
         assertThat(ROW_1.compiling(List.of(compiled("fos", "[[900,700,0],[20,20,20]]"), settled)))
-                .isEqualTo("on the fos side for 80% of a fork's measured time");
+                .isEqualTo("the fos side for 80% of a fork's measured time");
         assertThat(baselineCompiling.mark()).isEqualTo(Comparison.COMPILING);
         assertThat(ROW_1.compiling(List.of(compiled("fos", "[[0,0,0],[0,0,0]]"), compiled("spsc", "[[0,0,0],[250,250,250]]"))))
-                .isEqualTo("on the baseline's for 25% of a fork's measured time");
+                .isEqualTo("the baseline for 25% of a fork's measured time");
         assertThat(neither.mark()).as("20% of a fork's time is within the bound").isEqualTo("met");
+        assertThat(ROW_1.compiling(List.of(compiled("fos", "[[205,201,0],[0,0,0]]"), settled)))
+                .as("a share that rounds onto the bound shows which side it is on")
+                .isEqualTo("the fos side for 20.3% of a fork's measured time");
         assertThat(ROW_1.compiling(List.of(sample("fos", "[[100,1]]", "[[100,1]]"), sample("spsc", "[[100,1]]", "[[100,1]]"))))
                 .as("a run without the comp profiler").isNull();
     }
@@ -111,8 +115,8 @@ class BenchmarkReportTest {
         String report = render(run);
 
         assertThat(report).contains("| " + Comparison.COMPILING + " |");
-        assertThat(report).contains("**Still compiling** (fos spinning vs JCTools SPSC): the JIT compiled during the measurement"
-                + " on the fos side for 42% of a fork's measured time, so no verdict");
+        assertThat(report).contains("**Still compiling** (fos spinning vs JCTools SPSC): the JIT was still compiling"
+                + " the fos side for 42% of a fork's measured time, so no verdict");
     }
 
     private static final Comparison ROW_1 = new Comparison("fos vs spsc", Kind.LATENCY,
