@@ -42,8 +42,15 @@ final class UpgradeJob {
     /** The nodes that run the fleet, with the version each served and how many reports it had, at the start. */
     private final Map<String, String> before = new LinkedHashMap<>();
     private final Map<String, Integer> reportsBefore = new LinkedHashMap<>();
-    private volatile RollingUpgrade result;
-    private volatile String error;
+    /**
+     * How the upgrade ended, null while it runs: one field, so that a reader sees the result and the error of the same
+     * moment (a page that read them one after the other saw the job end between its reads: neither running nor done).
+     */
+    private volatile Ended ended;
+
+    /** How an upgrade ended: with a result, or with the error it failed on. */
+    private record Ended(RollingUpgrade result, String error) {
+    }
 
     UpgradeJob(String fleet, String bundle, String version, List<ConsoleModel.NodeReport> cluster) {
         this.fleet = fleet;
@@ -73,24 +80,27 @@ final class UpgradeJob {
     void run(FleetRuntime runtime, byte[] jar, Duration timeout) {
         try {
             RollingUpgrade r = runtime.rollingUpgrade(fleet, jar, timeout);
-            result = r;
+            ended = new Ended(r, null);
             LOG.info("console: rolling upgrade of {} to {} {}: {}", fleet, bundle, version, r.outcome());
         } catch (RuntimeException e) {
-            error = e.getMessage() == null ? e.toString() : e.getMessage();
+            String error = e.getMessage() == null ? e.toString() : e.getMessage();
+            ended = new Ended(null, error);
             LOG.warn("console: rolling upgrade of {} to {} {} failed: {}", fleet, bundle, version, error);
         }
     }
 
     boolean running() {
-        return result == null && error == null;
+        return ended == null;
     }
 
     RollingUpgrade result() {
-        return result;
+        Ended e = ended;
+        return e == null ? null : e.result();
     }
 
     String error() {
-        return error;
+        Ended e = ended;
+        return e == null ? null : e.error();
     }
 
     /**
@@ -101,7 +111,9 @@ final class UpgradeJob {
      */
     Map<String, Object> progress(List<ConsoleModel.NodeReport> cluster) {
         List<NodeProgress> nodes = new ArrayList<>();
-        RollingUpgrade done = result;
+        Ended end = ended;
+        RollingUpgrade done = end == null ? null : end.result();
+        String error = end == null ? null : end.error();
         for (Map.Entry<String, String> b : before.entrySet()) {
             String node = b.getKey();
             ConsoleModel.NodeReport r = cluster.stream().filter(x -> x.node().equals(node)).findFirst().orElse(null);
@@ -142,7 +154,7 @@ final class UpgradeJob {
         out.put("bundle", bundle);
         out.put("version", version);
         out.put("started", Html.time(startedMillis));
-        out.put("state", running() ? "RUNNING" : error != null ? "ERROR" : done.outcome().name());
+        out.put("state", end == null ? "RUNNING" : error != null ? "ERROR" : done.outcome().name());
         out.put("detail", error != null ? error : done == null ? "" : done.detail());
         out.put("nodes", nodes);
         return out;
