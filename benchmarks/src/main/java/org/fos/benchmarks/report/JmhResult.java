@@ -8,6 +8,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.openjdk.jmh.runner.options.TimeValue;
+
 /**
  * One benchmark result of a JMH JSON file (one method, one set of parameters, all forks), reduced
  * to what the report needs. Immutable.
@@ -140,27 +142,17 @@ record JmhResult(String benchmark, Map<String, String> params, String mode, Stri
         return largest;
     }
 
-    /** JMH's time value ({@code "1 s"}, {@code "500 ms"}) in milliseconds; NaN for anything else ({@code "single-shot"}). */
+    /**
+     * JMH's time value ({@code "1 s"}, {@code "500 ms"}) in milliseconds, read by JMH's own {@link TimeValue#fromString};
+     * NaN for anything else ({@code "single-shot"}).
+     */
     static double millis(String timeValue) {
-        String[] parts = timeValue.trim().split("\\s+");
-        if (parts.length != 2) {
-            return Double.NaN;
-        }
-        double amount;
         try {
-            amount = Double.parseDouble(parts[0]);
-        } catch (NumberFormatException e) {
+            TimeValue t = TimeValue.fromString(timeValue);
+            return t.getTimeUnit().toNanos(t.getTime()) / 1e6;
+        } catch (IllegalArgumentException e) {
             return Double.NaN;
         }
-        return switch (parts[1]) {
-            case "ns" -> amount / 1e6;
-            case "us" -> amount / 1e3;
-            case "ms" -> amount;
-            case "s" -> amount * 1e3;
-            case "min" -> amount * 60e3;
-            case "hr" -> amount * 3600e3;
-            default -> Double.NaN;
-        };
     }
 
     private static String options(JsonNode jvmArgs) {
