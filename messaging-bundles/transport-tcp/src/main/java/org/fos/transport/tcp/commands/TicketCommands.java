@@ -26,7 +26,8 @@ import org.osgi.service.component.annotations.Reference;
  * The {@code fos:ticket} command: writes a client ticket that allows some rights on some names until
  * an expiry, for a plain-JVM client (ADR 0082). Every node of the cluster takes the ticket, since its
  * key derives from the cluster secret and its claims, and narrows the client's messages to them.
- * {@code fos:revoke} revokes one.
+ * {@code fos:revoke} revokes one. A ticket names this node's endpoint and naming member of its current
+ * run, so it ends when the node restarts, whatever its expiry.
  */
 @Component(service = TicketCommands.class, immediate = true, property = {
         "osgi.command.scope=fos",
@@ -76,8 +77,8 @@ public final class TicketCommands {
                     + " are added); every name if not given") @Parameter(names = {"-n", "--names"}, absentValue = "") String names,
             @Descriptor("the rights: call, admin or call,admin (letters C, A)") @Parameter(names = {"-r", "--rights"},
                     absentValue = "call") String rights,
-            @Descriptor("how long it is valid, such as 30m, 8h, 7d or PT1H, or never") @Parameter(names = {"-e", "--expires"},
-                    absentValue = "1d") String expires,
+            @Descriptor("how long it is valid, such as 30m, 8h, 7d or PT1H, or never; it also ends when this node restarts")
+            @Parameter(names = {"-e", "--expires"}, absentValue = "1d") String expires,
             @Descriptor("the file to write, readable by its owner only") String file) throws IOException {
         Path target;
         try {
