@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -105,12 +106,31 @@ class FosClientTest {
 
     /** Writes a ticket as a node writes its {@code clientTicket}, with the parts given. */
     private Path ticket(String nodeId, String endpoint, String cluster, boolean tls, Capability naming) throws IOException {
-        Path file = dir.resolve("client-" + System.nanoTime() + ".ticket");
-        Files.writeString(file, String.join("\n", "node=" + nodeId, "endpoint=" + endpoint, "cluster=" + cluster, "tls=" + tls,
+        return ticket(dir.resolve("client-" + System.nanoTime() + ".ticket"), nodeId, endpoint, cluster, tls, naming);
+    }
+
+    /** Writes a ticket into a file, replacing it at once as a node does (a temporary file moved over it). */
+    private Path ticket(Path file, String nodeId, String endpoint, String cluster, boolean tls, Capability naming) throws IOException {
+        Path written = Files.createTempFile(dir, "ticket", ".tmp");
+        Files.writeString(written, String.join("\n", "node=" + nodeId, "endpoint=" + endpoint, "cluster=" + cluster, "tls=" + tls,
                 "names.mailbox=" + naming.address().mailbox(), "names.rights=" + Right.letters(naming.rights()),
                 "names.token=" + HexFormat.of().toHexDigits(naming.tokenHigh()) + HexFormat.of().toHexDigits(naming.tokenLow())) + "\n",
                 StandardCharsets.UTF_8);
-        return file;
+        return Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Stops node-a as a node process stops: its transport, libfos, naming member and kernel. */
+    private void stopNode() throws InterruptedException {
+        stop();
+        naming = null;
+        rpc = null;
+        tcp = null;
+        node = null;
+    }
+
+    /** Writes node-a's ticket of its current run into a file, replacing it at once as a node does. */
+    private Path nodeTicket(Path file) throws IOException {
+        return ticket(file, "node-a", "127.0.0.1:" + tcp.port(), "fos", false, names);
     }
 
     private Path goodTicket() throws IOException {
@@ -161,6 +181,63 @@ class FosClientTest {
         assertThat(namingBox.depth()).as("close sent the fleet nothing (each unwatch would wait its 10 s timeout)").isEqualTo(waiting);
         assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOf(FleetException.class).satisfies(e -> assertThat(((FleetException) e).status()).isEqualTo(Status.CLOSED));
+    }
+
+    @Test
+    void shouldConnectAgainWhenTheNodeRestartedAndWroteANewTicketAndItsProxiesCallThroughTheNewConnection() throws Exception {
+        startNode();
+        Path file = nodeTicket(dir.resolve("node.ticket"));
+        try (FosClient client = connect(file)) {
+            NameService fleet = client.fleet(NameService.class, NameService.NAME);
+            assertThat(fleet.find("/app/echo")).isEmpty();
+            String firstEndpoint = client.toString();
+
+            stopNode();
+            startNode(); // another port, another naming member: the old ticket is of no use any more
+            NameEntry echo = new NameEntry("/app/echo", node.kernel(5).createMailbox("echo", 16).capability(), 1, Map.of());
+            member.add(echo, null);
+            nodeTicket(file);
+
+            Awaitility.await("the client connected again with the new ticket").atMost(Duration.ofSeconds(20))
+                    .until(() -> client.reconnects() == 1);
+            assertThat(fleet.find("/app/echo")).as("the proxy from before the restart calls the new node")
+                    .singleElement().satisfies(e -> assertThat(e.address()).isEqualTo(echo.address()));
+            assertThat(client.toString()).isNotEqualTo(firstEndpoint).contains("127.0.0.1:" + tcp.port());
+        }
+    }
+
+    @Test
+    void shouldStayWithItsNodeWhileTheTicketFileNamesAnotherOrIsMalformedAndFollowTheNextTicketOfItsOwn() throws Exception {
+        startNode();
+        Path file = nodeTicket(dir.resolve("node.ticket"));
+        try (FosClient client = connect(file)) {
+            NameService fleet = client.fleet(NameService.class, NameService.NAME);
+            Capability elsewhere = new Capability(new org.fos.kernel.api.Address("node-z", 7), names.rights(), 1, 2);
+            ticket(file, "node-z", "127.0.0.1:" + tcp.port(), "fos", false, elsewhere);
+            awaitTicketRead(client);
+            assertThat(client.reconnects()).as("a ticket of another node is not followed").isZero();
+            assertThat(fleet.find("/app/none")).isEmpty();
+
+            Files.writeString(file, "node=node-a\n");
+            awaitTicketRead(client);
+            assertThat(client.reconnects()).as("a malformed ticket is not followed").isZero();
+            assertThat(fleet.find("/app/none")).isEmpty();
+
+            stopNode();
+            startNode();
+            nodeTicket(file);
+            Awaitility.await("the client connected again with node-a's next ticket").atMost(Duration.ofSeconds(20))
+                    .until(() -> client.reconnects() == 1);
+            assertThat(client.node()).isEqualTo("node-a");
+            assertThat(fleet.find("/app/none")).isEmpty();
+        }
+    }
+
+    /** Waits until the client read its ticket file twice more: once after what the test wrote, at least. */
+    private static void awaitTicketRead(FosClient client) {
+        long before = client.ticketChecks();
+        Awaitility.await("the client read its ticket again").atMost(Duration.ofSeconds(10))
+                .until(() -> client.ticketChecks() >= before + 2);
     }
 
     @Test

@@ -62,7 +62,9 @@ public interface FleetConnector {
     /**
      * Opens a mailbox where the client serves a {@link LeaseHolder} for a file system, so that it may
      * cache lookups and attributes under leases the members revoke through it. A connector that cannot
-     * take calls back answers null, and its file systems ask the members for every path.
+     * take calls back answers null, and its file systems ask the members for every path. Called again
+     * when the callbacks it opened stop while the file system is open (a plain-JVM client's connection
+     * made again after its node restarted): the cache is forgotten, and leases then name the new ones.
      *
      * @param fleet the fleet's name
      * @param holder what serves the members' calls back

@@ -44,7 +44,12 @@ final class FosFileSystem extends FileSystem {
     private final java.util.function.Supplier<String> notComing;
     private final boolean callerWaits;
     private final LeaseCache cache;
-    private final LeaseCallbacks callbacks;
+    /** Opens the mailbox of the members' calls back: at the start, and again when the one before stopped. */
+    private final java.util.function.Function<LeaseHolder, LeaseCallbacks> opener;
+    /** Serves the members' revocations to the cache. */
+    private final LeaseHolder holder;
+    /** The mailbox the cache's leases name now; replaced when it stops while the file system is open. */
+    private volatile LeaseCallbacks callbacks;
     private volatile boolean open = true;
     /** Whether the members answer {@link FileSystemFleet#openLeased}; false once one said it has no such method. */
     private volatile boolean leasedOpens = true;
@@ -81,12 +86,14 @@ final class FosFileSystem extends FileSystem {
         this.timeoutMillis = timeoutMillis;
         this.user = user;
         LeaseCache c = cacheInodes > 0 ? new LeaseCache(cacheInodes, System::nanoTime) : null;
-        LeaseCallbacks served = c == null ? null : callbacks.apply((name, inodes) -> {
+        this.holder = (name, inodes) -> {
             c.revoke(inodes);
             return CompletableFuture.completedFuture(null);
-        });
+        };
+        LeaseCallbacks served = c == null ? null : callbacks.apply(holder);
         this.cache = served == null ? null : c;
         this.callbacks = served;
+        this.opener = callbacks;
         this.fleet = served == null ? fleet : OwnChanges.wrap(fleet, this::cache);
         this.resolver = new Resolver(new Resolver.Calls() {
             @Override
@@ -101,25 +108,56 @@ final class FosFileSystem extends FileSystem {
 
             @Override
             public WalkLease leasedWalk(int group, long dir, List<String> names, String path) throws IOException {
-                return await(() -> fleet.leasedWalk(group, dir, names, served.capability()), path, null);
+                return await(() -> fleet.leasedWalk(group, dir, names, FosFileSystem.this.callbacks.capability()), path, null);
             }
         }, this::cache, System::nanoTime);
     }
 
     /**
      * The cache of lookups and attributes, while the members' calls back can reach it; null without.
-     * Once the mailbox they reach stops, the cache is forgotten and answers nothing more.
+     * Once the mailbox they reach stops (a plain-JVM client connected again after its node restarted),
+     * the cache is forgotten, and it caches again under the leases of a mailbox opened anew.
      */
     LeaseCache cache() {
         LeaseCache c = cache;
         if (c == null) {
             return null;
         }
-        if (!open || !callbacks.serving()) {
+        if (!open) {
             c.clear();
             return null;
         }
-        return c;
+        LeaseCallbacks now = callbacks;
+        return now.serving() ? c : reopen(c, now);
+    }
+
+    /**
+     * Forgets the cache and opens the members' calls back anew. The new mailbox is in place before the
+     * cache's epoch moves, so that an answer is taken in only if its call named the new mailbox: a call
+     * that read the epoch before the move is dropped, whichever mailbox it named.
+     *
+     * @return the cache, or null if no mailbox could be opened now (the next call tries again)
+     */
+    private synchronized LeaseCache reopen(LeaseCache c, LeaseCallbacks stopped) {
+        if (!open) {
+            c.clear();
+            return null; // closed: close() took the callbacks under this lock, or finds the ones opened here
+        }
+        if (callbacks == stopped) {
+            c.clear();
+            LeaseCallbacks fresh;
+            try {
+                fresh = opener.apply(holder);
+            } catch (RuntimeException e) {
+                fresh = null; // the connector's kernel is closing
+            }
+            if (fresh == null) {
+                return null;
+            }
+            callbacks = fresh;
+            c.clear();
+        }
+        return callbacks.serving() ? c : null;
     }
 
     /**
@@ -319,7 +357,11 @@ final class FosFileSystem extends FileSystem {
         open = false;
         locks.close();
         if (callbacks != null) {
-            callbacks.close();
+            LeaseCallbacks last;
+            synchronized (this) {
+                last = callbacks; // after a reopen that began before the close, none after it
+            }
+            last.close();
             cache.clear();
         }
         provider.closed(this);

@@ -9,6 +9,8 @@ import static org.junit.Assert.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
@@ -19,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -219,6 +222,55 @@ public class PlainJvmClientIT {
         Awaitility.await("the new client ticket").atMost(START).until(() -> Files.exists(ticket));
         Awaitility.await("/sys/kv serving again").atMost(START).ignoreExceptions()
                 .until(() -> node.executeOk("fos:call /sys/kv get durable:probe", COMMAND) != null);
+    }
+
+    /**
+     * A client follows its node's restart (ADR 0114): the node killed with kill -9 and started again
+     * writes a new ticket, the client connects again with it, and the fleet proxy and the file system it
+     * handed out before work on, with what was written before the kill; so does a channel opened before
+     * (an open file is named by its inode and generation, which the file system keeps). A change made on
+     * the node's shell afterwards is seen at once, though the client caches attributes under leases again.
+     */
+    @Test
+    public void aClientFollowsItsNodesRestartAndWhatItHandedOutWorksOn() throws Exception {
+        try (FosClient client = FosClient.connect(ticket)) {
+            KeyValue kv = client.fleet(KeyValue.class, KeyValue.NAME);
+            Path file = client.fileSystem().getPath("/plain/follow.txt");
+            Files.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(ByteBuffer.wrap("before the kill".getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            kv.put("plain:follow", "before the kill".getBytes(StandardCharsets.UTF_8));
+            FileChannel openBefore = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+
+            long killed = System.nanoTime();
+            node.kill();
+            startAgain();
+            long serving = System.nanoTime();
+            Awaitility.await("the client connected again with the node's new ticket").atMost(START)
+                    .until(() -> client.reconnects() == 1);
+            System.out.printf("PlainJvmClientIT: the client connected again %d ms after the kill -9, %d ms after the node served"
+                    + " again%n", (System.nanoTime() - killed) / 1_000_000, (System.nanoTime() - serving) / 1_000_000);
+            assertEquals("before the kill", Files.readString(file));
+            assertEquals("before the kill", new String(kv.get("plain:follow").value(), StandardCharsets.UTF_8));
+            try (FileChannel channel = openBefore) {
+                ByteBuffer read = ByteBuffer.allocate(64);
+                channel.read(read, 0);
+                assertEquals("before the kill", new String(read.array(), 0, read.position(), StandardCharsets.UTF_8));
+                channel.write(ByteBuffer.wrap("BEFORE".getBytes(StandardCharsets.UTF_8)), 0);
+            }
+            assertEquals("a channel opened before the kill reads and writes on", "BEFORE the kill", Files.readString(file));
+
+            assertEquals(15, Files.size(file)); // its attributes are now in the client's cache, under a lease
+            node.executeOk("fs:write /plain/follow.txt changed", COMMAND);
+            assertEquals("the size after the node's change", 7, Files.size(file));
+            assertEquals("changed", Files.readString(file));
+            Files.writeString(file, "after the restart");
+            assertEquals("after the restart", node.executeOk("fs:cat /plain/follow.txt", COMMAND).trim());
+            Files.delete(file);
+        }
     }
 
     @Test
