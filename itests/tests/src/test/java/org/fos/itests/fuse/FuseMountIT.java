@@ -6,10 +6,13 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
 import org.fos.fuse.FosMount;
 import org.fos.testkit.NodeProcess;
 import org.junit.AfterClass;
@@ -153,6 +157,39 @@ public class FuseMountIT {
             System.out.printf("FuseMountIT: SIGTERM ended the second mount in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             assertFalse("the kernel no longer lists " + at, FuseMount.mounted(at));
         }
+        assertTrue(fsck(), fsck().contains("clean=true"));
+    }
+
+    /**
+     * The mount stays through a kill -9 of its node and a start (ADR 0114): the client it runs on reads the
+     * node's new ticket and connects to its new run, and the mount serves reads and writes again.
+     */
+    @Test
+    public void theMountServesAgainAfterItsNodeIsKilledAndStarted() throws Exception {
+        Path before = mount.root().resolve("restart-before.txt");
+        try (FileChannel channel = FileChannel.open(before, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(ByteBuffer.wrap("written before the kill".getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
+        Path ticket = node.dataDir().resolve("client.ticket");
+        node.kill();
+        Files.deleteIfExists(ticket); // a killed node leaves its ticket behind; the start writes a new one
+        node.start();
+        node.awaitReady(START);
+        long serving = System.nanoTime();
+        Path after = mount.root().resolve("restart-after.txt");
+        Awaitility.await("the mount takes a write again").atMost(START).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> {
+                    Files.writeString(after, "written after the start");
+                    return true;
+                });
+        System.out.printf("FuseMountIT: the mount took a write %d ms after the node served again%n",
+                (System.nanoTime() - serving) / 1_000_000);
+        assertEquals("written after the start", node.executeOk("fs:cat /restart-after.txt", COMMAND).trim());
+        assertEquals("written before the kill", text(before));
+        Files.delete(before);
+        Files.delete(after);
         assertTrue(fsck(), fsck().contains("clean=true"));
     }
 
