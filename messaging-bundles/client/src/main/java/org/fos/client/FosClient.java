@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -345,8 +344,6 @@ public final class FosClient implements AutoCloseable {
         final Libfos own;
         final NamingClient names;
         final CallOptions callOptions;
-        /** The libfos proxies of this session, one for each protocol and fleet name. */
-        final Map<ProxyKey, Object> proxies = new ConcurrentHashMap<>();
         /** The watch of {@code /sys/nodes}; set once the session is the client's. */
         private volatile Subscription nodesWatch;
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -444,7 +441,7 @@ public final class FosClient implements AutoCloseable {
 
         /** This session's libfos proxy of a fleet. */
         <T> T proxy(Class<T> protocol, String fleet) {
-            return protocol.cast(proxies.computeIfAbsent(new ProxyKey(protocol, fleet), k -> own.proxy(protocol, fleet, callOptions)));
+            return own.proxy(protocol, fleet, callOptions);
         }
 
         /** Whether the connection to the node is up. */
@@ -571,10 +568,6 @@ public final class FosClient implements AutoCloseable {
             }
             stop(null, libfos, transport, kernel);
         }
-    }
-
-    /** A protocol and a fleet name, the key of a session's proxies. */
-    private record ProxyKey(Class<?> protocol, String fleet) {
     }
 
     private static void stop(NamingClient names, EmbeddedLibfos libfos, EmbeddedTcp transport, EmbeddedKernel kernel) {
