@@ -14,7 +14,6 @@ import org.fos.fs.client.FleetConnector;
 import org.fos.fs.client.FosFileSystemProvider;
 import org.fos.fs.client.LeaseCallbacks;
 import org.fos.fs.embed.FsMembers;
-import org.fos.rpc.api.CallOptions;
 
 /**
  * A node's files outside OSGi, set up as the distribution sets them up but on a RAM device: the
@@ -49,11 +48,11 @@ final class FosFilesNode implements AutoCloseable {
             members[i] = settings.create(fleets.serverLibfos(), fleets.serverKernel());
         }
         fleets.addFleet(FileSystemFleet.NAME, List.of(members), member -> settings.dispatcher(fleets.serverLibfos(), member));
-        CallOptions options = CallOptions.DEFAULT.withTimeout(TIMEOUT);
         FosFileSystemProvider provider = new FosFileSystemProvider(new FleetConnector() {
             @Override
             public FileSystemFleet connect(String fleet) {
-                return fleets.clientLibfos().proxy(FileSystemFleet.class, fleet, options);
+                // as OsgiFosFiles: the options of a fleet proxy inside a node
+                return fleets.clientLibfos().proxy(FileSystemFleet.class, fleet, FleetConnector.inNode(TIMEOUT.toMillis()));
             }
 
             @Override

@@ -258,7 +258,8 @@ final class Rows {
                     + " 78% of its samples in Thread.yield: three yielding waiters on 2 cores, so each hand-off waits for the"
                     + " right one to run. Letting only as many waiters yield as there are cores brought open+read to 12.9 us"
                     + " but unlink from 27 to 29 us to 44 to 52 us, and was not kept")
-            + ".";
+            + ". Since then the answers of the calls the provider does not wait for, the closes among them, complete on"
+            + " the member's thread that sends them (direct replies, ADR 0115), as inside a node: no third thread wakes.";
 
     /** Every row of issue 6, in order. */
     static final List<Row> ALL = List.of(

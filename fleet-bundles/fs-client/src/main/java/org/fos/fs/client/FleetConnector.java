@@ -1,7 +1,10 @@
 package org.fos.fs.client;
 
+import java.time.Duration;
+
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.LeaseHolder;
+import org.fos.rpc.api.CallOptions;
 
 /**
  * How the provider reaches a file-system fleet: inside a node through libfos; the plain-JVM client
@@ -10,6 +13,22 @@ import org.fos.fs.api.LeaseHolder;
  */
 @FunctionalInterface
 public interface FleetConnector {
+
+    /**
+     * The options of a fleet proxy inside a node: the timeout, and direct replies (ADR 0115). The
+     * provider waits for most calls on the calling thread ({@link #callerWaits}); the calls it does
+     * not wait for (a close, a lock's release or renewal) complete where their reply is delivered,
+     * the member's thread, instead of waking the client bundle's reply thread, a third thread on
+     * cores the caller and the member already share. What the provider does when they complete is
+     * short and never blocks: it sends a call again or updates its lease cache and locks.
+     *
+     * @param timeoutMillis milliseconds a call may take
+     * @return the options
+     * @throws IllegalArgumentException if the timeout is not positive
+     */
+    static CallOptions inNode(long timeoutMillis) {
+        return CallOptions.DEFAULT.withTimeout(Duration.ofMillis(timeoutMillis)).withDirectReplies(true);
+    }
 
     /**
      * Returns a proxy of the fleet registered under a name.

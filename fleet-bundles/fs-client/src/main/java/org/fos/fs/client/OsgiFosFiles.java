@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.nio.file.spi.FileSystemProvider;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.fos.fleet.api.FleetRuntime;
@@ -13,7 +12,6 @@ import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FosFiles;
 import org.fos.fs.api.LeaseHolder;
 import org.fos.kernel.api.Kernel;
-import org.fos.rpc.api.CallOptions;
 import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -87,7 +85,7 @@ public final class OsgiFosFiles extends FosFileSystemProvider implements FosFile
         super(new FleetConnector() {
             @Override
             public FileSystemFleet connect(String fleet) {
-                return libfos.proxy(FileSystemFleet.class, fleet, CallOptions.DEFAULT.withTimeout(Duration.ofMillis(config.callTimeoutMillis())));
+                return libfos.proxy(FileSystemFleet.class, fleet, FleetConnector.inNode(config.callTimeoutMillis()));
             }
 
             @Override
