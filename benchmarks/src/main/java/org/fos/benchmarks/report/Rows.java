@@ -239,7 +239,7 @@ final class Rows {
                     + " unlink 1, delete; stat none")
             + ", and each call is a round trip between threads: the caller hands the request to the member's mailbox,"
             + " the member thread, woken if it parked, runs it (and calls the block device fleet for data blocks it does"
-            + " not cache; its writes it sends without waiting for them, ADR 0106), and the caller, woken if it parked, takes the reply itself (WaitingCaller, ADR 0097: before, the"
+            + " not cache; its writes it does not wait for, ADR 0106, and sends with those of later changes, ADR 0117), and the caller, woken if it parked, takes the reply itself (WaitingCaller, ADR 0097: before, the"
             + " reply went through the client's libfos reply thread, a third thread woken a call); a write's data and its"
             + " journal record share one call to the device. The file system's own work hardly shows in"
             + " the profile "
@@ -441,7 +441,9 @@ final class Rows {
                     + " before each call). Ratio of the medians.",
                     file("createWriteClose", "create+write+close", "create+write+close is three fleet calls (open with"
                             + " CREATE_NEW, the write of the 4 KiB, close; /bench resolves from the lease cache) and the"
-                            + " member's writes to the block device (journal commits with their data block), sent without waiting for them (ADR 0106): the member still wakes the device's thread for each, on the same 2 cores. Allocated per call in"
+                            + " member's writes to the block device (journal commits with their data block), not waited for"
+                            + " (ADR 0106) and kept to be sent with those of later changes, up to 2 ms or 1 MiB (ADR 0117), so"
+                            + " that the device's thread wakes once for many changes. Allocated per call in"
                             + " this run (`-prof gc`, the removal after each call included): {allocation}; a journal commit"
                             + " writes whole 4 KiB block images."),
                     file("openRead", "open+read", "open+read is one waited fleet call: the open, which answers the"
@@ -451,7 +453,8 @@ final class Rows {
                     file("stat", "stat", "stat is answered from the provider's lease cache: no fleet call once the file"
                             + " was looked at, and none again until a member revokes the lease."),
                     file("unlink", "unlink", "unlink is one fleet call (delete; /bench resolves from the lease cache)"
-                            + " and the member's journal commit, sent to the block device without waiting for it (ADR 0106).")).quoting("allocation",
+                            + " and the member's journal commit, kept and sent to the block device with those of later"
+                            + " changes, not waited for (ADR 0106, ADR 0117).")).quoting("allocation",
                                     Figure.of(FILE_BENCHMARK + ".createWriteClose", "fs", "fos").metric(ALLOCATION_PER_OP)),
             new Row(LIVE_UPGRADE, "live upgrade of the key-value fleet under load", "-", "worst call latency and pause reported; 0 lost",
                     List.of(), null, "LiveUpgradeRun: the distribution's bundles in Felix inside one JVM, /sys/kv with two"

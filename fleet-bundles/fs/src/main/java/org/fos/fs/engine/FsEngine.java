@@ -190,6 +190,18 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
                 + " (its page cache: a read of a cached block needs no call to the block device), least recently used dropped"
                 + " first. 0 caches none; at most " + MAX_CACHE_BLOCKS + ".")
         int cacheBlocks() default DEFAULT_CACHE_BLOCKS;
+
+        /**
+         * Microseconds a member may keep a change's writes to the block device before it sends them.
+         *
+         * @return microseconds, 0 to send each change's writes at once
+         */
+        @AttributeDefinition(description = "Microseconds a member may keep the writes of the changes it made before it sends them"
+                + " to the block device together (a group commit): the device's thread then wakes once for many changes. They are"
+                + " sent sooner once they reach 1 MiB, before any read or flush of the device, at a live upgrade and when the member"
+                + " stops. A change that returned and was not fsynced is lost by a kill -9 of the node this much longer. 0 sends"
+                + " each change's writes at once; at most " + MAX_WRITE_BEHIND_MICROS + ".")
+        long writeBehindMicros() default DEFAULT_WRITE_BEHIND_MICROS;
     }
 
     /** The default of {@link Config#lockLeaseMillis()}. */
@@ -202,6 +214,10 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     public static final int DEFAULT_CACHE_BLOCKS = 1024;
     /** The most data blocks a member may be configured to cache: 1 GiB of 4 KiB blocks. */
     public static final int MAX_CACHE_BLOCKS = 262_144;
+    /** The default of {@link Config#writeBehindMicros()}: 2 ms. */
+    public static final long DEFAULT_WRITE_BEHIND_MICROS = 2_000;
+    /** The longest a member may be configured to keep its writes: 1 s. */
+    public static final long MAX_WRITE_BEHIND_MICROS = 1_000_000;
     /** The shortest lock lease a fleet may be configured with. */
     public static final long MIN_LEASE_MILLIS = 1_000;
     /** The longest lock lease a fleet may be configured with. */
@@ -220,9 +236,10 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
      * @param maxLocksPerHolder the most file locks one holder may hold on one member
      * @param maxLocks the most file locks one member holds
      * @param cacheBlocks the most file data blocks one member caches
+     * @param writeBehindMicros microseconds a member may keep its changes' writes before it sends them to the device
      */
     public record Settings(String fleet, String device, boolean format, int groups, long callTimeoutMillis, long lockLeaseMillis,
-            int maxLocksPerHolder, int maxLocks, int cacheBlocks) {
+            int maxLocksPerHolder, int maxLocks, int cacheBlocks, long writeBehindMicros) {
         /**
          * Checks the settings.
          *
@@ -235,9 +252,10 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
          * @param maxLocksPerHolder the most locks of one holder on one member, at least 1
          * @param maxLocks the most locks of one member, at least {@code maxLocksPerHolder}
          * @param cacheBlocks the most data blocks one member caches, 0 to {@value FsEngine#MAX_CACHE_BLOCKS}
+         * @param writeBehindMicros how long a member may keep its writes, 0 to {@value FsEngine#MAX_WRITE_BEHIND_MICROS}
          * @throws NullPointerException if the fleet or the device is null
          * @throws IllegalArgumentException if the groups or the timeout are not positive, the lease is out
-         *         of its range, the lock bounds are not positive or the cache is out of its range
+         *         of its range, the lock bounds are not positive or the cache or the write-behind is out of its range
          */
         public Settings {
             Objects.requireNonNull(fleet, "fleet");
@@ -259,6 +277,31 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
             if (cacheBlocks < 0 || cacheBlocks > MAX_CACHE_BLOCKS) {
                 throw new IllegalArgumentException("cacheBlocks must be from 0 to " + MAX_CACHE_BLOCKS + ", was " + cacheBlocks);
             }
+            if (writeBehindMicros < 0 || writeBehindMicros > MAX_WRITE_BEHIND_MICROS) {
+                throw new IllegalArgumentException("writeBehindMicros must be from 0 to " + MAX_WRITE_BEHIND_MICROS + ", was "
+                        + writeBehindMicros);
+            }
+        }
+
+        /**
+         * Settings whose members keep their writes for the default time.
+         *
+         * @param fleet the fleet's name
+         * @param device the block device's name
+         * @param format whether to format a blank device
+         * @param groups the groups of a new file system, at least 1
+         * @param callTimeoutMillis the call timeout, at least 1
+         * @param lockLeaseMillis the lock lease, from {@value FsEngine#MIN_LEASE_MILLIS} to {@value FsEngine#MAX_LEASE_MILLIS}
+         * @param maxLocksPerHolder the most locks of one holder on one member, at least 1
+         * @param maxLocks the most locks of one member, at least {@code maxLocksPerHolder}
+         * @param cacheBlocks the most data blocks one member caches, 0 to {@value FsEngine#MAX_CACHE_BLOCKS}
+         * @throws NullPointerException if the fleet or the device is null
+         * @throws IllegalArgumentException as the canonical constructor
+         */
+        public Settings(String fleet, String device, boolean format, int groups, long callTimeoutMillis, long lockLeaseMillis,
+                int maxLocksPerHolder, int maxLocks, int cacheBlocks) {
+            this(fleet, device, format, groups, callTimeoutMillis, lockLeaseMillis, maxLocksPerHolder, maxLocks, cacheBlocks,
+                    DEFAULT_WRITE_BEHIND_MICROS);
         }
 
         /**
@@ -289,7 +332,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         public static Settings of(Config config, Map<String, Object> properties) {
             return new Settings(String.valueOf(properties.getOrDefault(Fleet.NAME, FileSystemFleet.NAME)), config.device(), config.format(),
                     config.groups(), config.callTimeoutMillis(), config.lockLeaseMillis(), config.maxLocksPerHolder(), config.maxLocks(),
-                    config.cacheBlocks());
+                    config.cacheBlocks(), config.writeBehindMicros());
         }
     }
 
@@ -310,7 +353,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     private volatile boolean handedOn;
     private final String fleetName;
     private final String deviceName;
-    private final BlockDevice device;
+    private final WriteBehind device;
     private final FsPeers fleet;
     private final String servedBy;
     private final Gates gates;
@@ -352,7 +395,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         this.servedBy = Objects.requireNonNull(servedBy, "servedBy");
         CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(settings.callTimeoutMillis()));
         this.device = new WriteBehind(libfos.proxy(BlockDevice.class, deviceName, options.withDirectReplies(true)), deviceName,
-                settings.callTimeoutMillis());
+                settings.callTimeoutMillis(), settings.writeBehindMicros());
         this.fleet = libfos.proxy(FsPeers.class, fleetName, options.withSelection(Selection.ROUND_ROBIN));
         long startedMillis = System.currentTimeMillis();
         this.gates = new Gates(fleetName, deviceName, servedBy, device, fleet, this::owns, layout -> mounted(layout, startedMillis));
@@ -911,12 +954,21 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     @Override
     public FleetState exportState() {
         quiesce();
+        device.sendKept(); // the next version reads the device: its reads reach the device after these writes
         Map<String, Object> data = new HashMap<>();
         data.put("servedBy", servedBy);
         data.put("leaseMillis", leases.leaseMillis());
         owned.export(data);
         data.put("locks", locks.export());
         return new FleetState(STATE_LAYOUT, data);
+    }
+
+    /**
+     * The member stops: the writes it kept are sent to the device (after which the device serves
+     * whoever reads it next), and it keeps none from now on. A failure to send them is logged.
+     */
+    public void close() {
+        device.close();
     }
 
     @Override

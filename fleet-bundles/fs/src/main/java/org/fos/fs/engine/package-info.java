@@ -7,5 +7,5 @@
  * version can read, and a change to either is a change of this package's version.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.fos.fs.engine;

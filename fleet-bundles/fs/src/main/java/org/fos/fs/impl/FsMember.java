@@ -14,6 +14,7 @@ import org.fos.rpc.api.Libfos;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.metatype.annotations.Designate;
@@ -50,5 +51,11 @@ public final class FsMember implements EngineMember {
     @Override
     public FsEngine engine() {
         return engine;
+    }
+
+    /** The member stops: it sends the device the writes it kept (ADR 0117). */
+    @Deactivate
+    public void deactivate() {
+        engine.close();
     }
 }

@@ -166,6 +166,12 @@ class LockTableTest {
         assertThat(defaults.cacheBlocks()).isEqualTo(FsEngine.DEFAULT_CACHE_BLOCKS);
         assertThat(defaults.lockLeaseMillis()).isEqualTo(FsEngine.DEFAULT_LEASE_MILLIS);
         assertThat(defaults.maxLocksPerHolder()).isEqualTo(FsEngine.DEFAULT_MAX_LOCKS_PER_HOLDER);
+        assertThat(defaults.writeBehindMicros()).isEqualTo(FsEngine.DEFAULT_WRITE_BEHIND_MICROS);
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 1, 1, 16, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeBehindMicros must be from 0 to 1000000, was -1");
+        assertThatThrownBy(() -> new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 1, 1, 16, 1_000_001))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 1000001");
+        assertThat(new FsEngine.Settings("/sys/fs", "ram0", true, 4, 1000, 1000, 1, 1, 16, 0).writeBehindMicros()).isZero();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -131,6 +132,103 @@ class WriteBehindTest {
         assertThat(Fsck.check(mem).clean()).as("the device checks clean").isTrue();
     }
 
+    @Test
+    void shouldSendKeptWritesTogetherOnceTheyHaveWaited() throws Exception {
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000, 1_000);
+        try {
+            CompletionStage<Void> first = device.writeAllAsync(List.of(new BlockWrite(3, new byte[4096])));
+            CompletionStage<Void> second = device.writeAllAsync(List.of(new BlockWrite(4, new byte[4096]), new BlockWrite(5, new byte[4096])));
+
+            held.awaitSends(1);
+            assertThat(held.sent.get(0).writes()).as("one send carries the writes of both changes, in order").extracting(BlockWrite::block)
+                    .containsExactly(3L, 4L, 5L);
+            assertThat(first.toCompletableFuture()).isNotDone();
+            held.sent.get(0).answer().complete(null);
+            first.toCompletableFuture().get(10, TimeUnit.SECONDS);
+            second.toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            device.write(6, new byte[4096]);
+            held.awaitSends(2);
+            assertThat(held.sent).hasSize(2);
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
+    void shouldSendKeptWritesBeforeAReadOrAFlush() throws Exception {
+        WriteBehind device = keepingForAnHour();
+        device.write(3, new byte[4096]);
+        device.write(4, new byte[4096]);
+        assertThat(held.calls).as("kept").isEmpty();
+
+        device.read(3, 1);
+        assertThat(held.calls).as("the device serves the read after the writes before it").containsExactly("write 3", "read 3");
+        assertThat(held.sent.get(0).writes()).hasSize(2);
+
+        device.write(5, new byte[4096]);
+        Future<?> flush = flusher.submit(device::flush);
+        held.awaitFlushes(1);
+        assertThat(held.calls).containsExactly("write 3", "read 3", "write 5", "flush");
+        assertThat(flush).as("the flush waits for the answers of the writes it sent").isNotDone();
+        held.sent.forEach(s -> s.answer().complete(null));
+        flush.get(10, TimeUnit.SECONDS);
+        device.close();
+    }
+
+    @Test
+    void shouldSendKeptWritesOnceTheyReachAMebibyte() {
+        WriteBehind device = keepingForAnHour();
+        int blocks = WriteBehind.MAX_KEPT_BYTES / 4096;
+        for (int i = 0; i < blocks - 1; i++) {
+            device.write(i, new byte[4096]);
+        }
+        assertThat(held.sent).as("1 MiB less one block is kept").isEmpty();
+
+        device.write(blocks - 1, new byte[4096]);
+        assertThat(held.sent).hasSize(1);
+        assertThat(held.sent.get(0).writes()).hasSize(blocks);
+        device.close();
+    }
+
+    @Test
+    void shouldSendKeptWritesWhenClosedAndEveryWriteAtOnceAfter() {
+        WriteBehind device = keepingForAnHour();
+        device.write(3, new byte[4096]);
+
+        device.close();
+        assertThat(held.calls).containsExactly("write 3");
+        device.write(4, new byte[4096]);
+        assertThat(held.calls).containsExactly("write 3", "write 4");
+    }
+
+    @Test
+    void shouldFailTheNextCallAfterKeptWritesCouldNotBeSent() throws Exception {
+        held.refuseSends = true;
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000, 1_000);
+        try {
+            CompletionStage<Void> kept = device.writeAllAsync(List.of(new BlockWrite(3, new byte[4096])));
+
+            assertThatThrownBy(() -> kept.toCompletableFuture().get(10, TimeUnit.SECONDS)).hasMessageContaining("no member serves");
+            assertThat(device.failed()).isTrue();
+            assertThatThrownBy(() -> device.write(4, new byte[4096])).hasMessageContaining("a write to /dev/block/held failed")
+                    .hasMessageContaining("no member serves");
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseANegativeKeep() {
+        assertThatThrownBy(() -> new WriteBehind(held, "/dev/block/held", 10_000, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("keepMicros must not be negative, was -1");
+    }
+
+    /** A device that keeps writes far longer than a test runs: only a read, a flush, 1 MiB or a close sends them. */
+    private WriteBehind keepingForAnHour() {
+        return new WriteBehind(held, "/dev/block/held", 10_000, TimeUnit.HOURS.toMicros(1));
+    }
+
     /** Writes block 3, then flushes on another thread; returns once the device flushed, the write not answered. */
     private Future<?> flushAfterAWrite() throws InterruptedException {
         WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
@@ -145,7 +243,9 @@ class WriteBehindTest {
         record Sent(List<BlockWrite> writes, CompletableFuture<Void> answer) {
         }
 
-        final List<Sent> sent = new ArrayList<>();
+        final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
+        /** What the device was asked, in order: "write <first block>", "read <block>", "flush". */
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
         volatile int flushes;
         volatile boolean refuseSends;
 
@@ -156,6 +256,7 @@ class WriteBehindTest {
 
         @Override
         public byte[] read(long block, int count) {
+            calls.add("read " + block);
             return new byte[count * 4096];
         }
 
@@ -175,14 +276,28 @@ class WriteBehindTest {
                 throw new IllegalStateException("no member serves /dev/block/held");
             }
             CompletableFuture<Void> answer = new CompletableFuture<>();
-            sent.add(new Sent(writes, answer));
+            synchronized (this) {
+                calls.add("write " + writes.get(0).block());
+                sent.add(new Sent(writes, answer));
+                notifyAll();
+            }
             return answer;
         }
 
         @Override
         public synchronized void flush() {
+            calls.add("flush");
             flushes++;
             notifyAll();
+        }
+
+        synchronized void awaitSends(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (sent.size() < n) {
+                long left = deadline - System.nanoTime();
+                assertThat(left).as(n + " sends within 10 s").isPositive();
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
         }
 
         synchronized void awaitFlushes(int n) throws InterruptedException {
