@@ -954,7 +954,12 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
     @Override
     public FleetState exportState() {
         quiesce();
-        device.sendKept(); // the next version reads the device: its reads reach the device after these writes
+        try {
+            device.sendKept(); // the next version reads the device: its reads reach the device after these writes
+        } catch (RuntimeException e) {
+            // a member whose device failed hands on all the same: the next version replays what reached the device
+            LOG.warn("{}: {} hands on without the writes it kept, its device failed: {}", fleetName, servedBy, e.getMessage());
+        }
         Map<String, Object> data = new HashMap<>();
         data.put("servedBy", servedBy);
         data.put("leaseMillis", leases.leaseMillis());

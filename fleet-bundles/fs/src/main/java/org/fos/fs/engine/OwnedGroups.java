@@ -87,11 +87,16 @@ final class OwnedGroups {
         return s;
     }
 
-    /** Writes every loaded group home (for a check) and answers the blocks lent and not yet used. */
+    /**
+     * Writes every loaded group home (for a check) and answers the blocks lent and not yet used.
+     * The device is flushed last, which also sends the writes the member kept (ADR 0117): the
+     * checking member reads the device after this answer, and must find the journals emptied.
+     */
     List<Long> checkpointAll() {
         for (GroupStore g : stores.values()) {
             g.checkpoint();
         }
+        device.flush();
         List<Long> lent = new ArrayList<>();
         borrowed.values().forEach(lent::addAll);
         return lent;

@@ -158,16 +158,25 @@ final class WriteBehind implements BlockDevice, AutoCloseable {
         }
         synchronized (sendLock) {
             check();
+            long bytes = 0;
+            for (BlockWrite w : writes) {
+                bytes += w.data().length;
+            }
+            if (closed || keptBytes + bytes > MAX_KEPT_BYTES) {
+                // what was kept goes alone: one send never carries more than 1 MiB or a single change's writes
+                sendKeptLocked(true);
+                if (closed) {
+                    return send(writes);
+                }
+            }
             CompletableFuture<Void> answer = keptAnswer;
             if (answer == null) {
                 answer = new CompletableFuture<>();
                 keptAnswer = answer;
             }
             kept.addAll(writes);
-            for (BlockWrite w : writes) {
-                keptBytes += w.data().length;
-            }
-            if (keptBytes >= MAX_KEPT_BYTES || closed) {
+            keptBytes += bytes;
+            if (keptBytes >= MAX_KEPT_BYTES) {
                 sendKeptLocked(true);
             } else if (!sendDue) {
                 sendDue = true;

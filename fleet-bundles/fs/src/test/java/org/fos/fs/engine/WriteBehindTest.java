@@ -188,6 +188,13 @@ class WriteBehindTest {
         device.write(blocks - 1, new byte[4096]);
         assertThat(held.sent).hasSize(1);
         assertThat(held.sent.get(0).writes()).hasSize(blocks);
+
+        device.write(0, new byte[4096]);
+        device.writeAll(List.of(new BlockWrite(1, new byte[WriteBehind.MAX_KEPT_BYTES])));
+        assertThat(held.sent).as("a change that would take the kept writes past 1 MiB sends them alone first, then itself")
+                .hasSize(3);
+        assertThat(held.sent.get(1).writes()).extracting(BlockWrite::block).containsExactly(0L);
+        assertThat(held.sent.get(2).writes()).extracting(BlockWrite::block).containsExactly(1L);
         device.close();
     }
 
