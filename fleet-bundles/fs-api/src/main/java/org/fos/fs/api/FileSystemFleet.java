@@ -358,7 +358,8 @@ public interface FileSystemFleet {
      * @param offset where to start, at least 0
      * @param length the most bytes to read, from 0 to {@link #MAX_IO_BYTES}
      * @return completes with the bytes: fewer than {@code length} only at the end of the file,
-     *         none at or past it
+     *         none at or past it; inside a node the array may be the member's cached block itself,
+     *         so the caller must not change it (as with any message payload)
      * @throws NoSuchFileException if the inode is free or was given out again (another generation)
      * @throws FileSystemException if it is a directory
      * @throws TryAgainException if the call was let go; call again

@@ -16,7 +16,8 @@ package org.fos.fs.api;
  *        member grants none (the entry is not a regular file this member counted open, leases are
  *        switched off, or the member holds as many as it may), and then {@code head} is empty
  * @param head the file's bytes from offset 0, as many as the call asked for and the file has; the
- *        whole file when its length is the file's size in {@code opened().attributes()}
+ *        whole file when its length is the file's size in {@code opened().attributes()}; inside a
+ *        node it may be the member's cached block itself, so the caller must not change it
  */
 public record LeasedOpen(Opened opened, long leaseMillis, byte[] head) {
 }

@@ -49,8 +49,11 @@ final class Contents {
             return new byte[0];
         }
         int n = (int) Math.min(length, f.size - offset);
-        byte[] out = new byte[n];
         int bs = layout.blockSize;
+        if (n == bs && offset % bs == 0) {
+            return wholeBlock(ro, f, offset / bs);
+        }
+        byte[] out = new byte[n];
         long first = offset / bs;
         long last = (offset + n - 1) / bs;
         long runStart = 0;
@@ -77,6 +80,24 @@ final class Contents {
             }
         }
         return out;
+    }
+
+    /**
+     * One whole block of a file, by reference: the cache's array, which nobody changes (a write puts a new
+     * one in its place), or the array the device answered, which the cache copied. A hole reads as zeros.
+     */
+    private byte[] wholeBlock(Tx ro, Inode f, long index) throws FileSystemException {
+        long p = store.maps.map(ro, f, index, false, new boolean[1]);
+        if (p == 0) {
+            return new byte[layout.blockSize];
+        }
+        byte[] cached = store.data.get(p);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] block = device.read(p, 1);
+        store.data.put(p, block);
+        return block;
     }
 
     private void copyRun(byte[] run, long firstIndex, long offset, byte[] out) {

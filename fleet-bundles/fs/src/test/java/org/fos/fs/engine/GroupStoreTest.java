@@ -9,6 +9,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -92,6 +93,31 @@ class GroupStoreTest {
         assertThat(page).hasSize(150);
         assertThat(page.get(0).name()).isEqualTo("f150");
         assertThat(g0.stat(docs.inode()).size()).isGreaterThan(4096);
+        assertClean();
+    }
+
+    @Test
+    void shouldAnswerAWholeBlockByReferenceAndNeverChangeAnAnswerLater() throws Exception {
+        DirEntry f = Ops.create(g0, ROOT, "blocks", true, 1);
+        byte[] content = random(3 * 4096, 7);
+        g0.contents.write(f.inode(), -1, 0, content, false, 2);
+        byte[] first = g0.contents.read(f.inode(), -1, 4096, 4096);
+        assertThat(first).isEqualTo(Arrays.copyOfRange(content, 4096, 8192));
+        assertThat(g0.contents.read(f.inode(), -1, 4096, 4096)).as("the cache's block, not a copy").isSameAs(first);
+
+        g0.contents.write(f.inode(), -1, 4096 + 10, new byte[] {1, 2, 3}, false, 3);
+        byte[] patched = g0.contents.read(f.inode(), -1, 4096, 4096);
+        assertThat(patched).isNotSameAs(first).containsSubsequence((byte) 1, (byte) 2, (byte) 3);
+        g0.contents.write(f.inode(), -1, 4096, new byte[4096], false, 4);
+        g0.contents.truncate(f.inode(), -1, 4096 + 5, 5);
+        assertThat(first).as("an answer given out earlier").isEqualTo(Arrays.copyOfRange(content, 4096, 8192));
+        assertThat(patched[10]).isEqualTo((byte) 1);
+
+        g0.contents.truncate(f.inode(), -1, 3 * 4096, 6);
+        assertThat(g0.contents.read(f.inode(), -1, 2 * 4096, 4096)).as("a hole").isEqualTo(new byte[4096]);
+        g0.checkpoint();
+        GroupStore uncached = GroupStore.open(Volume.layout(device), 0, device, inode -> false, new ArrayDeque<>(), new DataCache(4096, 0));
+        assertThat(uncached.contents.read(f.inode(), -1, 0, 4096)).as("from the device").isEqualTo(Arrays.copyOfRange(content, 0, 4096));
         assertClean();
     }
 
