@@ -238,7 +238,11 @@ public final class BenchmarkReport {
                 + " a " + Comparison.WITHDRAWN + " verdict shows the ratio and says why it gives none (ADR 0090). A comparison"
                 + " one of whose sides the JIT was still compiling for more than " + Math.round(Comparison.COMPILING_SHARE * 100)
                 + "% of a fork's measured time (JMH's comp profiler, the benchmark's JVM) is marked \"" + Comparison.COMPILING
-                + "\" with its ratio, never met or missed (ADR 0113). The prose"
+                + "\" with its ratio, never met or missed (ADR 0113). This machine is a virtual one whose host may keep its"
+                + " two cores close or far apart and move them while a fork runs: a probe before and after each measured"
+                + " iteration times a cache line's round trip between two threads; each row says how far apart the cores"
+                + " were, and where they moved during a side and its figures moved with them, splits them by where the cores"
+                + " were (\"Cores moved\", ADR 0118). The verdicts count every iteration. The prose"
                 + " quotes figures of this run only; a finding of an earlier profile or timing is a dated note in"
                 + " brackets that says it is not from this run.");
         line("");
@@ -267,11 +271,41 @@ public final class BenchmarkReport {
             settings.computeIfAbsent(r.settings(), s -> new LinkedHashSet<>()).add(r.benchmark().split("\\.")[0]);
         }
         settings.forEach((s, benchmarks) -> line("- " + String.join(", ", benchmarks) + ": " + s));
+        String cores = CoreDistance.summary(results);
+        if (cores != null) {
+            line("- " + cores);
+        }
         if (liveUpgrade != null) {
             line("- LiveUpgradeRun: load of " + liveUpgrade.threads() + " threads, warm-up " + Format.time(liveUpgrade.warmupNanos())
                     + ", measured " + Format.time(liveUpgrade.loadNanos()) + " around the upgrade");
         }
         line("");
+    }
+
+    /** Adds a comparison's probe ranges to the row's line on the cores, and a note where the host moved a side's cores. */
+    private void cores(Comparison c, List<String> cores, List<String> notes) {
+        if (c.kind() == Comparison.Kind.ALLOCATION) {
+            return;
+        }
+        JmhResult f = c.fos().find(results);
+        JmhResult b = c.baseline() == null ? null : c.baseline().find(results);
+        String line = CoreDistance.line(c.label(), f, b);
+        if (line != null && !cores.contains(line)) {
+            cores.add(line);
+        }
+        List<String> moved = new ArrayList<>();
+        String fosMoved = f == null ? null : CoreDistance.moved("the fos side", f);
+        String baseMoved = b == null ? null : CoreDistance.moved("the baseline", b);
+        if (fosMoved != null) {
+            moved.add(fosMoved);
+        }
+        if (baseMoved != null) {
+            moved.add(baseMoved);
+        }
+        if (!moved.isEmpty()) {
+            notes.add("**Cores moved** (" + c.label() + "): the host moved the cores while this was measured, and the figures"
+                    + " of threads that hand work to each other move with them: " + String.join("; ", moved) + ".");
+        }
     }
 
     private void summary() {
@@ -315,8 +349,10 @@ public final class BenchmarkReport {
             line("|---|---|---|---|---|---|");
             List<String> missed = new ArrayList<>();
             List<String> withdrawn = new ArrayList<>();
+            List<String> cores = new ArrayList<>();
             for (Comparison c : row.comparisons()) {
                 Comparison.Outcome o = c.evaluate(results);
+                cores(c, cores, withdrawn);
                 line("| " + c.label() + " | " + o.fos() + " | " + o.baseline() + " | " + o.ratio() + " | " + o.goal() + " | "
                         + mark(row, o) + " |");
                 if (c.withdrawn() != null) {
@@ -341,6 +377,11 @@ public final class BenchmarkReport {
             line("");
             if (row.number() == Rows.FILES) {
                 line(nioFolder(results));
+                line("");
+            }
+            if (!cores.isEmpty()) {
+                line("Cores (a cache line's round trip between two threads, probed before and after each measured iteration): "
+                        + String.join("; ", cores) + ".");
                 line("");
             }
             for (String w : withdrawn) {
