@@ -17,11 +17,12 @@ import org.openjdk.jmh.results.ScalarResult;
  * A JMH profiler that measures, before and after each iteration, how far apart the host keeps the cores
  * the benchmark's threads run on: the round trip of a cache line between two threads that spin on it
  * (ADR 0118). On a virtual machine the hypervisor may place the two virtual cores of this 2-core machine
- * close (sharing a cache: about 100 ns a round trip) or far apart (about 550 ns), and move them while a
- * fork runs (seen on 2026-12-06: 98 ns for 9 s, then 545 ns for the rest of a run, no other process
- * busy). Every figure whose threads hand work to each other moves with it: FileBenchmark's open+read ran
- * at 1.6 us p50 with the cores close and 5.4 us with them apart. The report reads the figure of each
- * iteration and says where a side ran with the cores apart.
+ * close (sharing a cache: 40 to 100 ns a round trip) or far apart (400 to 650 ns), and move them while
+ * a fork runs (seen on 2026-12-06: 98 ns for 9 s, then 545 ns for the rest of a run, no other process
+ * busy). Every figure whose threads hand work to each other moves with it: FileBenchmark's open+read
+ * ran at 1.5 us p50 with the cores close (probes of 65 to 87 ns) and 4.7 us with them apart (387 to
+ * 410 ns). The report reads the figures of each iteration and says where a side ran with the cores
+ * apart.
  *
  * <p>Two figures an iteration, {@value #BEFORE} and {@value #AFTER}, each the fastest of the samples of
  * {@value #ROUND_TRIPS} round trips its probe made in {@value #PROBE_MILLIS} ms: the fastest, so that a
