@@ -26,9 +26,11 @@ import org.openjdk.jmh.results.ScalarResult;
  *
  * <p>Two figures an iteration, {@value #BEFORE} and {@value #AFTER}, each the fastest of the samples of
  * {@value #ROUND_TRIPS} round trips its probe made in {@value #PROBE_MILLIS} ms: the fastest, so that a
- * thread of the benchmark preempting the probe does not count as distance. A probe none of whose samples
- * ended in time (the benchmark's threads held both cores, as row 1's receivers that spin without end do)
- * counts 0, which the report reads as no figure.
+ * thread of the benchmark preempting the probe does not count as distance. Where no sample ended in time
+ * (a thread of the benchmark held a core, as row 1's receivers that spin without end do, and the two
+ * threads of the probe shared the other), the probe starts again with new threads, up to
+ * {@value #PATIENCE} times; a figure none of whose probes ended a sample counts 0, which the report reads
+ * as no figure.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar FileBenchmark -prof org.fos.benchmarks.CoreDistanceProfiler</pre>
  */
@@ -45,6 +47,9 @@ public final class CoreDistanceProfiler implements InternalProfiler {
 
     /** How long one probe samples. */
     static final int PROBE_MILLIS = 20;
+
+    /** How many probes a figure gets at most, one after another while none ended a sample. */
+    static final int PATIENCE = 5;
 
     /** The slots the two threads write, 128 bytes apart so that each is alone on its cache line (and its neighbour). */
     private static final int PING = 0;
@@ -64,17 +69,30 @@ public final class CoreDistanceProfiler implements InternalProfiler {
 
     @Override
     public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
-        before = probe(PROBE_MILLIS);
+        before = probeUntilAFigure();
     }
 
     @Override
     public Collection<? extends Result<?>> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
             IterationResult result) {
-        double after = probe(PROBE_MILLIS);
+        double after = probeUntilAFigure();
         // a probe whose threads never ran at once (other threads held both cores) counts 0: no figure, and every
         // iteration keeps its place in the raw data
         return List.of(new ScalarResult(BEFORE, Double.isNaN(before) ? 0 : before, "ns", AggregationPolicy.MAX),
                 new ScalarResult(AFTER, Double.isNaN(after) ? 0 : after, "ns", AggregationPolicy.MAX));
+    }
+
+    /**
+     * Probes for {@value #PROBE_MILLIS} ms, and again with new threads up to {@value #PATIENCE} times while no sample
+     * ended: where a thread of the benchmark spins without end (row 1's receivers), the scheduler may have put both
+     * threads of a probe on one core, and a probe's new threads may land elsewhere.
+     */
+    private static double probeUntilAFigure() {
+        double figure = Double.NaN;
+        for (int i = 0; i < PATIENCE && Double.isNaN(figure); i++) {
+            figure = probe(PROBE_MILLIS);
+        }
+        return figure;
     }
 
     /**

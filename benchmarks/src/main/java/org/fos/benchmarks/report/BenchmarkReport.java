@@ -242,7 +242,8 @@ public final class BenchmarkReport {
                 + " two cores close or far apart and move them while a fork runs: a probe before and after each measured"
                 + " iteration times a cache line's round trip between two threads; each row says how far apart the cores"
                 + " were, and where they moved during a side and its figures moved with them, splits them by where the cores"
-                + " were (\"Cores moved\", ADR 0118). The verdicts count every iteration. The prose"
+                + " were (\"Cores moved\"), and says where the two sides of a comparison ran with the cores at different"
+                + " distances (\"Cores unlike\", ADR 0118). The verdicts count every iteration. The prose"
                 + " quotes figures of this run only; a finding of an earlier profile or timing is a dated note in"
                 + " brackets that says it is not from this run.");
         line("");
@@ -301,6 +302,11 @@ public final class BenchmarkReport {
         }
         if (baseMoved != null) {
             moved.add(baseMoved);
+        }
+        String unlike = CoreDistance.unlike(f, b);
+        if (unlike != null) {
+            notes.add("**Cores unlike** (" + c.label() + "): " + unlike + ", so the ratio is of the host's placement as"
+                    + " much as of the code: where threads hand work to each other, the figure follows the distance.");
         }
         if (!moved.isEmpty()) {
             notes.add("**Cores moved** (" + c.label() + "): the host moved the cores while this was measured, and the figures"

@@ -96,6 +96,29 @@ final class CoreDistance {
     }
 
     /**
+     * Says where the two sides of a comparison ran with the cores at different distances: every probe of one side more
+     * than {@link #MOVED_FACTOR} times every probe of the other.
+     *
+     * @param fos the fos side's result
+     * @param baseline the baseline's result
+     * @return the sentence, or null if either side was not probed or their probes are within that of each other
+     */
+    static String unlike(JmhResult fos, JmhResult baseline) {
+        double[] f = fos == null ? null : range(fos);
+        double[] b = baseline == null ? null : range(baseline);
+        if (f == null || b == null) {
+            return null;
+        }
+        if (f[0] > MOVED_FACTOR * b[1]) {
+            return "the fos side ran with the cores apart (" + span(f) + ") and the baseline with them close (" + span(b) + ")";
+        }
+        if (b[0] > MOVED_FACTOR * f[1]) {
+            return "the fos side ran with the cores close (" + span(f) + ") and the baseline with them apart (" + span(b) + ")";
+        }
+        return null;
+    }
+
+    /**
      * Says how a side's figures split where the host moved its cores: its iterations with both probes under the split
      * (the geometric mean of the smallest and the largest probe), those with both over it, and how many changed between.
      * Only where the move shows in the figures: every figure of one group above every figure of the other (a baseline

@@ -76,6 +76,19 @@ class CoreDistanceTest {
     }
 
     @Test
+    void shouldSayWhereTheSidesRanWithTheCoresAtDifferentDistances() throws Exception {
+        JmhResult apart = openRead("fos", new int[] {400, 410, 390, 395}, "[[383,390],[0,392]]", "[[398,392],[0,389]]");
+        JmhResult close = openRead("nio", new int[] {90, 91, 100, 95}, "[[68,75],[77,82]]", "[[70,71],[72,83]]");
+        JmhResult between = openRead("nio", new int[] {90, 91, 100, 95}, "[[68,75],[77,82]]", "[[70,71],[72,390]]");
+
+        assertThat(CoreDistance.unlike(apart, close))
+                .isEqualTo("the fos side ran with the cores apart (383 ns to 398 ns) and the baseline with them close (68.0 ns to 83.0 ns)");
+        assertThat(CoreDistance.unlike(close, apart)).startsWith("the fos side ran with the cores close");
+        assertThat(CoreDistance.unlike(apart, between)).as("the baseline was apart too, once").isNull();
+        assertThat(CoreDistance.unlike(apart, openRead("nio", new int[] {1, 2, 3, 4}, null, null))).isNull();
+    }
+
+    @Test
     void shouldSummariseEveryProbeOfTheRun() throws Exception {
         List<JmhResult> run = List.of(openRead("fos", new int[] {1, 2, 3, 4}, "[[98,101],[102,551]]", "[[99,100],[545,560]]"),
                 openRead("nio", new int[] {1, 2, 3, 4}, null, null));
