@@ -43,7 +43,7 @@ final class Contents {
 
     byte[] read(long inode, int generation, long offset, int length) throws NoSuchFileException, FileSystemException {
         checkIo(offset, length);
-        Tx ro = store.begin();
+        Tx ro = store.reading();
         Inode f = store.file(ro, inode, generation);
         if (offset >= f.size || length == 0) {
             return new byte[0];
@@ -238,7 +238,7 @@ final class Contents {
 
     /** Frees an inode with no links: its blocks in steps that each fit a transaction, then the inode. */
     void free(long inode, long now) throws FileSystemException {
-        Inode i = store.inode(store.begin(), inode);
+        Inode i = store.inode(store.reading(), inode);
         if (!i.isOrphan()) {
             return;
         }
@@ -272,7 +272,7 @@ final class Contents {
 
     /** The target of a symbolic link: its content. */
     String readlink(long inode) throws FileSystemException {
-        Inode l = store.existing(store.begin(), inode);
+        Inode l = store.existing(store.reading(), inode);
         if (!l.isSymlink()) {
             throw new FileSystemException(FsErrors.where(inode), null, "is not a symbolic link");
         }

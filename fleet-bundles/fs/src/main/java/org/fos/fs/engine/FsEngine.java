@@ -796,7 +796,7 @@ public final class FsEngine implements FsPeers, Stateful, MemberAware {
         return gates.call(group, 0, () -> {
             checkGroup(group, inode);
             GroupStore s = store(group);
-            s.file(s.begin(), inode, generation);
+            s.file(s.reading(), inode, generation);
             return new Locked(locks.lock(holder, lock, inode, generation, position, size, shared), locks.leaseMillis());
         }, () -> fleet.lock(group, inode, generation, holder, lock, position, size, shared));
     }

@@ -124,6 +124,11 @@ final class GroupStore {
         return new Tx(blocks);
     }
 
+    /** A view of the committed metadata for a read that changes nothing ({@link Tx#readOnly}). */
+    Tx reading() {
+        return Tx.readOnly(blocks);
+    }
+
     /** Commits a transaction, then frees the files it left without links that no open holds. */
     void commit(Tx tx) {
         if (tx.blocks.isEmpty()) {
@@ -280,7 +285,7 @@ final class GroupStore {
     }
 
     Attributes stat(long inode) throws NoSuchFileException {
-        return existing(begin(), inode).attributes();
+        return existing(reading(), inode).attributes();
     }
 
     Attributes setAttributes(long inode, int mode, int uid, int gid, long now) throws FileSystemException {
@@ -329,7 +334,7 @@ final class GroupStore {
 
     DirEntry lookup(long dir, String name) throws NoSuchFileException, NotDirectoryException, FileSystemException {
         FsErrors.checkName(name);
-        Tx ro = begin();
+        Tx ro = reading();
         DirEntry e = dirs.of(ro, directory(ro, dir)).entries.get(name);
         if (e == null) {
             throw new NoSuchFileException(FsErrors.where(dir, name));
@@ -339,7 +344,7 @@ final class GroupStore {
 
     /** The parent of a directory of this group. */
     long parentOf(long dir) throws NoSuchFileException, NotDirectoryException {
-        Tx ro = begin();
+        Tx ro = reading();
         return directory(ro, dir).parent;
     }
 
@@ -347,7 +352,7 @@ final class GroupStore {
         if (limit < 1 || limit > 10_000) {
             throw new IllegalArgumentException("readdir limit must be from 1 to 10000, was " + limit);
         }
-        Tx ro = begin();
+        Tx ro = reading();
         Directories.DirCache c = dirs.of(ro, directory(ro, dir));
         Map<String, DirEntry> tail = after == null || after.isEmpty() ? c.entries : c.entries.tailMap(after, false);
         List<DirEntry> out = new ArrayList<>(Math.min(limit, tail.size()));
@@ -363,7 +368,7 @@ final class GroupStore {
     /** Checks that a directory exists and has no entry of that name. */
     void lookupAbsent(long dir, String name) throws FileSystemException, NoSuchFileException, NotDirectoryException {
         FsErrors.checkName(name);
-        Tx ro = begin();
+        Tx ro = reading();
         if (dirs.of(ro, directory(ro, dir)).entries.containsKey(name)) {
             throw new FileAlreadyExistsException(FsErrors.where(dir, name));
         }
@@ -375,7 +380,7 @@ final class GroupStore {
 
     /** The entries of a directory, for fsck. */
     List<DirEntry> entries(long dir) throws FileSystemException, NoSuchFileException, NotDirectoryException {
-        Tx ro = begin();
+        Tx ro = reading();
         return new ArrayList<>(dirs.of(ro, directory(ro, dir)).entries.values());
     }
 
@@ -403,7 +408,7 @@ final class GroupStore {
         boolean create = (flags & FileSystemFleet.OPEN_CREATE) != 0;
         boolean exclusive = (flags & FileSystemFleet.OPEN_EXCLUSIVE) != 0;
         boolean truncate = (flags & FileSystemFleet.OPEN_TRUNCATE) != 0;
-        Tx ro = begin();
+        Tx ro = reading();
         Inode d = directory(ro, dir);
         DirEntry existing = dirs.of(ro, d).entries.get(name);
         if (existing == null) {

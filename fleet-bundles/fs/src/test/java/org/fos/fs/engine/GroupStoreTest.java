@@ -97,6 +97,23 @@ class GroupStoreTest {
     }
 
     @Test
+    void shouldReadCommittedMetadataThroughAReadingViewAndRefuseAnyChangeThroughIt() throws Exception {
+        DirEntry f = Ops.create(g0, ROOT, "viewed", true, 1);
+        g0.contents.write(f.inode(), -1, 0, random(100, 9), false, 2);
+        Tx ro = g0.reading();
+
+        assertThat(g0.inode(ro, f.inode()).size).isEqualTo(100);
+        assertThat(g0.lookup(ROOT, "viewed")).isEqualTo(f);
+        assertThatThrownBy(() -> ro.write(g0.layout.groupStart(0))).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ro.fresh(g0.layout.groupStart(0))).isInstanceOf(UnsupportedOperationException.class);
+        long data = g0.maps.map(ro, g0.inode(ro, f.inode()), 0, false, new boolean[1]);
+        assertThatThrownBy(() -> g0.alloc.freeBlock(ro, data)).as("an allocation's change through the view")
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(g0.contents.read(f.inode(), -1, 0, 100)).as("the file as committed").hasSize(100);
+        assertClean();
+    }
+
+    @Test
     void shouldAnswerAWholeBlockByReferenceAndNeverChangeAnAnswerLater() throws Exception {
         DirEntry f = Ops.create(g0, ROOT, "blocks", true, 1);
         byte[] content = random(3 * 4096, 7);
