@@ -1,5 +1,7 @@
 package org.fos.transport.shm.impl;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.ToIntFunction;
 
 import io.aeron.Aeron;
@@ -23,6 +25,15 @@ import org.slf4j.LoggerFactory;
  */
 final class Outbound {
     private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
+    private static final VarHandle WRITTEN;
+
+    static {
+        try {
+            WRITTEN = MethodHandles.lookup().findVarHandle(Outbound.class, "written", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final Aeron client;
     final ExclusivePublication publication;
@@ -35,7 +46,17 @@ final class Outbound {
     boolean helloSent;
     /** The numbers in the peer's log. */
     private final StreamWindow window = new StreamWindow();
-    volatile long lastWriteNanos;
+    /**
+     * When the agent last saw a frame written to the peer (or the publication was made): the
+     * heartbeat's clock. The agent's own, as is {@link #writtenSeen}: a writer counts its frame in
+     * {@link #written} and reads no clock, and the agent's housekeeping, which runs every
+     * millisecond, dates the frames it finds counted since it last looked.
+     */
+    long lastWriteNanos;
+    /** The count of {@link #written} the agent last saw. */
+    long writtenSeen;
+    /** The frames written so far; written under this object's lock, read opaquely by the agent. */
+    private long written;
 
     Outbound(Aeron client, ExclusivePublication publication, byte[] nonce, ShmEndpoint endpoint, long createdNanos, ShmCodec codec,
             Counters counters) {
@@ -104,11 +125,26 @@ final class Outbound {
             r = publication.offer(buffer, 0, length);
         } while (r == Publication.ADMIN_ACTION && ++tries < 4);
         if (r > 0) {
-            lastWriteNanos = System.nanoTime();
+            WRITTEN.setOpaque(this, written + 1);
             counters.framesOut.increment();
             counters.bytesOut.add(length);
         }
         return r;
+    }
+
+    /**
+     * Dates the frames written since the agent last looked: at {@code now} if there were any.
+     * Agent only.
+     *
+     * @return when the agent last saw a frame written (or the publication made)
+     */
+    long lastWrite(long now) {
+        long w = (long) WRITTEN.getOpaque(this);
+        if (w != writtenSeen) {
+            writtenSeen = w;
+            lastWriteNanos = now;
+        }
+        return lastWriteNanos;
     }
 
     /** The peer dropped frames after {@code acknowledged}: they must be written again. */

@@ -150,13 +150,23 @@ final class ShmFrames {
     }
 
     private static int putString(MutableDirectBuffer b, int at, String s) {
-        int n = b.putStringWithoutLengthUtf8(at + 2, s);
+        // an ASCII string's chars are its bytes: written without the array its UTF-8 encoding makes
+        int n = isAscii(s) ? b.putStringWithoutLengthAscii(at + 2, s) : b.putStringWithoutLengthUtf8(at + 2, s);
         if (n > MAX_STRING_BYTES) {
             throw new IllegalArgumentException("a string of " + n + " UTF-8 bytes is over the wire limit of " + MAX_STRING_BYTES
                     + ": '" + s.substring(0, Math.min(40, s.length())) + "...'");
         }
         b.putShort(at, (short) n, ORDER);
         return at + 2 + n;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) > 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- reading one whole message of the log
@@ -233,11 +243,18 @@ final class ShmFrames {
         final DirectBuffer b;
         int at;
         final int end;
+        /** The reader's recent strings, or {@code null} to decode every string. */
+        final RecentStrings recent;
 
         Body(DirectBuffer b, int offset, int length) {
+            this(b, offset, length, null);
+        }
+
+        Body(DirectBuffer b, int offset, int length, RecentStrings recent) {
             this.b = b;
             this.at = offset + HEADER_LENGTH;
             this.end = offset + length;
+            this.recent = recent;
         }
 
         void need(int n, String what) throws FrameException {
@@ -255,10 +272,19 @@ final class ShmFrames {
                 throw new FrameException(Fault.MALFORMED, what + " of " + n + " bytes is over the limit of " + MAX_STRING_BYTES);
             }
             need(2 + n, what);
+            int start = at + 2;
+            at = start + n;
+            String known = recent == null ? null : recent.find(b, start, n);
+            if (known != null) {
+                return known;
+            }
             byte[] bytes = new byte[n];
-            b.getBytes(at + 2, bytes);
-            at += 2 + n;
-            return utf8(bytes, what);
+            b.getBytes(start, bytes);
+            String decoded = utf8(bytes, what);
+            if (recent != null) {
+                recent.keep(b, start, bytes, decoded);
+            }
+            return decoded;
         }
 
         byte[] rest() {
@@ -302,7 +328,18 @@ final class ShmFrames {
     }
 
     static Envelope readData(DirectBuffer b, int offset, int length, String localNode) throws FrameException {
-        Body body = new Body(b, offset, length);
+        return readData(b, offset, length, localNode, null);
+    }
+
+    /**
+     * Reads a DATA frame's envelope, its strings found among a reader's recent ones where they are
+     * there ({@link RecentStrings}).
+     *
+     * @param recent the reader's recent strings, or {@code null} to decode every string
+     * @throws FrameException if the envelope is malformed
+     */
+    static Envelope readData(DirectBuffer b, int offset, int length, String localNode, RecentStrings recent) throws FrameException {
+        Body body = new Body(b, offset, length, recent);
         int flags = flags(b, offset);
         try {
             Capability to = new Capability(new Address(localNode, b.getLong(offset + DESTINATION_MAILBOX_OFFSET, ORDER)),

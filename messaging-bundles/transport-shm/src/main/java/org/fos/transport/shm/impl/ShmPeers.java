@@ -205,7 +205,7 @@ final class ShmPeers {
             reset(p, Fault.HEARTBEAT_TIMEOUT, "nothing read for " + settings.heartbeatTimeoutMillis() + " ms");
             return;
         }
-        if (now - o.lastWriteNanos >= TimeUnit.MILLISECONDS.toNanos(settings.heartbeatIntervalMillis())) {
+        if (now - o.lastWrite(now) >= TimeUnit.MILLISECONDS.toNanos(settings.heartbeatIntervalMillis())) {
             p.control(o, ShmFrames::heartbeat, counters);
         }
         if (p.resumeWanted && o.publication.availableWindow() > 0) {

@@ -28,6 +28,8 @@ final class ShmReader {
     private final ConcurrentHashMap<String, Peer> peers;
     private final Int2ObjectHashMap<Session> sessions;
     private final ShmPeers state;
+    /** The strings of the envelopes read last, for the envelopes that name them again. */
+    private final RecentStrings recent = new RecentStrings();
 
     ShmReader(String nodeId, ShmSettings settings, Counters counters, Links links, LinkChallenge challenge, ShmCodec codec,
             ConcurrentHashMap<String, Peer> peers, Int2ObjectHashMap<Session> sessions, ShmPeers state) {
@@ -169,7 +171,7 @@ final class ShmReader {
         }
         p.lastReadNanos = state.now();
         switch (type) {
-            case FrameDescriptor.TYPE_DATA -> onData(p, ShmFrames.readData(buffer, offset, length, nodeId));
+            case FrameDescriptor.TYPE_DATA -> onData(p, ShmFrames.readData(buffer, offset, length, nodeId, recent));
             case FrameDescriptor.TYPE_ACK -> {
                 ShmFrames.checkEmpty(buffer, offset, length, "ACK");
                 counters.acksReceived.increment();

@@ -39,4 +39,28 @@ class ShmFramesTest {
         buffer.putByte(at + 2, (byte) 0xFF); // never in UTF-8
         assertThatThrownBy(() -> ShmFrames.readData(buffer, 0, length, "node-b")).hasMessage("message type is not UTF-8 text");
     }
+
+    @Test
+    void shouldGiveTheStringReadBeforeForTheSameBytesAndDecodeAnyOtherBytesAfresh() throws Exception {
+        RecentStrings recent = new RecentStrings();
+        int length = write("org.fos.Reply");
+        ShmFrames.Envelope first = ShmFrames.readData(buffer, 0, length, "node-b", recent);
+        ShmFrames.Envelope second = ShmFrames.readData(buffer, 0, length, "node-b", recent);
+        assertThat(second.type()).isEqualTo("org.fos.Reply").isSameAs(first.type());
+        assertThat(second.from().node()).isSameAs(first.from().node());
+        assertThat(recent.hits()).isEqualTo(2);
+
+        // same length, middle and last byte, so the same slot: the first byte differs, and the frame says what its bytes say
+        buffer.putByte(FrameDescriptor.HEADER_LENGTH + 2, (byte) 'O');
+        assertThat(ShmFrames.readData(buffer, 0, length, "node-b", recent).type()).isEqualTo("Org.fos.Reply");
+        assertThat(ShmFrames.readData(buffer, 0, length, "node-b", recent).type()).isEqualTo("Org.fos.Reply");
+
+        // bytes that are not UTF-8 are refused whatever the reader decoded before
+        buffer.putByte(FrameDescriptor.HEADER_LENGTH + 2, (byte) 0xFF);
+        assertThatThrownBy(() -> ShmFrames.readData(buffer, 0, length, "node-b", recent))
+                .hasMessage("message type is not UTF-8 text");
+        int other = write("réponse-応答");
+        assertThat(ShmFrames.readData(buffer, 0, other, "node-b", recent).type()).isEqualTo("réponse-応答");
+        assertThat(ShmFrames.readData(buffer, 0, other, "node-b", recent).type()).isEqualTo("réponse-応答");
+    }
 }
