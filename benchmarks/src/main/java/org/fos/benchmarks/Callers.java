@@ -57,7 +57,7 @@ final class Callers {
     /**
      * Creates a caller and starts its server.
      *
-     * @param peer {@code fosParked}, {@code grpc}, {@code grpcDirect} or {@code pekko}
+     * @param peer {@code fosParked}, {@code fosSpinning}, {@code grpc}, {@code grpcDirect} or {@code pekko}
      * @return the caller
      */
     static Caller create(String peer) {
@@ -66,6 +66,13 @@ final class Callers {
                 // the shipped kernel's receivers park at once (idleSpinNanos = idleYieldNanos = 0): the caller waits
                 // for its reply, and the member for calls, parked as gRPC's and Pekko's threads wait (ADR 0090)
                 LocalFleet fleet = new LocalFleet(FLEET, 0, 0);
+                fleet.addMember(Adder.class, (a, b) -> a + b);
+                yield proxied(fleet.client(Adder.class, OPTIONS), fleet::close);
+            }
+            case "fosSpinning" -> {
+                // the shipped kernel's default idle strategy: the member and the waiting caller spin while a core is
+                // theirs (ADR 0092), as a node runs unless told otherwise
+                LocalFleet fleet = new LocalFleet(FLEET);
                 fleet.addMember(Adder.class, (a, b) -> a + b);
                 yield proxied(fleet.client(Adder.class, OPTIONS), fleet::close);
             }

@@ -50,7 +50,9 @@ final class CrossProcess implements AutoCloseable {
     /**
      * Starts a main class of the benchmarks in a JVM of its own, on this JVM's class path and with
      * its heap settings (so that a fork's peer runs on a heap as fixed and pre-touched as the fork's,
-     * ADR 0108); its standard error goes to this JVM's, its output is read by {@link #ready()}.
+     * ADR 0108); its standard error goes to this JVM's, its output is read by {@link #ready()}. The
+     * environment variable {@code FOS_PEER_JVM_ARGS}, if set, adds JVM options to the peer's, split at
+     * white space: a profiler's agent, for example (ADR 0119).
      *
      * @param main the class whose {@code main} runs
      * @param args its arguments
@@ -59,6 +61,10 @@ final class CrossProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         command.addAll(heapOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        String extra = System.getenv("FOS_PEER_JVM_ARGS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.add(main.getName());
         command.addAll(List.of(args));
         try {
