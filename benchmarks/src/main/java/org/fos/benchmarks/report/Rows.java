@@ -179,7 +179,7 @@ final class Rows {
             + " mailbox round trip of {mailbox}. Since 2026-12-06 the transport's reader takes the strings of an"
             + " envelope (message type, sending node, reply node) that it read before from its own recent ones, and its"
             + " writers put ASCII strings into the frame without encoding them into an array first " + earlier("2026-12-06", "ShmCallBenchmark"
-            + " peer=fosShm, -prof gc, three alternating single-fork runs of each build", "882 to 977 B allocated a call"
+            + " peer=fosShm, -prof gc, six alternating single-fork runs of each build", "882 to 977 B allocated a call"
             + " before, 730 to 860 B after") + ";"
             + " and on 2 cores two spinning processes share the cores with their media drivers' threads, so a wait that"
             + " outlasts its spin parks and the call pays the wake-ups of the readers: the slow calls above the median.";
@@ -329,14 +329,18 @@ final class Rows {
                     + " waits for calls parked, as gRPC's and Pekko's executor threads do (ADR 0090). gRPC with a"
                     + " hand-built method descriptor and an int marshaller, default executors and, as gRPC's fastest"
                     + " set-up, direct executors; Pekko: ask of a typed actor, default dispatcher, waiting on the"
-                    + " future. Ratio of the medians.",
+                    + " future. Ratio of the medians. The diagnostic line is the same fos call with the kernel's default"
+                    + " idle strategy, as a node runs unless told otherwise: the member and the waiting caller spin while"
+                    + " a core is theirs (ADR 0092), beside gRPC's direct executors, under which no thread waits.",
                     new Comparison("vs gRPC in-process (default executors)", Kind.LATENCY, call("fosParked"), call("grpc"), 0.1,
                             CALL_PATH),
                     new Comparison("vs gRPC in-process (direct executors)", Kind.LATENCY, call("fosParked"), call("grpcDirect"), 0.1,
                             "With direct executors gRPC runs the server's handler on the calling thread (the in-process"
                             + " transport hands the call over synchronously): the call never leaves the caller's thread.\n\n"
                             + CALL_PATH),
-                    new Comparison("vs Pekko typed ask", Kind.LATENCY, call("fosParked"), call("pekko"), 0.5, CALL_PATH)),
+                    new Comparison("vs Pekko typed ask", Kind.LATENCY, call("fosParked"), call("pekko"), 0.5, CALL_PATH),
+                    new Comparison("fos by default (receivers spin) vs gRPC in-process (direct executors)", Kind.LATENCY,
+                            call("fosSpinning"), call("grpcDirect"), Double.NaN, null)),
             Row.measured(5, "call to a fleet on another node over loopback TCP", "raw TCP ping-pong; gRPC-java unary over Netty",
                     "<= 1.3x raw; <= 0.3x gRPC (default executors), <= 0.5x gRPC (direct executors)",
                     "RemoteCallBenchmark: a synchronous Adder.add(int, int) from node-a to a one-member fleet on node-b."
