@@ -38,6 +38,7 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Message;
 import org.fos.transport.api.FrameDescriptor;
 import org.fos.transport.api.LinkChallenge;
+import org.fos.transport.api.RecentStrings;
 
 /**
  * Writes and reads the frames of {@link FrameDescriptor} in Agrona buffers: the same bytes as on a
@@ -244,13 +245,13 @@ final class ShmFrames {
         int at;
         final int end;
         /** The reader's recent strings, or {@code null} to decode every string. */
-        final RecentStrings recent;
+        final RecentStrings<DirectBuffer> recent;
 
         Body(DirectBuffer b, int offset, int length) {
             this(b, offset, length, null);
         }
 
-        Body(DirectBuffer b, int offset, int length, RecentStrings recent) {
+        Body(DirectBuffer b, int offset, int length, RecentStrings<DirectBuffer> recent) {
             this.b = b;
             this.at = offset + HEADER_LENGTH;
             this.end = offset + length;
@@ -282,7 +283,7 @@ final class ShmFrames {
             b.getBytes(start, bytes);
             String decoded = utf8(bytes, what);
             if (recent != null) {
-                recent.keep(b, start, bytes, decoded);
+                recent.keep(b, start, n, decoded);
             }
             return decoded;
         }
@@ -338,7 +339,7 @@ final class ShmFrames {
      * @param recent the reader's recent strings, or {@code null} to decode every string
      * @throws FrameException if the envelope is malformed
      */
-    static Envelope readData(DirectBuffer b, int offset, int length, String localNode, RecentStrings recent) throws FrameException {
+    static Envelope readData(DirectBuffer b, int offset, int length, String localNode, RecentStrings<DirectBuffer> recent) throws FrameException {
         Body body = new Body(b, offset, length, recent);
         int flags = flags(b, offset);
         try {

@@ -10,6 +10,7 @@ import org.fos.kernel.api.Message;
 import org.fos.kernel.spi.Links;
 import org.fos.transport.api.FrameDescriptor;
 import org.fos.transport.api.LinkChallenge;
+import org.fos.transport.api.RecentStrings;
 
 /**
  * Reads this node's stream, one session a publisher: checks every frame ({@link ShmFrames#check}),
@@ -29,7 +30,7 @@ final class ShmReader {
     private final Int2ObjectHashMap<Session> sessions;
     private final ShmPeers state;
     /** The strings of the envelopes read last, for the envelopes that name them again. */
-    private final RecentStrings recent = new RecentStrings();
+    private final RecentStrings<DirectBuffer> recent = new RecentStrings<>(DirectBuffer::getByte);
 
     ShmReader(String nodeId, ShmSettings settings, Counters counters, Links links, LinkChallenge challenge, ShmCodec codec,
             ConcurrentHashMap<String, Peer> peers, Int2ObjectHashMap<Session> sessions, ShmPeers state) {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.fos.kernel.api.Address;
 import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Message;
 import org.fos.transport.api.FrameDescriptor;
+import org.fos.transport.api.RecentStrings;
 import org.junit.jupiter.api.Test;
 
 class ShmFramesTest {
@@ -42,7 +44,7 @@ class ShmFramesTest {
 
     @Test
     void shouldGiveTheStringReadBeforeForTheSameBytesAndDecodeAnyOtherBytesAfresh() throws Exception {
-        RecentStrings recent = new RecentStrings();
+        RecentStrings<DirectBuffer> recent = new RecentStrings<>(DirectBuffer::getByte);
         int length = write("org.fos.Reply");
         ShmFrames.Envelope first = ShmFrames.readData(buffer, 0, length, "node-b", recent);
         ShmFrames.Envelope second = ShmFrames.readData(buffer, 0, length, "node-b", recent);

@@ -23,6 +23,7 @@ import org.fos.kernel.api.Message;
 import org.fos.kernel.spi.ClientLimits;
 import org.fos.transport.api.FrameDescriptor;
 import org.fos.transport.api.LinkChallenge;
+import org.fos.transport.api.RecentStrings;
 
 /**
  * One TCP connection to a peer node, and the last handler of its pipeline: the sequence of the
@@ -76,7 +77,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private final Handshakes handshakes;
     private final DataCodec data;
     /** The strings this connection's DATA frames carried lately; read on the event loop only. */
-    private final RecentStrings recentStrings = new RecentStrings();
+    private final RecentStrings<ByteBuf> recentStrings = new RecentStrings<>(ByteBuf::getByte);
     private final LinkStream stream;
 
     /** How long a refused connection waits for its REFUSE frame to be written before it closes anyway. */

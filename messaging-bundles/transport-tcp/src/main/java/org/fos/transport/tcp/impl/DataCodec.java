@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.PayloadCodec;
+import org.fos.transport.api.RecentStrings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ final class DataCodec {
      *         the connection stays open and the link sends it again)
      * @throws FrameException if the envelope is malformed or not for this node
      */
-    Message decode(Object where, long sequence, ByteBuf frame, RecentStrings recent) throws FrameException {
+    Message decode(Object where, long sequence, ByteBuf frame, RecentStrings<ByteBuf> recent) throws FrameException {
         Frames.Envelope e = Frames.readData(frame, nodeId, recent);
         Object payload;
         try {

@@ -38,6 +38,7 @@ import org.fos.kernel.api.Capability;
 import org.fos.kernel.api.Message;
 import org.fos.transport.api.FrameDescriptor;
 import org.fos.transport.api.LinkChallenge;
+import org.fos.transport.api.RecentStrings;
 
 /**
  * Writes and reads frames laid out by {@link FrameDescriptor}. Writers allocate exactly one buffer a
@@ -275,7 +276,7 @@ final class Frames {
      *
      * @param recent the strings the connection's frames carried lately
      */
-    static Envelope readData(ByteBuf frame, String localNode, RecentStrings recent) throws FrameException {
+    static Envelope readData(ByteBuf frame, String localNode, RecentStrings<ByteBuf> recent) throws FrameException {
         ByteBuf body = frame.readerIndex(HEADER_LENGTH); // read on in the frame itself, which is not read again
         int flags = flags(frame);
         try {
@@ -323,7 +324,7 @@ final class Frames {
      * Reads a string: its length (2 bytes), then as many bytes of UTF-8. With {@code recent}, a string
      * kept there is answered as it is, and a new one is kept.
      */
-    private static String readString(ByteBuf body, String what, RecentStrings recent) throws FrameException {
+    private static String readString(ByteBuf body, String what, RecentStrings<ByteBuf> recent) throws FrameException {
         if (body.readableBytes() < 2) {
             throw new FrameException(Fault.MALFORMED, what + " length needs 2 bytes, the body has " + body.readableBytes() + " left");
         }

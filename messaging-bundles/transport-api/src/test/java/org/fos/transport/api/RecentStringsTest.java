@@ -1,4 +1,4 @@
-package org.fos.transport.tcp.impl;
+package org.fos.transport.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,27 +6,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 class RecentStringsTest {
-    private final RecentStrings recent = new RecentStrings();
+    private final RecentStrings<byte[]> recent = new RecentStrings<>((b, i) -> b[i]);
 
-    private static ByteBuf bytes(String s) {
-        return Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8));
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** What a reader does: the kept string, or the decoded one, kept from now on. */
     private String read(String s) {
-        ByteBuf b = Unpooled.buffer().writeBytes("xx".getBytes(StandardCharsets.US_ASCII)).writeBytes(bytes(s));
-        int n = b.readableBytes() - 2;
-        String kept = recent.find(b, 2, n);
+        byte[] tail = bytes(s);
+        byte[] b = new byte[2 + tail.length];
+        b[0] = 'x';
+        b[1] = 'x';
+        System.arraycopy(tail, 0, b, 2, tail.length);
+        String kept = recent.find(b, 2, tail.length);
         if (kept != null) {
             return kept;
         }
-        String decoded = b.toString(2, n, StandardCharsets.UTF_8);
-        recent.keep(b, 2, n, decoded);
+        String decoded = new String(b, 2, tail.length, StandardCharsets.UTF_8);
+        recent.keep(b, 2, tail.length, decoded);
         return decoded;
     }
 
@@ -37,6 +38,7 @@ class RecentStringsTest {
         assertThat(read("réponse")).isEqualTo("réponse");
         assertThat(read("réponse")).isSameAs(read("réponse"));
         assertThat(read("")).isEmpty();
+        assertThat(recent.hits()).isEqualTo(3);
     }
 
     @Test
@@ -49,6 +51,15 @@ class RecentStringsTest {
     }
 
     @Test
+    void shouldKeepItsOwnCopyOfTheBytesNotTheReadersBuffer() {
+        byte[] b = bytes("node-b");
+        recent.keep(b, 0, b.length, "node-b");
+        b[0] = 'N'; // the reader's buffer is written again (the next frame)
+        assertThat(recent.find(b, 0, b.length)).isNull();
+        assertThat(recent.find(bytes("node-b"), 0, 6)).isEqualTo("node-b");
+    }
+
+    @Test
     void shouldHoldAtMostItsSlotsWhateverAPeerSends() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
@@ -56,7 +67,7 @@ class RecentStringsTest {
             assertThat(read(s)).isEqualTo(s);
             seen.add(s);
         }
-        long kept = seen.stream().filter(s -> recent.find(bytes(s), 0, s.getBytes(StandardCharsets.UTF_8).length) != null).count();
+        long kept = seen.stream().filter(s -> recent.find(bytes(s), 0, bytes(s).length) != null).count();
         assertThat(kept).isPositive().isLessThanOrEqualTo(RecentStrings.SLOTS);
     }
 }
