@@ -7,7 +7,8 @@ import org.junit.runner.Description;
 import org.junit.runner.notification.RunListener;
 
 /**
- * Makes every Awaitility wait of this JVM look at its condition at once, then every poll interval.
+ * Makes every Awaitility wait of this JVM look at its condition at once, then every poll interval,
+ * and leave other threads' uncaught exceptions to them.
  * Left alone, Awaitility first waits one poll interval (its default poll delay is the interval), so a
  * wait whose condition already holds costs 100 ms, or 500 ms with the cluster tests' interval: the
  * tests that await a whole cluster before each test (six nodes reaching each other, every group with
@@ -25,5 +26,8 @@ public final class ConditionsCheckedAtOnce extends RunListener {
     @Override
     public void testRunStarted(Description description) {
         Awaitility.setDefaultPollDelay(Duration.ZERO);
+        // and a wait fails on its own condition, not on whatever thread of the JVM dies meanwhile
+        // (a thread of an earlier test's framework or server ending late; see FosTestSupport)
+        Awaitility.doNotCatchUncaughtExceptionsByDefault();
     }
 }

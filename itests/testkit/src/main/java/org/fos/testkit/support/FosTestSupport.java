@@ -37,8 +37,17 @@ import org.osgi.util.tracker.ServiceTracker;
  * The base class of fos integration tests: it runs inside the node and gives the test the bundle
  * context, the kernel, Gogo commands and condition waits. Waits poll a condition until it holds or
  * a timeout passes; they never sleep for a fixed time.
+ *
+ * <p>A wait does not fail on another thread's uncaught exception, as Awaitility's waits do by
+ * default through the JVM's default handler: the failsafe JVM runs one Pax Exam framework after
+ * another, and a thread of an earlier class's framework that outlives it (gRPC's shared event loops
+ * under Ratis end a few seconds after their last server closes) dies there, its bundle wirings gone,
+ * and failed whichever test of a later class was waiting then. A test checks what the node does.
  */
 public abstract class FosTestSupport {
+    static {
+        Awaitility.doNotCatchUncaughtExceptionsByDefault();
+    }
 
     /** How long {@link #waitFor} and {@link #service} wait unless told otherwise. */
     protected static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
