@@ -437,6 +437,16 @@ public class ConsoleIT {
                 d -> !d.findElements(By.id("fos-upgrade-confirm")).isEmpty() || !d.findElements(By.id("fos-upgrade-error")).isEmpty());
     }
 
+    /**
+     * Confirms a reviewed upgrade and waits for the page the confirmation leads to. The review page
+     * has a summary of its own (the console's last upgrade, or none), which a wait for the upgrade's
+     * end would otherwise find before the browser has left it.
+     */
+    static void confirm(Browser b) {
+        b.driver().findElement(By.id("fos-upgrade-confirm")).click();
+        b.await("the page after the confirmation", Duration.ofSeconds(60), d -> d.findElements(By.id("fos-upgrade-confirm")).isEmpty());
+    }
+
     @Test
     public void c2_aRollingUpgradeStartedFromTheConsoleLosesNoCallUnderLoad() throws Exception {
         Awaitility.await("kvload on node-a").atMost(START).until(() -> !a.execute("help kvload:start", COMMAND).contains("gogo:"));
@@ -451,7 +461,7 @@ public class ConsoleIT {
         review(b, KV, FosOptions.bundleFile("fos-itest-kv-v2").toPath());
         String review = b.driver().findElement(By.id("fos-upgrade-review")).getText();
         assertTrue(review, review.contains("with version 2.0.0") && review.contains("on 3 node(s)") && review.contains("node-a first as the canary"));
-        b.driver().findElement(By.id("fos-upgrade-confirm")).click();
+        confirm(b);
         b.await("the rolling upgrade to finish", Duration.ofMinutes(4),
                 d -> !d.findElements(By.cssSelector("#fos-rolling-summary:not([data-state='RUNNING'])")).isEmpty());
         b.load(page("fos-upgrades")); // settled: the page's script reloads it once the upgrade is done
@@ -511,7 +521,7 @@ public class ConsoleIT {
         Browser b = browser();
         b.load(page("fos-upgrades"));
         review(b, KV, FosOptions.bundleFile("fos-itest-kv-v3").toPath());
-        b.driver().findElement(By.id("fos-upgrade-confirm")).click();
+        confirm(b);
         b.await("the upgrade to end", Duration.ofMinutes(3),
                 d -> !d.findElements(By.cssSelector("#fos-rolling-summary:not([data-state='RUNNING'])")).isEmpty());
         b.load(page("fos-upgrades"));
