@@ -303,9 +303,22 @@ final class ZooKeeperCluster implements AutoCloseable {
         }
     };
 
+    /**
+     * Writes this node's attributes into its membership entry, once ZooKeeper has created the entry:
+     * Curator's {@code PersistentNode} refuses a change before its first create ("initial create has
+     * not been processed"), which a node whose services publish as they start met when ZooKeeper
+     * answered late (its replication then never started). Waits up to the connect timeout.
+     */
     private void writeAttributes() {
         try {
+            if (!self.waitForInitialCreate(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("ZooKeeper did not create the membership entry of node " + node + " within "
+                        + timeout.toMillis() + " ms");
+            }
             self.setData(EntryCodec.write(attributes));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the attributes of node " + node, e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish the attributes of node " + node + " to ZooKeeper: " + e, e);
         }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +62,24 @@ class ZooKeeperClusterTest {
 
     private static NameEntry entry(String name, String node, long id) {
         return new NameEntry(name, new Capability(new Address(node, id), 1, id * 7, id * 11), id, Map.of("member", Long.toString(id)));
+    }
+
+    @Test
+    void shouldPublishAnAttributeGivenBeforeZooKeeperCreatedTheNodesEntry() throws Exception {
+        // a node whose services publish as they start, while ZooKeeper does not answer yet
+        server.stop();
+        ZooKeeperCluster c = new ZooKeeperCluster("node-c", server.getConnectString(), "test", SECRET, Duration.ofSeconds(2),
+                Duration.ofSeconds(20));
+        try {
+            CompletableFuture<Void> published = CompletableFuture.runAsync(() -> c.membership.publish("tcp", "127.0.0.1:7103"));
+            assertThat(published).isNotDone();
+            server.restart();
+            published.get(20, TimeUnit.SECONDS);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> a.membership.nodes().stream()
+                    .anyMatch(n -> n.id().equals("node-c") && "127.0.0.1:7103".equals(n.attributes().get("tcp"))));
+        } finally {
+            c.close();
+        }
     }
 
     @Test
