@@ -89,11 +89,25 @@ public final class RecentStrings<B> {
      * @param s the string decoded from them
      */
     public void keep(B b, int index, int n, String s) {
-        int slot = slot(b, index, n);
         byte[] copy = new byte[n];
         for (int i = 0; i < n; i++) {
             copy[i] = byteAt.get(b, index + i);
         }
+        keep(b, index, copy, s);
+    }
+
+    /**
+     * Keeps a string as {@link #keep(Object, int, int, String)} does, taking the copy of its bytes the
+     * reader already made to decode it (the table holds that array from now on: the reader must not
+     * change or reuse it).
+     *
+     * @param b the buffer the bytes were read from
+     * @param index where the string's bytes begin in it
+     * @param copy the reader's copy of the string's bytes
+     * @param s the string decoded from them
+     */
+    public void keep(B b, int index, byte[] copy, String s) {
+        int slot = slot(b, index, copy.length);
         bytes[slot] = copy;
         strings[slot] = s;
     }

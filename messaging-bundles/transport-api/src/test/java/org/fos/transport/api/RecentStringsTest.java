@@ -60,6 +60,15 @@ class RecentStringsTest {
     }
 
     @Test
+    void shouldKeepAStringByTheCopyTheReaderMadeOfItsBytes() {
+        byte[] frame = bytes("xxnode-c");
+        byte[] copy = bytes("node-c");
+        recent.keep(frame, 2, copy, "node-c");
+        assertThat(recent.find(frame, 2, 6)).isEqualTo("node-c");
+        assertThat(recent.find(bytes("node-d"), 0, 6)).isNull();
+    }
+
+    @Test
     void shouldHoldAtMostItsSlotsWhateverAPeerSends() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {

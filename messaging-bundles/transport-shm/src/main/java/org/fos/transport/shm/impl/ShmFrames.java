@@ -283,7 +283,7 @@ final class ShmFrames {
             b.getBytes(start, bytes);
             String decoded = utf8(bytes, what);
             if (recent != null) {
-                recent.keep(b, start, n, decoded);
+                recent.keep(b, start, bytes, decoded); // the array just read: not copied a second time
             }
             return decoded;
         }
