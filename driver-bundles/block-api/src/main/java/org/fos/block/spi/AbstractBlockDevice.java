@@ -2,6 +2,7 @@ package org.fos.block.spi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -78,6 +79,23 @@ public abstract class AbstractBlockDevice implements BlockDevice {
     protected abstract void writeBlocks(long block, byte[] data) throws IOException;
 
     /**
+     * Writes runs that follow one another on the device, the first at {@code block}, each starting where
+     * the one before it ends; the ranges are checked. By default one {@link #writeBlocks} a run; a store
+     * that can write them in one operation (a gather write) overrides it.
+     *
+     * @param block the first run's first block
+     * @param runs the runs' contents, in order, each a whole number of blocks
+     * @throws IOException if the store fails
+     */
+    protected void writeAdjacent(long block, List<byte[]> runs) throws IOException {
+        long at = block;
+        for (byte[] run : runs) {
+            writeBlocks(at, run);
+            at += run.length / geometry.blockSize();
+        }
+    }
+
+    /**
      * Makes the written blocks durable.
      *
      * @throws IOException if the store fails
@@ -142,13 +160,30 @@ public abstract class AbstractBlockDevice implements BlockDevice {
             refused.increment();
             throw e;
         }
-        for (BlockWrite w : runs) {
+        int bs = geometry.blockSize();
+        for (int i = 0; i < runs.size(); ) {
+            BlockWrite w = runs.get(i);
+            int j = i + 1;
+            long next = w.block() + w.data().length / bs;
+            while (j < runs.size() && runs.get(j).block() == next) {
+                next += runs.get(j).data().length / bs;
+                j++;
+            }
             try {
-                writeBlocks(w.block(), w.data());
+                if (j == i + 1) {
+                    writeBlocks(w.block(), w.data());
+                } else {
+                    List<byte[]> adjacent = new ArrayList<>(j - i);
+                    for (int k = i; k < j; k++) {
+                        adjacent.add(runs.get(k).data());
+                    }
+                    writeAdjacent(w.block(), adjacent);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("writing blocks from " + w.block() + " of " + NAME_PREFIX + geometry.name()
                         + " failed: " + e.getMessage(), e);
             }
+            i = j;
         }
         writes.increment();
         bytesWritten.add(total);

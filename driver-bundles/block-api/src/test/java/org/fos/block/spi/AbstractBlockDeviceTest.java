@@ -17,6 +17,9 @@ class AbstractBlockDeviceTest {
         final byte[] bytes;
         int forced;
 
+        /** The first block and the run count of every writeAdjacent. */
+        final List<long[]> adjacent = new java.util.ArrayList<>();
+
         ArrayDevice(int blockSize, long blockCount) {
             super(new Geometry("t", blockSize, blockCount, false));
             bytes = new byte[(int) (blockSize * blockCount)];
@@ -30,6 +33,12 @@ class AbstractBlockDeviceTest {
         @Override
         protected void writeBlocks(long block, byte[] data) {
             System.arraycopy(data, 0, bytes, (int) block * geometry.blockSize(), data.length);
+        }
+
+        @Override
+        protected void writeAdjacent(long block, List<byte[]> runs) throws java.io.IOException {
+            adjacent.add(new long[] {block, runs.size()});
+            super.writeAdjacent(block, runs);
         }
 
         @Override
@@ -57,6 +66,28 @@ class AbstractBlockDeviceTest {
         assertThat(d.forced).isEqualTo(1);
         assertThat(d.stats().writes()).isEqualTo(2);
         assertThat(d.stats().bytesRead()).isEqualTo(2560);
+    }
+
+    @Test
+    void shouldHandRunsThatFollowOneAnotherOverTogetherInTheirOrder() {
+        ArrayDevice d = new ArrayDevice(512, 16);
+        d.writeAll(List.of(new BlockWrite(9, filled(512, 1)), new BlockWrite(2, filled(512, 2)), new BlockWrite(3, filled(1024, 3)),
+                new BlockWrite(5, filled(512, 4)), new BlockWrite(11, filled(512, 5)), new BlockWrite(12, filled(512, 6))));
+        assertThat(d.adjacent).containsExactly(new long[] {2, 3}, new long[] {11, 2});
+        assertThat(d.read(2, 4)).isEqualTo(concat(filled(512, 2), filled(1024, 3), filled(512, 4)));
+        assertThat(d.read(9, 1)).isEqualTo(filled(512, 1));
+        assertThat(d.read(11, 2)).isEqualTo(concat(filled(512, 5), filled(512, 6)));
+        assertThat(d.read(10, 1)).isEqualTo(new byte[512]);
+        assertThat(d.stats().writes()).isEqualTo(1);
+        assertThat(d.stats().bytesWritten()).isEqualTo(6 * 512 + 512);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 
 import org.fos.block.api.BlockDevice;
@@ -164,6 +165,21 @@ public final class FileBlockDevice extends AbstractBlockDevice {
         long position = block * geometry.blockSize();
         while (buf.hasRemaining()) {
             channel.write(buf, position + buf.position());
+        }
+    }
+
+    /** One gather write from the first run's place: as many system calls as one run of their total size. */
+    @Override
+    protected synchronized void writeAdjacent(long block, List<byte[]> runs) throws IOException {
+        ByteBuffer[] bufs = new ByteBuffer[runs.size()];
+        long total = 0;
+        for (int i = 0; i < bufs.length; i++) {
+            bufs[i] = ByteBuffer.wrap(runs.get(i));
+            total += bufs[i].remaining();
+        }
+        channel.position(block * geometry.blockSize());
+        while (total > 0) {
+            total -= channel.write(bufs);
         }
     }
 

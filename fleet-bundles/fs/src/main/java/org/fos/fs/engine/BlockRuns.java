@@ -15,21 +15,25 @@ final class BlockRuns {
     }
 
     /**
-     * Writes {@code runs}, then {@code last} (if not null), in that order on the device.
+     * Writes {@code runs}, then {@code last}, in that order on the device; {@code last} in one call,
+     * with as many of the runs ahead of it as fit.
      *
      * @param device the device
      * @param runs runs of whole blocks, each at most the largest transfer
-     * @param last a run written after all of them, or null
+     * @param last runs written after all of them (may be empty), together at most the largest transfer
      */
-    static void write(BlockDevice device, List<BlockWrite> runs, BlockWrite last) {
-        List<BlockWrite> batch = new ArrayList<>(runs.size() + 1);
+    static void write(BlockDevice device, List<BlockWrite> runs, List<BlockWrite> last) {
+        int count = runs.size() + last.size();
+        List<BlockWrite> batch = new ArrayList<>(count);
+        long lastBytes = 0;
+        for (BlockWrite w : last) {
+            lastBytes += w.data().length;
+        }
         long bytes = 0;
-        for (int i = 0; i <= runs.size(); i++) {
-            BlockWrite w = i < runs.size() ? runs.get(i) : last;
-            if (w == null) {
-                break;
-            }
-            if (!batch.isEmpty() && bytes + w.data().length > BlockDevice.MAX_TRANSFER_BYTES) {
+        for (int i = 0; i < count; i++) {
+            BlockWrite w = i < runs.size() ? runs.get(i) : last.get(i - runs.size());
+            long needs = i < runs.size() ? w.data().length : i == runs.size() ? lastBytes : 0;
+            if (!batch.isEmpty() && bytes + needs > BlockDevice.MAX_TRANSFER_BYTES) {
                 device.writeAll(batch);
                 batch = new ArrayList<>();
                 bytes = 0;

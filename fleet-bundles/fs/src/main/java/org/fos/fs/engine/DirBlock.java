@@ -67,18 +67,30 @@ final class DirBlock {
     }
 
     static byte[] encode(List<DirEntry> entries, int blockSize) {
-        ByteBuffer b = ByteBuffer.allocate(blockSize);
+        byte[] out = new byte[blockSize];
+        encode(entries, out);
+        return out;
+    }
+
+    /**
+     * Encodes the entries into a whole block, zeroing what they leave free before its checksum tail (the tail
+     * is left as it is: the commit seals it).
+     *
+     * @throws IllegalStateException if they do not fit
+     */
+    static void encode(List<DirEntry> entries, byte[] block) {
+        ByteBuffer b = ByteBuffer.wrap(block);
         b.position(HEADER);
         for (DirEntry e : entries) {
             byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
             b.putLong(e.inode()).put(Inode.typeOf(e.type())).put((byte) name.length).put(name);
         }
         int used = b.position();
-        if (used > capacity(blockSize)) {
+        if (used > capacity(block.length)) {
             throw new IllegalStateException("directory entries of " + used + " bytes do not fit a block");
         }
         b.putShort(0, (short) entries.size()).putShort(2, (short) used);
-        return b.array();
+        java.util.Arrays.fill(block, used, block.length - Layout.TAIL, (byte) 0);
     }
 
     static int used(List<DirEntry> entries) {

@@ -64,8 +64,7 @@ final class Directories {
 
     private void writeBlock(Tx tx, Inode d, DirCache c, int index) throws FileSystemException {
         long p = maps.map(tx, d, index, false, new boolean[1]);
-        byte[] image = DirBlock.encode(c.blocks.get(index), layout.blockSize);
-        System.arraycopy(image, 0, tx.write(p), 0, image.length - Layout.TAIL);
+        DirBlock.encode(c.blocks.get(index), tx.rewrite(p));
     }
 
     /** Adds an entry; the caller writes the directory's inode (its size and times change). */

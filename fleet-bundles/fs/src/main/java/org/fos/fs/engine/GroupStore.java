@@ -134,7 +134,7 @@ final class GroupStore {
         if (tx.blocks.isEmpty()) {
             if (!tx.data.isEmpty()) {
                 try {
-                    BlockRuns.write(blocks.device, tx.data, null);
+                    BlockRuns.write(blocks.device, tx.data, List.of());
                 } catch (RuntimeException e) {
                     data.failed(tx.data);
                     throw e;

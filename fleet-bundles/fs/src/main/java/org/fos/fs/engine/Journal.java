@@ -1,6 +1,7 @@
 package org.fos.fs.engine;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,8 @@ final class Journal {
     private static final int HEADER_MAGIC = 0x464a4844;
     private static final int DESCRIPTOR_MAGIC = 0x464a4453;
     private static final int COMMIT_MAGIC = 0x464a434d;
-    private static final int DESCRIPTOR_FIXED = 36;
+    /** Where a descriptor block lists the home block numbers of its images. */
+    static final int DESCRIPTOR_FIXED = 36;
 
     private final Layout layout;
     private final BlockDevice device;
@@ -109,11 +111,21 @@ final class Journal {
                 && b.getLong(12) == layout.id.getLeastSignificantBits() && b.getLong(20) == seq;
     }
 
-    /** CRC32C of a descriptor block and the {@code n} images that follow it, wherever each lies. */
+    /** CRC32C of a descriptor block and the {@code n} images that follow it, contiguous in {@code images}. */
     private int checksum(byte[] descriptor, int descriptorAt, byte[] images, int imagesAt, int n) {
         CRC32C crc = new CRC32C();
         crc.update(descriptor, descriptorAt, layout.blockSize);
         crc.update(images, imagesAt, n * layout.blockSize);
+        return (int) crc.getValue();
+    }
+
+    /** The same checksum, of a descriptor block and images that are arrays of their own. */
+    private int checksum(byte[] descriptor, Iterable<byte[]> images) {
+        CRC32C crc = new CRC32C();
+        crc.update(descriptor, 0, layout.blockSize);
+        for (byte[] image : images) {
+            crc.update(image, 0, layout.blockSize);
+        }
         return (int) crc.getValue();
     }
 
@@ -129,8 +141,11 @@ final class Journal {
      * Appends one transaction (not flushed), in one device call with the file data the transaction
      * points to: the data runs first, then the transaction, in that order on the device, as if
      * written one after the other; only data too large to share the call goes ahead in calls of its own.
+     * The images go to the device as they are, each a run of its own beside the descriptor and the
+     * commit block: they are the cache's committed blocks, never changed once committed (a later
+     * transaction changes a copy), so they are not copied into one array first.
      *
-     * @param images the blocks it changes and their new content
+     * @param images the blocks it changes and their new content, whole blocks not changed afterwards
      * @param data file data to write before the transaction, in order (may be empty)
      * @throws IllegalStateException if it does not fit: checkpoint first
      */
@@ -141,20 +156,26 @@ final class Journal {
                     + " of " + capacity + " blocks left, at most " + maxBlocks() + " a transaction)");
         }
         int bs = layout.blockSize;
-        byte[] out = new byte[(n + 2) * bs];
-        ByteBuffer d = ByteBuffer.wrap(out, 0, bs).slice();
+        long at = start + 1 + nextPos;
+        List<BlockWrite> record = new ArrayList<>(n + 2);
+        ByteBuffer d = ByteBuffer.allocate(bs);
         stamp(d, DESCRIPTOR_MAGIC, nextSeq);
         d.putInt(DESCRIPTOR_FIXED - 4, n);
+        record.add(new BlockWrite(at, d.array()));
         int i = 0;
         for (Map.Entry<Long, byte[]> e : images.entrySet()) {
+            if (e.getValue().length != bs) {
+                throw new IllegalArgumentException("the image of block " + e.getKey() + " is " + e.getValue().length + " bytes, not a block");
+            }
             d.putLong(DESCRIPTOR_FIXED + 8 * i, e.getKey());
-            System.arraycopy(e.getValue(), 0, out, (i + 1) * bs, bs);
+            record.add(new BlockWrite(at + 1 + i, e.getValue()));
             i++;
         }
-        ByteBuffer c = ByteBuffer.wrap(out, (n + 1) * bs, bs).slice();
+        ByteBuffer c = ByteBuffer.allocate(bs);
         stamp(c, COMMIT_MAGIC, nextSeq);
-        c.putInt(28, checksum(out, 0, out, bs, n));
-        BlockRuns.write(device, data, new BlockWrite(start + 1 + nextPos, out));
+        c.putInt(28, checksum(d.array(), images.values()));
+        record.add(new BlockWrite(at + n + 1, c.array()));
+        BlockRuns.write(device, data, record);
         nextPos += n + 2;
         nextSeq++;
     }

@@ -83,6 +83,19 @@ final class Tx {
         return b;
     }
 
+    /**
+     * The block for this transaction to write anew from its start to its checksum tail (which the commit seals):
+     * this transaction's copy if it has one, else a zeroed block, not a copy of the committed one.
+     */
+    byte[] rewrite(long block) {
+        byte[] b = blocks.get(block);
+        if (b == null) {
+            b = new byte[store.layout.blockSize];
+            blocks.put(block, b);
+        }
+        return b;
+    }
+
     /** A zeroed block that this transaction fills (a block just allocated). */
     byte[] fresh(long block) {
         byte[] b = new byte[store.layout.blockSize];

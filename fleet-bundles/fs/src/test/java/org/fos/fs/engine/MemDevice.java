@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.fos.block.api.BlockWrite;
 import org.fos.block.api.Geometry;
 import org.fos.block.spi.AbstractBlockDevice;
 
@@ -29,6 +30,17 @@ final class MemDevice extends AbstractBlockDevice {
 
     void corrupt(long block, int offset) {
         bytes[(int) (block * geometry.blockSize()) + offset] ^= (byte) 0xff;
+    }
+
+    /** While not null: the runs of every write call, as handed over. */
+    List<List<BlockWrite>> calls;
+
+    @Override
+    public void writeAll(List<BlockWrite> runs) {
+        if (calls != null) {
+            calls.add(List.copyOf(runs));
+        }
+        super.writeAll(runs);
     }
 
     /** Calls that read blocks, counted. */

@@ -2,8 +2,11 @@ package org.fos.fs.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
+import org.fos.block.api.BlockWrite;
 import org.fos.fs.api.DirEntry;
 import org.fos.fs.api.FileSystemFleet;
 import org.fos.fs.api.FileType;
@@ -59,6 +62,29 @@ class RecoveryTest {
         g.contents.write(f.inode(), -1, 0, content, false, 2);
         assertThat(device.stats().writes() - calls).as("the data and the journal record share a call").isEqualTo(1);
         assertThat(g.contents.read(f.inode(), -1, 0, 8192)).isEqualTo(content);
+    }
+
+    @Test
+    void shouldHandTheCommittedBlocksThemselvesToTheDeviceAndReplayThem() throws Exception {
+        GroupStore g = GroupStore.open(layout, 0, device);
+        device.calls = new ArrayList<>();
+        DirEntry f = Ops.create(g, ROOT, "f", true, 1);
+        List<List<BlockWrite>> calls = device.calls;
+        device.calls = null;
+        assertThat(calls).hasSize(1);
+        List<BlockWrite> record = calls.get(0);
+        ByteBuffer descriptor = ByteBuffer.wrap(record.get(0).data());
+        int n = descriptor.getInt(Journal.DESCRIPTOR_FIXED - 4);
+        assertThat(record).as("descriptor, %d images, commit", n).hasSize(n + 2);
+        for (int i = 0; i < n; i++) {
+            long home = descriptor.getLong(Journal.DESCRIPTOR_FIXED + 8 * i);
+            assertThat(record.get(i + 1).block()).isEqualTo(record.get(0).block() + 1 + i);
+            assertThat(record.get(i + 1).data()).as("the image of block %d is the committed block, not a copy", home).isSameAs(g.meta(home));
+        }
+        MemDevice crashed = device.crashCopy();
+        assertThat(Volume.recover(crashed, layout)).isEqualTo(1);
+        assertClean(crashed);
+        assertThat(GroupStore.open(layout, 0, crashed).lookup(ROOT, "f").inode()).isEqualTo(f.inode());
     }
 
     @Test
