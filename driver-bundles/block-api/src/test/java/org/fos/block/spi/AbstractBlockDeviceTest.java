@@ -3,6 +3,9 @@ package org.fos.block.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,7 +21,7 @@ class AbstractBlockDeviceTest {
         int forced;
 
         /** The first block and the run count of every writeAdjacent. */
-        final List<long[]> adjacent = new java.util.ArrayList<>();
+        final List<long[]> adjacent = new ArrayList<>();
 
         ArrayDevice(int blockSize, long blockCount) {
             super(new Geometry("t", blockSize, blockCount, false));
@@ -36,7 +39,7 @@ class AbstractBlockDeviceTest {
         }
 
         @Override
-        protected void writeAdjacent(long block, List<byte[]> runs) throws java.io.IOException {
+        protected void writeAdjacent(long block, List<byte[]> runs) throws IOException {
             adjacent.add(new long[] {block, runs.size()});
             super.writeAdjacent(block, runs);
         }
@@ -83,7 +86,7 @@ class AbstractBlockDeviceTest {
     }
 
     private static byte[] concat(byte[]... parts) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);
         }

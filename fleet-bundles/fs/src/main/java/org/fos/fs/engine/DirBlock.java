@@ -3,6 +3,7 @@ package org.fos.fs.engine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.fos.fs.api.DirEntry;
@@ -90,7 +91,7 @@ final class DirBlock {
             throw new IllegalStateException("directory entries of " + used + " bytes do not fit a block");
         }
         b.putShort(0, (short) entries.size()).putShort(2, (short) used);
-        java.util.Arrays.fill(block, used, block.length - Layout.TAIL, (byte) 0);
+        Arrays.fill(block, used, block.length - Layout.TAIL, (byte) 0);
     }
 
     static int used(List<DirEntry> entries) {
