@@ -2,7 +2,6 @@ package org.fos.block.spi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -79,19 +78,16 @@ public abstract class AbstractBlockDevice implements BlockDevice {
     protected abstract void writeBlocks(long block, byte[] data) throws IOException;
 
     /**
-     * Writes runs that follow one another on the device, the first at {@code block}, each starting where
-     * the one before it ends; the ranges are checked. By default one {@link #writeBlocks} a run; a store
+     * Writes runs that follow one another on the device, each starting where the one before it ends; the
+     * ranges are checked. By default one {@link #writeBlocks} a run; a store
      * that can write them in one operation (a gather write) overrides it.
      *
-     * @param block the first run's first block
-     * @param runs the runs' contents, in order, each a whole number of blocks
+     * @param runs the runs, in order, each starting where the one before it ends
      * @throws IOException if the store fails
      */
-    protected void writeAdjacent(long block, List<byte[]> runs) throws IOException {
-        long at = block;
-        for (byte[] run : runs) {
-            writeBlocks(at, run);
-            at += run.length / geometry.blockSize();
+    protected void writeAdjacent(List<BlockWrite> runs) throws IOException {
+        for (BlockWrite run : runs) {
+            writeBlocks(run.block(), run.data());
         }
     }
 
@@ -173,11 +169,7 @@ public abstract class AbstractBlockDevice implements BlockDevice {
                 if (j == i + 1) {
                     writeBlocks(w.block(), w.data());
                 } else {
-                    List<byte[]> adjacent = new ArrayList<>(j - i);
-                    for (int k = i; k < j; k++) {
-                        adjacent.add(runs.get(k).data());
-                    }
-                    writeAdjacent(w.block(), adjacent);
+                    writeAdjacent(runs.subList(i, j));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("writing blocks from " + w.block() + " of " + NAME_PREFIX + geometry.name()

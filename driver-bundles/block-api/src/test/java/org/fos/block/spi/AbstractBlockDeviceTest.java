@@ -39,9 +39,9 @@ class AbstractBlockDeviceTest {
         }
 
         @Override
-        protected void writeAdjacent(long block, List<byte[]> runs) throws IOException {
-            adjacent.add(new long[] {block, runs.size()});
-            super.writeAdjacent(block, runs);
+        protected void writeAdjacent(List<BlockWrite> runs) throws IOException {
+            adjacent.add(new long[] {runs.get(0).block(), runs.size()});
+            super.writeAdjacent(runs);
         }
 
         @Override

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.fos.block.api.BlockDevice;
+import org.fos.block.api.BlockWrite;
 import org.fos.block.api.Geometry;
 import org.fos.block.spi.AbstractBlockDevice;
 import org.fos.fleet.api.Fleet;
@@ -170,14 +171,14 @@ public final class FileBlockDevice extends AbstractBlockDevice {
 
     /** One gather write from the first run's place: as many system calls as one run of their total size. */
     @Override
-    protected synchronized void writeAdjacent(long block, List<byte[]> runs) throws IOException {
+    protected synchronized void writeAdjacent(List<BlockWrite> runs) throws IOException {
         ByteBuffer[] bufs = new ByteBuffer[runs.size()];
         long total = 0;
         for (int i = 0; i < bufs.length; i++) {
-            bufs[i] = ByteBuffer.wrap(runs.get(i));
+            bufs[i] = ByteBuffer.wrap(runs.get(i).data());
             total += bufs[i].remaining();
         }
-        channel.position(block * geometry.blockSize());
+        channel.position(runs.get(0).block() * geometry.blockSize());
         while (total > 0) {
             total -= channel.write(bufs);
         }
