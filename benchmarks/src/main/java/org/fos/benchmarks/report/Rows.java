@@ -464,9 +464,11 @@ final class Rows {
                             + " 255 blocks of a group's journal on this device fill every 14.7 such cycles, and the checkpoint"
                             + " then waits for the device twice within a call, a flush before it writes the changed blocks home"
                             + " and one after; 0.21 device writes a cycle wake the device's thread, which copies the kept writes"
-                            + " on one of the 2 cores; 4.7% of the benchmark thread's waits lasted over 30 us") + ". A"
+                            + " on one of the 2 cores; 4.7% of the benchmark thread's waits lasted over 30 us") + ". The"
+                            + " checkpoint of a full journal no longer waits for the device within the call: its flushes go"
+                            + " as barriers behind the writes, and a device stops at its first failure (ADR 0121). A"
                             + " transaction that logged each block once for many calls, as Linux's jbd2 gathers a running"
-                            + " transaction, would write a fraction of that and checkpoint as much less often."),
+                            + " transaction, would write a fraction of the journal's volume and checkpoint as much less often."),
                     file("openRead", "open+read", "open+read is one waited fleet call: the open, which answers the"
                             + " file's first 64 KiB under a lease (ADR 0102), and a close that is not waited for; the path"
                             + " resolves from the lease cache. The member reads the 4 KiB from its cache of data blocks"
@@ -475,7 +477,8 @@ final class Rows {
                             + " was looked at, and none again until a member revokes the lease."),
                     file("unlink", "unlink", "unlink is one fleet call (delete; /bench resolves from the lease cache)"
                             + " and the member's journal commit, kept and sent to the block device with those of later"
-                            + " changes, not waited for (ADR 0106, ADR 0117).")).quoting("allocation",
+                            + " changes, not waited for (ADR 0106, ADR 0117); the checkpoint of a journal it finds full goes"
+                            + " behind the call too, its flushes barriers the call does not wait for (ADR 0121).")).quoting("allocation",
                                     Figure.of(FILE_BENCHMARK + ".createWriteClose", "fs", "fos").metric(ALLOCATION_PER_OP)),
             new Row(LIVE_UPGRADE, "live upgrade of the key-value fleet under load", "-", "worst call latency and pause reported; 0 lost",
                     List.of(), null, "LiveUpgradeRun: the distribution's bundles in Felix inside one JVM, /sys/kv with two"

@@ -15,6 +15,13 @@ import org.osgi.annotation.versioning.ProviderType;
  * serves its calls one at a time in the order they arrive, so two writes from one caller land in
  * the order they were made.
  *
+ * <p>A device whose storage fails a write or a flush takes no more writes or flushes until its
+ * driver restarts: each is refused with an {@link java.io.UncheckedIOException} that names the
+ * first failure, while reads go on. So a write never lands after an earlier one of any caller that
+ * failed, and a caller that sends writes and flushes without waiting for them (a journal, whose
+ * blocks go home only behind a flush of the journal) can count on what it sent after a failure
+ * not landing (since 1.2).
+ *
  * <p>Every call checks its arguments: a block number outside {@code 0..blockCount-1}, a range that
  * runs past the end, a buffer whose length is not a whole number of blocks, or a transfer larger
  * than {@link #MAX_TRANSFER_BYTES} is refused with an {@link IllegalArgumentException} whose
@@ -92,6 +99,19 @@ public interface BlockDevice {
      * @throws java.io.UncheckedIOException if the backing store fails
      */
     void flush();
+
+    /**
+     * {@link #flush()} without waiting for it: the device serves it in its turn among the caller's
+     * other calls, so every write the caller made before it is durable before the device serves any
+     * later call of the caller, as if the caller had waited; the caller goes on at once. A write
+     * barrier: what a caller that only needs its writes to reach the storage in order (a journal's
+     * checkpoint) sends instead of waiting. A driver serves a synchronous {@code flush} by this
+     * method too.
+     *
+     * @return a stage that completes once the device is flushed, or fails as {@link #flush()} throws
+     * @since 1.2
+     */
+    CompletionStage<Void> flushAsync();
 
     /**
      * Returns the device's counters.

@@ -3,5 +3,5 @@
  * flush fixed-size blocks by number.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.fos.block.api;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.fos.block.api.BlockDevice;
@@ -20,6 +21,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * touched), counts the calls, and turns {@link IOException}s of the backing store into
  * {@link UncheckedIOException}s. A driver implements the three byte movers.
  *
+ * <p>Once the store fails a write or a flush, the device takes no more writes or flushes until the
+ * driver restarts (a new instance), as {@link BlockDevice} says; reads go on.
+ *
  * <p>Thread-safe if the movers are: the fleet runtime may call one device from several members.
  */
 @ConsumerType
@@ -33,6 +37,8 @@ public abstract class AbstractBlockDevice implements BlockDevice {
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder bytesWritten = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    /** The first failure of the store in a write or a flush: from then on no write or flush is served. */
+    private final AtomicReference<UncheckedIOException> stopped = new AtomicReference<>();
 
     /**
      * Creates the device.
@@ -156,6 +162,7 @@ public abstract class AbstractBlockDevice implements BlockDevice {
             refused.increment();
             throw e;
         }
+        checkStopped();
         int bs = geometry.blockSize();
         for (int i = 0; i < runs.size(); ) {
             BlockWrite w = runs.get(i);
@@ -172,8 +179,8 @@ public abstract class AbstractBlockDevice implements BlockDevice {
                     writeAdjacent(runs.subList(i, j));
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("writing blocks from " + w.block() + " of " + NAME_PREFIX + geometry.name()
-                        + " failed: " + e.getMessage(), e);
+                throw stop(new UncheckedIOException("writing blocks from " + w.block() + " of " + NAME_PREFIX + geometry.name()
+                        + " failed: " + e.getMessage(), e));
             }
             i = j;
         }
@@ -194,12 +201,39 @@ public abstract class AbstractBlockDevice implements BlockDevice {
 
     @Override
     public void flush() {
+        checkStopped();
         try {
             force();
         } catch (IOException e) {
-            throw new UncheckedIOException("flushing " + NAME_PREFIX + geometry.name() + " failed: " + e.getMessage(), e);
+            throw stop(new UncheckedIOException("flushing " + NAME_PREFIX + geometry.name() + " failed: " + e.getMessage(), e));
         }
         flushes.increment();
+    }
+
+    /** Keeps the store's first failure of a write or flush; returns the failure given. */
+    private UncheckedIOException stop(UncheckedIOException failure) {
+        stopped.compareAndSet(null, failure);
+        return failure;
+    }
+
+    /** Refuses a write or flush once the store failed one: a later one could land after a write that did not. */
+    private void checkStopped() {
+        UncheckedIOException first = stopped.get();
+        if (first != null) {
+            throw new UncheckedIOException(NAME_PREFIX + geometry.name() + " takes no more writes or flushes until its driver restarts,"
+                    + " since " + first.getMessage(), first.getCause());
+        }
+    }
+
+    /** Flushes at once, on the thread that serves the call: the stage is complete when it returns. */
+    @Override
+    public CompletionStage<Void> flushAsync() {
+        try {
+            flush();
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

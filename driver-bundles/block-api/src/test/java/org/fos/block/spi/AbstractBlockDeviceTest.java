@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,8 +34,16 @@ class AbstractBlockDeviceTest {
             System.arraycopy(bytes, (int) block * geometry.blockSize(), into, 0, into.length);
         }
 
+        /** While set, the store fails writes of this block. */
+        volatile long failBlock = -1;
+        /** While set, the store fails flushes. */
+        volatile boolean failForce;
+
         @Override
-        protected void writeBlocks(long block, byte[] data) {
+        protected void writeBlocks(long block, byte[] data) throws IOException {
+            if (block <= failBlock && failBlock < block + data.length / geometry.blockSize()) {
+                throw new IOException("EIO writing block " + failBlock);
+            }
             System.arraycopy(data, 0, bytes, (int) block * geometry.blockSize(), data.length);
         }
 
@@ -45,7 +54,10 @@ class AbstractBlockDeviceTest {
         }
 
         @Override
-        protected void force() {
+        protected void force() throws IOException {
+            if (failForce) {
+                throw new IOException("EIO on fsync");
+            }
             forced++;
         }
     }
@@ -114,6 +126,55 @@ class AbstractBlockDeviceTest {
     void shouldRefuseTransfersLargerThanTheLimit() {
         ArrayDevice d = new ArrayDevice(65_536, 128);
         assertThatThrownBy(() -> d.read(0, 65)).hasMessageContaining("more than the largest transfer");
+    }
+
+    @Test
+    void shouldTakeNoWriteOrFlushAfterAWriteFailedAndStillRead() {
+        ArrayDevice d = new ArrayDevice(512, 8);
+        d.write(1, filled(512, 1));
+        d.failBlock = 3;
+        assertThatThrownBy(() -> d.writeAll(List.of(new BlockWrite(2, filled(512, 2)), new BlockWrite(3, filled(1024, 3)))))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("EIO writing block 3");
+        d.failBlock = -1; // the store works again: the device still refuses, a later write could land after the lost one
+
+        assertThatThrownBy(() -> d.write(5, filled(512, 5))).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("/dev/block/t takes no more writes or flushes until its driver restarts")
+                .hasMessageContaining("EIO writing block 3");
+        assertThatThrownBy(d::flush).isInstanceOf(UncheckedIOException.class).hasMessageContaining("until its driver restarts");
+        assertThat(d.flushAsync().toCompletableFuture()).as("a flush sent behind is refused too").isCompletedExceptionally();
+        assertThat(d.read(5, 1)).as("not written").isEqualTo(new byte[512]);
+        assertThat(d.read(1, 2)).as("reads go on").isEqualTo(concat(filled(512, 1), filled(512, 2)));
+        assertThatThrownBy(() -> d.write(9, filled(512, 5))).as("a bad argument is still named as such")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(d.forced).isZero();
+    }
+
+    @Test
+    void shouldTakeNoWriteAfterAFlushFailed() {
+        ArrayDevice d = new ArrayDevice(512, 8);
+        d.write(1, filled(512, 1));
+        d.failForce = true;
+        assertThat(d.flushAsync().toCompletableFuture()).as("the failure is the stage's").isCompletedExceptionally();
+        d.failForce = false;
+
+        assertThatThrownBy(() -> d.write(2, filled(512, 2))).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("takes no more writes or flushes").hasMessageContaining("EIO on fsync");
+        assertThat(d.read(2, 1)).isEqualTo(new byte[512]);
+    }
+
+    @Test
+    void shouldFlushBehindAtOnceWhenServed() throws Exception {
+        ArrayDevice d = new ArrayDevice(512, 8);
+        d.write(1, filled(512, 1));
+        d.flushAsync().toCompletableFuture().get();
+        assertThat(d.forced).isEqualTo(1);
+        assertThat(d.stats().flushes()).isEqualTo(1);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.fos.block.api.BlockDevice;
 import org.fos.block.api.BlockWrite;
@@ -108,7 +110,7 @@ final class GroupBlocks {
             Checksums.seal(layout, group, e.getKey(), e.getValue());
         }
         if (!journal.fits(tx.blocks.size())) {
-            checkpoint();
+            checkpointBehind();
         }
         journal.append(tx.blocks, tx.data);
         cache.putAll(tx.blocks);
@@ -122,12 +124,31 @@ final class GroupBlocks {
         }
     }
 
-    /** Writes every journaled change home and starts the journal afresh. */
+    /** Writes every journaled change home and starts the journal afresh; returns once the device made it durable. */
     void checkpoint() {
+        checkpoint(true);
+    }
+
+    /**
+     * The same checkpoint without waiting for the device (ADR 0121): its two flushes go to the
+     * device as barriers among the writes, which it serves in the order sent, so the journal is on
+     * the storage before any block goes home, and the blocks are home before the header that starts
+     * the journal afresh, as in {@link #checkpoint()}. A device that fails a write or a flush takes
+     * no later write or flush ({@link BlockDevice}), so nothing goes home after a journal write that
+     * failed, and the header never lands after a home write that failed; the member learns of the
+     * failure by a later call ({@link WriteBehind}). What a caller may not do after it is count on
+     * the changes being durable: a checkpoint that must be (before blocks lent by another group go
+     * back, before a check) waits.
+     */
+    void checkpointBehind() {
+        checkpoint(false);
+    }
+
+    private void checkpoint(boolean wait) {
         if (dirty.isEmpty() && journal.isEmpty()) {
             return;
         }
-        device.flush();
+        barrier(wait);
         List<BlockWrite> run = new ArrayList<>();
         int bytes = 0;
         for (Long b : dirty) {
@@ -142,10 +163,26 @@ final class GroupBlocks {
         if (!run.isEmpty()) {
             device.writeAll(run);
         }
-        device.flush();
+        barrier(wait);
         dirty.clear();
         journal.reset();
         freedSinceCheckpoint.clear();
+    }
+
+    /** Flushes the device, or sends a flush behind the writes sent so far without waiting for it. */
+    private void barrier(boolean wait) {
+        if (wait) {
+            device.flush();
+            return;
+        }
+        CompletableFuture<Void> flushed = device.flushAsync().toCompletableFuture();
+        if (flushed.isCompletedExceptionally()) { // a device that flushes as it is called failed this call
+            try {
+                flushed.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
     }
 
     boolean isClean() {

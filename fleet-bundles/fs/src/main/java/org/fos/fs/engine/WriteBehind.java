@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.fos.block.api.BlockDevice;
 import org.fos.block.api.BlockWrite;
@@ -233,26 +234,35 @@ final class WriteBehind implements BlockDevice, AutoCloseable {
     }
 
     private CompletionStage<Void> send(List<BlockWrite> writes) {
+        return send(() -> device.writeAllAsync(writes), "a write to");
+    }
+
+    /**
+     * Sends a call whose answer is counted as a write's: its failure is the member's.
+     *
+     * @param what the call, for the error: "a write to", "a flush of"
+     */
+    private CompletionStage<Void> send(Supplier<CompletionStage<Void>> call, String what) {
         check();
         unanswered.incrementAndGet();
         CompletionStage<Void> sent;
         try {
-            sent = device.writeAllAsync(writes);
+            sent = call.get();
         } catch (RuntimeException e) {
-            answered(e);
+            answered(e, what);
             throw e;
         }
-        CompletionStage<Void> done = sent.whenComplete((v, e) -> answered(e));
-        check(); // a device that answers as it is called (one served on this thread) fails the call that sent the write
+        CompletionStage<Void> done = sent.whenComplete((v, e) -> answered(e, what));
+        check(); // a device that answers as it is called (one served on this thread) fails the call that sent it
         return done;
     }
 
-    private void answered(Throwable e) {
+    private void answered(Throwable e, String what) {
         if (e != null && failure == null) {
             Throwable cause = FsErrors.cause(e);
-            failure = new UncheckedIOException(new IOException("a write to " + deviceName + " failed, so this member takes no more changes"
-                    + " until it restarts and replays its journal: " + cause.getMessage(), cause));
-            LOG.error("a write to {} failed: this member of the file system takes no more changes until it restarts", deviceName, cause);
+            failure = new UncheckedIOException(new IOException(what + " " + deviceName + " failed, so this member takes no more"
+                    + " changes until it restarts and replays its journal: " + cause.getMessage(), cause));
+            LOG.error("{} {} failed: this member of the file system takes no more changes until it restarts", what, deviceName, cause);
         }
         if (unanswered.decrementAndGet() == 0 && waiting) {
             synchronized (lock) { // the waiter is in wait() or has not yet read the count: either way it sees zero
@@ -269,6 +279,26 @@ final class WriteBehind implements BlockDevice, AutoCloseable {
         device.flush();
         awaitAnswers();
         check();
+    }
+
+    /**
+     * Sends the kept writes and a flush behind them, and returns without waiting: a write barrier.
+     * The device serves the flush after every write sent before it and before anything sent after
+     * it, so what reaches the storage reaches it in the order a waited flush would give. A flush
+     * that fails is the member's failure, as a write's: the next call after its answer throws, at
+     * the latest the next {@link #flush()}.
+     *
+     * @return completes once the device flushed
+     */
+    @Override
+    public CompletionStage<Void> flushAsync() {
+        synchronized (sendLock) {
+            if (timer != null) {
+                sendKeptLocked(true);
+            }
+            // a write answered with a failure before the flush's answer fails the flush too: nothing sent behind it may count on it
+            return send(device::flushAsync, "a flush of").thenRun(this::check);
+        }
     }
 
     @Override

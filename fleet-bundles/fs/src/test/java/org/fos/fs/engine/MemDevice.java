@@ -3,6 +3,9 @@ package org.fos.fs.engine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 import org.fos.block.api.BlockWrite;
 import org.fos.block.api.Geometry;
@@ -43,6 +46,9 @@ final class MemDevice extends AbstractBlockDevice {
         super.writeAll(runs);
     }
 
+    /** While not null: given the device as a crash would leave it after each run written, at once. */
+    Consumer<MemDevice> eachRun;
+
     /** Calls that read blocks, counted. */
     int reads;
     /** While true, every write fails as a device error would. */
@@ -63,6 +69,9 @@ final class MemDevice extends AbstractBlockDevice {
         if (afterEachRun != null) {
             afterEachRun.add(crashCopy());
         }
+        if (eachRun != null) {
+            eachRun.accept(crashCopy());
+        }
     }
 
     /** Starts keeping a crash copy after every run written. */
@@ -70,9 +79,30 @@ final class MemDevice extends AbstractBlockDevice {
         afterEachRun = new ArrayList<>();
     }
 
+    /** Flushes served, waited for or not. */
+    int flushes;
+    /** Flushes sent without waiting ({@link #flushAsync()}). */
+    int flushesBehind;
+
     @Override
     protected void force() {
-        // memory
+        flushes++; // memory: nothing to force
+    }
+
+    /** While true, flushes sent behind are held: their stages complete when the test completes them. */
+    boolean holdFlushes;
+    /** The flushes held, in the order sent. */
+    final List<CompletableFuture<Void>> held = new ArrayList<>();
+
+    @Override
+    public CompletionStage<Void> flushAsync() {
+        flushesBehind++;
+        if (holdFlushes) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            held.add(f);
+            return f;
+        }
+        return super.flushAsync();
     }
 
     byte[] block(long n) {

@@ -1,10 +1,19 @@
 package org.fos.fs.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import org.fos.block.api.BlockWrite;
 import org.fos.fs.api.DirEntry;
@@ -115,6 +124,132 @@ class RecoveryTest {
             } else {
                 assertThat(read).as("the last run is the transaction's commit").isEqualTo(patch);
             }
+        }
+    }
+
+    /** One group of 1,023 blocks whose journal has a log of {@code journalBlocks - 1} blocks: a few files fill it. */
+    private static Layout smallJournal(MemDevice d, int journalBlocks) {
+        Layout l = new Layout(4096, d.geometry().blockCount(), 1, (int) d.geometry().blockCount() - 1, 256, journalBlocks,
+                UUID.randomUUID(), 1);
+        Volume.mkfs(d, l);
+        return l;
+    }
+
+    @Test
+    void shouldCheckpointFullJournalsBehindTheCallsAndRecoverWhereverTheDeviceStops() throws Exception {
+        MemDevice small = new MemDevice(4096, 1024);
+        Layout l = smallJournal(small, 40);
+        GroupStore g = GroupStore.open(l, 0, small);
+        int flushed = small.flushes;
+        Map<String, byte[]> present = new LinkedHashMap<>();
+        List<String> deleted = new ArrayList<>();
+        Set<String> busy = new HashSet<>();
+        int[] crashes = {0};
+        small.eachRun = crashed -> {
+            crashes[0]++;
+            try {
+                Volume.recover(crashed, l);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            assertClean(crashed);
+            GroupStore again = GroupStore.open(l, 0, crashed);
+            present.forEach((name, content) -> {
+                if (!busy.contains(name)) {
+                    assertThat(read(again, name)).as("crash %d: %s", crashes[0], name).isEqualTo(content);
+                }
+            });
+            for (String name : deleted) {
+                if (!busy.contains(name)) {
+                    assertThatThrownBy(() -> again.lookup(ROOT, name)).as("crash %d: %s was deleted", crashes[0], name)
+                            .isInstanceOf(NoSuchFileException.class);
+                }
+            }
+        };
+        int wraps = 0;
+        int lastUsed = 0;
+        for (int i = 0; i < 60; i++) {
+            String name = "f" + i;
+            byte[] content = GroupStoreTest.random(4096 + 512 * (i % 9), i);
+            busy.add(name);
+            DirEntry f = Ops.create(g, ROOT, name, true, i);
+            g.contents.write(f.inode(), -1, 0, content, false, i);
+            busy.remove(name);
+            present.put(name, content);
+            if (i >= 3) {
+                String old = "f" + (i - 3);
+                busy.add(old);
+                g.delete(ROOT, old, i);
+                present.remove(old);
+                busy.remove(old);
+                deleted.add(old);
+            }
+            int used = g.info("t").journalUsedBlocks();
+            if (used < lastUsed) {
+                wraps++;
+            }
+            lastUsed = used;
+        }
+        small.eachRun = null;
+
+        assertThat(wraps).as("checkpoints behind emptied the journal %d times", wraps).isGreaterThanOrEqualTo(5);
+        assertThat(small.flushes - flushed).as("every flush was sent behind: no call waited for the device")
+                .isEqualTo(small.flushesBehind);
+        assertThat(crashes[0]).isGreaterThan(200);
+        g.checkpoint();
+        assertClean(small);
+    }
+
+    @Test
+    void shouldCheckpointAFullJournalWithoutWaitingForTheDevice() throws Exception {
+        MemDevice small = new MemDevice(4096, 1024);
+        Layout l = smallJournal(small, 40);
+        GroupStore g = GroupStore.open(l, 0, small);
+        small.holdFlushes = true;
+        int i = 0;
+        while (g.info("t").journalUsedBlocks() + 5 <= g.info("t").journalBlocks()) {
+            Ops.create(g, ROOT, "f" + i++, true, 1);
+        }
+        assertThat(small.held).as("no checkpoint yet").isEmpty();
+        small.calls = new ArrayList<>();
+
+        Ops.create(g, ROOT, "f" + i++, true, 1);
+
+        assertThat(small.held).as("the checkpoint sent two flushes and has no answer to either").hasSize(2)
+                .allMatch(f -> !f.isDone());
+        assertThat(homeWrites(l, small)).as("the blocks went home behind the first").isNotEmpty();
+        assertThat(small.calls).as("and the header behind the second, then the transaction")
+                .anyMatch(call -> call.stream().anyMatch(w -> w.block() == l.journalStart(0)));
+        assertThat(g.info("t").journalTransactions()).isEqualTo(1);
+        small.held.forEach(f -> f.complete(null));
+        small.holdFlushes = false;
+        MemDevice crashed = small.crashCopy();
+        Volume.recover(crashed, l);
+        assertClean(crashed);
+        GroupStore again = GroupStore.open(l, 0, crashed);
+        for (int k = 0; k < i; k++) {
+            assertThat(again.lookup(ROOT, "f" + k).name()).isEqualTo("f" + k);
+        }
+    }
+
+    /** The runs written since {@code d.calls} was set to blocks of the inode bitmap, block bitmap or inode table: home writes. */
+    private static List<Long> homeWrites(Layout l, MemDevice d) {
+        List<Long> home = new ArrayList<>();
+        for (List<BlockWrite> call : d.calls) {
+            for (BlockWrite w : call) {
+                if (w.block() >= l.inodeBitmapStart(0) && w.block() < l.dataStart(0)) {
+                    home.add(w.block());
+                }
+            }
+        }
+        return home;
+    }
+
+    private static byte[] read(GroupStore g, String name) {
+        try {
+            return g.contents.read(g.lookup(ROOT, name).inode(), -1, 0, 8192);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -227,6 +227,45 @@ class WriteBehindTest {
     }
 
     @Test
+    void shouldSendAFlushBehindTheKeptWritesWithoutWaitingAndWaitForItInTheNextFlush() throws Exception {
+        WriteBehind device = keepingForAnHour();
+        device.write(3, new byte[4096]);
+        device.write(4, new byte[4096]);
+
+        CompletionStage<Void> barrier = device.flushAsync();
+        assertThat(held.calls).as("the kept writes go first, the flush behind them").containsExactly("write 3", "flush behind");
+        assertThat(barrier.toCompletableFuture()).as("returned without waiting for the device").isNotDone();
+
+        device.write(5, new byte[4096]);
+        Future<?> flush = flusher.submit(device::flush);
+        held.awaitFlushes(2);
+        assertThat(held.calls).containsExactly("write 3", "flush behind", "write 5", "flush");
+        held.sent.get(0).answer().complete(null);
+        held.sent.get(2).answer().complete(null);
+        assertThat(flush).as("a flush waits for the answer of the flush sent behind before it too").isNotDone();
+        held.sent.get(1).answer().complete(null);
+        flush.get(10, TimeUnit.SECONDS);
+        barrier.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        device.close();
+    }
+
+    @Test
+    void shouldFailEveryCallAfterAFlushBehindFailed() {
+        WriteBehind device = new WriteBehind(held, "/dev/block/held", 10_000);
+        CompletionStage<Void> barrier = device.flushAsync();
+        assertThat(device.failed()).isFalse();
+
+        held.sent.get(0).answer().completeExceptionally(new UncheckedIOException(new java.io.IOException("fsync: input/output error")));
+
+        assertThat(device.failed()).isTrue();
+        assertThatThrownBy(() -> barrier.toCompletableFuture().join()).hasMessageContaining("input/output error");
+        assertThatThrownBy(() -> device.write(5, new byte[4096])).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("a flush of /dev/block/held failed").hasMessageContaining("takes no more changes until it restarts")
+                .hasMessageContaining("input/output error");
+        assertThatThrownBy(device::flushAsync).isInstanceOf(UncheckedIOException.class).hasMessageContaining("a flush of /dev/block/held failed");
+    }
+
+    @Test
     void shouldRefuseANegativeKeep() {
         assertThatThrownBy(() -> new WriteBehind(held, "/dev/block/held", 10_000, -1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("keepMicros must not be negative, was -1");
@@ -297,6 +336,17 @@ class WriteBehindTest {
             calls.add("flush");
             flushes++;
             notifyAll();
+        }
+
+        /** Asked, not answered: the answer is the last of {@link #sent}, with no writes. */
+        @Override
+        public synchronized CompletionStage<Void> flushAsync() {
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            calls.add("flush behind");
+            sent.add(new Sent(List.of(), answer));
+            flushes++;
+            notifyAll();
+            return answer;
         }
 
         /** The first blocks of the runs sent, in the order sent. */

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,8 @@ import org.fos.block.api.BlockDevice;
 import org.fos.block.api.Geometry;
 import org.fos.block.spi.AbstractBlockDevice;
 import org.fos.fleet.api.Fleet;
+import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.FleetRuntime;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -58,11 +61,7 @@ public class FileSystemDeviceFailureIT extends DefaultFileSystemTest {
     @Test
     public void aFailedWriteStopsChangesUntilTheMemberRestartsAndLosesNothingFsynced() throws Exception {
         FaultyDevice faulty = new FaultyDevice(new Geometry("faulty0", 4096, 2048, false));
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(Fleet.NAME, DEVICE);
-        props.put(Fleet.MEMBERS, 1);
-        // registered by the test's own bundle, which loads BlockDevice (the testkit's does not import it)
-        device = FrameworkUtil.getBundle(FaultyDevice.class).getBundleContext().registerService(BlockDevice.class, faulty, props);
+        device = register(faulty);
         fleetServing(DEVICE, 1);
         fsConfig = startFileSystem();
         FileSystem fs = files.fileSystem(FLEET);
@@ -91,10 +90,24 @@ public class FileSystemDeviceFailureIT extends DefaultFileSystemTest {
             assertTrue(e.toString(), e.getMessage().contains("takes no more changes until it restarts"));
         }
         assertEquals("what is on the device still reads", "fsynced before the failure", Files.readString(kept));
+        try {
+            faulty.write(2047, new byte[4096]);
+            fail("a device that failed a write takes no more until its driver restarts");
+        } catch (UncheckedIOException e) {
+            assertTrue(e.toString(), e.getMessage().contains("takes no more writes or flushes until its driver restarts"));
+        }
 
-        // restart the member: its configuration again, a new engine that mounts the device and replays its journal
+        // restart the member: its configuration again, a new engine that mounts the device and replays its journal;
+        // and the device first: a new driver instance over the same store
         fsConfig.delete();
         fsConfig = null; // deleted: not again after the test if the start below fails
+        FleetRuntime runtime = service(FleetRuntime.class);
+        device.unregister();
+        device = null;
+        waitFor("the failed device's fleet to pause", () -> runtime.fleet(DEVICE) == null
+                || runtime.fleet(DEVICE).status() != FleetInfo.Status.SERVING);
+        device = register(new FaultyDevice(faulty));
+        fleetServing(DEVICE, 1);
         fsConfig = startFileSystem();
         FileSystem again = files.fileSystem(FLEET);
         assertEquals("fsynced before the failure", Files.readString(again.getPath("/kept")));
@@ -102,6 +115,14 @@ public class FileSystemDeviceFailureIT extends DefaultFileSystemTest {
         writeAndForce(again.getPath("/after"), "the device works again");
         assertEquals("the device works again", Files.readString(again.getPath("/after")));
         assertTrue("the fleet's writes went through the device", faulty.stats().writes() > 0);
+    }
+
+    private static ServiceRegistration<BlockDevice> register(FaultyDevice d) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Fleet.NAME, DEVICE);
+        props.put(Fleet.MEMBERS, 1);
+        // registered by the test's own bundle, which loads BlockDevice (the testkit's does not import it)
+        return FrameworkUtil.getBundle(FaultyDevice.class).getBundleContext().registerService(BlockDevice.class, d, props);
     }
 
     private Configuration startFileSystem() throws Exception {
@@ -131,6 +152,12 @@ public class FileSystemDeviceFailureIT extends DefaultFileSystemTest {
         FaultyDevice(Geometry g) {
             super(g);
             this.bytes = new byte[(int) (g.blockSize() * g.blockCount())];
+        }
+
+        /** A new instance of the driver over the same store, as after a restart. */
+        FaultyDevice(FaultyDevice before) {
+            super(before.geometry);
+            this.bytes = before.bytes;
         }
 
         @Override
