@@ -146,8 +146,19 @@ public class FileLockIT extends FileSystemSupport {
                 assertEquals("the stranger still holds its lock", List.of(held), other.renew(List.of(held)));
                 assertFalse("lock() waits while the stranger holds the range", waiting.isDone());
             }
-            assertThrows("the waiting lock is this client's: an overlap is refused at once", OverlappingFileLockException.class,
-                    () -> ch.tryLock(5, 1, true));
+            // the waiting lock is this client's once its thread has asked for it: from then on an overlap is refused at
+            // once (before, the stranger's lock makes tryLock answer null)
+            waitFor("an overlap of the waiting lock to be refused at once", () -> {
+                try {
+                    assertNull("the stranger holds the range", ch.tryLock(5, 1, true));
+                    return false;
+                } catch (OverlappingFileLockException e) {
+                    return true;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertFalse("lock() still waits", waiting.isDone());
             other.unlock(held);
             FileLock got = waiting.get(1, TimeUnit.MINUTES);
             assertTrue(got.isValid());
