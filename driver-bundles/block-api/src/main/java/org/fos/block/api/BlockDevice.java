@@ -61,7 +61,8 @@ public interface BlockDevice {
      * Writes consecutive blocks.
      *
      * @param block the first block's number
-     * @param data the content, a whole number of blocks (at least one)
+     * @param data the content, a whole number of blocks (at least one); handed over: not changed
+     *        after the call, since a device may keep it (as {@link BlockWrite}'s)
      * @throws IllegalArgumentException if {@code data} is not a whole number of blocks, is empty or
      *         too large, or a block is out of range
      * @throws java.io.UncheckedIOException if the backing store fails

@@ -1,5 +1,6 @@
 package org.fos.block.ram;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -95,15 +96,21 @@ public final class RamBlockDevice extends AbstractBlockDevice implements Statefu
         }
     }
 
+    /**
+     * Keeps a run of one block as the array it came in: the caller handed it over and does not change
+     * it ({@link org.fos.block.api.BlockWrite}), and this device never changes a block it keeps, so
+     * the block is not copied (a journal record's images are the file system's committed blocks). A
+     * longer run is cut into new arrays, one a block.
+     */
     @Override
     protected synchronized void writeBlocks(long block, byte[] data) {
         int size = geometry.blockSize();
+        if (data.length == size) {
+            blocks[(int) block] = data;
+            return;
+        }
         for (int i = 0; i < data.length / size; i++) {
-            int n = (int) block + i;
-            if (blocks[n] == null) {
-                blocks[n] = new byte[size];
-            }
-            System.arraycopy(data, i * size, blocks[n], 0, size);
+            blocks[(int) block + i] = Arrays.copyOfRange(data, i * size, (i + 1) * size);
         }
     }
 
