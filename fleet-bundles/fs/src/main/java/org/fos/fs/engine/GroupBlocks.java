@@ -7,8 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import org.fos.block.api.BlockDevice;
 import org.fos.block.api.BlockWrite;
@@ -169,19 +167,16 @@ final class GroupBlocks {
         freedSinceCheckpoint.clear();
     }
 
-    /** Flushes the device, or sends a flush behind the writes sent so far without waiting for it. */
+    /**
+     * Flushes the device, or sends a flush behind the writes sent so far without waiting for it: if
+     * it fails, the device refuses every write after it, the header among them, and the member's
+     * device ({@link WriteBehind}) fails its next call.
+     */
     private void barrier(boolean wait) {
         if (wait) {
             device.flush();
-            return;
-        }
-        CompletableFuture<Void> flushed = device.flushAsync().toCompletableFuture();
-        if (flushed.isCompletedExceptionally()) { // a device that flushes as it is called failed this call
-            try {
-                flushed.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+        } else {
+            device.flushAsync();
         }
     }
 
