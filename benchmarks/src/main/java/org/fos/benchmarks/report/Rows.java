@@ -184,19 +184,24 @@ final class Rows {
             + " and on 2 cores two spinning processes share the cores with their media drivers' threads, so a wait that"
             + " outlasts its spin parks and the call pays the wake-ups of the readers: the slow calls above the median.";
 
-    private static final String REMOTE_PATH = "A fos call crosses four threads where the raw ping-pong crosses two. The"
+    private static final String REMOTE_PATH = "A fos call makes the raw ping-pong's two hops, with more work on each. The"
             + " caller encodes the request (the binary codec) and, the connection being idle, writes the frame to node-a's"
-            + " socket itself (ADR 0101); node-b's Netty event loop wakes from epoll_wait on the socket, decodes the"
-            + " request and offers it to the member's mailbox; the member runs the call and writes the reply to node-b's"
-            + " socket itself; node-a's event loop wakes from epoll_wait and offers the reply to the caller's reply"
-            + " mailbox, where the caller waits. Beside the spinning raw ping-pong, whose threads never sleep, fos pays"
-            + " the two event loops' wake-ups from epoll_wait; beside the blocking one, whose two threads each wake"
-            + " once, the parked fos call pays those two and the unparking of the member and of the caller. "
+            + " socket itself (ADR 0101); node-b's member, spinning while it waits for a call, reads node-b's socket"
+            + " itself, decodes the request, runs the call and writes the reply itself; the caller, spinning, reads the"
+            + " reply from node-a's socket itself (ADR 0123). Beside the spinning raw ping-pong fos adds the codec, the"
+            + " capability check, the proxy and the mailboxes, and every segment that arrives still wakes the event loop"
+            + " that watches the socket, which finds it read and sleeps again: on 2 cores that wake-up takes a core from"
+            + " one of the two spinning threads, and the call waits when it takes the reading one's. Beside the blocking"
+            + " ping-pong, whose two threads each wake once, the parked fos call (parked threads read nothing) pays the"
+            + " two event loops' wake-ups and the unparking of the member and of the caller. "
             + earlier("2026-12-04", "RemoteCallBenchmark peer=fos, three alternating single-fork runs of each build",
                     "p50 86 to 92 us while every frame went through the event loop, a task and an eventfd wake-up of"
                     + " its own, 34 to 36 us once the sending thread wrote it")
+            + " " + earlier("2026-12-06", "RemoteCallBenchmark peer=fos, three alternating single-fork runs of each build",
+                    "p50 32.4 to 37.8 us while the event loops read every frame, 9.36 to 13.5 us once the waiting"
+                    + " threads read them; p99 110 to 118 us before, 62.5 to 85.6 us after")
             + ". Allocated per call in this run (`-prof gc`: encoding and decoding of request and reply, frames,"
-            + " messages): {allocation}. What remains is the event loops' sleep in epoll_wait. "
+            + " messages): {allocation}. "
             + earlier("2026-12-04", "RemoteCallBenchmark, single forks, ADR 0101", "event loops that polled their"
                     + " selectors for 20, 50 or 200 us after their last I/O instead of sleeping left the p50 where it"
                     + " was, 33 to 43 us spinning and 99 to 106 us parked: with the caller and the member spinning too,"
@@ -222,6 +227,11 @@ final class Rows {
             + " promise: " + earlier("2026-12-05", "PipelinedCallBenchmark peer=fosDirect, alternating single forks of each"
                     + " build, `-prof gc`", "173 to 176 k calls/s and 3,143 bytes a call before, 202 to 211 k calls/s and"
                     + " 2,206 bytes a call after")
+            + ". A stream of calls is read by the event loops, in batches: the member and the reply thread, which read"
+            + " a connection themselves while it carries one message at a time (row 5), leave it to the event loop"
+            + " once a read brings more than one (ADR 0123). "
+            + earlier("2026-12-06", "PipelinedCallBenchmark peer=fos, single forks", "72 to 98 k calls/s while they"
+                    + " read streams too, a frame a system call, against 130 to 200 k calls/s without")
             + ".";
 
     private static final String KV_RAFT_PATH = "A fos call crosses more processes than the bare Ratis call: the client's"

@@ -1,10 +1,13 @@
 package org.fos.transport.tcp.impl;
 
+import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -16,7 +19,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import org.fos.kernel.api.Message;
@@ -74,11 +76,22 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private volatile Fault overLimit;
     private volatile String overLimitDetail;
     private volatile FrameDecoder decoder;
+    /** The channel's read lock, held by whoever reads the socket (ADR 0123); null if only the event loop reads it. */
+    private volatile ReentrantLock reading;
+    /** DATA frames read since the last look by {@link #noteBatch}; under the read lock. */
+    private int dataRead;
+    /** Until when waiting threads leave the socket to the event loop: frames came in batches lately. */
+    private volatile long streamingUntil = System.nanoTime();
+    /** The next look at whether the peer stayed silent for the heartbeat timeout; on the event loop. */
+    private ScheduledFuture<?> silenceTimer;
     private final Handshakes handshakes;
     private final DataCodec data;
-    /** The strings this connection's DATA frames carried lately; read on the event loop only. */
+    /** The strings this connection's DATA frames carried lately; used under the channel's read lock (or on the event loop, over TLS). */
     private final RecentStrings<ByteBuf> recentStrings = new RecentStrings<>(ByteBuf::getByte);
     private final LinkStream stream;
+
+    /** How long waiting threads leave a connection to the event loop after frames came in a batch. */
+    static final long STREAMING_MICROS = 1_000;
 
     /** How long a refused connection waits for its REFUSE frame to be written before it closes anyway. */
     private static final long REFUSE_LINGER_MILLIS = 1_000;
@@ -119,8 +132,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         this.overLimit = fault;
     }
 
-    void decoder(FrameDecoder d) {
+    /**
+     * Sets the connection's decoder and its channel's read lock, before the channel is active.
+     *
+     * @param d the decoder
+     * @param lock the channel's read lock, or null if only the event loop reads the channel
+     */
+    void decoder(FrameDecoder d, ReentrantLock lock) {
         this.decoder = d;
+        this.reading = lock;
     }
 
     /** What the decoder holds of unfinished frames. */
@@ -245,7 +265,33 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             sendHello(context);
         }
         heartbeatAfter(context, TimeUnit.MILLISECONDS.toNanos(transport.settings.heartbeatIntervalMillis()));
+        silenceAfter(context, TimeUnit.MILLISECONDS.toNanos(transport.settings.heartbeatTimeoutMillis()));
         context.fireChannelActive();
+    }
+
+    /** On the event loop: looks again in {@code nanos} whether the peer stayed silent too long. */
+    private void silenceAfter(ChannelHandlerContext context, long nanos) {
+        silenceTimer = context.executor().schedule(() -> refuseIfSilent(context), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * On the event loop: refuses the connection if nothing was read from it for the heartbeat timeout,
+     * by the event loop or by a waiting thread (whose reads Netty does not see), else looks again when
+     * the timeout would be reached.
+     */
+    private void refuseIfSilent(ChannelHandlerContext context) {
+        FrameDecoder d = decoder;
+        if (state == State.CLOSED || closing.get() || !context.channel().isActive() || d == null) {
+            return;
+        }
+        long timeout = TimeUnit.MILLISECONDS.toNanos(transport.settings.heartbeatTimeoutMillis());
+        long silent = System.nanoTime() - d.lastReadNanos();
+        if (silent >= timeout) {
+            refuse(state == State.ESTABLISHED ? Fault.HEARTBEAT_TIMEOUT : Fault.HANDSHAKE_TIMEOUT,
+                    "nothing read for " + transport.settings.heartbeatTimeoutMillis() + " ms");
+        } else {
+            silenceAfter(context, timeout - silent);
+        }
     }
 
     /** On the event loop: looks again in {@code nanos} whether a heartbeat is due. */
@@ -297,20 +343,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             } else {
                 refuse(Fault.TLS_REFUSED, "TLS handshake failed: " + tls.cause());
             }
-        } else if (event instanceof IdleStateEvent idle) {
-            switch (idle.state()) {
-                case READER_IDLE -> refuse(state == State.ESTABLISHED ? Fault.HEARTBEAT_TIMEOUT : Fault.HANDSHAKE_TIMEOUT,
-                        "nothing read for " + transport.settings.heartbeatTimeoutMillis() + " ms");
-                default -> {
-                    // writer and all idle are not configured: heartbeats have a timer of their own
-                }
-            }
         }
     }
 
+    /**
+     * A whole frame from the decoder, on the event loop or on a waiting thread that read it
+     * ({@link #assist()}); either way under the channel's read lock, one frame at a time.
+     */
     @Override
-    public void channelRead(ChannelHandlerContext context, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
+    public void frame(ByteBuf frame) {
         try {
             if (state == State.CLOSED || closing.get()) {
                 return;
@@ -325,6 +366,68 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         } finally {
             frame.release();
         }
+    }
+
+    /**
+     * Lends the connection a thread of this node that waits for a message (ADR 0123): if the
+     * connection is established without TLS and no one else reads it now, reads what the socket holds
+     * (without waiting), cuts it into frames and hands them on exactly as the event loop would, and
+     * sees the acknowledgement due. Never blocks, never throws.
+     *
+     * @return the frames read
+     */
+    int assist() {
+        ReentrantLock lock = reading;
+        FrameDecoder d = decoder;
+        ChannelHandlerContext c = ctx;
+        if (lock == null || d == null || c == null || state != State.ESTABLISHED || closing.get() || streaming()
+                || lock.isHeldByCurrentThread() || !lock.tryLock()) {
+            // a stream of frames is the event loop's to read in batches; and a thread that reads already,
+            // and waits again inside a delivery, must not cut the stream twice
+            return 0;
+        }
+        int frames = 0;
+        try {
+            SocketChannel s = SenderWritable.socket(c.channel());
+            if (s == null || state != State.ESTABLISHED || closing.get()) {
+                return 0;
+            }
+            frames = d.read(s, c.alloc());
+            if (frames > 0) {
+                noteBatch(System.nanoTime());
+            }
+        } catch (IOException e) {
+            return 0; // the connection broke: the event loop's next read sees it too, and closes the channel
+        } catch (RuntimeException e) {
+            refuse(Fault.IO_ERROR, "reading on a waiting thread: " + e);
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+        if (frames == 0) {
+            return 0;
+        }
+        transport.counters.readByWaitingThreads.add(frames);
+        stream.readComplete(c);
+        return frames;
+    }
+
+    /**
+     * Under the read lock, after a read: if it brought more than one DATA frame, messages come in a
+     * stream, faster than one at a time, and for {@value #STREAMING_MICROS} us waiting threads leave
+     * the socket to the event loop, which reads and hands on such a stream in batches; reading it a
+     * frame at a time on waiting threads would cost a system call a frame on both sides.
+     */
+    private void noteBatch(long now) {
+        if (dataRead > 1) {
+            streamingUntil = now + TimeUnit.MICROSECONDS.toNanos(STREAMING_MICROS);
+        }
+        dataRead = 0;
+    }
+
+    /** Whether frames came in batches lately (see {@link #noteBatch}). */
+    private boolean streaming() {
+        return System.nanoTime() - streamingUntil < 0;
     }
 
     private void onFrame(ByteBuf frame) throws FrameException {
@@ -468,6 +571,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     }
 
     private void onData(ByteBuf frame) throws FrameException {
+        dataRead++;
         long sequence = Frames.sequence(frame);
         Message m = data.decode(this, sequence, frame, recentStrings);
         if (m == null) {
@@ -482,6 +586,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
+        ReentrantLock lock = reading;
+        if (lock != null && lock.tryLock()) {
+            // else a waiting thread reads now, and looks at what came since with its own read
+            try {
+                noteBatch(System.nanoTime());
+            } finally {
+                lock.unlock();
+            }
+        }
         stream.readComplete(context);
         context.fireChannelReadComplete();
     }
@@ -503,6 +616,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         }
         if (heartbeatTimer != null) {
             heartbeatTimer.cancel(false);
+        }
+        if (silenceTimer != null) {
+            silenceTimer.cancel(false);
         }
         ScheduledFuture<?> linger = refuseLinger;
         if (linger != null) {

@@ -37,6 +37,8 @@ final class Counters {
     final LongAdder writtenBySender = new LongAdder();
     /** Of those, the writes the socket took only part of: the rest went to the event loop. */
     final LongAdder writtenBySenderInPart = new LongAdder();
+    /** Frames a thread of the node that waited for a message read from the socket itself, the event loop not woken (ADR 0123). */
+    final LongAdder readByWaitingThreads = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder delivered = new LongAdder();
@@ -99,6 +101,7 @@ final class Counters {
         out.put("framesOut", framesOut.sum());
         out.put("writtenBySender", writtenBySender.sum());
         out.put("writtenBySenderInPart", writtenBySenderInPart.sum());
+        out.put("readByWaitingThreads", readByWaitingThreads.sum());
         out.put("bytesIn", bytesIn.sum());
         out.put("bytesOut", bytesOut.sum());
         out.put("delivered", delivered.sum());

@@ -82,8 +82,10 @@ final class LinkStream {
     private final AtomicLong ackWanted = new AtomicLong();
     /** The acknowledgement last written; written under the window's lock. */
     private volatile long ackSent;
-    private long gapAt = -1;
-    private boolean ackTimer;
+    /** The acknowledgement that must say frames after it were dropped, or -1; changed under the window's lock. */
+    private volatile long gapAt = -1;
+    /** Whether an acknowledgement is scheduled on the event loop. */
+    private final AtomicBoolean ackTimer = new AtomicBoolean();
 
     private volatile long framesOut;
     private volatile long bytesOut;
@@ -379,24 +381,30 @@ final class LinkStream {
         releaseQueue();
     }
 
-    // ---------------------------------------------------------------- acknowledging (event loop)
+    // ---------------------------------------------------------------- acknowledging (the reader)
 
     /**
-     * The reading side handed message {@code sequence} to the kernel, which delivered the link up to
+     * The reading side (the event loop, or a waiting thread that read the socket, under the channel's
+     * read lock) handed message {@code sequence} to the kernel, which delivered the link up to
      * {@code delivered}: that is acknowledged, and a message it did not deliver makes a gap.
      */
     void delivered(long sequence, long delivered) {
         ackWanted.accumulateAndGet(delivered, Math::max);
         if (sequence > delivered) {
-            gapAt = delivered;
+            synchronized (window) {
+                gapAt = delivered;
+            }
         }
     }
 
     /** A message could not be decoded: the peer must send it again, so a gap is acknowledged. */
     void undelivered() {
-        gapAt = Math.max(ackWanted.get(), ackSent);
+        synchronized (window) {
+            gapAt = Math.max(ackWanted.get(), ackSent);
+        }
     }
 
+    /** On the event loop: writes the due acknowledgement and flushes. */
     private void flushAck(ChannelHandlerContext context) {
         boolean wrote;
         synchronized (window) {
@@ -408,16 +416,29 @@ final class LinkStream {
         }
     }
 
-    /** Everything read in one go is handled: a gap is acknowledged now, a delivery within the ACK delay. */
+    /**
+     * Everything read in one go is handled: a gap is acknowledged at once, a delivery within the ACK
+     * delay (unless a frame the other way takes it along first). Called by the reader, the event loop
+     * or a waiting thread; the acknowledgement is always written on the event loop, in the order of
+     * its writes.
+     */
     void readComplete(ChannelHandlerContext context) {
-        if (gapAt >= 0) {
-            flushAck(context);
-        } else if (ackWanted.get() > ackSent && !ackTimer) {
-            ackTimer = true;
-            context.executor().schedule(() -> {
-                ackTimer = false;
-                flushAck(context);
-            }, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
+        try {
+            if (gapAt >= 0) {
+                if (context.executor().inEventLoop()) {
+                    flushAck(context);
+                } else {
+                    context.executor().execute(() -> flushAck(context));
+                }
+            } else if (ackWanted.get() > ackSent && ackTimer.compareAndSet(false, true)) {
+                context.executor().schedule(() -> {
+                    ackTimer.set(false);
+                    flushAck(context);
+                }, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
+            }
+        } catch (RejectedExecutionException stopped) {
+            // the transport is stopping and closes every channel; the kernel keeps what was not acknowledged
+            ackTimer.set(false);
         }
     }
 }

@@ -567,4 +567,9 @@ public final class TcpTransportComponent implements Transport, TransportStats {
     public void acknowledge(String nodeId, long sequence) {
         transport.acknowledge(nodeId, sequence);
     }
+
+    @Override
+    public int assist() {
+        return transport.assist();
+    }
 }

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -264,5 +265,51 @@ class BadFramesTest {
         } finally {
             quick.close();
         }
+    }
+
+    @Test
+    void shouldCloseAnEstablishedConnectionThatFallsSilent() throws Exception {
+        // a heartbeat timeout of 400 ms, looked for by the connection's own timer (a waiting thread's reads
+        // count as well as the event loop's)
+        TestNode quick = TestNode.start("quick", new TransportSettings("127.0.0.1", 0, "", "fos", Map.of(), 10, 1 << 20, 5_000, 100,
+                10_000, 5_000, 100, 400, 1 << 20, 4 << 20, 1, null));
+        try (Socket s = TestWire.connect(quick.transport())) {
+            OutputStream out = s.getOutputStream();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            out.write(hello("rogue-" + ROGUES.incrementAndGet(), "fos"));
+            readFrame(in, FrameDescriptor.TYPE_HELLO);
+            assertClosedByPeer(s);
+            await().atMost(WAIT).until(() -> quick.transport().faults(Fault.HEARTBEAT_TIMEOUT) == 1);
+            assertThat(quick.transport().faults(Fault.HANDSHAKE_TIMEOUT)).isZero();
+        } finally {
+            quick.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseABadFrameThatAWaitingThreadReadsAndServeOn() throws Exception {
+        long before = victim.transport().faults(Fault.BAD_MAGIC);
+        CountDownLatch hold = new CountDownLatch(1);
+        try (Socket s = connect()) {
+            OutputStream out = s.getOutputStream();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            out.write(hello("rogue-" + ROGUES.incrementAndGet(), "fos"));
+            readFrame(in, FrameDescriptor.TYPE_HELLO);
+            await("established").atMost(WAIT).until(() -> victim.transport().connections().stream()
+                    .filter(c -> c.peer().startsWith("rogue-")).anyMatch(c -> "ESTABLISHED".equals(c.state())));
+            // the event loop is held: only a waiting thread can read what comes now
+            TestWire.holdEventLoops(victim.transport(), hold);
+            out.write(header(0xDEAD_BEEF, FrameDescriptor.VERSION, FrameDescriptor.TYPE_DATA, 0, 8));
+            out.flush();
+            await("refused on the waiting thread").atMost(WAIT).until(() -> {
+                victim.transport().assist();
+                return victim.transport().faults(Fault.BAD_MAGIC) == before + 1;
+            });
+            hold.countDown();
+            assertClosedByPeer(s);
+        } finally {
+            hold.countDown();
+        }
+        assertExchange();
     }
 }

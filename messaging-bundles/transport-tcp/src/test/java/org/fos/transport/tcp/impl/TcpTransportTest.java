@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -265,6 +266,78 @@ class TcpTransportTest {
                 }
             });
         }
+    }
+
+    @Test
+    void shouldLetAWaitingThreadReadItsMessageWhileTheEventLoopIsHeld() throws Exception {
+        TestNode b = node(TestNode.start("node-b", Map.of()));
+        TestNode a = dialling("node-a", b);
+        awaitConnected(b, "node-a");
+        Mailbox inbox = b.kernel.createMailbox("inbox", 16);
+        CountDownLatch hold = new CountDownLatch(1);
+        try {
+            TestWire.holdEventLoops(b.transport(), hold);
+            assertThat(a.kernel.send(Message.of(inbox.capability(), "tick", new Tick("a", 1, new byte[100])))).isEqualTo(Status.OK);
+            // node-b's event loop is held: the message arrives only if a waiting thread reads it
+            AtomicReference<Message> got = new AtomicReference<>();
+            await("read by a waiting thread").atMost(WAIT).until(() -> {
+                b.transport().assist();
+                got.compareAndSet(null, inbox.poll());
+                return got.get() != null;
+            });
+            assertThat(((Tick) got.get().payload()).n()).isEqualTo(1);
+            assertThat((Long) counters(b).get("readByWaitingThreads")).isPositive();
+        } finally {
+            hold.countDown();
+        }
+        await("acknowledged").atMost(WAIT).until(() -> a.kernel.links().stream().allMatch(l -> l.unacknowledged() == 0));
+        assertThat(a.kernel.send(Message.of(inbox.capability(), "tick", new Tick("a", 2, new byte[0])))).isEqualTo(Status.OK);
+        assertThat(((Tick) receive(inbox).payload()).n()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCutFramesInOrderWhenWaitingThreadsAndTheEventLoopReadPartsOfThem() throws Exception {
+        TestNode b = node(TestNode.start("node-b", Map.of()));
+        TestNode a = dialling("node-a", b);
+        awaitConnected(b, "node-a");
+        Mailbox inbox = b.kernel.createMailbox("inbox", 16);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    b.transport().assist();
+                    Thread.onSpinWait();
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        }, "assisting");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            // one message at a time, as a call goes: every third of them larger than a waiting thread
+            // reads at once, so its frame is cut from the reads of both kinds of reader
+            Random random = new Random(42);
+            for (int n = 1; n <= 600; n++) {
+                byte[] data = new byte[n % 3 == 0 ? FrameDecoder.READ_BYTES * 2 + random.nextInt(1000) : random.nextInt(200)];
+                random.nextBytes(data);
+                assertThat(a.kernel.send(Message.of(inbox.capability(), "tick", new Tick("a", n, data)))).isEqualTo(Status.OK);
+                Tick got = (Tick) receive(inbox).payload();
+                assertThat(got.n()).isEqualTo(n);
+                assertThat(got.data()).isEqualTo(data);
+            }
+        } finally {
+            reader.interrupt();
+            reader.join();
+        }
+        assertThat(failed.get()).isNull();
+        assertThat((Long) counters(b).get("readByWaitingThreads")).as("the waiting thread read frames").isPositive();
+        counters(b).forEach((name, count) -> {
+            if (name.toString().startsWith("fault.")) {
+                assertThat(count).as(name.toString()).isEqualTo(0L);
+            }
+        });
+        assertThat(inbox.poll()).isNull();
     }
 
     @Test

@@ -9,13 +9,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
+import org.awaitility.Awaitility;
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
@@ -90,5 +93,22 @@ final class TestWire {
         Message r = bInbox.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(r).isNotNull();
         assertThat(r.payload()).isEqualTo(round);
+    }
+
+    /**
+     * Holds every event loop of a transport until {@code release} opens, and returns once each of
+     * them is held: until then only a waiting thread can read the transport's sockets.
+     */
+    static void holdEventLoops(TcpTransport t, CountDownLatch release) throws InterruptedException {
+        AtomicInteger holding = new AtomicInteger();
+        int loops = t.onEveryEventLoop(() -> {
+            holding.incrementAndGet();
+            try {
+                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Awaitility.await("event loops held").atMost(WAIT).until(() -> holding.get() == loops);
     }
 }
