@@ -11,6 +11,8 @@ import static org.fos.transport.api.FrameDescriptor.VERSION_OFFSET;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.netty.buffer.ByteBuf;
@@ -277,12 +279,41 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
 
     /**
      * On the event loop: the connection ended. A frame it ended in the middle of is a fault; what is
-     * held is released. Takes the read lock first, so that no waiting thread is feeding the decoder.
+     * held is released, once no waiting thread is feeding the decoder.
      */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (reading != null) {
-            reading.lock();
+        endOnceFree(ctx, true);
+        ctx.fireChannelInactive();
+    }
+
+    /** The channel is gone: what is held is released. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        endOnceFree(ctx, false);
+    }
+
+    /**
+     * Ends the decoder under the read lock. A waiting thread that holds the lock may be running a
+     * delivery that takes its time (a mailbox that delivers directly runs its handler on the reading
+     * thread): the event loop does not wait for it, but looks again in a millisecond.
+     */
+    private void endOnceFree(ChannelHandlerContext ctx, boolean truncationIsAFault) {
+        if (reading != null && !reading.tryLock()) {
+            try {
+                ctx.executor().schedule(() -> endOnceFree(ctx, truncationIsAFault), 1, TimeUnit.MILLISECONDS);
+                return;
+            } catch (RejectedExecutionException stopping) {
+                // the event loop is stopping: wait for the reader here, a bounded while
+                try {
+                    if (!reading.tryLock(1, TimeUnit.SECONDS)) {
+                        return; // the transport stops: what the decoder holds stays unreleased
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
         try {
             gone = true;
@@ -293,29 +324,9 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
             if (c != null) {
                 int n = c.readableBytes();
                 c.release();
-                if (!broken && n > 0) {
+                if (truncationIsAFault && !broken && n > 0) {
                     fail(Fault.TRUNCATED, "the connection ended " + n + " bytes into a frame");
                 }
-            }
-        } finally {
-            releaseRead();
-        }
-        ctx.fireChannelInactive();
-    }
-
-    /** The channel is gone: what is held is released. */
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (reading != null) {
-            reading.lock();
-        }
-        try {
-            gone = true;
-            releaseReadBuffer();
-            ByteBuf c = cumulation;
-            cumulation = null;
-            if (c != null) {
-                c.release();
             }
         } finally {
             releaseRead();

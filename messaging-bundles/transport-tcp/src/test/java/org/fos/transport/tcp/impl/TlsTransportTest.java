@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.fos.kernel.api.Mailbox;
 import org.fos.kernel.api.Message;
@@ -64,6 +65,21 @@ class TlsTransportTest {
         assertThat(a.transport().info()).containsEntry("tls", true);
         assertThat(((Map<?, ?>) a.transport().info().get("counters")).get("writtenBySender"))
                 .as("over TLS only the event loop writes: the sender's frame needs encrypting").isEqualTo(0L);
+
+        // a thread that asks to read while it waits gets nothing: the bytes on the socket are encrypted,
+        // and only the event loop's TLS handler may read them
+        assertThat(b.kernel.send(Message.of(atA.capability(), "again", "x"))).isEqualTo(Status.OK);
+        AtomicReference<Message> got = new AtomicReference<>();
+        await("delivered by the event loop").atMost(WAIT).until(() -> {
+            assertThat(a.transport().assist()).isZero();
+            got.compareAndSet(null, atA.poll());
+            return got.get() != null;
+        });
+        assertThat(got.get().payload()).isEqualTo("x");
+        for (TestNode n : List.of(a, b)) {
+            assertThat(((Map<?, ?>) n.transport().info().get("counters")).get("readByWaitingThreads"))
+                    .as(n.id + ": over TLS only the event loop reads").isEqualTo(0L);
+        }
     }
 
     @Test
