@@ -188,10 +188,11 @@ final class Rows {
             + " caller encodes the request (the binary codec) and, the connection being idle, writes the frame to node-a's"
             + " socket itself (ADR 0101); node-b's member, spinning while it waits for a call, reads node-b's socket"
             + " itself, decodes the request, runs the call and writes the reply itself; the caller, spinning, reads the"
-            + " reply from node-a's socket itself (ADR 0123). Beside the spinning raw ping-pong fos adds the codec, the"
-            + " capability check, the proxy and the mailboxes, and every segment that arrives still wakes the event loop"
-            + " that watches the socket, which finds it read and sleeps again: on 2 cores that wake-up takes a core from"
-            + " one of the two spinning threads, and the call waits when it takes the reading one's. Beside the blocking"
+            + " reply from node-a's socket itself (ADR 0123), and while they do, the event loops stop watching the"
+            + " sockets, looking now and then whether the waiting threads still come. Beside the spinning raw ping-pong"
+            + " fos adds the codec, the capability check, the proxy and the mailboxes, and on 2 cores the event loops'"
+            + " looks and the JIT's and GC's threads take a core from one of the two spinning threads now and then."
+            + " Beside the blocking"
             + " ping-pong, whose two threads each wake once, the parked fos call (parked threads read nothing) pays the"
             + " two event loops' wake-ups and the unparking of the member and of the caller. "
             + earlier("2026-12-04", "RemoteCallBenchmark peer=fos, three alternating single-fork runs of each build",
@@ -199,7 +200,8 @@ final class Rows {
                     + " its own, 34 to 36 us once the sending thread wrote it")
             + " " + earlier("2026-12-06", "RemoteCallBenchmark peer=fos, three alternating single-fork runs of each build",
                     "p50 32.4 to 37.8 us while the event loops read every frame, 9.36 to 13.5 us once the waiting"
-                    + " threads read them; p99 110 to 118 us before, 62.5 to 85.6 us after")
+                    + " threads read them; p99 110 to 118 us before, 62.5 to 85.6 us after; with the event loops lending"
+                    + " their reads, p90 10.6 to 11.8 us against 24.2 to 32.9 us, p99 41.2 to 56.7 us")
             + ". Allocated per call in this run (`-prof gc`: encoding and decoding of request and reply, frames,"
             + " messages): {allocation}. "
             + earlier("2026-12-04", "RemoteCallBenchmark, single forks, ADR 0101", "event loops that polled their"

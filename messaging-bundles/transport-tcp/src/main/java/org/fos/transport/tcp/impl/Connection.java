@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -82,6 +83,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private int dataRead;
     /** Until when waiting threads leave the socket to the event loop: frames came in batches lately. */
     private volatile long streamingUntil = System.nanoTime();
+    /** When a waiting thread last came to read this connection. */
+    private volatile long lastAssistNanos = System.nanoTime() - (Long.MAX_VALUE >> 1);
+    /** Whether the event loop has stopped watching the socket for reads, waiting threads reading it; on the event loop. */
+    private boolean readsLent;
+    /** How many times the event loop lent its reads; on the event loop. */
+    private long lendings;
+    /** Set by a waiting thread that read the end of the stream or a failure: the event loop's to handle. */
+    private volatile boolean ended;
     /** The next look at whether the peer stayed silent for the heartbeat timeout; on the event loop. */
     private ScheduledFuture<?> silenceTimer;
     private final Handshakes handshakes;
@@ -89,6 +98,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     /** The strings this connection's DATA frames carried lately; used under the channel's read lock (or on the event loop, over TLS). */
     private final RecentStrings<ByteBuf> recentStrings = new RecentStrings<>(ByteBuf::getByte);
     private final LinkStream stream;
+
+    /** The event loop lends its reads when a waiting thread came to read within this time before its own read. */
+    static final long LEND_WHEN_ASSISTED_MICROS = 50;
+    /** How often the event loop looks whether the waiting threads still read a connection it lent its reads to. */
+    static final long LENT_CHECK_MICROS = 200;
 
     /** How long waiting threads leave a connection to the event loop after frames came in a batch. */
     static final long STREAMING_MICROS = 1_000;
@@ -380,12 +394,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         ReentrantLock lock = reading;
         FrameDecoder d = decoder;
         ChannelHandlerContext c = ctx;
-        if (lock == null || d == null || c == null || state != State.ESTABLISHED || closing.get() || streaming()
+        if (lock == null || d == null || c == null || state != State.ESTABLISHED || closing.get() || ended || streaming()
                 || lock.isHeldByCurrentThread() || !lock.tryLock()) {
             // a stream of frames is the event loop's to read in batches; and a thread that reads already,
             // and waits again inside a delivery, must not cut the stream twice
             return 0;
         }
+        lastAssistNanos = System.nanoTime();
         int frames = 0;
         try {
             SocketChannel s = SenderWritable.socket(c.channel());
@@ -395,9 +410,16 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             frames = d.read(s, c.alloc());
             if (frames > 0) {
                 noteBatch(System.nanoTime());
+            } else if (frames < 0) {
+                ended = true; // the event loop reads the end again and closes the channel
+                takeReadsBack(c);
+                return 0;
             }
         } catch (IOException e) {
-            return 0; // the connection broke: the event loop's next read sees it too, and closes the channel
+            // the connection broke: the event loop's next read sees it too, and closes the channel
+            ended = true;
+            takeReadsBack(c);
+            return 0;
         } catch (RuntimeException e) {
             refuse(Fault.IO_ERROR, "reading on a waiting thread: " + e);
             return 0;
@@ -421,8 +443,65 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private void noteBatch(long now) {
         if (dataRead > 1) {
             streamingUntil = now + TimeUnit.MICROSECONDS.toNanos(STREAMING_MICROS);
+            ChannelHandlerContext c = ctx;
+            if (c != null) {
+                takeReadsBack(c);
+            }
         }
         dataRead = 0;
+    }
+
+    /**
+     * On the event loop, after a read that found the waiting threads at work on this connection: the
+     * event loop stops watching the socket for reads ({@code autoRead} off), so that it is not woken for
+     * every segment the waiting threads read themselves. It takes the reads back as soon as a stream
+     * begins or the stream ends, and otherwise looks every {@value #LENT_CHECK_MICROS} us whether a
+     * waiting thread came lately; what arrives while none comes waits at most that long.
+     */
+    private void lendReads(ChannelHandlerContext context) {
+        if (reading == null || readsLent || ended || state != State.ESTABLISHED || streaming()
+                || System.nanoTime() - lastAssistNanos >= TimeUnit.MICROSECONDS.toNanos(LEND_WHEN_ASSISTED_MICROS)) {
+            return;
+        }
+        readsLent = true;
+        transport.counters.readsLent.increment();
+        context.channel().config().setAutoRead(false);
+        watchLentReads(context, ++lendings);
+    }
+
+    /** On the event loop: one watch a lending ({@code lending}), which ends when the reads come back. */
+    private void watchLentReads(ChannelHandlerContext context, long lending) {
+        context.executor().schedule(() -> {
+            if (!readsLent || lending != lendings) {
+                return;
+            }
+            if (context.channel().isOpen() && !ended && !streaming() && state == State.ESTABLISHED
+                    && System.nanoTime() - lastAssistNanos < TimeUnit.MICROSECONDS.toNanos(LENT_CHECK_MICROS)) {
+                watchLentReads(context, lending);
+                return;
+            }
+            readsLent = false;
+            context.channel().config().setAutoRead(true);
+        }, LENT_CHECK_MICROS, TimeUnit.MICROSECONDS);
+    }
+
+    /** Any thread: the event loop watches the socket for reads again, at once. */
+    private void takeReadsBack(ChannelHandlerContext context) {
+        Runnable back = () -> {
+            if (readsLent) {
+                readsLent = false;
+                context.channel().config().setAutoRead(true);
+            }
+        };
+        if (context.executor().inEventLoop()) {
+            back.run();
+            return;
+        }
+        try {
+            context.executor().execute(back);
+        } catch (RejectedExecutionException stopping) {
+            // the transport is stopping and closes every channel
+        }
     }
 
     /** Whether frames came in batches lately (see {@link #noteBatch}). */
@@ -595,6 +674,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
                 lock.unlock();
             }
         }
+        lendReads(context);
         stream.readComplete(context);
         context.fireChannelReadComplete();
     }

@@ -199,7 +199,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
      *
      * @param socket the channel's socket, non-blocking
      * @param alloc where buffers come from
-     * @return the frames handed on
+     * @return the frames handed on, or -1 at the end of the stream
      * @throws IOException if the socket fails; the event loop's next read fails too and closes the channel
      */
     int read(SocketChannel socket, ByteBufAllocator alloc) throws IOException {
@@ -212,8 +212,11 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
             readBuffer = b;
         }
         int n = b.writeBytes(socket, b.writableBytes());
-        if (n <= 0) {
-            return 0; // nothing, or the end of the stream, which the event loop reads again and closes on
+        if (n < 0) {
+            return -1; // the end of the stream, which the event loop reads again and closes on
+        }
+        if (n == 0) {
+            return 0;
         }
         readBuffer = null;
         return feed(b, alloc);

@@ -341,6 +341,47 @@ class TcpTransportTest {
     }
 
     @Test
+    void shouldNoticeAPeerThatLeavesWhileWaitingThreadsReadTheLink() throws Exception {
+        // silence is noticed only after a minute here: a close must be noticed from the end of the stream
+        TransportSettings patient = new TransportSettings("127.0.0.1", 0, "", "fos", Map.of(), 10, 1 << 20, 5_000, 100, 10_000,
+                5_000, 20_000, 60_000, 1 << 20, 4 << 20, 1, null);
+        TestNode b = node(TestNode.start("node-b", patient));
+        TestNode a = node(TestNode.start("node-a", new TransportSettings("127.0.0.1", 0, "", "fos", b.asPeer(), 10, 1 << 20, 5_000,
+                100, 10_000, 5_000, 20_000, 60_000, 1 << 20, 4 << 20, 1, null)));
+        awaitConnected(a, "node-b");
+        awaitConnected(b, "node-a");
+        Mailbox inbox = b.kernel.createMailbox("inbox", 1024);
+        Thread reader = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                b.transport().assist();
+                Thread.onSpinWait();
+            }
+        }, "assisting");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            // while a thread keeps reading, node-b's event loop stops watching the socket
+            AtomicLong n = new AtomicLong();
+            await("reads lent to the waiting thread").atMost(WAIT).until(() -> {
+                assertThat(a.kernel.send(Message.of(inbox.capability(), "tick", new Tick("a", n.incrementAndGet(), new byte[8]))))
+                        .isEqualTo(Status.OK);
+                while (inbox.poll() != null) {
+                    // taken
+                }
+                return (Long) counters(b).get("readsLent") > 0;
+            });
+
+            a.stopTransport();
+
+            await("node-b notices node-a left").atMost(WAIT).until(() -> b.transport().cost("node-a") < 0);
+            assertThat(b.transport().faults(Fault.HEARTBEAT_TIMEOUT)).isZero();
+        } finally {
+            reader.interrupt();
+            reader.join();
+        }
+    }
+
+    @Test
     void shouldWriteWhatTheSocketDidNotTakeAfterItInOrder() throws Exception {
         try (ServerSocket slow = new ServerSocket()) {
             slow.setReceiveBufferSize(4096);
