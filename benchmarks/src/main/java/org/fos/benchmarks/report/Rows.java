@@ -201,7 +201,8 @@ final class Rows {
             + " " + earlier("2026-12-06", "RemoteCallBenchmark peer=fos, three alternating single-fork runs of each build",
                     "p50 32.4 to 37.8 us while the event loops read every frame, 9.36 to 13.5 us once the waiting"
                     + " threads read them; p99 110 to 118 us before, 62.5 to 85.6 us after; with the event loops lending"
-                    + " their reads, p90 10.6 to 11.8 us against 24.2 to 32.9 us, p99 41.2 to 56.7 us")
+                    + " their reads, which they do since the full run of 2026-12-06 20:34, p90 10.6 to 11.8 us against"
+                    + " 24.2 to 32.9 us, p99 41.2 to 56.7 us")
             + ". Allocated per call in this run (`-prof gc`: encoding and decoding of request and reply, frames,"
             + " messages): {allocation}. "
             + earlier("2026-12-04", "RemoteCallBenchmark, single forks, ADR 0101", "event loops that polled their"
