@@ -394,13 +394,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         ReentrantLock lock = reading;
         FrameDecoder d = decoder;
         ChannelHandlerContext c = ctx;
-        if (lock == null || d == null || c == null || state != State.ESTABLISHED || closing.get() || ended || streaming()
+        long now = System.nanoTime();
+        if (lock == null || d == null || c == null || state != State.ESTABLISHED || closing.get() || ended || streaming(now)
                 || lock.isHeldByCurrentThread() || !lock.tryLock()) {
             // a stream of frames is the event loop's to read in batches; and a thread that reads already,
             // and waits again inside a delivery, must not cut the stream twice
             return 0;
         }
-        lastAssistNanos = System.nanoTime();
+        lastAssistNanos = now;
         int frames = 0;
         try {
             SocketChannel s = SenderWritable.socket(c.channel());
@@ -409,7 +410,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             }
             frames = d.read(s, c.alloc());
             if (frames > 0) {
-                noteBatch(System.nanoTime());
+                noteBatch(now);
             } else if (frames < 0) {
                 ended = true; // the event loop reads the end again and closes the channel
                 takeReadsBack(c);
@@ -459,8 +460,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
      * waiting thread came lately; what arrives while none comes waits at most that long.
      */
     private void lendReads(ChannelHandlerContext context) {
-        if (reading == null || readsLent || ended || state != State.ESTABLISHED || streaming()
-                || System.nanoTime() - lastAssistNanos >= TimeUnit.MICROSECONDS.toNanos(LEND_WHEN_ASSISTED_MICROS)) {
+        long now = System.nanoTime();
+        if (reading == null || readsLent || ended || state != State.ESTABLISHED || streaming(now)
+                || now - lastAssistNanos >= TimeUnit.MICROSECONDS.toNanos(LEND_WHEN_ASSISTED_MICROS)) {
             return;
         }
         readsLent = true;
@@ -475,8 +477,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             if (!readsLent || lending != lendings) {
                 return;
             }
-            if (context.channel().isOpen() && !ended && !streaming() && state == State.ESTABLISHED
-                    && System.nanoTime() - lastAssistNanos < TimeUnit.MICROSECONDS.toNanos(LENT_CHECK_MICROS)) {
+            long now = System.nanoTime();
+            if (context.channel().isOpen() && !ended && !streaming(now) && state == State.ESTABLISHED
+                    && now - lastAssistNanos < TimeUnit.MICROSECONDS.toNanos(LENT_CHECK_MICROS)) {
                 watchLentReads(context, lending);
                 return;
             }
@@ -505,8 +508,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     }
 
     /** Whether frames came in batches lately (see {@link #noteBatch}). */
-    private boolean streaming() {
-        return System.nanoTime() - streamingUntil < 0;
+    private boolean streaming(long now) {
+        return now - streamingUntil < 0;
     }
 
     private void onFrame(ByteBuf frame) throws FrameException {
