@@ -193,8 +193,13 @@ final class Rows {
             + " fos adds the codec, the capability check, the proxy and the mailboxes, and on 2 cores the event loops'"
             + " looks and the JIT's and GC's threads take a core from one of the two spinning threads now and then."
             + " Beside the blocking"
-            + " ping-pong, whose two threads each wake once, the parked fos call (parked threads read nothing) pays the"
-            + " two event loops' wake-ups and the unparking of the member and of the caller. "
+            + " ping-pong, whose two threads each wake once, the parked fos call wakes once a hop too: the member and the"
+            + " caller park in their transport's selector over the peers' sockets, wake when their message arrives and"
+            + " read it themselves (ADR 0124), where the event loops woke first and unparked them. "
+            + earlier("2026-12-06", "RemoteCallBenchmark peer=fosParked, two alternating single-fork runs of each build",
+                    "p50 81.4 and 84.5 us while the event loops read for parked threads, 47.7 and 48.3 us once the"
+                    + " parked threads read themselves, raw blocking 50.2 and 50.9 us in the same session")
+            + " "
             + earlier("2026-12-04", "RemoteCallBenchmark peer=fos, three alternating single-fork runs of each build",
                     "p50 86 to 92 us while every frame went through the event loop, a task and an eventfd wake-up of"
                     + " its own, 34 to 36 us once the sending thread wrote it")

@@ -84,7 +84,7 @@ final class KernelCore {
         this.mailboxes = new MailboxTable(this.nodeId, this::settings, codec, registrations);
         this.links = new LinkTable(mailboxes, settings.linkCapacity(), TimeUnit.MILLISECONDS.toNanos(settings.retransmitMillis()),
                 this::notifyUndelivered);
-        mailboxes.assistWith(links::assist);
+        mailboxes.assistWith(links::assist, links::parkedReader);
         this.nameCache = new NameCache(this.nodeId, nameLock, this::storeFor, mailboxes::mailbox,
                 (status, message) -> mailboxes.reject(status, null, message));
         this.events = Executors.newSingleThreadExecutor(r -> {

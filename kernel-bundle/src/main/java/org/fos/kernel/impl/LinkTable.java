@@ -14,6 +14,7 @@ import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
 import org.fos.kernel.spi.ClientLimits;
 import org.fos.kernel.spi.Links;
+import org.fos.kernel.spi.ParkedReader;
 import org.fos.kernel.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +127,26 @@ final class LinkTable implements Links {
             }
         }
         return work;
+    }
+
+    /**
+     * Hands the calling thread, a receiver about to park for a message from another node, the first
+     * transport's {@link ParkedReader} that is free ({@link Transport#parkedReader()}).
+     *
+     * @return the reader, the caller's until it releases it; null if no transport has one free
+     */
+    ParkedReader parkedReader() {
+        for (Transport t : assisting) {
+            try {
+                ParkedReader r = t.parkedReader();
+                if (r != null) {
+                    return r;
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("transport {} failed to hand out its parked reader", t, e);
+            }
+        }
+        return null;
     }
 
     List<Transport> transports() {

@@ -12,6 +12,7 @@ import org.fos.kernel.api.MailboxInfo;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.MessageHandler;
 import org.fos.kernel.api.Status;
+import org.fos.kernel.spi.ParkedReader;
 import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How the receiver waits before it parks is its {@link ReceiverIdle}'s choice, from the node's
  * {@link CoreBudget} and its own history. That choice never decides whether a producer wakes it: a
- * producer unparks whatever thread {@link #waiter} names, so a receiver told to park at once is woken
- * exactly as one that spun first.
+ * producer wakes whatever thread {@link #waiter} names (unparks it, or wakes the transport's reader it
+ * parks in, ADR 0124), so a receiver told to park at once is woken exactly as one that spun first.
  *
  * <p>A mailbox made with a {@link DirectDelivery} offers each message to it first, on the delivering
  * thread; what it takes is counted in {@link #taken} (part of both counts) and never queued.
@@ -53,6 +54,13 @@ final class MailboxImpl {
     volatile boolean closed;
     volatile CapEntry root;
     private volatile Thread waiter;
+    /** The transport's reader {@link #waiter} parks in, or null: a producer wakes it there (ADR 0124). */
+    private volatile ParkedReader parkedIn;
+    /**
+     * Whether the last message offered came from another node: a receiver that parks may then wait in a
+     * transport's {@link ParkedReader}, to read its next message itself. Written only when it changes.
+     */
+    private volatile boolean fedByLinks;
     private final ReceiverIdle idle;
     /** What takes messages as they are delivered, or null. */
     private final DirectDelivery direct;
@@ -76,19 +84,46 @@ final class MailboxImpl {
         this.ownerBundleId = ownerBundleId;
     }
 
-    /** Offers a message; wakes a parked receiver. False if full. */
+    /** Offers a message from this node; wakes a parked receiver. False if full. */
     boolean offer(Message message) {
+        return offer(message, false);
+    }
+
+    /**
+     * Offers a message; wakes a parked receiver, in the transport's reader if it parks in one. False if
+     * full.
+     *
+     * @param fromLink whether the message came from another node (a transport delivered it)
+     */
+    boolean offer(Message message, boolean fromLink) {
+        if (fedByLinks != fromLink) {
+            fedByLinks = fromLink;
+        }
         if (direct != null && !closed && takenDirectly(message)) {
             return true;
         }
         if (!queue.offer(message)) {
             return false;
         }
+        wakeWaiter();
+        return true;
+    }
+
+    /**
+     * Wakes the receiver if it parks: in the transport's reader if it waits there ({@link #parkedIn}
+     * is written before {@link #waiter}, so a producer that sees the waiter sees where it waits), else
+     * with {@code unpark}.
+     */
+    private void wakeWaiter() {
         Thread w = waiter;
         if (w != null) {
-            LockSupport.unpark(w);
+            ParkedReader r = parkedIn;
+            if (r != null) {
+                r.wake();
+            } else {
+                LockSupport.unpark(w);
+            }
         }
-        return true;
     }
 
     /** Offers a message to {@link #direct}: whether it took it. One that throws has the message queued. */
@@ -200,6 +235,7 @@ final class MailboxImpl {
         int turn = -1;
         boolean found = false;
         boolean readItself = false;
+        boolean readerRefused = false;
         idle.begin(table.idleStrategy());
         try {
             while (queue.relaxedPeek() == null) {
@@ -222,11 +258,21 @@ final class MailboxImpl {
                 }
                 phase = idle.phase(waited);
                 if (phase == 2) {
-                    waiter = Thread.currentThread();
-                    if (queue.isEmpty() && !closed) {
-                        LockSupport.parkNanos(this, timeoutNanos - waited);
+                    ParkedReader reader = readerRefused || !fedByLinks ? null : table.parkedReader();
+                    if (reader == null) {
+                        waiter = Thread.currentThread();
+                        if (queue.isEmpty() && !closed) {
+                            LockSupport.parkNanos(this, timeoutNanos - waited);
+                        }
+                        waiter = null;
+                    } else {
+                        int frames = awaitIn(reader, timeoutNanos - waited);
+                        if (frames < 0) {
+                            readerRefused = true; // what came is the transport's reader's: park as usual
+                        } else if (frames > 0) {
+                            readItself = !queue.isEmpty();
+                        }
                     }
-                    waiter = null;
                 } else if (table.assist() > 0) {
                     // a transport read on this thread: perhaps this receiver's own message
                     readItself = !queue.isEmpty();
@@ -255,6 +301,24 @@ final class MailboxImpl {
     }
 
     /**
+     * Parks in a transport's reader (ADR 0124) until something arrives from another node, a producer
+     * of this mailbox wakes it, or the time passes; then gives the reader back.
+     *
+     * @return what {@link ParkedReader#await} returned, 0 if it did not wait
+     */
+    private int awaitIn(ParkedReader reader, long nanos) {
+        parkedIn = reader;
+        waiter = Thread.currentThread();
+        try {
+            return queue.isEmpty() && !closed ? reader.await(nanos) : 0;
+        } finally {
+            waiter = null;
+            parkedIn = null;
+            reader.release();
+        }
+    }
+
+    /**
      * Marks the mailbox closed and wakes its receiver. What waits is left for the garbage collector
      * with the queue: only the receiver may take from the queue, and it may be running now.
      *
@@ -263,10 +327,7 @@ final class MailboxImpl {
     int markClosed() {
         closed = true;
         idle.uncount();
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
+        wakeWaiter();
         return queue.size();
     }
 

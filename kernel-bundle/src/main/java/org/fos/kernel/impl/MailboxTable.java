@@ -23,6 +23,7 @@ import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Right;
 import org.fos.kernel.api.Status;
 import org.fos.kernel.spi.ClientLimits;
+import org.fos.kernel.spi.ParkedReader;
 
 /**
  * A node's mailboxes and the capability table that guards them: creation, narrowing, revocation,
@@ -47,6 +48,8 @@ final class MailboxTable implements Inbox {
     private final CoreBudget coreBudget;
     /** What a waiting receiver lends its thread to: the link table's transports. */
     private volatile IntSupplier assist;
+    /** Where a receiver that parks for a message from another node may wait: a transport's reader. */
+    private volatile Supplier<ParkedReader> parkedReader = () -> null;
 
     /**
      * @param nodeId this node's id
@@ -80,19 +83,27 @@ final class MailboxTable implements Inbox {
     }
 
     /**
-     * Sets what a waiting receiver lends its thread to while it spins or yields: the link table's
+     * Sets what a waiting receiver lends its thread to: while it spins or yields, the link table's
      * {@link LinkTable#assist()}, so that a message from another node may be read by the thread that
-     * waits for it.
+     * waits for it; when it parks for such a message, a transport's {@link ParkedReader} to wait in
+     * ({@link LinkTable#parkedReader()}).
      *
      * @param assist returns how many frames it read
+     * @param parkedReader returns a reader for the calling thread to park in, or null
      */
-    void assistWith(IntSupplier assist) {
+    void assistWith(IntSupplier assist, Supplier<ParkedReader> parkedReader) {
         this.assist = Objects.requireNonNull(assist, "assist");
+        this.parkedReader = Objects.requireNonNull(parkedReader, "parkedReader");
     }
 
     /** Lends the calling thread, a waiting receiver, to the transports; what they read. */
     int assist() {
         return assist.getAsInt();
+    }
+
+    /** A transport's reader for the calling thread, about to park, to wait in; null if none is free. */
+    ParkedReader parkedReader() {
+        return parkedReader.get();
     }
 
     IdleStrategy idleStrategy() {
@@ -291,6 +302,14 @@ final class MailboxTable implements Inbox {
 
     /** Puts a message into a mailbox of this node; waits up to {@code timeoutNanos} for room if that is above 0. */
     Status send(Message message, long timeoutNanos) {
+        return send(message, timeoutNanos, false);
+    }
+
+    /**
+     * Puts a message into a mailbox of this node, as {@link #send(Message, long)}; {@code fromLink}
+     * says whether it came from another node (see {@link MailboxImpl#offer(Message, boolean)}).
+     */
+    private Status send(Message message, long timeoutNanos, boolean fromLink) {
         Capability to = message.to();
         CapEntry e = capabilities.get(to);
         if (e == null) {
@@ -313,7 +332,7 @@ final class MailboxTable implements Inbox {
             }
         }
         if (timeoutNanos <= 0) {
-            return mailbox.offer(message) ? Status.OK : count(Status.FULL, mailbox);
+            return mailbox.offer(message, fromLink) ? Status.OK : count(Status.FULL, mailbox);
         }
         Status s = mailbox.offer(message, timeoutNanos);
         return s == Status.OK ? s : count(s, mailbox);
@@ -324,7 +343,7 @@ final class MailboxTable implements Inbox {
         if (!nodeId.equals(message.to().address().node())) {
             return count(Status.NO_ROUTE, null); // a node never relays: final
         }
-        return send(limits == null ? message : limited(message, limits), 0L);
+        return send(limits == null ? message : limited(message, limits), 0L, true);
     }
 
     /**

@@ -80,4 +80,19 @@ public interface Transport {
     default int assist() {
         return 0;
     }
+
+    /**
+     * Hands a thread of this node that is about to park for a message from another node the
+     * transport's {@link ParkedReader}, if it has one and no other thread holds it: the thread waits
+     * in it, reads what arrives for this node itself and so is woken by the message it waits for,
+     * not by a reader thread that took the message first (ADR 0124). Must return at once and must
+     * not throw.
+     *
+     * @return the reader, now the calling thread's until it calls {@link ParkedReader#release()};
+     *         null if the transport has none or another thread holds it
+     * @since 1.7
+     */
+    default ParkedReader parkedReader() {
+        return null;
+    }
 }

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.fos.kernel.api.KernelException;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.api.Status;
+import org.fos.kernel.spi.ParkedReader;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,7 +45,81 @@ class MailboxWakeUpTest {
         /** Thresholds of zero: every waiter parks at once, whatever the cores. */
         ZERO_THRESHOLDS,
         /** Cores to spare and thresholds without end: waits only spin, on the slot alone, and receivers keep their places. */
-        SPINNING_WITHOUT_END
+        SPINNING_WITHOUT_END,
+        /**
+         * Thresholds of zero and every message delivered as from another node, with a transport's parked
+         * reader to wait in (ADR 0124), one receiver at a time: it waits there, the others park.
+         */
+        PARKED_IN_A_TRANSPORTS_READER
+    }
+
+    /**
+     * A transport's parked reader that reads nothing: it waits for its wake-up (a permit) or its time,
+     * as a selector does; a wake-up given before the wait ends the next wait at once.
+     */
+    private static final class QuietReader implements ParkedReader {
+        private final AtomicReference<Thread> holder = new AtomicReference<>();
+        private final Semaphore woken = new Semaphore(0);
+        final AtomicLong awaits = new AtomicLong();
+
+        ParkedReader take() {
+            return holder.compareAndSet(null, Thread.currentThread()) ? this : null;
+        }
+
+        @Override
+        public int await(long nanos) {
+            awaits.incrementAndGet();
+            try {
+                woken.tryAcquire(nanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            woken.drainPermits(); // the waiter looks at its mailbox next: what these wake-ups were for is there
+            return 0;
+        }
+
+        @Override
+        public void wake() {
+            woken.release();
+        }
+
+        @Override
+        public void release() {
+            assertThat(holder.getAndSet(null)).isSameAs(Thread.currentThread());
+        }
+    }
+
+    private static final Map<MailboxTable, QuietReader> READERS = new ConcurrentHashMap<>();
+
+    /**
+     * Sends as the mode wants it: from this node, or as a transport delivers a message from another
+     * node, offered again while the mailbox is full (as a link sends again what a gap dropped).
+     */
+    private static Status send(MailboxTable table, Mode mode, Message message, long timeoutNanos) {
+        if (mode != Mode.PARKED_IN_A_TRANSPORTS_READER) {
+            return table.send(message, timeoutNanos);
+        }
+        long start = System.nanoTime();
+        Status s;
+        while ((s = table.deliver(message, null)) == Status.FULL && System.nanoTime() - start < timeoutNanos) {
+            Thread.yield();
+        }
+        return s;
+    }
+
+    /** In the reader's mode: a message from another node first, so that the mailbox's receiver waits in the reader. */
+    private static void fedByLinks(MailboxTable table, Mode mode, MailboxHandle box) {
+        if (mode == Mode.PARKED_IN_A_TRANSPORTS_READER) {
+            assertThat(send(table, mode, Message.of(box.capability(), "first", -1), 0)).isEqualTo(Status.OK);
+            assertThat(box.poll()).isNotNull();
+        }
+    }
+
+    /** In the reader's mode: the receivers did wait in it. */
+    private static void assertReaderUsed(MailboxTable table, Mode mode) {
+        if (mode == Mode.PARKED_IN_A_TRANSPORTS_READER) {
+            assertThat(READERS.remove(table).awaits.get()).as("waits in the transport's reader").isPositive();
+        }
     }
 
     /** A message payload: who sent it and its sequence number for that producer. */
@@ -51,12 +130,17 @@ class MailboxWakeUpTest {
         IdleStrategy thresholds = switch (mode) {
             case PARKED_BY_DETECTION -> IdleStrategy.DEFAULT;
             case BURNING_THROUGH_EVERY_PHASE -> new IdleStrategy(1_000, 3_000);
-            case ZERO_THRESHOLDS -> new IdleStrategy(0, 0);
+            case ZERO_THRESHOLDS, PARKED_IN_A_TRANSPORTS_READER -> new IdleStrategy(0, 0);
             case SPINNING_WITHOUT_END -> new IdleStrategy(Long.MAX_VALUE, Long.MAX_VALUE);
         };
         KernelSettings settings = new KernelSettings(thresholds, 1 << 20, false);
         int cores = mode == Mode.PARKED_BY_DETECTION ? 1 : 64;
         MailboxTable table = new MailboxTable("n-wake", () -> settings, new WireCodec(() -> settings), new Registrations(), () -> cores);
+        if (mode == Mode.PARKED_IN_A_TRANSPORTS_READER) {
+            QuietReader reader = new QuietReader();
+            READERS.put(table, reader);
+            table.assistWith(() -> 0, reader::take);
+        }
         if (mode == Mode.PARKED_BY_DETECTION) {
             table.coreBudget().running();
             assertThat(table.coreBudget().admit(true)).isEqualTo(CoreBudget.Admission.PARK);
@@ -80,7 +164,7 @@ class MailboxWakeUpTest {
                         errors.add("echo: round " + i + " was never woken");
                         return;
                     }
-                    Status s = table.send(Message.of(pong.capability(), "pong", m.payload()), 0);
+                    Status s = send(table, mode, Message.of(pong.capability(), "pong", m.payload()), 0);
                     if (s != Status.OK) {
                         errors.add("echo: round " + i + " answered " + s);
                         return;
@@ -93,13 +177,14 @@ class MailboxWakeUpTest {
         echo.setDaemon(true);
         echo.start();
         for (int i = 0; i < ROUNDS && errors.isEmpty(); i++) {
-            assertThat(table.send(Message.of(ping.capability(), "ping", i), 0)).isEqualTo(Status.OK);
+            assertThat(send(table, mode, Message.of(ping.capability(), "ping", i), 0)).isEqualTo(Status.OK);
             Message reply = pong.receive(WAIT_SECONDS, TimeUnit.SECONDS);
             assertThat(reply).as("round %d: the caller was never woken", i).isNotNull();
             assertThat(reply.payload()).isEqualTo(i);
         }
         echo.join();
         assertThat(errors).isEmpty();
+        assertReaderUsed(table, mode);
         CoreBudget budget = table.coreBudget();
         assertThat(budget.runningCount() + budget.spinningCount())
                 .as("both receivers are back from their waits, running or holding the spinning place that caught a message")
@@ -121,7 +206,7 @@ class MailboxWakeUpTest {
             int id = p;
             producers.add(new Thread(() -> {
                 for (long seq = 0; seq < PER_PRODUCER; seq++) {
-                    Status s = table.send(Message.of(box.capability(), "t", new Tag(id, seq)), TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
+                    Status s = send(table, mode, Message.of(box.capability(), "t", new Tag(id, seq)), TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
                     if (s != Status.OK) {
                         errors.add("producer " + id + ": message " + seq + " answered " + s);
                         return;
@@ -151,6 +236,7 @@ class MailboxWakeUpTest {
         }
         assertThat(errors).isEmpty();
         assertThat(received.get()).isEqualTo(total);
+        assertReaderUsed(table, mode);
         assertThat(box.depth()).isZero();
         assertThat(table.coreBudget().spinningCount()).as("no producer still counts as spinning; the consumer may hold its place")
                 .isLessThanOrEqualTo(1);
@@ -162,6 +248,7 @@ class MailboxWakeUpTest {
     void shouldWakeAParkedReceiverWhenItsMailboxClosesAndNotCountItAsRunning(Mode mode) throws Exception {
         MailboxTable table = table(mode);
         MailboxHandle box = table.create(1, "closing", 2);
+        fedByLinks(table, mode, box);
         int runningBefore = table.coreBudget().runningCount();
         ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
         Thread receiver = new Thread(() -> {
@@ -188,6 +275,7 @@ class MailboxWakeUpTest {
 
         assertThat(thrown).hasSize(1);
         assertThat(thrown.peek()).isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.status()).isEqualTo(Status.CLOSED));
+        assertReaderUsed(table, mode);
         assertThat(table.coreBudget().runningCount()).isEqualTo(runningBefore);
         assertThat(table.coreBudget().spinningCount()).isZero();
     }
@@ -198,6 +286,7 @@ class MailboxWakeUpTest {
     void shouldEndAWaitNobodyAnswersAtItsTimeoutAndCountNothingAfterIt(Mode mode) throws Exception {
         MailboxTable table = table(mode);
         MailboxHandle box = table.create(1, "silent", 2);
+        fedByLinks(table, mode, box);
         int runningBefore = table.coreBudget().runningCount();
         long start = System.nanoTime();
 
@@ -206,5 +295,6 @@ class MailboxWakeUpTest {
         assertThat(System.nanoTime() - start).as("waited its timeout out").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
         assertThat(table.coreBudget().spinningCount()).isZero();
         assertThat(table.coreBudget().runningCount()).as("back from its wait, running").isEqualTo(runningBefore + 1);
+        assertReaderUsed(table, mode);
     }
 }

@@ -85,6 +85,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private volatile long streamingUntil = System.nanoTime();
     /** When a waiting thread last came to read this connection. */
     private volatile long lastAssistNanos = System.nanoTime() - (Long.MAX_VALUE >> 1);
+    /** Whether the transport's parked reader watches this connection's socket (ADR 0124). */
+    private volatile boolean watchedByParkedReader;
     /** Whether the event loop has stopped watching the socket for reads, waiting threads reading it; on the event loop. */
     private boolean readsLent;
     /** How many times the event loop lent its reads; on the event loop. */
@@ -391,22 +393,61 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
      * @return the frames read
      */
     int assist() {
+        return Math.max(0, read(false));
+    }
+
+    /**
+     * As {@link #assist()}, for a thread that waited in the transport's {@link ParkedReads} and was
+     * woken because this connection's socket has something to read (ADR 0124).
+     *
+     * @return the frames read (0 if only part of a frame came); -1 if this thread may not read the
+     *         socket now (the event loop reads it, a stream is the event loop's, the connection ends)
+     */
+    int readParked() {
+        return read(true);
+    }
+
+    /** The transport's parked reader watches (or no longer watches) this connection's socket. */
+    void watchedByParkedReader(boolean watched) {
+        watchedByParkedReader = watched;
+    }
+
+    /** Whether a thread waits in the transport's parked reader, which watches this connection's socket. */
+    private boolean parkedReaderWatches() {
+        return watchedByParkedReader && transport.parkedReaderHeld();
+    }
+
+    /** The socket a parked thread may wait on: the channel's, if others than the event loop may read it. */
+    java.nio.channels.SocketChannel plainSocket() {
+        ChannelHandlerContext c = ctx;
+        return reading == null || c == null ? null : SenderWritable.socket(c.channel());
+    }
+
+    /** {@link #assist()} and {@link #readParked()}: the frames read, or -1 if this thread may not read now. */
+    private int read(boolean parked) {
         ReentrantLock lock = reading;
         FrameDecoder d = decoder;
         ChannelHandlerContext c = ctx;
         long now = System.nanoTime();
         if (lock == null || d == null || c == null || state != State.ESTABLISHED || closing.get() || ended || streaming(now)
-                || lock.isHeldByCurrentThread() || !lock.tryLock()) {
+                || lock.isHeldByCurrentThread()) {
             // a stream of frames is the event loop's to read in batches; and a thread that reads already,
             // and waits again inside a delivery, must not cut the stream twice
-            return 0;
+            return -1;
+        }
+        if (!lock.tryLock()) {
+            if (parked) {
+                // the event loop woke too and reads: a thread came, so it lends its reads next time
+                lastAssistNanos = now;
+            }
+            return -1;
         }
         lastAssistNanos = now;
         int frames = 0;
         try {
             SocketChannel s = SenderWritable.socket(c.channel());
             if (s == null || state != State.ESTABLISHED || closing.get()) {
-                return 0;
+                return -1;
             }
             frames = d.read(s, c.alloc());
             if (frames > 0) {
@@ -414,23 +455,25 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             } else if (frames < 0) {
                 ended = true; // the event loop reads the end again and closes the channel
                 takeReadsBack(c);
-                return 0;
+                return -1;
             }
         } catch (IOException e) {
             // the connection broke: the event loop's next read sees it too, and closes the channel
             ended = true;
             takeReadsBack(c);
-            return 0;
+            return -1;
         } catch (RuntimeException e) {
             refuse(Fault.IO_ERROR, "reading on a waiting thread: " + e);
-            return 0;
+            return -1;
         } finally {
             lock.unlock();
         }
         if (frames == 0) {
             return 0;
         }
-        transport.counters.readByWaitingThreads.add(frames);
+        if (!parked) {
+            transport.counters.readByWaitingThreads.add(frames);
+        }
         stream.readComplete(c);
         return frames;
     }
@@ -462,7 +505,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private void lendReads(ChannelHandlerContext context) {
         long now = System.nanoTime();
         if (reading == null || readsLent || ended || state != State.ESTABLISHED || streaming(now)
-                || now - lastAssistNanos >= TimeUnit.MICROSECONDS.toNanos(LEND_WHEN_ASSISTED_MICROS)) {
+                || now - lastAssistNanos >= TimeUnit.MICROSECONDS.toNanos(LEND_WHEN_ASSISTED_MICROS) && !parkedReaderWatches()) {
             return;
         }
         readsLent = true;
@@ -479,7 +522,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
             }
             long now = System.nanoTime();
             if (context.channel().isOpen() && !ended && !streaming(now) && state == State.ESTABLISHED
-                    && now - lastAssistNanos < TimeUnit.MICROSECONDS.toNanos(LENT_CHECK_MICROS)) {
+                    && (now - lastAssistNanos < TimeUnit.MICROSECONDS.toNanos(LENT_CHECK_MICROS) || parkedReaderWatches())) {
                 watchLentReads(context, lending);
                 return;
             }

@@ -39,6 +39,8 @@ final class Counters {
     final LongAdder writtenBySenderInPart = new LongAdder();
     /** Frames a thread of the node that waited for a message read from the socket itself, the event loop not woken (ADR 0123). */
     final LongAdder readByWaitingThreads = new LongAdder();
+    /** Frames a thread of the node read after it parked in the transport's reader and woke for them (ADR 0124). */
+    final LongAdder readByParkedThreads = new LongAdder();
     /** Times an event loop stopped watching a socket for reads because waiting threads read it (ADR 0123). */
     final LongAdder readsLent = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
@@ -104,6 +106,7 @@ final class Counters {
         out.put("writtenBySender", writtenBySender.sum());
         out.put("writtenBySenderInPart", writtenBySenderInPart.sum());
         out.put("readByWaitingThreads", readByWaitingThreads.sum());
+        out.put("readByParkedThreads", readByParkedThreads.sum());
         out.put("readsLent", readsLent.sum());
         out.put("bytesIn", bytesIn.sum());
         out.put("bytesOut", bytesOut.sum());

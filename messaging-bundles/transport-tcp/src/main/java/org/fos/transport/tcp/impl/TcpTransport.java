@@ -33,6 +33,7 @@ import io.netty.handler.ssl.SslHandler;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.spi.ClientLimits;
 import org.fos.kernel.spi.Links;
+import org.fos.kernel.spi.ParkedReader;
 import org.fos.kernel.spi.PayloadCodec;
 import org.fos.kernel.spi.Transport;
 import org.fos.kernel.spi.TransportStats.PeerStats;
@@ -91,6 +92,8 @@ public final class TcpTransport implements Transport, AutoCloseable {
     /** The peers' active connections, for {@link #assist()}: walked without an iterator. */
     private volatile Connection[] assisting = new Connection[0];
     private final Object assistingLock = new Object();
+    /** Where one parked thread of the node at a time waits for the active connections' sockets (ADR 0124); null over TLS. */
+    private final ParkedReads parkedReads;
     private final Handshakes handshakes;
     private final DataCodec data;
     /** Accepted connections that have not finished their handshake. */
@@ -118,6 +121,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
         this.handshakes = new Handshakes(nodeId, settings, links);
         this.data = new DataCodec(nodeId, codec, settings.maxFrameBytes(), counters);
         this.tls = settings.tls() == null ? null : TlsContexts.create(settings.tls());
+        this.parkedReads = tls == null ? new ParkedReads(counters) : null;
         AtomicInteger threads = new AtomicInteger();
         this.group = new NioEventLoopGroup(settings.ioThreads(), r -> {
             Thread t = new Thread(r, "fos-tcp-" + nodeId + "-" + threads.incrementAndGet());
@@ -226,6 +230,24 @@ public final class TcpTransport implements Transport, AutoCloseable {
         return frames;
     }
 
+    /**
+     * Hands a thread of this node about to park for a message from another node the transport's
+     * reader (ADR 0124), if no other thread holds it: the thread waits until a peer's connection has
+     * something to read, reads it itself as {@link #assist()} does, and so is woken by its own message
+     * rather than by an event loop that read it. Over TLS only the event loops read: none.
+     *
+     * @return the reader, or null
+     */
+    @Override
+    public ParkedReader parkedReader() {
+        return parkedReads == null || closed ? null : parkedReads.take();
+    }
+
+    /** Whether a thread waits in the parked reader: the event loops then lend their reads. */
+    boolean parkedReaderHeld() {
+        return parkedReads != null && parkedReads.held();
+    }
+
     @Override
     public boolean transmit(String node, long sequence, Message message) {
         Objects.requireNonNull(message, "message");
@@ -246,7 +268,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
     }
 
     /** The connection that carries the link to a node now, or null. */
-    private Connection active(String node) {
+    Connection active(String node) {
         Peer p = peers.get(node);
         return p == null ? null : p.active;
     }
@@ -403,6 +425,9 @@ public final class TcpTransport implements Transport, AutoCloseable {
     private void refreshAssisting() {
         synchronized (assistingLock) {
             assisting = peers.values().stream().map(p -> p.active).filter(Objects::nonNull).toArray(Connection[]::new);
+            if (parkedReads != null) {
+                parkedReads.watch(assisting);
+            }
         }
     }
 
@@ -645,6 +670,9 @@ public final class TcpTransport implements Transport, AutoCloseable {
         server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         for (Connection c : List.copyOf(connections)) {
             c.close();
+        }
+        if (parkedReads != null) {
+            parkedReads.close(); // drops its keys, so that the closed sockets are released
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         LOG.info("node {}: TCP transport stopped", nodeId);

@@ -381,6 +381,98 @@ class TcpTransportTest {
         }
     }
 
+    /** Loopback settings whose connections send a heartbeat after two minutes of silence, and give up after five. */
+    private static TransportSettings quiet(Map<String, InetSocketAddress> peers) {
+        return new TransportSettings("127.0.0.1", 0, "", "fos", peers, 10, 1 << 20, 5_000, 100, 10_000, 5_000, 120_000, 300_000,
+                1 << 20, 4 << 20, 1, null);
+    }
+
+    /** A receiver on node-b, parked in node-b's parked reader, and what it got. */
+    private record Parked(Mailbox inbox, AtomicReference<Message> got, Thread receiver) {
+
+        /** Waits until the receiver got a message and returns; checks it is tick {@code n}. */
+        void awaitTick(String why, long n) throws InterruptedException {
+            await(why).atMost(WAIT).until(() -> got.get() != null);
+            assertThat(((Tick) got.get().payload()).n()).isEqualTo(n);
+            receiver.join();
+        }
+    }
+
+    /** Starts a receiver on node-b that parks while it waits for a message from node-a, once it is parked in node-b's parked reader. */
+    private static Parked parkedReceiver(TestNode a, TestNode b) throws InterruptedException {
+        awaitConnected(b, "node-a");
+        Mailbox inbox = b.kernel.createMailbox("inbox", 16);
+        // a message from node-a first: a mailbox fed by links parks its receiver in the transport's reader
+        assertThat(a.kernel.send(Message.of(inbox.capability(), "tick", new Tick("a", 1, new byte[8])))).isEqualTo(Status.OK);
+        assertThat(((Tick) receive(inbox).payload()).n()).isEqualTo(1);
+        AtomicReference<Message> got = new AtomicReference<>();
+        Thread receiver = new Thread(() -> {
+            try {
+                got.set(inbox.receive(WAIT.toMillis() * 4, TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "parked-receiver");
+        receiver.setDaemon(true);
+        receiver.start();
+        await("the receiver parks in node-b's parked reader").atMost(WAIT).until(() -> b.transport().parkedReaderHeld());
+        return new Parked(inbox, got, receiver);
+    }
+
+    @Test
+    void shouldLetAParkedReceiverReadItsMessageWhileTheEventLoopIsHeld() throws Exception {
+        TestNode b = node(TestNode.startParked("node-b", TransportSettings.loopback(Map.of())));
+        TestNode a = dialling("node-a", b);
+        Parked parked = parkedReceiver(a, b);
+        CountDownLatch hold = new CountDownLatch(1);
+        try {
+            TestWire.holdEventLoops(b.transport(), hold);
+            assertThat(a.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("a", 2, new byte[100])))).isEqualTo(Status.OK);
+            // node-b's event loop is held: the receiver gets the message only if it reads it itself
+            parked.awaitTick("read by the parked receiver", 2);
+            assertThat((Long) counters(b).get("readByParkedThreads")).isPositive();
+        } finally {
+            hold.countDown();
+        }
+        await("acknowledged").atMost(WAIT).until(() -> a.kernel.links().stream().allMatch(l -> l.unacknowledged() == 0));
+    }
+
+    @Test
+    void shouldWakeAReceiverParkedInTheReaderForAMessageOfItsOwnNode() throws Exception {
+        // no heartbeats within the test: nothing comes over the network to wake the parked reader
+        TestNode b = node(TestNode.startParked("node-b", quiet(Map.of())));
+        TestNode a = node(TestNode.start("node-a", quiet(b.asPeer())));
+        awaitConnected(a, "node-b");
+        Parked parked = parkedReceiver(a, b);
+
+        // only the sender's wake-up ends the wait, two minutes before its timeout
+        assertThat(b.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("b", 2, new byte[0])))).isEqualTo(Status.OK);
+
+        parked.awaitTick("the local message wakes the receiver", 2);
+    }
+
+    @Test
+    void shouldReleaseTheSocketOfAConnectionThatClosesWhileAThreadParksInTheReader() throws Exception {
+        TestNode b = node(TestNode.startParked("node-b", TransportSettings.loopback(Map.of())));
+        TestNode a = dialling("node-a", b);
+        Parked parked = parkedReceiver(a, b);
+        Connection c = b.transport().active("node-a");
+        java.nio.channels.SocketChannel socket = c.plainSocket();
+        assertThat(socket.isRegistered()).isTrue();
+
+        c.close();
+
+        // a socket is closed for good once every selector it is registered with has dropped it: the parked
+        // reader's selector drops it now, not when its thread next wakes
+        await("node-b's socket released").atMost(WAIT).until(() -> !socket.isRegistered() && !socket.isOpen());
+        assertThat(parked.receiver().isAlive()).isTrue();
+        // the new connection, established while the receiver waits in the reader, is read by it
+        awaitConnected(a, "node-b");
+        awaitConnected(b, "node-a");
+        assertThat(a.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("a", 2, new byte[8])))).isEqualTo(Status.OK);
+        parked.awaitTick("the receiver reads on over the new connection", 2);
+    }
+
     @Test
     void shouldWriteWhatTheSocketDidNotTakeAfterItInOrder() throws Exception {
         try (ServerSocket slow = new ServerSocket()) {

@@ -21,8 +21,12 @@ final class TestNode implements AutoCloseable {
     private TransportSettings settings;
 
     private TestNode(String id) {
+        this(id, StandaloneKernel.start(id, false));
+    }
+
+    private TestNode(String id, StandaloneKernel kernels) {
         this.id = id;
-        this.kernels = StandaloneKernel.start(id, false);
+        this.kernels = kernels;
         this.kernel = kernels.kernel(1);
         kernels.codec(codec);
         codec.allow(Tick.class);
@@ -37,6 +41,13 @@ final class TestNode implements AutoCloseable {
 
     static TestNode start(String id, Map<String, InetSocketAddress> peers) {
         return start(id, TransportSettings.loopback(peers));
+    }
+
+    /** Starts a node whose receivers park at once (idle strategy without spinning or yielding). */
+    static TestNode startParked(String id, TransportSettings settings) {
+        TestNode n = new TestNode(id, StandaloneKernel.start(id, false, 0, 0));
+        n.startTransport(settings);
+        return n;
     }
 
     /** Starts (again) a transport; the same port as before if one ran already. */

@@ -79,6 +79,7 @@ class TlsTransportTest {
         for (TestNode n : List.of(a, b)) {
             assertThat(((Map<?, ?>) n.transport().info().get("counters")).get("readByWaitingThreads"))
                     .as(n.id + ": over TLS only the event loop reads").isEqualTo(0L);
+            assertThat(n.transport().parkedReader()).as(n.id + ": no parked reader over TLS").isNull();
         }
     }
 

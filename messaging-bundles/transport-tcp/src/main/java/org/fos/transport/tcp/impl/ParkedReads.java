@@ -1,0 +1,219 @@
+package org.fos.transport.tcp.impl;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.fos.kernel.spi.ParkedReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport's {@link ParkedReader} (ADR 0124): a selector of its own over the sockets of the
+ * peers' active plain connections (the event loops' selectors watch the same sockets), in which one
+ * thread of the node at a time, a receiver about to park for a message from another node, waits.
+ * When a socket has something to read the thread wakes, reads it under the channel's read lock and
+ * hands it on exactly as a spinning waiter does ({@link Connection#assist}); a producer of its
+ * mailbox wakes it with {@link Selector#wakeup()}.
+ *
+ * <p>While a thread waits here the event loops lend their reads (they stop watching those sockets,
+ * {@link Connection#lendReads}), so that a message wakes one thread, the reader, not two.
+ *
+ * <p>A socket registered with two selectors is closed for good only when both have dropped it; a
+ * selector drops a cancelled key at its next selection. So when a connection leaves, its key is
+ * cancelled and the selector flushed at once by a {@link Selector#selectNow()}, on the calling thread
+ * if no one holds the reader, else by the holder before it gives the reader back: the peer sees the
+ * connection close when the event loop closes it, not when a thread next parks.
+ */
+final class ParkedReads implements ParkedReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ParkedReads.class);
+
+    private final Selector selector;
+    private final Counters counters;
+    /** The thread that holds the reader, or null. */
+    private final AtomicReference<Thread> holder = new AtomicReference<>();
+    /** The registered connections and their keys; under {@code this}. */
+    private final Map<Connection, SelectionKey> keys = new IdentityHashMap<>();
+    /** Whether keys were cancelled that the selector has not dropped yet. */
+    private volatile boolean cancelled;
+    private volatile boolean closed;
+
+    /**
+     * @param counters counts the frames parked threads read
+     * @throws IllegalStateException if no selector can be opened
+     */
+    ParkedReads(Counters counters) {
+        this.counters = counters;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a selector for parked readers: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Hands the reader to the calling thread if no one holds it.
+     *
+     * @return this, or null if another thread holds it or the transport is closed
+     */
+    ParkedReader take() {
+        return !closed && holder.compareAndSet(null, Thread.currentThread()) ? this : null;
+    }
+
+    /** Whether a thread waits in the reader now (or is about to, or has just woken). */
+    boolean held() {
+        return holder.get() != null;
+    }
+
+    @Override
+    public int await(long nanos) {
+        if (holder.get() != Thread.currentThread()) {
+            throw new IllegalStateException("await by a thread that does not hold the parked reader");
+        }
+        if (closed) {
+            return -1;
+        }
+        try {
+            selector.select(Math.max(1, nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1))); // 0 would wait for ever
+        } catch (IOException | ClosedSelectorException e) {
+            return -1;
+        }
+        int frames = 0;
+        boolean refused = false;
+        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+        while (ready.hasNext()) {
+            SelectionKey key = ready.next();
+            ready.remove();
+            int read = ((Connection) key.attachment()).readParked();
+            if (read < 0) {
+                refused = true;
+            } else {
+                frames += read;
+            }
+        }
+        if (frames > 0) {
+            counters.readByParkedThreads.add(frames);
+            return frames;
+        }
+        return refused ? -1 : 0;
+    }
+
+    @Override
+    public void wake() {
+        selector.wakeup();
+    }
+
+    @Override
+    public void release() {
+        Thread me = Thread.currentThread();
+        if (holder.get() != me) {
+            throw new IllegalStateException("release by a thread that does not hold the parked reader");
+        }
+        holder.set(null);
+        if (cancelled) {
+            flush();
+        }
+    }
+
+    /**
+     * Watches exactly these connections' sockets from now on: registers the new ones, cancels the
+     * keys of the others.
+     *
+     * @param active the peers' active connections; those without a plain socket are left out
+     */
+    synchronized void watch(Connection[] active) {
+        if (closed) {
+            return;
+        }
+        Map<Connection, SelectionKey> stay = new IdentityHashMap<>();
+        boolean added = false;
+        for (Connection c : active) {
+            SelectionKey key = keys.remove(c);
+            if (key == null) {
+                key = register(c);
+                added |= key != null;
+            }
+            if (key != null) {
+                stay.put(c, key);
+            }
+        }
+        boolean dropped = !keys.isEmpty();
+        keys.forEach((c, key) -> {
+            c.watchedByParkedReader(false);
+            key.cancel();
+        });
+        keys.clear();
+        keys.putAll(stay);
+        stay.keySet().forEach(c -> c.watchedByParkedReader(true));
+        if (dropped) {
+            cancelled = true;
+            flush();
+        }
+        if (added) {
+            // a selection in progress watches only the sockets registered before it began: the holder
+            // selects again, now with the new ones (their event loops lend their reads to it meanwhile)
+            selector.wakeup();
+        }
+    }
+
+    private SelectionKey register(Connection c) {
+        SocketChannel socket = c.plainSocket();
+        if (socket == null) {
+            return null;
+        }
+        try {
+            return socket.register(selector, SelectionKey.OP_READ, c);
+        } catch (ClosedChannelException | ClosedSelectorException | IllegalArgumentException e) {
+            return null; // closing: the connection leaves the list next
+        } catch (RuntimeException e) {
+            LOG.debug("could not watch {} for parked readers", c, e);
+            return null;
+        }
+    }
+
+    /**
+     * Makes the selector drop cancelled keys now: on this thread if no one holds the reader, else by
+     * waking the holder, who flushes before it gives the reader back ({@link #release}).
+     */
+    private void flush() {
+        if (holder.compareAndSet(null, Thread.currentThread())) {
+            try {
+                cancelled = false;
+                if (!closed) {
+                    selector.selectNow();
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException | ClosedSelectorException e) {
+                LOG.debug("flushing the parked readers' selector", e);
+            } finally {
+                holder.set(null);
+            }
+            if (cancelled) {
+                flush();
+            }
+        } else {
+            // the holder wakes, and looks at the flag as it gives the reader back
+            selector.wakeup();
+        }
+    }
+
+    /** Closes the selector, which drops every key; a thread that waits in it wakes. */
+    void close() {
+        closed = true;
+        synchronized (this) {
+            keys.clear();
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing the parked readers' selector", e);
+        }
+    }
+}
