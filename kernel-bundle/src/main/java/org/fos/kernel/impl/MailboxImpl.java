@@ -311,10 +311,17 @@ final class MailboxImpl {
         waiter = Thread.currentThread();
         try {
             return queue.isEmpty() && !closed ? reader.await(nanos) : 0;
+        } catch (RuntimeException e) {
+            LOG.debug("mailbox {}: the transport's parked reader {} threw; its receiver parks as usual", address, reader, e);
+            return -1;
         } finally {
             waiter = null;
             parkedIn = null;
-            reader.release();
+            try {
+                reader.release();
+            } catch (RuntimeException e) {
+                LOG.debug("mailbox {}: the transport's parked reader {} threw on release", address, reader, e);
+            }
         }
     }
 

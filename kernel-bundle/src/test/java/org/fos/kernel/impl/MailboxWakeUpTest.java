@@ -297,4 +297,44 @@ class MailboxWakeUpTest {
         assertThat(table.coreBudget().runningCount()).as("back from its wait, running").isEqualTo(runningBefore + 1);
         assertReaderUsed(table, mode);
     }
+    @org.junit.jupiter.api.Test
+    @Timeout(120)
+    void shouldParkAsUsualWhenATransportsReaderThrows() throws Exception {
+        MailboxTable table = table(Mode.ZERO_THRESHOLDS);
+        AtomicLong awaits = new AtomicLong();
+        table.assistWith(() -> 0, () -> new ParkedReader() {
+            @Override
+            public int await(long nanos) {
+                awaits.incrementAndGet();
+                throw new IllegalStateException("a broken transport");
+            }
+
+            @Override
+            public void wake() {
+                // never reached: the receiver does not wait in it
+            }
+
+            @Override
+            public void release() {
+                throw new IllegalStateException("a broken transport");
+            }
+        });
+        MailboxHandle box = table.create(1, "beside-a-broken-reader", 2);
+        assertThat(table.deliver(Message.of(box.capability(), "first", 0), null)).isEqualTo(Status.OK);
+        assertThat(box.poll()).isNotNull();
+        Thread sender = new Thread(() -> {
+            while (awaits.get() == 0) {
+                Thread.onSpinWait();
+            }
+            table.deliver(Message.of(box.capability(), "second", 1), null);
+        }, "sender");
+        sender.setDaemon(true);
+        sender.start();
+
+        Message m = box.receive(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(m).isNotNull();
+        assertThat(m.payload()).isEqualTo(1);
+        assertThat(awaits).as("tried once, then parked as usual").hasValue(1);
+    }
 }

@@ -87,8 +87,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
     private volatile long lastAssistNanos = System.nanoTime() - (Long.MAX_VALUE >> 1);
     /** Whether the transport's parked reader watches this connection's socket (ADR 0124). */
     private volatile boolean watchedByParkedReader;
-    /** Whether the event loop has stopped watching the socket for reads, waiting threads reading it; on the event loop. */
-    private boolean readsLent;
+    /** Whether the event loop has stopped watching the socket for reads, waiting threads reading it; written on the event loop. */
+    private volatile boolean readsLent;
     /** How many times the event loop lent its reads; on the event loop. */
     private long lendings;
     /** Set by a waiting thread that read the end of the stream or a failure: the event loop's to handle. */
@@ -521,14 +521,28 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
                 return;
             }
             long now = System.nanoTime();
-            if (context.channel().isOpen() && !ended && !streaming(now) && state == State.ESTABLISHED
-                    && (now - lastAssistNanos < TimeUnit.MICROSECONDS.toNanos(LENT_CHECK_MICROS) || parkedReaderWatches())) {
-                watchLentReads(context, lending);
-                return;
+            if (context.channel().isOpen() && !ended && !streaming(now) && state == State.ESTABLISHED) {
+                if (watchedByParkedReader && transport.parkedReaderHeldLong(now)) {
+                    // a receiver waits in the parked reader for a quiet link: no looks every 200 us while it
+                    // waits, it gives the reads back when it leaves (ParkedReads.HELD_LONG_NANOS)
+                    return;
+                }
+                if (now - lastAssistNanos < TimeUnit.MICROSECONDS.toNanos(LENT_CHECK_MICROS) || parkedReaderWatches()) {
+                    watchLentReads(context, lending);
+                    return;
+                }
             }
             readsLent = false;
             context.channel().config().setAutoRead(true);
         }, LENT_CHECK_MICROS, TimeUnit.MICROSECONDS);
+    }
+
+    /** Any thread: if the event loop lent its reads, it takes them back at once. */
+    void takeReadsBackIfLent() {
+        ChannelHandlerContext c = ctx;
+        if (readsLent && c != null) {
+            takeReadsBack(c);
+        }
     }
 
     /** Any thread: the event loop watches the socket for reads again, at once. */

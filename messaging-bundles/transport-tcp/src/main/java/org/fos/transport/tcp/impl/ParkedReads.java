@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.fos.kernel.spi.ParkedReader;
@@ -35,10 +36,23 @@ import org.slf4j.LoggerFactory;
 final class ParkedReads implements ParkedReader {
     private static final Logger LOG = LoggerFactory.getLogger(ParkedReads.class);
 
+    /**
+     * A holding this long is a receiver that waits for a quiet link, not a ping-pong: the event loops stop
+     * looking whether their lent reads are still read ({@link Connection#watchLentReads}), and the holder
+     * gives them back when it leaves.
+     */
+    static final long HELD_LONG_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** Who holds the reader, since when, and whether to wait in it (or only to flush its selector). */
+    private record Holding(Thread thread, long since, boolean waits) {
+    }
+
     private final Selector selector;
     private final Counters counters;
-    /** The thread that holds the reader, or null. */
-    private final AtomicReference<Thread> holder = new AtomicReference<>();
+    /** Gives the event loops their lent reads back; called by a holder that held the reader long. */
+    private final Runnable takeReadsBack;
+    /** Who holds the reader, or null. */
+    private final AtomicReference<Holding> holder = new AtomicReference<>();
     /** The registered connections and their keys; under {@code this}. */
     private final Map<Connection, SelectionKey> keys = new IdentityHashMap<>();
     /** Whether keys were cancelled that the selector has not dropped yet. */
@@ -47,10 +61,12 @@ final class ParkedReads implements ParkedReader {
 
     /**
      * @param counters counts the frames parked threads read
+     * @param takeReadsBack gives the event loops every lent read back (see {@link #HELD_LONG_NANOS})
      * @throws IllegalStateException if no selector can be opened
      */
-    ParkedReads(Counters counters) {
+    ParkedReads(Counters counters, Runnable takeReadsBack) {
         this.counters = counters;
+        this.takeReadsBack = takeReadsBack;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -64,39 +80,56 @@ final class ParkedReads implements ParkedReader {
      * @return this, or null if another thread holds it or the transport is closed
      */
     ParkedReader take() {
-        return !closed && holder.compareAndSet(null, Thread.currentThread()) ? this : null;
+        return !closed && holder.get() == null && holder.compareAndSet(null, new Holding(Thread.currentThread(), System.nanoTime(), true))
+                ? this : null;
     }
 
     /** Whether a thread waits in the reader now (or is about to, or has just woken). */
     boolean held() {
-        return holder.get() != null;
+        Holding h = holder.get();
+        return h != null && h.waits();
+    }
+
+    /**
+     * Whether a thread has held the reader for {@link #HELD_LONG_NANOS} or longer: it then gives the
+     * event loops their lent reads back when it leaves.
+     */
+    boolean heldLong(long now) {
+        Holding h = holder.get();
+        return h != null && h.waits() && now - h.since() >= HELD_LONG_NANOS;
+    }
+
+    private void checkHolder() {
+        Holding h = holder.get();
+        if (h == null || h.thread() != Thread.currentThread() || !h.waits()) {
+            throw new IllegalStateException("a thread that does not hold the parked reader used it");
+        }
     }
 
     @Override
     public int await(long nanos) {
-        if (holder.get() != Thread.currentThread()) {
-            throw new IllegalStateException("await by a thread that does not hold the parked reader");
-        }
+        checkHolder();
         if (closed) {
-            return -1;
-        }
-        try {
-            selector.select(Math.max(1, nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1))); // 0 would wait for ever
-        } catch (IOException | ClosedSelectorException e) {
             return -1;
         }
         int frames = 0;
         boolean refused = false;
-        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-        while (ready.hasNext()) {
-            SelectionKey key = ready.next();
-            ready.remove();
-            int read = ((Connection) key.attachment()).readParked();
-            if (read < 0) {
-                refused = true;
-            } else {
-                frames += read;
+        try {
+            selector.select(Math.max(1, nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1))); // 0 would wait for ever
+            Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+            while (ready.hasNext()) {
+                SelectionKey key = ready.next();
+                ready.remove();
+                int read = ((Connection) key.attachment()).readParked();
+                if (read < 0) {
+                    refused = true;
+                } else {
+                    frames += read;
+                }
             }
+        } catch (IOException | ClosedSelectorException e) {
+            // the transport closes (its selector with it) while this thread waits or reads: park as usual
+            refused = true;
         }
         if (frames > 0) {
             counters.readByParkedThreads.add(frames);
@@ -112,13 +145,13 @@ final class ParkedReads implements ParkedReader {
 
     @Override
     public void release() {
-        Thread me = Thread.currentThread();
-        if (holder.get() != me) {
-            throw new IllegalStateException("release by a thread that does not hold the parked reader");
-        }
-        holder.set(null);
+        checkHolder();
+        long since = holder.getAndSet(null).since();
         if (cancelled) {
             flush();
+        }
+        if (System.nanoTime() - since >= HELD_LONG_NANOS) {
+            takeReadsBack.run(); // the event loops may have stopped looking (see HELD_LONG_NANOS)
         }
     }
 
@@ -183,7 +216,7 @@ final class ParkedReads implements ParkedReader {
      * waking the holder, who flushes before it gives the reader back ({@link #release}).
      */
     private void flush() {
-        if (holder.compareAndSet(null, Thread.currentThread())) {
+        if (holder.compareAndSet(null, new Holding(Thread.currentThread(), System.nanoTime(), false))) {
             try {
                 cancelled = false;
                 if (!closed) {

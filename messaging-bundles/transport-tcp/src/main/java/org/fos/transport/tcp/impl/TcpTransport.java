@@ -121,7 +121,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
         this.handshakes = new Handshakes(nodeId, settings, links);
         this.data = new DataCodec(nodeId, codec, settings.maxFrameBytes(), counters);
         this.tls = settings.tls() == null ? null : TlsContexts.create(settings.tls());
-        this.parkedReads = tls == null ? new ParkedReads(counters) : null;
+        this.parkedReads = tls == null ? new ParkedReads(counters, this::takeLentReadsBack) : null;
         AtomicInteger threads = new AtomicInteger();
         this.group = new NioEventLoopGroup(settings.ioThreads(), r -> {
             Thread t = new Thread(r, "fos-tcp-" + nodeId + "-" + threads.incrementAndGet());
@@ -246,6 +246,18 @@ public final class TcpTransport implements Transport, AutoCloseable {
     /** Whether a thread waits in the parked reader: the event loops then lend their reads. */
     boolean parkedReaderHeld() {
         return parkedReads != null && parkedReads.held();
+    }
+
+    /** Whether a thread has waited in the parked reader so long that it gives the lent reads back when it leaves. */
+    boolean parkedReaderHeldLong(long now) {
+        return parkedReads != null && parkedReads.heldLong(now);
+    }
+
+    /** Every event loop that lent its reads of a peer's connection takes them back. */
+    private void takeLentReadsBack() {
+        for (Connection c : assisting) {
+            c.takeReadsBackIfLent();
+        }
     }
 
     @Override

@@ -398,6 +398,19 @@ class TcpTransportTest {
         }
     }
 
+    /**
+     * Starts node-b, whose receivers park, and node-a dialling it, both without heartbeats within a test:
+     * nothing comes over the network unasked to wake a parked reader.
+     *
+     * @return node-a and node-b
+     */
+    private TestNode[] quietNodes() {
+        TestNode b = node(TestNode.startParked("node-b", quiet(Map.of())));
+        TestNode a = node(TestNode.start("node-a", quiet(b.asPeer())));
+        awaitConnected(a, "node-b");
+        return new TestNode[] {a, b};
+    }
+
     /** Starts a receiver on node-b that parks while it waits for a message from node-a, once it is parked in node-b's parked reader. */
     private static Parked parkedReceiver(TestNode a, TestNode b) throws InterruptedException {
         awaitConnected(b, "node-a");
@@ -439,11 +452,9 @@ class TcpTransportTest {
 
     @Test
     void shouldWakeAReceiverParkedInTheReaderForAMessageOfItsOwnNode() throws Exception {
-        // no heartbeats within the test: nothing comes over the network to wake the parked reader
-        TestNode b = node(TestNode.startParked("node-b", quiet(Map.of())));
-        TestNode a = node(TestNode.start("node-a", quiet(b.asPeer())));
-        awaitConnected(a, "node-b");
-        Parked parked = parkedReceiver(a, b);
+        TestNode[] nodes = quietNodes();
+        TestNode b = nodes[1];
+        Parked parked = parkedReceiver(nodes[0], b);
 
         // only the sender's wake-up ends the wait, two minutes before its timeout
         assertThat(b.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("b", 2, new byte[0])))).isEqualTo(Status.OK);
@@ -471,6 +482,49 @@ class TcpTransportTest {
         awaitConnected(b, "node-a");
         assertThat(a.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("a", 2, new byte[8])))).isEqualTo(Status.OK);
         parked.awaitTick("the receiver reads on over the new connection", 2);
+    }
+
+    @Test
+    void shouldLetAReceiverThatWaitsInTheReaderWaitOnWhenTheTransportStops() throws Exception {
+        TestNode b = node(TestNode.startParked("node-b", TransportSettings.loopback(Map.of())));
+        TestNode a = dialling("node-a", b);
+        Parked parked = parkedReceiver(a, b);
+
+        b.stopTransport(); // closes the reader's selector under the waiting receiver
+
+        assertThat(b.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("b", 2, new byte[0])))).isEqualTo(Status.OK);
+        parked.awaitTick("the receiver, woken by the closing selector, waits on as usual", 2);
+    }
+
+    @Test
+    void shouldHandOnMessagesForOthersWhileAReceiverWaitsInTheReaderAndAfterItLeaves() throws Exception {
+        TestNode[] nodes = quietNodes();
+        TestNode a = nodes[0];
+        TestNode b = nodes[1];
+        Parked parked = parkedReceiver(a, b);
+        Mailbox other = b.kernel.createMailbox("other", 1024);
+        AtomicLong n = new AtomicLong(100);
+        // the receiver waits in the reader for a long time: node-b's event loop lends it its reads, and the
+        // receiver hands on what comes for the other mailbox
+        await("reads lent to the parked reader").atMost(WAIT).until(() -> {
+            assertThat(a.kernel.send(Message.of(other.capability(), "tick", new Tick("a", n.incrementAndGet(), new byte[8]))))
+                    .isEqualTo(Status.OK);
+            await("tick " + n.get()).atMost(WAIT).until(() -> other.poll() != null);
+            return (Long) counters(b).get("readsLent") > 0 && b.transport().parkedReaderHeldLong(System.nanoTime());
+        });
+
+        assertThat(b.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("b", 2, new byte[0])))).isEqualTo(Status.OK);
+        parked.awaitTick("the receiver leaves the reader", 2);
+
+        // no thread waits in the reader now (this one polls): the event loop reads again
+        for (int i = 0; i < 3; i++) {
+            assertThat(a.kernel.send(Message.of(other.capability(), "tick", new Tick("a", n.incrementAndGet(), new byte[8]))))
+                    .isEqualTo(Status.OK);
+            AtomicReference<Message> got = new AtomicReference<>();
+            await("tick " + n.get() + ", read by the event loop").atMost(WAIT).until(() -> got.compareAndSet(null, other.poll()) && got.get() != null);
+            assertThat(((Tick) got.get().payload()).n()).isEqualTo(n.get());
+        }
+        assertThat(b.transport().parkedReaderHeld()).isFalse();
     }
 
     @Test
