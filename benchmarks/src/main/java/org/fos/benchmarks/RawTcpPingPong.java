@@ -11,15 +11,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
  * The raw TCP baseline: a blocking-socket ping-pong over loopback with TCP_NODELAY on both ends.
  * A request is {@code requestBytes} bytes that start with two ints; the server thread reads it
  * whole and answers with {@code replyBytes} bytes that start with their sum. Nothing but the bytes:
- * no framing, no codec, no threads besides the caller and the server. {@link Spinning} is the same
- * ping-pong whose two threads never sleep: non-blocking sockets read again and again until the bytes
- * are in, the waiting of a fos caller and member that spin.
+ * no framing, no codec, no threads besides the caller and the server. {@link NonBlocking} is the same
+ * ping-pong on non-blocking sockets, whose two threads either never sleep (they read again and again
+ * until the bytes are in, the waiting of a fos caller and member that spin) or wait in a selector of
+ * their own until the socket has bytes (the waiting of a fos caller and member that park, ADR 0124).
  */
 final class RawTcpPingPong extends RawPingPongEnds {
     private final ServerSocket server;
@@ -101,13 +104,18 @@ final class RawTcpPingPong extends RawPingPongEnds {
     }
 
     /**
-     * The same ping-pong on non-blocking sockets whose caller and server thread spin: each reads
-     * again at once while nothing has arrived ({@link Thread#onSpinWait}), so neither ever sleeps in
-     * the kernel and no wake-up is paid.
+     * The same ping-pong on non-blocking sockets. Spinning: the caller and the server thread read again
+     * at once while nothing has arrived ({@link Thread#onSpinWait}), so neither ever sleeps in the
+     * kernel and no wake-up is paid. Selecting: each waits in a selector of its own until its socket
+     * has bytes, then reads them, one wake-up a hop, as a fos receiver parked in its transport's
+     * selector does.
      */
-    static final class Spinning extends RawPingPongEnds {
+    static final class NonBlocking extends RawPingPongEnds {
         private final java.nio.channels.ServerSocketChannel server;
         private final SocketChannel client;
+        /** The caller's selector, or null when spinning. */
+        private final Selector clientSelector;
+        private final boolean selecting;
         private final ByteBuffer request;
         private final ByteBuffer reply;
 
@@ -116,52 +124,72 @@ final class RawTcpPingPong extends RawPingPongEnds {
          *
          * @param requestBytes bytes of a request, at least 8
          * @param replyBytes bytes of a reply, at least 4
+         * @param selecting whether the two threads wait in selectors instead of spinning
          * @throws UncheckedIOException if the sockets cannot be opened
          */
-        Spinning(int requestBytes, int replyBytes) {
+        NonBlocking(int requestBytes, int replyBytes, boolean selecting) {
             checkSizes(requestBytes, replyBytes);
+            this.selecting = selecting;
             request = ByteBuffer.allocateDirect(requestBytes);
             reply = ByteBuffer.allocateDirect(replyBytes);
             try {
                 server = java.nio.channels.ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
-                startServer(() -> serve(requestBytes, replyBytes), "raw-tcp-spinning-server");
+                startServer(() -> serve(requestBytes, replyBytes), selecting ? "raw-tcp-selecting-server" : "raw-tcp-spinning-server");
                 client = SocketChannel.open(server.getLocalAddress());
                 client.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 client.configureBlocking(false);
+                clientSelector = selecting ? watching(client) : null;
             } catch (IOException e) {
-                throw new UncheckedIOException("the spinning raw TCP ping-pong did not start", e);
+                throw new UncheckedIOException("the non-blocking raw TCP ping-pong did not start", e);
             }
+        }
+
+        /** A selector of its own that watches the socket for reads. */
+        private static Selector watching(SocketChannel s) throws IOException {
+            Selector selector = Selector.open();
+            s.register(selector, SelectionKey.OP_READ);
+            return selector;
         }
 
         private void serve(int requestBytes, int replyBytes) {
             try (SocketChannel s = server.accept()) {
                 s.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 s.configureBlocking(false);
-                ByteBuffer req = ByteBuffer.allocateDirect(requestBytes);
-                ByteBuffer rep = ByteBuffer.allocateDirect(replyBytes);
-                while (running) {
-                    if (!readFully(s, req.clear())) {
-                        return;
+                try (Selector selector = selecting ? watching(s) : null) {
+                    ByteBuffer req = ByteBuffer.allocateDirect(requestBytes);
+                    ByteBuffer rep = ByteBuffer.allocateDirect(replyBytes);
+                    while (running) {
+                        if (!readFully(s, req.clear(), selector)) {
+                            return;
+                        }
+                        rep.clear().putInt(0, req.getInt(0) + req.getInt(Integer.BYTES));
+                        writeFully(s, rep);
                     }
-                    rep.clear().putInt(0, req.getInt(0) + req.getInt(Integer.BYTES));
-                    writeFully(s, rep);
                 }
             } catch (IOException e) {
                 if (running) {
-                    throw new UncheckedIOException("the spinning raw TCP server failed", e);
+                    throw new UncheckedIOException("the non-blocking raw TCP server failed", e);
                 }
             }
         }
 
-        /** Reads until the buffer is full, spinning; false if the stream ended or the ping-pong closes. */
-        private boolean readFully(SocketChannel s, ByteBuffer b) throws IOException {
+        /**
+         * Reads until the buffer is full, spinning or waiting in {@code selector} while nothing has
+         * arrived; false if the stream ended or the ping-pong closes.
+         */
+        private boolean readFully(SocketChannel s, ByteBuffer b, Selector selector) throws IOException {
             while (b.hasRemaining()) {
                 int n = s.read(b);
                 if (n < 0 || !running) {
                     return false;
                 }
                 if (n == 0) {
-                    Thread.onSpinWait();
+                    if (selector == null) {
+                        Thread.onSpinWait();
+                    } else {
+                        selector.select();
+                        selector.selectedKeys().clear();
+                    }
                 }
             }
             return true;
@@ -175,14 +203,14 @@ final class RawTcpPingPong extends RawPingPongEnds {
             }
         }
 
-        /** One round trip, spinning until the whole reply is in. */
+        /** One round trip, spinning or selecting until the whole reply is in. */
         @Override
         int call(int a, int b) {
             request.clear().putInt(0, a).putInt(Integer.BYTES, b);
             try {
                 writeFully(client, request);
-                if (!readFully(client, reply.clear())) {
-                    throw new UncheckedIOException(new IOException("the spinning raw TCP server went away"));
+                if (!readFully(client, reply.clear(), clientSelector)) {
+                    throw new UncheckedIOException(new IOException("the raw TCP server went away"));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -192,7 +220,12 @@ final class RawTcpPingPong extends RawPingPongEnds {
 
         @Override
         Closeable clientSocket() {
-            return client;
+            return () -> {
+                client.close();
+                if (clientSelector != null) {
+                    clientSelector.close();
+                }
+            };
         }
 
         @Override

@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 public class RemoteCallBenchmark extends SyncCallBenchmark {
 
     /** The caller, one of the names {@code RemoteCallers.create} knows. */
-    @Param({"fos", "fosParked", "raw", "rawSpin", "grpc", "grpcDirect"})
+    @Param({"fos", "fosParked", "raw", "rawSpin", "rawSelect", "grpc", "grpcDirect"})
     public String peer;
 
     /** Creates the benchmark state; JMH calls it. */

@@ -28,7 +28,9 @@ import io.grpc.stub.StreamObserver;
  * <li>{@code raw}: a blocking-socket ping-pong that moves as many bytes each way as the fos call
  * does ({@link #fosWireBytes()});</li>
  * <li>{@code rawSpin}: the same bytes on non-blocking sockets whose two threads spin, as fos's caller
- * and member do by default ({@link RawTcpPingPong.Spinning});</li>
+ * and member do by default ({@link RawTcpPingPong.NonBlocking});</li>
+ * <li>{@code rawSelect}: the same bytes on non-blocking sockets whose two threads wait in selectors of
+ * their own, as fos's parked caller and member do in their transports' selectors (ADR 0124);</li>
  * <li>{@code grpc}: gRPC-java unary over Netty on loopback, plaintext, default executors;</li>
  * <li>{@code grpcDirect}: the same with direct executors on server and channel (handlers and
  * callbacks run on Netty's event loops), gRPC's fastest set-up.</li>
@@ -70,7 +72,7 @@ final class RemoteCallers {
     /**
      * Creates a synchronous caller and starts its server.
      *
-     * @param peer {@code fos}, {@code fosParked}, {@code raw}, {@code rawSpin}, {@code grpc} or {@code grpcDirect}
+     * @param peer {@code fos}, {@code fosParked}, {@code raw}, {@code rawSpin}, {@code rawSelect}, {@code grpc} or {@code grpcDirect}
      * @return the caller
      */
     static Callers.Caller create(String peer) {
@@ -86,7 +88,11 @@ final class RemoteCallers {
             }
             case "rawSpin" -> {
                 WireBytes sizes = fosWireBytes();
-                yield new RawTcpPingPong.Spinning(sizes.request(), sizes.reply());
+                yield new RawTcpPingPong.NonBlocking(sizes.request(), sizes.reply(), false);
+            }
+            case "rawSelect" -> {
+                WireBytes sizes = fosWireBytes();
+                yield new RawTcpPingPong.NonBlocking(sizes.request(), sizes.reply(), true);
             }
             case "grpc" -> new GrpcNetty(false);
             case "grpcDirect" -> new GrpcNetty(true);
