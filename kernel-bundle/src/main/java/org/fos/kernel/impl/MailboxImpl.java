@@ -209,7 +209,8 @@ final class MailboxImpl {
      * Waits until a message is there, the timeout passes or the mailbox closes. While it spins or
      * yields it lends its thread to the transports ({@link MailboxTable#assist()}), so that a message
      * from another node may be read by the thread waiting for it; when it parks, the transports'
-     * readers wake it.
+     * readers wake it, or, if its last message came from another node, it may wait in a transport's
+     * parked reader and read its message itself (ADR 0124).
      *
      * @return true if a message waits
      */
