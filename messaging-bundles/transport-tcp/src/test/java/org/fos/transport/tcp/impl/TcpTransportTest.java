@@ -387,8 +387,13 @@ class TcpTransportTest {
                 1 << 20, 4 << 20, 1, null);
     }
 
-    /** A receiver on node-b, parked in node-b's parked reader, and what it got. */
-    private record Parked(Mailbox inbox, AtomicReference<Message> got, Thread receiver) {
+    /** Node-a, node-b, a receiver on node-b parked in node-b's parked reader, and what it got. */
+    private record Parked(TestNode a, TestNode b, Mailbox inbox, AtomicReference<Message> got, Thread receiver) {
+
+        /** Sends tick {@code n} of {@code bytes} bytes of data from {@code from} to the receiver's mailbox. */
+        void send(TestNode from, long n, int bytes) {
+            assertThat(from.kernel.send(Message.of(inbox.capability(), "tick", new Tick(from.id, n, new byte[bytes])))).isEqualTo(Status.OK);
+        }
 
         /** Waits until the receiver got a message and returns; checks it is tick {@code n}. */
         void awaitTick(String why, long n) throws InterruptedException {
@@ -399,16 +404,16 @@ class TcpTransportTest {
     }
 
     /**
-     * Starts node-b, whose receivers park, and node-a dialling it, both without heartbeats within a test:
-     * nothing comes over the network unasked to wake a parked reader.
+     * Starts node-b, whose receivers park, node-a dialling it and a receiver on node-b parked in its reader.
      *
-     * @return node-a and node-b
+     * @param quiet whether the connection sends no heartbeats within a test: nothing comes over the network
+     *        unasked to wake a parked reader
      */
-    private TestNode[] quietNodes() {
-        TestNode b = node(TestNode.startParked("node-b", quiet(Map.of())));
-        TestNode a = node(TestNode.start("node-a", quiet(b.asPeer())));
+    private Parked parkedOnB(boolean quiet) throws InterruptedException {
+        TestNode b = node(TestNode.startParked("node-b", quiet ? quiet(Map.of()) : TransportSettings.loopback(Map.of())));
+        TestNode a = node(TestNode.start("node-a", quiet ? quiet(b.asPeer()) : TransportSettings.loopback(b.asPeer())));
         awaitConnected(a, "node-b");
-        return new TestNode[] {a, b};
+        return parkedReceiver(a, b);
     }
 
     /** Starts a receiver on node-b that parks while it waits for a message from node-a, once it is parked in node-b's parked reader. */
@@ -429,18 +434,18 @@ class TcpTransportTest {
         receiver.setDaemon(true);
         receiver.start();
         await("the receiver parks in node-b's parked reader").atMost(WAIT).until(() -> b.transport().parkedReaderHeld());
-        return new Parked(inbox, got, receiver);
+        return new Parked(a, b, inbox, got, receiver);
     }
 
     @Test
     void shouldLetAParkedReceiverReadItsMessageWhileTheEventLoopIsHeld() throws Exception {
-        TestNode b = node(TestNode.startParked("node-b", TransportSettings.loopback(Map.of())));
-        TestNode a = dialling("node-a", b);
-        Parked parked = parkedReceiver(a, b);
+        Parked parked = parkedOnB(false);
+        TestNode a = parked.a();
+        TestNode b = parked.b();
         CountDownLatch hold = new CountDownLatch(1);
         try {
             TestWire.holdEventLoops(b.transport(), hold);
-            assertThat(a.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("a", 2, new byte[100])))).isEqualTo(Status.OK);
+            parked.send(a, 2, 100);
             // node-b's event loop is held: the receiver gets the message only if it reads it itself
             parked.awaitTick("read by the parked receiver", 2);
             assertThat((Long) counters(b).get("readByParkedThreads")).isPositive();
@@ -452,21 +457,19 @@ class TcpTransportTest {
 
     @Test
     void shouldWakeAReceiverParkedInTheReaderForAMessageOfItsOwnNode() throws Exception {
-        TestNode[] nodes = quietNodes();
-        TestNode b = nodes[1];
-        Parked parked = parkedReceiver(nodes[0], b);
+        Parked parked = parkedOnB(true);
 
         // only the sender's wake-up ends the wait, two minutes before its timeout
-        assertThat(b.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("b", 2, new byte[0])))).isEqualTo(Status.OK);
+        parked.send(parked.b(), 2, 0);
 
         parked.awaitTick("the local message wakes the receiver", 2);
     }
 
     @Test
     void shouldReleaseTheSocketOfAConnectionThatClosesWhileAThreadParksInTheReader() throws Exception {
-        TestNode b = node(TestNode.startParked("node-b", TransportSettings.loopback(Map.of())));
-        TestNode a = dialling("node-a", b);
-        Parked parked = parkedReceiver(a, b);
+        Parked parked = parkedOnB(false);
+        TestNode a = parked.a();
+        TestNode b = parked.b();
         Connection c = b.transport().active("node-a");
         java.nio.channels.SocketChannel socket = c.plainSocket();
         assertThat(socket.isRegistered()).isTrue();
@@ -480,28 +483,25 @@ class TcpTransportTest {
         // the new connection, established while the receiver waits in the reader, is read by it
         awaitConnected(a, "node-b");
         awaitConnected(b, "node-a");
-        assertThat(a.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("a", 2, new byte[8])))).isEqualTo(Status.OK);
+        parked.send(a, 2, 8);
         parked.awaitTick("the receiver reads on over the new connection", 2);
     }
 
     @Test
     void shouldLetAReceiverThatWaitsInTheReaderWaitOnWhenTheTransportStops() throws Exception {
-        TestNode b = node(TestNode.startParked("node-b", TransportSettings.loopback(Map.of())));
-        TestNode a = dialling("node-a", b);
-        Parked parked = parkedReceiver(a, b);
+        Parked parked = parkedOnB(false);
 
-        b.stopTransport(); // closes the reader's selector under the waiting receiver
+        parked.b().stopTransport(); // closes the reader's selector under the waiting receiver
 
-        assertThat(b.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("b", 2, new byte[0])))).isEqualTo(Status.OK);
+        parked.send(parked.b(), 2, 0);
         parked.awaitTick("the receiver, woken by the closing selector, waits on as usual", 2);
     }
 
     @Test
     void shouldHandOnMessagesForOthersWhileAReceiverWaitsInTheReaderAndAfterItLeaves() throws Exception {
-        TestNode[] nodes = quietNodes();
-        TestNode a = nodes[0];
-        TestNode b = nodes[1];
-        Parked parked = parkedReceiver(a, b);
+        Parked parked = parkedOnB(true);
+        TestNode a = parked.a();
+        TestNode b = parked.b();
         Mailbox other = b.kernel.createMailbox("other", 1024);
         AtomicLong n = new AtomicLong(100);
         // the receiver waits in the reader for a long time: node-b's event loop lends it its reads, and the
@@ -513,7 +513,7 @@ class TcpTransportTest {
             return (Long) counters(b).get("readsLent") > 0 && b.transport().parkedReaderHeldLong(System.nanoTime());
         });
 
-        assertThat(b.kernel.send(Message.of(parked.inbox().capability(), "tick", new Tick("b", 2, new byte[0])))).isEqualTo(Status.OK);
+        parked.send(b, 2, 0);
         parked.awaitTick("the receiver leaves the reader", 2);
 
         // no thread waits in the reader now (this one polls): the event loop reads again
