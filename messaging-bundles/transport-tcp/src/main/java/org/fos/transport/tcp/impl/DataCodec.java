@@ -43,6 +43,19 @@ final class DataCodec {
      * @return the frame, or null if the message cannot cross the wire (counted as UNENCODABLE_MESSAGE)
      */
     ByteBuf encode(ByteBufAllocator alloc, Object where, long sequence, Message m) {
+        Encoded e = prepare(where, m);
+        return e == null ? null : Frames.data(alloc, sequence, m, e.payload());
+    }
+
+    /**
+     * Encodes a message's payload and measures its DATA frame, or counts why it cannot be sent; the frame
+     * is written with {@link Frames#writeData} or {@link Frames#data}.
+     *
+     * @param where the connection, named in the fault
+     * @return the payload and the frame's length, or null if the message cannot cross the wire (counted as
+     *         UNENCODABLE_MESSAGE)
+     */
+    Encoded prepare(Object where, Message m) {
         byte[] payload;
         int length;
         try {
@@ -56,7 +69,16 @@ final class DataCodec {
             unencodable(where, m, "a frame of " + length + " bytes is over maxFrameBytes " + maxFrameBytes);
             return null;
         }
-        return Frames.data(alloc, sequence, m, payload);
+        return new Encoded(payload, length);
+    }
+
+    /**
+     * A message's payload as it crosses the wire, and the length of its DATA frame.
+     *
+     * @param payload the encoded payload
+     * @param frameLength header and body
+     */
+    record Encoded(byte[] payload, int frameLength) {
     }
 
     private void unencodable(Object where, Message m, String why) {

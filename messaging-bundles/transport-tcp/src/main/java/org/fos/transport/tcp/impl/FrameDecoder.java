@@ -74,7 +74,10 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
     private final ReentrantLock reading;
     /** The bytes of a frame not yet whole; fed under the read lock. */
     private ByteBuf cumulation;
-    /** Where a waiting thread reads the socket into; kept while its reads find nothing; under the read lock. */
+    /**
+     * Where a waiting thread reads the socket into; kept while its reads find nothing, and filled again once
+     * every frame of a read was handed on and none is held; under the read lock.
+     */
     private ByteBuf readBuffer;
     /** Set under the read lock once the channel is gone: nothing is read or held any more. */
     private boolean gone;
@@ -219,7 +222,16 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
             return 0;
         }
         readBuffer = null;
-        return feed(b, alloc);
+        b.retain();
+        int frames = feed(b, alloc);
+        if (b.refCnt() == 1 && cumulation != b) {
+            // every frame of it was handed on and none is held: the next read fills it again
+            b.clear();
+            readBuffer = b;
+        } else {
+            b.release();
+        }
+        return frames;
     }
 
     /**

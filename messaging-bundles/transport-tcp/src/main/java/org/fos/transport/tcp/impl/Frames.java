@@ -72,13 +72,18 @@ final class Frames {
 
     private static ByteBuf header(ByteBufAllocator alloc, byte type, int flags, int bodyLength) {
         ByteBuf b = alloc.buffer(HEADER_LENGTH + bodyLength);
+        header(b, type, flags, bodyLength);
+        return b;
+    }
+
+    /** Writes a frame's header at {@code b}'s writer index, its offsets from there. */
+    private static void header(ByteBuf b, byte type, int flags, int bodyLength) {
         b.writeInt(MAGIC);
         b.writeByte(VERSION);
         b.writeByte(type);
         b.writeShort(flags);
         b.writeInt(bodyLength);
         b.writeZero(HEADER_LENGTH - BODY_LENGTH_OFFSET - 4);
-        return b;
     }
 
     static ByteBuf hello(ByteBufAllocator alloc, Hello hello) {
@@ -130,9 +135,22 @@ final class Frames {
     }
 
     static ByteBuf ack(ByteBufAllocator alloc, long sequence, boolean gap) {
-        ByteBuf b = header(alloc, TYPE_ACK, gap ? FLAG_GAP : 0, 0);
-        b.setLong(SEQUENCE_OFFSET, sequence);
+        ByteBuf b = alloc.buffer(HEADER_LENGTH);
+        writeAck(b, sequence, gap);
         return b;
+    }
+
+    /**
+     * Writes an ACK frame at {@code b}'s writer index ({@link FrameDescriptor#HEADER_LENGTH} bytes).
+     *
+     * @param b where the frame goes, with room for it
+     * @param sequence everything up to it is acknowledged
+     * @param gap whether frames after it were dropped
+     */
+    static void writeAck(ByteBuf b, long sequence, boolean gap) {
+        int at = b.writerIndex();
+        header(b, TYPE_ACK, gap ? FLAG_GAP : 0, 0);
+        b.setLong(at + SEQUENCE_OFFSET, sequence);
     }
 
     static ByteBuf heartbeat(ByteBufAllocator alloc) {
@@ -163,16 +181,31 @@ final class Frames {
     }
 
     static ByteBuf data(ByteBufAllocator alloc, long sequence, Message m, byte[] payload) {
+        ByteBuf b = alloc.buffer(HEADER_LENGTH + dataBodyLength(m, payload.length));
+        writeData(b, sequence, m, payload);
+        return b;
+    }
+
+    /**
+     * Writes a DATA frame at {@code b}'s writer index ({@link #dataLength} bytes).
+     *
+     * @param b where the frame goes, with room for it
+     * @param sequence the frame's number in the link
+     * @param m the message
+     * @param payload the encoded payload
+     */
+    static void writeData(ByteBuf b, long sequence, Message m, byte[] payload) {
+        int at = b.writerIndex();
         int flags = (m.from() != null ? FLAG_FROM : 0) | (m.replyTo() != null ? FLAG_REPLY_TO : 0);
-        ByteBuf b = header(alloc, TYPE_DATA, flags, dataBodyLength(m, payload.length));
+        header(b, TYPE_DATA, flags, dataBodyLength(m, payload.length));
         Capability to = m.to();
-        b.setInt(RIGHTS_OFFSET, to.rights());
-        b.setLong(SEQUENCE_OFFSET, sequence);
-        b.setLong(SOURCE_MAILBOX_OFFSET, m.from() != null ? m.from().mailbox() : 0L);
-        b.setLong(DESTINATION_MAILBOX_OFFSET, to.address().mailbox());
-        b.setLong(TOKEN_HIGH_OFFSET, to.tokenHigh());
-        b.setLong(TOKEN_LOW_OFFSET, to.tokenLow());
-        b.setLong(CORRELATION_ID_OFFSET, m.correlationId());
+        b.setInt(at + RIGHTS_OFFSET, to.rights());
+        b.setLong(at + SEQUENCE_OFFSET, sequence);
+        b.setLong(at + SOURCE_MAILBOX_OFFSET, m.from() != null ? m.from().mailbox() : 0L);
+        b.setLong(at + DESTINATION_MAILBOX_OFFSET, to.address().mailbox());
+        b.setLong(at + TOKEN_HIGH_OFFSET, to.tokenHigh());
+        b.setLong(at + TOKEN_LOW_OFFSET, to.tokenLow());
+        b.setLong(at + CORRELATION_ID_OFFSET, m.correlationId());
         writeString(b, m.type());
         if (m.from() != null) {
             writeString(b, m.from().node());
@@ -186,7 +219,6 @@ final class Frames {
             b.writeLong(reply.tokenLow());
         }
         b.writeBytes(payload);
-        return b;
     }
 
     private static int stringLength(String s) {

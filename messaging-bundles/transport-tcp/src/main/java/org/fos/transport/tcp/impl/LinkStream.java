@@ -1,7 +1,6 @@
 package org.fos.transport.tcp.impl;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -27,8 +26,8 @@ import org.fos.transport.api.StreamWindow;
  * frame on their own thread (with the {@link DataCodec} handed down). While the connection is idle
  * (nothing queued, nothing in Netty's outbound buffer, no other frame unacknowledged) and
  * not encrypted, the sending thread writes the frame to the socket itself, with the acknowledgement
- * that is due, and the event loop is not woken (ADR 0101); what the socket does not take at once is
- * queued. Otherwise the frame goes on a lock-free queue that one task on the event loop drains,
+ * that is due, and the event loop is not woken (ADR 0101): both go into a buffer the stream keeps for
+ * it and leave in one write; what the socket does not take at once is copied out and queued. Otherwise the frame goes on a lock-free queue that one task on the event loop drains,
  * writing a batch and flushing once. Every write of the stream, on the event loop or not, holds the
  * window's lock, so frames never interleave and leave in the order they were taken. The queue is
  * bounded by bytes ({@code writeBufferHighWaterMarkBytes}), and it is drained only while Netty's
@@ -59,6 +58,12 @@ final class LinkStream {
      */
     static final int IDLE_IN_FLIGHT = 1;
 
+    /**
+     * The bytes of the buffer a sending thread writes its acknowledgement and DATA frame from, one the
+     * stream keeps; larger frames go into a buffer of their own.
+     */
+    static final int OUT_BYTES = 16 * 1024;
+
     private final Object where;
     private final DataCodec codec;
     private final Counters counters;
@@ -70,6 +75,11 @@ final class LinkStream {
     private volatile boolean closed;
 
     private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+    /**
+     * Where a sending thread puts the frames it writes itself, {@value #OUT_BYTES} bytes taken from the
+     * channel's allocator at the first such write; guarded by the window's lock, given back at {@link #close}.
+     */
+    private ByteBuf out;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile boolean refusedForCapacity;
@@ -160,13 +170,13 @@ final class LinkStream {
                 counters.backpressured.increment();
                 return false;
             }
-            ByteBuf frame = codec.encode(ctx.alloc(), where, sequence, message);
-            if (frame == null) {
+            DataCodec.Encoded encoded = codec.prepare(where, message);
+            if (encoded == null) {
                 return false;
             }
             window.written(sequence);
-            if (!writeNow(sequence, frame)) {
-                enqueue(frame);
+            if (!writeNow(sequence, message, encoded)) {
+                enqueue(Frames.data(ctx.alloc(), sequence, message, encoded.payload()));
             }
             return true;
         }
@@ -175,12 +185,13 @@ final class LinkStream {
     /**
      * Under the window's lock: writes the frame, and the acknowledgement that is due, to the socket from
      * this thread if the connection is idle: nothing queued, nothing Netty still has to write, at most
-     * {@value #IDLE_IN_FLIGHT} frames unacknowledged with this one, no TLS. What the socket does not take
-     * at once is queued for the event loop, ahead of anything else.
+     * {@value #IDLE_IN_FLIGHT} frames unacknowledged with this one, no TLS. Both go into the stream's own
+     * buffer, one after the other, and leave in one write; what the socket does not take at once is
+     * copied into a frame of its own and queued for the event loop, ahead of anything else.
      *
      * @return true if the frame is written or queued, false if the connection is not idle
      */
-    private boolean writeNow(long sequence, ByteBuf frame) {
+    private boolean writeNow(long sequence, Message message, DataCodec.Encoded encoded) {
         SocketChannel s = socket;
         ChannelHandlerContext c = ctx;
         if (s == null || closed || !queue.isEmpty()) {
@@ -196,18 +207,21 @@ final class LinkStream {
             return false;
         }
         long want = ackWanted.get();
-        ByteBuf ack = want > ackSent ? Frames.ack(c.alloc(), want, false) : null;
-        ByteBuffer[] out = ack == null ? new ByteBuffer[] {frame.nioBuffer()} : new ByteBuffer[] {ack.nioBuffer(), frame.nioBuffer()};
+        int ackLength = want > ackSent ? FrameDescriptor.HEADER_LENGTH : 0;
+        int length = ackLength + encoded.frameLength();
+        ByteBuf buf = length <= OUT_BYTES ? out(c) : c.alloc().directBuffer(length);
+        buf.clear();
+        if (ackLength > 0) {
+            Frames.writeAck(buf, want, false);
+        }
+        Frames.writeData(buf, sequence, message, encoded.payload());
         long written;
         try {
-            written = s.write(out);
+            written = s.write(buf.internalNioBuffer(0, length));
         } catch (IOException e) {
             // the connection broke: Netty sees it too and closes the channel; the kernel keeps the
             // message until a connection acknowledges it
-            frame.release();
-            if (ack != null) {
-                ack.release();
-            }
+            release(buf);
             try {
                 ch.eventLoop().execute(ch::close);
             } catch (RejectedExecutionException stopped) {
@@ -218,16 +232,14 @@ final class LinkStream {
         lastWriteNanos = System.nanoTime();
         counters.writtenBySender.increment();
         int frames = 0;
-        long left = written;
-        if (ack != null) {
+        if (ackLength > 0) {
             ackSent = want;
             counters.acksSent.increment();
-            int n = ack.readableBytes();
-            frames += takenOrQueued(ack, left);
-            left = Math.max(0, left - n);
+            frames += takenOrQueued(c, buf, 0, ackLength, written);
         }
-        frames += takenOrQueued(frame, left);
-        if (frames < (ack == null ? 1 : 2)) {
+        frames += takenOrQueued(c, buf, ackLength, length, written);
+        release(buf);
+        if (frames < (ackLength > 0 ? 2 : 1)) {
             counters.writtenBySenderInPart.increment();
         }
         // a rest that was queued is counted when the event loop writes it
@@ -238,20 +250,44 @@ final class LinkStream {
         return true;
     }
 
+    /** Under the window's lock: the stream's own buffer for what a sending thread writes, taken at its first use. */
+    private ByteBuf out(ChannelHandlerContext c) {
+        ByteBuf b = out;
+        if (b == null) {
+            b = c.alloc().directBuffer(OUT_BYTES, OUT_BYTES);
+            out = b;
+        }
+        return b;
+    }
+
+    /** A buffer a sending thread wrote from: the stream keeps its own, a larger one goes back to the pool. */
+    private void release(ByteBuf buf) {
+        if (buf != out) {
+            buf.release();
+        }
+    }
+
     /**
-     * A buffer of which the socket took the first {@code written} bytes (or more): released if it took
-     * all of it, else its rest queued for the event loop.
+     * A frame at {@code from} to {@code to} of the buffer a sending thread wrote, of which the socket took
+     * the first {@code written} bytes: nothing to do if it took all of the frame, else the frame's rest is
+     * queued for the event loop (copied out of the stream's own buffer, which the next write reuses).
      *
      * @return 1 if the socket took all of it, else 0
      */
-    private int takenOrQueued(ByteBuf b, long written) {
-        if (written >= b.readableBytes()) {
-            b.release();
+    private int takenOrQueued(ChannelHandlerContext c, ByteBuf buf, int from, int to, long written) {
+        if (written >= to) {
             return 1;
         }
-        b.skipBytes((int) written);
-        queuedBytes.addAndGet(b.readableBytes());
-        queue.add(b);
+        int at = (int) Math.max(from, written);
+        ByteBuf rest;
+        if (buf == out) {
+            rest = c.alloc().buffer(to - at);
+            rest.writeBytes(buf, at, to - at);
+        } else {
+            rest = buf.retainedSlice(at, to - at);
+        }
+        queuedBytes.addAndGet(rest.readableBytes());
+        queue.add(rest);
         scheduleDrain();
         return 0;
     }
@@ -379,6 +415,13 @@ final class LinkStream {
     void close() {
         closed = true;
         releaseQueue();
+        synchronized (window) {
+            // a sending thread writes from it under this lock, after it has seen the stream open
+            if (out != null) {
+                out.release();
+                out = null;
+            }
+        }
     }
 
     // ---------------------------------------------------------------- acknowledging (the reader)

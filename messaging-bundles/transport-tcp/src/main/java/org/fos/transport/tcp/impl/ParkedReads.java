@@ -1,6 +1,7 @@
 package org.fos.transport.tcp.impl;
 
 import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -43,6 +44,13 @@ final class ParkedReads implements ParkedReader {
      */
     static final long HELD_LONG_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    /**
+     * Holdings further apart than this are rare: the holder that ends one stops the sockets' watch as it
+     * leaves, so that threads which spin while they wait, and park only now and then, do not make every
+     * arriving segment call on this selector; holdings closer together keep the watch.
+     */
+    static final long KEEP_WATCHING_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     /** Who holds the reader, since when, and whether to wait in it (or only to flush its selector). */
     private record Holding(Thread thread, long since, boolean waits) {
     }
@@ -51,10 +59,18 @@ final class ParkedReads implements ParkedReader {
     private final Counters counters;
     /** Gives the event loops their lent reads back; called by a holder that held the reader long. */
     private final Runnable takeReadsBack;
+    private final long keepWatchingNanos;
     /** Who holds the reader, or null. */
     private final AtomicReference<Holding> holder = new AtomicReference<>();
     /** The registered connections and their keys; under {@code this}. */
     private final Map<Connection, SelectionKey> keys = new IdentityHashMap<>();
+    /**
+     * Whether the keys watch their sockets for reads (else their interest is none, and the sockets' wait queues
+     * do not call on this selector for every segment that arrives); written under {@code this}.
+     */
+    private volatile boolean armed;
+    /** When the last holder gave the reader back ({@link System#nanoTime()}); written by holders only. */
+    private volatile long lastRelease = System.nanoTime() - (Long.MAX_VALUE >> 1);
     /** Whether keys were cancelled that the selector has not dropped yet. */
     private volatile boolean cancelled;
     private volatile boolean closed;
@@ -65,8 +81,20 @@ final class ParkedReads implements ParkedReader {
      * @throws IllegalStateException if no selector can be opened
      */
     ParkedReads(Counters counters, Runnable takeReadsBack) {
+        this(counters, takeReadsBack, KEEP_WATCHING_NANOS);
+    }
+
+    /**
+     * @param counters counts the frames parked threads read
+     * @param takeReadsBack gives the event loops every lent read back (see {@link #HELD_LONG_NANOS})
+     * @param keepWatchingNanos holdings further apart than this stop the sockets' watch as they end
+     *        ({@link #KEEP_WATCHING_NANOS} in a node)
+     * @throws IllegalStateException if no selector can be opened
+     */
+    ParkedReads(Counters counters, Runnable takeReadsBack, long keepWatchingNanos) {
         this.counters = counters;
         this.takeReadsBack = takeReadsBack;
+        this.keepWatchingNanos = keepWatchingNanos;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -82,6 +110,11 @@ final class ParkedReads implements ParkedReader {
     ParkedReader take() {
         return !closed && holder.get() == null && holder.compareAndSet(null, new Holding(Thread.currentThread(), System.nanoTime(), true))
                 ? this : null;
+    }
+
+    /** Whether the sockets are watched for reads now: from a holder's first wait until a rare holding ends. */
+    boolean watching() {
+        return armed;
     }
 
     /** Whether a thread waits in the reader now (or is about to, or has just woken). */
@@ -112,30 +145,50 @@ final class ParkedReads implements ParkedReader {
         if (closed) {
             return -1;
         }
-        int frames = 0;
-        boolean refused = false;
+        if (!armed) {
+            watchSockets(true);
+        }
         try {
             selector.select(Math.max(1, nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1))); // 0 would wait for ever
-            Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-            while (ready.hasNext()) {
-                SelectionKey key = ready.next();
-                ready.remove();
-                int read = ((Connection) key.attachment()).readParked();
-                if (read < 0) {
-                    refused = true;
-                } else {
-                    frames += read;
-                }
-            }
+            return readReady();
         } catch (IOException | ClosedSelectorException e) {
             // the transport closes (its selector with it) while this thread waits or reads: park as usual
-            refused = true;
+            return -1;
+        }
+    }
+
+    /** Reads the sockets the last selection found readable: the frames read, or -1 if none and one refused. */
+    private int readReady() {
+        int frames = 0;
+        boolean refused = false;
+        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+        while (ready.hasNext()) {
+            SelectionKey key = ready.next();
+            ready.remove();
+            int read = ((Connection) key.attachment()).readParked();
+            if (read < 0) {
+                refused = true;
+            } else {
+                frames += read;
+            }
         }
         if (frames > 0) {
             counters.readByParkedThreads.add(frames);
             return frames;
         }
         return refused ? -1 : 0;
+    }
+
+    /** Sets every key's interest to reads ({@code on}) or none; the selector applies it at its next selection. */
+    private synchronized void watchSockets(boolean on) {
+        for (SelectionKey key : keys.values()) {
+            try {
+                key.interestOps(on ? SelectionKey.OP_READ : 0);
+            } catch (CancelledKeyException e) {
+                // its connection left: the next watch drops it
+            }
+        }
+        armed = on;
     }
 
     @Override
@@ -146,6 +199,19 @@ final class ParkedReads implements ParkedReader {
     @Override
     public void release() {
         checkHolder();
+        long now = System.nanoTime();
+        if (now - lastRelease >= keepWatchingNanos && !closed) {
+            // a rare holding: the sockets are not watched until the next, and what they hold now is read
+            watchSockets(false);
+            try {
+                cancelled = false;
+                selector.selectNow();
+                readReady();
+            } catch (IOException | ClosedSelectorException e) {
+                LOG.debug("leaving the parked readers' selector", e);
+            }
+        }
+        lastRelease = now;
         long since = holder.getAndSet(null).since();
         if (cancelled) {
             flush();
@@ -202,7 +268,7 @@ final class ParkedReads implements ParkedReader {
             return null;
         }
         try {
-            return socket.register(selector, SelectionKey.OP_READ, c);
+            return socket.register(selector, armed ? SelectionKey.OP_READ : 0, c);
         } catch (ClosedChannelException | ClosedSelectorException | IllegalArgumentException e) {
             return null; // closing: the connection leaves the list next
         } catch (RuntimeException e) {

@@ -243,6 +243,11 @@ public final class TcpTransport implements Transport, AutoCloseable {
         return parkedReads == null || closed ? null : parkedReads.take();
     }
 
+    /** Whether the parked reader watches the sockets now (tests). */
+    boolean parkedReaderWatching() {
+        return parkedReads != null && parkedReads.watching();
+    }
+
     /** Whether a thread waits in the parked reader: the event loops then lend their reads. */
     boolean parkedReaderHeld() {
         return parkedReads != null && parkedReads.held();

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The parked reader without connections: who may hold it, how it is woken, and what a long holding leaves behind. */
+/**
+ * The parked reader without connections: who may hold it, how it is woken, what a long holding leaves behind, and when
+ * it watches the sockets.
+ */
 class ParkedReadsTest {
     private final AtomicInteger readsGivenBack = new AtomicInteger();
     private final ParkedReads reads = new ParkedReads(new Counters("node-t", 60_000), readsGivenBack::incrementAndGet);
@@ -64,6 +67,42 @@ class ParkedReadsTest {
         r.release();
 
         assertThat(readsGivenBack).as("the event loops may have stopped looking: the holder gives the reads back").hasValue(1);
+    }
+
+    @Test
+    void shouldWatchTheSocketsFromAWaitUntilARareHoldingEnds() {
+        ParkedReads keeping = new ParkedReads(new Counters("node-k", 60_000), () -> { }, TimeUnit.HOURS.toNanos(1));
+        try {
+            assertThat(keeping.watching()).as("before any wait").isFalse();
+            ParkedReader r = keeping.take();
+            r.wake();
+            assertThat(r.await(TimeUnit.SECONDS.toNanos(1))).isZero();
+            assertThat(keeping.watching()).as("while a thread waits").isTrue();
+            r.release();
+            assertThat(keeping.watching()).as("after the first holding, which followed none").isFalse();
+
+            r = keeping.take();
+            r.wake();
+            r.await(TimeUnit.SECONDS.toNanos(1));
+            r.release();
+            assertThat(keeping.watching()).as("after a holding within the hour of the last").isTrue();
+        } finally {
+            keeping.close();
+        }
+
+        ParkedReads rare = new ParkedReads(new Counters("node-r", 60_000), () -> { }, 0);
+        try {
+            for (int i = 0; i < 3; i++) {
+                ParkedReader r = rare.take();
+                r.wake();
+                r.await(TimeUnit.SECONDS.toNanos(1));
+                assertThat(rare.watching()).isTrue();
+                r.release();
+                assertThat(rare.watching()).as("every holding is rare").isFalse();
+            }
+        } finally {
+            rare.close();
+        }
     }
 
     @Test

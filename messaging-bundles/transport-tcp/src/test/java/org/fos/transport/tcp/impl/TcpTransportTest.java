@@ -31,6 +31,8 @@ import org.fos.kernel.api.Status;
 import org.fos.transport.api.FrameDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Kernels in one JVM joined by real TCP transports on loopback: messages cross both ways through the
@@ -424,6 +426,12 @@ class TcpTransportTest {
         assertThat(a.kernel.send(Message.of(inbox.capability(), "tick", new Tick("a", 1, new byte[8])))).isEqualTo(Status.OK);
         assertThat(((Tick) receive(inbox).payload()).n()).isEqualTo(1);
         AtomicReference<Message> got = new AtomicReference<>();
+        Thread receiver = parkInReader(b, inbox, got);
+        return new Parked(a, b, inbox, got, receiver);
+    }
+
+    /** Starts a thread that receives one message from {@code inbox} into {@code got}, once it is parked in node-b's reader. */
+    private static Thread parkInReader(TestNode b, Mailbox inbox, AtomicReference<Message> got) {
         Thread receiver = new Thread(() -> {
             try {
                 got.set(inbox.receive(WAIT.toMillis() * 4, TimeUnit.MILLISECONDS));
@@ -434,7 +442,7 @@ class TcpTransportTest {
         receiver.setDaemon(true);
         receiver.start();
         await("the receiver parks in node-b's parked reader").atMost(WAIT).until(() -> b.transport().parkedReaderHeld());
-        return new Parked(a, b, inbox, got, receiver);
+        return receiver;
     }
 
     @Test
@@ -453,6 +461,33 @@ class TcpTransportTest {
             hold.countDown();
         }
         await("acknowledged").atMost(WAIT).until(() -> a.kernel.links().stream().allMatch(l -> l.unacknowledged() == 0));
+    }
+
+    @Test
+    void shouldWatchTheSocketsAgainWhenAReceiverParksAfterARareHolding() throws Exception {
+        Parked parked = parkedOnB(false);
+        TestNode a = parked.a();
+        TestNode b = parked.b();
+        parked.send(a, 2, 8);
+        parked.awaitTick("the first parked receiver", 2);
+        // the first holding followed none: it was rare, and the reader stopped watching the sockets as it ended
+        assertThat(b.transport().parkedReaderWatching()).isFalse();
+
+        AtomicReference<Message> got = new AtomicReference<>();
+        Thread receiver = parkInReader(b, parked.inbox(), got);
+        CountDownLatch hold = new CountDownLatch(1);
+        try {
+            TestWire.holdEventLoops(b.transport(), hold);
+            long readParked = (Long) counters(b).get("readByParkedThreads");
+            parked.send(a, 3, 8);
+            // node-b's event loop is held: the reader wakes for the message only if it watches the socket again
+            await("read by the second parked receiver").atMost(WAIT).until(() -> got.get() != null);
+            assertThat(((Tick) got.get().payload()).n()).isEqualTo(3);
+            assertThat((Long) counters(b).get("readByParkedThreads")).as("woken by the reader's selector").isGreaterThan(readParked);
+        } finally {
+            hold.countDown();
+        }
+        receiver.join();
     }
 
     @Test
@@ -527,8 +562,13 @@ class TcpTransportTest {
         assertThat(b.transport().parkedReaderHeld()).isFalse();
     }
 
-    @Test
-    void shouldWriteWhatTheSocketDidNotTakeAfterItInOrder() throws Exception {
+    /**
+     * Frames of 500,000 bytes leave from buffers of their own, frames of 10,000 from the stream's buffer, which the
+     * next write reuses: the rest of either is queued intact.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {500_000, 10_000})
+    void shouldWriteWhatTheSocketDidNotTakeAfterItInOrder(int size) throws Exception {
         try (ServerSocket slow = new ServerSocket()) {
             slow.setReceiveBufferSize(4096);
             slow.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
@@ -545,14 +585,16 @@ class TcpTransportTest {
                 Capability far = new Capability(new org.fos.kernel.api.Address("slow", 1), 1, 5, 6);
                 long big = 0;
                 while ((Long) counters(a).get("writtenBySenderInPart") == 0) {
-                    assertThat(big).as("the socket's buffers fill").isLessThan(64);
+                    assertThat(big * size).as("the socket's buffers fill").isLessThan(32_000_000L);
                     if (big > 0) {
                         ByteBuf ack = Frames.ack(UnpooledByteBufAllocator.DEFAULT, big, false);
                         peer.getOutputStream().write(ByteBufUtil.getBytes(ack));
                         ack.release();
-                        await("acknowledged").atMost(WAIT).until(() -> a.kernel.links().get(0).unacknowledged() == 0);
+                        await("acknowledged").atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> a.kernel.links().get(0).unacknowledged() == 0);
                     }
-                    assertThat(a.kernel.send(Message.of(far, "big", new byte[500_000]))).isEqualTo(Status.OK);
+                    byte[] payload = new byte[size];
+                    java.util.Arrays.fill(payload, mark(big + 1));
+                    assertThat(a.kernel.send(Message.of(far, "big", payload))).isEqualTo(Status.OK);
                     big++;
                 }
                 assertThat((Long) counters(a).get("writtenBySender")).isEqualTo(big);
@@ -572,14 +614,25 @@ class TcpTransportTest {
                     in.readFully(header);
                     ByteBuf h = io.netty.buffer.Unpooled.wrappedBuffer(header);
                     assertThat(h.getInt(FrameDescriptor.MAGIC_OFFSET)).as("frame " + expected + " starts where the last ended").isEqualTo(FrameDescriptor.MAGIC);
-                    in.readFully(new byte[h.getInt(FrameDescriptor.BODY_LENGTH_OFFSET)]);
+                    byte[] body = new byte[h.getInt(FrameDescriptor.BODY_LENGTH_OFFSET)];
+                    in.readFully(body);
                     if (h.getByte(FrameDescriptor.TYPE_OFFSET) == FrameDescriptor.TYPE_DATA) {
-                        assertThat(h.getLong(FrameDescriptor.SEQUENCE_OFFSET)).isEqualTo(expected++);
+                        assertThat(h.getLong(FrameDescriptor.SEQUENCE_OFFSET)).isEqualTo(expected);
+                        if (expected <= big) {
+                            assertThat(body[body.length - 1]).as("the last byte of big frame " + expected).isEqualTo(mark(expected));
+                            assertThat(body[body.length - size]).as("the first byte of its payload").isEqualTo(mark(expected));
+                        }
+                        expected++;
                     }
                 }
                 assertThat((Long) counters(a).get("writtenBySender")).as("the rest and the frames after it by the event loop").isEqualTo(big);
             }
         }
+    }
+
+    /** The byte every payload byte of big frame {@code n} has. */
+    private static byte mark(long n) {
+        return (byte) (0x21 + n % 90);
     }
 
     @Test
