@@ -400,8 +400,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
      * As {@link #assist()}, for a thread that waited in the transport's {@link ParkedReads} and was
      * woken because this connection's socket has something to read (ADR 0124).
      *
-     * @return the frames read (0 if only part of a frame came); -1 if this thread may not read the
-     *         socket now (the event loop reads it, a stream is the event loop's, the connection ends)
+     * @return the frames read (0 if only part of a frame came, or if another thread reads the socket at
+     *         this moment); -1 if this thread may not read the socket now (a stream is the event loop's, the
+     *         connection ends)
      */
     int readParked() {
         return read(true);
@@ -423,7 +424,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         return reading == null || c == null ? null : SenderWritable.socket(c.channel());
     }
 
-    /** {@link #assist()} and {@link #readParked()}: the frames read, or -1 if this thread may not read now. */
+    /**
+     * {@link #assist()} and {@link #readParked()}: the frames read, or -1 if this thread may not read now (for a
+     * parked thread, 0 while another thread reads).
+     */
     private int read(boolean parked) {
         ReentrantLock lock = reading;
         FrameDecoder d = decoder;
@@ -437,8 +441,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameDeco
         }
         if (!lock.tryLock()) {
             if (parked) {
-                // the event loop woke too and reads: a thread came, so it lends its reads next time
+                // the event loop woke too and reads: a thread came, so it lends its reads next time; the parked
+                // thread waits on in the reader (what the event loop delivers to it wakes it there)
                 lastAssistNanos = now;
+                return 0;
             }
             return -1;
         }
