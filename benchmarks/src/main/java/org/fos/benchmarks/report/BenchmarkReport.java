@@ -233,7 +233,8 @@ public final class BenchmarkReport {
                 + " baseline's largest to the other way round, over every iteration of every fork (the medians of the"
                 + " iterations in sample mode; row 13's rates from JMH's error bars). A goal is " + Comparison.MET + " when the"
                 + " whole interval is on its side, " + Comparison.MISSED + " when the whole interval is on the other,"
-                + " and " + Comparison.UNDECIDED + " when the interval straddles it. Where the baseline is the raw structure"
+                + " and " + Comparison.UNDECIDED + " when the interval straddles it; where a goal is missed or undecided,"
+                + " the row says what holds fos back, from a profile (ADR 0126). Where the baseline is the raw structure"
                 + " fos is built on, a ratio that says fos is faster is marked \"" + Comparison.IMPLAUSIBLE + "\", never met;"
                 + " a " + Comparison.WITHDRAWN + " verdict shows the ratio and says why it gives none (ADR 0090). A comparison"
                 + " one of whose sides the JIT was still compiling for more than " + Math.round(Comparison.COMPILING_SHARE * 100)
@@ -370,7 +371,7 @@ public final class BenchmarkReport {
                             + ", so no verdict: the figures are not of the compiled code, and the compiler threads took cores"
                             + " from them. The row's warm-up is too short for this machine.");
                 }
-                if (o.missed() && c.whyMissed() != null) {
+                if (o.unmet() && c.whyMissed() != null) {
                     for (String paragraph : c.whyMissed().split("\n\n")) {
                         if (!missed.contains(paragraph)) {
                             missed.add(paragraph);

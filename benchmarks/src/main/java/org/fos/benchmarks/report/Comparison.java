@@ -16,7 +16,8 @@ import java.util.Objects;
  *        for {@link Kind#TIME}, which has none
  * @param goal the bound the ratio must meet (for {@link Kind#TIME}, the time in nanoseconds); NaN for a diagnostic
  *        line without a goal
- * @param whyMissed what holds fos back, shown when the goal is missed; it comes from profiling. Paragraphs
+ * @param whyMissed what holds fos back, shown when the goal is not met (missed, or undecided: the interval straddles
+ *        it); it comes from profiling. Paragraphs
  *        (separated by a blank line) that several comparisons of a row share are shown once
  * @param baselineLowerBound whether the baseline is a lower bound of the fos side (fos is built on it, so it
  *        cannot be faster): a ratio that says fos is faster is implausible
@@ -133,9 +134,10 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
      * @param goal the goal as text
      * @param mark {@value #MET}, {@value #MISSED}, {@value #UNDECIDED}, {@value #IMPLAUSIBLE},
      *        {@value #WITHDRAWN}, {@code FLAGGED}, {@value #COMPILING}, {@code not measured...} or {@code -} (diagnostic)
-     * @param missed whether the note {@link Comparison#whyMissed} applies
+     * @param unmet whether the goal is not shown met ({@value #MISSED}, or {@value #UNDECIDED} by an interval that straddles
+     *        it), so that the note {@link Comparison#whyMissed} applies
      */
-    record Outcome(String fos, String baseline, String ratio, String goal, String mark, boolean missed) {
+    record Outcome(String fos, String baseline, String ratio, String goal, String mark, boolean unmet) {
     }
 
     /**
@@ -225,7 +227,10 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         return judge(fosText, baseText, ratioText, goalText, atMost, low, high);
     }
 
-    /** Met if the whole interval is on the goal's side, MISSED if all of it is on the other, else undecided. */
+    /**
+     * Met if the whole interval is on the goal's side, MISSED if all of it is on the other, else undecided; what holds
+     * fos back applies to both of the latter.
+     */
     private Outcome judge(String fosText, String baseText, String ratioText, String goalText, boolean atMost, double low,
             double high) {
         if (Double.isNaN(low) || Double.isNaN(high)) {
@@ -234,7 +239,7 @@ record Comparison(String label, Kind kind, Figure fos, Figure baseline, double g
         }
         boolean met = atMost ? high <= goal : low >= goal;
         boolean missed = atMost ? low > goal : high < goal;
-        return new Outcome(fosText, baseText, ratioText, goalText, met ? MET : missed ? MISSED : UNDECIDED, missed);
+        return new Outcome(fosText, baseText, ratioText, goalText, met ? MET : missed ? MISSED : UNDECIDED, !met);
     }
 
     /** The median time of the iterations (or samples) with the interval from the smallest iteration to the largest. */

@@ -89,7 +89,7 @@ class BenchmarkReportTest {
 
         assertThat(fosCompiling.mark()).isEqualTo(Comparison.COMPILING);
         assertThat(fosCompiling.ratio()).as("the ratio is still shown").isEqualTo("1.00x [1.00x, 1.00x]");
-        assertThat(fosCompiling.missed()).isFalse();
+        assertThat(fosCompiling.unmet()).isFalse();
         assertThat(ROW_1.compiling(List.of(compiled("fos", "[[900,700,0],[20,20,20]]"), settled)))
                 .isEqualTo("the fos side for 80% of a fork's measured time");
         assertThat(baselineCompiling.mark()).isEqualTo(Comparison.COMPILING);
@@ -157,9 +157,24 @@ class BenchmarkReportTest {
 
         assertThat(p50.ratio()).isEqualTo("1.40x [1.40x, 1.60x]");
         assertThat(p50.mark()).isEqualTo("undecided");
-        assertThat(p50.missed()).isFalse();
+        assertThat(p50.unmet()).as("not shown met: the row says what holds fos back").isTrue();
         assertThat(latency.ratio()).isEqualTo("1.40x [1.40x, 1.60x]");
         assertThat(latency.mark()).as("a ratio within the goal is not enough to meet it").isEqualTo("undecided");
+    }
+
+    @Test
+    void shouldSayWhatHoldsFosBackWhereAGoalIsNotShownMet() throws Exception {
+        JmhResult spsc = sample("jctoolsSpsc", "[[100,4]]", "[[100,4]]");
+        String undecided = rowOne(render(List.of(sample("fosSpinning", "[[140,4]]", "[[160,4]]"), spsc)));
+        String met = rowOne(render(List.of(sample("fosSpinning", "[[120,4]]", "[[130,4]]"), spsc)));
+
+        assertThat(undecided).contains("| undecided |").contains("**What holds it back:** A fos mailbox is a multi-producer queue");
+        assertThat(met).contains("| met |").doesNotContain("What holds it back");
+    }
+
+    /** The section of row 1 in a rendered report. */
+    private static String rowOne(String report) {
+        return report.substring(report.indexOf("## Row 1:"), report.indexOf("## Row 2:"));
     }
 
     @Test
@@ -169,7 +184,7 @@ class BenchmarkReportTest {
         Comparison.Outcome o = P50.evaluate(results);
 
         assertThat(o.mark()).isEqualTo("MISSED");
-        assertThat(o.missed()).isTrue();
+        assertThat(o.unmet()).isTrue();
     }
 
     @Test
@@ -199,7 +214,7 @@ class BenchmarkReportTest {
         Comparison.Outcome o = ROW_1.evaluate(results);
 
         assertThat(o.mark()).isEqualTo("MISSED");
-        assertThat(o.missed()).isTrue();
+        assertThat(o.unmet()).isTrue();
     }
 
     @Test
@@ -348,8 +363,10 @@ class BenchmarkReportTest {
         assertThat(met.mark()).isEqualTo("met");
         assertThat(undecided.ratio()).isEqualTo("0.622x [0.364x, 0.800x]");
         assertThat(undecided.mark()).isEqualTo("undecided");
+        assertThat(undecided.unmet()).isTrue();
+        assertThat(met.unmet()).isFalse();
         assertThat(missed.mark()).isEqualTo("MISSED");
-        assertThat(missed.missed()).isTrue();
+        assertThat(missed.unmet()).isTrue();
     }
 
     @Test
@@ -360,7 +377,7 @@ class BenchmarkReportTest {
         List<JmhResult> fosAhead = rates("[[120,130],[125,130]]", "[[100,100],[110,100]]");
 
         assertThat(onItsQueue.evaluate(fosAhead).mark()).isEqualTo("implausible: re-measure");
-        assertThat(onItsQueue.evaluate(fosAhead).missed()).isFalse();
+        assertThat(onItsQueue.evaluate(fosAhead).unmet()).isFalse();
         assertThat(onItsQueue.evaluate(fosAhead).ratio()).isEqualTo("1.23x [1.09x, 1.30x]");
         assertThat(besidePeer.evaluate(fosAhead).mark()).as("beating a peer is plausible").isEqualTo("met");
         assertThat(diagnostic.evaluate(fosAhead).mark()).isEqualTo("implausible: re-measure");
@@ -385,7 +402,7 @@ class BenchmarkReportTest {
 
         assertThat(fine.mark()).isEqualTo("withdrawn");
         assertThat(fine.ratio()).startsWith("1.20x [");
-        assertThat(fine.missed()).isFalse();
+        assertThat(fine.unmet()).isFalse();
         assertThat(faster.mark()).isEqualTo("implausible: re-measure (verdict withdrawn)");
     }
 
@@ -453,7 +470,7 @@ class BenchmarkReportTest {
         assertThat(met.mark()).isEqualTo("met");
         assertThat(undecided.mark()).as("a median within the goal is not enough to meet it").isEqualTo("undecided");
         assertThat(missed.mark()).isEqualTo("MISSED");
-        assertThat(missed.missed()).isTrue();
+        assertThat(missed.unmet()).isTrue();
         assertThat(Comparison.time("step", STEP, Double.NaN, null).evaluate(List.of()).mark()).startsWith("not measured")
                 .contains("ElasticStepBenchmark");
         assertThat(Comparison.time("step", STEP, Double.NaN, null).evaluate(steps("[[100,110],[900,1000]]")).mark())
