@@ -42,9 +42,10 @@ final class Rows {
      * stack profiler into {@code row-<n>-stack.txt} where async-profiler cannot run, and the benchmark it
      * profiles.
      */
-    static final Map<Integer, String> PROFILED = Map.of(5, "RemoteCallBenchmark peer=fos", 6, "PipelinedCallBenchmark peer=fos",
-            8, "NameCacheBenchmark.resolveKeyAffinity", 9, "FileBenchmark fs=fos", 11, "MemberScalingBenchmark members=2 idle=default",
-            12, "ShmCallBenchmark peer=fosShm");
+    static final Map<Integer, String> PROFILED = Map.of(1, "RoundTripBenchmark path=fosSpinning",
+            2, "MailboxThroughputBenchmark.oneProducer queue=fos", 4, "FleetCallBenchmark peer=fosParked",
+            5, "RemoteCallBenchmark peer=fos", 6, "PipelinedCallBenchmark peer=fos", 8, "NameCacheBenchmark.resolveKeyAffinity",
+            9, "FileBenchmark fs=fos", 11, "MemberScalingBenchmark members=2 idle=default", 12, "ShmCallBenchmark peer=fosShm");
     /** The benchmark of row 14: a fleet's throughput by members and pinning. */
     private static final String SCALING = "FleetScalingBenchmark.call";
     /** The benchmark of row 15: a load step to the added member serving. */
@@ -162,7 +163,12 @@ final class Rows {
     private static final String CALL_PATH = "The fos call crosses to the member thread and back (row 3, with parked"
             + " receivers, is its floor), through the proxy (a reflective InvocationHandler, the argument list, request and reply records). Both fos"
             + " threads park at once when they wait, as gRPC's and Pekko's threads do: each call is two hand-offs, each"
-            + " an unpark and the wake-up of a parked thread by the scheduler, which row 3 measures alone.";
+            + " an unpark and the wake-up of a parked thread by the scheduler, which row 3 measures alone. gRPC's default"
+            + " executors pay the same two; a tenth of that is a call that never leaves the caller's thread, and a fos"
+            + " member runs its loop on a thread of its own (DESIGN.md: space partitioning, a server owns a core's worth of"
+            + " time), so the call is handed to it and back. In the CPU profile below most of the call's CPU time is the"
+            + " unpark (MailboxImpl.wakeWaiter); for the rest of the call both threads sleep, which a CPU profile does not"
+            + " sample.";
 
     private static final String SHM_PATH = "The caller writes the request into node-b's log itself, and the threads that"
             + " wait read the logs themselves (Transport.assist, ADR 0093): node-b's member, spinning for its next request,"
@@ -390,7 +396,8 @@ final class Rows {
                     + " epoll transport on Linux), plaintext, a unary method with a hand-built descriptor and int marshaller, blocking stub; default"
                     + " executors and, as gRPC's fastest set-up, direct executors. Ratio of the medians. The diagnostic line"
                     + " says what gRPC costs over raw TCP in the same run: the goal of 0.3x gRPC is below raw TCP itself"
-                    + " wherever that ratio is under 3.3.",
+                    + " wherever that ratio is under 3.3, and the goal of 0.5x gRPC with direct executors wherever gRPC so"
+                    + " set up takes less than twice raw TCP (the two lines' baselines).",
                     new Comparison("vs raw TCP ping-pong, both spinning (same bytes)", Kind.LATENCY, remote("fos"), remote("rawSpin"),
                             1.3, REMOTE_PATH).lowerBound(),
                     new Comparison("parked vs raw TCP ping-pong, blocking (same bytes)", Kind.LATENCY, remote("fosParked"),

@@ -248,6 +248,15 @@ class BenchmarkReportTest {
     }
 
     @Test
+    void shouldProfileEveryProfiledRowInTheRunScript() throws Exception {
+        String script = java.nio.file.Files.readString(java.nio.file.Path.of("run"));
+
+        for (int row : Rows.PROFILED.keySet()) {
+            assertThat(script).as("benchmarks/run profiles row %d", row).containsPattern("(?m)^profile " + row + " ");
+        }
+    }
+
+    @Test
     void shouldQuoteTheRunnableFramesOfTheStackProfile() {
         List<String> output = List.of("....[Thread state distributions]....", " 99.0%  RUNNABLE", "",
                 "....[Thread state: RUNNABLE]....", " 40.0%  45.0% <stack is empty, everything is filtered?>",
