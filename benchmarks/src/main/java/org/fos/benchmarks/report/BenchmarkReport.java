@@ -215,10 +215,26 @@ public final class BenchmarkReport {
         return worst > cores ? "not judged: 1-minute load up to " + Format.plain(worst) + " on " + cores + " cores" : null;
     }
 
-    /** A comparison's mark, or the overload's note for row 13 where it is met or missed. */
+    /**
+     * A comparison's mark, or the overload's note for row 13 where the mark would judge the interval (met, missed,
+     * undecided, implausible): on an overloaded machine none of them is about the code.
+     */
     private String mark(Row row, Comparison.Outcome o) {
-        boolean judged = o.mark().equals(Comparison.MET) || o.mark().equals(Comparison.MISSED);
-        return row.number() == Rows.KV_RAFT_ROW && overload != null && judged ? overload : o.mark();
+        return notJudged(row.number(), o.mark(), overload) ? overload : o.mark();
+    }
+
+    /**
+     * Whether the overload's note replaces a comparison's mark.
+     *
+     * @param row the row's number
+     * @param mark the comparison's mark
+     * @param overload the overload's note, or null if row 13 ran within the cores
+     * @return true for a mark of row 13 that judges the interval, on an overloaded machine
+     */
+    static boolean notJudged(int row, String mark, String overload) {
+        boolean judged = mark.equals(Comparison.MET) || mark.equals(Comparison.MISSED) || mark.equals(Comparison.UNDECIDED)
+                || mark.equals(Comparison.IMPLAUSIBLE);
+        return row == Rows.KV_RAFT_ROW && overload != null && judged;
     }
 
     private String write() {
@@ -371,7 +387,7 @@ public final class BenchmarkReport {
                             + ", so no verdict: the figures are not of the compiled code, and the compiler threads took cores"
                             + " from them. The row's warm-up is too short for this machine.");
                 }
-                if (o.unmet() && c.whyMissed() != null) {
+                if (o.unmet() && c.whyMissed() != null && !notJudged(row.number(), o.mark(), overload)) {
                     for (String paragraph : c.whyMissed().split("\n\n")) {
                         if (!missed.contains(paragraph)) {
                             missed.add(paragraph);

@@ -205,6 +205,13 @@ class BenchmarkReportTest {
         assertThat(BenchmarkReport.overload(busy, 2)).isEqualTo("not judged: 1-minute load up to 55.12 on 2 cores");
         assertThat(BenchmarkReport.overload(busy.subList(0, 1), 2)).isNull();
         assertThat(BenchmarkReport.overload(List.of(), 2)).isNull();
+        String note = BenchmarkReport.overload(busy, 2);
+        for (String mark : List.of(Comparison.MET, Comparison.MISSED, Comparison.UNDECIDED, Comparison.IMPLAUSIBLE)) {
+            assertThat(BenchmarkReport.notJudged(Rows.KV_RAFT_ROW, mark, note)).as(mark).isTrue();
+            assertThat(BenchmarkReport.notJudged(Rows.KV_RAFT_ROW, mark, null)).as(mark + " within the cores").isFalse();
+            assertThat(BenchmarkReport.notJudged(5, mark, note)).as(mark + " of another row").isFalse();
+        }
+        assertThat(BenchmarkReport.notJudged(Rows.KV_RAFT_ROW, "-", note)).as("a diagnostic line").isFalse();
     }
 
     @Test
