@@ -43,7 +43,8 @@ final class Rows {
      * profiles.
      */
     static final Map<Integer, String> PROFILED = Map.of(1, "RoundTripBenchmark path=fosSpinning",
-            2, "MailboxThroughputBenchmark.oneProducer queue=fos", 4, "FleetCallBenchmark peer=fosParked",
+            2, "MailboxThroughputBenchmark.oneProducer queue=fos", 3, "RoundTripBenchmark path=fosParked",
+            4, "FleetCallBenchmark peer=fosParked",
             5, "RemoteCallBenchmark peer=fos", 6, "PipelinedCallBenchmark peer=fos", 8, "NameCacheBenchmark.resolveKeyAffinity",
             9, "FileBenchmark fs=fos", 11, "MemberScalingBenchmark members=2 idle=default", 12, "ShmCallBenchmark peer=fosShm");
     /** The benchmark of row 14: a fleet's throughput by members and pinning. */
