@@ -4,7 +4,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import org.fos.kernel.api.Message;
 import org.fos.kernel.spi.EncodedPayload;
 import org.fos.kernel.spi.PayloadCodec;
@@ -37,19 +36,8 @@ final class DataCodec {
     }
 
     /**
-     * Encodes a DATA frame, or counts why it cannot be sent.
-     *
-     * @param where the connection, named in the fault
-     * @return the frame, or null if the message cannot cross the wire (counted as UNENCODABLE_MESSAGE)
-     */
-    ByteBuf encode(ByteBufAllocator alloc, Object where, long sequence, Message m) {
-        Encoded e = prepare(where, m);
-        return e == null ? null : Frames.data(alloc, sequence, m, e.payload());
-    }
-
-    /**
      * Encodes a message's payload and measures its DATA frame, or counts why it cannot be sent; the frame
-     * is written with {@link Frames#writeData} or {@link Frames#data}.
+     * is written with {@link Frames#writeData} or {@link Frames#data} from what this returns.
      *
      * @param where the connection, named in the fault
      * @return the payload and the frame's length, or null if the message cannot cross the wire (counted as

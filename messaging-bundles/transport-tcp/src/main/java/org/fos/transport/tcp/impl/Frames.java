@@ -181,23 +181,34 @@ final class Frames {
     }
 
     static ByteBuf data(ByteBufAllocator alloc, long sequence, Message m, byte[] payload) {
-        ByteBuf b = alloc.buffer(HEADER_LENGTH + dataBodyLength(m, payload.length));
-        writeData(b, sequence, m, payload);
+        return data(alloc, sequence, m, payload, dataLength(m, payload));
+    }
+
+    /**
+     * Returns a DATA frame whose length the caller measured with {@link #dataLength}.
+     *
+     * @param frameLength header and body, as {@link #dataLength} gave it
+     * @return the frame
+     */
+    static ByteBuf data(ByteBufAllocator alloc, long sequence, Message m, byte[] payload, int frameLength) {
+        ByteBuf b = alloc.buffer(frameLength);
+        writeData(b, sequence, m, payload, frameLength);
         return b;
     }
 
     /**
-     * Writes a DATA frame at {@code b}'s writer index ({@link #dataLength} bytes).
+     * Writes a DATA frame at {@code b}'s writer index.
      *
      * @param b where the frame goes, with room for it
      * @param sequence the frame's number in the link
      * @param m the message
      * @param payload the encoded payload
+     * @param frameLength header and body, as {@link #dataLength} gave it (the strings are measured once)
      */
-    static void writeData(ByteBuf b, long sequence, Message m, byte[] payload) {
+    static void writeData(ByteBuf b, long sequence, Message m, byte[] payload, int frameLength) {
         int at = b.writerIndex();
         int flags = (m.from() != null ? FLAG_FROM : 0) | (m.replyTo() != null ? FLAG_REPLY_TO : 0);
-        header(b, TYPE_DATA, flags, dataBodyLength(m, payload.length));
+        header(b, TYPE_DATA, flags, frameLength - HEADER_LENGTH);
         Capability to = m.to();
         b.setInt(at + RIGHTS_OFFSET, to.rights());
         b.setLong(at + SEQUENCE_OFFSET, sequence);

@@ -27,7 +27,8 @@ import org.fos.transport.api.StreamWindow;
  * (nothing queued, nothing in Netty's outbound buffer, no other frame unacknowledged) and
  * not encrypted, the sending thread writes the frame to the socket itself, with the acknowledgement
  * that is due, and the event loop is not woken (ADR 0101): both go into a buffer the stream keeps for
- * it and leave in one write; what the socket does not take at once is copied out and queued. Otherwise the frame goes on a lock-free queue that one task on the event loop drains,
+ * it and leave in one write (ADR 0125); what the socket does not take at once is copied out and
+ * queued. Otherwise the frame goes on a lock-free queue that one task on the event loop drains,
  * writing a batch and flushing once. Every write of the stream, on the event loop or not, holds the
  * window's lock, so frames never interleave and leave in the order they were taken. The queue is
  * bounded by bytes ({@code writeBufferHighWaterMarkBytes}), and it is drained only while Netty's
@@ -176,7 +177,7 @@ final class LinkStream {
             }
             window.written(sequence);
             if (!writeNow(sequence, message, encoded)) {
-                enqueue(Frames.data(ctx.alloc(), sequence, message, encoded.payload()));
+                enqueue(Frames.data(ctx.alloc(), sequence, message, encoded.payload(), encoded.frameLength()));
             }
             return true;
         }
@@ -214,7 +215,7 @@ final class LinkStream {
         if (ackLength > 0) {
             Frames.writeAck(buf, want, false);
         }
-        Frames.writeData(buf, sequence, message, encoded.payload());
+        Frames.writeData(buf, sequence, message, encoded.payload(), encoded.frameLength());
         long written;
         try {
             written = s.write(buf.internalNioBuffer(0, length));

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * hands it on exactly as a spinning waiter does ({@link Connection#assist}); a producer of its
  * mailbox wakes it with {@link Selector#wakeup()}.
  *
+ * <p>The selector watches the sockets for reads from a holder's first wait until a holding ends more than
+ * {@link #KEEP_WATCHING_NANOS} after the last one did (ADR 0125): between the rare waits of threads that mostly
+ * spin, arriving segments call on no selector of theirs.
+ *
  * <p>While a thread waits here the event loops lend their reads (they stop watching those sockets,
  * {@link Connection#lendReads}), so that a message wakes one thread, the reader, not two.
  *
