@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * turns spinning back on; and if its messages typically come soon (within the strategy's
  * {@link IdleStrategy#stretchNanos() stretch}) and it reads them from a transport itself, it spins for
  * the stretch, so that a caller catches a reply from another node, or a member the next
- * request of a steady caller, without being woken. The node's {@link CoreBudget}: it spins only if a core is free for it,
+ * request of a steady caller, without being woken; and if its last
+ * {@value #EMPTY_WAITS_BEFORE_PARK} waits outlasted the yield phase and ended with nothing (they timed
+ * out: it is idle, and wakes only to look again), it parks at once, until a wait ends with a message. The node's {@link CoreBudget}: it spins only if a core is free for it,
  * yields only if a core is left over by the running receivers, and parks at once otherwise. Within
  * those limits the kernel's thresholds ({@link IdleStrategy}) hold.
  *
@@ -31,6 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ReceiverIdle {
     /** Waits in a row that outlast the spin phase before a receiver stops spinning. */
     static final int MISSES_BEFORE_SKIP = 8;
+    /**
+     * Waits in a row that outlast the yield phase and end without a message (they time out) before a
+     * receiver parks at once: an idle receiver that wakes only to look again (a fleet member's 50 ms
+     * receive, a client's reply loop) no longer spins and yields at every look.
+     */
+    static final int EMPTY_WAITS_BEFORE_PARK = 2;
     /** Waits after the last one whose message the receiver read itself during which it still stretches. */
     static final int STRETCH_AFTER_READ = 64;
     /** Not counted between waits (waiting, away, or closed). */
@@ -48,6 +56,8 @@ final class ReceiverIdle {
     private CoreBudget.Admission admission = CoreBudget.Admission.PARK;
     private boolean spinning;
     private int misses;
+    /** Waits in a row that outlasted the yield phase and ended without a message (capped). */
+    private int emptyWaits;
     /** The typical wait that ended with a message (a moving average; 0 before the first). */
     private long recentNanos;
     /** Waits that ended with a message since the receiver last read one from a transport itself (capped). */
@@ -71,7 +81,8 @@ final class ReceiverIdle {
         strategy = thresholds;
         spinFor = Math.max(thresholds.spinNanos(), stretch(thresholds));
         yieldFor = Math.max(thresholds.yieldNanos(), spinFor);
-        boolean spin = spinFor > 0 && misses < MISSES_BEFORE_SKIP && thresholds.yieldNanos() > 0;
+        boolean idle = emptyWaits >= EMPTY_WAITS_BEFORE_PARK;
+        boolean spin = spinFor > 0 && misses < MISSES_BEFORE_SKIP && thresholds.yieldNanos() > 0 && !idle;
         if (was != AWAY && (was & HOLDS_SPIN) != 0) {
             if (spin && budget.fits()) {
                 admission = CoreBudget.Admission.SPIN;
@@ -82,7 +93,7 @@ final class ReceiverIdle {
         } else if (was != AWAY) {
             budget.notRunning();
         }
-        admission = thresholds.yieldNanos() > 0 ? budget.admit(spin) : CoreBudget.Admission.PARK;
+        admission = thresholds.yieldNanos() > 0 && !idle ? budget.admit(spin) : CoreBudget.Admission.PARK;
         spinning = admission == CoreBudget.Admission.SPIN;
     }
 
@@ -166,6 +177,11 @@ final class ReceiverIdle {
             misses++;
         }
         if (found) {
+            emptyWaits = 0;
+        } else if (waitedNanos >= yieldFor && emptyWaits < EMPTY_WAITS_BEFORE_PARK) {
+            emptyWaits++;
+        }
+        if (found) {
             // a long wait counts as at most eight stretches: a burst after a quiet spell is short again after a few messages
             long w = Math.min(waitedNanos, 8 * Math.max(strategy.stretchNanos(), strategy.spinNanos()));
             recentNanos = recentNanos == 0 ? Math.max(1, w) : Math.max(1, recentNanos + ((w - recentNanos) >> 2));
@@ -216,5 +232,10 @@ final class ReceiverIdle {
     /** Whether the receiver now skips spinning. */
     boolean skipsSpin() {
         return misses >= MISSES_BEFORE_SKIP;
+    }
+
+    /** Whether the receiver now parks at once, its last waits having timed out. */
+    boolean parksAtOnce() {
+        return emptyWaits >= EMPTY_WAITS_BEFORE_PARK;
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * only while running receivers, spinning waiters and they fit in the cores, yield only while the
  * running receivers leave a core free, and park at once otherwise; the core count is read again
  * after a second; receivers that stayed away too long stop counting; and each receiver's own choice
- * to skip spinning.
+ * to skip spinning, or to park at once while its waits time out.
  */
 class CoreBudgetTest {
     /** Spin 1 us, park after 5 us, stretch to 100 us. */
@@ -276,6 +276,46 @@ class CoreBudgetTest {
         r.end(true, 500, clock.get(), false);
 
         assertThat(r.skipsSpin()).isFalse();
+        r.begin(thresholds);
+        assertThat(r.phase(0)).isZero();
+        r.end(true, 500, clock.get(), false);
+    }
+
+    @Test
+    void shouldParkAtOnceAfterWaitsTimeOutAndSpinAgainOnceAMessageCame() {
+        ReceiverIdle r = receiver();
+        IdleStrategy thresholds = new IdleStrategy(1_000, 50_000);
+        for (int i = 0; i < ReceiverIdle.EMPTY_WAITS_BEFORE_PARK; i++) {
+            r.begin(thresholds);
+            assertThat(r.phase(0)).as("wait " + i + " still spins").isZero();
+            r.end(false, 60_000, clock.get(), false);
+        }
+        assertThat(r.parksAtOnce()).isTrue();
+
+        r.begin(thresholds);
+        assertThat(budget.spinningCount()).isZero();
+        assertThat(r.phase(0)).as("idle: parks at once").isEqualTo(2);
+        r.end(false, 50_000_000, clock.get(), false);
+        assertThat(r.parksAtOnce()).isTrue();
+
+        r.begin(thresholds);
+        assertThat(r.phase(0)).isEqualTo(2);
+        r.end(true, 3_000_000, clock.get(), false);
+        assertThat(r.parksAtOnce()).as("a message came").isFalse();
+        r.begin(thresholds);
+        assertThat(r.phase(0)).as("spins again").isZero();
+        r.end(true, 500, clock.get(), false);
+    }
+
+    @Test
+    void shouldNotCountWaitsThatEndWithNothingWithinTheYieldPhase() {
+        ReceiverIdle r = receiver();
+        IdleStrategy thresholds = new IdleStrategy(1_000, 50_000);
+        for (int i = 0; i < 2 * ReceiverIdle.EMPTY_WAITS_BEFORE_PARK; i++) {
+            r.begin(thresholds);
+            r.end(false, 20_000, clock.get(), false);
+        }
+        assertThat(r.parksAtOnce()).as("short timeouts are looks, not idleness").isFalse();
         r.begin(thresholds);
         assertThat(r.phase(0)).isZero();
         r.end(true, 500, clock.get(), false);
