@@ -81,7 +81,7 @@ final class ReceiverIdle {
         strategy = thresholds;
         spinFor = Math.max(thresholds.spinNanos(), stretch(thresholds));
         yieldFor = Math.max(thresholds.yieldNanos(), spinFor);
-        boolean idle = emptyWaits >= EMPTY_WAITS_BEFORE_PARK;
+        boolean idle = parksAtOnce();
         boolean spin = spinFor > 0 && misses < MISSES_BEFORE_SKIP && thresholds.yieldNanos() > 0 && !idle;
         if (was != AWAY && (was & HOLDS_SPIN) != 0) {
             if (spin && budget.fits()) {
