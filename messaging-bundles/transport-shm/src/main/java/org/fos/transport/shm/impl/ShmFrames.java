@@ -48,6 +48,8 @@ import org.fos.transport.api.RecentStrings;
  */
 final class ShmFrames {
     private static final ByteOrder ORDER = ByteOrder.BIG_ENDIAN;
+    /** The cache line of the x86-64 and AArch64 cores this runs on. */
+    private static final int CACHE_LINE = 64;
 
     private ShmFrames() {
     }
@@ -207,6 +209,27 @@ final class ShmFrames {
                     + " bytes says its body has " + body);
         }
         return type;
+    }
+
+    /**
+     * Reads one byte of each cache line of a frame after its first, and returns their sum, which the
+     * caller keeps so that the reads are not optimised away. A frame another process just wrote is in
+     * that process's core: read as its envelope and payload are parsed, one field after another, each
+     * of its lines would be fetched in turn, a wait of its own for each; these reads are independent of
+     * one another, so the core fetches all the lines at once, and the parse then finds them at hand
+     * (ADR 0130).
+     *
+     * @param b the buffer holding the frame
+     * @param offset where the frame starts
+     * @param length the frame's length
+     * @return the sum of the bytes read
+     */
+    static int touchLines(DirectBuffer b, int offset, int length) {
+        int sum = 0;
+        for (int i = offset + CACHE_LINE; i < offset + length; i += CACHE_LINE) {
+            sum += b.getByte(i);
+        }
+        return sum;
     }
 
     static int flags(DirectBuffer b, int offset) {

@@ -30,6 +30,8 @@ final class ShmReader {
     private final Int2ObjectHashMap<Session> sessions;
     private final ShmPeers state;
     /** The strings of the envelopes read last, for the envelopes that name them again. */
+    /** What {@link ShmFrames#touchLines} read, kept so that its reads stay (never read otherwise). */
+    private int touched;
     private final RecentStrings<DirectBuffer> recent = new RecentStrings<>(DirectBuffer::getByte);
 
     ShmReader(String nodeId, ShmSettings settings, Counters counters, Links links, LinkChallenge challenge, ShmCodec codec,
@@ -172,7 +174,10 @@ final class ShmReader {
         }
         p.lastReadNanos = state.now();
         switch (type) {
-            case FrameDescriptor.TYPE_DATA -> onData(p, ShmFrames.readData(buffer, offset, length, nodeId, recent));
+            case FrameDescriptor.TYPE_DATA -> {
+                touched += ShmFrames.touchLines(buffer, offset, length);
+                onData(p, ShmFrames.readData(buffer, offset, length, nodeId, recent));
+            }
             case FrameDescriptor.TYPE_ACK -> {
                 ShmFrames.checkEmpty(buffer, offset, length, "ACK");
                 counters.acksReceived.increment();

@@ -22,6 +22,22 @@ class ShmFramesTest {
     }
 
     @Test
+    void shouldTouchOneByteOfEachCacheLineAfterTheFirstAndNothingOutsideTheFrame() {
+        UnsafeBuffer b = new UnsafeBuffer(new byte[512]);
+        for (int i = 0; i < 512; i++) {
+            b.putByte(i, (byte) 1);
+        }
+        b.putByte(100 + 64, (byte) 10);
+        b.putByte(100 + 128, (byte) 20);
+        b.putByte(100 + 192, (byte) 99); // the first byte after a frame of 192 bytes
+        b.putByte(100 + 63, (byte) 50); // within the first line: never read
+        assertThat(ShmFrames.touchLines(b, 100, 192)).isEqualTo(30);
+        assertThat(ShmFrames.touchLines(b, 100, 193)).isEqualTo(129);
+        assertThat(ShmFrames.touchLines(b, 100, 64)).isZero();
+        assertThat(ShmFrames.touchLines(b, 100, 0)).isZero();
+    }
+
+    @Test
     void shouldReadBackTheStringsOfADataFrameInAnyLanguage() throws Exception {
         int length = write("réponse-応答");
         ShmFrames.Envelope e = ShmFrames.readData(buffer, 0, length, "node-b");
