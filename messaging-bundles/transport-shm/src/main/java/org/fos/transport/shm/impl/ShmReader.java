@@ -30,9 +30,9 @@ final class ShmReader {
     private final Int2ObjectHashMap<Session> sessions;
     private final ShmPeers state;
     /** The strings of the envelopes read last, for the envelopes that name them again. */
+    private final RecentStrings<DirectBuffer> recent = new RecentStrings<>(DirectBuffer::getByte);
     /** What {@link ShmFrames#touchLines} read, kept so that its reads stay (never read otherwise). */
     private int touched;
-    private final RecentStrings<DirectBuffer> recent = new RecentStrings<>(DirectBuffer::getByte);
 
     ShmReader(String nodeId, ShmSettings settings, Counters counters, Links links, LinkChallenge challenge, ShmCodec codec,
             ConcurrentHashMap<String, Peer> peers, Int2ObjectHashMap<Session> sessions, ShmPeers state) {
