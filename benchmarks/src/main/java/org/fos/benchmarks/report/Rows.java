@@ -197,8 +197,14 @@ final class Rows {
             + " them (ADR 0130) " + earlier("2026-12-07", "ShmCallBenchmark peer=fosShm, stamped as above, and four alternating"
             + " single-fork runs of each build", "the member's envelope read 381 and 391 ns before, 250 and 260 ns after;"
             + " the call's p50 0.885x to 0.970x of before in every pair") + ";"
-            + " and on 2 cores two spinning processes share the cores with their media drivers' threads, so a wait that"
-            + " outlasts its spin parks and the call pays the wake-ups of the readers: the slow calls above the median.";
+            + " and on 2 cores the calls fall into two modes " + earlier("2026-12-07", "thirteen single-fork runs of"
+            + " ShmCallBenchmark peer=fosShm with one jar, their whole histograms, and each thread's CPU time from schedstat;"
+            + " ADR 0131", "48% to 58% of the calls took 2.0 to 3.5 us, the rest 4 us to 1 ms, and the p50 was 1.96 to 6.97 us"
+            + " by the slow calls' share; the caller and the member had 60% of the two processes' CPU time, the"
+            + " shared-memory agents 31%, 36 us of CPU for each of their wake-ups") + ": a slow call is one of the two"
+            + " spinning threads off its core, or a frame for a thread that parked waiting for the agent's next wake-up,"
+            + " so the median moves with the slow calls' share. Agents that read less or woke less made the parked path"
+            + " slower by as much (ADR 0131).";
 
     private static final String REMOTE_PATH = "A fos call makes the raw ping-pong's two hops, with more work on each. The"
             + " caller encodes the request (the binary codec) and, the connection being idle, writes the frame to node-a's"
