@@ -96,7 +96,7 @@ public final class FosClient implements AutoCloseable {
 
     /** The client's settings, as the builder held them when it connected. */
     private record Settings(Path ticketFile, String clientId, Duration callTimeout, Duration connectTimeout, Path keyStore,
-            char[] keyStorePassword, Path trustStore, char[] trustStorePassword) {
+            char[] keyStorePassword, Path trustStore, char[] trustStorePassword, Duration idleSpin, Duration idleYield) {
     }
 
     private FosClient(Settings settings, Session first) {
@@ -246,6 +246,8 @@ public final class FosClient implements AutoCloseable {
         private char[] keyStorePassword;
         private Path trustStore;
         private char[] trustStorePassword;
+        private Duration idleSpin = Duration.ZERO;
+        private Duration idleYield = Duration.ZERO;
 
         private Builder(Path ticketFile) {
             this.ticketFile = ticketFile;
@@ -305,6 +307,33 @@ public final class FosClient implements AutoCloseable {
         }
 
         /**
+         * Sets how the client's threads wait for a reply or a message: they spin for {@code spin}, then
+         * yield until {@code yield} has passed since the wait began, reading the connection themselves
+         * meanwhile, and then park (the kernel's {@code idleSpinNanos} and {@code idleYieldNanos}). By
+         * default both are 0: they park at once, and the connection's reader or the parked thread itself
+         * reads what comes. A client runs on its node's machine (it reads the node's ticket), where a
+         * thread that spins takes a core from the node that serves its call; spin only where cores are
+         * to spare (ADR 0132).
+         *
+         * @param spin how long a waiting thread spins; 0 or more
+         * @param yield how long after the wait began it yields before it parks; not less than {@code spin}
+         * @return this builder
+         * @throws IllegalArgumentException if a duration is negative, or {@code yield} is less than {@code spin}
+         */
+        public Builder idle(Duration spin, Duration yield) {
+            if (spin == null || spin.isNegative() || yield == null || yield.isNegative()) {
+                throw new IllegalArgumentException("the idle spin and yield must be 0 or more, were " + spin + " and " + yield);
+            }
+            if (yield.compareTo(spin) < 0) {
+                throw new IllegalArgumentException("the idle yield (" + yield + ") must not be less than the idle spin (" + spin
+                        + "): it is counted from the start of the wait");
+            }
+            this.idleSpin = spin;
+            this.idleYield = yield;
+            return this;
+        }
+
+        /**
          * Reads the ticket and connects.
          *
          * @return the connected client
@@ -319,7 +348,7 @@ public final class FosClient implements AutoCloseable {
                 throw new IOException(e.getMessage(), e);
             }
             Settings settings = new Settings(ticketFile, clientId, callTimeout, connectTimeout, keyStore, keyStorePassword, trustStore,
-                    trustStorePassword);
+                    trustStorePassword, idleSpin, idleYield);
             return new FosClient(settings, Session.open(settings, ticket));
         }
 
@@ -371,7 +400,8 @@ public final class FosClient implements AutoCloseable {
                 throw new IOException("node " + ticket.node() + " speaks TLS: give the client a key store and a trust store"
                         + " (FosClient.Builder.tls)");
             }
-            EmbeddedKernel kernel = EmbeddedKernel.start(settings.clientId());
+            EmbeddedKernel kernel = EmbeddedKernel.start(settings.clientId(), false, settings.idleSpin().toNanos(),
+                    settings.idleYield().toNanos());
             kernel.homeNode(ticket.node()); // fleets per node (a file system, a device) resolve to the connected node's
             EmbeddedTcp transport = null;
             EmbeddedLibfos libfos = null;
@@ -661,6 +691,17 @@ public final class FosClient implements AutoCloseable {
      */
     public long reconnects() {
         return reconnects.get();
+    }
+
+    /**
+     * Describes the client's connection to its node as {@code fos:transport} describes a node's: its
+     * links, and its counters under {@code counters} (frames, bytes, by which thread they were read,
+     * faults).
+     *
+     * @return a snapshot
+     */
+    public Map<String, Object> transportInfo() {
+        return session.transport.info();
     }
 
     /** How many times the client read its ticket file again, for tests that wait for a read. */

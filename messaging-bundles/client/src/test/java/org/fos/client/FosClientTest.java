@@ -298,6 +298,50 @@ class FosClientTest {
                 .hasMessageContaining("speaks TLS").hasMessageContaining("FosClient.Builder.tls");
     }
 
+    /**
+     * A default client's waiting threads park at once (ADR 0132): none of the replies of its calls is
+     * read by a waiting thread that spins or yields. Told to spin, its caller reads replies itself.
+     */
+    @Test
+    void shouldParkItsWaitingThreadsAtOnceByDefaultAndSpinOnlyWhenToldTo() throws IOException {
+        startNode();
+        try (FosClient parked = connect(goodTicket())) {
+            NameService names = parked.fleet(NameService.class, NameService.NAME);
+            for (int i = 0; i < 200; i++) {
+                assertThat(names.find("/app/none")).isEmpty();
+            }
+            assertThat(counter(parked, "framesIn")).isGreaterThanOrEqualTo(200);
+            assertThat(counter(parked, "readByWaitingThreads")).as("frames read by a spinning or yielding waiter").isZero();
+        }
+        try (FosClient spinning = FosClient.builder(goodTicket()).clientId("client-spins").connectTimeout(CONNECT)
+                .idle(Duration.ofSeconds(1), Duration.ofSeconds(1)).connect()) {
+            NameService names = spinning.fleet(NameService.class, NameService.NAME);
+            for (int i = 0; i < 200; i++) {
+                assertThat(names.find("/app/none")).isEmpty();
+            }
+            assertThat(counter(spinning, "readByWaitingThreads")).as("frames the spinning caller read itself").isPositive();
+        }
+    }
+
+    private static long counter(FosClient client, String name) {
+        Object counters = client.transportInfo().get("counters");
+        assertThat(counters).as("the transport's counters").isInstanceOf(Map.class);
+        Object value = ((Map<?, ?>) counters).get(name);
+        assertThat(value).as("counter " + name).isInstanceOf(Long.class);
+        return (Long) value;
+    }
+
+    @Test
+    void shouldRefuseIdleTimesThatAreNegativeOrAYieldShorterThanTheSpin() {
+        FosClient.Builder b = FosClient.builder(dir.resolve("x.ticket"));
+        assertThatThrownBy(() -> b.idle(Duration.ofNanos(-1), Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be 0 or more");
+        assertThatThrownBy(() -> b.idle(Duration.ZERO, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.idle(Duration.ofMillis(2), Duration.ofMillis(1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be less than the idle spin");
+        assertThat(b.idle(Duration.ofMillis(1), Duration.ofMillis(1))).isSameAs(b);
+    }
+
     @Test
     void shouldRefuseTimeoutsThatAreNotPositive() {
         FosClient.Builder b = FosClient.builder(dir.resolve("x.ticket"));
