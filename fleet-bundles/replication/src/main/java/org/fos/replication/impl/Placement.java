@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * <li>a group with more replicas than the factor loses the node its pin says to leave, else its most
  * loaded one that its pin does not keep;</li>
  * <li>each group has a preferred leader among its live replicas, chosen so that the leaders spread
- * evenly over the nodes; Raft's priorities make it lead whenever it is up to date.</li>
+ * evenly over the nodes and kept while they are spread well enough ({@link #leaders}); Raft's
+ * priorities make it lead whenever it is up to date.</li>
  * </ol>
  * Load is the number of the fleet's groups a node keeps; ties go by rendezvous hashing of the
  * fleet, group and node, so that different groups prefer different nodes.
@@ -198,25 +199,54 @@ final class Placement {
     }
 
     /**
-     * The preferred leader of each group: among its live replicas, the one that leads the fewest
-     * groups so far, in group order, ties by rendezvous hashing.
+     * The preferred leader of each settled group. A group keeps the one it has (the replica its
+     * configuration gives the priority) while that replica is live and leads at most one group more
+     * than the least busy of the group's other live replicas; otherwise, and for a group without one,
+     * the preferred leader is the live replica that leads the fewest groups, ties by rendezvous
+     * hashing. Groups go in order; the count of groups a node leads starts from every group's present
+     * preferred leader, the groups in the middle of a change included, so that a group that leaves
+     * or rejoins the settled ones between two rounds moves no other group's leader. Each move lowers
+     * the sum of the squares of those counts, so successive rounds reach a fixed point, and there no
+     * node leads two groups more than another replica of one of them could.
      *
      * @param fleet the fleet
-     * @param confs the nodes of each group's configuration, by group
+     * @param confs the nodes of each settled group's configuration, by group: the groups whose leader may change
+     * @param present each group's present preferred leader, by group, for every group whose configuration is
+     *     known (settled or not); a group without one is absent
      * @param eligible the live nodes that run the fleet
-     * @return the preferred leader by group; a group without a live replica has none
+     * @return the preferred leader by settled group; a group without a live replica has none
      */
-    static Map<Integer, String> leaders(String fleet, Map<Integer, List<String>> confs, Set<String> eligible) {
+    static Map<Integer, String> leaders(String fleet, Map<Integer, List<String>> confs, Map<Integer, String> present,
+            Set<String> eligible) {
         Map<String, Integer> leading = new HashMap<>();
+        present.forEach((g, n) -> {
+            List<String> conf = confs.get(g);
+            if (eligible.contains(n) && (conf == null || conf.contains(n))) {
+                leading.merge(n, 1, Integer::sum);
+            }
+        });
         Map<Integer, String> out = new LinkedHashMap<>();
         for (Map.Entry<Integer, List<String>> e : new java.util.TreeMap<>(confs).entrySet()) {
+            int g = e.getKey();
             List<String> live = e.getValue().stream().filter(eligible::contains).toList();
             if (live.isEmpty()) {
                 continue;
             }
-            String best = rank(fleet, e.getKey(), live, leading).get(0);
-            out.put(e.getKey(), best);
-            leading.merge(best, 1, Integer::sum);
+            String current = present.get(g);
+            if (current == null || !live.contains(current)) {
+                String best = rank(fleet, g, live, leading).get(0);
+                out.put(g, best);
+                leading.merge(best, 1, Integer::sum);
+                continue;
+            }
+            List<String> others = rank(fleet, g, live.stream().filter(n -> !n.equals(current)).toList(), leading);
+            if (!others.isEmpty() && leading.get(current) > leading.getOrDefault(others.get(0), 0) + 1) {
+                out.put(g, others.get(0));
+                leading.merge(current, -1, Integer::sum);
+                leading.merge(others.get(0), 1, Integer::sum);
+            } else {
+                out.put(g, current);
+            }
         }
         return out;
     }

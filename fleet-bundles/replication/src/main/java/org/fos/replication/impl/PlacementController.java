@@ -142,6 +142,7 @@ final class PlacementController implements AutoCloseable {
         Map<String, Integer> load = new HashMap<>();
         hosted.forEach((n, b) -> load.put(n, b.cardinality()));
         Map<Integer, List<RaftPeer>> confs = new HashMap<>();
+        Map<Integer, String> preferred = new HashMap<>();
         Map<Integer, Placement.Pin> pins = new HashMap<>();
         Set<String> seen = new HashSet<>();
         boolean changed = false;
@@ -158,6 +159,10 @@ final class PlacementController implements AutoCloseable {
                             () -> create(f, group, id, eligible, load, hosted, live), node.executor()));
                 }
                 continue;
+            }
+            String present = preferredLeader(conf);
+            if (present != null) {
+                preferred.put(g, present);
             }
             for (RaftPeer p : conf) {
                 String n = p.getId().toString();
@@ -214,7 +219,7 @@ final class PlacementController implements AutoCloseable {
         Map<Integer, List<String>> settledConfs = new HashMap<>();
         confs.forEach((g, c) -> settledConfs.put(g, c.stream().map(p -> p.getId().toString()).toList()));
         strays.keySet().removeIf(k -> k.startsWith(fleet + "#") && !seen.contains(k));
-        Placement.leaders(fleet, settledConfs, eligible.keySet()).forEach((g, leader) -> {
+        Placement.leaders(fleet, settledConfs, preferred, eligible.keySet()).forEach((g, leader) -> {
             List<RaftPeer> conf = confs.get(g);
             if (priorityOf(conf, leader) < 1 || conf.stream().anyMatch(p -> !p.getId().toString().equals(leader) && p.getPriority() > 0)) {
                 admin.apply(fleet, g, node.groupId(fleet, g), conf, new Placement.Lead(leader), eligible, hosted);
@@ -261,6 +266,13 @@ final class PlacementController implements AutoCloseable {
     /** The membership record of a group's pin. */
     static String pinKey(String fleet, int group) {
         return "raft-pins" + fleet + "/" + group;
+    }
+
+    /** The replica a configuration gives the highest priority, if one alone has it and it is above 0; else null. */
+    static String preferredLeader(List<RaftPeer> conf) {
+        int top = conf.stream().mapToInt(RaftPeer::getPriority).max().orElse(0);
+        List<RaftPeer> first = conf.stream().filter(p -> p.getPriority() == top).toList();
+        return top > 0 && first.size() == 1 ? first.get(0).getId().toString() : null;
     }
 
     private static int priorityOf(List<RaftPeer> conf, String node) {

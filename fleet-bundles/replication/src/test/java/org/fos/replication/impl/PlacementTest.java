@@ -110,6 +110,100 @@ class PlacementTest {
     }
 
     @Test
+    void shouldSpreadTheLeadersOfGroupsThatHaveNoneEvenly() {
+        Map<Integer, List<String>> confs = ring(8, List.of("a", "b", "c", "d"));
+        Map<Integer, String> leaders = Placement.leaders(FLEET, confs, Map.of(), Set.of("a", "b", "c", "d"));
+        assertThat(leaders).hasSize(8);
+        leaders.forEach((g, n) -> assertThat(confs.get(g)).contains(n));
+        assertThat(count(leaders)).containsOnlyKeys("a", "b", "c", "d").allSatisfy((n, c) -> assertThat(c).isEqualTo(2));
+        assertThat(Placement.leaders(FLEET, confs, leaders, Set.of("a", "b", "c", "d"))).as("a fixed point").isEqualTo(leaders);
+    }
+
+    @Test
+    void shouldMoveNoOtherLeaderWhenAGroupLeavesOrRejoinsTheSettledGroups() {
+        Set<String> eligible = Set.of("a", "b", "c", "d");
+        Map<Integer, List<String>> confs = ring(8, List.of("a", "b", "c", "d"));
+        Map<Integer, String> leaders = Placement.leaders(FLEET, confs, Map.of(), eligible);
+        for (int changing = 0; changing < 8; changing++) {
+            Map<Integer, List<String>> settled = new TreeMap<>(confs);
+            settled.remove(changing);
+            Map<Integer, String> expected = new TreeMap<>(leaders);
+            expected.remove(changing);
+            assertThat(new TreeMap<>(Placement.leaders(FLEET, settled, leaders, eligible)))
+                    .as("group %d in the middle of a change", changing).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void shouldMoveTheLeadershipOfAGoneNodeAndOfANodeThatLeadsTwoMoreThanAnother() {
+        Map<Integer, List<String>> confs = ring(8, List.of("a", "b", "c", "d"));
+        Map<Integer, String> present = new HashMap<>();
+        confs.forEach((g, c) -> present.put(g, c.get(0)));
+        present.put(0, "b"); // b leads 0, 1 and 5, a only 4: group 0 (a, b, c) goes to a
+        Map<Integer, String> leaders = Placement.leaders(FLEET, confs, present, Set.of("a", "b", "c", "d"));
+        assertThat(count(leaders).values()).allSatisfy(c -> assertThat(c).isEqualTo(2));
+        assertThat(leaders).as("one move").isEqualTo(Map.of(0, "a", 1, "b", 2, "c", 3, "d", 4, "a", 5, "b", 6, "c", 7, "d"));
+
+        Map<Integer, String> withoutA = Placement.leaders(FLEET, confs, leaders, Set.of("b", "c", "d"));
+        assertThat(withoutA).hasSize(8).doesNotContainValue("a");
+        leaders.forEach((g, n) -> {
+            if (!n.equals("a")) {
+                assertThat(withoutA.get(g)).as("group %d, led by a live node", g).isEqualTo(n);
+            }
+        });
+    }
+
+    @Test
+    void shouldChangeLeadersOnlyAsReplicasMoveWhileANodeJoins() {
+        // the controller's rounds: every group takes its step; the settled ones get leaders; the balancer moves one replica
+        Map<Integer, List<String>> confs = new TreeMap<>();
+        for (int g = 0; g < 8; g++) {
+            confs.put(g, new ArrayList<>(List.of("a", "b", "c")));
+        }
+        Set<String> eligible = Set.of("a", "b", "c", "d");
+        Map<Integer, String> present = new TreeMap<>(Placement.leaders(FLEET, confs, Map.of(), Set.of("a", "b", "c")));
+        int leadMoves = 0;
+        int replicaMoves = 0;
+        for (int round = 0; round < 100; round++) {
+            Map<Integer, List<String>> settled = new TreeMap<>();
+            for (Map.Entry<Integer, List<String>> e : confs.entrySet()) {
+                Placement.Step step = Placement.next(FLEET, e.getKey(), e.getValue(), eligible, Set.of(), 3, load(confs));
+                if (step != null) {
+                    apply(e.getValue(), step);
+                    if (!e.getValue().contains(present.get(e.getKey()))) {
+                        present.remove(e.getKey());
+                    }
+                } else {
+                    settled.put(e.getKey(), e.getValue());
+                }
+            }
+            for (Map.Entry<Integer, String> lead : Placement.leaders(FLEET, settled, present, eligible).entrySet()) {
+                if (!lead.getValue().equals(present.put(lead.getKey(), lead.getValue()))) {
+                    leadMoves++;
+                }
+            }
+            if (settled.size() < confs.size()) {
+                continue;
+            }
+            Placement.Step move = null;
+            for (Map.Entry<Integer, List<String>> e : confs.entrySet()) {
+                move = Placement.rebalance(FLEET, e.getKey(), e.getValue(), eligible, load(confs), Placement.Pin.NONE);
+                if (move != null) {
+                    apply(e.getValue(), move);
+                    replicaMoves++;
+                    break;
+                }
+            }
+            if (move == null) {
+                break;
+            }
+        }
+        assertThat(replicaMoves).isEqualTo(6);
+        assertThat(count(present).values()).as("8 leaders over 4 nodes").containsOnly(2);
+        assertThat(leadMoves).as("a group's leader moves when its leader's replica goes, or to even the count out").isLessThanOrEqualTo(8);
+    }
+
+    @Test
     void shouldReadAPinAsItIsWrittenAndRefuseAnythingElse() {
         Placement.Pin pin = new Placement.Pin("node-d", "node-a");
         assertThat(Placement.Pin.parse(pin.toString())).isEqualTo(pin);
@@ -124,6 +218,21 @@ class PlacementTest {
         } else if (step instanceof Placement.Remove r) {
             conf.remove(r.node());
         }
+    }
+
+    /** Groups of three, group g on the nodes g, g+1 and g+2 (modulo their number). */
+    private static Map<Integer, List<String>> ring(int groups, List<String> nodes) {
+        Map<Integer, List<String>> confs = new TreeMap<>();
+        for (int g = 0; g < groups; g++) {
+            confs.put(g, List.of(nodes.get(g % nodes.size()), nodes.get((g + 1) % nodes.size()), nodes.get((g + 2) % nodes.size())));
+        }
+        return confs;
+    }
+
+    private static Map<String, Integer> count(Map<Integer, String> leaders) {
+        Map<String, Integer> out = new HashMap<>();
+        leaders.values().forEach(n -> out.merge(n, 1, Integer::sum));
+        return out;
     }
 
     private static Map<String, Integer> load(Map<Integer, List<String>> confs) {
