@@ -88,19 +88,10 @@ class PlacementTest {
             if (changed) {
                 continue;
             }
-            Placement.Step move = null;
-            for (Map.Entry<Integer, List<String>> e : confs.entrySet()) {
-                move = Placement.rebalance(FLEET, e.getKey(), e.getValue(), eligible, load,
-                        pins.getOrDefault(e.getKey(), Placement.Pin.NONE));
-                if (move != null) {
-                    apply(e.getValue(), move);
-                    moves++;
-                    break;
-                }
-            }
-            if (move == null) {
+            if (!rebalanceOnce(confs, eligible, pins)) {
                 break;
             }
+            moves++;
         }
         assertThat(load(confs)).as("24 replicas over 4 nodes").containsOnlyKeys("a", "b", "c", "d")
                 .allSatisfy((n, count) -> assertThat(count).isEqualTo(6));
@@ -185,18 +176,10 @@ class PlacementTest {
             if (settled.size() < confs.size()) {
                 continue;
             }
-            Placement.Step move = null;
-            for (Map.Entry<Integer, List<String>> e : confs.entrySet()) {
-                move = Placement.rebalance(FLEET, e.getKey(), e.getValue(), eligible, load(confs), Placement.Pin.NONE);
-                if (move != null) {
-                    apply(e.getValue(), move);
-                    replicaMoves++;
-                    break;
-                }
-            }
-            if (move == null) {
+            if (!rebalanceOnce(confs, eligible, Map.of())) {
                 break;
             }
+            replicaMoves++;
         }
         assertThat(replicaMoves).isEqualTo(6);
         assertThat(count(present).values()).as("8 leaders over 4 nodes").containsOnly(2);
@@ -210,6 +193,20 @@ class PlacementTest {
         assertThat(Placement.Pin.parse(null)).isEqualTo(Placement.Pin.NONE);
         assertThatThrownBy(() -> Placement.Pin.parse("node-d")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a pin");
         assertThatThrownBy(() -> Placement.Pin.parse("node-d,node-a")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The balancer's move of a round, as the controller makes it: the first group, in order, that has one. */
+    private static boolean rebalanceOnce(Map<Integer, List<String>> confs, Set<String> eligible, Map<Integer, Placement.Pin> pins) {
+        Map<String, Integer> load = load(confs);
+        for (Map.Entry<Integer, List<String>> e : confs.entrySet()) {
+            Placement.Step move = Placement.rebalance(FLEET, e.getKey(), e.getValue(), eligible, load,
+                    pins.getOrDefault(e.getKey(), Placement.Pin.NONE));
+            if (move != null) {
+                apply(e.getValue(), move);
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void apply(List<String> conf, Placement.Step step) {
