@@ -2,6 +2,7 @@ package org.fos.fleet.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 import org.fos.kernel.api.Right;
 import org.fos.rpc.api.Idempotent;
@@ -81,6 +82,19 @@ public interface NodeAdmin {
      */
     @Needs(Right.ADMIN)
     CommandOutput execute(String commandLine);
+
+    /**
+     * Runs a shell command on this node as {@link #execute} does, on a thread of its own: the member
+     * serves {@code execute} through this method, so that a command which calls this node's
+     * {@code /sys/nodes} member itself ({@code fos:fleets}, {@code fos:upgrades}, a cluster-wide
+     * {@code fos:upgrade}) is served meanwhile instead of waiting for the call that runs it. A node
+     * runs a bounded number of remote commands at once and refuses more with a failed output.
+     *
+     * @param commandLine the command line, for example {@code fos:mailboxes}
+     * @return what the command printed or returned, or its error, when it has finished
+     */
+    @Needs(Right.ADMIN)
+    CompletionStage<CommandOutput> executeAsync(String commandLine);
 
     /**
      * What a remote command did.

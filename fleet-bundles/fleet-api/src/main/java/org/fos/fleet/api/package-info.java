@@ -7,5 +7,5 @@
  * {@link org.fos.fleet.api.StateMachine}s are kept by Raft groups.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.10.0")
+@org.osgi.annotation.versioning.Version("1.11.0")
 package org.fos.fleet.api;

@@ -8,6 +8,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -22,6 +29,7 @@ import org.fos.fleet.api.UpgradeReport;
 import org.fos.kernel.api.Kernel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -30,12 +38,23 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * This node's member of {@code /sys/nodes}: the node's fleets and their replacement, and a shell,
  * for the rest of the cluster.
+ * <p>
+ * Remote commands run on threads of their own ({@link #executeAsync}), at most {@value #MAX_COMMANDS}
+ * at once: the member has one loop, and a command run on it that calls this member again (as
+ * {@code fos:fleets} does, asking every node and this one) would wait for itself until the caller's
+ * timeout.
  */
 @Component(service = NodeAdmin.class)
 @Fleet(name = NodeAdmin.NAME, members = 1)
 public final class NodeAdminMember implements NodeAdmin {
+    /** How many remote commands run on a node at once; more are refused. */
+    static final int MAX_COMMANDS = 4;
+    /** How long a thread that ran a remote command waits for the next before it ends. */
+    private static final long IDLE_THREAD_SECONDS = 30;
+
     private final FleetRuntime runtime;
     private final String node;
+    private final ThreadPoolExecutor commands;
     private volatile CommandProcessor shell;
     private volatile Membership membership;
 
@@ -49,6 +68,18 @@ public final class NodeAdminMember implements NodeAdmin {
     public NodeAdminMember(@Reference FleetRuntime runtime, @Reference Kernel kernel) {
         this.runtime = runtime;
         this.node = kernel.nodeId();
+        AtomicInteger threads = new AtomicInteger();
+        this.commands = new ThreadPoolExecutor(0, MAX_COMMANDS, IDLE_THREAD_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "fos-remote-command-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops taking remote commands and interrupts those still running. */
+    @Deactivate
+    void deactivate() {
+        commands.shutdownNow();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -110,10 +141,20 @@ public final class NodeAdminMember implements NodeAdmin {
     }
 
     @Override
-    public CommandOutput execute(String commandLine) {
-        if (commandLine == null || commandLine.isBlank()) {
-            throw new IllegalArgumentException("the command line is empty");
+    public CompletionStage<CommandOutput> executeAsync(String commandLine) {
+        requireCommand(commandLine);
+        try {
+            return CompletableFuture.supplyAsync(() -> execute(commandLine), commands);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(new CommandOutput(node, true, commands.isShutdown()
+                    ? "node " + node + " is stopping its remote shell"
+                    : "node " + node + " runs " + MAX_COMMANDS + " remote commands already; run it again when one has finished"));
         }
+    }
+
+    @Override
+    public CommandOutput execute(String commandLine) {
+        requireCommand(commandLine);
         CommandProcessor processor = shell;
         if (processor == null) {
             return new CommandOutput(node, true, "node " + node + " has no Gogo runtime");
@@ -130,6 +171,12 @@ public final class NodeAdminMember implements NodeAdmin {
             return new CommandOutput(node, true, e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             session.close();
+        }
+    }
+
+    private static void requireCommand(String commandLine) {
+        if (commandLine == null || commandLine.isBlank()) {
+            throw new IllegalArgumentException("the command line is empty");
         }
     }
 }

@@ -129,6 +129,13 @@ public class ClusterIT {
         assertEquals(3, ClusterSupport.count(names, "NameEntry[name=/sys/nodes,"));
         // and a command run on another node
         assertTrue(a.executeOk("fos:remote node-c fos:stat", COMMAND).contains("node-c"));
+        // a remote command that asks every node's /sys/nodes, its own node's too, whose member runs the command
+        for (String node : new String[] {"node-c", "node-a"}) {
+            String remoteFleets = a.executeOk("fos:remote " + node + " fos:fleets /sys/kv", COMMAND);
+            for (NodeProcess n : cluster.nodes()) {
+                assertTrue(node + " listed " + remoteFleets, remoteFleets.contains("FleetInfo[node=" + n.nodeId() + ", name=/sys/kv,"));
+            }
+        }
     }
 
     @Test
