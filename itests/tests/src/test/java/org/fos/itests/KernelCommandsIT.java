@@ -100,6 +100,18 @@ public class KernelCommandsIT extends FosTestSupport {
             total += info.sent();
         }
         assertEquals(7, total);
+        // taking by the name of two mailboxes could look in the one the message did not go to: the shell asks which
+        String first = members.get(0).address().toString();
+        String second = members.get(1).address().toString();
+        assertFails("fos:receive /cmd/fleet", "2 mailboxes made with fos:create are registered under '/cmd/fleet' (");
+        assertFails("fos:receive /cmd/fleet", first + " holds ");
+        assertFails("fos:close /cmd/fleet", second + " holds ");
+        Message byAddress = (Message) executeOk("fos:receive " + first);
+        assertEquals("n", byAddress.type());
+        executeOk("fos:close " + first);
+        // one mailbox left under the name: taking by the name takes from it
+        Message byName = (Message) executeOk("fos:receive /cmd/fleet");
+        assertEquals(members.get(1).address(), byName.to().address());
     }
 
     @Test

@@ -1,12 +1,14 @@
 package org.fos.kernel.commands;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -241,12 +243,18 @@ public final class KernelCommands {
         }
         if (target.startsWith("/")) {
             Names.requireValidName(target);
-            for (ShellMailbox s : own.values()) {
-                if (s.registration().entry().name().equals(target)) {
-                    return s;
-                }
+            List<ShellMailbox> named = own.values().stream().filter(s -> s.registration().entry().name().equals(target))
+                    .sorted(Comparator.comparingLong(s -> s.mailbox().address().mailbox())).toList();
+            if (named.isEmpty()) {
+                throw new IllegalArgumentException("no mailbox made with fos:create is registered under '" + target + "'");
             }
-            throw new IllegalArgumentException("no mailbox made with fos:create is registered under '" + target + "'");
+            if (named.size() > 1) {
+                // a send to the name went to one of them: taking from another would say nothing arrived
+                throw new IllegalArgumentException(named.size() + " mailboxes made with fos:create are registered under '" + target
+                        + "' (" + named.stream().map(s -> s.mailbox().address() + " holds " + info(s.mailbox().address()).depth())
+                                .collect(Collectors.joining(", ")) + "); give the address of one");
+            }
+            return named.get(0);
         }
         ShellMailbox s = own.get(Address.parse(target));
         if (s == null) {
