@@ -147,6 +147,8 @@ public class FileSystemIT extends DefaultFileSystemTest {
     @SuppressWarnings("unchecked")
     public void theShellCommandsWorkOnTheSameFiles() throws Exception {
         assertEquals("made /cmd/docs", executeOk("fs:mkdir /cmd/docs"));
+        assertEquals("/cmd/docs exists", executeOk("fs:mkdir /cmd/docs"));
+        assertEquals("/ exists", executeOk("fs:mkdir /"));
         assertEquals("wrote 11 bytes to /cmd/docs/a", executeOk("fs:write /cmd/docs/a hello world"));
         assertEquals("hello world", executeOk("fs:cat /cmd/docs/a"));
         assertEquals("hello world", Files.readString(path("/cmd/docs/a")));

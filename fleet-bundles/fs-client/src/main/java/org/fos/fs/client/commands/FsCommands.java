@@ -234,12 +234,16 @@ public final class FsCommands {
      * Makes a directory, with its missing parents.
      *
      * @param dir the directory
-     * @return the path
+     * @return what was done: {@code made <dir>}, or {@code <dir> exists} if it was a directory already
      * @throws IOException if it cannot be made
      */
     @Descriptor("make a directory and any missing parents")
     public String mkdir(@Descriptor("the directory, such as /docs/2026") String dir) throws IOException {
-        return "made " + Files.createDirectories(path(dir));
+        Path p = path(dir);
+        if (Files.isDirectory(p)) {
+            return p + " exists";
+        }
+        return "made " + Files.createDirectories(p);
     }
 
     /**
