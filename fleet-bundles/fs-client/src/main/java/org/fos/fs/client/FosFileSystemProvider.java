@@ -258,6 +258,10 @@ public class FosFileSystemProvider extends FileSystemProvider {
         boolean exclusive = write && o.contains(StandardOpenOption.CREATE_NEW);
         boolean truncate = write && o.contains(StandardOpenOption.TRUNCATE_EXISTING);
         boolean follow = !o.contains(LinkOption.NOFOLLOW_LINKS) && !exclusive;
+        if (((FosPath) p.toAbsolutePath()).names().isEmpty()) {
+            // the engine says this of every other directory; the root has no entry in a parent to ask it with
+            throw new FileSystemException(p.toString(), null, "is a directory");
+        }
         DirEntry dir = fs.parentOf(p);
         String name = FosFileSystem.nameOf(p);
         User user = fs.user();

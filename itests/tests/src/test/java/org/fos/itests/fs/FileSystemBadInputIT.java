@@ -67,6 +67,8 @@ public class FileSystemBadInputIT extends DefaultFileSystemTest {
     public void badCommandArgumentsAreRefusedPrecisely() throws Exception {
         assertFails("fs:cat relative/path", "is not an absolute path");
         assertFails("fs:cat /no/such/file", "/no/such/file");
+        assertFails("fs:cat /", "/: is a directory");
+        assertFails("fs:write / text", "/: is a directory");
         assertFails("fs:write /bad-cmd.txt", "no text to write");
         assertFails("fs:ls /bad-cmd-missing", "/bad-cmd-missing");
         assertEquals("made /cmd", executeOk("fs:mkdir /cmd"));
