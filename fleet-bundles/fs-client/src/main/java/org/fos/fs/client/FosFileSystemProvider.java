@@ -258,7 +258,7 @@ public class FosFileSystemProvider extends FileSystemProvider {
         boolean exclusive = write && o.contains(StandardOpenOption.CREATE_NEW);
         boolean truncate = write && o.contains(StandardOpenOption.TRUNCATE_EXISTING);
         boolean follow = !o.contains(LinkOption.NOFOLLOW_LINKS) && !exclusive;
-        if (((FosPath) p.toAbsolutePath()).names().isEmpty()) {
+        if (p.namesRoot()) {
             // the engine says this of every other directory; the root has no entry in a parent to ask it with
             throw new FileSystemException(p.toString(), null, "is a directory");
         }
@@ -416,7 +416,7 @@ public class FosFileSystemProvider extends FileSystemProvider {
     public void delete(Path path) throws IOException {
         FosPath p = fos(path);
         FosFileSystem fs = p.getFileSystem();
-        if (((FosPath) p.toAbsolutePath()).names().isEmpty()) {
+        if (p.namesRoot()) {
             throw new FileSystemException(p.toString(), null, "the root cannot be deleted");
         }
         DirEntry parent = fs.parentOf(p);

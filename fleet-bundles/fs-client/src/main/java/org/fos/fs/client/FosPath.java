@@ -71,6 +71,11 @@ final class FosPath implements Path {
         return List.of(names);
     }
 
+    /** Whether this path, made absolute, names the root (which has no entry in a parent directory). */
+    boolean namesRoot() {
+        return ((FosPath) toAbsolutePath()).names.length == 0;
+    }
+
     private static FosPath check(Path other) {
         if (!(other instanceof FosPath p)) {
             throw new ProviderMismatchException("not a fos path: " + (other == null ? "null" : other.getClass().getName()));
