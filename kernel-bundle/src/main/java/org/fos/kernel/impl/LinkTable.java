@@ -115,18 +115,29 @@ final class LinkTable implements Links {
      * Lends the calling thread, a receiver waiting for a message, to every transport
      * ({@link Transport#assist}); allocates nothing.
      *
-     * @return the frames the transports read on it
+     * @return the frames the transports read on it: positive if a transport that reads memory read any
+     *         ({@link Transport#assistMakesSystemCalls()} false), negative (minus the frames) if only
+     *         transports that read with system calls did, 0 if none
      */
     int assist() {
-        int work = 0;
+        int memory = 0;
+        int systemCalls = 0;
         for (Transport t : assisting) {
             try {
-                work += t.assist();
+                int frames = t.assist();
+                if (frames <= 0) {
+                    continue;
+                }
+                if (t.assistMakesSystemCalls()) {
+                    systemCalls += frames;
+                } else {
+                    memory += frames;
+                }
             } catch (RuntimeException e) {
                 LOG.debug("transport {} failed while a waiting receiver lent it its thread", t, e);
             }
         }
-        return work;
+        return memory > 0 ? memory + systemCalls : -systemCalls;
     }
 
     /**

@@ -237,13 +237,15 @@ final class MailboxImpl {
         boolean found = false;
         boolean readItself = false;
         boolean readerRefused = false;
+        int read;
         idle.begin(table.idleStrategy());
         try {
             while (queue.relaxedPeek() == null) {
                 if (phase == 0 && (++turn & SPIN_TURNS_PER_CHECK - 1) != 0) {
                     // a spinning turn between checks: the clock costs more than a look at the slot
-                    if (table.assist() > 0) {
-                        readItself = !queue.isEmpty();
+                    read = table.assist();
+                    if (read != 0) {
+                        readItself = read > 0 && !queue.isEmpty();
                     } else {
                         Thread.onSpinWait();
                     }
@@ -267,16 +269,16 @@ final class MailboxImpl {
                         }
                         waiter = null;
                     } else {
-                        int frames = awaitIn(reader, timeoutNanos - waited);
-                        if (frames < 0) {
+                        if (awaitIn(reader, timeoutNanos - waited) < 0) {
                             readerRefused = true; // what came is the transport's reader's: park as usual
-                        } else if (frames > 0) {
-                            readItself = !queue.isEmpty();
                         }
+                        // a message a parked reader read (with system calls) is no reason to stretch the spin
+                        readItself = false;
                     }
-                } else if (table.assist() > 0) {
-                    // a transport read on this thread: perhaps this receiver's own message
-                    readItself = !queue.isEmpty();
+                } else if ((read = table.assist()) != 0) {
+                    // a transport read on this thread: perhaps this receiver's own message, which stretches
+                    // the spin if the transport read it from memory (LinkTable.assist)
+                    readItself = read > 0 && !queue.isEmpty();
                 } else if (phase == 0) {
                     Thread.onSpinWait();
                 } else {

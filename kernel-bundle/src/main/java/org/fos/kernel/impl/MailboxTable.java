@@ -88,7 +88,8 @@ final class MailboxTable implements Inbox {
      * waits for it; when it parks for such a message, a transport's {@link ParkedReader} to wait in
      * ({@link LinkTable#parkedReader()}).
      *
-     * @param assist returns how many frames it read
+     * @param assist returns how many frames it read, negative if only transports that read with system
+     *        calls read any ({@link LinkTable#assist()})
      * @param parkedReader returns a reader for the calling thread to park in, or null
      */
     void assistWith(IntSupplier assist, Supplier<ParkedReader> parkedReader) {
@@ -96,7 +97,7 @@ final class MailboxTable implements Inbox {
         this.parkedReader = Objects.requireNonNull(parkedReader, "parkedReader");
     }
 
-    /** Lends the calling thread, a waiting receiver, to the transports; what they read. */
+    /** Lends the calling thread, a waiting receiver, to the transports; what they read, as {@link LinkTable#assist()} says. */
     int assist() {
         return assist.getAsInt();
     }

@@ -60,7 +60,7 @@ final class ReceiverIdle {
     private int emptyWaits;
     /** The typical wait that ended with a message (a moving average; 0 before the first). */
     private long recentNanos;
-    /** Waits that ended with a message since the receiver last read one from a transport itself (capped). */
+    /** Waits that ended with a message since the receiver last read one from a transport's memory itself (capped). */
     private int sinceReadItself = STRETCH_AFTER_READ;
     /** This wait's spin and yield thresholds, stretched or not. */
     private long spinFor;
@@ -101,8 +101,9 @@ final class ReceiverIdle {
      * How long this wait may spin because the receiver's messages come soon and it reads them itself:
      * the strategy's stretch. 0 if its typical wait is longer than four
      * stretches (spinning would seldom catch the message), if none of its last {@value #STRETCH_AFTER_READ} messages
-     * was read by its own thread from a transport ({@link MailboxTable#assist()}; spinning beside a
-     * transport's reader only takes the core that reader needs), or if the strategy does not stretch.
+     * was read by its own thread from a transport that reads memory ({@link MailboxTable#assist()}; spinning
+     * beside a transport's reader only takes the core that reader needs, and a turn of a spin over a
+     * transport that reads sockets is a system call, ADR 0136), or if the strategy does not stretch.
      * A caller whose replies over shared memory take 100 us then catches them spinning instead of
      * being woken, and it does not fall into parking for good when a reply is slow once.
      */
@@ -151,14 +152,25 @@ final class ReceiverIdle {
     }
 
     /**
+     * Whether one of the receiver's last {@value #STRETCH_AFTER_READ} messages was read by its own thread
+     * from a transport's memory: the condition, besides the timing, of a stretched spin.
+     *
+     * @return true if it read one itself lately
+     */
+    boolean readItselfLately() {
+        return sinceReadItself < STRETCH_AFTER_READ;
+    }
+
+    /**
      * Ends a wait, as {@link #end(boolean, long, long, boolean)}, noting whether the receiver read its
-     * message from a transport itself.
+     * message from a transport's memory itself.
      *
      * @param found whether a message came
      * @param waitedNanos how long the wait lasted
      * @param now the clock when it ended
      * @param closed whether the mailbox is closed
-     * @param readItself whether the receiver's own thread read the message from a transport
+     * @param readItself whether the receiver's own thread read the message from a transport whose reads
+     *        make no system calls ({@link org.fos.kernel.spi.Transport#assistMakesSystemCalls()})
      */
     void end(boolean found, long waitedNanos, long now, boolean closed, boolean readItself) {
         if (readItself) {

@@ -82,6 +82,22 @@ public interface Transport {
     }
 
     /**
+     * Whether {@link #assist()} reads with system calls (a look at a socket) rather than by looking at
+     * memory it shares with its peers. A receiver that reads its own messages itself spins longer while
+     * it waits ({@code idleStretchNanos}) only while a transport that answers false read them: where
+     * every turn of the spin is a system call, a stretched spin takes a core for hundreds of system
+     * calls a wait, and the transport's {@link #parkedReader() parked reader} wakes a parked receiver
+     * with its own message anyway (ADR 0136). The answer must not change while the transport is
+     * registered.
+     *
+     * @return true if its {@link #assist()} makes system calls; false by default
+     * @since 1.8
+     */
+    default boolean assistMakesSystemCalls() {
+        return false;
+    }
+
+    /**
      * Hands a thread of this node that is about to park for a message from another node the
      * transport's {@link ParkedReader}, if it has one and no other thread holds it: the thread waits
      * in it, reads what arrives for this node itself and so is woken by the message it waits for,

@@ -3,5 +3,5 @@
  * kernel can route messages to other nodes and encode payloads for the wire.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.7.0")
+@org.osgi.annotation.versioning.Version("1.8.0")
 package org.fos.kernel.spi;

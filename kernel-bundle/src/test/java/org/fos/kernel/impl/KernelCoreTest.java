@@ -200,47 +200,90 @@ class KernelCoreTest {
 
     @Test
     void shouldLendAWaitingReceiverToATransportThatReadsItsMessageOnIt() throws Exception {
-        // the transport below has no reader thread of its own, so the waiter must not park: with the
-        // default thresholds a receiver that the machine delays past 50 us before its first look parks
-        // and, here, waits out its timeout (seen in CI on a busy machine)
-        long minute = TimeUnit.MINUTES.toNanos(1);
-        core.update(new KernelSettings(new IdleStrategy(minute, minute), KernelSettings.DEFAULT.maxMailboxCapacity(), false));
         Mailbox box = kernel.createMailbox("waits", 8);
-        AtomicReference<Thread> readOn = new AtomicReference<>();
-        AtomicBoolean delivered = new AtomicBoolean();
-        core.addTransport(new Transport() {
-            @Override
-            public int cost(String nodeId) {
-                return -1;
-            }
-
-            @Override
-            public boolean transmit(String nodeId, long sequence, Message message) {
-                return false;
-            }
-
-            @Override
-            public void acknowledge(String nodeId, long sequence) {
-                // nothing to carry in this test
-            }
-
-            @Override
-            public int assist() {
-                if (delivered.getAndSet(true)) {
-                    return 0;
-                }
-                readOn.set(Thread.currentThread());
-                core.linkTable().deliver("n-b", 1, 1, Message.of(box.capability(), "from-b", "hi"));
-                return 1;
-            }
-        });
+        OneMessageOnAssist transport = new OneMessageOnAssist(box, false);
+        core.addTransport(transport);
 
         Message m = box.receive(30, TimeUnit.SECONDS);
 
         assertThat(m).isNotNull();
         assertThat(m.payload()).isEqualTo("hi");
-        assertThat(readOn.get()).as("the transport read on the thread that waited").isSameAs(Thread.currentThread());
+        assertThat(transport.readOn.get()).as("the transport read on the thread that waited").isSameAs(Thread.currentThread());
         assertThat(kernel.links()).extracting(l -> l.node() + ":" + l.delivered()).containsExactly("n-b:1");
+    }
+
+    @Test
+    void shouldStretchTheSpinOfAReceiverThatReadItsMessageFromATransportsMemory() throws Exception {
+        Mailbox box = kernel.createMailbox("waits", 8);
+        core.addTransport(new OneMessageOnAssist(box, false));
+
+        assertThat(box.receive(30, TimeUnit.SECONDS)).isNotNull();
+
+        assertThat(core.mailbox(box.capability().address().mailbox()).idle().readItselfLately())
+                .as("read on its own thread from memory: its next waits may stretch").isTrue();
+    }
+
+    @Test
+    void shouldNotStretchTheSpinOfAReceiverThatReadItsMessageWithSystemCalls() throws Exception {
+        Mailbox box = kernel.createMailbox("waits", 8);
+        OneMessageOnAssist transport = new OneMessageOnAssist(box, true);
+        core.addTransport(transport);
+
+        assertThat(box.receive(30, TimeUnit.SECONDS)).isNotNull();
+
+        assertThat(transport.readOn.get()).as("the transport read on the thread that waited").isSameAs(Thread.currentThread());
+        assertThat(core.mailbox(box.capability().address().mailbox()).idle().readItselfLately())
+                .as("read on its own thread from a socket: no stretch, every turn would be a system call (ADR 0136)").isFalse();
+    }
+
+    /**
+     * A transport with no reader thread of its own: it delivers one message from n-b to a mailbox on the
+     * first waiting thread that lends it a turn. The kernel spins and yields for a minute meanwhile: with
+     * the default thresholds a receiver that the machine delays past 50 us before its first look parks
+     * and, here, waits out its timeout (seen in CI on a busy machine).
+     */
+    private final class OneMessageOnAssist implements Transport {
+        final AtomicReference<Thread> readOn = new AtomicReference<>();
+        private final AtomicBoolean delivered = new AtomicBoolean();
+        private final Mailbox box;
+        private final boolean systemCalls;
+
+        OneMessageOnAssist(Mailbox box, boolean systemCalls) {
+            this.box = box;
+            this.systemCalls = systemCalls;
+            long minute = TimeUnit.MINUTES.toNanos(1);
+            core.update(new KernelSettings(new IdleStrategy(minute, minute), KernelSettings.DEFAULT.maxMailboxCapacity(), false));
+        }
+
+        @Override
+        public int cost(String nodeId) {
+            return -1;
+        }
+
+        @Override
+        public boolean transmit(String nodeId, long sequence, Message message) {
+            return false;
+        }
+
+        @Override
+        public void acknowledge(String nodeId, long sequence) {
+            // nothing to carry in this test
+        }
+
+        @Override
+        public int assist() {
+            if (delivered.getAndSet(true)) {
+                return 0;
+            }
+            readOn.set(Thread.currentThread());
+            core.linkTable().deliver("n-b", 1, 1, Message.of(box.capability(), "from-b", "hi"));
+            return 1;
+        }
+
+        @Override
+        public boolean assistMakesSystemCalls() {
+            return systemCalls;
+        }
     }
 
     private static Transport fakeTransport(String node, int cost, List<Message> sink) {

@@ -572,4 +572,10 @@ public final class TcpTransportComponent implements Transport, TransportStats {
     public int assist() {
         return transport.assist();
     }
+
+    /** A waiting thread's read is a read of a socket: a system call each connection each turn (ADR 0136). */
+    @Override
+    public boolean assistMakesSystemCalls() {
+        return true;
+    }
 }
