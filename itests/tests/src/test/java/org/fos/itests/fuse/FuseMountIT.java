@@ -34,7 +34,8 @@ import org.junit.Test;
  * Host programs on a FUSE mount of a node's file system ({@code bin/fos-mount}): POSIX semantics as
  * pjdfstest checks them (through coreutils and java.nio on the host: the kernel's system calls
  * reach fos through FUSE), an fsx run of 100,000 operations, git on a copy of the project's own
- * sources, eight threads at once, and a second mount that a SIGTERM ends. Debian packages neither pjdfstest nor fsx; {@link PosixChecks} and {@link Fsx} are their
+ * sources, eight threads at once, a second mount that a SIGTERM ends, and a mount made and ended from
+ * the node's shell ({@code fs:mount}, {@code fs:umount}). Debian packages neither pjdfstest nor fsx; {@link PosixChecks} and {@link Fsx} are their
  * checks written here. Skipped, with the reason, where FUSE is not available.
  */
 public class FuseMountIT {
@@ -89,6 +90,27 @@ public class FuseMountIT {
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("FuseMountIT: %s in %.1f s (%.0f a second)%n", summary, seconds, 100_000 / seconds);
         assertTrue(fsck(), fsck().contains("clean=true"));
+    }
+
+    @Test
+    public void fsMountKeepsItsMountUntilFsUmount() throws Exception {
+        Path at = Files.createDirectories(Paths.get("target/fuse-node/mnt-shell").toAbsolutePath());
+        FuseMount.unmountStale(at);
+        String made = node.executeOk("fs:mount " + at, COMMAND);
+        assertTrue(made, made.startsWith("mounted /sys/fs at " + at));
+        try {
+            // the mount outlives the command that made it (the shell gives the command's service back after
+            // each command, which unmounted it while the component was a delayed one)
+            String mounts = node.executeOk("fs:mounts", COMMAND);
+            assertTrue(mounts, mounts.contains(at + " (process ") && !mounts.contains("ended"));
+            Files.writeString(at.resolve("from-the-host.txt"), "written through fs:mount");
+            assertEquals("written through fs:mount", node.executeOk("fs:cat /from-the-host.txt", COMMAND).trim());
+            assertTrue("still mounted after two more commands", FuseMount.mounted(at));
+            assertEquals("unmounted " + at, node.executeOk("fs:umount " + at, COMMAND).trim());
+            assertFalse("fs:umount unmounted it", FuseMount.mounted(at));
+        } finally {
+            FuseMount.unmountStale(at);
+        }
     }
 
     @Test

@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * host through FUSE. Each mount is a {@code bin/fos-mount} process of the distribution (a plain JVM
  * with the client and jnr-fuse) given this node's client ticket; the command waits until the kernel
  * lists the mount, or says why the process ended. Mounts end with the bundle.
+ *
+ * <p>Immediate: the shell gets a command's service for each command and gives it back afterwards, and a
+ * delayed component would be deactivated then, unmounting what the command had just mounted.
  */
-@Component(service = MountCommands.class, property = {
+@Component(service = MountCommands.class, immediate = true, property = {
         "osgi.command.scope=fs",
         "osgi.command.function=mount",
         "osgi.command.function=umount",

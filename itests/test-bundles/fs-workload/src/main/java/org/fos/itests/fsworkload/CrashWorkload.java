@@ -30,7 +30,7 @@ import org.osgi.service.component.annotations.Reference;
  * scratch files it never forces, so that a kill lands in the middle of journal and data writes.
  * After a restart, {@code workload:verify} checks every logged file byte for byte.
  */
-@Component(service = CrashWorkload.class, property = {"osgi.command.scope=workload", "osgi.command.function=start",
+@Component(service = CrashWorkload.class, immediate = true, property = {"osgi.command.scope=workload", "osgi.command.function=start",
         "osgi.command.function=halt", "osgi.command.function=verify"})
 public final class CrashWorkload {
     private final FosFiles files;
