@@ -139,6 +139,7 @@ public class KeyValueFleetIT extends FosTestSupport {
         Entry got = (Entry) executeOk("fos:call /sys/kv get shell:key");
         assertArrayEquals(b("hello-from-the-shell"), got.value());
         assertEquals(Boolean.TRUE, executeOk("fos:call /sys/kv delete shell:key"));
+        assertEquals("a method that returns a value says that it returned none", "null", executeOk("fos:call /sys/kv get shell:key"));
         CasResult cas = (CasResult) executeOk("fos:call /sys/kv compareAndSet shell:cas 0 first");
         assertTrue(cas.applied());
         @SuppressWarnings("unchecked")

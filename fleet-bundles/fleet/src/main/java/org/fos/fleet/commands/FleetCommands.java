@@ -193,7 +193,8 @@ public final class FleetCommands {
      * @param name the fleet's name
      * @param method the method
      * @param arguments the arguments as text
-     * @return what the method returned
+     * @return what the method returned (byte[] as UTF-8 text); the text {@code null} where a method that
+     *         returns a value returned none (the shell prints nothing for null), nothing for a void method
      */
     @Descriptor("call a method of a fleet, with arguments as text (numbers, booleans, enum names; byte[] as UTF-8 text)")
     public Object call(
@@ -214,9 +215,29 @@ public final class FleetCommands {
             case "local-first" -> Selection.LOCAL_FIRST;
             default -> throw new IllegalArgumentException("unknown selection '" + select + "': use round-robin, least-loaded or local-first");
         };
-        Object result = libfos.call(protocolOf(name), name, method, Arrays.asList(arguments),
+        Class<?> protocol = protocolOf(name);
+        Object result = libfos.call(protocol, name, method, Arrays.asList(arguments),
                 new CallOptions(Duration.ofMillis(timeoutMillis), selection));
+        if (result == null) {
+            return returnsValue(protocol, method) ? "null" : null;
+        }
         return result instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : result;
+    }
+
+    /** Whether the protocol's method of this name returns a value: neither void nor a stage of Void. */
+    private static boolean returnsValue(Class<?> protocol, String method) {
+        for (java.lang.reflect.Method m : protocol.getMethods()) {
+            if (!m.getName().equals(method)) {
+                continue;
+            }
+            java.lang.reflect.Type type = m.getGenericReturnType();
+            if (type instanceof java.lang.reflect.ParameterizedType stage
+                    && java.util.concurrent.CompletionStage.class.isAssignableFrom((Class<?>) stage.getRawType())) {
+                type = stage.getActualTypeArguments()[0];
+            }
+            return type != void.class && type != Void.class;
+        }
+        return false;
     }
 
     /**
