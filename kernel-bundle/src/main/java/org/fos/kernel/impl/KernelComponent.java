@@ -84,8 +84,9 @@ public final class KernelComponent implements SynchronousBundleListener {
          * @return nanoseconds
          */
         @AttributeDefinition(description = "Nanoseconds a receiver spins when it reads its own messages from a transport's"
-                + " memory (shared memory; not TCP, whose every look is a system call) and its typical wait is at most four times this (a caller catches a reply from"
-                + " another node without being woken). 0 turns it off; 0 to 10000000.")
+                + " memory (shared memory; not TCP, whose every look is a system call) and its typical wait is at most"
+                + " four times this (a caller catches a reply from another node without being woken). 0 turns it off;"
+                + " 0 to 10000000.")
         long idleStretchNanos() default 250_000;
 
         /**
