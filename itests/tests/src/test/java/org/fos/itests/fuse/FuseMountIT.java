@@ -96,9 +96,11 @@ public class FuseMountIT {
     public void fsMountKeepsItsMountUntilFsUmount() throws Exception {
         Path at = Files.createDirectories(Paths.get("target/fuse-node/mnt-shell").toAbsolutePath());
         FuseMount.unmountStale(at);
-        String made = node.executeOk("fs:mount " + at, COMMAND);
-        assertTrue(made, made.startsWith("mounted /sys/fs at " + at));
+        String made = node.executeOk("fs:mount " + at, COMMAND).trim();
+        assertTrue(made, made.startsWith("mounted /sys/fs at " + at) && made.contains(", log "));
+        Path log = Paths.get(made.substring(made.indexOf(", log ") + ", log ".length(), made.length() - 1));
         try {
+            assertTrue("fos-mount's log " + log, Files.exists(log));
             // the mount outlives the command that made it (the shell gives the command's service back after
             // each command, which unmounted it while the component was a delayed one)
             String mounts = node.executeOk("fs:mounts", COMMAND);
@@ -108,6 +110,7 @@ public class FuseMountIT {
             assertTrue("still mounted after two more commands", FuseMount.mounted(at));
             assertEquals("unmounted " + at, node.executeOk("fs:umount " + at, COMMAND).trim());
             assertFalse("fs:umount unmounted it", FuseMount.mounted(at));
+            assertFalse("a mount that ended cleanly leaves no log: " + log, Files.exists(log));
         } finally {
             FuseMount.unmountStale(at);
         }

@@ -36,7 +36,11 @@ public final class MountCommands {
     private static final Logger LOG = LoggerFactory.getLogger(MountCommands.class);
     private static final Duration READY = Duration.ofSeconds(60);
 
-    private final Map<Path, Process> mounts = new ConcurrentHashMap<>();
+    private final Map<Path, Mount> mounts = new ConcurrentHashMap<>();
+
+    /** A mount this node made: the fos-mount process serving it and the file its output goes to. */
+    private record Mount(Process process, Path log) {
+    }
 
     /** Creates the commands. */
     public MountCommands() {
@@ -94,50 +98,63 @@ public final class MountCommands {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
-        mounts.put(at, p);
+        mounts.put(at, new Mount(p, log));
         LOG.info("mounted /sys/fs at {} (fos-mount process {}, log {})", at, p.pid(), log);
-        return "mounted /sys/fs at " + at + " (process " + p.pid() + ")";
+        return "mounted /sys/fs at " + at + " (process " + p.pid() + ", log " + log + ")";
     }
 
     /**
      * Unmounts a mount this node made.
      *
      * @param mountPoint the folder
-     * @return what was unmounted
+     * @return what was unmounted; if fos-mount did not end cleanly, its exit value and the log it leaves
      * @throws IOException if fusermount cannot be run
      * @throws InterruptedException if interrupted while waiting
      */
     @Descriptor("unmount a mount fs:mount made")
     public String umount(@Descriptor("the mount point") String mountPoint) throws IOException, InterruptedException {
         Path at = Path.of(mountPoint).toAbsolutePath().normalize();
-        Process p = mounts.remove(at);
-        if (p == null) {
+        Mount m = mounts.remove(at);
+        if (m == null) {
             throw new IllegalArgumentException(at + " is not a mount of this node; its mounts are " + mounts.keySet());
         }
-        unmount(at, p);
-        return "unmounted " + at;
+        String unclean = unmount(at, m);
+        return "unmounted " + at + (unclean == null ? "" : "; " + unclean);
     }
 
     /**
      * Lists this node's mounts.
      *
-     * @return one line a mount
+     * @return one line a mount: the folder, the process, whether it ended, its log
      */
     @Descriptor("list the mounts fs:mount made")
     public List<String> mounts() {
         List<String> out = new ArrayList<>();
-        mounts.forEach((at, p) -> out.add(at + " (process " + p.pid() + (p.isAlive() ? ")" : ", ended)")));
+        mounts.forEach((at, m) -> out.add(at + " (process " + m.process().pid() + (m.process().isAlive() ? "" : ", ended")
+                + ", log " + m.log() + ")"));
         return out;
     }
 
-    private static void unmount(Path at, Process p) throws IOException, InterruptedException {
+    /**
+     * Unmounts and waits for fos-mount to end; deletes its log if it ended cleanly (exit value 0).
+     *
+     * @return null if it ended cleanly, else its exit value and the log it leaves
+     */
+    private static String unmount(Path at, Mount m) throws IOException, InterruptedException {
+        Process p = m.process();
         Process u = new ProcessBuilder("fusermount", "-u", at.toString()).redirectErrorStream(true).start();
         if (!u.waitFor(30, TimeUnit.SECONDS) || u.exitValue() != 0) {
             p.destroy();
         }
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
         }
+        if (!p.isAlive() && p.exitValue() == 0) {
+            Files.deleteIfExists(m.log());
+            return null;
+        }
+        return "fos-mount ended " + (p.isAlive() ? "not yet" : "with " + p.exitValue()) + ", its output is in " + m.log();
     }
 
     /** Whether the kernel lists a folder as a mount point. */
@@ -153,9 +170,12 @@ public final class MountCommands {
 
     @Deactivate
     void deactivate() {
-        mounts.forEach((at, p) -> {
+        mounts.forEach((at, m) -> {
             try {
-                unmount(at, p);
+                String unclean = unmount(at, m);
+                if (unclean != null) {
+                    LOG.warn("unmounted {} as the bundle stopped; {}", at, unclean);
+                }
             } catch (IOException e) {
                 LOG.warn("could not unmount {}: {}", at, e.getMessage());
             } catch (InterruptedException e) {
