@@ -124,9 +124,16 @@ public class KernelCommandsIT extends FosTestSupport {
         assertFails("fos:send -s sideways /test/echo greeting hi", "unknown selection 'sideways'");
         assertFails("fos:send -s key: /test/echo greeting hi", "key selection needs a key");
         assertFails("fos:send -t -1 /test/echo greeting hi", "timeout must not be negative, was -1");
-        assertFails("fos:send /test/echo", "Cannot coerce");
+        // arguments that fit none of a command's forms: its help, then Gogo's error
+        assertFails("fos:send /test/echo", "fos:send: these arguments fit none of its forms, which are:\nsend - send a text message");
+        assertFails("fos:send /test/echo", "[optional]\n   parameters:\n      String   a name such as /demo/inbox");
+        assertFails("fos:send /test/echo", "\nCannot coerce send(");
         assertFails("fos:create -c 0 /cmd/zero", "capacity must be from 1 to");
+        assertFails("fos:create -c many /cmd/zero", "fos:create: these arguments fit none of its forms, which are:\ncreate - ");
         assertFails("fos:create -c many /cmd/zero", "Cannot coerce");
+        // a command's own refusal of its arguments is not followed by the forms
+        CommandResult refused = execute("fos:names sys");
+        assertTrue(refused.output(), refused.failed() && !refused.output().contains("forms"));
         assertFails("fos:create relative/name", "invalid name 'relative/name'");
         assertFails("fos:receive /test/echo", "no mailbox made with fos:create is registered under '/test/echo'");
         assertFails("fos:receive -t -5 /cmd/x", "timeout must not be negative");

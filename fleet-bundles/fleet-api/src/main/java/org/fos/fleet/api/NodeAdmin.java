@@ -101,7 +101,8 @@ public interface NodeAdmin {
      *
      * @param node the node it ran on
      * @param failed whether it threw
-     * @param text what it returned as the shell prints it, or its error message
+     * @param text what it printed and returned as the shell prints them, or, if it threw, what it printed
+     *        before (such as the command's forms, when its arguments fit none) and then its error message
      */
     record CommandOutput(String node, boolean failed, String text) {
     }

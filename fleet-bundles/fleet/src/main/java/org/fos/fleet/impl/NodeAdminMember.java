@@ -168,7 +168,11 @@ public final class NodeAdminMember implements NodeAdmin {
             out.flush();
             return new CommandOutput(node, false, (bytes.toString(StandardCharsets.UTF_8) + text).strip());
         } catch (Exception e) {
-            return new CommandOutput(node, true, e.getClass().getSimpleName() + ": " + e.getMessage());
+            // what it printed before it failed (the command's forms, when its arguments fit none), then the error
+            out.flush();
+            String printed = bytes.toString(StandardCharsets.UTF_8).strip();
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            return new CommandOutput(node, true, printed.isEmpty() ? error : printed + "\n" + error);
         } finally {
             session.close();
         }

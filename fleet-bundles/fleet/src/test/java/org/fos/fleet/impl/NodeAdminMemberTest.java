@@ -45,6 +45,12 @@ class NodeAdminMemberTest {
             release.await();
             return "released";
         }
+
+        /** Prints a line, then fails. */
+        public void noisy() {
+            System.out.println("about to fail");
+            throw new IllegalStateException("it failed");
+        }
     }
 
     private final EmbeddedKernel node = EmbeddedKernel.start("admin-test");
@@ -117,6 +123,13 @@ class NodeAdminMemberTest {
         assertThat(interrupted.text()).startsWith("InterruptedException");
         CommandOutput refused = member.executeAsync("t:hold").toCompletableFuture().getNow(null);
         assertThat(refused).isEqualTo(new CommandOutput("admin-test", true, "node admin-test is stopping its remote shell"));
+    }
+
+    @Test
+    void aFailedCommandAnswersWhatItPrintedAndThenItsError() throws Exception {
+        CommandOutput out = member.executeAsync("t:noisy").toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(out).isEqualTo(new CommandOutput("admin-test", true, "about to fail\nIllegalStateException: it failed"));
     }
 
     @Test

@@ -299,7 +299,9 @@ public abstract class FosTestSupport {
             out.flush();
             return new CommandResult(value, bytes.toString(StandardCharsets.UTF_8) + formatted, null);
         } catch (Exception e) {
-            return new CommandResult(null, String.valueOf(e.getMessage()), e);
+            out.flush();
+            String printed = bytes.toString(StandardCharsets.UTF_8);
+            return new CommandResult(null, printed + e.getMessage(), e);
         } finally {
             session.close();
         }

@@ -129,6 +129,10 @@ public class ClusterIT {
         assertEquals(3, ClusterSupport.count(names, "NameEntry[name=/sys/nodes,"));
         // and a command run on another node
         assertTrue(a.executeOk("fos:remote node-c fos:stat", COMMAND).contains("node-c"));
+        // one whose arguments fit none of the command's forms answers its forms along with the error
+        String wrong = a.execute("fos:remote node-c fos:call /sys/kv", COMMAND);
+        assertTrue(wrong, wrong.contains("gogo: IllegalStateException: on node node-c: fos:call: these arguments fit none of its forms,"
+                + " which are:") && wrong.contains("call - call a method of a fleet") && wrong.contains("Cannot coerce call("));
         // a remote command that asks every node's /sys/nodes, its own node's too, whose member runs the command
         for (String node : new String[] {"node-c", "node-a"}) {
             String remoteFleets = a.executeOk("fos:remote " + node + " fos:fleets /sys/kv", COMMAND);
