@@ -288,7 +288,8 @@ public final class Remote {
                 return new FileAlreadyExistsException(file, other, reason);
             }
             if (t instanceof DirectoryNotEmptyException) {
-                return new DirectoryNotEmptyException(file);
+                // a delete's directory, or a move's: then only its target can be the directory that has entries
+                return new DirectoryNotEmptyException(other != null ? other : file);
             }
             if (t instanceof java.nio.file.AccessDeniedException) {
                 return new java.nio.file.AccessDeniedException(file, other, reason);

@@ -48,5 +48,10 @@ class UserAndRemoteTest {
         IOException deleted = Remote.translate(new NoSuchFileException("inode 9", null, "the file was deleted (its inode now holds"
                 + " another file)"), "/x", null);
         assertThat(deleted.getMessage()).doesNotContain("inode 9");
+        // a move onto a directory that has entries names that directory, not the file moved
+        IOException notEmpty = Remote.translate(new java.nio.file.DirectoryNotEmptyException("inode 12/a"), "/docs/g.txt", "/docs/a");
+        assertThat(notEmpty).isInstanceOf(java.nio.file.DirectoryNotEmptyException.class);
+        assertThat(notEmpty.getMessage()).isEqualTo("/docs/a");
+        assertThat(Remote.translate(new java.nio.file.DirectoryNotEmptyException("inode 12"), "/docs", null).getMessage()).isEqualTo("/docs");
     }
 }

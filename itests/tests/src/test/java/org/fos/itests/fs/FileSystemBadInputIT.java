@@ -55,7 +55,12 @@ public class FileSystemBadInputIT extends DefaultFileSystemTest {
         assertThrows(FileAlreadyExistsException.class, () -> Files.createDirectory(path("/")));
         assertThrows(FileSystemException.class, () -> Files.delete(path("/")));
         Files.writeString(dir.resolve("inside"), "x");
-        assertThrows(DirectoryNotEmptyException.class, () -> Files.delete(dir));
+        DirectoryNotEmptyException notEmpty = assertThrows(DirectoryNotEmptyException.class, () -> Files.delete(dir));
+        assertEquals("/bad/dir", notEmpty.getFile());
+        // a file moved over a directory that has entries: the error names that directory
+        DirectoryNotEmptyException target = assertThrows(DirectoryNotEmptyException.class,
+                () -> Files.move(file, dir, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+        assertEquals("/bad/dir", target.getFile());
         assertThrows(FileAlreadyExistsException.class, () -> Files.move(file, dir.resolve("inside")));
         FileSystemException loop = assertThrows(FileSystemException.class, () -> Files.move(path("/bad"), path("/bad/dir/bad")));
         assertTrue(loop.getMessage(), loop.getMessage().contains("into itself"));
