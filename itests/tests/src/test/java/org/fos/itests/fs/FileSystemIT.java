@@ -155,6 +155,10 @@ public class FileSystemIT extends DefaultFileSystemTest {
         List<Object> ls = (List<Object>) executeOk("fs:ls /cmd/docs");
         assertEquals(1, ls.size());
         assertTrue(ls.get(0).toString(), ls.get(0).toString().endsWith(" a") && ls.get(0).toString().startsWith("-"));
+        // a file given to fs:ls is shown as its listing line, named as given
+        List<Object> one = (List<Object>) executeOk("fs:ls /cmd/docs/a");
+        assertEquals(1, one.size());
+        assertTrue(one.get(0).toString(), one.get(0).toString().matches("- +11 \\S+ /cmd/docs/a"));
         assertEquals("moved /cmd/docs/a to /cmd/b", executeOk("fs:mv /cmd/docs/a /cmd/b"));
         assertTrue(executeOk("fs:stat /cmd/b").toString().contains("size=11"));
         assertTrue(execute("fs:df").output(), execute("fs:df").output().contains("/dev/block/ram0"));

@@ -165,28 +165,35 @@ public final class FsCommands {
     }
 
     /**
-     * Lists a directory.
+     * Lists a directory, or shows one file as a listing does (as {@code ls} does).
      *
-     * @param dir the directory
-     * @return one line an entry
+     * @param dir the directory, or a file
+     * @return one line an entry; for a file, one line named by the path given
      * @throws IOException if it cannot be listed
      */
-    @Descriptor("list a directory: type, size, modification time, name")
-    public List<Listing> ls(@Descriptor("the directory, such as /docs") String dir) throws IOException {
+    @Descriptor("list a directory (or show one file as a listing line): type, size, modification time, name")
+    public List<Listing> ls(@Descriptor("the directory, such as /docs, or a file") String dir) throws IOException {
         return list(dir);
     }
 
     private List<Listing> list(String dir) throws IOException {
         Path p = path(dir);
+        BasicFileAttributes self = Files.readAttributes(p, BasicFileAttributes.class);
+        if (!self.isDirectory()) {
+            return List.of(listing(self, dir));
+        }
         List<Listing> out = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
             for (Path e : s) {
-                BasicFileAttributes a = Files.readAttributes(e, BasicFileAttributes.class);
-                out.add(new Listing(a.isDirectory() ? "d" : "-", a.size(), a.lastModifiedTime().toString(), e.getFileName().toString()));
+                out.add(listing(Files.readAttributes(e, BasicFileAttributes.class), e.getFileName().toString()));
             }
         }
         out.sort(Comparator.comparing(Listing::name));
         return out;
+    }
+
+    private static Listing listing(BasicFileAttributes a, String name) {
+        return new Listing(a.isDirectory() ? "d" : "-", a.size(), a.lastModifiedTime().toString(), name);
     }
 
     /**
