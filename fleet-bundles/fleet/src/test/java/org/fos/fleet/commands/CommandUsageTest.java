@@ -66,6 +66,9 @@ class CommandUsageTest {
         }
     }
 
+    private final java.io.PrintStream jvmOut = System.out;
+    private final java.io.PrintStream jvmErr = System.err;
+    private final java.io.InputStream jvmIn = System.in;
     private final ThreadIOImpl threadIo = new ThreadIOImpl();
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private CommandProcessorImpl shell;
@@ -73,7 +76,6 @@ class CommandUsageTest {
 
     @BeforeEach
     void setUp() {
-        threadIo.start();
         shell = new CommandProcessorImpl(threadIo);
         shell.addCommand("t", new Greeter());
         shell.addListener(new CommandUsage());
@@ -84,7 +86,12 @@ class CommandUsageTest {
     @AfterEach
     void tearDown() {
         session.close();
-        threadIo.stop();
+        // Gogo puts its own streams into System.out, err and in whenever a session runs (ThreadIOImpl.checkIO), even from
+        // a command thread that ends after this test: put the JVM's back, and never ThreadIOImpl.start(), which refuses
+        // to run where another runtime's streams are still in place
+        System.setOut(jvmOut);
+        System.setErr(jvmErr);
+        System.setIn(jvmIn);
     }
 
     private String printed() {

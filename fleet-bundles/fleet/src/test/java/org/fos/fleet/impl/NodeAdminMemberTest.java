@@ -54,13 +54,15 @@ class NodeAdminMemberTest {
     }
 
     private final EmbeddedKernel node = EmbeddedKernel.start("admin-test");
+    private final java.io.PrintStream jvmOut = System.out;
+    private final java.io.PrintStream jvmErr = System.err;
+    private final java.io.InputStream jvmIn = System.in;
     private final ThreadIOImpl threadIo = new ThreadIOImpl();
     private final Held held = new Held();
     private NodeAdminMember member;
 
     @BeforeEach
     void setUp() {
-        threadIo.start();
         CommandProcessorImpl shell = new CommandProcessorImpl(threadIo);
         shell.addCommand("t", held);
         FleetRuntime runtime = (FleetRuntime) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FleetRuntime.class},
@@ -75,7 +77,12 @@ class NodeAdminMemberTest {
     void tearDown() {
         held.release.countDown();
         member.deactivate();
-        threadIo.stop();
+        // Gogo puts its own streams into System.out, err and in whenever a session runs (ThreadIOImpl.checkIO), even from
+        // a command thread that ends after this test: put the JVM's back, and never ThreadIOImpl.start(), which refuses
+        // to run where another runtime's streams are still in place
+        System.setOut(jvmOut);
+        System.setErr(jvmErr);
+        System.setIn(jvmIn);
         node.close();
     }
 
