@@ -75,6 +75,7 @@ public class FileSystemBadInputIT extends DefaultFileSystemTest {
         assertFails("fs:cat /", "/: is a directory");
         assertFails("fs:write / text", "/: is a directory");
         assertFails("fs:write /bad-cmd.txt", "no text to write");
+        assertFails("fs:write /bad-cmd-dir/a.txt text", "/bad-cmd-dir/a.txt: its directory /bad-cmd-dir does not exist (fs:mkdir /bad-cmd-dir makes it)");
         assertFails("fs:ls /bad-cmd-missing", "/bad-cmd-missing");
         assertEquals("made /cmd", executeOk("fs:mkdir /cmd"));
     }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -233,6 +234,12 @@ public final class FsCommands {
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
             ch.force(true);
+        } catch (NoSuchFileException e) {
+            Path parent = p.getParent();
+            if (parent != null && !Files.exists(parent)) {
+                throw new NoSuchFileException(file, null, "its directory " + parent + " does not exist (fs:mkdir " + parent + " makes it)");
+            }
+            throw e;
         }
         return "wrote " + bytes.length + " bytes to " + p;
     }
