@@ -191,6 +191,11 @@ final class RaftNode implements AutoCloseable {
         return nodeId;
     }
 
+    /** The Raft server's life-cycle state: {@code RUNNING} while it serves, {@code CLOSED} once Ratis has ended it. */
+    String serverState() {
+        return server.getLifeCycleState().name();
+    }
+
     /** Runs a round of placement now and waits for it (at most a request timeout). */
     void placementRound() {
         placement.runNow(settings.requestTimeoutMillis());

@@ -23,6 +23,8 @@ import org.apache.ratis.util.TimeDuration;
  * Raft properties (timeouts, read option, snapshots, log segments) and the TLS parameters.
  */
 final class RatisConfig {
+    /** A pause this node's Raft server is never closed for: longer than any a process survives in a cluster. */
+    static final TimeDuration NEVER_CLOSE = TimeDuration.valueOf(3650, TimeUnit.DAYS);
 
     private RatisConfig() {
     }
@@ -105,6 +107,10 @@ final class RatisConfig {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
         RaftServerConfigKeys.setSleepDeviationThreshold(p, TimeDuration.valueOf(s.electionTimeoutMaxMillis(), TimeUnit.MILLISECONDS));
+        // Ratis closes the whole server after a pause past this threshold (60 s by default), for a supervisor to restart
+        // the process; a fos node runs on with a closed server, no replicas and nothing to restart it. A pause past the
+        // step-down wait makes this node's leaders step down, and that is all Raft needs (ADR 0138)
+        RaftServerConfigKeys.setCloseThreshold(p, NEVER_CLOSE);
         return p;
     }
 

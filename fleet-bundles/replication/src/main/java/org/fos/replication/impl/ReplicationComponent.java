@@ -351,7 +351,8 @@ public final class ReplicationComponent implements Replication {
     }
 
     /**
-     * Returns this node's replication counters, its Raft endpoint and the replicas it keeps.
+     * Returns this node's replication counters, its Raft endpoint, its Raft server's state ({@code RUNNING}
+     * while it serves) and the replicas it keeps.
      *
      * @return the figures by name
      */
@@ -360,6 +361,7 @@ public final class ReplicationComponent implements Replication {
         out.put("node", node.nodeId());
         out.put("endpoint", node.endpoint());
         out.put("tls", node.settings().tls());
+        out.put("server", node.serverState());
         out.put("replicas", node.machines().size());
         out.putAll(node.counterSnapshot());
         return out;

@@ -110,7 +110,9 @@ class RaftNodeTest {
         }
         assertThat(get(l, "k7")).isEqualTo("v7");
         assertThat(n.counters().snapshots.sum()).as("40 entries a snapshot, 100 writes over 4 groups").isPositive();
+        assertThat(n.serverState()).isEqualTo("RUNNING");
         stopNode("solo");
+        assertThat(n.serverState()).isEqualTo("CLOSED");
 
         RaftNode again = start("solo");
         Ledger l2 = open(again, 4, 3);

@@ -28,6 +28,8 @@ import org.junit.Test;
  */
 public class FaultInjectionIT {
     private static final String STAT = "fos:stat";
+    /** Longer than Ratis's default raft.server.close.threshold (60 s). */
+    private static final Duration FREEZE = Duration.ofSeconds(65);
     private static Cluster cluster;
     private static NodeProcess a;
 
@@ -135,6 +137,43 @@ public class FaultInjectionIT {
         assertFalse(c.isPaused());
         awaitReaches(a, "node-c");
         c.awaitReady(COMMAND);
+    }
+
+    /**
+     * A node frozen for longer than Ratis's default close threshold (60 s: past it, Ratis's pause monitor
+     * closes the whole Raft server, which leaves a running node with no replicas) serves its groups again
+     * once resumed (ADR 0138). node-c keeps one of the two replicas of every group of /sys/kv, so while it
+     * is frozen no write finds a quorum; the freeze is the fault, so its length is measured, not awaited.
+     */
+    @Test
+    public void t3b_aNodeFrozenForOverAMinuteServesItsGroupsAgainAfterResume() throws Exception {
+        NodeProcess c = cluster.node("node-c");
+        a.executeOk("fos:call /sys/kv put frozen:before v1", COMMAND);
+        c.pause();
+        long frozenAt = System.nanoTime();
+        int refused = 0;
+        try {
+            while (System.nanoTime() - frozenAt < FREEZE.toNanos()) {
+                String out = a.execute("fos:call -t 5000 /sys/kv put frozen:during v" + refused, COMMAND);
+                assertTrue("a write found a quorum while node-c was frozen: " + out, out.contains("gogo:"));
+                refused++;
+            }
+        } finally {
+            c.resume();
+        }
+        long resumedAt = System.nanoTime();
+        ClusterSupport.awaitGroups(cluster.nodes(), "/sys/kv", 8, 2);
+        Awaitility.await("a write through node-a after node-c's freeze").atMost(START).pollInterval(Duration.ofMillis(500))
+                .until(() -> !a.execute("fos:call /sys/kv put frozen:after v2", COMMAND).contains("gogo:"));
+        System.out.println("FaultInjectionIT: node-c frozen for " + (resumedAt - frozenAt) / 1_000_000 + " ms, " + refused
+                + " writes refused meanwhile; every group led and a write through after " + (System.nanoTime() - resumedAt) / 1_000_000
+                + " ms");
+        assertTrue(a.executeOk("fos:call /sys/kv get frozen:before", COMMAND).startsWith("frozen:before=v1"));
+        assertTrue(a.executeOk("fos:call /sys/kv get frozen:after", COMMAND).startsWith("frozen:after=v2"));
+        assertEquals("RUNNING", c.executeMap("fos:replication", COMMAND).get("server"));
+        String groups = c.executeOk("fos:groups /sys/kv", COMMAND);
+        assertEquals("node-c keeps a replica of each group, as leader or follower: " + groups, 8,
+                java.util.regex.Pattern.compile("role=(LEADER|FOLLOWER)\\]").matcher(groups).results().count());
     }
 
     @Test
