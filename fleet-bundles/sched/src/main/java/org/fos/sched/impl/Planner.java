@@ -26,6 +26,63 @@ final class Planner {
     }
 
     /**
+     * Says why a fleet has no placement, from the scheduler's state: it has no policy, its policy is off,
+     * no node reports running it, no node that runs it offers it for placing, or the nodes that do are
+     * stale; else no placement has been taken yet, with the latest events about the fleet.
+     *
+     * @param view the scheduler's state
+     * @param fleet the fleet's name
+     * @return the reason and what to do, for a user
+     */
+    static String whyUnplaced(SchedView view, String fleet) {
+        Policy policy = null;
+        for (Policy p : view.policies()) {
+            if (p.fleet().equals(fleet)) {
+                policy = p;
+            }
+        }
+        if (policy == null) {
+            return "it has no placement policy (fos:policy " + fleet + " spread <members> sets one)";
+        }
+        String has = "its policy (" + SchedMachine.describe(policy) + ")";
+        if (!policy.enabled()) {
+            return has + " is switched off (fos:policy " + fleet + " on switches it on)";
+        }
+        List<String> running = new ArrayList<>();
+        List<String> placeable = new ArrayList<>();
+        for (NodeReport n : view.nodes()) {
+            FleetLoad f = load(n, fleet);
+            if (f != null) {
+                running.add(n.node());
+                if (f.placeable()) {
+                    placeable.add(n.node());
+                }
+            }
+        }
+        if (running.isEmpty()) {
+            return has + " waits for a node that runs the fleet, and none of the " + view.nodes().size() + " nodes that report to the"
+                    + " scheduler does (install its bundle; fos:fleets shows the fleets of every node)";
+        }
+        if (placeable.isEmpty()) {
+            return has + " finds no node to place it on: the nodes that run it (" + String.join(", ", running) + ") do not offer it,"
+                    + " as a fleet is placed only while it serves, is not replicated and its version has not failed a placement"
+                    + " (fos:fleets " + fleet + " shows how it runs there)";
+        }
+        if (view.stale().containsAll(placeable)) {
+            return has + " finds no node to place it on: the reports of the nodes that run it (" + String.join(", ", placeable)
+                    + ") are stale";
+        }
+        List<String> about = new ArrayList<>();
+        for (String e : view.events()) {
+            if (e.contains(" " + fleet + " ") || e.endsWith(" " + fleet) || e.contains(" " + fleet + ":")) {
+                about.add(e);
+            }
+        }
+        return has + " has not been placed yet" + (about.isEmpty() ? ""
+                : "; the latest events about it: " + String.join("; ", about.subList(Math.max(0, about.size() - 3), about.size())));
+    }
+
+    /**
      * Plans a fleet.
      *
      * @param policy the fleet's policy

@@ -169,10 +169,10 @@ public final class SchedAgent {
      * @throws IllegalArgumentException if the fleet has none
      */
     public Placement placement(String fleet) {
-        Placement p = scheduler.view().placement(fleet);
+        SchedView view = scheduler.view();
+        Placement p = view.placement(fleet);
         if (p == null) {
-            throw new IllegalArgumentException("fleet " + fleet + " has no placement: set a policy (fos:policy " + fleet
-                    + " spread <members>) and wait for a node that runs it to report");
+            throw new IllegalArgumentException("fleet " + fleet + " has no placement: " + Planner.whyUnplaced(view, fleet));
         }
         return p;
     }

@@ -94,4 +94,28 @@ class PlannerTest {
                     .isEqualTo(Planner.plan(policy(k, 5, null), view(reversed, List.of())));
         }
     }
+
+    @Test
+    void saysWhyAFleetHasNoPlacementAndWhatToDo() {
+        Policy spread = policy(Policy.Kind.SPREAD, 5, null);
+        Policy off = new Policy(WORK, Policy.Kind.SPREAD, 5, null, false, "test", 1);
+        NodeReport other = node("a", 2, 0, new FleetLoad("/app/other", 1, 0, true));
+        assertThat(Planner.whyUnplaced(new SchedView(1, List.of(other), List.of(), List.of(), List.of(), List.of()), WORK))
+                .isEqualTo("it has no placement policy (fos:policy /app/work spread <members> sets one)");
+        assertThat(Planner.whyUnplaced(new SchedView(1, List.of(other), List.of(), List.of(off), List.of(), List.of()), WORK))
+                .isEqualTo("its policy (spread, 5 members, switched off) is switched off (fos:policy /app/work on switches it on)");
+        assertThat(Planner.whyUnplaced(new SchedView(1, List.of(other), List.of(), List.of(spread), List.of(), List.of()), WORK))
+                .startsWith("its policy (spread, 5 members) waits for a node that runs the fleet, and none of the 1 nodes");
+        List<NodeReport> unplaceable = List.of(other, node("b", 2, 0, work(false)), node("c", 2, 0, work(false)));
+        assertThat(Planner.whyUnplaced(new SchedView(1, unplaceable, List.of(), List.of(spread), List.of(), List.of()), WORK))
+                .startsWith("its policy (spread, 5 members) finds no node to place it on: the nodes that run it (b, c) do not offer it");
+        List<NodeReport> placeable = List.of(node("b", 2, 0, work(true)), node("c", 2, 0, work(false)));
+        assertThat(Planner.whyUnplaced(new SchedView(1, placeable, List.of("b"), List.of(spread), List.of(), List.of()), WORK))
+                .endsWith("the reports of the nodes that run it (b) are stale");
+        List<String> events = List.of("r1 policy of /app/work set: spread, 5 members (test)", "r2 policy of /app/workers set: pack, 1 members (test)",
+                "r3 decision of b for /app/work refused: node x has not reported");
+        assertThat(Planner.whyUnplaced(new SchedView(3, placeable, List.of(), List.of(spread), List.of(), events), WORK))
+                .isEqualTo("its policy (spread, 5 members) has not been placed yet; the latest events about it: " + events.get(0) + "; "
+                        + events.get(2));
+    }
 }

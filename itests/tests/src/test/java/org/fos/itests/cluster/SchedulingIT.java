@@ -112,7 +112,15 @@ public class SchedulingIT {
             assertTrue(a.execute("fos:policy " + WORK + " spread 0", COMMAND).contains("members must be from 1 to 1024"));
             assertTrue(a.execute("fos:policy /sys/kv spread 3", COMMAND).contains("/sys/kv is a system fleet"));
             assertTrue(a.execute("fos:policy " + WORK + " dance", COMMAND).contains("'dance' is not off, on or remove"));
-            assertTrue(a.execute("fos:placement /no/such/fleet", COMMAND).contains("has no placement"));
+            assertTrue(a.execute("fos:placement /no/such/fleet", COMMAND).contains("has no placement: it has no placement policy"));
+            try {
+                a.executeOk("fos:policy /app/nowhere spread 2", COMMAND);
+                String why = a.execute("fos:placement /app/nowhere", COMMAND);
+                assertTrue(why, why.contains("fleet /app/nowhere has no placement: its policy (spread, 2 members) waits for a node that"
+                        + " runs the fleet, and none of the 3 nodes"));
+            } finally {
+                a.execute("fos:policy /app/nowhere remove", COMMAND);
+            }
             assertEquals(pack, Placements.of(b, WORK));
             // switched off: every node gives the fleet back to its own sizing
             a.executeOk("fos:policy " + WORK + " off", COMMAND);
