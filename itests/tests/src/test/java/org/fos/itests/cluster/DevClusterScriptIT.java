@@ -2,6 +2,7 @@ package org.fos.itests.cluster;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -103,6 +104,15 @@ public class DevClusterScriptIT {
                 .until(() -> script(START, "status").contains("node-2: dead (pid " + pids.get(1)));
         status = script(START, "status");
         assertTrue(status, status.contains("node-1: running") && status.contains("node-3: running"));
+        assertTrue(status, status.contains("node-2: dead (pid " + pids.get(1) + " is gone; bin/fos-cluster start 2 starts it again"));
+        // as the status says: node-1 keeps running, node-2 starts again and joins the others
+        String again = script(START, "start", "2", "--detach");
+        assertTrue(again, again.contains("node-1 runs already") && again.contains("node-2 started in the background"));
+        long restarted = Long.parseLong(Files.readString(dir.resolve("node-2/pid")).strip());
+        assertNotEquals(pids.get(1).longValue(), restarted);
+        status = script(START, "status");
+        assertTrue(status, status.contains("node-1: running (pid " + pids.get(0) + ")") && status.contains("node-2: running (pid " + restarted
+                + ")") && status.contains("node-3: running (pid " + pids.get(2) + ")"));
 
         long t0 = System.nanoTime();
         String stopped = script(STOP_LIMIT, "stop");
