@@ -27,7 +27,9 @@ import org.fos.kernel.api.LinkInfo;
 import org.fos.kernel.api.NameEntry;
 import org.fos.kernel.api.Names;
 import org.fos.kernel.api.Selection;
+import org.fos.kernel.api.Status;
 import org.fos.rpc.api.CallOptions;
+import org.fos.rpc.api.FleetException;
 import org.fos.rpc.api.Libfos;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -60,6 +62,13 @@ import org.slf4j.LoggerFactory;
 public final class FleetCommands {
     private static final Logger LOG = LoggerFactory.getLogger(FleetCommands.class);
     private static final CallOptions QUICK = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10));
+    /**
+     * How long {@code fos:remote} waits for a command to finish: long, as a command there may roll an upgrade
+     * or copy a file. A node that dies, freezes or is cut off fails the call sooner, with {@code NO_ROUTE}, once
+     * no transport reaches it (the TCP heartbeat's 5 s and the kernel's 1 s).
+     */
+    static final Duration REMOTE_WAIT = Duration.ofMinutes(10);
+    private static final CallOptions REMOTE = CallOptions.DEFAULT.withTimeout(REMOTE_WAIT);
 
     private final BundleContext context;
     private final FleetRuntime runtime;
@@ -178,7 +187,17 @@ public final class FleetCommands {
         NameEntry admin = kernel.names().cached(NodeAdmin.NAME).stream().filter(e -> e.address().node().equals(node)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node '" + node + "' answers under " + NodeAdmin.NAME
                         + "; fos:nodes lists the nodes"));
-        NodeAdmin.CommandOutput out = libfos.proxy(NodeAdmin.class, admin.member() != null ? admin.member() : admin.capability(), QUICK).execute(String.join(" ", words));
+        String line = String.join(" ", words);
+        NodeAdmin.CommandOutput out;
+        try {
+            out = libfos.proxy(NodeAdmin.class, admin.member() != null ? admin.member() : admin.capability(), REMOTE).execute(line);
+        } catch (FleetException e) {
+            if (e.status() == Status.TIMEOUT) {
+                throw new IllegalStateException("node " + node + " did not finish '" + line + "' within " + REMOTE_WAIT.toMinutes()
+                        + " minutes; it may still be running there", e);
+            }
+            throw e;
+        }
         if (out.failed()) {
             throw new IllegalStateException("on node " + node + ": " + out.text());
         }
