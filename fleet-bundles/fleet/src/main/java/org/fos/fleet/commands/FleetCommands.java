@@ -178,7 +178,8 @@ public final class FleetCommands {
      * @param words the command line
      * @return what it printed
      */
-    @Descriptor("run a shell command on another node of the cluster (or this one) and show what it printed")
+    @Descriptor("run a shell command on another node of the cluster (or this one) and show what it printed; waits up to 10 minutes"
+            + " for it, and fails with NO_ROUTE within seconds once no transport reaches the node")
     public String remote(@Descriptor("the node's id, as fos:nodes lists it") String node,
             @Descriptor("the command line, such as fos:mailboxes") String... words) {
         if (words.length == 0) {

@@ -214,7 +214,8 @@ final class Requests {
             return new FleetException(Status.UNAVAILABLE, "the replication of node " + node.nodeId() + " has stopped", cause);
         }
         counters.noQuorum.increment();
-        String why = cause instanceof TimeoutException ? "no answer" : cause.toString();
+        // a client closed under a request: another request on it failed first and dropped it (dropClient), for no answer either
+        String why = cause instanceof TimeoutException || cause instanceof AlreadyClosedException ? "no answer" : cause.toString();
         return new FleetException(Status.NO_QUORUM, "group " + group + " of " + fleet + " has no leader that a majority follows"
                 + " within " + settings.requestTimeoutMillis() + " ms (" + why + "); a write may still be applied if it reached"
                 + " the old leader's log", cause);
