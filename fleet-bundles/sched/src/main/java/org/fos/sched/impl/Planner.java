@@ -60,7 +60,7 @@ final class Planner {
             }
         }
         if (running.isEmpty()) {
-            return has + " waits for a node that runs the fleet, and none of the " + view.nodes().size() + " nodes that report to the"
+            return has + " waits for a node that runs the fleet, and none of the " + view.nodes().size() + " node(s) that report to the"
                     + " scheduler does (install its bundle; fos:fleets shows the fleets of every node)";
         }
         if (placeable.isEmpty()) {

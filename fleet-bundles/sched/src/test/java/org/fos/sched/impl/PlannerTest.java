@@ -105,7 +105,7 @@ class PlannerTest {
         assertThat(Planner.whyUnplaced(new SchedView(1, List.of(other), List.of(), List.of(off), List.of(), List.of()), WORK))
                 .isEqualTo("its policy (spread, 5 members, switched off) is switched off (fos:policy /app/work on switches it on)");
         assertThat(Planner.whyUnplaced(new SchedView(1, List.of(other), List.of(), List.of(spread), List.of(), List.of()), WORK))
-                .startsWith("its policy (spread, 5 members) waits for a node that runs the fleet, and none of the 1 nodes");
+                .startsWith("its policy (spread, 5 members) waits for a node that runs the fleet, and none of the 1 node(s)");
         List<NodeReport> unplaceable = List.of(other, node("b", 2, 0, work(false)), node("c", 2, 0, work(false)));
         assertThat(Planner.whyUnplaced(new SchedView(1, unplaceable, List.of(), List.of(spread), List.of(), List.of()), WORK))
                 .startsWith("its policy (spread, 5 members) finds no node to place it on: the nodes that run it (b, c) do not offer it");

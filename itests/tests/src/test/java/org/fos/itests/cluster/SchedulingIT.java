@@ -117,7 +117,7 @@ public class SchedulingIT {
                 a.executeOk("fos:policy /app/nowhere spread 2", COMMAND);
                 String why = a.execute("fos:placement /app/nowhere", COMMAND);
                 assertTrue(why, why.contains("fleet /app/nowhere has no placement: its policy (spread, 2 members) waits for a node that"
-                        + " runs the fleet, and none of the 3 nodes"));
+                        + " runs the fleet, and none of the 3 node(s)"));
             } finally {
                 a.execute("fos:policy /app/nowhere remove", COMMAND);
             }
