@@ -71,6 +71,8 @@ final class KernelCore {
     private final NameCache nameCache;
     /** When each node of the cached names was first seen out of reach (link timer only). */
     private final Map<String, Long> downSince = new HashMap<>();
+    /** Every node out of reach, those of no cached name included; the name cache has those of its names. */
+    private volatile java.util.Set<String> unreachable = java.util.Set.of();
     private final ScheduledExecutorService linkTimer;
     private final ExecutorService events;
     private volatile KernelSettings settings;
@@ -386,18 +388,24 @@ final class KernelCore {
 
     /** Whether this node reaches a node now, or reached it less than unreachableAfterMillis ago. */
     boolean reachable(String node) {
-        return !nameCache.unreachable().contains(node);
+        return !unreachable.contains(node);
     }
 
     /**
-     * Looks which nodes of the cached names no transport reaches, and since when: a node out of reach
-     * for {@code unreachableAfterMillis} joins the name cache's {@link NameCache#unreachable()}; one that
-     * is reached again leaves it.
+     * Looks which nodes no transport reaches, and since when: those of the cached names and those this
+     * node has a link to. A node out of reach for {@code unreachableAfterMillis} is unreachable, and the
+     * name cache's {@link NameCache#unreachable()} has it while it has members there; one that is reached
+     * again leaves both. The nodes of links count even when none of their members is cached any more: a
+     * node's members leave their names when its ZooKeeper session expires, which may come before its
+     * links fall silent for long enough, and a call waiting for a member there must still learn that the
+     * node is out of reach.
      * Runs on the link timer.
      */
     void checkReachability() {
-        java.util.Set<String> nodes = new java.util.HashSet<>();
-        nameCache.nodesInto(nodes);
+        java.util.Set<String> named = new java.util.HashSet<>();
+        nameCache.nodesInto(named);
+        java.util.Set<String> nodes = new java.util.HashSet<>(named);
+        links.nodesInto(nodes);
         nodes.remove(nodeId);
         long now = System.nanoTime();
         long after = TimeUnit.MILLISECONDS.toNanos(settings.unreachableAfterMillis());
@@ -413,19 +421,24 @@ final class KernelCore {
             }
         }
         downSince.keySet().retainAll(nodes);
-        java.util.Set<String> unreachable = nameCache.unreachable();
-        if (!out.equals(unreachable)) {
+        java.util.Set<String> before = unreachable;
+        if (!out.equals(before)) {
             for (String node : out) {
-                if (!unreachable.contains(node)) {
+                if (!before.contains(node)) {
                     LOG.warn("node {}: no transport has reached node {} for {} ms; its members are left out of resolutions",
                             nodeId, node, settings.unreachableAfterMillis());
                 }
             }
-            for (String node : unreachable) {
+            for (String node : before) {
                 if (!out.contains(node)) {
                     LOG.info("node {}: node {} is reached again", nodeId, node);
                 }
             }
+            unreachable = java.util.Set.copyOf(out);
+        }
+        // resolutions look only at the nodes of their members: a node that has none stays out of their way
+        out.retainAll(named);
+        if (!out.equals(nameCache.unreachable())) {
             nameCache.unreachable(java.util.Set.copyOf(out));
         }
     }

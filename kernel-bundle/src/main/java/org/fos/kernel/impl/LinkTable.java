@@ -164,6 +164,11 @@ final class LinkTable implements Links {
         return List.copyOf(transports);
     }
 
+    /** Adds the node of every link this node has had. */
+    void nodesInto(java.util.Set<String> out) {
+        out.addAll(links.keySet());
+    }
+
     /** The cheapest transport that reaches a node now, or null. */
     Transport route(String node) {
         Transport best = null;

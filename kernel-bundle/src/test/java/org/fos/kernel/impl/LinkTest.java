@@ -148,6 +148,32 @@ class LinkTest {
     }
 
     @Test
+    void shouldFindANodeOutOfReachWhoseMembersLeftTheirNamesBeforeItsLinkFellSilent() {
+        KernelCore c = new KernelCore("n-c", new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000, 1_000_000, 50),
+                id -> true);
+        try {
+            LocalNameStore store = new LocalNameStore();
+            c.setNameStore(store);
+            Capability remote = new Capability(new Address("n-d", 7), Right.SEND.bit(), 11, 12);
+            NameEntry member = new NameEntry("/t/fleet", remote, 1, Map.of());
+            store.add(member);
+            Wire wire = new Wire("n-d");
+            c.addTransport(wire);
+            assertThat(c.resolve("/t/fleet", Selection.ROUND_ROBIN, null).address()).isEqualTo(remote.address());
+            assertThat(c.send(Message.of(remote, "call", null))).as("a call to the member: a link to n-d").isEqualTo(Status.OK);
+            // n-d's ZooKeeper session expires first: its member leaves the name while the link still stands
+            store.remove(member);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> c.cached("/t/fleet").isEmpty());
+            wire.up = false;
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !c.reachable("n-d"));
+            wire.up = true;
+            await().atMost(10, TimeUnit.SECONDS).until(() -> c.reachable("n-d"));
+        } finally {
+            c.shutdown();
+        }
+    }
+
+    @Test
     void shouldLeaveOutTheMembersOfANodeThatNoTransportReachesAndTakeThemBackWhenItIs() {
         KernelCore c = new KernelCore("n-c", new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000, 1_000_000, 50),
                 id -> true);
