@@ -147,14 +147,23 @@ class LinkTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> kb.refused(m, Status.OK)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Test
-    void shouldFindANodeOutOfReachWhoseMembersLeftTheirNamesBeforeItsLinkFellSilent() {
+    /** A member on node n-d, as a capability another node holds. */
+    private static final Capability ON_N_D = new Capability(new Address("n-d", 7), Right.SEND.bit(), 11, 12);
+
+    /** Node n-c, which counts a node out of reach after 50 ms without a transport, resolving through {@code store}. */
+    private static KernelCore watchful(LocalNameStore store) {
         KernelCore c = new KernelCore("n-c", new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000, 1_000_000, 50),
                 id -> true);
+        c.setNameStore(store);
+        return c;
+    }
+
+    @Test
+    void shouldFindANodeOutOfReachWhoseMembersLeftTheirNamesBeforeItsLinkFellSilent() {
+        LocalNameStore store = new LocalNameStore();
+        KernelCore c = watchful(store);
         try {
-            LocalNameStore store = new LocalNameStore();
-            c.setNameStore(store);
-            Capability remote = new Capability(new Address("n-d", 7), Right.SEND.bit(), 11, 12);
+            Capability remote = ON_N_D;
             NameEntry member = new NameEntry("/t/fleet", remote, 1, Map.of());
             store.add(member);
             Wire wire = new Wire("n-d");
@@ -175,13 +184,11 @@ class LinkTest {
 
     @Test
     void shouldLeaveOutTheMembersOfANodeThatNoTransportReachesAndTakeThemBackWhenItIs() {
-        KernelCore c = new KernelCore("n-c", new KernelSettings(IdleStrategy.DEFAULT, 1024, false, 8, 60_000, 1_000_000, 50),
-                id -> true);
+        LocalNameStore store = new LocalNameStore();
+        KernelCore c = watchful(store);
         try {
-            LocalNameStore store = new LocalNameStore();
-            c.setNameStore(store);
             Mailbox local = new BundleKernel(c, 1).createMailbox("local member", 4);
-            Capability remote = new Capability(new Address("n-d", 7), Right.SEND.bit(), 11, 12);
+            Capability remote = ON_N_D;
             store.add(new NameEntry("/t/fleet", remote, 1, Map.of()));
             store.add(new NameEntry("/t/fleet", local.capability(), 2, Map.of()));
             Wire wire = new Wire("n-d");
