@@ -54,6 +54,8 @@ public final class Main {
     static final String START_LEVEL_HEADER = "Fos-StartLevel";
     /** The setting that installs {@code bundle/console} (true unless it says {@code false}). */
     static final String CONSOLE = "fos.console";
+    /** The most connections the console's HTTP server holds at once (fos-console's HttpListener reads and checks it too). */
+    static final String CONSOLE_CONNECTIONS = "fos.console.connections";
 
     private final Path home;
     private final Path base;
@@ -143,11 +145,20 @@ public final class Main {
         }
     }
 
-    /** Whether the node runs the web console, metrics and health checks: the system property wins over config.properties. */
+    /**
+     * Whether the node runs the web console, metrics and health checks: the system property wins over
+     * config.properties. With the console on, {@value #CONSOLE_CONNECTIONS} must be a number from 1 to 10000.
+     */
     static boolean console(Map<String, String> config) {
         String value = System.getProperty(CONSOLE, config.getOrDefault(CONSOLE, "true")).strip();
         if (!value.equals("true") && !value.equals("false")) {
             throw new IllegalArgumentException(CONSOLE + " must be true or false, was '" + value + "'");
+        }
+        if (value.equals("true")) {
+            String limit = System.getProperty(CONSOLE_CONNECTIONS, config.getOrDefault(CONSOLE_CONNECTIONS, "64")).strip();
+            if (!limit.matches("[0-9]{1,5}") || Integer.parseInt(limit) < 1 || Integer.parseInt(limit) > 10_000) {
+                throw new IllegalArgumentException(CONSOLE_CONNECTIONS + " must be a number from 1 to 10000, was '" + limit + "'");
+            }
         }
         return value.equals("true");
     }

@@ -47,6 +47,13 @@ class ConfigTest {
             assertThat(Main.console(Map.of(Main.CONSOLE, " true "))).isTrue();
             assertThatThrownBy(() -> Main.console(Map.of(Main.CONSOLE, "no"))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("fos.console must be true or false, was 'no'");
+            assertThat(Main.console(Map.of(Main.CONSOLE_CONNECTIONS, "10000"))).isTrue();
+            assertThatThrownBy(() -> Main.console(Map.of(Main.CONSOLE_CONNECTIONS, "0")))
+                    .hasMessage("fos.console.connections must be a number from 1 to 10000, was '0'");
+            assertThatThrownBy(() -> Main.console(Map.of(Main.CONSOLE_CONNECTIONS, "lots")))
+                    .hasMessage("fos.console.connections must be a number from 1 to 10000, was 'lots'");
+            assertThat(Main.console(Map.of(Main.CONSOLE, "false", Main.CONSOLE_CONNECTIONS, "lots")))
+                    .as("no limit to check without the console").isFalse();
             System.setProperty(Main.CONSOLE, "false");
             assertThat(Main.console(Map.of(Main.CONSOLE, "true"))).as("the system property wins").isFalse();
         } finally {

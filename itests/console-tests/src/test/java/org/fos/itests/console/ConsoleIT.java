@@ -58,6 +58,9 @@ public class ConsoleIT {
     /** Credentials of node-a, set in its configuration: the default admin/admin must not work there. */
     private static final String USER = "operator";
     private static final String PASSWORD = "console-it-7c41f";
+    /** The setting of the most connections a node's HTTP server holds, and node-b's (ADR 0139). */
+    private static final String CONNECTIONS = "fos.console.connections";
+    private static final int NODE_B_CONNECTIONS = 8;
     private static Cluster cluster;
     private static NodeProcess a;
     private static Browser browser;
@@ -65,6 +68,7 @@ public class ConsoleIT {
     @BeforeClass
     public static void startCluster() throws Exception {
         cluster = Cluster.builder("console-it").nodes(NODES.toArray(String[]::new)).configureAll(n -> n.console(true))
+                .configure("node-b", n -> n.jvmOption("-D" + CONNECTIONS + "=" + NODE_B_CONNECTIONS))
                 .configure("node-a", n -> n.deploy(FosOptions.bundleFile("fos-itest-kvload")).config(
                         "org.apache.felix.webconsole.internal.servlet.OsgiManager",
                         Map.of("username", USER, "password", PASSWORD, "default.render", "fos-cluster")))
@@ -174,6 +178,48 @@ public class ConsoleIT {
         } catch (IOException refused) {
             // as it must
         }
+    }
+
+    /**
+     * A stranger who opens connections and sends nothing cannot make node-b's HTTP server hold more
+     * than its limit, nor keep others out: at the limit the server closes idle connections after 2 s
+     * and takes the waiting ones in turn, so a request that comes after the flood is answered.
+     */
+    @Test
+    public void a3_theHttpServerHoldsAtMostItsConnectionLimitAndStillAnswers() throws Exception {
+        NodeProcess b = cluster.node("node-b");
+        List<Socket> flood = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < NODE_B_CONNECTIONS + 12; i++) {
+                Socket s = new Socket();
+                flood.add(s);
+                s.connect(new InetSocketAddress("127.0.0.1", b.consolePort()), 2_000);
+            }
+            // the request's connection waits behind the flood's in the backlog
+            HttpResponse<String> health = get(b.httpUrl() + "/system/health", null);
+            assertEquals(health.body(), 200, health.statusCode());
+            int closed = 0;
+            for (Socket s : flood) {
+                s.setSoTimeout(50);
+                try {
+                    if (s.getInputStream().read() < 0) {
+                        closed++;
+                    }
+                } catch (java.net.SocketTimeoutException open) {
+                    // still held
+                } catch (IOException reset) {
+                    closed++;
+                }
+            }
+            assertTrue("idle connections node-b closed to take the request in: " + closed, closed >= flood.size() - (NODE_B_CONNECTIONS - 1));
+        } finally {
+            for (Socket s : flood) {
+                s.close();
+            }
+        }
+        // and the settled limit is what the node's log says
+        Path log = b.base().resolve("data/fos.log.0");
+        assertTrue(Files.readString(log).contains("holds at most " + NODE_B_CONNECTIONS + " connections"));
     }
 
     @Test
