@@ -54,13 +54,13 @@ public final class HealthCommands {
      * @return as {@link #health()}
      */
     @Descriptor("run the health checks that carry a tag")
-    public Map<String, String> health(@Descriptor("a tag: fos, cluster, fleets, transport or disk") String tag) {
+    public Map<String, String> health(@Descriptor("a tag: fos, cluster, fleets, replication, transport or disk") String tag) {
         if (tag == null || tag.isBlank()) {
-            throw new IllegalArgumentException("the tag is empty: use fos, cluster, fleets, transport or disk");
+            throw new IllegalArgumentException("the tag is empty: use fos, cluster, fleets, replication, transport or disk");
         }
         List<HealthCheckExecutionResult> results = executor.execute(HealthCheckSelector.tags(tag.strip()));
         if (results.isEmpty()) {
-            throw new IllegalArgumentException("no health check carries the tag '" + tag + "': use fos, cluster, fleets, transport or disk");
+            throw new IllegalArgumentException("no health check carries the tag '" + tag + "': use fos, cluster, fleets, replication, transport or disk");
         }
         return report(results);
     }

@@ -11,6 +11,7 @@ import org.apache.felix.hc.api.FormattingResultLog;
 import org.apache.felix.hc.api.Result;
 import org.fos.cluster.api.NodeInfo;
 import org.fos.fleet.api.FleetInfo;
+import org.fos.fleet.api.GroupInfo;
 import org.fos.fs.api.FsStats;
 import org.junit.jupiter.api.Test;
 
@@ -173,5 +174,47 @@ class ChecksTest {
                 .hasMessageContaining("imageCriticalFreePercent (10) must not exceed imageWarnFreePercent (2)");
         assertThatThrownBy(() -> DiskSpaceCheck.validate(disk(10, 2, 101, 98))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("from 0 to 100, was 101");
+    }
+
+    private static GroupInfo group(int g, String role, String leader, String... peers) {
+        return new GroupInfo("/sys/kv", g, List.of(peers), leader, 3, 10, 10, 0, Map.of(), role);
+    }
+
+    /** The messages of a result's entries of one status. */
+    private static List<String> messages(Result r, Result.Status status) {
+        List<String> out = new java.util.ArrayList<>();
+        for (org.apache.felix.hc.api.ResultLog.Entry e : r) {
+            if (e.getStatus() == status) {
+                out.add(e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldCallReplicasHealthyWhenEveryGroupKeptHereHasALeader() {
+        Result r = ReplicasCheck.judge("n1", List.of(group(0, "LEADER", "n1", "n1", "n2", "n3"), group(1, "FOLLOWER", "n2", "n1", "n2", "n3"),
+                group(2, "NONE", "n4", "n2", "n3", "n4")));
+        assertThat(r.getStatus()).isEqualTo(Result.Status.OK);
+        assertThat(messages(r, Result.Status.OK)).containsExactly("every group node n1 keeps a replica of has a leader: {/sys/kv=2}");
+        assertThat(ReplicasCheck.judge("n1", List.of()).getStatus()).isEqualTo(Result.Status.OK);
+    }
+
+    @Test
+    void shouldWarnOfAGroupWithoutALeaderAndOfAReplicaStarting() {
+        Result r = ReplicasCheck.judge("n1", List.of(group(0, "CANDIDATE", null, "n1", "n2"), group(1, "STARTING", null, "n1", "n2"),
+                group(2, "NONE", null, "n2", "n3")));
+        assertThat(r.getStatus()).isEqualTo(Result.Status.WARN);
+        assertThat(messages(r, Result.Status.WARN)).containsExactly(
+                "group 0 of /sys/kv has no leader that node n1 knows (CANDIDATE here, peers [n1, n2]): its writes and linearizable reads wait for one",
+                "group 1 of /sys/kv: this node's replica is starting");
+    }
+
+    @Test
+    void shouldCallItCriticalWhenAGroupCountsThisNodeButItKeepsNoReplica() {
+        Result r = ReplicasCheck.judge("n1", List.of(group(0, "NONE", "n2", "n1", "n2", "n3"), group(1, "FOLLOWER", "n2", "n1", "n2")));
+        assertThat(r.getStatus()).isEqualTo(Result.Status.CRITICAL);
+        assertThat(critical(r)).isEqualTo("group 0 of /sys/kv counts node n1 among its peers [n1, n2, n3], but this node keeps no replica"
+                + " of it: its Raft server does not serve the group (see fos:replication)");
     }
 }
