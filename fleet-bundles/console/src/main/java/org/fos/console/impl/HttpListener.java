@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Connector;
@@ -33,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * connections at once (64 unless set), and while at the limit the server accepts no more and closes
  * connections idle for {@value #LIMITED_IDLE_MILLIS} ms, so that idle connections held open cannot
  * keep everyone else out. When this component goes away (the bundle stopped or updated), Felix
- * removes this connector and Felix's own comes back, unbounded, until the component returns.
+ * removes this connector and Felix's own comes back, unbounded, until the component returns. The
+ * component is immediate: when Felix stops its server, it lets go of this factory, and a delayed
+ * component would be deactivated then and give a stopping server its connector back.
  */
-@Component(service = ConnectorFactory.class)
+@Component(service = ConnectorFactory.class, immediate = true)
 public final class HttpListener implements ConnectorFactory {
     private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
 
@@ -54,8 +57,35 @@ public final class HttpListener implements ConnectorFactory {
     /** What this factory did to each server it made a connector for, to undo it. */
     private final Map<Server, Takeover> takeovers = new IdentityHashMap<>();
 
-    /** What a takeover changed on a server: Felix's connector it replaced, and the limit it added. */
-    private record Takeover(ServerConnector felix, ConnectionLimit limit) {
+    /** What a takeover changed on a server: Felix's connector it replaced, the limit it added and on which connectors. */
+    private record Takeover(ServerConnector felix, ConnectionLimit limit, List<Connector> bounded, Connection.Listener shortIdle) {
+    }
+
+    /**
+     * Gives a connection opened while the server holds its limit the short idle timeout. Jetty's
+     * {@link ConnectionLimit} shortens the idle timeout of the connections open when it reaches the
+     * limit, but not of the one whose accepting reached it, which is not open yet: that one, and each
+     * one accepted as another closes, would keep the connector's own (60 s) and hold a place that
+     * long while others wait.
+     */
+    private static final class ShortIdleAtLimit implements Connection.Listener {
+        private final ConnectionLimit limit;
+
+        ShortIdleAtLimit(ConnectionLimit limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            if (limit.getConnections() >= limit.getMaxConnections()) {
+                connection.getEndPoint().setIdleTimeout(limit.getIdleTimeout());
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            // nothing: the limit counts
+        }
     }
 
     /**
@@ -122,8 +152,11 @@ public final class HttpListener implements ConnectorFactory {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP server's connection limit", e);
         }
+        Connection.Listener shortIdle = new ShortIdleAtLimit(limit);
+        bounded.forEach(c -> c.addBean(shortIdle));
         synchronized (takeovers) {
-            takeovers.put(server, new Takeover(felix, limit));
+            takeovers.keySet().removeIf(s -> !s.isRunning()); // servers Felix has stopped (a restart makes a new one)
+            takeovers.put(server, new Takeover(felix, limit, bounded, shortIdle));
         }
         LOG.info("fos console: HTTP on {}:{} holds at most {} connections (idle ones closed after {} ms while at the limit)",
                 ours.getHost() == null ? "*" : ours.getHost(), ours.getPort(), connections, LIMITED_IDLE_MILLIS);
@@ -151,6 +184,7 @@ public final class HttpListener implements ConnectorFactory {
     void deactivate() {
         synchronized (takeovers) {
             takeovers.forEach((server, t) -> {
+                t.bounded().forEach(c -> c.removeBean(t.shortIdle()));
                 server.removeBean(t.limit());
                 try {
                     t.limit().stop();
